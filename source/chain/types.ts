@@ -1,0 +1,44 @@
+import type { Hex } from '../release/types.js';
+
+export type ConnectionState =
+	| { status: 'idle' }
+	| { status: 'starting-embedded'; chain: string }
+	| { status: 'connecting'; endpoint: string }
+	| { status: 'connected'; endpoint: string }
+	| { status: 'reconnecting'; endpoint: string; attempt: number; backoffMs: number }
+	| { status: 'error'; endpoint: string; message: string };
+
+/** What the live chain panel shows; filled from subscriptions, never from polling. */
+export interface ChainState {
+	connection: ConnectionState;
+	chainName?: string;
+	/** True when the node says it is a simulation (e.g. the governance devnet). */
+	simulated?: boolean;
+	genesisHash?: Hex;
+	bestNumber?: number;
+	finalizedNumber?: number;
+	/** Local wall time (ms since epoch) when the latest best head arrived. */
+	lastBlockAt?: number;
+	specName?: string;
+	specVersion?: number;
+	transactionVersion?: number;
+	/** blake2-256 of the on-chain `:code`. */
+	codeHash?: Hex;
+}
+
+/** What a signer prompt shows before anything is signed. */
+export interface SignerPromptModel {
+	env: string;
+	envKind: string;
+	signerAddress: string;
+	/** e.g. "is the sudo key (Sudo.Key)" */
+	authority: string;
+	/** Human-readable decoded call, one line per nesting level. */
+	callLines: string[];
+	callHash: Hex;
+	encodedLength: number;
+	fee?: string;
+	nonce: number;
+	/** Problems that forbid signing; when non-empty, confirming is refused. */
+	refusals: string[];
+}
