@@ -74,6 +74,9 @@ export interface Intent {
 	nonce: number;
 	/** Hash of the signed extrinsic, known before sending. */
 	extrinsicHash?: Hex;
+	/** Mortality: the extrinsic is valid from this block for `mortalPeriod` blocks. */
+	mortalFrom?: number;
+	mortalPeriod?: number;
 	createdAt: string;
 	outcome?: IntentOutcome;
 }
@@ -107,6 +110,8 @@ export interface SoakProgress {
 
 export interface EnvProgress {
 	env: string;
+	/** Route the stage list was built for (set by `createRelease`; absent in older records, read as `sudo`). */
+	route?: RouteKind;
 	stages: StageProgress[];
 	intents: Intent[];
 	upgrade?: UpgradeRecord;
@@ -159,7 +164,16 @@ export interface Release {
 
 /** Everything the reducer accepts. `at` is passed in so the reducer stays pure. */
 export type ReleaseAction =
-	| { type: 'stage/set'; env: string; stage: StageId; status: StageStatus; detail?: string; at: string }
+	| {
+			type: 'stage/set';
+			env: string;
+			stage: StageId;
+			status: StageStatus;
+			detail?: string;
+			at: string;
+			/** Only used when the env has no progress yet, to pick its stage list (default `sudo`). */
+			route?: RouteKind;
+	  }
 	| { type: 'intent/record'; intent: Intent; at: string }
 	| { type: 'intent/outcome'; env: string; intentId: string; outcome: IntentOutcome; at: string }
 	| { type: 'upgrade/included'; env: string; record: UpgradeRecord; at: string }

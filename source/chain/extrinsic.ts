@@ -1,0 +1,212 @@
+/**
+ * Sign, submit and track an extrinsic with a write-ahead intent, and find
+ * what became of an intent after a crash.
+ */
+import type { ApiPromise } from '@polkadot/api';
+import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import type { Hex, Intent, IntentOutcome, StageId } from '../release/types.js';
+import { messageOf } from './connect.js';
+
+export const MORTAL_PERIOD = 64;
+
+export type TxStep = 'signed' | 'ready' | 'inBlock' | 'finalized';
+
+export interface TrackHooks {
+	/** Must persist the intent before it resolves: nothing is sent until it has. */
+	onIntent: (intent: Intent) => Promise<void>;
+	onStatus?: (step: TxStep, detail?: string) => void;
+	/** Persist the outcome as soon as the extrinsic is in a block. */
+	onOutcome: (outcome: IntentOutcome, events: string[]) => Promise<void>;
+}
+
+export interface TrackResult {
+	outcome: IntentOutcome;
+	events: string[];
+}
+
+/** Describe a dispatch error from its module index and error bytes. */
+export function describeDispatchError(api: ApiPromise, dispatchError: unknown): string {
+	const err = dispatchError as { isModule?: boolean; asModule?: unknown; toString: () => string };
+	if (err.isModule) {
+		try {
+			const meta = api.registry.findMetaError(err.asModule as never);
+			return `${meta.section}.${meta.name}: ${meta.docs.join(' ').trim()}`.trim();
+		} catch {
+			// fall through
+		}
+	}
+	return err.toString();
+}
+
+export async function signAndTrack(
+	api: ApiPromise,
+	tx: SubmittableExtrinsic<'promise'>,
+	pair: KeyringPair,
+	nonce: number,
+	meta: { env: string; stage: StageId; call: string; callHash: Hex; intentId: string },
+	hooks: TrackHooks,
+): Promise<TrackResult> {
+	const header = await api.rpc.chain.getHeader();
+	const current = header.number.toNumber();
+	const era = api.createType('ExtrinsicEra', { current, period: MORTAL_PERIOD });
+	await tx.signAsync(pair, { nonce, era, blockHash: header.hash });
+	const extrinsicHash = tx.hash.toHex() as Hex;
+	const intent: Intent = {
+		id: meta.intentId,
+		env: meta.env,
+		stage: meta.stage,
+		call: meta.call,
+		callHash: meta.callHash,
+		signer: pair.address,
+		nonce,
+		extrinsicHash,
+		mortalFrom: current,
+		mortalPeriod: MORTAL_PERIOD,
+		createdAt: new Date().toISOString(),
+	};
+	await hooks.onIntent(intent);
+	hooks.onStatus?.('signed', extrinsicHash);
+
+	return new Promise<TrackResult>((resolve, reject) => {
+		let settled = false;
+		let recorded: TrackResult | undefined;
+		let unsub: (() => void) | undefined;
+		const finish = (fn: () => void) => {
+			if (settled) return;
+			settled = true;
+			unsub?.();
+			fn();
+		};
+		tx.send((result) => {
+			const { status } = result;
+			if (status.isReady) hooks.onStatus?.('ready');
+			if (status.isInBlock && !recorded) {
+				const blockHash = status.asInBlock.toHex() as Hex;
+				const events = result.events.map(({ event }) => `${event.section}.${event.method}`);
+				const outcome: IntentOutcome = {
+					status: result.dispatchError ? 'failed' : 'included',
+					blockHash,
+					extrinsicHash,
+					at: new Date().toISOString(),
+					...(result.dispatchError ? { error: describeDispatchError(api, result.dispatchError) } : {}),
+				};
+				recorded = { outcome, events };
+				api.rpc.chain
+					.getHeader(blockHash)
+					.then(async (h) => {
+						outcome.blockNumber = h.number.toNumber();
+						hooks.onStatus?.('inBlock', `#${outcome.blockNumber}`);
+						await hooks.onOutcome(outcome, events);
+					})
+					.catch((error) => finish(() => reject(error)));
+			}
+			if (status.isFinalized) {
+				hooks.onStatus?.('finalized');
+				// wait until the inBlock outcome has been persisted
+				const check = () => {
+					if (recorded?.outcome.blockNumber !== undefined) finish(() => resolve(recorded!));
+					else setTimeout(check, 20);
+				};
+				check();
+			}
+			if (status.isDropped || status.isInvalid || status.isUsurped) {
+				finish(() => reject(new Error(`extrinsic ${extrinsicHash} was ${status.type.toLowerCase()} by the node`)));
+			}
+		})
+			.then((u) => {
+				unsub = u;
+				if (settled) u();
+			})
+			.catch((error) => finish(() => reject(new Error(friendlySubmitError(messageOf(error))))));
+	});
+}
+
+export function friendlySubmitError(message: string): string {
+	if (/Inability to pay some fees/i.test(message)) return `${message} (the signer's account cannot pay the fee; fund it first)`;
+	if (/bad signature/i.test(message)) return `${message} (the signature does not verify for this chain)`;
+	if (/outdated|stale/i.test(message)) return `${message} (the nonce was already used)`;
+	return message;
+}
+
+export interface FoundExtrinsic {
+	blockNumber: number;
+	blockHash: Hex;
+	index: number;
+	success: boolean;
+	error?: string;
+	events: string[];
+}
+
+/** Look for an extrinsic hash in blocks [from, to]. */
+export async function findExtrinsic(api: ApiPromise, extrinsicHash: Hex, from: number, to: number): Promise<FoundExtrinsic | undefined> {
+	for (let n = Math.max(0, from); n <= to; n++) {
+		const blockHash = await api.rpc.chain.getBlockHash(n);
+		if (blockHash.isEmpty) continue;
+		const block = await api.rpc.chain.getBlock(blockHash);
+		const index = block.block.extrinsics.findIndex((ext) => ext.hash.toHex() === extrinsicHash);
+		if (index < 0) continue;
+		const events = (await (await api.at(blockHash)).query.system.events()) as unknown as Array<{
+			phase: { isApplyExtrinsic: boolean; asApplyExtrinsic: { toNumber: () => number } };
+			event: { section: string; method: string; data: unknown[] };
+		}>;
+		const mine = events.filter((e) => e.phase.isApplyExtrinsic && e.phase.asApplyExtrinsic.toNumber() === index);
+		const failed = mine.find((e) => e.event.section === 'system' && e.event.method === 'ExtrinsicFailed');
+		return {
+			blockNumber: n,
+			blockHash: blockHash.toHex() as Hex,
+			index,
+			success: !failed,
+			...(failed ? { error: describeDispatchError(api, failed.event.data[0]) } : {}),
+			events: mine.map((e) => `${e.event.section}.${e.event.method}`),
+		};
+	}
+	return undefined;
+}
+
+export type Reconciliation =
+	| { kind: 'included'; outcome: IntentOutcome; events: string[] }
+	| { kind: 'pending'; reason: string }
+	| { kind: 'dropped'; outcome: IntentOutcome };
+
+/**
+ * What happened to an intent that has no outcome (the console stopped after
+ * recording it)? Included, still in the pool, or gone for good.
+ */
+export async function reconcileIntent(api: ApiPromise, intent: Intent): Promise<Reconciliation> {
+	const best = (await api.rpc.chain.getHeader()).number.toNumber();
+	const from = intent.mortalFrom ?? Math.max(0, best - MORTAL_PERIOD);
+	const until = from + (intent.mortalPeriod ?? MORTAL_PERIOD);
+	if (intent.extrinsicHash) {
+		const found = await findExtrinsic(api, intent.extrinsicHash, from, Math.min(best, until));
+		if (found) {
+			return {
+				kind: 'included',
+				events: found.events,
+				outcome: {
+					status: found.success ? 'included' : 'failed',
+					blockNumber: found.blockNumber,
+					blockHash: found.blockHash,
+					extrinsicHash: intent.extrinsicHash,
+					at: new Date().toISOString(),
+					...(found.error ? { error: found.error } : {}),
+				},
+			};
+		}
+		const pending = await api.rpc.author.pendingExtrinsics();
+		if (pending.some((ext) => ext.hash.toHex() === intent.extrinsicHash)) {
+			return { kind: 'pending', reason: `extrinsic ${intent.extrinsicHash} is in the node's pool; waiting for a block` };
+		}
+	}
+	const nextNonce = (await api.rpc.system.accountNextIndex(intent.signer)).toNumber();
+	const why =
+		best > until
+			? `not included before its mortality ended at block #${until}`
+			: nextNonce > intent.nonce
+				? `nonce ${intent.nonce} of ${intent.signer} was used by another extrinsic`
+				: 'not on chain and not in the pool: it never reached the node';
+	return {
+		kind: 'dropped',
+		outcome: { status: 'dropped', extrinsicHash: intent.extrinsicHash, error: why, at: new Date().toISOString() },
+	};
+}

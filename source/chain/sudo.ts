@@ -1,0 +1,128 @@
+/**
+ * The sudo route's upgrade call, its signer prompt and the authority check.
+ * Call builders read the chain's metadata (never fixed call indices).
+ */
+import type { ApiPromise } from '@polkadot/api';
+import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import type { Call } from '@polkadot/types/interfaces';
+import type { Environment, Hex } from '../release/types.js';
+import type { SignerPromptModel } from './types.js';
+
+export interface UpgradePlan {
+	tx: SubmittableExtrinsic<'promise'>;
+	/** e.g. "sudo.sudoUncheckedWeight(system.setCode)" */
+	call: string;
+	callLines: string[];
+	/** blake2-256 of the encoded outer call. */
+	callHash: Hex;
+	encodedLength: number;
+}
+
+export function describeCall(call: Call, depth = 0): string[] {
+	const pad = '  '.repeat(depth);
+	const lines = [`${pad}${call.section}.${call.method}(`];
+	call.args.forEach((arg, i) => {
+		const name = call.meta.args[i]?.name.toString() ?? `arg${i}`;
+		const type = call.meta.args[i]?.type.toString() ?? '';
+		if (type === 'Call' || type.endsWith('RuntimeCall') || type === 'Box<Call>' || type.includes('Call')) {
+			try {
+				const inner = call.registry.createType('Call', arg.toU8a()) as Call;
+				lines.push(`${pad}  ${name}:`);
+				lines.push(...describeCall(inner, depth + 2));
+				return;
+			} catch {
+				// not a call after all
+			}
+		}
+		const u8a = arg.toU8a(true);
+		if (u8a.length > 64) {
+			lines.push(`${pad}  ${name}: <${u8a.length.toLocaleString('en-US')} bytes>`);
+		} else {
+			lines.push(`${pad}  ${name}: ${arg.toString()}`);
+		}
+	});
+	lines.push(`${pad})`);
+	return lines;
+}
+
+export function hasSudo(api: ApiPromise): boolean {
+	return Boolean(api.tx.sudo?.sudoUncheckedWeight && api.query.sudo?.key);
+}
+
+/** `sudo.sudoUncheckedWeight(system.setCode(code), 0)`: setCode's weight is the whole block, so the unchecked form is the one that fits. */
+export function buildSudoSetCode(api: ApiPromise, code: Uint8Array): UpgradePlan {
+	if (!hasSudo(api)) {
+		throw new Error('this chain has no Sudo pallet; use a governance route (multisig-sudo, council-democracy or opengov)');
+	}
+	const setCode = api.tx.system.setCode(code);
+	const weightType = api.tx.sudo.sudoUncheckedWeight.meta.args[1]?.type.toString() ?? '';
+	const weight = /u64/.test(weightType) ? 0 : { refTime: 0, proofSize: 0 };
+	const tx = api.tx.sudo.sudoUncheckedWeight(setCode, weight as never);
+	const callU8a = tx.method.toU8a();
+	return {
+		tx,
+		call: 'sudo.sudoUncheckedWeight(system.setCode)',
+		callLines: describeCall(tx.method as unknown as Call),
+		callHash: tx.method.hash.toHex() as Hex,
+		encodedLength: callU8a.length,
+	};
+}
+
+export interface Authority {
+	ok: boolean;
+	/** Why this signer may sign, or why not. */
+	text: string;
+}
+
+export async function sudoAuthority(api: ApiPromise, address: string): Promise<Authority> {
+	const key = await api.query.sudo.key();
+	const sudo = (key as unknown as { isSome?: boolean; unwrap?: () => { toString: () => string } }).isSome !== undefined
+		? (key as unknown as { isSome: boolean; unwrap: () => { toString: () => string } }).isSome
+			? (key as unknown as { unwrap: () => { toString: () => string } }).unwrap().toString()
+			: undefined
+		: key.toString();
+	if (!sudo) return { ok: false, text: 'this chain has no sudo key set' };
+	const same = api.createType('AccountId', sudo).eq(api.createType('AccountId', address));
+	return same
+		? { ok: true, text: `is the sudo key (Sudo.Key = ${sudo})` }
+		: { ok: false, text: `${address} is not the sudo key; the sudo key is ${sudo}` };
+}
+
+export async function buildSignerPrompt(
+	api: ApiPromise,
+	env: Environment,
+	plan: UpgradePlan,
+	address: string,
+	authority: Authority,
+): Promise<SignerPromptModel> {
+	const refusals: string[] = [];
+	if (!authority.ok) refusals.push(authority.text);
+	if (env.kind === 'production') refusals.push(`the sudo route is refused on production environment ${env.name}`);
+	const nonce = (await api.rpc.system.accountNextIndex(address)).toNumber();
+	let fee: string | undefined;
+	let feeValue: bigint | undefined;
+	try {
+		const info = await plan.tx.paymentInfo(address);
+		feeValue = info.partialFee.toBigInt();
+		fee = info.partialFee.toHuman() as unknown as string;
+	} catch (error) {
+		fee = `unknown (${(error as Error).message})`;
+	}
+	const account = (await api.query.system.account(address)) as unknown as { data: { free: { toBigInt: () => bigint; toHuman: () => unknown } } };
+	const free = account.data.free.toBigInt();
+	if (free === 0n || (feeValue !== undefined && free < feeValue)) {
+		refusals.push(`account ${address} has ${String(account.data.free.toHuman())} free, not enough for the fee (${fee}); fund it first`);
+	}
+	return {
+		env: env.name,
+		envKind: env.kind,
+		signerAddress: address,
+		authority: authority.text,
+		callLines: plan.callLines,
+		callHash: plan.callHash,
+		encodedLength: plan.encodedLength,
+		fee,
+		nonce,
+		refusals,
+	};
+}

@@ -1,0 +1,220 @@
+/**
+ * Pure gate evaluators. Each returns a GateResult without a waiver; the
+ * reducer's `gate/set` keeps or drops an existing waiver.
+ *
+ * `at` (ISO time of the check) is optional to match the simple call shape;
+ * pass it to stay deterministic. `soakGate` derives it from `nowMs`.
+ */
+import type { Environment, GateResult, Hex, SoakPolicy, SoakProgress } from './types.js';
+
+export type GateEvaluation = Omit<GateResult, 'waiver'>;
+
+type EnvRef = string | Pick<Environment, 'name'>;
+
+function envName(env: EnvRef): string {
+	return typeof env === 'string' ? env : env.name;
+}
+
+function stamp(at: string | undefined): string {
+	return at ?? new Date().toISOString();
+}
+
+/** 45 → "45s", 90 → "1m30s", 3720 → "1h02m", 21600 → "6h00m". Negative/NaN → "0s". */
+export function formatDuration(seconds: number): string {
+	const total = Number.isFinite(seconds) && seconds > 0 ? Math.floor(seconds) : 0;
+	const h = Math.floor(total / 3600);
+	const m = Math.floor((total % 3600) / 60);
+	const s = total % 60;
+	if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
+	if (m > 0) return `${m}m${String(s).padStart(2, '0')}s`;
+	return `${s}s`;
+}
+
+export function specNameGate(
+	env: EnvRef,
+	artifactSpecName: string,
+	chainSpecName: string | undefined,
+	at?: string,
+): GateEvaluation {
+	const base = { id: 'spec-name' as const, env: envName(env), checkedAt: stamp(at) };
+	const evidence = { artifact: artifactSpecName, chain: chainSpecName ?? null };
+	if (chainSpecName === undefined) {
+		return { ...base, status: 'pending', summary: 'waiting for the chain runtime version', evidence };
+	}
+	if (artifactSpecName === chainSpecName) {
+		return { ...base, status: 'pass', summary: `spec name ${artifactSpecName} matches the chain`, evidence };
+	}
+	return {
+		...base,
+		status: 'fail',
+		summary: `artifact is for ${artifactSpecName} but the chain runs ${chainSpecName}`,
+		evidence,
+	};
+}
+
+export function specVersionGate(
+	env: EnvRef,
+	artifactSpecVersion: number,
+	chainSpecVersion: number | undefined,
+	at?: string,
+): GateEvaluation {
+	const base = { id: 'spec-version' as const, env: envName(env), checkedAt: stamp(at) };
+	const evidence = { artifact: artifactSpecVersion, chain: chainSpecVersion ?? null };
+	if (chainSpecVersion === undefined) {
+		return { ...base, status: 'pending', summary: 'waiting for the chain runtime version', evidence };
+	}
+	if (artifactSpecVersion > chainSpecVersion) {
+		return {
+			...base,
+			status: 'pass',
+			summary: `spec version ${chainSpecVersion} → ${artifactSpecVersion}`,
+			evidence,
+		};
+	}
+	const summary =
+		artifactSpecVersion === chainSpecVersion
+			? `the chain already runs spec version ${chainSpecVersion}; the artifact must increase it`
+			: `artifact spec version ${artifactSpecVersion} is lower than the chain's ${chainSpecVersion} (a downgrade)`;
+	return { ...base, status: 'fail', summary, evidence };
+}
+
+/** The wasm on disk must still hash to what was recorded when the release was created. */
+export function integrityGate(
+	env: EnvRef,
+	recordedHash: Hex,
+	currentHash: Hex | undefined,
+	at?: string,
+): GateEvaluation {
+	const base = { id: 'artifact-integrity' as const, env: envName(env), checkedAt: stamp(at) };
+	const evidence = { recorded: recordedHash, current: currentHash ?? null };
+	if (currentHash === undefined) {
+		return { ...base, status: 'pending', summary: 'artifact not re-hashed yet', evidence };
+	}
+	if (recordedHash.toLowerCase() === currentHash.toLowerCase()) {
+		return { ...base, status: 'pass', summary: `artifact still hashes to ${short(recordedHash)}`, evidence };
+	}
+	return {
+		...base,
+		status: 'fail',
+		summary: `artifact changed since the release was created: ${short(currentHash)} instead of ${short(recordedHash)}`,
+		evidence,
+	};
+}
+
+function short(hash: string): string {
+	return hash.length > 14 ? `${hash.slice(0, 8)}…${hash.slice(-4)}` : hash;
+}
+
+export interface SoakEvaluation {
+	/** Blocks produced after the start block. */
+	blocksDone: number;
+	/** Seconds between the start block and the latest block seen. */
+	secondsDone: number;
+	met: boolean;
+	stalled: boolean;
+	remainingBlocks: number;
+	remainingSeconds: number;
+	longestStallSeconds: number;
+	/** Seconds since the latest block, at `nowMs`. */
+	currentGapSeconds: number;
+}
+
+/**
+ * Where the soak stands. Time is measured on block evidence (latest block's
+ * time − start), not on the wall clock, so a chain that stops producing blocks
+ * does not "finish" its soak. While the soak is not met, a current silence
+ * longer than `maxStallSeconds` also counts as a stall.
+ */
+export function evaluateSoak(policy: SoakPolicy, soak: SoakProgress | undefined, nowMs: number): SoakEvaluation {
+	if (!soak) {
+		return {
+			blocksDone: 0,
+			secondsDone: 0,
+			met: false,
+			stalled: false,
+			remainingBlocks: policy.minBlocks,
+			remainingSeconds: policy.minSeconds,
+			longestStallSeconds: 0,
+			currentGapSeconds: 0,
+		};
+	}
+	const startMs = Date.parse(soak.startedAt);
+	const lastMs = Date.parse(soak.lastBlockAt);
+	const blocksDone = Math.max(0, soak.lastBlock - soak.startBlock);
+	const secondsDone = Math.max(0, (lastMs - startMs) / 1000);
+	const met = blocksDone >= policy.minBlocks && secondsDone >= policy.minSeconds;
+	const currentGapSeconds = Math.max(0, (nowMs - lastMs) / 1000);
+	const stalled =
+		soak.longestStallSeconds > policy.maxStallSeconds || (!met && currentGapSeconds > policy.maxStallSeconds);
+	return {
+		blocksDone,
+		secondsDone,
+		met,
+		stalled,
+		remainingBlocks: Math.max(0, policy.minBlocks - blocksDone),
+		remainingSeconds: Math.max(0, policy.minSeconds - secondsDone),
+		longestStallSeconds: soak.longestStallSeconds,
+		currentGapSeconds,
+	};
+}
+
+export function soakGate(
+	env: EnvRef,
+	policy: SoakPolicy,
+	soak: SoakProgress | undefined,
+	nowMs: number,
+): GateEvaluation {
+	const base = { id: 'soak' as const, env: envName(env), checkedAt: new Date(nowMs).toISOString() };
+	const e = evaluateSoak(policy, soak, nowMs);
+	const evidence = {
+		blocks: e.blocksDone,
+		seconds: Math.floor(e.secondsDone),
+		longestStall: e.longestStallSeconds,
+		minBlocks: policy.minBlocks,
+		minSeconds: policy.minSeconds,
+		maxStallSeconds: policy.maxStallSeconds,
+	};
+	const progress = `${e.blocksDone}/${policy.minBlocks} blocks, ${formatDuration(e.secondsDone)}/${formatDuration(policy.minSeconds)}`;
+	if (!soak) {
+		return { ...base, status: 'pending', summary: `soak not started; ${progress}`, evidence };
+	}
+	if (e.stalled) {
+		const stall =
+			soak.longestStallSeconds > policy.maxStallSeconds
+				? `the chain stalled for ${formatDuration(soak.longestStallSeconds)}`
+				: `no block for ${formatDuration(e.currentGapSeconds)}`;
+		return {
+			...base,
+			status: 'fail',
+			summary: `${stall} (max ${formatDuration(policy.maxStallSeconds)}); ${progress}`,
+			evidence: { ...evidence, currentGap: Math.floor(e.currentGapSeconds) },
+		};
+	}
+	if (e.met) {
+		return { ...base, status: 'pass', summary: progress, evidence };
+	}
+	return { ...base, status: 'pending', summary: progress, evidence };
+}
+
+/**
+ * Fold a new block into the soak. The first call starts the soak at that block.
+ * Blocks at or below the latest one (re-orgs, duplicates) are ignored. When
+ * blocks were skipped (e.g. after a reconnect), the gap is spread evenly over
+ * the skipped blocks: a lower bound of the longest gap, so a missed stretch is
+ * not mistaken for a stall.
+ */
+export function updateSoak(prev: SoakProgress | undefined, blockNumber: number, blockAtMs: number): SoakProgress {
+	const at = new Date(blockAtMs).toISOString();
+	if (!prev) {
+		return { startBlock: blockNumber, startedAt: at, lastBlock: blockNumber, lastBlockAt: at, longestStallSeconds: 0 };
+	}
+	if (blockNumber <= prev.lastBlock) return prev;
+	const gapSeconds = Math.max(0, (blockAtMs - Date.parse(prev.lastBlockAt)) / 1000);
+	const perBlock = gapSeconds / (blockNumber - prev.lastBlock);
+	return {
+		...prev,
+		lastBlock: blockNumber,
+		lastBlockAt: blockAtMs >= Date.parse(prev.lastBlockAt) ? at : prev.lastBlockAt,
+		longestStallSeconds: Math.max(prev.longestStallSeconds, perBlock),
+	};
+}
