@@ -71,7 +71,7 @@ export async function step(ctx: EngineContext): Promise<StepResult> {
 		return { kind: 'progressed', stage: intent.stage, message: `earlier extrinsic ${intent.extrinsicHash} was dropped (${result.outcome.error}); it can be sent again` };
 	}
 
-	const stage = currentStage(release, env.name);
+	const stage = currentStage(release, env.name)?.id;
 	if (!stage) return { kind: 'complete', message: `${env.name}: upgraded to ${release.artifact.specName} ${release.artifact.specVersion}, verified and soaked` };
 
 	switch (stage) {

@@ -1,6 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { colors, symbols } from '../../theme.js';
+import { Paragraph } from '../paragraph/index.js';
 
 export type BannerKind = 'info' | 'warn' | 'error' | 'success';
 
@@ -21,12 +22,12 @@ const STYLE: Record<BannerKind, { symbol: string; color: string }> = {
 export function Banner({ kind, title, lines = [] }: BannerProps) {
 	const style = STYLE[kind];
 	return (
-		<Box borderStyle="round" borderColor={style.color} flexDirection="column" paddingX={1}>
-			<Text bold color={style.color}>
+		<Box borderStyle="round" borderColor={style.color} flexDirection="column" paddingX={1} width="100%">
+			<Paragraph bold color={style.color}>
 				{style.symbol} {title}
-			</Text>
+			</Paragraph>
 			{lines.map((line, index) => (
-				<Text key={index}>{line}</Text>
+				<Paragraph key={index}>{line}</Paragraph>
 			))}
 		</Box>
 	);

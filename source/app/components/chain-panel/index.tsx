@@ -93,7 +93,7 @@ export function ChainPanel({ state, now, envName, envKind }: ChainPanelProps) {
 	const sep = <Text color={colors.muted}>{` ${symbols.separator} `}</Text>;
 
 	return (
-		<Box borderStyle="round" borderColor={borderColor} flexDirection="column" paddingX={1}>
+		<Box borderStyle="round" borderColor={borderColor} flexDirection="column" paddingX={1} width="100%">
 			<Box>
 				<Box flexShrink={0}>
 					<Text>

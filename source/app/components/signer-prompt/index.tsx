@@ -5,6 +5,7 @@ import { colors, formatBytesExact, symbols } from '../../theme.js';
 import { hintsFor } from '../../keys.js';
 import { Field } from '../field/index.js';
 import { KeyHints } from '../key-hints/index.js';
+import { Paragraph } from '../paragraph/index.js';
 
 export type SignerPromptPhase = 'review' | 'signing' | 'submitted';
 
@@ -40,6 +41,7 @@ export function SignerPrompt({ model, phase }: SignerPromptProps) {
 			borderColor={refused ? colors.bad : colors.warn}
 			flexDirection="column"
 			paddingX={1}
+			width="100%"
 		>
 			<Text bold color={refused ? colors.bad : colors.warn}>
 				{SIGNER_PROMPT_TITLE}
@@ -86,7 +88,12 @@ export function SignerPrompt({ model, phase }: SignerPromptProps) {
 						</Text>
 						{model.refusals.map((reason, index) => (
 							<Box key={index} paddingLeft={2}>
-								<Text color={colors.bad}>• {reason}</Text>
+								<Box width={2} flexShrink={0}>
+									<Text color={colors.bad}>•</Text>
+								</Box>
+								<Box flexShrink={1}>
+									<Paragraph color={colors.bad}>{reason}</Paragraph>
+								</Box>
 							</Box>
 						))}
 						<Box marginTop={1}>

@@ -1,0 +1,41 @@
+import React, { useCallback, useEffect, useState } from 'react';
+import { useApp } from 'ink';
+import type { Store } from '../store/store.js';
+import { HomeScreen } from './screens/home-screen.js';
+import { ReleaseScreen } from './screens/release-screen.js';
+
+export type Screen = { name: 'home' } | { name: 'release'; id: string };
+
+export interface AppProps {
+	store: Store;
+	home: string;
+	initialScreen?: Screen;
+	demo?: boolean;
+	createSample: () => Promise<string>;
+}
+
+export function App({ store, home, initialScreen, demo, createSample }: AppProps) {
+	const { exit } = useApp();
+	const [screen, setScreen] = useState<Screen>(initialScreen ?? { name: 'home' });
+	const [notice, setNotice] = useState<{ kind: 'info' | 'warn' | 'error' | 'success'; title: string; lines: string[] } | undefined>();
+	const [, setTick] = useState(0);
+	const quit = useCallback(() => exit(), [exit]);
+	const onCreateSample = useCallback(async () => {
+		try {
+			const id = await createSample();
+			setNotice({ kind: 'success', title: 'Sample release ready', lines: [`${id}: Rococo 9130 → 9140 on the embedded chain. Press enter to open it.`] });
+			setTick((t) => t + 1);
+		} catch (error) {
+			setNotice({ kind: 'error', title: 'Could not create the sample release', lines: [(error as Error).message] });
+		}
+	}, [createSample]);
+	useEffect(() => {
+		if (demo && screen.name === 'home') {
+			void createSample().then((id) => setScreen({ name: 'release', id }));
+		}
+	}, [demo, screen.name, createSample]);
+	if (screen.name === 'release') {
+		return <ReleaseScreen store={store} home={home} releaseId={screen.id} demo={demo} onBack={() => setScreen({ name: 'home' })} onQuit={quit} />;
+	}
+	return <HomeScreen store={store} onOpen={(id) => setScreen({ name: 'release', id })} onCreateSample={onCreateSample} onQuit={quit} notice={notice} />;
+}

@@ -1,0 +1,56 @@
+import React, { useState } from 'react';
+import { Box, Text, useInput, useStdin } from 'ink';
+import type { Store } from '../../store/store.js';
+import { Banner, KeyHints, ReleaseList } from '../components/index.js';
+import { actionFor, hintsFor } from '../keys.js';
+import { releaseSummary } from '../../release/release.js';
+
+export interface HomeScreenProps {
+	store: Store;
+	onOpen: (id: string) => void;
+	onCreateSample: () => Promise<void>;
+	onQuit: () => void;
+	notice?: { kind: 'info' | 'warn' | 'error' | 'success'; title: string; lines: string[] };
+}
+
+export function HomeScreen({ store, onOpen, onCreateSample, onQuit, notice }: HomeScreenProps) {
+	const releases = store.listReleases().sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+	const [selected, setSelected] = useState(0);
+	const [busy, setBusy] = useState(false);
+	const { isRawModeSupported } = useStdin();
+	useInput(
+		(input, key) => {
+			const action = actionFor(input, key, ['quit', 'up', 'down', 'open', 'newSample']);
+			if (action === 'quit') onQuit();
+			else if (action === 'up') setSelected((s) => Math.max(0, s - 1));
+			else if (action === 'down') setSelected((s) => Math.min(releases.length - 1, s + 1));
+			else if (action === 'open' && releases[selected]) onOpen(releases[selected]!.id);
+			else if (action === 'newSample' && !busy) {
+				setBusy(true);
+				void onCreateSample().finally(() => setBusy(false));
+			}
+		},
+		{ isActive: isRawModeSupported === true },
+	);
+	const items = releases.map((r) => ({
+		id: r.id,
+		name: r.name,
+		updatedAt: r.updatedAt,
+		summary: releaseSummary(r)
+			.map((s) => `${s.env}: ${s.statusLine}`)
+			.join(' · '),
+	}));
+	return (
+		<Box flexDirection="column" width="100%">
+			<Box borderStyle="round" paddingX={1}>
+				<Text bold color="cyan">release-console</Text>
+				<Text color="gray">  runtime upgrades, stage by stage</Text>
+			</Box>
+			<ReleaseList releases={items} selected={selected} />
+			{busy ? <Text color="cyan">reading the sample runtime…</Text> : null}
+			{notice ? <Banner kind={notice.kind} title={notice.title} lines={notice.lines} /> : null}
+			<Text color="gray">store: {store.path}</Text>
+			<KeyHints hints={hintsFor([[['up', 'down'], 'move'], ['open', 'open'], ['newSample', 'new sample release'], 'quit'])} />
+		</Box>
+	);
+}

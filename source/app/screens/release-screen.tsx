@@ -1,0 +1,170 @@
+import React, { useEffect, useState } from 'react';
+import { Box, Text, useInput, useStdin } from 'ink';
+import type { Store } from '../../store/store.js';
+import { useReleaseSession } from '../hooks/use-release-session.js';
+import { ArtifactView, Banner, ChainPanel, Checklist, KeyHints, SignerPrompt, SoakView, TxProgress, VerifyView, GateTable } from '../components/index.js';
+import { STAGE_INFO } from '../../release/stages.js';
+import { currentStage } from '../../release/release.js';
+import { evaluateSoak } from '../../release/gates.js';
+import { actionFor, hintsFor, matchKey, type HintSpec } from '../keys.js';
+import type { StageId } from '../../release/types.js';
+
+const TITLES = Object.fromEntries(Object.entries(STAGE_INFO).map(([id, info]) => [id, info.title])) as Record<StageId, string>;
+
+export interface ReleaseScreenProps {
+	store: Store;
+	home: string;
+	releaseId: string;
+	demo?: boolean;
+	onBack: () => void;
+	onQuit: () => void;
+}
+
+export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: ReleaseScreenProps) {
+	const session = useReleaseSession({ store, home, releaseId, demo });
+	const { state } = session;
+	const [now, setNow] = useState(Date.now());
+	const [signerText, setSignerText] = useState('');
+	const { isRawModeSupported } = useStdin();
+	useEffect(() => {
+		const timer = setInterval(() => setNow(Date.now()), 1000);
+		return () => clearInterval(timer);
+	}, []);
+
+	useInput(
+		(input, key) => {
+			if (state.phase === 'signer-input') {
+				if (key.return) {
+					const spec = signerText.trim();
+					if (spec) void session.setSigner(spec);
+					return;
+				}
+				if (key.escape) return onBack();
+				if (key.backspace || key.delete) return setSignerText((t) => t.slice(0, -1));
+				if (key.ctrl && input === 'c') return onQuit();
+				if (input && !key.ctrl && !key.meta) setSignerText((t) => t + input);
+				return;
+			}
+			if (state.phase === 'confirm') {
+				if (matchKey(input, key, ['y']) && state.prompt && state.prompt.refusals.length === 0) return void session.confirm();
+				if (matchKey(input, key, ['n', 'escape'])) return session.cancel();
+			}
+			const action = actionFor(input, key, ['quit', 'back', 'next', 'retry']);
+			if (action === 'quit') return onQuit();
+			if (action === 'back') return onBack();
+			if ((action === 'next' || action === 'retry') && ['ready', 'error', 'waiting', 'done'].includes(state.phase)) void session.advance();
+		},
+		{ isActive: isRawModeSupported === true },
+	);
+
+	const release = state.release;
+	if (!release || !state.envName) return <Banner kind="error" title="No such release" lines={[releaseId]} />;
+	const env = store.getEnvironment(state.envName);
+	const progress = release.progress[state.envName]!;
+	const active = currentStage(release, state.envName)?.id ?? 'soak';
+	const hints: HintSpec[] =
+		state.phase === 'confirm'
+			? [['confirm', 'sign and submit'], ['cancel', 'cancel'], 'quit']
+			: state.phase === 'signer-input'
+				? []
+				: [['next', 'advance'], ['back', 'releases'], 'quit'];
+
+	return (
+		<Box flexDirection="column" width="100%">
+			<ChainPanel state={state.chain} now={now} envName={state.envName} envKind={env?.kind ?? '?'} />
+			<Box>
+				<Text bold>{release.name}</Text>
+				<Text color="gray">{`  ${release.id}`}</Text>
+			</Box>
+			<Box flexDirection="row">
+				<Box flexDirection="column" width={28} marginRight={1}>
+					<Checklist stages={progress.stages} current={active} titles={TITLES} />
+				</Box>
+				<Box flexDirection="column" flexGrow={1}>
+					<StageBody stage={active} session={session} storeEnvSoak={env?.soak} />
+				</Box>
+			</Box>
+			{state.phase === 'signer-input' ? (
+				<Box flexDirection="column">
+					<Text>Signer for {state.envName} ({env?.kind}): a dev URI (//Alice, local/testnet only), env:VAR, or a keystore JSON path</Text>
+					<Text>
+						{'> '}
+						{maskSigner(signerText)}
+						<Text inverse> </Text>
+					</Text>
+					<Text color="gray">enter use · esc back · the secret stays in memory and leaves with the process</Text>
+				</Box>
+			) : null}
+			{state.message ? <Banner kind={state.message.kind} title={state.message.title} lines={state.message.lines} /> : null}
+			{state.phase === 'working' ? <Text color="cyan">working… reading the chain</Text> : null}
+			<KeyHints hints={hintsFor(hints)} />
+		</Box>
+	);
+}
+
+/** Dev URIs, env: references and paths are shown; anything else might be a mnemonic and is masked. */
+export function maskSigner(text: string): string {
+	if (text.startsWith('//') || text.startsWith('env:') || text.endsWith('.json') || text.startsWith('/') || text.startsWith('.')) return text;
+	return '•'.repeat(text.length);
+}
+
+function StageBody({ stage, session, storeEnvSoak }: { stage: StageId; session: ReturnType<typeof useReleaseSession>; storeEnvSoak?: { minBlocks: number; minSeconds: number; maxStallSeconds: number } }) {
+	const { state } = session;
+	const release = state.release!;
+	const envName = state.envName!;
+	const progress = release.progress[envName]!;
+	const gates = release.gates.filter((g) => g.env === envName);
+	if (state.phase === 'confirm' && state.prompt) return <SignerPrompt model={state.prompt} phase="review" />;
+	if (state.phase === 'submitting') return <TxProgress steps={state.txSteps} />;
+	switch (stage) {
+		case 'artifact':
+			return (
+				<ArtifactView
+					artifact={release.artifact}
+					checks={gates.filter((g) => ['artifact-integrity', 'spec-name', 'spec-version'].includes(g.id)).map((g) => ({ label: g.id, status: g.status, detail: g.summary }))}
+				/>
+			);
+		case 'upgrade':
+			return (
+				<Box flexDirection="column">
+					<Text>Upgrade {release.artifact.specName} to spec {release.artifact.specVersion} with sudo.sudoUncheckedWeight(system.setCode)</Text>
+					<Text color="gray">Press a to prepare the extrinsic: you will see exactly what is signed before anything is sent.</Text>
+					{state.signer ? <Text>signer: {state.signer.label} ({state.signer.address})</Text> : null}
+					{state.txSteps.length > 0 ? <TxProgress steps={state.txSteps} /> : null}
+				</Box>
+			);
+		case 'verify': {
+			const upgrade = progress.upgrade;
+			return (
+				<VerifyView
+					rows={[
+						{ label: 'CodeUpdated', expected: `in block #${upgrade?.blockNumber ?? '?'}`, actual: progress.verified ? 'seen' : undefined, ok: progress.verified ? true : undefined },
+						{ label: 'spec version', expected: String(release.artifact.specVersion), actual: state.chain.specVersion?.toString(), ok: state.chain.specVersion === undefined ? undefined : state.chain.specVersion === release.artifact.specVersion },
+						{ label: 'code hash', expected: release.artifact.codeHash, actual: state.chain.codeHash, ok: state.chain.codeHash === undefined ? undefined : state.chain.codeHash === release.artifact.codeHash },
+					]}
+				/>
+			);
+		}
+		case 'soak': {
+			const policy = storeEnvSoak ?? { minBlocks: 0, minSeconds: 0, maxStallSeconds: 60 };
+			const soak = progress.soak;
+			const evaluation = evaluateSoak(policy, soak, soak ? Date.parse(soak.lastBlockAt) : Date.now());
+			return (
+				<Box flexDirection="column">
+					{progress.upgrade ? <Text>upgraded in block #{progress.upgrade.blockNumber}, extrinsic {progress.upgrade.extrinsicHash.slice(0, 18)}…</Text> : null}
+					<SoakView
+						blocksDone={evaluation.blocksDone}
+						minBlocks={policy.minBlocks}
+						secondsDone={evaluation.secondsDone}
+						minSeconds={policy.minSeconds}
+						longestStallSeconds={soak?.longestStallSeconds ?? 0}
+						maxStallSeconds={policy.maxStallSeconds}
+						met={evaluation.met}
+						stalled={evaluation.stalled}
+					/>
+					{gates.length > 0 ? <GateTable gates={gates} /> : null}
+				</Box>
+			);
+		}
+	}
+}

@@ -1,0 +1,129 @@
+/**
+ * The metadata of a runtime, executed offline: `Metadata_metadata_at_version`
+ * with 15, then 14 (when the runtime exports it), falling back to
+ * `Metadata_metadata`.
+ */
+import { Metadata, TypeRegistry } from '@polkadot/types';
+import { compactFromU8a, hexToU8a, isHex, isU8a, u8aToU8a } from '@polkadot/util';
+import type { Hex } from '../release/types.js';
+import { ArtifactError, describeError, type ArtifactErrorCode } from './errors.js';
+import { callRuntimeApi } from './executor.js';
+import { exportedFunctions, parseWasmModule, type WasmModuleInfo } from './wasm.js';
+
+/** Metadata versions asked for through `Metadata_metadata_at_version`, best first. */
+export const PREFERRED_METADATA_VERSIONS = [15, 14] as const;
+
+/** 'meta' */
+const META_MAGIC = Uint8Array.of(0x6d, 0x65, 0x74, 0x61);
+
+export type MetadataInput = Metadata | Uint8Array | Hex;
+
+export interface MetadataResult {
+	metadata: Metadata;
+	/** The metadata bytes (magic + version + body). */
+	bytes: Uint8Array;
+	/** The version of the metadata format. */
+	version: number;
+	/** Which runtime API produced it. */
+	via: string;
+}
+
+function hasMagic(bytes: Uint8Array): boolean {
+	return bytes.length > 5 && META_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * Strip the SCALE wrappers a runtime or an RPC puts around metadata:
+ * `OpaqueMetadata` (compact length prefix) and `Option<OpaqueMetadata>`.
+ */
+export function unwrapMetadataBytes(raw: Uint8Array): Uint8Array | undefined {
+	if (hasMagic(raw)) return raw;
+	// Option<OpaqueMetadata>: 0x01 ++ compact ++ bytes
+	if (raw[0] === 1) {
+		const [offset, length] = decodeCompactSafe(raw.subarray(1));
+		if (offset > 0 && 1 + offset + length === raw.length && hasMagic(raw.subarray(1 + offset))) return raw.subarray(1 + offset);
+	}
+	const [offset, length] = decodeCompactSafe(raw);
+	if (offset > 0 && offset + length === raw.length && hasMagic(raw.subarray(offset))) return raw.subarray(offset);
+	return undefined;
+}
+
+function decodeCompactSafe(bytes: Uint8Array): [offset: number, length: number] {
+	try {
+		if (bytes.length === 0) return [0, 0];
+		const [offset, length] = compactFromU8a(bytes);
+		return length.bitLength() > 48 ? [0, 0] : [offset, length.toNumber()];
+	} catch {
+		return [0, 0];
+	}
+}
+
+/** Decode metadata bytes (with or without the Opaque/Option wrappers) into a Metadata with its own registry. */
+export function decodeMetadata(input: MetadataInput, code: ArtifactErrorCode = 'bad-input-metadata', path?: string): Metadata {
+	if (input instanceof Metadata) return input;
+	let bytes: Uint8Array;
+	try {
+		bytes = isU8a(input) ? input : isHex(input) ? hexToU8a(input) : u8aToU8a(input);
+	} catch (error) {
+		throw new ArtifactError(code, `metadata is neither bytes nor hex: ${describeError(error)}`, 'Pass SCALE-encoded metadata', path);
+	}
+	const body = unwrapMetadataBytes(bytes);
+	if (!body) {
+		throw new ArtifactError(code, `${bytes.length} bytes of metadata without the "meta" magic`, 'Pass the metadata as returned by state_getMetadata or Metadata_metadata', path);
+	}
+	try {
+		const metadata = new Metadata(new TypeRegistry(), body);
+		if (metadata.version < 14) {
+			throw new Error(`metadata v${metadata.version} has no portable type registry (v14+ is needed)`);
+		}
+		return metadata;
+	} catch (error) {
+		throw new ArtifactError(code, `metadata does not decode: ${describeError(error)}`, 'The runtime must provide metadata v14 or later', path, { cause: error });
+	}
+}
+
+function u32le(n: number): Uint8Array {
+	return Uint8Array.of(n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff);
+}
+
+export interface MetadataOptions {
+	module?: WasmModuleInfo;
+	path?: string;
+}
+
+/** Execute the runtime's metadata API and return the decoded metadata plus how it was obtained. */
+export async function metadataOfCode(code: Uint8Array, options: MetadataOptions = {}): Promise<MetadataResult> {
+	const module = options.module ?? parseWasmModule(code, options.path);
+	const funcs = exportedFunctions(module);
+	let body: Uint8Array | undefined;
+	let via = 'Metadata_metadata';
+	if (funcs.has('Metadata_metadata_at_version')) {
+		for (const version of PREFERRED_METADATA_VERSIONS) {
+			const raw = await callRuntimeApi(code, 'Metadata_metadata_at_version', [u32le(version)], options.path);
+			if (raw.length === 0) {
+				throw new ArtifactError('bad-metadata', 'Metadata_metadata_at_version returned nothing', 'The wasm is corrupt or not a Substrate runtime', options.path);
+			}
+			if (raw[0] === 0) continue; // None: version not supported
+			body = unwrapMetadataBytes(raw);
+			if (!body) {
+				throw new ArtifactError('bad-metadata', `Metadata_metadata_at_version(${version}) returned ${raw.length} bytes that are not metadata`, 'The wasm is corrupt or not a Substrate runtime', options.path);
+			}
+			via = `Metadata_metadata_at_version(${version})`;
+			break;
+		}
+	}
+	if (!body) {
+		const raw = await callRuntimeApi(code, 'Metadata_metadata', [], options.path);
+		body = unwrapMetadataBytes(raw);
+		if (!body) {
+			throw new ArtifactError('bad-metadata', `Metadata_metadata returned ${raw.length} bytes that are not metadata`, 'The wasm is corrupt or not a Substrate runtime', options.path);
+		}
+	}
+	const metadata = decodeMetadata(body, 'bad-metadata', options.path);
+	return { metadata, bytes: body, version: metadata.version, via };
+}
+
+/** The runtime's metadata (prefers v15, then v14, then whatever `Metadata_metadata` returns). */
+export async function metadataOf(code: Uint8Array, options: MetadataOptions = {}): Promise<Metadata> {
+	return (await metadataOfCode(code, options)).metadata;
+}

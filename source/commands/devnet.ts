@@ -1,0 +1,67 @@
+/**
+ * `release-console devnet --chain rococo`: run the embedded chain in the foreground.
+ * With --state-file it also writes its endpoint there (used by the background mode).
+ */
+import { writeFileSync, renameSync, rmSync } from 'node:fs';
+import { EXIT, UsageError, type CommandContext } from './context.js';
+import { stopEmbeddedChain } from '../devnet/daemon.js';
+
+export interface DevnetFlags {
+	chain?: string;
+	port?: number;
+	blockTime?: string;
+	stateFile?: string;
+}
+
+export function parseBlockTime(value: string | undefined): number | 'manual' | 'instant' {
+	if (value === undefined) return 6000;
+	if (value === 'manual' || value === 'instant') return value;
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < 100) throw new UsageError(`--block-time ${value} is not valid`, 'give milliseconds (>= 100), `manual` or `instant`');
+	return n;
+}
+
+export async function runDevnet(ctx: CommandContext, sub: string | undefined, flags: DevnetFlags): Promise<number> {
+	if (sub === 'stop') {
+		const stopped = await stopEmbeddedChain(ctx.home, flags.chain ?? 'rococo');
+		ctx.io.stdout(stopped ? 'stopped the embedded chain' : 'no embedded chain was running for this store');
+		return EXIT.ok;
+	}
+	const chain = flags.chain ?? 'rococo';
+	const blockTime = parseBlockTime(flags.blockTime);
+	if (chain === 'governance') {
+		let mod: { startGovernanceDevnet: (o: { port?: number; blockTime?: number | 'manual' }) => Promise<{ endpoint: string; close: () => Promise<void> }> };
+		try {
+			const governance = '../devnet/governance/index.js';
+			mod = (await import(governance)) as never;
+		} catch {
+			throw new UsageError('the governance devnet is not part of this build yet', 'use --chain rococo');
+		}
+		const devnet = await mod.startGovernanceDevnet({ port: flags.port ?? 0, blockTime: blockTime === 'instant' ? 'manual' : blockTime });
+		return serve(ctx, devnet.endpoint, 'governance devnet (simulation)', devnet.close, flags.stateFile, chain);
+	}
+	if (chain !== 'rococo') throw new UsageError(`unknown chain "${chain}"`, 'use --chain rococo (real Rococo 9130 runtime) or --chain governance');
+	const { startRococoDevnet } = await import('../devnet/rococo.js');
+	const t0 = Date.now();
+	const devnet = await startRococoDevnet({ port: flags.port ?? 0, blockTime });
+	ctx.io.stdout(`embedded Rococo 9130 (real runtime, chopsticks) ready in ${Date.now() - t0} ms`);
+	return serve(ctx, devnet.endpoint, `rococo, block time ${blockTime}`, devnet.close, flags.stateFile, chain);
+}
+
+async function serve(ctx: CommandContext, endpoint: string, label: string, close: () => Promise<void>, stateFile: string | undefined, chain: string): Promise<number> {
+	const port = Number(new URL(endpoint).port);
+	if (stateFile) {
+		const tmp = `${stateFile}.${process.pid}.tmp`;
+		writeFileSync(tmp, JSON.stringify({ pid: process.pid, port, endpoint, chain, startedAt: new Date().toISOString() }));
+		renameSync(tmp, stateFile);
+	}
+	ctx.io.stdout(ctx.json ? JSON.stringify({ endpoint, port, pid: process.pid }) : `${label}\nlistening on ${endpoint} (127.0.0.1 only); Ctrl+C stops it`);
+	await new Promise<void>((resolve) => {
+		const stop = () => resolve();
+		process.once('SIGINT', stop);
+		process.once('SIGTERM', stop);
+	});
+	if (stateFile) rmSync(stateFile, { force: true });
+	await close();
+	return EXIT.ok;
+}

@@ -1,0 +1,334 @@
+/**
+ * The release reducer: pure and immutable. Every state change of a release
+ * goes through here, and every change except an explicit `audit` action
+ * appends an audit entry describing it. Refusals throw ReleaseError.
+ */
+import { ReleaseError } from './errors.js';
+import { stagesFor } from './stages.js';
+import type {
+	AuditEntry,
+	EnvProgress,
+	GateResult,
+	Intent,
+	IntentOutcome,
+	Release,
+	ReleaseAction,
+	RouteKind,
+	SoakProgress,
+	StageProgress,
+} from './types.js';
+
+/** Minimum length of a trimmed waiver reason. */
+export const MIN_WAIVER_REASON = 10;
+
+export function releaseReducer(release: Release, action: ReleaseAction): Release {
+	switch (action.type) {
+		case 'stage/set':
+			return setStage(release, action);
+		case 'intent/record':
+			return recordIntent(release, action.intent, action.at);
+		case 'intent/outcome':
+			return recordOutcome(release, action.env, action.intentId, action.outcome, action.at);
+		case 'upgrade/included': {
+			const { env, record, at } = action;
+			const progress = requireProgress(release, env);
+			const previous = progress.upgrade;
+			const moved = previous && (previous.blockHash !== record.blockHash || previous.extrinsicHash !== record.extrinsicHash);
+			return commit(release, at, { ...progress, upgrade: { ...record } }, {
+				env,
+				action: action.type,
+				detail:
+					`upgrade included in block #${record.blockNumber}: spec ${record.fromSpecVersion} → ${record.toSpecVersion}` +
+					(moved ? ` (previously recorded in block #${previous.blockNumber} ${previous.blockHash})` : ''),
+				blockNumber: record.blockNumber,
+				blockHash: record.blockHash,
+				extrinsicHash: record.extrinsicHash,
+			});
+		}
+		case 'verify/done': {
+			const { env, specVersion, codeHash, blockNumber, at } = action;
+			const progress = requireProgress(release, env);
+			return commit(release, at, { ...progress, verified: { specVersion, codeHash, blockNumber, at } }, {
+				env,
+				action: action.type,
+				detail: `verified spec version ${specVersion} and code hash ${codeHash} at block #${blockNumber}`,
+				blockNumber,
+			});
+		}
+		case 'soak/update':
+			return updateSoakProgress(release, action.env, action.soak, action.at);
+		case 'gate/set':
+			return setGate(release, action.gate, action.at);
+		case 'gate/waive':
+			return waiveGate(release, action.env, action.gate, action.reason, action.at);
+		case 'audit':
+			return { ...release, updatedAt: action.entry.at, audit: [...release.audit, { ...action.entry }] };
+		default: {
+			const unknown: never = action;
+			throw new ReleaseError(
+				'unknown-action',
+				`unknown release action ${JSON.stringify((unknown as { type?: unknown }).type)}`,
+				'this is a bug in release-console',
+			);
+		}
+	}
+}
+
+/** Apply several actions in order (convenience for tests and replays). */
+export function applyActions(release: Release, actions: readonly ReleaseAction[]): Release {
+	return actions.reduce(releaseReducer, release);
+}
+
+// --- helpers -----------------------------------------------------------------
+
+function requireEnv(release: Release, env: string): void {
+	if (!release.environments.includes(env)) {
+		throw new ReleaseError(
+			'unknown-env',
+			`environment ${env} is not part of release ${release.id} (it travels ${release.environments.join(', ') || 'no environments'})`,
+			'use one of the release\'s environments, or create a new release that includes it',
+		);
+	}
+}
+
+function emptyProgress(env: string, route: RouteKind): EnvProgress {
+	return {
+		env,
+		route,
+		stages: stagesFor(route).map((id) => ({ id, status: 'pending' as const })),
+		intents: [],
+	};
+}
+
+/** Progress for env; created from the route's stage list when missing. */
+function progressFor(release: Release, env: string, route?: RouteKind): EnvProgress {
+	requireEnv(release, env);
+	return release.progress[env] ?? emptyProgress(env, route ?? 'sudo');
+}
+
+function requireProgress(release: Release, env: string): EnvProgress {
+	return progressFor(release, env);
+}
+
+function commit(
+	release: Release,
+	at: string,
+	progress: EnvProgress | undefined,
+	entry: Omit<AuditEntry, 'at'> | undefined,
+	gates?: GateResult[],
+): Release {
+	const next: Release = { ...release, updatedAt: at };
+	if (progress) next.progress = { ...release.progress, [progress.env]: progress };
+	if (gates) next.gates = gates;
+	if (entry) next.audit = [...release.audit, stripUndefined({ at, ...entry })];
+	return next;
+}
+
+function stripUndefined<T extends object>(value: T): T {
+	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+// --- stage/set -----------------------------------------------------------------
+
+function setStage(release: Release, action: Extract<ReleaseAction, { type: 'stage/set' }>): Release {
+	const { env, stage, status, detail, at } = action;
+	const progress = progressFor(release, env, action.route);
+	const index = progress.stages.findIndex((s) => s.id === stage);
+	if (index === -1) {
+		throw new ReleaseError(
+			'unknown-stage',
+			`stage ${stage} is not part of ${env}'s route (stages: ${progress.stages.map((s) => s.id).join(', ')})`,
+		);
+	}
+	const current = progress.stages[index];
+	if (status === 'done') {
+		const notDone = progress.stages.slice(0, index).filter((s) => s.status !== 'done');
+		if (notDone.length > 0) {
+			throw new ReleaseError(
+				'stage-order',
+				`cannot mark ${stage} done on ${env}: earlier stage${notDone.length > 1 ? 's' : ''} ${notDone
+					.map((s) => `${s.id} (${s.status})`)
+					.join(', ')} ${notDone.length > 1 ? 'are' : 'is'} not done`,
+				`finish ${notDone[0].id} first`,
+			);
+		}
+	} else if (current.status === 'done') {
+		const laterDone = progress.stages.slice(index + 1).filter((s) => s.status === 'done');
+		if (laterDone.length > 0) {
+			throw new ReleaseError(
+				'stage-order',
+				`cannot move ${stage} on ${env} back to ${status}: later stage ${laterDone[0].id} is already done`,
+				'a finished stage stays finished once later stages build on it; record the problem as a failed gate instead',
+			);
+		}
+	}
+	const updated: StageProgress = { id: stage, status, updatedAt: at };
+	if (detail !== undefined) updated.detail = detail;
+	const stages = progress.stages.map((s, i) => (i === index ? updated : s));
+	return commit(release, at, { ...progress, stages }, {
+		env,
+		action: action.type,
+		detail: `${stage}: ${current.status} → ${status}${detail ? ` — ${detail}` : ''}`,
+	});
+}
+
+// --- intents ---------------------------------------------------------------
+
+function recordIntent(release: Release, intent: Intent, at: string): Release {
+	const progress = progressFor(release, intent.env);
+	for (const p of Object.values(release.progress)) {
+		if (p.intents.some((i) => i.id === intent.id)) {
+			throw new ReleaseError(
+				'duplicate-intent',
+				`intent ${intent.id} is already recorded (on ${p.env})`,
+				'each extrinsic gets a fresh intent id',
+			);
+		}
+	}
+	const open = progress.intents.find((i) => i.stage === intent.stage && !i.outcome);
+	if (open) {
+		throw new ReleaseError(
+			'intent-pending',
+			`refusing to send again: ${intent.env} ${intent.stage} already has intent ${open.id} (${open.call}, nonce ${open.nonce}` +
+				`${open.extrinsicHash ? `, extrinsic ${open.extrinsicHash}` : ''}) with no known outcome`,
+			'find out what happened to it first (look for the extrinsic on chain, or wait for its nonce to be used) and record its outcome',
+		);
+	}
+	const included = progress.intents.find(
+		(i) => i.stage === intent.stage && i.callHash === intent.callHash && i.outcome?.status === 'included',
+	);
+	if (included) {
+		throw new ReleaseError(
+			'intent-included',
+			`refusing to send again: the same call (${included.callHash}) for ${intent.env} ${intent.stage} was already included` +
+				`${included.outcome?.blockNumber !== undefined ? ` in block #${included.outcome.blockNumber}` : ''} (intent ${included.id})`,
+			'the call is on chain already; continue with the next stage',
+		);
+	}
+	return commit(release, at, { ...progress, intents: [...progress.intents, { ...intent }] }, {
+		env: intent.env,
+		action: 'intent/record',
+		detail: `about to send ${intent.call} (call ${intent.callHash}) from ${intent.signer} with nonce ${intent.nonce}; intent ${intent.id}`,
+		extrinsicHash: intent.extrinsicHash,
+	});
+}
+
+function sameOutcome(a: IntentOutcome, b: IntentOutcome): boolean {
+	return (
+		a.status === b.status &&
+		a.blockNumber === b.blockNumber &&
+		a.blockHash === b.blockHash &&
+		a.extrinsicHash === b.extrinsicHash &&
+		a.error === b.error
+	);
+}
+
+function recordOutcome(release: Release, env: string, intentId: string, outcome: IntentOutcome, at: string): Release {
+	const progress = progressFor(release, env);
+	const index = progress.intents.findIndex((i) => i.id === intentId);
+	if (index === -1) {
+		throw new ReleaseError('unknown-intent', `no intent ${intentId} on ${env}`, 'record the intent before its outcome');
+	}
+	const intent = progress.intents[index];
+	if (intent.outcome) {
+		// Replaying the same outcome is harmless and changes nothing.
+		if (sameOutcome(intent.outcome, outcome)) return release;
+		throw new ReleaseError(
+			'outcome-conflict',
+			`intent ${intentId} on ${env} already has outcome ${intent.outcome.status}` +
+				`${intent.outcome.blockNumber !== undefined ? ` (block #${intent.outcome.blockNumber})` : ''}; refusing to change it to ${outcome.status}`,
+			'an outcome is recorded once; if the first one was wrong, add an audit note explaining it',
+		);
+	}
+	const updated: Intent = { ...intent, outcome: { ...outcome } };
+	const intents = progress.intents.map((i, n) => (n === index ? updated : i));
+	const where = outcome.blockNumber !== undefined ? ` in block #${outcome.blockNumber}` : '';
+	return commit(release, at, { ...progress, intents }, {
+		env,
+		action: 'intent/outcome',
+		detail: `${intent.call} (intent ${intentId}) ${outcome.status}${where}${outcome.error ? `: ${outcome.error}` : ''}`,
+		blockNumber: outcome.blockNumber,
+		blockHash: outcome.blockHash,
+		extrinsicHash: outcome.extrinsicHash ?? intent.extrinsicHash,
+	});
+}
+
+// --- soak --------------------------------------------------------------------
+
+/**
+ * Soak progress ticks once per block, so it is not audited on every tick:
+ * only when the soak starts (or restarts from another block) and when the
+ * longest stall grows.
+ */
+function updateSoakProgress(release: Release, env: string, soak: SoakProgress, at: string): Release {
+	const progress = progressFor(release, env);
+	const prev = progress.soak;
+	let entry: Omit<AuditEntry, 'at'> | undefined;
+	if (!prev || prev.startBlock !== soak.startBlock) {
+		entry = { env, action: 'soak/update', detail: `soak started at block #${soak.startBlock}`, blockNumber: soak.startBlock };
+	} else if (soak.longestStallSeconds > prev.longestStallSeconds) {
+		entry = {
+			env,
+			action: 'soak/update',
+			detail: `longest gap between blocks is now ${Math.round(soak.longestStallSeconds)}s (at block #${soak.lastBlock})`,
+			blockNumber: soak.lastBlock,
+		};
+	}
+	return commit(release, at, { ...progress, soak: { ...soak } }, entry);
+}
+
+// --- gates -------------------------------------------------------------------
+
+function setGate(release: Release, gate: Omit<GateResult, 'waiver'>, at: string): Release {
+	requireEnv(release, gate.env);
+	const index = release.gates.findIndex((g) => g.id === gate.id && g.env === gate.env);
+	const existing = index === -1 ? undefined : release.gates[index];
+	// Strip any waiver smuggled in at runtime: waivers only come from gate/waive.
+	const { waiver: _ignored, ...clean } = gate as GateResult;
+	let next: GateResult = { ...clean };
+	let kept = false;
+	if (existing?.waiver && gate.status === 'fail') {
+		next = { ...clean, status: 'waived', waiver: existing.waiver };
+		kept = true;
+	} else if (gate.status === 'waived') {
+		throw new ReleaseError('gate-waive', `gate ${gate.id} on ${gate.env} cannot be set to waived directly`, 'use gate/waive with a reason');
+	}
+	const gates = index === -1 ? [...release.gates, next] : release.gates.map((g, i) => (i === index ? next : g));
+	const dropped = existing?.waiver && !kept ? ' (waiver dropped: the gate no longer fails)' : '';
+	return commit(release, at, undefined, {
+		env: gate.env,
+		action: 'gate/set',
+		detail: `gate ${gate.id}: ${next.status}${kept ? ' (still failing, waiver kept)' : ''} — ${gate.summary}${dropped}`,
+	}, gates);
+}
+
+function waiveGate(release: Release, env: string, gateId: GateResult['id'], reason: string, at: string): Release {
+	requireEnv(release, env);
+	const trimmed = typeof reason === 'string' ? reason.trim() : '';
+	if (trimmed.length < MIN_WAIVER_REASON) {
+		throw new ReleaseError(
+			'waiver-reason',
+			`a waiver for ${gateId} on ${env} needs a reason of at least ${MIN_WAIVER_REASON} characters (got ${trimmed.length})`,
+			'say why it is safe to go on despite the failing gate; it goes into the audit log',
+		);
+	}
+	const index = release.gates.findIndex((g) => g.id === gateId && g.env === env);
+	if (index === -1) {
+		throw new ReleaseError('unknown-gate', `gate ${gateId} has not been checked on ${env}`, 'only a failing gate can be waived');
+	}
+	const gate = release.gates[index];
+	if (gate.status !== 'fail') {
+		throw new ReleaseError(
+			'gate-not-failing',
+			`gate ${gateId} on ${env} is ${gate.status}, not fail; only a failing gate can be waived`,
+			gate.status === 'waived' ? 'it is already waived' : undefined,
+		);
+	}
+	const next: GateResult = { ...gate, status: 'waived', waiver: { reason: trimmed, at } };
+	const gates = release.gates.map((g, i) => (i === index ? next : g));
+	return commit(release, at, undefined, {
+		env,
+		action: 'gate/waive',
+		detail: `gate ${gateId} waived (${gate.summary}): ${trimmed}`,
+	}, gates);
+}

@@ -1,0 +1,29 @@
+import { ReleaseError } from '../release/errors.js';
+
+export type StoreErrorCode =
+	| 'corrupt'
+	| 'newer-schema'
+	| 'migration-failed'
+	| 'locked'
+	| 'io'
+	| 'not-found'
+	| 'ambiguous-id'
+	| 'stale-release'
+	| 'invalid-release'
+	| 'invalid-environment'
+	| 'genesis-pinned'
+	| 'builtin-environment'
+	| 'environment-in-use'
+	| 'secret-in-store';
+
+export class StoreError extends ReleaseError {
+	declare readonly code: StoreErrorCode;
+	/** Extra lines (validation errors, conflicting ids, secret field paths). */
+	readonly details: string[];
+
+	constructor(code: StoreErrorCode, message: string, hint?: string, details: string[] = []) {
+		super(code, message, hint);
+		this.name = 'StoreError';
+		this.details = details;
+	}
+}

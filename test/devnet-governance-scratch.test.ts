@@ -1,0 +1,21 @@
+import { test } from 'vitest';
+import { buildDevnetMetadata, DEFAULT_PERIODS, kitchensinkVersion, encodeRuntimeVersion, STATIC_METADATA_HEX } from '../source/devnet/governance/metadata.js';
+import { buildRuntimeWasm } from '../source/devnet/governance/runtime-wasm.js';
+import { u8aToHex } from '@polkadot/util';
+test('scratch', async () => {
+const v = kitchensinkVersion();
+console.log(v.specVersion);
+const t0 = Date.now();
+const same = buildDevnetMetadata({ ...DEFAULT_PERIODS, launchPeriod: 806400, votingPeriod: 806400, fastTrackVotingPeriod: 86400, enactmentPeriod: 864000, cooloffPeriod: 806400, voteLockingPeriod: 864000, convictionVoteLockingPeriod: 864000, undecidingTimeout: 806400 }, v);
+console.log('roundtrip equal', u8aToHex(same) === STATIC_METADATA_HEX, same.length, (STATIC_METADATA_HEX.length-2)/2, Date.now()-t0);
+const meta = buildDevnetMetadata(DEFAULT_PERIODS, {...v, specVersion: 269});
+const wasm = buildRuntimeWasm({ version: encodeRuntimeVersion({...v, specVersion: 269}), metadata: meta });
+console.log('wasm', wasm.length, WebAssembly.validate(wasm));
+process.env.LOG_LEVEL ??= 'error';
+const ex = await import('@acala-network/chopsticks-core');
+const rv = await ex.getRuntimeVersion(u8aToHex(wasm));
+console.log(rv);
+const r = await ex.runTask({ wasm: u8aToHex(wasm), calls: [['Metadata_metadata', []]], mockSignatureHost: false, allowUnresolvedImports: false, runtimeLogLevel: 0 });
+console.log('Call' in r ? r.Call.result.length : r);
+await ex.destroyWorker();
+});
