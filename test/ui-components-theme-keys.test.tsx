@@ -99,6 +99,8 @@ describe('keys', () => {
 		expect(matchKey('c', key({ ctrl: true }), KEYS.quit)).toBe(true);
 		expect(matchKey('c', key(), KEYS.quit)).toBe(false);
 		expect(matchKey('', key({ escape: true, meta: true }), KEYS.quit)).toBe(true);
+		expect(matchKey('', key({ escape: true, meta: true }), KEYS.cancel)).toBe(true);
+		expect(matchKey('n', key({ ctrl: true }), KEYS.cancel)).toBe(false);
 	});
 
 	test('arrows, vi keys and return', () => {

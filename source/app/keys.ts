@@ -24,7 +24,8 @@ export const KEYS = {
 	right: ['right', 'l'],
 	open: ['return'],
 	confirm: ['y'],
-	cancel: ['n'],
+	/** Escape also cancels: containers check `cancel` before `quit` while a prompt is open. */
+	cancel: ['n', 'escape'],
 	back: ['b', 'backspace'],
 	/** Advance the current stage. */
 	next: ['a'],

@@ -6,6 +6,7 @@
  * (transaction_version from Core v3, state_version from Core v4).
  */
 import { TypeRegistry } from '@polkadot/types';
+import type { RuntimeVersion, RuntimeVersionPre3, RuntimeVersionPre4 } from '@polkadot/types/interfaces';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import type { Hex } from '../release/types.js';
@@ -80,7 +81,7 @@ export function decodeRuntimeApisSection(section: Uint8Array): RuntimeApiVersion
 export function decodeRuntimeVersion(bytes: Uint8Array, coreVersionHint?: number): RuntimeVersionInfo {
 	try {
 		const r = reg();
-		const pre3 = r.createType('RuntimeVersionPre3', bytes);
+		const pre3 = r.createType<RuntimeVersionPre3>('RuntimeVersionPre3', bytes);
 		if (pre3.encodedLength > bytes.length) throw new Error(`needs ${pre3.encodedLength} bytes, got ${bytes.length}`);
 		const apis: RuntimeApiVersion[] = pre3.apis.map(([id, version]) => {
 			const hex = id.toHex() as Hex;
@@ -93,12 +94,12 @@ export function decodeRuntimeVersion(bytes: Uint8Array, coreVersionHint?: number
 		let transactionVersion = 1;
 		let stateVersion: number | undefined;
 		if (hasState) {
-			const full = r.createType('RuntimeVersion', bytes);
+			const full = r.createType<RuntimeVersion>('RuntimeVersion', bytes);
 			if (full.encodedLength > bytes.length) throw new Error('ends before state_version');
 			transactionVersion = full.transactionVersion.toNumber();
 			stateVersion = full.stateVersion.toNumber();
 		} else if (hasTx) {
-			const pre4 = r.createType('RuntimeVersionPre4', bytes);
+			const pre4 = r.createType<RuntimeVersionPre4>('RuntimeVersionPre4', bytes);
 			if (pre4.encodedLength > bytes.length) throw new Error('ends before transaction_version');
 			transactionVersion = pre4.transactionVersion.toNumber();
 		}

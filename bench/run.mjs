@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: speed and memory of release-console on this machine, each
+ * figure beside an anchor measured in the same run. Not part of `npm test`.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cli = path.join(root, 'dist/cli.js');
+const env = { ...process.env, NO_COLOR: '1', LOG_LEVEL: 'error' };
+const results = [];
+
+function median(values) {
+	const s = [...values].sort((a, b) => a - b);
+	return s[Math.floor(s.length / 2)];
+}
+
+function timeCommand(args, runs = 5, extraEnv = {}) {
+	const times = [];
+	for (let i = 0; i < runs; i++) {
+		const t0 = process.hrtime.bigint();
+		const r = spawnSync(process.execPath, args, { env: { ...env, ...extraEnv }, encoding: 'utf8' });
+		times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+		if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+	}
+	return median(times);
+}
+
+/** Time from spawn to the first frame that contains `marker`, under a pseudo-terminal (util-linux `script`). */
+function firstFrame(command, marker, runs = 5) {
+	const times = [];
+	for (let i = 0; i < runs; i++) {
+		times.push(
+			new Promise((resolve, reject) => {
+				const t0 = process.hrtime.bigint();
+				const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...env, COLUMNS: '80', LINES: '24' }, stdio: ['pipe', 'pipe', 'pipe'] });
+				let out = '';
+				const timer = setTimeout(() => {
+					child.kill('SIGKILL');
+					reject(new Error(`no frame with "${marker}" from ${command}: ${out.slice(-400)}`));
+				}, 20_000);
+				child.stdout.on('data', (d) => {
+					out += d;
+					if (out.includes(marker)) {
+						clearTimeout(timer);
+						resolve(Number(process.hrtime.bigint() - t0) / 1e6);
+						child.stdin.write('q');
+						setTimeout(() => child.kill('SIGKILL'), 300);
+					}
+				});
+			}),
+		);
+	}
+	return Promise.all(times).then(median);
+}
+
+function record(name, value, unit, anchor) {
+	results.push({ name, value, unit, anchor });
+	const anchorText = anchor ? `   (anchor ${anchor.name}: ${anchor.value.toFixed(0)} ${unit}; ratio ${(value / anchor.value).toFixed(2)}x)` : '';
+	console.log(`${name.padEnd(52)} ${value.toFixed(value < 10 ? 2 : 0).padStart(8)} ${unit}${anchorText}`);
+}
+
+const home = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-'));
+try {
+	console.log(`release-console bench — ${new Date().toISOString()} — ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}\n`);
+
+	// 1. start-up
+	const nodeZero = timeCommand(['-e', '0']);
+	const status = timeCommand([cli, 'status', '--json'], 7, { RELEASE_CONSOLE_HOME: home });
+	record('status --json (wall)', status, 'ms', { name: 'node -e 0', value: nodeZero });
+
+	const hello = path.join(root, 'bench/ink-hello.mjs');
+	const inkHello = await firstFrame(`${process.execPath} ${hello}`, 'hello');
+	const consoleFrame = await firstFrame(`RELEASE_CONSOLE_HOME=${home} ${process.execPath} ${cli}`, 'release-console');
+	record('console first frame (pty, 80x24)', consoleFrame, 'ms', { name: 'bare Ink hello-world', value: inkHello });
+
+	// 2. artifact
+	const { writeRococoWasm } = await import(path.join(root, 'dist/artifact/embedded-runtimes.js'));
+	const wasm9140 = writeRococoWasm(9140, home);
+	const wasm9130 = writeRococoWasm(9130, home);
+	const inspect = timeCommand([cli, 'inspect', wasm9140, '--json'], 3);
+	record('inspect Rococo 9140 (process wall)', inspect, 'ms', { name: 'node -e 0', value: nodeZero });
+	const diff = timeCommand([cli, 'inspect', wasm9140, '--against', wasm9130, '--json'], 3);
+	record('inspect 9140 --against 9130 (process wall)', diff, 'ms', { name: 'inspect alone', value: inspect });
+
+	// 3. the real upgrade, headless, end to end
+	{
+		const h = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-up-'));
+		const t0 = Date.now();
+		const run = (args) => spawnSync(process.execPath, [cli, ...args], { env: { ...env, RELEASE_CONSOLE_HOME: h, RELEASE_CONSOLE_DEVNET_BLOCK_TIME: '500' }, encoding: 'utf8' });
+		const created = run(['new', '--name', 'bench', '--wasm', wasm9140, '--json']);
+		const id = JSON.parse(created.stdout).id;
+		const adv = run(['advance', id, '--env', 'devnet', '--signer', '//Alice', '--yes', '--follow', '--json']);
+		const ms = Date.now() - t0;
+		const result = JSON.parse(adv.stdout.trim().split('\n').pop()).result;
+		run(['devnet', 'stop']);
+		rmSync(h, { recursive: true, force: true });
+		record(`9130→9140 upgrade headless, devnet start to soak (${result.kind})`, ms, 'ms', { name: 'status --json', value: status });
+	}
+
+	// 4. governance rehearsal and 10,000 blocks: need the governance devnet
+	let governance;
+	try {
+		governance = await import(path.join(root, 'dist/devnet/governance/index.js'));
+	} catch {
+		governance = undefined;
+	}
+	if (governance?.startGovernanceDevnet) {
+		const { ApiPromise, WsProvider } = await import('@polkadot/api');
+		const devnet = await governance.startGovernanceDevnet({ port: 0, blockTime: 'manual' });
+		const api = await ApiPromise.create({ provider: new WsProvider(devnet.endpoint), noInitWarn: true });
+		const { watchChain } = await import(path.join(root, 'dist/chain/live.js'));
+		let patches = 0;
+		const stop = await watchChain(api, () => patches++);
+		global.gc?.();
+		const rss0 = process.memoryUsage().rss;
+		const sent0 = devnet.rpc?.stats?.sent ?? 0;
+		const t0 = Date.now();
+		for (let i = 0; i < 100; i++) await devnet.newBlocks(100);
+		await new Promise((r) => setTimeout(r, 500));
+		const ms = Date.now() - t0;
+		global.gc?.();
+		const rss1 = process.memoryUsage().rss;
+		const sent = (devnet.rpc?.stats?.sent ?? 0) - sent0;
+		record('governance devnet blocks/s (manual, watched)', 10_000 / (ms / 1000), 'blocks/s');
+		if (devnet.rpc?.stats) record('RPC messages per block while watching', sent / 10_000, 'msg');
+		record('resident memory at start of 10,000 blocks', rss0 / 2 ** 20, 'MiB');
+		record('resident memory after 10,000 blocks', rss1 / 2 ** 20, 'MiB');
+		record('memory growth over 10,000 blocks', (rss1 - rss0) / 2 ** 20, 'MiB');
+		stop();
+		await api.disconnect();
+		await devnet.close();
+	} else {
+		console.log('governance devnet: not in this build; rehearsal and 10,000-block watch not measured');
+	}
+	writeFileSync(path.join(root, 'bench/last-run.json'), JSON.stringify({ at: new Date().toISOString(), machine: `${os.cpus()[0]?.model} x${os.cpus().length}`, node: process.version, results }, null, 2));
+} finally {
+	rmSync(home, { recursive: true, force: true });
+}
