@@ -243,8 +243,9 @@ describe('intent/record and intent/outcome (never send twice)', () => {
 		expectRefusal(() => reduce(fresh(), { type: 'intent/outcome', env: 'devnet', intentId: 'nope', outcome: { status: 'dropped', at: T1 }, at: T1 }), 'unknown-intent');
 	});
 
-	it('refuses intents for unknown environments', () => {
+	it('refuses intents for unknown environments and stages', () => {
 		expectRefusal(() => reduce(fresh(), { type: 'intent/record', intent: intent({ env: 'mainnet' }), at: T1 }), 'unknown-env');
+		expectRefusal(() => reduce(fresh(), { type: 'intent/record', intent: intent({ stage: 'nope' as StageId }), at: T1 }), 'unknown-stage');
 	});
 });
 
@@ -272,6 +273,11 @@ describe('upgrade/included, verify/done, soak/update', () => {
 		expect(r.progress.devnet.upgrade?.blockNumber).toBe(13);
 		expect(r.audit.at(-1)!.detail).toContain(`previously recorded in block #12 ${H('b')}`);
 		expect(r.audit.filter((a) => a.action === 'upgrade/included')).toHaveLength(2);
+	});
+
+	it('upgrade/included replayed with the same record is a no-op', () => {
+		const r = reduce(fresh(), { type: 'upgrade/included', env: 'devnet', record, at: T1 });
+		expect(reduce(r, { type: 'upgrade/included', env: 'devnet', record: { ...record }, at: T2 })).toBe(r);
 	});
 
 	it('verify/done records what was verified', () => {

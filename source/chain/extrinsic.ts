@@ -129,6 +129,27 @@ export function friendlySubmitError(message: string): string {
 	return message;
 }
 
+export interface EventRecordView {
+	phase: { isApplyExtrinsic: boolean; asApplyExtrinsic: { toNumber: () => number } };
+	event: { section: string; method: string; data: unknown[] };
+}
+
+/**
+ * The events of a block, decoded with the metadata the block was executed
+ * with (its parent's): after a runtime upgrade, the block's own state already
+ * holds the new code, whose metadata may not decode the block's events.
+ */
+export async function eventsAt(api: ApiPromise, blockHash: Hex): Promise<EventRecordView[]> {
+	const header = await api.rpc.chain.getHeader(blockHash);
+	const parent = await api.at(header.parentHash);
+	const entry = parent.query.system.events;
+	const raw = await api.rpc.state.getStorage(entry.key(), blockHash);
+	const bytes = (raw as unknown as { toU8a: (bare?: boolean) => Uint8Array; isSome?: boolean; unwrap?: () => { toU8a: (bare?: boolean) => Uint8Array } });
+	const u8a = bytes.isSome !== undefined ? (bytes.isSome ? bytes.unwrap!().toU8a(true) : new Uint8Array([0])) : bytes.toU8a(true);
+	const typeName = parent.registry.createLookupType(entry.creator.meta.type.asPlain);
+	return parent.registry.createType(typeName, u8a) as unknown as EventRecordView[];
+}
+
 export interface FoundExtrinsic {
 	blockNumber: number;
 	blockHash: Hex;
@@ -146,10 +167,7 @@ export async function findExtrinsic(api: ApiPromise, extrinsicHash: Hex, from: n
 		const block = await api.rpc.chain.getBlock(blockHash);
 		const index = block.block.extrinsics.findIndex((ext) => ext.hash.toHex() === extrinsicHash);
 		if (index < 0) continue;
-		const events = (await (await api.at(blockHash)).query.system.events()) as unknown as Array<{
-			phase: { isApplyExtrinsic: boolean; asApplyExtrinsic: { toNumber: () => number } };
-			event: { section: string; method: string; data: unknown[] };
-		}>;
+		const events = await eventsAt(api, blockHash.toHex() as Hex);
 		const mine = events.filter((e) => e.phase.isApplyExtrinsic && e.phase.asApplyExtrinsic.toNumber() === index);
 		const failed = mine.find((e) => e.event.section === 'system' && e.event.method === 'ExtrinsicFailed');
 		return {

@@ -5,6 +5,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { Call } from '@polkadot/types/interfaces';
+import { u8aToHex } from '@polkadot/util';
 import type { Environment, Hex } from '../release/types.js';
 import type { SignerPromptModel } from './types.js';
 
@@ -23,16 +24,11 @@ export function describeCall(call: Call, depth = 0): string[] {
 	const lines = [`${pad}${call.section}.${call.method}(`];
 	call.args.forEach((arg, i) => {
 		const name = call.meta.args[i]?.name.toString() ?? `arg${i}`;
-		const type = call.meta.args[i]?.type.toString() ?? '';
-		if (type === 'Call' || type.endsWith('RuntimeCall') || type === 'Box<Call>' || type.includes('Call')) {
-			try {
-				const inner = call.registry.createType('Call', arg.toU8a()) as Call;
-				lines.push(`${pad}  ${name}:`);
-				lines.push(...describeCall(inner, depth + 2));
-				return;
-			} catch {
-				// not a call after all
-			}
+		const maybeCall = arg as unknown as Partial<Call>;
+		if (typeof maybeCall.section === 'string' && typeof maybeCall.method === 'string' && Array.isArray(maybeCall.args)) {
+			lines.push(`${pad}  ${name}:`);
+			lines.push(...describeCall(arg as unknown as Call, depth + 2));
+			return;
 		}
 		const u8a = arg.toU8a(true);
 		if (u8a.length > 64) {
@@ -54,7 +50,9 @@ export function buildSudoSetCode(api: ApiPromise, code: Uint8Array): UpgradePlan
 	if (!hasSudo(api)) {
 		throw new Error('this chain has no Sudo pallet; use a governance route (multisig-sudo, council-democracy or opengov)');
 	}
-	const setCode = api.tx.system.setCode(code);
+	// A Uint8Array given to Bytes is read as already SCALE-encoded (length
+	// prefix first); hex is taken as the raw content.
+	const setCode = api.tx.system.setCode(u8aToHex(code));
 	const weightType = api.tx.sudo.sudoUncheckedWeight.meta.args[1]?.type.toString() ?? '';
 	const weight = /u64/.test(weightType) ? 0 : { refTime: 0, proofSize: 0 };
 	const tx = api.tx.sudo.sudoUncheckedWeight(setCode, weight as never);

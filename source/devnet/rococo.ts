@@ -57,7 +57,19 @@ export function loadRococoChainSpec(version: 9130 | 9140): RawChainSpec {
 
 export async function startRococoDevnet(options: RococoDevnetOptions = {}): Promise<RococoDevnet> {
 	process.env.LOG_LEVEL ??= 'error';
-	const core = await import('@acala-network/chopsticks-core');
+	// chopsticks-core 1.1.0 pins @polkadot/util 13 while @polkadot/api 16.5 uses 14;
+	// both load here, and @polkadot/util warns about it on import. The two never
+	// exchange objects (the chain speaks JSON-RPC), so that warning is noise.
+	const warn = console.warn;
+	console.warn = (...args: unknown[]) => {
+		if (typeof args[0] === 'string' && args[0].includes('has multiple versions')) return;
+		warn(...args);
+	};
+	const core = await import('@acala-network/chopsticks-core').finally(() => {
+		setTimeout(() => {
+			console.warn = warn;
+		}, 0);
+	});
 	const { Keyring } = await import('@polkadot/keyring');
 	const { cryptoWaitReady } = await import('@polkadot/util-crypto');
 	await cryptoWaitReady();

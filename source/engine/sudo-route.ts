@@ -13,7 +13,7 @@ import type { Environment, Hex, Release, ReleaseAction, StageId } from '../relea
 import type { SignerPromptModel } from '../chain/types.js';
 import type { Connection } from '../chain/connect.js';
 import { onChainCodeHash } from '../chain/live.js';
-import { reconcileIntent, signAndTrack, type TxStep } from '../chain/extrinsic.js';
+import { eventsAt, reconcileIntent, signAndTrack, type TxStep } from '../chain/extrinsic.js';
 import { buildSignerPrompt, buildSudoSetCode, hasSudo, sudoAuthority } from '../chain/sudo.js';
 import { releaseReducer } from '../release/reducer.js';
 import { currentStage } from '../release/release.js';
@@ -156,7 +156,9 @@ async function upgradeStage(ctx: EngineContext, api: ApiPromise): Promise<StepRe
 	const plan = buildSudoSetCode(api, artifact.bytes);
 	const authority = await sudoAuthority(api, signer.address);
 	const prompt = await buildSignerPrompt(api, env, plan, signer.address, authority);
-	ctx.release.apply({ type: 'stage/set', env: env.name, stage: 'upgrade', status: 'active', detail: `awaiting confirmation by ${signer.label}`, at });
+	if (prompt.refusals.length === 0) {
+		ctx.release.apply({ type: 'stage/set', env: env.name, stage: 'upgrade', status: 'active', detail: `awaiting confirmation by ${signer.label}`, at });
+	}
 	return {
 		kind: 'confirm',
 		stage: 'upgrade',
@@ -248,7 +250,7 @@ async function verifyStage(ctx: EngineContext, api: ApiPromise): Promise<StepRes
 		ctx.release.apply({ type: 'stage/set', env: env.name, stage: 'verify', status: 'failed', detail: `block #${upgrade.blockNumber} is no longer ${upgrade.blockHash}: the chain was reset or reorganised`, at });
 		return { kind: 'failed', stage: 'verify', message: `the recorded upgrade block #${upgrade.blockNumber} ${upgrade.blockHash} is not on this chain any more (the chain was reset or re-organised)`, hint: 'if this is the embedded chain it was restarted from genesis; start a new release to rehearse again' };
 	}
-	const events = (await (await api.at(upgrade.blockHash)).query.system.events()) as unknown as Array<{ event: { section: string; method: string } }>;
+	const events = await eventsAt(api, upgrade.blockHash);
 	const codeUpdated = events.some((e) => e.event.section === 'system' && e.event.method === 'CodeUpdated');
 	const version = await api.rpc.state.getRuntimeVersion();
 	const codeHash = await onChainCodeHash(api);

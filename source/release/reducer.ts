@@ -33,6 +33,8 @@ export function releaseReducer(release: Release, action: ReleaseAction): Release
 			const { env, record, at } = action;
 			const progress = requireProgress(release, env);
 			const previous = progress.upgrade;
+			// Replaying the same inclusion changes nothing.
+			if (previous && sameJson(previous, record)) return release;
 			const moved = previous && (previous.blockHash !== record.blockHash || previous.extrinsicHash !== record.extrinsicHash);
 			return commit(release, at, { ...progress, upgrade: { ...record } }, {
 				env,
@@ -103,7 +105,9 @@ function emptyProgress(env: string, route: RouteKind): EnvProgress {
 /** Progress for env; created from the route's stage list when missing. */
 function progressFor(release: Release, env: string, route?: RouteKind): EnvProgress {
 	requireEnv(release, env);
-	return release.progress[env] ?? emptyProgress(env, route ?? 'sudo');
+	const progress = release.progress[env];
+	if (!progress) return emptyProgress(env, route ?? 'sudo');
+	return progress.env === env ? progress : { ...progress, env };
 }
 
 function requireProgress(release: Release, env: string): EnvProgress {
@@ -122,6 +126,16 @@ function commit(
 	if (gates) next.gates = gates;
 	if (entry) next.audit = [...release.audit, stripUndefined({ at, ...entry })];
 	return next;
+}
+
+function sameJson(a: object, b: object): boolean {
+	const keys = (o: object) => Object.keys(o).filter((k) => (o as Record<string, unknown>)[k] !== undefined).sort();
+	const ka = keys(a);
+	const kb = keys(b);
+	return (
+		ka.length === kb.length &&
+		ka.every((k, i) => k === kb[i] && (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k])
+	);
 }
 
 function stripUndefined<T extends object>(value: T): T {
@@ -176,6 +190,12 @@ function setStage(release: Release, action: Extract<ReleaseAction, { type: 'stag
 
 function recordIntent(release: Release, intent: Intent, at: string): Release {
 	const progress = progressFor(release, intent.env);
+	if (!progress.stages.some((s) => s.id === intent.stage)) {
+		throw new ReleaseError(
+			'unknown-stage',
+			`stage ${intent.stage} is not part of ${intent.env}'s route (stages: ${progress.stages.map((s) => s.id).join(', ')})`,
+		);
+	}
 	for (const p of Object.values(release.progress)) {
 		if (p.intents.some((i) => i.id === intent.id)) {
 			throw new ReleaseError(

@@ -135,7 +135,10 @@ function corruptError(filePath: string, problem: string): StoreError {
 }
 
 function describeParseError(error: Error, text: string): string {
-	const truncated = text.trim() === '' || /end of (JSON )?input|Unterminated|Expected .* after/i.test(error.message);
+	// The parser ran out of input: the file was most likely cut short.
+	const position = /at position (\d+)/.exec(error.message);
+	const atEnd = position !== null && Number(position[1]) >= text.trimEnd().length - 1;
+	const truncated = text.trim() === '' || atEnd || /end of (JSON )?input|Unterminated string/i.test(error.message);
 	return `${truncated ? 'truncated or ' : ''}invalid JSON: ${error.message}`;
 }
 

@@ -6,7 +6,7 @@ import { ArtifactView, Banner, ChainPanel, Checklist, KeyHints, SignerPrompt, So
 import { STAGE_INFO } from '../../release/stages.js';
 import { currentStage } from '../../release/release.js';
 import { evaluateSoak } from '../../release/gates.js';
-import { actionFor, hintsFor, matchKey, type HintSpec } from '../keys.js';
+import { KEYS, actionFor, hintsFor, matchKey, type HintSpec } from '../keys.js';
 import type { StageId } from '../../release/types.js';
 
 const TITLES = Object.fromEntries(Object.entries(STAGE_INFO).map(([id, info]) => [id, info.title])) as Record<StageId, string>;
@@ -46,9 +46,10 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 				return;
 			}
 			if (state.phase === 'confirm') {
-				if (matchKey(input, key, ['y']) && state.prompt && state.prompt.refusals.length === 0) return void session.confirm();
-				if (matchKey(input, key, ['n', 'escape'])) return session.cancel();
+				if (matchKey(input, key, KEYS.confirm) && state.prompt && state.prompt.refusals.length === 0) return void session.confirm();
+				if (matchKey(input, key, KEYS.cancel)) return session.cancel();
 			}
+			if (key.escape) return onBack();
 			const action = actionFor(input, key, ['quit', 'back', 'next', 'retry']);
 			if (action === 'quit') return onQuit();
 			if (action === 'back') return onBack();

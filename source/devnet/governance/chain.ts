@@ -7,7 +7,8 @@ import { EventEmitter } from 'node:events';
 import { Keyring } from '@polkadot/keyring';
 import { expandMetadata, Metadata, TypeRegistry } from '@polkadot/types';
 import type { GenericCall, GenericExtrinsic } from '@polkadot/types';
-import { compactAddLength, compactFromU8a, compactToU8a, hexToU8a, u8aConcat, u8aToHex, u32ToU8a } from '@polkadot/util';
+import { compactAddLength, compactFromU8a, compactToU8a, hexToU8a, u8aConcat, u8aToHex, } from '@polkadot/util';
+import { u32ToU8a } from './util.js';
 import { blake2AsHex, blake2AsU8a, cryptoWaitReady, signatureVerify } from '@polkadot/util-crypto';
 import {
 	buildDevnetMetadata,
@@ -240,8 +241,7 @@ export class GovernanceChain extends EventEmitter {
 		const version = devnetVersion();
 		const code = buildRuntimeWasm({ version: encodeRuntimeVersion(version), metadata: devnetMetadata(this.periods, version) });
 		const state = new Map<string, string>();
-		this.store.state = new Overlay(state);
-		const s = this.store;
+		const s = this.store.over(new Overlay(state));
 		state.set(CODE_KEY, u8aToHex(code));
 		const accounts = DEV_ACCOUNTS.map((n) => this.devAccount(n));
 		for (const who of accounts) {
@@ -301,10 +301,9 @@ export class GovernanceChain extends EventEmitter {
 
 	/** A runtime context over a copy of the given block's state (for building or read-only queries). */
 	private context(parent: BlockData, number: number, timestamp: bigint): Runtime {
-		this.store.state = new Overlay(new Map(parent.state));
 		const rt = new Runtime(
 			this.meta,
-			this.store,
+			this.store.over(new Overlay(new Map(parent.state))),
 			this.handlers,
 			number,
 			timestamp,
@@ -403,16 +402,20 @@ export class GovernanceChain extends EventEmitter {
 			}
 			throw new NodeRpcError(1011, 'Unknown Transaction Validity', 'Could not find an unsigned validator for the unsigned transaction');
 		}
-		const sig = ext.signature as any;
-		if (!sig.signer.isId) throw new NodeRpcError(1011, 'Unknown Transaction Validity', 'Could not lookup information required to validate the transaction');
-		const signer = sig.signer.asId.toString() as string;
-		// Extension data as sent: [era][nonce][tip, asset id][metadata-hash mode]
+		// Raw layout: [0x84][MultiAddress][MultiSignature][extensions][call]
 		const body = bytes.subarray(compactFromU8a(bytes)[0]);
-		const extraStart = 1 + sig.signer.encodedLength + sig.signature.encodedLength;
+		if (body[1] !== 0) throw new NodeRpcError(1011, 'Unknown Transaction Validity', 'Could not lookup information required to validate the transaction');
+		const signerBytes = body.subarray(2, 34);
+		const signer = this.registry.createType('AccountId', signerBytes).toString();
+		const sigType = body[34]!;
+		if (sigType > 2) throw invalidTx('Transaction has a bad signature');
+		const sigBytes = body.subarray(34, 35 + (sigType === 2 ? 65 : 64));
+		const extraStart = 34 + sigBytes.length;
 		const extra = body.subarray(extraStart, body.length - call.encodedLength);
 		let o = 0;
-		const era = this.registry.createType('ExtrinsicEra', extra.subarray(o)) as any;
-		o += era.encodedLength;
+		const eraLen = extra[0] === 0 ? 1 : 2;
+		const era = this.registry.createType('ExtrinsicEra', extra.subarray(0, eraLen)) as any;
+		o += eraLen;
 		const [nl, nonceBn] = compactFromU8a(extra.subarray(o));
 		o += nl;
 		const [tl, tipBn] = compactFromU8a(extra.subarray(o));
@@ -421,7 +424,7 @@ export class GovernanceChain extends EventEmitter {
 		o += extra[o] === 1 ? 5 : 1;
 		const metadataHashMode = extra[o] ?? 0;
 		const nonce = nonceBn.toNumber();
-		const tip = tipBn.toBigInt();
+		const tip = BigInt(tipBn.toString());
 		if (assetId) throw invalidTx('Inability to pay some fees (e.g. account balance too low)');
 		// CheckMortality additional signed: the hash of the birth block.
 		const current = rt.number;
@@ -446,12 +449,12 @@ export class GovernanceChain extends EventEmitter {
 		const message = payload.length > 256 ? blake2AsU8a(payload, 256) : payload;
 		let valid = false;
 		try {
-			valid = signatureVerify(message, sig.signature.toU8a(), signer).isValid;
+			valid = signatureVerify(message, sigBytes, signer).isValid;
 		} catch {
 			valid = false;
 		}
 		if (!valid) throw invalidTx('Transaction has a bad signature');
-		if (/^0x0+$/.test(sig.signer.asId.toHex())) throw invalidTx('Invalid signing address');
+		if (signerBytes.every((x) => x === 0)) throw invalidTx('Invalid signing address');
 		const account = rt.account(signer);
 		if (nonce < account.nonce) throw invalidTx('Transaction is outdated');
 		const future = nonce > account.nonce;
@@ -667,7 +670,10 @@ export class GovernanceChain extends EventEmitter {
 		this.blocks.push(block);
 		this.byHash.set(hash, block);
 		for (const tx of included) for (const w of tx.watchers) w({ inBlock: hash });
-		for (const tx of included) for (const w of tx.watchers) w({ finalized: hash });
+		// Every block is final at once; report it a moment later, as a node would after inBlock.
+		setTimeout(() => {
+			for (const tx of included) for (const w of tx.watchers) w({ finalized: hash });
+		}, 20);
 		for (const tx of dropped) for (const w of tx.watchers) w('invalid');
 		this.emit('block', block, parent);
 		if (runtime !== parent.runtime) this.emit('runtime', block);

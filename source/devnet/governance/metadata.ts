@@ -62,6 +62,8 @@ export function kitchensinkRegistry(): { registry: TypeRegistry; metadata: Metad
 		const registry = new TypeRegistry();
 		const metadata = new Metadata(registry, STATIC_METADATA_HEX);
 		registry.setMetadata(metadata);
+		// The kitchensink wraps its UncheckedExtrinsic, so @polkadot/types cannot infer these from the lookup.
+		registry.register({ Address: 'MultiAddress', LookupSource: 'MultiAddress', ExtrinsicSignature: 'MultiSignature' });
 		baseRegistry = { registry, metadata };
 	}
 	return baseRegistry;

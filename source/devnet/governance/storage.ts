@@ -6,7 +6,7 @@
 import type { TypeRegistry } from '@polkadot/types';
 import { expandMetadata, type Metadata } from '@polkadot/types';
 import type { Codec } from '@polkadot/types/types';
-import { u8aToHex } from '@polkadot/util';
+import { compactStripLength, u8aToHex } from '@polkadot/util';
 
 export type Hex = `0x${string}`;
 
@@ -72,13 +72,18 @@ type StorageEntryFn = ((...args: unknown[]) => Uint8Array) & {
 
 /** Typed access to storage items by pallet and item name, as declared in the metadata. */
 export class TypedStore {
-	private readonly entries = new Map<string, { fn: StorageEntryFn; valueType: string; optional: boolean; fallback: Uint8Array }>();
+	private readonly entries: Map<string, { fn: StorageEntryFn; valueType: string; optional: boolean; fallback: Uint8Array }>;
 
 	constructor(
 		readonly registry: TypeRegistry,
-		metadata: Metadata,
-		public state: Overlay,
+		metadata: Metadata | TypedStore,
+		readonly state: Overlay,
 	) {
+		if (metadata instanceof TypedStore) {
+			this.entries = metadata.entries;
+			return;
+		}
+		this.entries = new Map();
 		const decorated = expandMetadata(registry, metadata);
 		for (const [section, items] of Object.entries(decorated.query)) {
 			for (const [method, entry] of Object.entries(items as Record<string, StorageEntryFn>)) {
@@ -94,6 +99,11 @@ export class TypedStore {
 		}
 	}
 
+	/** The same typed view over another state. */
+	over(state: Overlay): TypedStore {
+		return new TypedStore(this.registry, this, state);
+	}
+
 	private entry(pallet: string, item: string) {
 		const key = `${pallet[0]!.toLowerCase()}${pallet.slice(1)}.${item[0]!.toLowerCase()}${item.slice(1)}`;
 		const e = this.entries.get(key);
@@ -104,7 +114,7 @@ export class TypedStore {
 	key(pallet: string, item: string, args: unknown[] = []): Hex {
 		const e = this.entry(pallet, item);
 		const raw = args.length === 0 ? e.fn() : args.length === 1 ? e.fn(args[0]) : e.fn(args);
-		return u8aToHex(raw) as Hex;
+		return u8aToHex(compactStripLength(raw)[1]) as Hex;
 	}
 
 	prefix(pallet: string, item: string): Hex {

@@ -3,7 +3,8 @@
  * pallet_utility, following substrate/frame/{system,timestamp,balances,sudo,utility}.
  */
 import type { GenericCall } from '@polkadot/types';
-import { u8aConcat, u8aToHex, u16ToU8a } from '@polkadot/util';
+import { u8aConcat, u8aToHex } from '@polkadot/util';
+import { u16ToU8a } from '../util.js';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { callerToOrigin, DispatchErr, type Handler, type Origin, type PostInfo, ROOT, Runtime } from '../runtime.js';
 import type { Hex } from '../storage.js';
@@ -11,8 +12,7 @@ import type { Hex } from '../storage.js';
 export const CODE_KEY = '0x3a636f6465';
 
 export function lookup(rt: Runtime, address: any): string {
-	if (address.isId) return address.asId.toString();
-	if (address.isAddress32) return rt.registry.createType('AccountId', address.asAddress32).toString();
+	if (address.type === 'Id' || address.type === 'Address32') return rt.registry.createType('AccountId', address.value.toU8a()).toString();
 	throw new DispatchErr({ CannotLookup: null }, 'CannotLookup (only MultiAddress::Id is modelled)');
 }
 
