@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await runCleanups();
 	await devnet?.close();
-});
+}, 60_000);
 
 describe('release screen', () => {
 	it('home lists the release; enter opens it; the upgrade is signed only after y', async () => {
@@ -55,9 +55,11 @@ describe('release screen', () => {
 			ui.stdin.write(ch);
 			await tick(5);
 		}
+		await waitForFrame(ui.lastFrame, (f) => f.includes('> //Bob'));
 		ui.stdin.write('\r');
 		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Cannot sign'));
 		expect(frame).toContain('is not the sudo key');
+		expect(frame).toContain('5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty'); // //Bob
 		expect(frame).not.toContain('y sign');
 		ui.stdin.write('n');
 		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Not signed'));

@@ -29,6 +29,7 @@ import {
 	type MetadataModel,
 	type ModelPallet,
 	type ModelStorage,
+	type ShapeDifference,
 } from './model.js';
 import type { RuntimeApiVersion } from './version.js';
 
@@ -53,6 +54,8 @@ export interface MetadataChange {
 	detail: string;
 	before?: string;
 	after?: string;
+	/** Set on field/argument changes that only rename: the SCALE encoding is the same. */
+	encodingUnchanged?: boolean;
 }
 
 /** The version fields the diff needs (a RuntimeVersionInfo fits). */
@@ -125,6 +128,13 @@ function emptyCounts(): Record<ChangeKind, ActionCounts> {
 	return Object.fromEntries(KIND_ORDER.map((k) => [k, { added: 0, removed: 0, reindexed: 0, changed: 0 }])) as Record<ChangeKind, ActionCounts>;
 }
 
+const MAX_DETAIL = 400;
+const MAX_SHOWN = 300;
+
+function clamp(text: string, max: number): string {
+	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 class Differ {
 	readonly changes: MetadataChange[] = [];
 	readonly cmp: ShapeComparer;
@@ -137,7 +147,13 @@ class Differ {
 	}
 
 	add(change: Omit<MetadataChange, 'requiresTxVersionBump'> & { requiresTxVersionBump?: boolean }): void {
-		this.changes.push({ ...change, requiresTxVersionBump: change.requiresTxVersionBump ?? false });
+		this.changes.push({
+			...change,
+			requiresTxVersionBump: change.requiresTxVersionBump ?? false,
+			detail: clamp(change.detail, MAX_DETAIL),
+			...(change.before === undefined ? {} : { before: clamp(change.before, MAX_SHOWN) }),
+			...(change.after === undefined ? {} : { after: clamp(change.after, MAX_SHOWN) }),
+		});
 	}
 
 	pallets(): void {
@@ -254,21 +270,36 @@ class Differ {
 					after: String(w.index),
 				});
 			}
-			const diff = this.cmp.explainFields(v.fields, w.fields);
-			if (diff) {
-				const what = isCall ? 'arguments' : 'fields';
+			if (this.cmp.fieldsCheck(v.fields, w.fields, 'equal')) continue;
+			const what = isCall ? 'arguments' : 'fields';
+			if (this.cmp.fieldsCheck(v.fields, w.fields, 'compatible')) {
+				const d = this.cmp.explainFields(v.fields, w.fields, 'equal')!;
 				this.add({
 					pallet: p.name,
 					kind,
 					action: 'changed',
 					item: v.name,
-					severity: 'breaking',
-					requiresTxVersionBump: isCall,
-					detail: `${what} changed${diff.at ? ` at ${diff.at.replace(/^\./, '')}` : ''}: ${diff.before} → ${diff.after}`,
+					severity: 'additive',
+					detail: `${what} extended (old encodings still decode the same) ${describe(d)}`,
 					before: renderFields(this.a, v.fields),
 					after: renderFields(this.b, w.fields),
 				});
+				continue;
 			}
+			const d = this.cmp.explainFields(v.fields, w.fields, 'compatible')!;
+			const renamedOnly = this.cmp.fieldsSameEncoding(v.fields, w.fields);
+			this.add({
+				pallet: p.name,
+				kind,
+				action: 'changed',
+				item: v.name,
+				severity: 'breaking',
+				requiresTxVersionBump: isCall,
+				detail: renamedOnly ? `${what} renamed (encoding unchanged; readers by name break) ${describe(d)}` : `${what} changed ${describe(d)}`,
+				before: renderFields(this.a, v.fields),
+				after: renderFields(this.b, w.fields),
+				...(renamedOnly ? { encodingUnchanged: true } : {}),
+			});
 		}
 		for (const w of news) {
 			if (oldByName.has(w.name)) continue;
@@ -318,15 +349,22 @@ class Differ {
 				continue;
 			}
 			const breaking: string[] = [];
+			const extended: string[] = [];
 			if (s.kind !== t.kind) breaking.push(`${s.kind} → ${t.kind}`);
 			if (s.hashers.join() !== t.hashers.join()) breaking.push(`hashers ${s.hashers.join('+') || 'none'} → ${t.hashers.join('+') || 'none'}`);
-			if (s.key !== undefined && t.key !== undefined) {
-				const d = this.cmp.explain(s.key, t.key);
-				if (d) breaking.push(`key type changed${d.at ? ` at ${d.at.replace(/^\./, '')}` : ''}: ${d.before} → ${d.after}`);
-			}
-			const dv = this.cmp.explain(s.value, t.value);
-			if (dv) breaking.push(`value type changed${dv.at ? ` at ${dv.at.replace(/^\./, '')}` : ''}: ${dv.before} → ${dv.after}`);
+			const typeChange = (what: string, x: number, y: number) => {
+				const bad = this.cmp.explain(x, y, 'compatible');
+				if (bad) breaking.push(`${what} type changed ${describe(bad)}`);
+				else {
+					const ext = this.cmp.explain(x, y, 'equal');
+					if (ext) extended.push(`${what} type extended ${describe(ext)}`);
+				}
+			};
+			if (s.key !== undefined && t.key !== undefined) typeChange('key', s.key, t.key);
+			typeChange('value', s.value, t.value);
 			if (s.modifier !== t.modifier) breaking.push(`modifier ${s.modifier} → ${t.modifier} (absent values read differently)`);
+			const before = this.renderStorage(this.a, s);
+			const after = this.renderStorage(this.b, t);
 			if (breaking.length) {
 				this.add({
 					pallet: p.name,
@@ -334,10 +372,12 @@ class Differ {
 					action: 'changed',
 					item: s.name,
 					severity: 'breaking',
-					detail: `${breaking.join('; ')}: it must be migrated to a new item, not changed in place`,
-					before: this.renderStorage(this.a, s),
-					after: this.renderStorage(this.b, t),
+					detail: `${breaking.join('; ')} (readers of the old layout break: migrate to a new item)`,
+					before,
+					after,
 				});
+			} else if (extended.length) {
+				this.add({ pallet: p.name, kind: 'storage', action: 'changed', item: s.name, severity: 'additive', detail: `${extended.join('; ')} (existing values still decode)`, before, after });
 			} else if (s.fallback !== t.fallback) {
 				this.add({
 					pallet: p.name,
@@ -345,7 +385,7 @@ class Differ {
 					action: 'changed',
 					item: s.name,
 					severity: 'additive',
-					detail: 'default value changed',
+					detail: `default value ${renderValue(this.a, s.value, hexBytes(s.fallback))} → ${renderValue(this.b, t.value, hexBytes(t.fallback))}`,
 					before: renderValue(this.a, s.value, hexBytes(s.fallback)),
 					after: renderValue(this.b, t.value, hexBytes(t.fallback)),
 				});
@@ -366,17 +406,19 @@ class Differ {
 				this.add({ pallet: p.name, kind: 'constant', action: 'removed', item: c.name, severity: 'breaking', detail: 'constant removed', before: `${renderType(this.a, c.type)} = ${renderValue(this.a, c.type, c.value)}` });
 				continue;
 			}
-			const dt = this.cmp.explain(c.type, d.type);
-			if (dt) {
+			const shown = (m: MetadataModel, x: typeof c) => `${renderType(m, x.type)} = ${renderValue(m, x.type, x.value)}`;
+			const bad = this.cmp.explain(c.type, d.type, 'compatible');
+			const ext = bad ? undefined : this.cmp.explain(c.type, d.type, 'equal');
+			if (bad || ext) {
 				this.add({
 					pallet: p.name,
 					kind: 'constant',
 					action: 'changed',
 					item: c.name,
-					severity: 'breaking',
-					detail: `type changed${dt.at ? ` at ${dt.at.replace(/^\./, '')}` : ''}: ${dt.before} → ${dt.after}`,
-					before: `${renderType(this.a, c.type)} = ${renderValue(this.a, c.type, c.value)}`,
-					after: `${renderType(this.b, d.type)} = ${renderValue(this.b, d.type, d.value)}`,
+					severity: bad ? 'breaking' : 'additive',
+					detail: bad ? `type changed ${describe(bad)}` : `type extended ${describe(ext!)}`,
+					before: shown(this.a, c),
+					after: shown(this.b, d),
 				});
 			} else if (!sameBytes(c.value, d.value)) {
 				const before = renderValue(this.a, c.type, c.value);
@@ -413,9 +455,19 @@ class Differ {
 			['signature', x.signature, y.signature],
 		] as const) {
 			if (ta === undefined || tb === undefined) continue;
-			const d = this.cmp.explain(ta, tb);
-			if (d) {
-				this.add({ pallet: RUNTIME_SCOPE, kind: 'extrinsic', action: 'changed', item: name, severity: 'breaking', detail: `${name} type changed${d.at ? ` at ${d.at.replace(/^\./, '')}` : ''}: ${d.before} → ${d.after}`, before: renderType(this.a, ta), after: renderType(this.b, tb) });
+			const bad = this.cmp.explain(ta, tb, 'compatible');
+			const ext = bad ? undefined : this.cmp.explain(ta, tb, 'equal');
+			if (bad || ext) {
+				this.add({
+					pallet: RUNTIME_SCOPE,
+					kind: 'extrinsic',
+					action: 'changed',
+					item: name,
+					severity: bad ? 'breaking' : 'additive',
+					detail: bad ? `${name} type changed ${describe(bad)}` : `${name} type extended ${describe(ext!)}`,
+					before: renderType(this.a, ta),
+					after: renderType(this.b, tb),
+				});
 			}
 		}
 		const ids = (list: typeof x.extensions) => list.map((e) => e.identifier);
@@ -431,7 +483,7 @@ class Differ {
 				const f = y.extensions[i]!;
 				const d = this.cmp.explain(e.type, f.type) ?? this.cmp.explain(e.implicit, f.implicit);
 				if (d) {
-					this.add({ pallet: RUNTIME_SCOPE, kind: 'extrinsic', action: 'changed', item: e.identifier, severity: 'breaking', detail: `signed extension ${e.identifier} changed${d.at ? ` at ${d.at.replace(/^\./, '')}` : ''}: ${d.before} → ${d.after}` });
+					this.add({ pallet: RUNTIME_SCOPE, kind: 'extrinsic', action: 'changed', item: e.identifier, severity: 'breaking', detail: `signed extension ${e.identifier} changed ${describe(d)}` });
 				}
 			});
 		}
@@ -464,6 +516,14 @@ class Differ {
 			if (!oldIds.has(b.id)) this.add({ pallet: RUNTIME_SCOPE, kind: 'api', action: 'added', item: label(b), severity: 'additive', detail: `runtime API ${label(b)} v${b.version} added`, after: `v${b.version}` });
 		}
 	}
+}
+
+/** "at x.y: A → B", "(removed 0; added who): A → B" or "A → B". */
+function describe(d: ShapeDifference): string {
+	const at = d.at.replace(/^\./, '').trim();
+	if (!at) return `${d.before} → ${d.after}`;
+	if (at.startsWith('(')) return `${at}: ${d.before} → ${d.after}`;
+	return `at ${at}: ${d.before} → ${d.after}`;
 }
 
 function hexBytes(hex: Hex): Uint8Array {

@@ -83,6 +83,8 @@ export interface MetadataModel {
 	version: number;
 	types: Map<number, ModelType>;
 	pallets: ModelPallet[];
+	/** The runtime's outer enums (RuntimeCall, RuntimeEvent, RuntimeError) when identifiable. */
+	outerEnums: { call?: number; event?: number; error?: number };
 	extrinsic: {
 		versions: number[];
 		address?: number;
@@ -165,10 +167,25 @@ export function buildModel(metadata: Metadata): MetadataModel {
 		};
 	});
 	const ex = latest.extrinsic;
+	const outer = latest.outerEnums;
+	const outerEnum = (id: number, key: 'calls' | 'events' | 'errors'): number | undefined => {
+		// Validate what the metadata (or @polkadot/types' v14 conversion) claims:
+		// a variant per pallet, named and indexed like the pallet.
+		const def = types.get(id)?.def;
+		if (def?.kind !== 'variant' || def.variants.length === 0) return undefined;
+		const withItem = new Map(pallets.filter((p) => p[key] !== undefined).map((p) => [p.name, p.index]));
+		return def.variants.every((v) => withItem.get(v.name) === v.index && v.fields.length === 1) ? id : undefined;
+	};
+	const outerEnums = {
+		call: outerEnum(outer.callType.toNumber(), 'calls'),
+		event: outerEnum(outer.eventType.toNumber(), 'events'),
+		error: outerEnum(outer.errorType.toNumber(), 'errors'),
+	};
 	const model: MetadataModel = {
 		version: metadata.version,
 		types,
 		pallets,
+		outerEnums: Object.fromEntries(Object.entries(outerEnums).filter(([, v]) => v !== undefined)),
 		extrinsic: {
 			versions: [...ex.versions.toU8a(true)],
 			address: ex.addressType.toNumber(),
@@ -258,51 +275,87 @@ export interface ShapeDifference {
 	after: string;
 }
 
-/** Compares types of two metadata models by shape, with cycle protection and memoisation. */
+/**
+ * - `equal`: the same shape.
+ * - `compatible`: everything encoded with the old type decodes to the same
+ *   thing with the new one; the new type may only add enum variants (at new
+ *   indices), anywhere inside.
+ */
+export type ShapeMode = 'equal' | 'compatible';
+
+/**
+ * Compares types of two metadata models by shape, with cycle protection and
+ * memoisation. The runtime's outer call/event/error enums are treated as
+ * equal to each other: their changes are reported pallet by pallet, not again
+ * inside every type that embeds a `RuntimeCall` or `RuntimeEvent`.
+ */
 export class ShapeComparer {
-	readonly #cache = new Map<string, boolean>();
+	readonly #cache: Record<ShapeMode, Map<string, boolean>> = { equal: new Map(), compatible: new Map() };
+	readonly #opaque = new Set<string>();
 
 	constructor(
 		readonly a: MetadataModel,
 		readonly b: MetadataModel,
-	) {}
+	) {
+		for (const k of ['call', 'event', 'error'] as const) {
+			const x = a.outerEnums[k];
+			const y = b.outerEnums[k];
+			if (x !== undefined && y !== undefined) this.#opaque.add(`${x}:${y}`);
+		}
+	}
 
 	equal(aId: number, bId: number): boolean {
+		return this.check(aId, bId, 'equal');
+	}
+
+	compatible(aId: number, bId: number): boolean {
+		return this.check(aId, bId, 'compatible');
+	}
+
+	check(aId: number, bId: number, mode: ShapeMode): boolean {
+		const cache = this.#cache[mode];
 		const key = `${aId}:${bId}`;
-		const hit = this.#cache.get(key);
+		const hit = cache.get(key);
 		if (hit !== undefined) return hit;
 		const local = new Map<string, boolean>();
-		const result = this.#eq(aId, bId, local, new Set());
-		// Assumed-equal pairs (cycles) make "true" sub-results provisional: keep
-		// them only when the whole comparison held. "false" results are always sound.
-		for (const [k, v] of local) if (result || !v) this.#cache.set(k, v);
-		this.#cache.set(key, result);
+		const result = this.#eq(aId, bId, mode, local, new Set());
+		// Pairs assumed to hold while being compared (cycles) make "true"
+		// sub-results provisional: keep them only when the whole comparison
+		// held. "false" results are always sound.
+		for (const [k, v] of local) if (result || !v) cache.set(k, v);
+		cache.set(key, result);
 		return result;
 	}
 
-	fieldsEqual(a: ModelField[], b: ModelField[]): boolean {
-		return a.length === b.length && a.every((f, i) => f.name === b[i]!.name && this.equal(f.type, b[i]!.type));
+	fieldsCheck(a: ModelField[], b: ModelField[], mode: ShapeMode): boolean {
+		return a.length === b.length && a.every((f, i) => f.name === b[i]!.name && this.check(f.type, b[i]!.type, mode));
 	}
 
-	#eq(aId: number, bId: number, local: Map<string, boolean>, assuming: Set<string>): boolean {
+	/** Same number of fields with the same types, names aside (the encoding is unchanged). */
+	fieldsSameEncoding(a: ModelField[], b: ModelField[]): boolean {
+		return a.length === b.length && a.every((f, i) => this.check(f.type, b[i]!.type, 'equal'));
+	}
+
+	#eq(aId: number, bId: number, mode: ShapeMode, local: Map<string, boolean>, assuming: Set<string>): boolean {
 		const key = `${aId}:${bId}`;
-		const known = this.#cache.get(key) ?? local.get(key);
+		if (this.#opaque.has(key)) return true;
+		const known = this.#cache[mode].get(key) ?? local.get(key);
 		if (known !== undefined) return known;
 		if (assuming.has(key)) return true;
 		assuming.add(key);
-		const result = this.#defsEqual(aId, bId, local, assuming);
+		const result = this.#defs(aId, bId, mode, local, assuming);
 		assuming.delete(key);
 		local.set(key, result);
 		return result;
 	}
 
-	#defsEqual(aId: number, bId: number, local: Map<string, boolean>, assuming: Set<string>): boolean {
+	#defs(aId: number, bId: number, mode: ShapeMode, local: Map<string, boolean>, assuming: Set<string>): boolean {
 		const ta = this.a.types.get(aId);
 		const tb = this.b.types.get(bId);
 		if (!ta || !tb) return false;
 		const a = ta.def;
 		const b = tb.def;
-		const eq = (x: number, y: number) => this.#eq(x, y, local, assuming);
+		const eq = (x: number, y: number) => this.#eq(x, y, mode, local, assuming);
 		const fields = (x: ModelField[], y: ModelField[]) => x.length === y.length && x.every((f, i) => f.name === y[i]!.name && eq(f.type, y[i]!.type));
 		switch (a.kind) {
 			case 'primitive':
@@ -326,7 +379,8 @@ export class ShapeComparer {
 			case 'composite':
 				return b.kind === 'composite' && fields(a.fields, b.fields);
 			case 'variant': {
-				if (b.kind !== 'variant' || a.variants.length !== b.variants.length) return false;
+				if (b.kind !== 'variant') return false;
+				if (mode === 'equal' ? a.variants.length !== b.variants.length : a.variants.length > b.variants.length) return false;
 				const bs = new Map(b.variants.map((v) => [v.index, v]));
 				return a.variants.every((v) => {
 					const w = bs.get(v.index);
@@ -336,43 +390,54 @@ export class ShapeComparer {
 		}
 	}
 
-	/** The first difference between two types, for messages; undefined when equal. */
-	explain(aId: number, bId: number): ShapeDifference | undefined {
-		if (this.equal(aId, bId)) return undefined;
-		return this.#explain(aId, bId, '', new Set());
+	/** The first difference (`equal`) or incompatibility (`compatible`) between two types; undefined when there is none. */
+	explain(aId: number, bId: number, mode: ShapeMode = 'equal'): ShapeDifference | undefined {
+		if (this.check(aId, bId, mode)) return undefined;
+		return this.#explain(aId, bId, mode, '', new Set());
 	}
 
-	/** The first difference between two field lists (call arguments, event fields). */
-	explainFields(a: ModelField[], b: ModelField[]): ShapeDifference | undefined {
-		if (this.fieldsEqual(a, b)) return undefined;
-		return this.#explainFields(a, b, '', new Set()) ?? { at: '', before: renderFields(this.a, a), after: renderFields(this.b, b) };
+	/** The same for two field lists (call arguments, event fields). */
+	explainFields(a: ModelField[], b: ModelField[], mode: ShapeMode = 'equal'): ShapeDifference | undefined {
+		if (this.fieldsCheck(a, b, mode)) return undefined;
+		return this.#explainFields(a, b, mode, '', new Set()) ?? { at: '', before: renderFields(this.a, a), after: renderFields(this.b, b) };
 	}
 
 	#top(aId: number, bId: number, at: string): ShapeDifference {
 		return { at, before: renderType(this.a, aId), after: renderType(this.b, bId) };
 	}
 
-	#explainFields(a: ModelField[], b: ModelField[], at: string, visiting: Set<string>): ShapeDifference | undefined {
-		const names = (fs: ModelField[]) => fs.map((f, i) => f.name ?? String(i));
-		if (a.length !== b.length || a.some((f, i) => f.name !== b[i]!.name)) {
-			const removed = names(a).filter((n) => !names(b).includes(n));
-			const added = names(b).filter((n) => !names(a).includes(n));
-			const what = [removed.length ? `removed ${removed.join(', ')}` : '', added.length ? `added ${added.join(', ')}` : '']
-				.filter(Boolean)
-				.join('; ');
-			return { at: at + (what ? ` (${what})` : ' (fields renamed or reordered)'), before: renderFields(this.a, a), after: renderFields(this.b, b) };
-		}
-		for (let i = 0; i < a.length; i++) {
-			const fa = a[i]!;
-			const fb = b[i]!;
-			if (!this.equal(fa.type, fb.type)) {
-				return this.#explain(fa.type, fb.type, `${at}.${fa.name ?? i}`, visiting);
+	#explainFields(a: ModelField[], b: ModelField[], mode: ShapeMode, at: string, visiting: Set<string>): ShapeDifference | undefined {
+		const label = (f: ModelField, i: number) => f.name ?? String(i);
+		const renamed = a.length === b.length && a.some((f, i) => f.name !== b[i]!.name);
+		if (a.length === b.length) {
+			// Same arity: the first field whose type differs, even when names changed too.
+			for (let i = 0; i < a.length; i++) {
+				if (!this.check(a[i]!.type, b[i]!.type, mode)) {
+					const d = this.#explain(a[i]!.type, b[i]!.type, mode, `${at}.${label(b[i]!, i)}`, visiting);
+					return renamed ? { ...d, at: `${d.at} (fields also renamed: ${a.map(label).join(', ')} → ${b.map(label).join(', ')})` } : d;
+				}
 			}
+			if (!renamed) return undefined;
 		}
-		return undefined;
+		const an = a.map(label);
+		const bn = b.map(label);
+		const removed = a.filter((_, i) => !bn.includes(an[i]!));
+		const added = b.filter((_, i) => !an.includes(bn[i]!));
+		const gone = an.filter((n) => !bn.includes(n));
+		const came = bn.filter((n) => !an.includes(n));
+		const what = [gone.length ? `removed ${gone.join(', ')}` : '', came.length ? `added ${came.join(', ')}` : '']
+			.filter(Boolean)
+			.join('; ');
+		// Long structs: show only what went and came.
+		const long = a.length > 4 || b.length > 4;
+		return {
+			at: `${at} (${what || 'fields reordered'})`,
+			before: long ? renderFields(this.a, removed.length ? removed : a, 2) : renderFields(this.a, a),
+			after: long ? renderFields(this.b, added.length ? added : b, 2) : renderFields(this.b, b),
+		};
 	}
 
-	#explain(aId: number, bId: number, at: string, visiting: Set<string>): ShapeDifference {
+	#explain(aId: number, bId: number, mode: ShapeMode, at: string, visiting: Set<string>): ShapeDifference {
 		const key = `${aId}:${bId}`;
 		const ta = this.a.types.get(aId);
 		const tb = this.b.types.get(bId);
@@ -385,32 +450,36 @@ export class ShapeComparer {
 			switch (a.kind) {
 				case 'compact':
 				case 'sequence':
-					return this.#explain(a.type, (b as { type: number }).type, `${at}${a.kind === 'sequence' ? '[]' : ''}`, visiting);
+					return this.#explain(a.type, (b as { type: number }).type, mode, `${at}${a.kind === 'sequence' ? '[]' : ''}`, visiting);
 				case 'array': {
 					const bb = b as Extract<TypeDef, { kind: 'array' }>;
 					if (a.len !== bb.len) return this.#top(aId, bId, at);
-					return this.#explain(a.type, bb.type, `${at}[]`, visiting);
+					return this.#explain(a.type, bb.type, mode, `${at}[]`, visiting);
 				}
 				case 'tuple': {
 					const bb = b as Extract<TypeDef, { kind: 'tuple' }>;
 					if (a.types.length !== bb.types.length) return this.#top(aId, bId, at);
-					const i = a.types.findIndex((t, j) => !this.equal(t, bb.types[j]!));
-					return i < 0 ? this.#top(aId, bId, at) : this.#explain(a.types[i]!, bb.types[i]!, `${at}.${i}`, visiting);
+					const i = a.types.findIndex((t, j) => !this.check(t, bb.types[j]!, mode));
+					return i < 0 ? this.#top(aId, bId, at) : this.#explain(a.types[i]!, bb.types[i]!, mode, `${at}.${i}`, visiting);
 				}
 				case 'composite': {
 					const bb = b as Extract<TypeDef, { kind: 'composite' }>;
-					return this.#explainFields(a.fields, bb.fields, at, visiting) ?? this.#top(aId, bId, at);
+					return this.#explainFields(a.fields, bb.fields, mode, at, visiting) ?? this.#top(aId, bId, at);
 				}
 				case 'variant': {
 					const bb = b as Extract<TypeDef, { kind: 'variant' }>;
 					const byName = new Map(bb.variants.map((v) => [v.name, v]));
+					const byIndex = new Map(bb.variants.map((v) => [v.index, v]));
 					const aNames = new Set(a.variants.map((v) => v.name));
 					for (const v of a.variants) {
 						const w = byName.get(v.name);
-						if (!w) return { at: `${at}::${v.name}`, before: `${v.name} (index ${v.index})`, after: 'removed' };
+						if (!w) {
+							const taker = byIndex.get(v.index);
+							return { at: `${at}::${v.name}`, before: `${v.name} (index ${v.index})`, after: taker ? `removed; index ${v.index} is now ${taker.name}` : 'removed' };
+						}
 						if (w.index !== v.index) return { at: `${at}::${v.name}`, before: `index ${v.index}`, after: `index ${w.index}` };
-						if (!this.fieldsEqual(v.fields, w.fields)) {
-							return this.#explainFields(v.fields, w.fields, `${at}::${v.name}`, visiting) ?? this.#top(aId, bId, at);
+						if (!this.fieldsCheck(v.fields, w.fields, mode)) {
+							return this.#explainFields(v.fields, w.fields, mode, `${at}::${v.name}`, visiting) ?? this.#top(aId, bId, at);
 						}
 					}
 					const added = bb.variants.find((w) => !aNames.has(w.name));

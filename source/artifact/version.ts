@@ -45,6 +45,8 @@ const KNOWN_APIS = [
 	'AssetsApi', 'ContractsApi', 'ReviveApi', 'FungiblesApi', 'AssetConversionApi', 'NftsApi', 'Benchmark', 'TryRuntime',
 	'MixnetApi', 'RuntimeViewFunction', 'AuraUnincludedSegmentApi', 'GetParachainInfo', 'RelayParentOffsetApi',
 	'GetLastTimestamp', 'EthereumRuntimeRPCApi', 'ConvertTransactionRuntimeApi', 'DebugRuntimeApi', 'TxPoolRuntimeApi',
+	// Rococo/Wococo bridge APIs (Rococo 9140 era)
+	'RococoFinalityApi', 'WococoFinalityApi', 'ToRococoOutboundLaneApi', 'ToWococoOutboundLaneApi', 'FromRococoInboundLaneApi', 'FromWococoInboundLaneApi',
 ];
 
 let apiNames: Map<string, string> | undefined;
@@ -152,7 +154,16 @@ export async function runtimeVersionOf(code: Uint8Array, options: VersionOptions
 			// A section that does not decode: let Core_version decide.
 		}
 	}
-	const bytes = await callRuntimeApi(code, 'Core_version', [], options.path);
+	let bytes: Uint8Array;
+	try {
+		bytes = await callRuntimeApi(code, 'Core_version', [], options.path);
+	} catch (error) {
+		// The executor decodes the version itself before running anything.
+		if (error instanceof ArtifactError && /Core_version.*Decode/i.test(error.message)) {
+			throw new ArtifactError('bad-version', 'Core_version returned bytes that are not a RuntimeVersion', 'The wasm is corrupt or not a Substrate runtime', options.path, { cause: error });
+		}
+		throw error;
+	}
 	let version: RuntimeVersionInfo;
 	try {
 		version = decodeRuntimeVersion(bytes);

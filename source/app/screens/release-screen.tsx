@@ -1,4 +1,4 @@
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin } from 'ink';
 import type { Store } from '../../store/store.js';
 import { useReleaseSession } from '../hooks/use-release-session.js';
@@ -24,7 +24,14 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	const session = useReleaseSession({ store, home, releaseId, demo });
 	const { state } = session;
 	const [now, setNow] = useState(Date.now());
-	const [signerText, setSignerText] = useState('');
+	const [signerText, setSignerTextState] = useState('');
+	// Keys can arrive faster than renders: keep the typed text in a ref too, so
+	// enter always reads what was typed, not the last rendered value.
+	const signerTextRef = useRef('');
+	const setSignerText = (update: (t: string) => string) => {
+		signerTextRef.current = update(signerTextRef.current);
+		setSignerTextState(signerTextRef.current);
+	};
 	const { isRawModeSupported } = useStdin();
 	useEffect(() => {
 		const timer = setInterval(() => setNow(Date.now()), 1000);
@@ -35,7 +42,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		(input, key) => {
 			if (state.phase === 'signer-input') {
 				if (key.return) {
-					const spec = signerText.trim();
+					const spec = signerTextRef.current.trim();
 					if (spec) void session.setSigner(spec);
 					return;
 				}
@@ -65,7 +72,9 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	const active = currentStage(release, state.envName)?.id ?? 'soak';
 	const hints: HintSpec[] =
 		state.phase === 'confirm'
-			? [['confirm', 'sign and submit'], ['cancel', 'cancel'], 'quit']
+			? state.prompt && state.prompt.refusals.length > 0
+				? [['cancel', 'cancel'], 'quit']
+				: [['confirm', 'sign and submit'], ['cancel', 'cancel'], 'quit']
 			: state.phase === 'signer-input'
 				? []
 				: [['next', 'advance'], ['back', 'releases'], 'quit'];
