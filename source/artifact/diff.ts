@@ -280,7 +280,7 @@ class Differ {
 					action: 'changed',
 					item: v.name,
 					severity: 'additive',
-					detail: `${what} extended (old encodings still decode the same) ${describe(d)}`,
+					detail: `${what} extended${describe(d)} (old encodings still decode the same)`,
 					before: renderFields(this.a, v.fields),
 					after: renderFields(this.b, w.fields),
 				});
@@ -295,7 +295,7 @@ class Differ {
 				item: v.name,
 				severity: 'breaking',
 				requiresTxVersionBump: isCall,
-				detail: renamedOnly ? `${what} renamed (encoding unchanged; readers by name break) ${describe(d)}` : `${what} changed ${describe(d)}`,
+				detail: renamedOnly ? `${what} renamed${describe(d)} (encoding unchanged; readers by name break)` : `${what} changed${describe(d)}`,
 				before: renderFields(this.a, v.fields),
 				after: renderFields(this.b, w.fields),
 				...(renamedOnly ? { encodingUnchanged: true } : {}),
@@ -354,10 +354,10 @@ class Differ {
 			if (s.hashers.join() !== t.hashers.join()) breaking.push(`hashers ${s.hashers.join('+') || 'none'} → ${t.hashers.join('+') || 'none'}`);
 			const typeChange = (what: string, x: number, y: number) => {
 				const bad = this.cmp.explain(x, y, 'compatible');
-				if (bad) breaking.push(`${what} type changed ${describe(bad)}`);
+				if (bad) breaking.push(`${what} type changed${describe(bad)}`);
 				else {
 					const ext = this.cmp.explain(x, y, 'equal');
-					if (ext) extended.push(`${what} type extended ${describe(ext)}`);
+					if (ext) extended.push(`${what} type extended${describe(ext)}`);
 				}
 			};
 			if (s.key !== undefined && t.key !== undefined) typeChange('key', s.key, t.key);
@@ -416,7 +416,7 @@ class Differ {
 					action: 'changed',
 					item: c.name,
 					severity: bad ? 'breaking' : 'additive',
-					detail: bad ? `type changed ${describe(bad)}` : `type extended ${describe(ext!)}`,
+					detail: bad ? `type changed${describe(bad)}` : `type extended${describe(ext!)}`,
 					before: shown(this.a, c),
 					after: shown(this.b, d),
 				});
@@ -464,7 +464,7 @@ class Differ {
 					action: 'changed',
 					item: name,
 					severity: bad ? 'breaking' : 'additive',
-					detail: bad ? `${name} type changed ${describe(bad)}` : `${name} type extended ${describe(ext!)}`,
+					detail: bad ? `${name} type changed${describe(bad)}` : `${name} type extended${describe(ext!)}`,
 					before: renderType(this.a, ta),
 					after: renderType(this.b, tb),
 				});
@@ -483,7 +483,7 @@ class Differ {
 				const f = y.extensions[i]!;
 				const d = this.cmp.explain(e.type, f.type) ?? this.cmp.explain(e.implicit, f.implicit);
 				if (d) {
-					this.add({ pallet: RUNTIME_SCOPE, kind: 'extrinsic', action: 'changed', item: e.identifier, severity: 'breaking', detail: `signed extension ${e.identifier} changed ${describe(d)}` });
+					this.add({ pallet: RUNTIME_SCOPE, kind: 'extrinsic', action: 'changed', item: e.identifier, severity: 'breaking', detail: `signed extension ${e.identifier} changed${describe(d)}` });
 				}
 			});
 		}
@@ -518,12 +518,12 @@ class Differ {
 	}
 }
 
-/** "at x.y: A → B", "(removed 0; added who): A → B" or "A → B". */
+/** To follow "changed"/"extended": " at x.y: A → B", " (removed 0; added who): A → B" or ": A → B". */
 function describe(d: ShapeDifference): string {
 	const at = d.at.replace(/^\./, '').trim();
-	if (!at) return `${d.before} → ${d.after}`;
-	if (at.startsWith('(')) return `${at}: ${d.before} → ${d.after}`;
-	return `at ${at}: ${d.before} → ${d.after}`;
+	if (!at) return `: ${d.before} → ${d.after}`;
+	if (at.startsWith('(')) return ` ${at}: ${d.before} → ${d.after}`;
+	return ` at ${at}: ${d.before} → ${d.after}`;
 }
 
 function hexBytes(hex: Hex): Uint8Array {

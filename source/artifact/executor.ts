@@ -3,28 +3,58 @@
  * host, in a worker thread). No storage is available: reads see an empty
  * state, which is enough for `Core_version` and `Metadata_*`.
  *
- * The executor worker keeps the process alive until it is destroyed; callers
- * that are done call `releaseExecutor()`, which only destroys it when none of
- * this module's calls is in flight.
+ * This module runs its own executor worker, not chopsticks' process-wide
+ * one: an embedded chain in the same process keeps its worker when an
+ * inspection ends and this one is destroyed. The worker keeps the process
+ * alive until destroyed; callers that are done call `releaseExecutor()` (or
+ * the function `holdExecutor()` returned), which only destroys it when no call
+ * is in flight and nobody holds it.
  */
-import { u8aToHex, hexToU8a } from '@polkadot/util';
+import { createRequire } from 'node:module';
+import { hexToU8a, u8aToHex } from '@polkadot/util';
+import type { TaskCallResponse, WasmExecutor } from '@acala-network/chopsticks-core/wasm-executor/index';
 import type { Hex } from '../release/types.js';
 import { ArtifactError } from './errors.js';
 
-type Executor = typeof import('@acala-network/chopsticks-core/wasm-executor/index');
+interface Comlink {
+	proxy<T>(value: T): T;
+	releaseProxy: symbol;
+}
 
-let executor: Promise<Executor> | undefined;
+interface OwnWorker {
+	remote: Pick<WasmExecutor, 'runTask'> & Record<symbol, () => void>;
+	terminate: () => Promise<void>;
+}
+
+type TaskResponse = { Call: TaskCallResponse } | { Error: string };
+
+let worker: Promise<OwnWorker> | undefined;
+let comlink: Comlink | undefined;
 let inFlight = 0;
-let started = false;
+let holders = 0;
+let nextTaskId = 0;
+let destroying: Promise<void> | undefined;
 const hexCache = new WeakMap<Uint8Array, Hex>();
 
-function load(): Promise<Executor> {
-	if (!executor) {
-		// chopsticks-core reads LOG_LEVEL when its logger module is first evaluated.
-		process.env.LOG_LEVEL ??= 'error';
-		executor = import('@acala-network/chopsticks-core/wasm-executor/index');
+/** The comlink instance chopsticks' worker wrapper uses (callbacks must carry its proxy marker). */
+function comlinkOfChopsticks(): Comlink {
+	if (!comlink) {
+		const core = createRequire(import.meta.url).resolve('@acala-network/chopsticks-core');
+		comlink = createRequire(core)('comlink') as Comlink;
 	}
-	return executor;
+	return comlink;
+}
+
+function ownWorker(): Promise<OwnWorker> {
+	if (!worker) {
+		// chopsticks-core reads LOG_LEVEL when its logger is first evaluated.
+		process.env.LOG_LEVEL ??= 'error';
+		worker = import('@acala-network/chopsticks-core/wasm-executor/node-worker').then(({ startWorker }) => startWorker<WasmExecutor>() as unknown as Promise<OwnWorker>);
+		worker.catch(() => {
+			worker = undefined;
+		});
+	}
+	return worker;
 }
 
 function hexOf(code: Uint8Array): Hex {
@@ -52,23 +82,23 @@ const EMPTY_STATE = {
 export async function callRuntimeApi(code: Uint8Array, method: string, args: Uint8Array[] = [], path?: string): Promise<Uint8Array> {
 	inFlight++;
 	try {
-		const { runTask } = await load();
-		started = true;
-		let response: Awaited<ReturnType<Executor['runTask']>>;
+		if (destroying) await destroying;
+		let response: TaskResponse;
 		try {
-			response = await runTask(
-				{
-					wasm: hexOf(code),
-					calls: [[method, args.map((a) => u8aToHex(a) as Hex)]],
-					mockSignatureHost: false,
-					allowUnresolvedImports: true,
-					runtimeLogLevel: 0,
-				},
-				// The executor's callback type wants HexString results; an empty state answers nothing.
-				EMPTY_STATE as unknown as Parameters<Executor['runTask']>[1],
-			);
+			const { remote } = await ownWorker();
+			const task = {
+				wasm: hexOf(code),
+				calls: [[method, args.map((a) => u8aToHex(a) as Hex)]] as [string, Hex[]][],
+				mockSignatureHost: false,
+				allowUnresolvedImports: true,
+				runtimeLogLevel: 0,
+				id: nextTaskId++,
+				storageProofSize: 0,
+			};
+			// The worker's callback type wants HexString results; an empty state answers nothing.
+			response = (await remote.runTask(task, comlinkOfChopsticks().proxy(EMPTY_STATE) as never)) as TaskResponse;
 		} catch (error) {
-			throw new ArtifactError('execution-failed', `the executor failed running ${method}: ${(error as Error).message ?? String(error)}`, 'The wasm may be corrupt or not a runtime for this executor', path, { cause: error });
+			throw new ArtifactError('execution-failed', `the executor failed running ${method}: ${(error as Error)?.message ?? String(error)}`, 'The wasm may be corrupt or not a runtime this executor can run', path, { cause: error });
 		}
 		if ('Error' in response) {
 			throw new ArtifactError('execution-failed', `running ${method} failed: ${response.Error.trim()}`, 'The wasm may be corrupt, or built for a host this executor does not provide', path);
@@ -79,11 +109,40 @@ export async function callRuntimeApi(code: Uint8Array, method: string, args: Uin
 	}
 }
 
-/** Destroy the executor worker if it was started and no call is in flight. */
+/**
+ * Keep the worker alive across several calls (e.g. one inspection); the
+ * returned function lets go and, unless `keep`, destroys the worker when
+ * nobody else holds it and no call is in flight.
+ */
+export function holdExecutor(): (options?: { keep?: boolean }) => Promise<void> {
+	holders++;
+	let released = false;
+	return async (options = {}) => {
+		if (released) return;
+		released = true;
+		holders--;
+		if (!options.keep) await releaseExecutor();
+	};
+}
+
+/** Destroy this module's executor worker if it runs, nobody holds it and no call is in flight. */
 export async function releaseExecutor(): Promise<void> {
-	if (!started || inFlight > 0 || !executor) return;
-	const { destroyWorker } = await executor;
-	if (inFlight > 0) return;
-	started = false;
-	await destroyWorker();
+	if (destroying) return destroying;
+	if (!worker || inFlight > 0 || holders > 0) return;
+	const pending = worker;
+	worker = undefined;
+	destroying = (async () => {
+		try {
+			const w = await pending;
+			w.remote[comlinkOfChopsticks().releaseProxy]?.();
+			// As chopsticks' destroyWorker does: let the release message go out first.
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			await w.terminate();
+		} catch {
+			// A worker that failed to start has nothing to stop.
+		}
+	})().finally(() => {
+		destroying = undefined;
+	});
+	return destroying;
 }

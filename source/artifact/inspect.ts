@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Metadata } from '@polkadot/types';
 import type { ArtifactInfo, Hex } from '../release/types.js';
 import { callHashes, type CallHashes } from './call-hashes.js';
-import { releaseExecutor } from './executor.js';
+import { holdExecutor } from './executor.js';
 import { metadataOfCode, type MetadataInput } from './metadata.js';
 import { buildModel, variantsOf, type MetadataModel } from './model.js';
 import { readArtifact, SUBSTRATE_CODE_BOMB_LIMIT, type Artifact, type ReadOptions } from './read.js';
@@ -70,6 +70,7 @@ export function summarisePallets(model: MetadataModel): PalletSummary[] {
 
 export async function inspectArtifact(file: string, options: InspectOptions = {}): Promise<Inspection> {
 	const absolute = path.resolve(file);
+	const release = holdExecutor();
 	try {
 		const artifact = await readArtifact(absolute, options);
 		const version = await runtimeVersionOf(artifact.code, { module: artifact.module, path: absolute });
@@ -103,7 +104,8 @@ export async function inspectArtifact(file: string, options: InspectOptions = {}
 			artifact,
 		};
 	} finally {
-		if (!options.keepExecutor) await releaseExecutor();
+		// Without keepExecutor, stop the worker when idle so the process can exit.
+		await release({ keep: options.keepExecutor });
 	}
 }
 

@@ -61,6 +61,8 @@ function decodeCompactSafe(bytes: Uint8Array): [offset: number, length: number] 
 /** Decode metadata bytes (with or without the Opaque/Option wrappers) into a Metadata with its own registry. */
 export function decodeMetadata(input: MetadataInput, code: ArtifactErrorCode = 'bad-input-metadata', path?: string): Metadata {
 	if (input instanceof Metadata) return input;
+	// A Metadata from another copy of @polkadot/types (e.g. one nested under @polkadot/api).
+	if (typeof input === 'object' && input !== null && !isU8a(input) && 'asLatest' in input) return input as Metadata;
 	let bytes: Uint8Array;
 	try {
 		bytes = isU8a(input) ? input : isHex(input) ? hexToU8a(input) : u8aToU8a(input);

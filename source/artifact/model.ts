@@ -432,8 +432,8 @@ export class ShapeComparer {
 		const long = a.length > 4 || b.length > 4;
 		return {
 			at: `${at} (${what || 'fields reordered'})`,
-			before: long ? renderFields(this.a, removed.length ? removed : a, 2) : renderFields(this.a, a),
-			after: long ? renderFields(this.b, added.length ? added : b, 2) : renderFields(this.b, b),
+			before: long ? (removed.length ? renderFields(this.a, removed, 2) : '—') : renderFields(this.a, a),
+			after: long ? (added.length ? renderFields(this.b, added, 2) : '—') : renderFields(this.b, b),
 		};
 	}
 
@@ -449,8 +449,9 @@ export class ShapeComparer {
 			if (a.kind !== b.kind) return this.#top(aId, bId, at);
 			switch (a.kind) {
 				case 'compact':
+					return this.#top(aId, bId, at);
 				case 'sequence':
-					return this.#explain(a.type, (b as { type: number }).type, mode, `${at}${a.kind === 'sequence' ? '[]' : ''}`, visiting);
+					return this.#explain(a.type, (b as { type: number }).type, mode, `${at}[]`, visiting);
 				case 'array': {
 					const bb = b as Extract<TypeDef, { kind: 'array' }>;
 					if (a.len !== bb.len) return this.#top(aId, bId, at);

@@ -102,9 +102,15 @@ async function artifactStage(ctx: EngineContext, api: ApiPromise): Promise<StepR
 	const chainCode = await onChainCodeHash(api);
 	const alreadyUpgraded = chainCode === release.artifact.codeHash;
 	const nameGate = specNameGate(env.name, release.artifact.specName, version.specName.toString());
-	const versionGate = alreadyUpgraded
-		? { ...specVersionGate(env.name, release.artifact.specVersion, release.artifact.specVersion - 1), summary: `the chain already runs this artifact (spec ${version.specVersion.toNumber()})` }
-		: specVersionGate(env.name, release.artifact.specVersion, version.specVersion.toNumber());
+	let versionGate = specVersionGate(env.name, release.artifact.specVersion, version.specVersion.toNumber());
+	if (alreadyUpgraded) {
+		// Resuming after the upgrade (ours or someone else's) is fine; a chain
+		// that has run this code all along has nothing to upgrade.
+		const upgradedAt = release.progress[env.name]?.upgrade ?? (await findUpgradeBlock(api, release.artifact.codeHash));
+		versionGate = upgradedAt
+			? { ...specVersionGate(env.name, release.artifact.specVersion, release.artifact.specVersion - 1), summary: `the chain already runs this artifact since block #${upgradedAt.blockNumber}` }
+			: { ...versionGate, status: 'fail', summary: `the chain already runs this exact runtime (spec version ${version.specVersion.toNumber()}): the spec version does not increase and there is nothing to upgrade` };
+	}
 	const gates = [integrity, nameGate, versionGate];
 	const actions: ReleaseAction[] = gates.map((gate) => ({ type: 'gate/set', gate, at }) as ReleaseAction);
 	const failed = gates.filter((g) => g.status === 'fail');

@@ -44,7 +44,7 @@ export interface Included {
 export function describeDispatchError(api: ApiPromise, err: any): string {
 	if (err.isModule) {
 		const m = api.registry.findMetaError(err.asModule);
-		return `${m.section}.${m.name}`;
+		return `${m.section[0]!.toUpperCase()}${m.section.slice(1)}.${m.name}`;
 	}
 	if (err.isToken) return `Token.${err.asToken.type}`;
 	return err.type;

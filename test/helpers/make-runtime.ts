@@ -192,7 +192,7 @@ export function makeRuntime(options: MakeRuntimeOptions): Uint8Array {
 			),
 		),
 	);
-	const out = [Uint8Array.from(module)];
+	const out: Uint8Array[] = [Uint8Array.from(module)];
 	const dataBody = u8aConcat(
 		Uint8Array.from(uleb(segments.length)),
 		...segments.flatMap(({ ptr, bytes }) => [Uint8Array.from([0x00, 0x41, ...sleb(ptr), 0x0b, ...uleb(bytes.length)]), bytes]),

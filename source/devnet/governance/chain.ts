@@ -607,7 +607,13 @@ export class GovernanceChain extends EventEmitter {
 		const rt = this.context(parent, number, timestamp);
 		this.writeSystemInit(rt, parent);
 		rt.phase = { Initialization: null };
-		for (const hook of this.hooks.onInitialize) await hook(rt);
+		for (const hook of this.hooks.onInitialize) {
+			try {
+				await rt.transactional(async () => hook(rt));
+			} catch (e) {
+				rt.notes.push(`block ${number}: governance devnet (simulation) internal error in on_initialize: ${(e as Error)?.stack ?? String(e)}`);
+			}
+		}
 
 		// Inherent: timestamp.set
 		const extrinsics: Hex[] = [];
@@ -636,7 +642,13 @@ export class GovernanceChain extends EventEmitter {
 					continue;
 				}
 				if (checked.future) continue;
-				await this.applySigned(rt, extrinsics.length, bytes, checked);
+				try {
+					await rt.transactional(() => this.applySigned(rt, extrinsics.length, bytes, checked));
+				} catch (e) {
+					rt.notes.push(`block ${number}: governance devnet (simulation) internal error applying ${tx.hash}: ${(e as Error)?.stack ?? String(e)}`);
+					dropped.push(tx);
+					continue;
+				}
 				extrinsics.push(tx.hex);
 				included.push(tx);
 				progress = true;
@@ -708,7 +720,7 @@ export class GovernanceChain extends EventEmitter {
 			case 'AccountNonceApi_account_nonce': {
 				const who = this.registry.createType('AccountId', input.subarray(0, 32)).toString();
 				const rt = this.readContext(b);
-				return this.registry.createType('u32', rt.account(who).nonce).toHex() as Hex;
+				return u8aToHex(this.registry.createType('u32', rt.account(who).nonce).toU8a()) as Hex;
 			}
 			case 'TransactionPaymentApi_query_info':
 			case 'TransactionPaymentApi_query_fee_details': {

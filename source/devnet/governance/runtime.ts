@@ -274,7 +274,10 @@ export class Runtime {
 			return { ok: true, post };
 		} catch (e) {
 			if (e instanceof DispatchErr) return { ok: false, error: e };
-			throw e;
+			// A defect in the simulation must not take the chain down: fail the call, loudly.
+			const msg = `governance devnet (simulation) internal error in ${call.section}.${call.method}: ${(e as Error)?.stack ?? String(e)}`;
+			this.notes.push(`block ${this.number}: ${msg}`);
+			return { ok: false, error: new DispatchErr({ Other: null }, msg) };
 		}
 	}
 

@@ -113,7 +113,9 @@ export class TypedStore {
 
 	key(pallet: string, item: string, args: unknown[] = []): Hex {
 		const e = this.entry(pallet, item);
-		const raw = args.length === 0 ? e.fn() : args.length === 1 ? e.fn(args[0]) : e.fn(args);
+		const nMap = e.fn.meta.type.isMap && e.fn.meta.type.asMap.hashers.length > 1;
+		// N-maps take their keys spread; single maps take one (possibly tuple) key.
+		const raw = args.length === 0 ? e.fn() : nMap ? e.fn(...(args[0] as unknown[])) : e.fn(args[0]);
 		return u8aToHex(compactStripLength(raw)[1]) as Hex;
 	}
 
@@ -143,7 +145,7 @@ export class TypedStore {
 
 	put(pallet: string, item: string, args: unknown[], value: unknown): void {
 		const e = this.entry(pallet, item);
-		const encoded = this.registry.createType(e.valueType, value).toHex();
+		const encoded = u8aToHex(this.registry.createType(e.valueType, value).toU8a());
 		this.state.set(this.key(pallet, item, args), encoded);
 	}
 

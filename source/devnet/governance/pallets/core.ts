@@ -83,7 +83,7 @@ export const systemHandlers: Record<string, Handler> = {
 	},
 	'timestamp.set': (rt, o, [now]) => {
 		if (o.kind !== 'none') throw new DispatchErr({ BadOrigin: null }, 'BadOrigin');
-		rt.store.put('Timestamp', 'Now', [], now);
+		rt.store.put('Timestamp', 'Now', [], BigInt(now.toString()));
 	},
 };
 

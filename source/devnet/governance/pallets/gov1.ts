@@ -3,7 +3,7 @@
  * TechnicalCommittee) and pallet_democracy, following substrate/frame/*.
  */
 import type { GenericCall } from '@polkadot/types';
-import { u8aConcat, u8aToHex } from '@polkadot/util';
+import { compactAddLength, u8aConcat, u8aToHex } from '@polkadot/util';
 import { u32ToU8a } from '../util.js';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { callerToOrigin, type Collective, DispatchErr, type Handler, type Origin, originToCaller, type PostInfo, ROOT, Runtime, type Weight } from '../runtime.js';
@@ -47,7 +47,7 @@ function noteBytes(rt: Runtime, bytes: Uint8Array, depositor: string | undefined
 		next = { Unrequested: { ticket: [depositor, deposit], len } };
 	}
 	rt.store.put('Preimage', 'RequestStatusFor', [hash], next);
-	rt.store.put('Preimage', 'PreimageFor', [[hash, len]], u8aToHex(bytes));
+	rt.state.set(rt.store.key('Preimage', 'PreimageFor', [[hash, len]]), u8aToHex(compactAddLength(bytes)));
 	rt.deposit('Preimage', 'Noted', [hash]);
 	return { requested: !!st?.isRequested || !depositor || !!st?.isUnrequested, hash };
 }
