@@ -183,6 +183,23 @@ describe('Rococo 9130 → 9140 diff', () => {
 	});
 });
 
+describe('executor worker', () => {
+	it("an inspection that releases its worker leaves chopsticks' process-wide worker (an embedded chain's) running", async () => {
+		process.env.LOG_LEVEL ??= 'error';
+		const core = await import('@acala-network/chopsticks-core/wasm-executor/index');
+		const wasm = u8aToHex(r9130.artifact.code);
+		const call = () =>
+			core.runTask(
+				{ wasm, calls: [['Core_version', []]], mockSignatureHost: false, allowUnresolvedImports: false, runtimeLogLevel: 0 },
+				{ ...core.emptyTaskHandler, getStorage: async () => undefined } as never,
+			);
+		expect(await call()).toHaveProperty('Call');
+		await inspectArtifact(wasm9130); // releases its own worker at the end
+		expect(await call()).toHaveProperty('Call');
+		await core.destroyWorker();
+	});
+});
+
 describe('inspect command with srtool digests', () => {
 	it('real 9140 against 9130 with a matching srtool report: exit 1 (not forward compatible), digest ok', async () => {
 		const report = path.join(dir, 'srtool.json');

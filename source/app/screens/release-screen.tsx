@@ -38,6 +38,13 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		return () => clearInterval(timer);
 	}, []);
 
+	// Demo: leave by itself a few seconds after the release completes.
+	useEffect(() => {
+		if (!demo || state.phase !== 'done') return;
+		const timer = setTimeout(onQuit, 4000);
+		return () => clearTimeout(timer);
+	}, [demo, state.phase, onQuit]);
+
 	useInput(
 		(input, key) => {
 			if (state.phase === 'signer-input') {
