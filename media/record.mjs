@@ -5,7 +5,7 @@
  * (util-linux `script`), turn it into an asciicast v2, and render it with
  * svg-term into an animated SVG plus still screenshots.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,20 +21,30 @@ const rows = 24;
 
 console.log('recording `release-console --demo` (takes about a minute)…');
 const command = `stty cols ${cols} rows ${rows}; node ${path.join(root, 'dist/cli.js')} --demo`;
-const result = spawnSync('script', ['-q', '-e', '--log-out', out, '--log-timing', timing, '-c', command], {
-	env: { ...process.env, RELEASE_CONSOLE_HOME: path.join(work, 'home'), RELEASE_CONSOLE_DEVNET_BLOCK_TIME: '2000', TERM: 'xterm-256color', FORCE_COLOR: '1' },
-	stdio: ['pipe', 'ignore', 'inherit'],
-	timeout: 300_000,
+// stdin stays open (an EOF would end the pseudo-terminal session); the demo plays by itself.
+const status = await new Promise((resolve) => {
+	const child = spawn('script', ['-q', '-e', '--log-out', out, '--log-timing', timing, '-c', command], {
+		env: { ...process.env, RELEASE_CONSOLE_HOME: path.join(work, 'home'), RELEASE_CONSOLE_DEVNET_BLOCK_TIME: '2000', TERM: 'xterm-256color', FORCE_COLOR: '1' },
+		stdio: ['pipe', 'ignore', 'inherit'],
+	});
+	const timer = setTimeout(() => child.kill('SIGTERM'), 300_000);
+	child.on('exit', (code) => {
+		clearTimeout(timer);
+		resolve(code);
+	});
 });
-if (result.status !== 0) throw new Error(`recording failed (exit ${result.status})`);
+if (status !== 0) throw new Error(`recording failed (exit ${status})`);
 
-// util-linux "advanced" timing: "<type> <seconds since previous> <bytes>" per chunk.
+// util-linux timing: "<seconds since previous> <bytes>" per chunk (classic), or
+// "<type> <seconds> <bytes>" (advanced); the log opens with a "Script started" line.
 const bytes = readFileSync(out);
-let offset = 0;
+let offset = bytes.subarray(0, 15).toString() === 'Script started ' ? bytes.indexOf(10) + 1 : 0;
 let time = 0;
 const events = [];
 for (const line of readFileSync(timing, 'utf8').split('\n')) {
-	const [type, delay, size] = line.trim().split(/\s+/);
+	const fields = line.trim().split(/\s+/);
+	if (fields.length < 2) continue;
+	const [type, delay, size] = fields.length === 2 ? ['O', fields[0], fields[1]] : fields;
 	if (type !== 'O') continue;
 	time += Number(delay);
 	const n = Number(size);
@@ -46,7 +56,7 @@ const cast = path.join(media, 'demo.cast');
 writeFileSync(cast, [JSON.stringify(header), ...events.map((e) => JSON.stringify(e))].join('\n') + '\n');
 console.log(`asciicast: ${cast} (${events.length} events, ${time.toFixed(1)} s)`);
 
-const svgTerm = path.join(root, 'node_modules/.bin/svg-term');
+const svgTerm = path.join(media, 'tools/node_modules/.bin/svg-term');
 execFileSync(svgTerm, ['--in', cast, '--out', path.join(media, 'demo.svg'), '--window', '--width', String(cols), '--height', String(rows)], { stdio: 'inherit' });
 console.log('animated SVG: media/demo.svg');
 

@@ -7,6 +7,7 @@ import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { Hex, Intent, IntentOutcome, StageId } from '../release/types.js';
 import { messageOf } from './connect.js';
+import { debug } from '../debug.js';
 
 export const MORTAL_PERIOD = 64;
 
@@ -80,9 +81,12 @@ export async function signAndTrack(
 		};
 		tx.send((result) => {
 			const { status } = result;
+			debug(`tx ${extrinsicHash} status ${status.type}`);
 			if (status.isReady) hooks.onStatus?.('ready');
-			if (status.isInBlock && !recorded) {
-				const blockHash = status.asInBlock.toHex() as Hex;
+			// A node may report finalized without an inBlock before it (chopsticks does
+			// when it builds and finalizes in one go): either one carries the block.
+			if ((status.isInBlock || status.isFinalized) && !recorded) {
+				const blockHash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex() as Hex;
 				const events = result.events.map(({ event }) => `${event.section}.${event.method}`);
 				const outcome: IntentOutcome = {
 					status: result.dispatchError ? 'failed' : 'included',
@@ -96,6 +100,7 @@ export async function signAndTrack(
 					.getHeader(blockHash)
 					.then(async (h) => {
 						outcome.blockNumber = h.number.toNumber();
+						debug(`tx ${extrinsicHash} in block #${outcome.blockNumber}`);
 						hooks.onStatus?.('inBlock', `#${outcome.blockNumber}`);
 						await hooks.onOutcome(outcome, events);
 					})

@@ -11,6 +11,7 @@ import type { EngineSigner, StepResult } from '../../engine/sudo-route.js';
 import type { Store } from '../../store/store.js';
 import { currentStage } from '../../release/release.js';
 import { trackCleanup } from '../cleanup.js';
+import { debug } from '../../debug.js';
 
 export type Phase = 'connecting' | 'ready' | 'working' | 'confirm' | 'signer-input' | 'submitting' | 'waiting' | 'done' | 'error';
 
@@ -100,6 +101,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 
 	const handle = useCallback(
 		async (result: StepResult): Promise<void> => {
+			debug(`step ${result.kind} ${'message' in result ? result.message : ''}`);
 			refreshRelease();
 			switch (result.kind) {
 				case 'progressed':
@@ -180,6 +182,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			await handle(result);
 		} catch (error) {
 			busy.current = false;
+			debug(`confirm failed: ${(error as Error).stack}`);
 			dispatch({ type: 'phase', phase: 'error', message: { kind: 'error', title: 'Failed', lines: [(error as Error).message] } });
 		}
 	}, [handle]);

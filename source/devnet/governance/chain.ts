@@ -601,6 +601,7 @@ export class GovernanceChain extends EventEmitter {
 
 	private async buildBlock(): Promise<BlockData> {
 		const parent = this.best;
+		if (process.env.GOV_DEVNET_TRACE) (await import('node:fs')).appendFileSync(process.env.GOV_DEVNET_TRACE, `build ${parent.number + 1} pool=${this.pool.length} ${new Date().toISOString()}\n`);
 		const number = parent.number + 1;
 		const timestamp = this.nextTimestamp;
 		this.nextTimestamp += BigInt(BLOCK_TIME_MS);
