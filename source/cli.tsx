@@ -6,20 +6,11 @@
  */
 if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
 process.env.LOG_LEVEL ??= 'error';
-// Known, harmless library chatter that would otherwise land in scripts' stderr:
-// chopsticks-core pins @polkadot/util 13 beside @polkadot/api's 14 (they only
-// talk JSON-RPC), and @polkadot/api announces its metadata fallback.
-for (const level of ['warn', 'log'] as const) {
-	const original = console[level];
-	console[level] = (...args: unknown[]) => {
-		const text = args.map(String).join(' ');
-		if (/has multiple versions, ensure that there is only one installed|API\/INIT: (MetadataApi not available|Runtime version updated)/.test(text)) return;
-		original(...args);
-	};
-}
-
 import meow from 'meow';
 import { EXIT, UsageError, openContext, processIo } from './commands/context.js';
+import { filterLibraryNoise } from './noise.js';
+
+filterLibraryNoise();
 
 const cli = meow(
 	`

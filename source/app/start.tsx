@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { openStore } from '../store/store.js';
 import { runCleanups } from './cleanup.js';
+import { filterLibraryNoise } from '../noise.js';
 
 export interface StartOptions {
 	configDir?: string;
@@ -45,6 +46,7 @@ export async function startConsole(options: StartOptions): Promise<number> {
 	const first = store.listReleases().length === 0;
 	const initialScreen = options.release ? { name: 'release' as const, id: options.release } : undefined;
 	const instance = render(React.createElement(App, { store, home, initialScreen, demo: options.demo, createSample }), { exitOnCtrlC: true });
+	filterLibraryNoise();
 	if (first && !options.demo) {
 		// after the first frame: reading the sample wasm executes it, which takes a moment
 		setTimeout(() => {

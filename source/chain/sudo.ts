@@ -19,25 +19,45 @@ export interface UpgradePlan {
 	encodedLength: number;
 }
 
-export function describeCall(call: Call, depth = 0): string[] {
+/** One line for a call, with large byte arguments summarised. */
+export function callOneLine(call: Call): string {
+	const args = call.args.map((arg, i) => {
+		const name = call.meta.args[i]?.name.toString() ?? `arg${i}`;
+		const maybeCall = arg as unknown as Partial<Call>;
+		if (typeof maybeCall.section === 'string' && typeof maybeCall.method === 'string' && Array.isArray(maybeCall.args)) {
+			return `${name}: ${callOneLine(arg as unknown as Call)}`;
+		}
+		const u8a = arg.toU8a(true);
+		return `${name}: ${u8a.length > 64 ? `<${u8a.length.toLocaleString('en-US')} bytes>` : arg.toString()}`;
+	});
+	return `${call.section}.${call.method}(${args.join(', ')})`;
+}
+
+/**
+ * The call as the signer prompt shows it: one line when it fits, otherwise
+ * one line per argument, nested calls indented.
+ */
+export function describeCall(call: Call, depth = 0, width = 60): string[] {
 	const pad = '  '.repeat(depth);
+	const one = callOneLine(call);
+	if (pad.length + one.length <= width) return [`${pad}${one}`];
 	const lines = [`${pad}${call.section}.${call.method}(`];
 	call.args.forEach((arg, i) => {
 		const name = call.meta.args[i]?.name.toString() ?? `arg${i}`;
 		const maybeCall = arg as unknown as Partial<Call>;
 		if (typeof maybeCall.section === 'string' && typeof maybeCall.method === 'string' && Array.isArray(maybeCall.args)) {
-			lines.push(`${pad}  ${name}:`);
-			lines.push(...describeCall(arg as unknown as Call, depth + 2));
+			const inner = describeCall(arg as unknown as Call, depth + 1, width);
+			if (inner.length === 1) {
+				lines.push(`${pad}  ${name}: ${inner[0]!.trimStart()}`);
+			} else {
+				lines.push(`${pad}  ${name}:`, ...describeCall(arg as unknown as Call, depth + 2, width));
+			}
 			return;
 		}
 		const u8a = arg.toU8a(true);
-		if (u8a.length > 64) {
-			lines.push(`${pad}  ${name}: <${u8a.length.toLocaleString('en-US')} bytes>`);
-		} else {
-			lines.push(`${pad}  ${name}: ${arg.toString()}`);
-		}
+		lines.push(`${pad}  ${name}: ${u8a.length > 64 ? `<${u8a.length.toLocaleString('en-US')} bytes>` : arg.toString()}`);
 	});
-	lines.push(`${pad})`);
+	lines[lines.length - 1] += ')';
 	return lines;
 }
 
@@ -82,7 +102,7 @@ export async function sudoAuthority(api: ApiPromise, address: string): Promise<A
 	if (!sudo) return { ok: false, text: 'this chain has no sudo key set' };
 	const same = api.createType('AccountId', sudo).eq(api.createType('AccountId', address));
 	return same
-		? { ok: true, text: `is the sudo key (Sudo.Key = ${sudo})` }
+		? { ok: true, text: 'is the sudo key (Sudo.Key)' }
 		: { ok: false, text: `${address} is not the sudo key; the sudo key is ${sudo}` };
 }
 

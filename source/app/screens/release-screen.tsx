@@ -1,5 +1,5 @@
 import React, { useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput, useStdin } from 'ink';
+import { Box, Text, useInput, useStdin, useStdout } from 'ink';
 import type { Store } from '../../store/store.js';
 import { useReleaseSession } from '../hooks/use-release-session.js';
 import { ArtifactView, Banner, ChainPanel, Checklist, KeyHints, SignerPrompt, SoakView, TxProgress, VerifyView, GateTable } from '../components/index.js';
@@ -33,6 +33,9 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		setSignerTextState(signerTextRef.current);
 	};
 	const { isRawModeSupported } = useStdin();
+	const { stdout } = useStdout();
+	const columns = stdout?.columns || 80;
+	const rows = stdout?.rows || 24;
 	useEffect(() => {
 		const timer = setInterval(() => setNow(Date.now()), 1000);
 		return () => clearInterval(timer);
@@ -93,14 +96,19 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 				<Text bold>{release.name}</Text>
 				<Text color="gray">{`  ${release.id}`}</Text>
 			</Box>
-			<Box flexDirection="row">
-				<Box flexDirection="column" width={28} marginRight={1}>
-					<Checklist stages={progress.stages} current={active} titles={TITLES} />
+			{state.phase === 'confirm' && state.prompt ? (
+				// The prompt takes the full width: what is signed must be readable in one piece.
+				<SignerPrompt model={state.prompt} phase="review" />
+			) : (
+				<Box flexDirection="row">
+					<Box flexDirection="column" width={28} marginRight={1} flexShrink={0}>
+						<Checklist stages={progress.stages} current={active} titles={TITLES} />
+					</Box>
+					<Box flexDirection="column" flexGrow={1}>
+						<StageBody stage={active} session={session} storeEnvSoak={env?.soak} width={Math.max(30, columns - 31)} tall={rows >= 34} />
+					</Box>
 				</Box>
-				<Box flexDirection="column" flexGrow={1}>
-					<StageBody stage={active} session={session} storeEnvSoak={env?.soak} />
-				</Box>
-			</Box>
+			)}
 			{state.phase === 'signer-input' ? (
 				<Box flexDirection="column">
 					<Text>Signer for {state.envName} ({env?.kind}): a dev URI (//Alice, local/testnet only), env:VAR, or a keystore JSON path</Text>
@@ -125,13 +133,12 @@ export function maskSigner(text: string): string {
 	return '•'.repeat(text.length);
 }
 
-function StageBody({ stage, session, storeEnvSoak }: { stage: StageId; session: ReturnType<typeof useReleaseSession>; storeEnvSoak?: { minBlocks: number; minSeconds: number; maxStallSeconds: number } }) {
+function StageBody({ stage, session, storeEnvSoak, width, tall }: { stage: StageId; session: ReturnType<typeof useReleaseSession>; storeEnvSoak?: { minBlocks: number; minSeconds: number; maxStallSeconds: number }; width: number; tall: boolean }) {
 	const { state } = session;
 	const release = state.release!;
 	const envName = state.envName!;
 	const progress = release.progress[envName]!;
 	const gates = release.gates.filter((g) => g.env === envName);
-	if (state.phase === 'confirm' && state.prompt) return <SignerPrompt model={state.prompt} phase="review" />;
 	if (state.phase === 'submitting') return <TxProgress steps={state.txSteps} />;
 	switch (stage) {
 		case 'artifact':
@@ -168,7 +175,7 @@ function StageBody({ stage, session, storeEnvSoak }: { stage: StageId; session: 
 			const evaluation = evaluateSoak(policy, soak, soak ? Date.parse(soak.lastBlockAt) : Date.now());
 			return (
 				<Box flexDirection="column">
-					{progress.upgrade ? <Text>upgraded in block #{progress.upgrade.blockNumber}, extrinsic {progress.upgrade.extrinsicHash.slice(0, 18)}…</Text> : null}
+					{progress.upgrade ? <Text wrap="truncate-end">upgraded in block #{progress.upgrade.blockNumber}, extrinsic {progress.upgrade.extrinsicHash.slice(0, 12)}…</Text> : null}
 					<SoakView
 						blocksDone={evaluation.blocksDone}
 						minBlocks={policy.minBlocks}
@@ -178,8 +185,9 @@ function StageBody({ stage, session, storeEnvSoak }: { stage: StageId; session: 
 						maxStallSeconds={policy.maxStallSeconds}
 						met={evaluation.met}
 						stalled={evaluation.stalled}
+						barWidth={width - 24}
 					/>
-					{gates.length > 0 ? <GateTable gates={gates} /> : null}
+					{tall && gates.length > 0 ? <GateTable gates={gates} /> : null}
 				</Box>
 			);
 		}

@@ -24,6 +24,9 @@ import { DispatchErr, DOLLARS, type Handler, NEW_LOGIC_FLAG, type Origin, Runtim
 import { type Hex, Overlay, TypedStore } from './storage.js';
 import { installPallets } from './pallets/index.js';
 
+import { createRequire } from 'node:module';
+const require_fs = () => createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+
 export const CODE_KEY = '0x3a636f6465';
 export const BLOCK_TIME_MS = 6000;
 export const DEV_ACCOUNTS = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'] as const;
@@ -195,7 +198,7 @@ export class GovernanceChain extends EventEmitter {
 					authoringVersion: v.authoringVersion,
 					specVersion: v.specVersion,
 					implVersion: v.implVersion,
-					apis: v.apis.map(([id, ver]) => [id, ver] as [string, number]),
+					apis: v.apis.map(([id, ver]: [string, number]) => [id, ver] as [string, number]),
 					transactionVersion: v.transactionVersion,
 					stateVersion: v.stateVersion,
 				};
@@ -607,8 +610,13 @@ export class GovernanceChain extends EventEmitter {
 		this.nextTimestamp += BigInt(BLOCK_TIME_MS);
 		const rt = this.context(parent, number, timestamp);
 		this.writeSystemInit(rt, parent);
+		const trace = (m: string) => {
+			if (process.env.GOV_DEVNET_TRACE) require_fs().appendFileSync(process.env.GOV_DEVNET_TRACE, `  ${number} ${m} ${new Date().toISOString()}\n`);
+		};
 		rt.phase = { Initialization: null };
+		trace('init');
 		for (const hook of this.hooks.onInitialize) {
+			trace(`hook ${hook.name}`);
 			try {
 				await rt.transactional(async () => hook(rt));
 			} catch (e) {
@@ -616,6 +624,7 @@ export class GovernanceChain extends EventEmitter {
 			}
 		}
 
+		trace('hooks done');
 		// Inherent: timestamp.set
 		const extrinsics: Hex[] = [];
 		const tsCall = this.tx('timestamp', 'set', timestamp);
@@ -643,6 +652,7 @@ export class GovernanceChain extends EventEmitter {
 					continue;
 				}
 				if (checked.future) continue;
+				trace(`apply ${checked.call.section}.${checked.call.method}`);
 				try {
 					await rt.transactional(() => this.applySigned(rt, extrinsics.length, bytes, checked));
 				} catch (e) {
@@ -657,6 +667,7 @@ export class GovernanceChain extends EventEmitter {
 		}
 		for (const tx of [...included, ...dropped]) this.pool.splice(this.pool.indexOf(tx), 1);
 
+		trace('finalize');
 		// Finalization
 		rt.phase = { Finalization: null };
 		const s = rt.store;
@@ -678,6 +689,7 @@ export class GovernanceChain extends EventEmitter {
 			extrinsicsRoot: await this.extrinsicsRoot(extrinsics),
 			digest: { logs },
 		};
+		trace('roots done');
 		const hash = this.hashHeader(header);
 		const block: BlockData = { number, hash, parentHash: parent.hash, header, extrinsics, state, runtime };
 		this.blocks.push(block);

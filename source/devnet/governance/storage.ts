@@ -6,7 +6,7 @@
 import type { TypeRegistry } from '@polkadot/types';
 import { expandMetadata, type Metadata } from '@polkadot/types';
 import type { Codec } from '@polkadot/types/types';
-import { compactStripLength, u8aToHex } from '@polkadot/util';
+import { compactStripLength, hexToU8a, u8aToHex } from '@polkadot/util';
 
 export type Hex = `0x${string}`;
 
@@ -131,7 +131,7 @@ export class TypedStore {
 			if (e.optional) return undefined;
 			return this.registry.createType(e.valueType, e.fallback) as unknown as T;
 		}
-		return this.registry.createType(e.valueType, raw) as unknown as T;
+		return this.registry.createType(e.valueType, hexToU8a(raw)) as unknown as T;
 	}
 
 	/** Plain-JS (toPrimitive) form of `get`. */
@@ -158,7 +158,7 @@ export class TypedStore {
 		const e = this.entry(pallet, item);
 		return this.state
 			.keysWithPrefix(this.prefix(pallet, item))
-			.map((k) => [k as Hex, this.registry.createType(e.valueType, this.state.get(k)!)]);
+			.map((k) => [k as Hex, this.registry.createType(e.valueType, hexToU8a(this.state.get(k)!))]);
 	}
 
 	valueType(pallet: string, item: string): string {

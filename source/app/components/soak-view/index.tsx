@@ -12,6 +12,8 @@ export interface SoakViewProps {
 	maxStallSeconds: number;
 	met: boolean;
 	stalled: boolean;
+	/** Cells per progress bar (default 40); narrower columns pass less. */
+	barWidth?: number;
 }
 
 const LABEL_WIDTH = 8;
@@ -19,6 +21,7 @@ const BAR_WIDTH = 40;
 
 export function SoakView(props: SoakViewProps) {
 	const { blocksDone, minBlocks, secondsDone, minSeconds, longestStallSeconds, maxStallSeconds, met, stalled } = props;
+	const barWidth = Math.max(8, props.barWidth ?? BAR_WIDTH);
 	const overLimit = longestStallSeconds > maxStallSeconds;
 	const stallColor = overLimit ? colors.bad : longestStallSeconds > maxStallSeconds / 2 ? colors.warn : undefined;
 
@@ -52,7 +55,7 @@ export function SoakView(props: SoakViewProps) {
 					<Text color={colors.muted}>Blocks</Text>
 				</Box>
 				<Box flexShrink={0}>
-					<ProgressBar value={blocksDone} max={minBlocks} width={BAR_WIDTH} color={stalled ? colors.bad : colors.ok} />
+					<ProgressBar value={blocksDone} max={minBlocks} width={barWidth} color={stalled ? colors.bad : colors.ok} />
 				</Box>
 				<Box marginLeft={2} flexShrink={1}>
 					<Text wrap="truncate-end">
@@ -65,7 +68,7 @@ export function SoakView(props: SoakViewProps) {
 					<Text color={colors.muted}>Time</Text>
 				</Box>
 				<Box flexShrink={0}>
-					<ProgressBar value={secondsDone} max={minSeconds} width={BAR_WIDTH} color={stalled ? colors.bad : colors.ok} />
+					<ProgressBar value={secondsDone} max={minSeconds} width={barWidth} color={stalled ? colors.bad : colors.ok} />
 				</Box>
 				<Box marginLeft={2} flexShrink={1}>
 					<Text wrap="truncate-end">

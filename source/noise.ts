@@ -1,0 +1,18 @@
+/**
+ * Known, harmless library chatter that would otherwise land in scripts' stderr
+ * or on top of the console's frame: chopsticks-core pins @polkadot/util 13
+ * beside @polkadot/api's 14 (they only talk JSON-RPC), and @polkadot/api
+ * announces its metadata fallback and runtime upgrades (the chain panel shows
+ * those). Call again after Ink patches the console, so the filter runs first.
+ */
+const NOISE = /has multiple versions, ensure that there is only one installed|API\/INIT: (MetadataApi not available|Runtime version updated)/;
+
+export function filterLibraryNoise(): void {
+	for (const level of ['warn', 'log', 'error'] as const) {
+		const original = console[level];
+		console[level] = (...args: unknown[]) => {
+			if (NOISE.test(args.map(String).join(' '))) return;
+			original(...args);
+		};
+	}
+}
