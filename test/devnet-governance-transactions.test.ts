@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGovernanceDevnet, SYSTEM_NAME, type GovernanceDevnet } from '../source/devnet/governance/index.js';
 import { connect, devKeys, newBlocks, rawRpc, send } from './helpers/governance.js';
 
-describe('governance devnet: transaction validation', () => {
+describe('governance devnet: transaction validation and RPC', () => {
 	let devnet: GovernanceDevnet;
 	let api: ApiPromise & { query: any; tx: any; consts: any };
 	let keys: Awaited<ReturnType<typeof devKeys>>;
@@ -147,6 +147,32 @@ describe('governance devnet: transaction validation', () => {
 		const included = await send(api, tx, dave);
 		const paid = included.events.find((e) => e.event.method === 'TransactionFeePaid')!;
 		expect((paid.event.data as any)[1].toBigInt()).toBe(info.partialFee.toBigInt());
+	});
+
+	it('serves map iteration (state_getKeysPaged), queryStorageAt and storage subscriptions as the api expects', async () => {
+		const accounts = await api.query.system.account.entries();
+		expect(accounts.length).toBeGreaterThanOrEqual(6);
+		const [alice, bob] = await api.query.system.account.multi([keys.alice.address, keys.bob.address]);
+		expect(alice.data.free.toBigInt()).toBeGreaterThan(0n);
+		expect(bob.data.free.toBigInt()).toBeGreaterThan(0n);
+		const seen: bigint[] = [];
+		const unsub = await api.query.system.account(keys.ferdie.address, (a: any) => {
+			seen.push(a.data.free.toBigInt());
+		});
+		await send(api, api.tx.balances.transferKeepAlive(keys.ferdie.address, 10n ** 15n), keys.alice);
+		await new Promise((r) => setTimeout(r, 200));
+		unsub();
+		expect(seen.length).toBeGreaterThanOrEqual(2);
+		expect(seen[seen.length - 1]! - seen[0]!).toBe(10n ** 15n);
+	});
+
+	it('dev_setStorage writes raw [key, value] pairs that the api then reads', async () => {
+		const key = api.query.sudo.key.key();
+		const value = api.registry.createType('AccountId', keys.bob.address).toHex();
+		await rawRpc(api, 'dev_setStorage', [[[key, value]]]);
+		expect((await api.query.sudo.key()).unwrap().toString()).toBe(keys.bob.address);
+		await rawRpc(api, 'dev_setStorage', [[[key, api.registry.createType('AccountId', keys.alice.address).toHex()]]]);
+		await expect(rawRpc(api, 'dev_setStorage', [{ System: {} }])).rejects.toThrow(/raw \[key, value\] pairs/);
 	});
 
 	it('still produces blocks and answers after all of the above', async () => {

@@ -112,19 +112,37 @@ async function artifactStage(ctx: EngineContext, api: ApiPromise): Promise<StepR
 			: { ...versionGate, status: 'fail', summary: `the chain already runs this exact runtime (spec version ${version.specVersion.toNumber()}): the spec version does not increase and there is nothing to upgrade` };
 	}
 	const gates = [integrity, nameGate, versionGate];
+	// Forward compatibility of the artifact against what the chain runs now
+	// (skipped once the chain already runs it: there is nothing left to compare).
+	if (!alreadyUpgraded && nameGate.status === 'pass') {
+		const compat = await compatibilityGate(api, env, release.artifact.path);
+		const existing = release.gates.find((g) => g.id === 'forward-compatible' && g.env === env.name);
+		if (!(existing?.status === 'waived' && compat.status === 'fail' && (existing.evidence as { to?: unknown } | undefined)?.to === (compat.evidence as { to?: unknown }).to)) gates.push(compat as typeof integrity);
+	}
 	const actions: ReleaseAction[] = gates.map((gate) => ({ type: 'gate/set', gate, at }) as ReleaseAction);
-	const failed = gates.filter((g) => g.status === 'fail');
+	// On local environments the compatibility gate is advice (recorded, shown);
+	// on testnet and production it blocks until it passes or is waived in writing.
+	const failed = gates.filter((g) => g.status === 'fail' && !(g.id === 'forward-compatible' && env.kind === 'local'));
 	if (failed.length > 0) {
 		const detail = failed.map((g) => g.summary).join('; ');
 		ctx.release.apply(...actions, { type: 'stage/set', env: env.name, stage: 'artifact', status: 'failed', detail, at });
-		return { kind: 'refused', stage: 'artifact', message: detail, hint: 'build a runtime for this chain with a higher spec_version, then create a new release with it' };
+		const compatOnly = failed.every((g) => g.id === 'forward-compatible');
+		return {
+			kind: 'refused',
+			stage: 'artifact',
+			message: detail,
+			hint: compatOnly
+				? `review the breaking changes (\`release-console inspect ${release.artifact.path} --against ${env.name}\`); fix the runtime, or waive with a written reason: \`release-console waive ${release.id} --env ${env.name} --gate forward-compatible --reason "…"\``
+				: 'build a runtime for this chain with a higher spec_version, then create a new release with it',
+		};
 	}
+	const advisory = gates.find((g) => g.id === 'forward-compatible' && g.status === 'fail');
 	ctx.release.apply(...actions, {
 		type: 'stage/set',
 		env: env.name,
 		stage: 'artifact',
 		status: 'done',
-		detail: `${release.artifact.specName} ${version.specVersion.toNumber()} → ${release.artifact.specVersion}, code hash checked`,
+		detail: `${release.artifact.specName} ${version.specVersion.toNumber()} → ${release.artifact.specVersion}, code hash checked${advisory ? '; NOT forward compatible (advisory on local)' : ''}`,
 		at,
 	});
 	return { kind: 'progressed', stage: 'artifact', message: `artifact checked: spec name ${release.artifact.specName}, spec version ${version.specVersion.toNumber()} → ${release.artifact.specVersion}` };
@@ -309,6 +327,23 @@ async function soakStage(ctx: EngineContext, api: ApiPromise): Promise<StepResul
 		waitingFor,
 		message: `soaking since block #${upgrade.blockNumber} (${since} of chain time): ${gate.summary}; ${evaluation.remainingBlocks} more blocks and ${formatDuration(evaluation.remainingSeconds)} to go${wallStall > env.soak.maxStallSeconds ? `; no block for ${Math.round(wallStall)}s` : ''}`,
 	};
+}
+
+/** Diff the artifact's metadata against the chain's live runtime and turn it into the gate. */
+export async function compatibilityGate(api: ApiPromise, env: Environment, wasmPath: string) {
+	const [{ inspectArtifact }, { diffMetadata }, { forwardCompatGate }, { liveRuntime }] = await Promise.all([
+		import('../artifact/inspect.js'),
+		import('../artifact/diff.js'),
+		import('../artifact/gate.js'),
+		import('../chain/runtime.js'),
+	]);
+	const live = await liveRuntime(api, env.name);
+	const inspection = await inspectArtifact(wasmPath, { targetMetadata: live.metadata, targetLabel: live.label });
+	const report = diffMetadata(live.metadata, inspection.metadata, live.version, inspection.version);
+	const gate = forwardCompatGate(env.name, report);
+	// Keep every change (not only the breaking ones) for the compatibility screen.
+	const changes = report.changes.slice(0, 2000).map((c) => ({ pallet: c.pallet, kind: c.kind, action: c.action, item: c.item, severity: c.severity, detail: c.detail }));
+	return { ...gate, evidence: { ...gate.evidence, verdicts: report.verdicts, counts: { total: report.counts.total, breaking: report.counts.breaking, additive: report.counts.additive }, changes } };
 }
 
 export async function blockTimestamp(api: ApiPromise, blockHash: Hex): Promise<number | undefined> {

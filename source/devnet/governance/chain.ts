@@ -24,9 +24,6 @@ import { DispatchErr, DOLLARS, type Handler, NEW_LOGIC_FLAG, type Origin, Runtim
 import { type Hex, Overlay, TypedStore } from './storage.js';
 import { installPallets } from './pallets/index.js';
 
-import { createRequire } from 'node:module';
-const require_fs = () => createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
-
 export const CODE_KEY = '0x3a636f6465';
 export const BLOCK_TIME_MS = 6000;
 export const DEV_ACCOUNTS = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'] as const;
@@ -604,27 +601,19 @@ export class GovernanceChain extends EventEmitter {
 
 	private async buildBlock(): Promise<BlockData> {
 		const parent = this.best;
-		if (process.env.GOV_DEVNET_TRACE) (await import('node:fs')).appendFileSync(process.env.GOV_DEVNET_TRACE, `build ${parent.number + 1} pool=${this.pool.length} ${new Date().toISOString()}\n`);
 		const number = parent.number + 1;
 		const timestamp = this.nextTimestamp;
 		this.nextTimestamp += BigInt(BLOCK_TIME_MS);
 		const rt = this.context(parent, number, timestamp);
 		this.writeSystemInit(rt, parent);
-		const trace = (m: string) => {
-			if (process.env.GOV_DEVNET_TRACE) require_fs().appendFileSync(process.env.GOV_DEVNET_TRACE, `  ${number} ${m} ${new Date().toISOString()}\n`);
-		};
 		rt.phase = { Initialization: null };
-		trace('init');
 		for (const hook of this.hooks.onInitialize) {
-			trace(`hook ${hook.name}`);
 			try {
 				await rt.transactional(async () => hook(rt));
 			} catch (e) {
 				rt.notes.push(`block ${number}: governance devnet (simulation) internal error in on_initialize: ${(e as Error)?.stack ?? String(e)}`);
 			}
 		}
-
-		trace('hooks done');
 		// Inherent: timestamp.set
 		const extrinsics: Hex[] = [];
 		const tsCall = this.tx('timestamp', 'set', timestamp);
@@ -652,7 +641,6 @@ export class GovernanceChain extends EventEmitter {
 					continue;
 				}
 				if (checked.future) continue;
-				trace(`apply ${checked.call.section}.${checked.call.method}`);
 				try {
 					await rt.transactional(() => this.applySigned(rt, extrinsics.length, bytes, checked));
 				} catch (e) {
@@ -666,8 +654,6 @@ export class GovernanceChain extends EventEmitter {
 			}
 		}
 		for (const tx of [...included, ...dropped]) this.pool.splice(this.pool.indexOf(tx), 1);
-
-		trace('finalize');
 		// Finalization
 		rt.phase = { Finalization: null };
 		const s = rt.store;
@@ -689,7 +675,6 @@ export class GovernanceChain extends EventEmitter {
 			extrinsicsRoot: await this.extrinsicsRoot(extrinsics),
 			digest: { logs },
 		};
-		trace('roots done');
 		const hash = this.hashHeader(header);
 		const block: BlockData = { number, hash, parentHash: parent.hash, header, extrinsics, state, runtime };
 		this.blocks.push(block);

@@ -41,28 +41,51 @@
  *   (whitelist_call, remove_whitelisted_call, dispatch_whitelisted_call,
  *   dispatch_whitelisted_call_with_preimage; Root origins as in the kitchensink).
  *
+ * Refused, never faked: a call outside the list above is rejected by the pool
+ * with `1010: Invalid Transaction` naming it (nested calls included); one that
+ * is only reached at dispatch time (a preimage, a whitelisted call) fails with
+ * DispatchError::Other and is named by the `devnet_unmodelledCalls` RPC, which
+ * also reports internal errors (they fail the call instead of the chain).
+ *
  * Simplified (and said so here):
- * - Weights are a deterministic formula (see Runtime.callWeight), not
- *   benchmarks; the fee is base + 10 millicents/byte + ref time, with the fee
- *   burned (the kitchensink pays treasury and author).
- * - Block execution is TypeScript; `:code` holds a hand-assembled wasm whose
- *   Core_version and Metadata_metadata answer for the chain. State roots are
- *   real trie roots of the state; no consensus digests (BABE/GRANDPA); every
- *   block is final at once.
- * - Referenda are serviced every block instead of by scheduler alarms
- *   (same outcomes, no nudge_referendum agenda entries, `alarm` stays None);
- *   public democracy proposals, delegation, unlock and periodic scheduler
- *   tasks are not modelled. CheckMetadataHash mode 1 is not supported.
- * - Indices (MultiAddress::Index) lookups are not modelled.
+ * - Weights are a deterministic formula (Runtime.callWeight: 1e8 + 1e3/byte ref
+ *   time), not benchmarks. Fee = base extrinsic weight + 10 millicents per byte
+ *   + ref time (IdentityFee, multiplier 1); fees are burned (the kitchensink
+ *   pays treasury and author). No block weight/length limits are enforced.
+ * - Block execution is TypeScript; `:code` holds a hand-assembled wasm
+ *   (runtime-wasm.ts) whose Core_version and Metadata_metadata answer for the
+ *   chain; an upgrade is accepted only to code whose metadata has the devnet's
+ *   pallets and types (anything else fails with DispatchError::Other, since the
+ *   devnet could not keep simulating it). State and extrinsics roots are real
+ *   trie roots (computed by chopsticks' executor); no BABE/GRANDPA digests;
+ *   every block is final at once (`finalized` follows `inBlock` by ~20 ms).
+ * - Referenda are serviced every block instead of by scheduler alarms (same
+ *   transitions with the kitchensink's AlarmInterval = 1; no nudge_referendum
+ *   agenda entries, `alarm` stays None); deposit refunds and
+ *   one_fewer_deciding calls are not modelled. Democracy public proposals,
+ *   delegation, unlock, blacklist/veto/emergency_cancel, scheduler periodic
+ *   tasks and retries, and collective proposal deposits are not modelled.
+ * - Kitchensink configuration is followed where the metadata cannot say it:
+ *   council/TC origins for Democracy, Root-only Whitelist origins, Root → track
+ *   0 as the only Referenda track, Preimage/Multisig deposits.
+ * - CheckMetadataHash mode 1 (RFC-78 hash) is not supported; MultiAddress::Index
+ *   lookups are not modelled.
+ *
+ * Defaults: blocks every 6 s (blockTime; or 'instant' / 'manual' with
+ * dev_newBlock), timestamp +6 s per block (dev_timeTravel jumps), dev accounts
+ * //Alice..//Ferdie with 10M DOLLARS, Alice is sudo, Council Alice/Bob/Charlie
+ * (prime Alice), TechnicalCommittee Alice/Bob/Dave, short periods (DEFAULT_PERIODS,
+ * in blocks) that the served metadata constants repeat.
  */
 import { startRpcServer } from '../rpc-server.js';
-import { buildDevnetCode, GovernanceChain } from './chain.js';
+import { buildDevnetCode, executor, GovernanceChain } from './chain.js';
 import { DEFAULT_PERIODS, type GovernancePeriods } from './metadata.js';
 import { type DevnetContext, rpcHandlers } from './rpc.js';
 
 export { buildDevnetCode, GovernanceChain, DEFAULT_PERIODS };
 export type { GovernancePeriods };
 export { SYSTEM_NAME, CHAIN_NAME } from './rpc.js';
+export { modelledCalls } from './pallets/index.js';
 
 export interface GovernanceDevnetOptions {
 	/** TCP port on 127.0.0.1; 0 (default) picks any free port. */
@@ -85,8 +108,17 @@ export interface GovernanceDevnet {
 	newBlocks(n?: number): Promise<void>;
 }
 
+let openDevnets = 0;
+
 export async function startGovernanceDevnet(opts: GovernanceDevnetOptions = {}): Promise<GovernanceDevnet> {
-	const chain = await GovernanceChain.create({ periods: opts.periods });
+	openDevnets++;
+	let chain: GovernanceChain;
+	try {
+		chain = await GovernanceChain.create({ periods: opts.periods });
+	} catch (e) {
+		openDevnets--;
+		throw e;
+	}
 	const blockTime = opts.blockTime ?? 6000;
 	let closed = false;
 	const ctx: DevnetContext = {
@@ -117,9 +149,12 @@ export async function startGovernanceDevnet(opts: GovernanceDevnetOptions = {}):
 			if (timer) clearInterval(timer);
 			await server.close();
 			await chain.newBlocks(0).catch(() => undefined);
-			const { executor } = await import('./chain.js');
-			const ex = await executor();
-			await ex.destroyWorker();
+			// The wasm executor worker is shared by every devnet in the process: stop it with the last one.
+			openDevnets--;
+			if (openDevnets === 0) {
+				const ex = await executor();
+				await ex.destroyWorker();
+			}
 		},
 	};
 }

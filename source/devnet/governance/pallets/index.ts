@@ -15,20 +15,27 @@ import {
 import { multisigHandlers } from './multisig.js';
 import { opengovHandlers, referendaHooks } from './opengov.js';
 
+const TABLES = (): Array<Record<string, Handler>> => [
+	systemHandlers,
+	balancesHandlers,
+	sudoHandlers,
+	utilityHandlers,
+	preimageHandlers,
+	schedulerHandlers,
+	councilHandlers,
+	technicalCommitteeHandlers,
+	democracyHandlers,
+	multisigHandlers,
+	opengovHandlers,
+];
+
+/** `section.method` of every call the devnet models (everything else is refused). */
+export function modelledCalls(): string[] {
+	return TABLES().flatMap((t) => Object.keys(t)).sort();
+}
+
 export function installPallets(chain: GovernanceChain): void {
-	const all: Array<Record<string, Handler>> = [
-		systemHandlers,
-		balancesHandlers,
-		sudoHandlers,
-		utilityHandlers,
-		preimageHandlers,
-		schedulerHandlers,
-		councilHandlers,
-		technicalCommitteeHandlers,
-		democracyHandlers,
-		multisigHandlers,
-		opengovHandlers,
-	];
+	const all = TABLES();
 	for (const table of all) for (const [k, h] of Object.entries(table)) chain.handlers.set(k, h);
 	chain.hooks.install.push((rt) => {
 		rt.preimageHooks = preimageHooks;
