@@ -21,8 +21,9 @@ const cli = meow(
     $ release-console status [ID] [--json]
     $ release-console advance ID --env NAME [--signer S] [--yes] [--follow] [--json]
     $ release-console env list | add NAME --endpoint URL --kind K --route R | remove NAME
-    $ release-console inspect WASM [--against WASM] [--srtool REPORT.json] [--json]
-    $ release-console devnet --chain rococo [--port N] [--block-time MS|manual|instant]
+    $ release-console waive ID --env NAME --gate GATE --reason "why"
+    $ release-console inspect WASM [--against WASM|ENV] [--srtool REPORT.json] [--json]
+    $ release-console devnet --chain rococo|governance [--port N] [--block-time MS|manual|instant]
     $ release-console devnet stop
 
   Signers (--signer)
@@ -64,6 +65,8 @@ const cli = meow(
 			against: { type: 'string' },
 			srtool: { type: 'string' },
 			release: { type: 'string' },
+			gate: { type: 'string' },
+			reason: { type: 'string' },
 		},
 	},
 );
@@ -78,7 +81,11 @@ async function main(): Promise<number> {
 	if (command === 'inspect') {
 		const { runInspect } = await import('./commands/inspect.js');
 		if (!rest[0]) throw new UsageError('missing WASM path', 'usage: release-console inspect WASM [--against WASM] [--json]');
-		return runInspect({ wasm: rest[0], against: flags.against, json: flags.json, srtool: flags.srtool }, processIo);
+		const { resolveAgainstEnvironment } = await import('./commands/against.js');
+		return runInspect(
+			{ wasm: rest[0], against: flags.against, json: flags.json, srtool: flags.srtool },
+			{ ...processIo, resolveAgainst: (name) => resolveAgainstEnvironment(openContext({ configDir: flags.configDir }), name) },
+		);
 	}
 	const ctx = openContext({ configDir: flags.configDir, json: flags.json });
 	switch (command) {
@@ -97,6 +104,10 @@ async function main(): Promise<number> {
 		case 'env': {
 			const { runEnv } = await import('./commands/env.js');
 			return runEnv(ctx, rest[0], rest[1], flags);
+		}
+		case 'waive': {
+			const { runWaive } = await import('./commands/waive.js');
+			return runWaive(ctx, rest[0], { env: flags.env?.[0], gate: flags.gate, reason: flags.reason });
 		}
 		case 'devnet': {
 			const { runDevnet } = await import('./commands/devnet.js');

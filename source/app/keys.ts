@@ -33,6 +33,9 @@ export const KEYS = {
 	retry: ['r'],
 	waive: ['w'],
 	help: ['?'],
+	/** The forward-compatibility list of the artifact stage. */
+	compat: ['c'],
+	filter: ['/'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type KeyAction = keyof typeof KEYS;
@@ -54,6 +57,8 @@ export const KEY_LABELS: Record<KeyAction, string> = {
 	retry: 'retry',
 	waive: 'waive gate',
 	help: 'help',
+	compat: 'compatibility',
+	filter: 'filter',
 };
 
 /** True when this keypress (as Ink's `useInput` reports it) is one of `binding`. */

@@ -138,10 +138,24 @@ export async function startRococoDevnet(options: RococoDevnetOptions = {}): Prom
 			if (closed) return;
 			closed = true;
 			if (timer) clearInterval(timer);
-			await building.catch(() => {});
-			await rpc.close();
-			await chain.close();
-			await core.destroyWorker();
+			// Each step is bounded: a block build stuck in the executor must not
+			// keep a stopping chain (or a test run) alive.
+			await settleWithin(building, 10_000);
+			await settleWithin(rpc.close(), 5_000);
+			await settleWithin(chain.close(), 5_000);
+			await settleWithin(core.destroyWorker(), 5_000);
 		},
 	};
+}
+
+async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+	let timer: NodeJS.Timeout | undefined;
+	await Promise.race([
+		work.catch(() => {}),
+		new Promise<void>((resolve) => {
+			timer = setTimeout(resolve, ms);
+			timer.unref();
+		}),
+	]);
+	clearTimeout(timer);
 }

@@ -12,3 +12,4 @@ export * from './soak-view/index.js';
 export * from './tx-progress/index.js';
 export * from './verify-view/index.js';
 export * from './paragraph/index.js';
+export * from './compat-view/index.js';

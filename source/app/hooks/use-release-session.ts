@@ -272,8 +272,24 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [envName, releaseId]);
 
+	const waive = useCallback(
+		async (gate: string, reason: string) => {
+			if (!envName) return;
+			try {
+				const { releaseAccess } = await import('../../commands/context.js');
+				releaseAccess(store, releaseId).apply({ type: 'gate/waive', env: envName, gate: gate as never, reason, at: new Date().toISOString() });
+				refreshRelease();
+				dispatch({ type: 'phase', phase: 'ready', message: { kind: 'warn', title: `Gate ${gate} waived`, lines: [`Reason recorded in the audit log: ${reason}`, 'Press a to continue.'] } });
+			} catch (error) {
+				dispatch({ type: 'phase', phase: 'error', message: { kind: 'error', title: 'Waiver refused', lines: [(error as Error).message] } });
+			}
+		},
+		[envName, store, releaseId, refreshRelease],
+	);
+
 	return {
 		state,
+		waive,
 		advance: runStep,
 		confirm,
 		cancel,

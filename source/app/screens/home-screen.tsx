@@ -1,5 +1,5 @@
-import React, { useState } from 'react';
-import { Box, Text, useInput, useStdin } from 'ink';
+import React, { useRef, useState } from 'react';
+import { Box, Text, useInput, useStdin, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
 import { Banner, KeyHints, ReleaseList } from '../components/index.js';
 import { actionFor, hintsFor } from '../keys.js';
@@ -18,8 +18,10 @@ export function HomeScreen({ store, onOpen, onCreateSample, onQuit, notice }: Ho
 	const [selected, setSelected] = useState(0);
 	const [busy, setBusy] = useState(false);
 	const { isRawModeSupported } = useStdin();
-	useInput(
-		(input, key) => {
+	// The handler is replaced on every render and called through a ref: a key
+	// that arrives before React re-subscribes still sees the latest state.
+	const onKey = useRef<(input: string, key: Key) => void>(() => {});
+	onKey.current = (input, key) => {
 			const action = actionFor(input, key, ['quit', 'up', 'down', 'open', 'newSample']);
 			if (action === 'quit') onQuit();
 			else if (action === 'up') setSelected((s) => Math.max(0, s - 1));
@@ -29,9 +31,8 @@ export function HomeScreen({ store, onOpen, onCreateSample, onQuit, notice }: Ho
 				setBusy(true);
 				void onCreateSample().finally(() => setBusy(false));
 			}
-		},
-		{ isActive: isRawModeSupported === true },
-	);
+		};
+	useInput((input, key) => onKey.current(input, key), { isActive: isRawModeSupported === true });
 	const items = releases.map((r) => ({
 		id: r.id,
 		name: r.name,

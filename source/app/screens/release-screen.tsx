@@ -1,8 +1,8 @@
 import React, { useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput, useStdin, useStdout } from 'ink';
+import { Box, Text, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
 import { useReleaseSession } from '../hooks/use-release-session.js';
-import { ArtifactView, Banner, ChainPanel, Checklist, KeyHints, SignerPrompt, SoakView, TxProgress, VerifyView, GateTable } from '../components/index.js';
+import { ArtifactView, Banner, ChainPanel, Checklist, CompatView, KeyHints, SignerPrompt, SoakView, TxProgress, VerifyView, GateTable, compatLines, type CompatChange, type CompatVerdicts } from '../components/index.js';
 import { STAGE_INFO } from '../../release/stages.js';
 import { currentStage } from '../../release/release.js';
 import { evaluateSoak } from '../../release/gates.js';
@@ -41,6 +41,20 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		return () => clearInterval(timer);
 	}, []);
 
+	// Sub-views: the compatibility list (c) and the waiver reason (w).
+	const [view, setView] = useState<'stage' | 'compat' | 'waive'>('stage');
+	const [compatOffset, setCompatOffset] = useState(0);
+	const [filter, setFilter] = useState('');
+	const [filtering, setFiltering] = useState(false);
+	const [reason, setReasonState] = useState('');
+	const reasonRef = useRef('');
+	const setReason = (update: (t: string) => string) => {
+		reasonRef.current = update(reasonRef.current);
+		setReasonState(reasonRef.current);
+	};
+	const compatGate = state.release?.gates.find((g) => g.id === 'forward-compatible' && g.env === state.envName);
+	const compatHeight = Math.max(3, rows - 15);
+
 	// Demo: leave by itself a few seconds after the release completes.
 	useEffect(() => {
 		if (!demo || state.phase !== 'done') return;
@@ -48,8 +62,48 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		return () => clearTimeout(timer);
 	}, [demo, state.phase, onQuit]);
 
-	useInput(
-		(input, key) => {
+	// The handler is replaced on every render and called through a ref: a key
+	// that arrives before React re-subscribes still sees the latest state.
+	const onKey = useRef<(input: string, key: Key) => void>(() => {});
+	onKey.current = (input, key) => {
+			if (view === 'waive') {
+				if (key.return) {
+					const text = reasonRef.current.trim();
+					if (text.length >= 10) {
+						void session.waive('forward-compatible', text);
+						setReason(() => '');
+						setView('stage');
+					}
+					return;
+				}
+				if (key.escape) return setView('compat');
+				if (key.backspace || key.delete) return setReason((t) => t.slice(0, -1));
+				if (input && !key.ctrl && !key.meta) setReason((t) => t + input);
+				return;
+			}
+			if (view === 'compat') {
+				if (filtering) {
+					if (key.return || key.escape) return setFiltering(false);
+					if (key.backspace || key.delete) return setFilter((f) => f.slice(0, -1));
+					if (input && !key.ctrl && !key.meta) {
+						setCompatOffset(0);
+						setFilter((f) => f + input);
+					}
+					return;
+				}
+				const changes = ((compatGate?.evidence as { changes?: CompatChange[] } | undefined)?.changes ?? []) as CompatChange[];
+				const total = compatLines(changes, filter).length;
+				if (matchKey(input, key, KEYS.up)) return setCompatOffset((o) => Math.max(0, o - 1));
+				if (matchKey(input, key, KEYS.down)) return setCompatOffset((o) => Math.min(Math.max(0, total - compatHeight), o + 1));
+				if (key.pageDown || input === ' ') return setCompatOffset((o) => Math.min(Math.max(0, total - compatHeight), o + compatHeight));
+				if (key.pageUp) return setCompatOffset((o) => Math.max(0, o - compatHeight));
+				if (matchKey(input, key, KEYS.filter)) return setFiltering(true);
+				if (matchKey(input, key, KEYS.waive) && compatGate?.status === 'fail') return setView('waive');
+				if (key.escape || matchKey(input, key, KEYS.compat)) return setView('stage');
+				if (matchKey(input, key, ['q'])) return onQuit();
+				return;
+			}
+			if (matchKey(input, key, KEYS.compat) && compatGate && state.phase !== 'confirm' && (state.phase !== 'signer-input' || signerTextRef.current === '')) return setView('compat');
 			if (state.phase === 'signer-input') {
 				if (key.return) {
 					const spec = signerTextRef.current.trim();
@@ -71,9 +125,8 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 			if (action === 'quit') return onQuit();
 			if (action === 'back') return onBack();
 			if ((action === 'next' || action === 'retry') && ['ready', 'error', 'waiting', 'done'].includes(state.phase)) void session.advance();
-		},
-		{ isActive: isRawModeSupported === true },
-	);
+		};
+	useInput((input, key) => onKey.current(input, key), { isActive: isRawModeSupported === true });
 
 	const release = state.release;
 	if (!release || !state.envName) return <Banner kind="error" title="No such release" lines={[releaseId]} />;
@@ -81,13 +134,17 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	const progress = release.progress[state.envName]!;
 	const active = currentStage(release, state.envName)?.id ?? 'soak';
 	const hints: HintSpec[] =
-		state.phase === 'confirm'
+		view === 'compat'
+			? [[['up', 'down'], 'scroll'], ['filter', 'filter'], ...(compatGate?.status === 'fail' ? [['waive', 'waive'] as HintSpec] : []), ['back', 'esc back']]
+			: view === 'waive'
+				? []
+				: state.phase === 'confirm'
 			? state.prompt && state.prompt.refusals.length > 0
 				? [['cancel', 'cancel'], 'quit']
 				: [['confirm', 'sign and submit'], ['cancel', 'cancel'], 'quit']
 			: state.phase === 'signer-input'
 				? []
-				: [['next', 'advance'], ['back', 'releases'], 'quit'];
+				: [['next', 'advance'], ...(compatGate ? [['compat', 'compatibility'] as HintSpec] : []), ['back', 'releases'], 'quit'];
 
 	return (
 		<Box flexDirection="column" width="100%">
@@ -96,7 +153,32 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 				<Text bold>{release.name}</Text>
 				<Text color="gray">{`  ${release.id}`}</Text>
 			</Box>
-			{state.phase === 'confirm' && state.prompt ? (
+			{view !== 'stage' && compatGate ? (
+				<Box flexDirection="column">
+					<CompatView
+						from={String((compatGate.evidence as { from?: string })?.from ?? '?')}
+						to={String((compatGate.evidence as { to?: string })?.to ?? '?')}
+						verdicts={(compatGate.evidence as { verdicts: CompatVerdicts }).verdicts}
+						counts={(compatGate.evidence as { counts: { total: number; breaking: number; additive: number } }).counts}
+						changes={((compatGate.evidence as { changes?: CompatChange[] }).changes ?? []) as CompatChange[]}
+						height={compatHeight}
+						offset={compatOffset}
+						filter={filter}
+						filtering={filtering}
+						waiver={compatGate.waiver}
+					/>
+					{view === 'waive' ? (
+						<Box flexDirection="column">
+							<Text>Why is shipping this acceptable? (at least 10 characters; recorded in the audit log)</Text>
+							<Text>
+								{'> '}
+								{reason}
+								<Text inverse> </Text>
+							</Text>
+						</Box>
+					) : null}
+				</Box>
+			) : state.phase === 'confirm' && state.prompt ? (
 				// The prompt takes the full width: what is signed must be readable in one piece.
 				<SignerPrompt model={state.prompt} phase="review" />
 			) : (
