@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    testTimeout: 300_000,
+    hookTimeout: 180_000,
     // Chain tests run real runtimes in wasm: keep parallelism modest on 2-core machines.
     maxWorkers: 2,
     env: { LOG_LEVEL: 'error', NO_COLOR: '1', FORCE_COLOR: '0' },

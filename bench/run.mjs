@@ -102,40 +102,55 @@ try {
 		record(`9130→9140 upgrade headless, devnet start to soak (${result.kind})`, ms, 'ms', { name: 'status --json', value: status });
 	}
 
-	// 4. governance rehearsal and 10,000 blocks: need the governance devnet
-	let governance;
-	try {
-		governance = await import(path.join(root, 'dist/devnet/governance/index.js'));
-	} catch {
-		governance = undefined;
-	}
-	if (governance?.startGovernanceDevnet) {
+	// 4. governance devnet: a full gov v1 rehearsal, and blocks per second in manual mode
+	const { benchGovernance } = await import('./governance.mjs');
+	const gov = await benchGovernance({ blocks: 200 });
+	record('governance devnet start (cold)', gov.startMs, 'ms');
+	record(`gov v1 rehearsal, preimage → enactment (${gov.rehearsalBlocks} blocks)`, gov.rehearsalMs, 'ms', { name: '9130→9140 sudo upgrade', value: results.find((r) => r.name.startsWith('9130→9140'))?.value ?? gov.rehearsalMs });
+	record('governance devnet blocks/s (manual, idle)', gov.blocksPerSecond, 'blocks/s');
+
+	// 5. watching a chain for many blocks: the devnet runs in its own process,
+	// this process is the console's live watch (@polkadot/api + subscriptions).
+	{
+		const blocks = Number(process.env.BENCH_WATCH_BLOCKS ?? 10_000);
+		const { spawn: spawnChild } = await import('node:child_process');
+		const child = spawnChild(process.execPath, [cli, 'devnet', '--chain', 'governance', '--block-time', 'manual', '--json'], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+		const endpoint = await new Promise((resolve, reject) => {
+			let buf = '';
+			child.stdout.on('data', (d) => {
+				buf += d;
+				const m = buf.match(/"endpoint":"(ws:[^"]+)"/);
+				if (m) resolve(m[1]);
+			});
+			child.on('exit', (code) => reject(new Error(`governance devnet exited ${code}`)));
+		});
 		const { ApiPromise, WsProvider } = await import('@polkadot/api');
-		const devnet = await governance.startGovernanceDevnet({ port: 0, blockTime: 'manual' });
-		const api = await ApiPromise.create({ provider: new WsProvider(devnet.endpoint), noInitWarn: true });
+		const provider = new WsProvider(endpoint);
+		const api = await ApiPromise.create({ provider, noInitWarn: true });
 		const { watchChain } = await import(path.join(root, 'dist/chain/live.js'));
-		let patches = 0;
-		const stop = await watchChain(api, () => patches++);
+		let notifications = 0;
+		const stop = await watchChain(api, () => notifications++);
+		await api.rpc('dev_newBlock', { count: 10 });
+		await new Promise((r) => setTimeout(r, 500));
 		global.gc?.();
 		const rss0 = process.memoryUsage().rss;
-		const sent0 = devnet.rpc?.stats?.sent ?? 0;
+		const requests0 = provider.stats.total.requests;
+		const notes0 = notifications;
 		const t0 = Date.now();
-		for (let i = 0; i < 100; i++) await devnet.newBlocks(100);
-		await new Promise((r) => setTimeout(r, 500));
+		for (let done = 0; done < blocks; done += 100) await api.rpc('dev_newBlock', { count: Math.min(100, blocks - done) });
+		await new Promise((r) => setTimeout(r, 1000));
 		const ms = Date.now() - t0;
 		global.gc?.();
 		const rss1 = process.memoryUsage().rss;
-		const sent = (devnet.rpc?.stats?.sent ?? 0) - sent0;
-		record('governance devnet blocks/s (manual, watched)', 10_000 / (ms / 1000), 'blocks/s');
-		if (devnet.rpc?.stats) record('RPC messages per block while watching', sent / 10_000, 'msg');
-		record('resident memory at start of 10,000 blocks', rss0 / 2 ** 20, 'MiB');
-		record('resident memory after 10,000 blocks', rss1 / 2 ** 20, 'MiB');
-		record('memory growth over 10,000 blocks', (rss1 - rss0) / 2 ** 20, 'MiB');
+		const perBlock = (provider.stats.total.requests - requests0 + notifications - notes0) / blocks;
+		record(`watched ${blocks} blocks (devnet in its own process)`, ms / 1000, 's');
+		record('RPC messages per block to the watcher (requests + notifications)', perBlock, 'msg');
+		record('watcher resident memory at start', rss0 / 2 ** 20, 'MiB');
+		record(`watcher resident memory after ${blocks} blocks`, rss1 / 2 ** 20, 'MiB');
+		record(`watcher memory growth over ${blocks} blocks`, (rss1 - rss0) / 2 ** 20, 'MiB');
 		stop();
 		await api.disconnect();
-		await devnet.close();
-	} else {
-		console.log('governance devnet: not in this build; rehearsal and 10,000-block watch not measured');
+		child.kill('SIGTERM');
 	}
 	writeFileSync(path.join(root, 'bench/last-run.json'), JSON.stringify({ at: new Date().toISOString(), machine: `${os.cpus()[0]?.model} x${os.cpus().length}`, node: process.version, results }, null, 2));
 } finally {

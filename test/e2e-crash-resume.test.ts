@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('crash between submission and inclusion', () => {
-	it('resumes without a second submission', async () => {
+	it('resumes without a second submission', { timeout: 420_000 }, async () => {
 		const wasm = writeRococoWasm(9140, home);
 		expect((await runCli(['env', 'add', 'crashy', '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'sudo', '--soak-blocks', '2', '--soak-minutes', '0'], env())).code).toBe(0);
 		const created = await runCli(['new', '--name', 'crash test', '--wasm', wasm, '--env', 'crashy', '--json'], env());

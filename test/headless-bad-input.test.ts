@@ -95,7 +95,16 @@ describe('bad input', () => {
 		expect(r.json().result.message).toMatch(/pinned to 0x1111/);
 	});
 
-	it('dev keys are refused on production environments', async () => {
+	it('the sudo route on a production environment is refused at env add', async () => {
+		const r = await runCli(['env', 'add', 'mainnet', '--endpoint', devnet.endpoint, '--kind', 'production', '--route', 'sudo'], env());
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(/cannot hang on a single signature/);
+		expect((await runCli(['env', 'list', '--json'], env())).json().environments.map((e: { name: string }) => e.name)).not.toContain('mainnet');
+	});
+
+	it('dev keys are refused on production, and unsupported routes when creating a release', async () => {
+		const { resolveSigner } = await import('../source/signer/signer.js');
+		await expect(resolveSigner({ spec: '//Alice', envKind: 'production', envName: 'mainnet' })).rejects.toThrow(/dev keys are refused on production/);
 		expect((await runCli(['env', 'add', 'prod', '--endpoint', devnet.endpoint, '--kind', 'production', '--route', 'council-democracy'], env())).code).toBe(0);
 		const created = await runCli(['new', '--name', 'prod', '--wasm', wasm9140, '--env', 'prod', '--json'], env());
 		// council-democracy is not a supported route in this build: the release is refused with a clear message

@@ -33,7 +33,12 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 	if (flags.signer) {
 		const { resolveSigner } = await import('../signer/signer.js');
 		try {
-			const resolved = await resolveSigner({ spec: flags.signer, envKind: env.kind, envName: env.name, password: process.env.RELEASE_CONSOLE_PASSWORD });
+			let password = process.env.RELEASE_CONSOLE_PASSWORD;
+			if (password === undefined && flags.signer.endsWith('.json')) {
+				const { promptSecret } = await import('../signer/prompt.js');
+				password = await promptSecret(`password for ${flags.signer}: `);
+			}
+			const resolved = await resolveSigner({ spec: flags.signer, envKind: env.kind, envName: env.name, password });
 			signer = { pair: resolved.pair, address: resolved.address, label: resolved.label };
 		} catch (error) {
 			return finish(ctx, release.id, { kind: 'refused', stage: 'upgrade', message: (error as Error).message }, log, EXIT.failed);

@@ -42,10 +42,10 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	}, []);
 
 	// Sub-views: the compatibility list (c) and the waiver reason (w).
-	const [view, setView] = useState<'stage' | 'compat' | 'waive'>('stage');
-	const [compatOffset, setCompatOffset] = useState(0);
-	const [filter, setFilter] = useState('');
-	const [filtering, setFiltering] = useState(false);
+	const [view, setView, viewRef] = useSyncedState<'stage' | 'compat' | 'waive'>('stage');
+	const [compatOffset, setCompatOffset] = useSyncedState(0);
+	const [filter, setFilter, filterRef] = useSyncedState('');
+	const [filtering, setFiltering, filteringRef] = useSyncedState(false);
 	const [reason, setReasonState] = useState('');
 	const reasonRef = useRef('');
 	const setReason = (update: (t: string) => string) => {
@@ -66,7 +66,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	// that arrives before React re-subscribes still sees the latest state.
 	const onKey = useRef<(input: string, key: Key) => void>(() => {});
 	onKey.current = (input, key) => {
-			if (view === 'waive') {
+			if (viewRef.current === 'waive') {
 				if (key.return) {
 					const text = reasonRef.current.trim();
 					if (text.length >= 10) {
@@ -81,8 +81,8 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 				if (input && !key.ctrl && !key.meta) setReason((t) => t + input);
 				return;
 			}
-			if (view === 'compat') {
-				if (filtering) {
+			if (viewRef.current === 'compat') {
+				if (filteringRef.current) {
 					if (key.return || key.escape) return setFiltering(false);
 					if (key.backspace || key.delete) return setFilter((f) => f.slice(0, -1));
 					if (input && !key.ctrl && !key.meta) {
@@ -92,7 +92,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 					return;
 				}
 				const changes = ((compatGate?.evidence as { changes?: CompatChange[] } | undefined)?.changes ?? []) as CompatChange[];
-				const total = compatLines(changes, filter).length;
+				const total = compatLines(changes, filterRef.current).length;
 				if (matchKey(input, key, KEYS.up)) return setCompatOffset((o) => Math.max(0, o - 1));
 				if (matchKey(input, key, KEYS.down)) return setCompatOffset((o) => Math.min(Math.max(0, total - compatHeight), o + 1));
 				if (key.pageDown || input === ' ') return setCompatOffset((o) => Math.min(Math.max(0, total - compatHeight), o + compatHeight));
@@ -274,4 +274,18 @@ function StageBody({ stage, session, storeEnvSoak, width, tall }: { stage: Stage
 			);
 		}
 	}
+}
+
+/**
+ * State whose latest value is also readable at once through a ref: keys can
+ * arrive faster than renders, and each must see what the previous one did.
+ */
+function useSyncedState<T>(initial: T): [T, (update: T | ((prev: T) => T)) => void, { current: T }] {
+	const [value, setValue] = useState(initial);
+	const ref = useRef(initial);
+	const set = (update: T | ((prev: T) => T)) => {
+		ref.current = typeof update === 'function' ? (update as (prev: T) => T)(ref.current) : update;
+		setValue(ref.current);
+	};
+	return [value, set, ref];
 }
