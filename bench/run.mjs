@@ -48,6 +48,7 @@ function firstFrame(command, marker, runs = 5) {
 					if (out.includes(marker)) {
 						clearTimeout(timer);
 						resolve(Number(process.hrtime.bigint() - t0) / 1e6);
+						child.stdin.on('error', () => {});
 						child.stdin.write('q');
 						setTimeout(() => child.kill('SIGKILL'), 300);
 					}

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { startRococoDevnet, type RococoDevnet } from '../source/devnet/rococo.js';
 import { writeRococoWasm } from '../source/artifact/embedded-runtimes.js';
+import { countExtrinsicsOnChain } from './helpers/chain.js';
 import { runCli, spawnCli, tempHome } from './helpers/cli.js';
 
 let devnet: RococoDevnet;
@@ -14,15 +15,7 @@ let api: ApiPromise;
 let home: string;
 const env = (): Record<string, string> => ({ RELEASE_CONSOLE_HOME: home });
 
-async function sudoExtrinsicsOnChain(): Promise<number> {
-	const best = (await api.rpc.chain.getHeader()).number.toNumber();
-	let count = 0;
-	for (let n = 1; n <= best; n++) {
-		const block = await api.rpc.chain.getBlock(await api.rpc.chain.getBlockHash(n));
-		count += block.block.extrinsics.filter((x) => x.method.section === 'sudo').length;
-	}
-	return count;
-}
+const sudoExtrinsicsOnChain = () => countExtrinsicsOnChain(api, 'sudo');
 
 beforeAll(async () => {
 	devnet = await startRococoDevnet({ blockTime: 'manual' });

@@ -45,10 +45,21 @@ export async function runDevnet(ctx: CommandContext, sub: string | undefined, fl
 	const t0 = Date.now();
 	const devnet = await startRococoDevnet({ port: flags.port ?? 0, blockTime });
 	ctx.io.stdout(`embedded Rococo 9130 (real runtime, chopsticks) ready in ${Date.now() - t0} ms`);
-	return serve(ctx, devnet.endpoint, `rococo, block time ${blockTime}`, devnet.close, flags.stateFile, chain);
+	return serve(ctx, devnet.endpoint, `rococo, block time ${blockTime}`, devnet.close, flags.stateFile, chain, () => devnet.rpc.connections());
 }
 
-async function serve(ctx: CommandContext, endpoint: string, label: string, close: () => Promise<void>, stateFile: string | undefined, chain: string): Promise<number> {
+/** A background chain (started with --state-file) with no client for this long stops by itself. */
+export const IDLE_EXIT_MS = Number(process.env.RELEASE_CONSOLE_DEVNET_IDLE_MS ?? 15 * 60_000);
+
+async function serve(
+	ctx: CommandContext,
+	endpoint: string,
+	label: string,
+	close: () => Promise<void>,
+	stateFile: string | undefined,
+	chain: string,
+	connections?: () => number,
+): Promise<number> {
 	const port = Number(new URL(endpoint).port);
 	if (stateFile) {
 		const tmp = `${stateFile}.${process.pid}.tmp`;
@@ -60,6 +71,20 @@ async function serve(ctx: CommandContext, endpoint: string, label: string, close
 		const stop = () => resolve();
 		process.once('SIGINT', stop);
 		process.once('SIGTERM', stop);
+		// In the background, a chain nobody uses any more (its console was killed)
+		// must not run forever: stop after IDLE_EXIT_MS without a client.
+		if (stateFile && connections) {
+			let idleSince = Date.now();
+			const timer = setInterval(() => {
+				if (connections() > 0) idleSince = Date.now();
+				else if (Date.now() - idleSince > IDLE_EXIT_MS) {
+					clearInterval(timer);
+					ctx.io.stdout(`no client for ${Math.round(IDLE_EXIT_MS / 60_000)} min: stopping`);
+					resolve();
+				}
+			}, Math.min(30_000, IDLE_EXIT_MS));
+			timer.unref();
+		}
 	});
 	if (stateFile) rmSync(stateFile, { force: true });
 	await close();

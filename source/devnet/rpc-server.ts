@@ -30,6 +30,8 @@ export interface RpcServer {
 	endpoint: string;
 	/** Number of JSON-RPC messages sent to clients (responses and notifications). */
 	stats: { received: number; sent: number };
+	/** Open WebSocket connections now. */
+	connections: () => number;
 	close: () => Promise<void>;
 }
 
@@ -142,6 +144,7 @@ export async function startRpcServer<C>(
 		port,
 		endpoint: `ws://${host}:${port}`,
 		stats,
+		connections: () => sockets.size,
 		close: async () => {
 			for (const ws of sockets) ws.terminate();
 			await new Promise<void>((resolve) => {
