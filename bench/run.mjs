@@ -30,33 +30,36 @@ function timeCommand(args, runs = 5, extraEnv = {}) {
 	return median(times);
 }
 
-/** Time from spawn to the first frame that contains `marker`, under a pseudo-terminal (util-linux `script`). */
-function firstFrame(command, marker, runs = 5) {
+/** Time from spawn to the first frame that contains `marker`, under a pseudo-terminal (util-linux `script`); runs one at a time. */
+async function firstFrame(command, marker, runs = 5) {
 	const times = [];
 	for (let i = 0; i < runs; i++) {
 		times.push(
-			new Promise((resolve, reject) => {
+			await new Promise((resolve, reject) => {
 				const t0 = process.hrtime.bigint();
 				const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...env, COLUMNS: '80', LINES: '24' }, stdio: ['pipe', 'pipe', 'pipe'] });
+				child.stdin.on('error', () => {});
 				let out = '';
+				let done = false;
 				const timer = setTimeout(() => {
 					child.kill('SIGKILL');
 					reject(new Error(`no frame with "${marker}" from ${command}: ${out.slice(-400)}`));
 				}, 20_000);
 				child.stdout.on('data', (d) => {
 					out += d;
-					if (out.includes(marker)) {
+					if (!done && out.includes(marker)) {
+						done = true;
 						clearTimeout(timer);
-						resolve(Number(process.hrtime.bigint() - t0) / 1e6);
-						child.stdin.on('error', () => {});
+						const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 						child.stdin.write('q');
-						setTimeout(() => child.kill('SIGKILL'), 300);
+						child.once('exit', () => resolve(ms));
+						setTimeout(() => child.kill('SIGKILL'), 2000).unref();
 					}
 				});
 			}),
 		);
 	}
-	return Promise.all(times).then(median);
+	return median(times);
 }
 
 function record(name, value, unit, anchor) {
@@ -78,6 +81,11 @@ try {
 	const inkHello = await firstFrame(`${process.execPath} ${hello}`, 'hello');
 	const consoleFrame = await firstFrame(`RELEASE_CONSOLE_HOME=${home} ${process.execPath} ${cli}`, 'release-console');
 	record('console first frame (pty, 80x24)', consoleFrame, 'ms', { name: 'bare Ink hello-world', value: inkHello });
+
+	if (process.argv.includes('--startup-only')) {
+		rmSync(home, { recursive: true, force: true });
+		process.exit(0);
+	}
 
 	// 2. artifact
 	const { writeRococoWasm } = await import(path.join(root, 'dist/artifact/embedded-runtimes.js'));
