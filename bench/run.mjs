@@ -72,6 +72,8 @@ const home = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-'));
 try {
 	console.log(`release-console bench — ${new Date().toISOString()} — ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}\n`);
 
+	const watchOnly = process.argv.includes('--watch-only');
+	if (!watchOnly) {
 	// 1. start-up
 	const nodeZero = timeCommand(['-e', '0']);
 	const status = timeCommand([cli, 'status', '--json'], 7, { RELEASE_CONSOLE_HOME: home });
@@ -118,6 +120,7 @@ try {
 	record(`gov v1 rehearsal, preimage → enactment (${gov.rehearsalBlocks} blocks)`, gov.rehearsalMs, 'ms', { name: '9130→9140 sudo upgrade', value: results.find((r) => r.name.startsWith('9130→9140'))?.value ?? gov.rehearsalMs });
 	record('governance devnet blocks/s (manual, idle)', gov.blocksPerSecond, 'blocks/s');
 
+	}
 	// 5. watching a chain for many blocks: the devnet runs in its own process,
 	// this process is the console's live watch (@polkadot/api + subscriptions).
 	{
