@@ -9,10 +9,12 @@ const NOISE = /has multiple versions, ensure that there is only one installed|AP
 
 export function filterLibraryNoise(): void {
 	for (const level of ['warn', 'log', 'error'] as const) {
-		const original = console[level];
-		console[level] = (...args: unknown[]) => {
+		const original = console[level] as typeof console.log & { noiseFiltered?: boolean };
+		if (original.noiseFiltered) continue;
+		const filtered = (...args: unknown[]) => {
 			if (NOISE.test(args.map(String).join(' '))) return;
 			original(...args);
 		};
+		console[level] = Object.assign(filtered, { noiseFiltered: true });
 	}
 }

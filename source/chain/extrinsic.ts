@@ -8,6 +8,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import type { Hex, Intent, IntentOutcome, StageId } from '../release/types.js';
 import { messageOf } from './connect.js';
 import { debug } from '../debug.js';
+import { storageBytes } from './live.js';
 
 export const MORTAL_PERIOD = 64;
 
@@ -148,9 +149,8 @@ export async function eventsAt(api: ApiPromise, blockHash: Hex): Promise<EventRe
 	const header = await api.rpc.chain.getHeader(blockHash);
 	const parent = await api.at(header.parentHash);
 	const entry = parent.query.system.events;
-	const raw = await api.rpc.state.getStorage(entry.key(), blockHash);
-	const bytes = (raw as unknown as { toU8a: (bare?: boolean) => Uint8Array; isSome?: boolean; unwrap?: () => { toU8a: (bare?: boolean) => Uint8Array } });
-	const u8a = bytes.isSome !== undefined ? (bytes.isSome ? bytes.unwrap!().toU8a(true) : new Uint8Array([0])) : bytes.toU8a(true);
+	// An absent value is an empty Vec (compact length 0).
+	const u8a = storageBytes(await api.rpc.state.getStorage(entry.key(), blockHash)) ?? new Uint8Array([0]);
 	const typeName = parent.registry.createLookupType(entry.creator.meta.type.asPlain);
 	return parent.registry.createType(typeName, u8a) as unknown as EventRecordView[];
 }

@@ -9,18 +9,19 @@ import type { Hex } from '../release/types.js';
 
 export type ChainPatch = Partial<Omit<ChainState, 'connection'>>;
 
+/**
+ * The raw bytes of a `state_getStorage` answer: @polkadot/api gives an
+ * Option<StorageData> for some keys and a bare StorageData for others.
+ */
+export function storageBytes(raw: unknown): Uint8Array | undefined {
+	const value = raw as { isSome?: boolean; unwrap?: () => { toU8a: (bare?: boolean) => Uint8Array }; toU8a: (bare?: boolean) => Uint8Array };
+	if (value.isSome === undefined) return value.toU8a(true);
+	return value.isSome ? value.unwrap!().toU8a(true) : undefined;
+}
+
 export async function onChainCodeHash(api: ApiPromise, at?: string): Promise<Hex | undefined> {
 	const { blake2AsHex } = await import('@polkadot/util-crypto');
-	const raw = at ? await api.rpc.state.getStorage(':code', at) : await api.rpc.state.getStorage(':code');
-	const bytes = (raw as unknown as { toU8a?: (bare?: boolean) => Uint8Array; isSome?: boolean; unwrap?: () => { toU8a: (b?: boolean) => Uint8Array } });
-	// getStorage returns Option<StorageData> on some versions, StorageData on others.
-	let u8a: Uint8Array | undefined;
-	if (bytes.isSome !== undefined) {
-		if (!bytes.isSome) return undefined;
-		u8a = bytes.unwrap!().toU8a(true);
-	} else {
-		u8a = bytes.toU8a!(true);
-	}
+	const u8a = storageBytes(at ? await api.rpc.state.getStorage(':code', at) : await api.rpc.state.getStorage(':code'));
 	if (!u8a || u8a.length === 0) return undefined;
 	return blake2AsHex(u8a, 256) as Hex;
 }

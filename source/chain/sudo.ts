@@ -19,17 +19,22 @@ export interface UpgradePlan {
 	encodedLength: number;
 }
 
-/** One line for a call, with large byte arguments summarised. */
-export function callOneLine(call: Call): string {
-	const args = call.args.map((arg, i) => {
+/** A call's arguments: each with its name, and the nested call when it is one. */
+function callArgs(call: Call): Array<{ name: string; call?: Call; text: string }> {
+	return call.args.map((arg, i) => {
 		const name = call.meta.args[i]?.name.toString() ?? `arg${i}`;
 		const maybeCall = arg as unknown as Partial<Call>;
 		if (typeof maybeCall.section === 'string' && typeof maybeCall.method === 'string' && Array.isArray(maybeCall.args)) {
-			return `${name}: ${callOneLine(arg as unknown as Call)}`;
+			return { name, call: arg as unknown as Call, text: '' };
 		}
 		const u8a = arg.toU8a(true);
-		return `${name}: ${u8a.length > 64 ? `<${u8a.length.toLocaleString('en-US')} bytes>` : arg.toString()}`;
+		return { name, text: u8a.length > 64 ? `<${u8a.length.toLocaleString('en-US')} bytes>` : arg.toString() };
 	});
+}
+
+/** One line for a call, with large byte arguments summarised. */
+export function callOneLine(call: Call): string {
+	const args = callArgs(call).map((a) => `${a.name}: ${a.call ? callOneLine(a.call) : a.text}`);
 	return `${call.section}.${call.method}(${args.join(', ')})`;
 }
 
@@ -42,21 +47,15 @@ export function describeCall(call: Call, depth = 0, width = 60): string[] {
 	const one = callOneLine(call);
 	if (pad.length + one.length <= width) return [`${pad}${one}`];
 	const lines = [`${pad}${call.section}.${call.method}(`];
-	call.args.forEach((arg, i) => {
-		const name = call.meta.args[i]?.name.toString() ?? `arg${i}`;
-		const maybeCall = arg as unknown as Partial<Call>;
-		if (typeof maybeCall.section === 'string' && typeof maybeCall.method === 'string' && Array.isArray(maybeCall.args)) {
-			const inner = describeCall(arg as unknown as Call, depth + 1, width);
-			if (inner.length === 1) {
-				lines.push(`${pad}  ${name}: ${inner[0]!.trimStart()}`);
-			} else {
-				lines.push(`${pad}  ${name}:`, ...describeCall(arg as unknown as Call, depth + 2, width));
-			}
-			return;
+	for (const arg of callArgs(call)) {
+		if (!arg.call) {
+			lines.push(`${pad}  ${arg.name}: ${arg.text}`);
+			continue;
 		}
-		const u8a = arg.toU8a(true);
-		lines.push(`${pad}  ${name}: ${u8a.length > 64 ? `<${u8a.length.toLocaleString('en-US')} bytes>` : arg.toString()}`);
-	});
+		const inner = describeCall(arg.call, depth + 1, width);
+		if (inner.length === 1) lines.push(`${pad}  ${arg.name}: ${inner[0]!.trimStart()}`);
+		else lines.push(`${pad}  ${arg.name}:`, ...describeCall(arg.call, depth + 2, width));
+	}
 	lines[lines.length - 1] += ')';
 	return lines;
 }
@@ -93,12 +92,9 @@ export interface Authority {
 }
 
 export async function sudoAuthority(api: ApiPromise, address: string): Promise<Authority> {
-	const key = await api.query.sudo.key();
-	const sudo = (key as unknown as { isSome?: boolean; unwrap?: () => { toString: () => string } }).isSome !== undefined
-		? (key as unknown as { isSome: boolean; unwrap: () => { toString: () => string } }).isSome
-			? (key as unknown as { unwrap: () => { toString: () => string } }).unwrap().toString()
-			: undefined
-		: key.toString();
+	// Sudo.Key is a plain AccountId on older runtimes (9130) and an Option on newer ones.
+	const key = (await api.query.sudo.key()) as unknown as { isSome?: boolean; unwrap: () => unknown; toString: () => string };
+	const sudo = key.isSome === undefined ? key.toString() : key.isSome ? String(key.unwrap()) : undefined;
 	if (!sudo) return { ok: false, text: 'this chain has no sudo key set' };
 	const same = api.createType('AccountId', sudo).eq(api.createType('AccountId', address));
 	return same

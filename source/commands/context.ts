@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openStore, type Store } from '../store/store.js';
 import { ensureEmbeddedChain } from '../devnet/daemon.js';
 import type { Environment, Release, ReleaseAction } from '../release/types.js';
-import { releaseReducer } from '../release/reducer.js';
+import { applyActions } from '../release/reducer.js';
 import type { ReleaseAccess } from '../engine/sudo-route.js';
 
 export interface Io {
@@ -61,7 +61,7 @@ export function releaseAccess(store: Store, id: string): ReleaseAccess {
 			return release;
 		},
 		apply: (...actions: ReleaseAction[]) =>
-			store.updateRelease(id, (release: Release) => actions.reduce((r, action) => releaseReducer(r, action), release)),
+			store.updateRelease(id, (release: Release) => applyActions(release, actions)),
 	};
 }
 

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { isPidAlive as isAlive } from '../store/lock.js';
 
 export interface DaemonState {
 	pid: number;
@@ -26,15 +27,6 @@ export function cliEntry(): string {
 
 export function daemonStateFile(home: string, chain: string): string {
 	return path.join(home, `devnet-${chain}.json`);
-}
-
-export function isAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
 }
 
 export function readDaemonState(home: string, chain: string): DaemonState | undefined {

@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { startRpcServer, type RpcHandler, type RpcServer } from './rpc-server.js';
+import { filterLibraryNoise } from '../noise.js';
 
 const require = createRequire(import.meta.url);
 
@@ -57,19 +58,10 @@ export function loadRococoChainSpec(version: 9130 | 9140): RawChainSpec {
 
 export async function startRococoDevnet(options: RococoDevnetOptions = {}): Promise<RococoDevnet> {
 	process.env.LOG_LEVEL ??= 'error';
-	// chopsticks-core 1.1.0 pins @polkadot/util 13 while @polkadot/api 16.5 uses 14;
-	// both load here, and @polkadot/util warns about it on import. The two never
-	// exchange objects (the chain speaks JSON-RPC), so that warning is noise.
-	const warn = console.warn;
-	console.warn = (...args: unknown[]) => {
-		if (typeof args[0] === 'string' && args[0].includes('has multiple versions')) return;
-		warn(...args);
-	};
-	const core = await import('@acala-network/chopsticks-core').finally(() => {
-		setTimeout(() => {
-			console.warn = warn;
-		}, 0);
-	});
+	// chopsticks-core pins @polkadot/util 13 beside @polkadot/api's 14 and
+	// @polkadot/util warns on import; the shared filter drops that known noise.
+	filterLibraryNoise();
+	const core = await import('@acala-network/chopsticks-core');
 	const { Keyring } = await import('@polkadot/keyring');
 	const { cryptoWaitReady } = await import('@polkadot/util-crypto');
 	await cryptoWaitReady();

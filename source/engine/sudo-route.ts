@@ -15,7 +15,6 @@ import type { Connection } from '../chain/connect.js';
 import { onChainCodeHash } from '../chain/live.js';
 import { eventsAt, reconcileIntent, signAndTrack, type TxStep } from '../chain/extrinsic.js';
 import { buildSignerPrompt, buildSudoSetCode, hasSudo, sudoAuthority } from '../chain/sudo.js';
-import { releaseReducer } from '../release/reducer.js';
 import { currentStage } from '../release/release.js';
 import { integrityGate, soakGate, specNameGate, specVersionGate, updateSoak, evaluateSoak, formatDuration } from '../release/gates.js';
 import { readArtifact } from '../artifact/read.js';

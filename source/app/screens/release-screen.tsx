@@ -24,14 +24,9 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	const session = useReleaseSession({ store, home, releaseId, demo });
 	const { state } = session;
 	const [now, setNow] = useState(Date.now());
-	const [signerText, setSignerTextState] = useState('');
-	// Keys can arrive faster than renders: keep the typed text in a ref too, so
-	// enter always reads what was typed, not the last rendered value.
-	const signerTextRef = useRef('');
-	const setSignerText = (update: (t: string) => string) => {
-		signerTextRef.current = update(signerTextRef.current);
-		setSignerTextState(signerTextRef.current);
-	};
+	// Keys can arrive faster than renders: typed text is read through its ref,
+	// so enter always sees what was typed, not the last rendered value.
+	const [signerText, setSignerText, signerTextRef] = useSyncedState('');
 	const { isRawModeSupported } = useStdin();
 	const { stdout } = useStdout();
 	const columns = stdout?.columns || 80;
@@ -46,12 +41,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	const [compatOffset, setCompatOffset] = useSyncedState(0);
 	const [filter, setFilter, filterRef] = useSyncedState('');
 	const [filtering, setFiltering, filteringRef] = useSyncedState(false);
-	const [reason, setReasonState] = useState('');
-	const reasonRef = useRef('');
-	const setReason = (update: (t: string) => string) => {
-		reasonRef.current = update(reasonRef.current);
-		setReasonState(reasonRef.current);
-	};
+	const [reason, setReason, reasonRef] = useSyncedState('');
 	const compatGate = state.release?.gates.find((g) => g.id === 'forward-compatible' && g.env === state.envName);
 	const compatHeight = Math.max(3, rows - 15);
 
