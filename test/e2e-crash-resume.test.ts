@@ -1,7 +1,13 @@
 /**
- * Kill the console between submission and inclusion (SIGKILL, no clean-up),
- * start it again, and check the resumed console reconciles the write-ahead
- * intent against the chain instead of sending the upgrade a second time.
+ * Kill the console (SIGKILL, no clean-up) and start it again, on the real
+ * Rococo runtime (embedded chain, manual blocks so the test decides when the
+ * chain moves):
+ * - between submission and inclusion: the resumed console reconciles the
+ *   write-ahead intent against the chain instead of sending the upgrade again;
+ * - at every stage boundary of the sudo route (artifact → upgrade, upgrade →
+ *   verify, verify → soak), detected from the `advance --follow` output: each
+ *   restart picks up where the store says, and the release ends in the same
+ *   final state as an uninterrupted one, with exactly one setCode on chain.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiPromise, WsProvider } from '@polkadot/api';
@@ -9,6 +15,7 @@ import { startRococoDevnet, type RococoDevnet } from '../source/devnet/rococo.js
 import { writeRococoWasm } from '../source/artifact/embedded-runtimes.js';
 import { countExtrinsicsOnChain } from './helpers/chain.js';
 import { runCli, spawnCli, tempHome } from './helpers/cli.js';
+import type { ChildProcess } from 'node:child_process';
 
 let devnet: RococoDevnet;
 let api: ApiPromise;
@@ -77,6 +84,98 @@ describe('crash between submission and inclusion', () => {
 		} finally {
 			clearInterval(timer);
 		}
+		expect(await sudoExtrinsicsOnChain()).toBe(1);
+		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9140);
+	});
+});
+
+/** Start `advance --follow` and SIGKILL it as soon as its output shows `line`; returns the output up to then. */
+async function killAfter(args: string[], extraEnv: Record<string, string>, line: RegExp, whileWaiting?: () => Promise<void>): Promise<string> {
+	const child: ChildProcess = spawnCli(args, extraEnv);
+	let out = '';
+	let exited = false;
+	child.stdout!.on('data', (d) => (out += d));
+	child.stderr!.on('data', (d) => (out += d));
+	const exit = new Promise((r) => child.once('exit', () => ((exited = true), r(undefined))));
+	const deadline = Date.now() + 240_000;
+	try {
+		while (!line.test(out)) {
+			if (exited) throw new Error(`advance exited before ${line}:\n${out}`);
+			if (Date.now() > deadline) throw new Error(`no ${line} within 240 s:\n${out}`);
+			await whileWaiting?.();
+			await new Promise((r) => setTimeout(r, 50));
+		}
+	} finally {
+		child.kill('SIGKILL');
+		await exit;
+	}
+	return out;
+}
+
+describe('crash at every stage boundary of the sudo route', () => {
+	it('artifact → upgrade, upgrade → verify, verify → soak: each restart finishes what the store says, one setCode on chain', { timeout: 600_000 }, async () => {
+		// A fresh chain (the one above already runs 9140).
+		await api?.disconnect();
+		await devnet?.close();
+		devnet = await startRococoDevnet({ blockTime: 'manual' });
+		api = await ApiPromise.create({ provider: new WsProvider(devnet.endpoint), noInitWarn: true });
+		home = tempHome();
+		const wasm = writeRococoWasm(9140, home);
+		expect((await runCli(['env', 'add', 'stages', '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'sudo', '--soak-blocks', '2', '--soak-minutes', '0'], env())).code).toBe(0);
+		const id = (await runCli(['new', '--name', 'stage crash', '--wasm', wasm, '--env', 'stages', '--json'], env())).json().id as string;
+		const advance = ['advance', id, '--env', 'stages', '--signer', '//Alice', '--yes', '--follow', '--timeout', '300'];
+		const status = async () => (await runCli(['status', id, '--json'], env())).json().environments[0];
+		const stageStatus = async () => Object.fromEntries((await status()).stages.map((s: { id: string; status: string }) => [s.id, s.status]));
+		/** Build a block whenever the pool holds an extrinsic (inclusion), and no other block. */
+		const includePending = async () => {
+			if ((await api.rpc.author.pendingExtrinsics()).length > 0) await devnet.newBlocks(1);
+		};
+
+		// 1. Killed right after the artifact stage.
+		await killAfter(advance, env(), /✔ artifact checked/);
+		let stages = await stageStatus();
+		expect(stages.artifact).toBe('done');
+		expect(stages.upgrade).not.toBe('done');
+		expect(await sudoExtrinsicsOnChain()).toBe(0);
+
+		// 2. Restarted: it signs and sends the upgrade; killed right after it is recorded as included.
+		await killAfter(advance, env(), /✔ upgrade in block #\d+/, includePending);
+		let e = await status();
+		expect(e.upgrade.blockNumber).toBeGreaterThan(0);
+		expect(e.intents).toHaveLength(1);
+		expect(e.intents[0].outcome.status).toBe('included');
+		stages = await stageStatus();
+		expect(stages.upgrade).toBe('done');
+		expect(stages.verify).not.toBe('done');
+		expect(await sudoExtrinsicsOnChain()).toBe(1);
+
+		// 3. Restarted: verify needs the block after the upgrade; killed right after it verified.
+		const verifyOut = await killAfter(advance, env(), /✔ verified/, async () => {
+			if ((await api.rpc.chain.getHeader()).number.toNumber() <= e.upgrade.blockNumber) await devnet.newBlocks(1);
+		});
+		expect(verifyOut).not.toMatch(/^\s+(signed|ready|inBlock)\b/m); // nothing sent again
+		stages = await stageStatus();
+		expect(stages.verify).toBe('done');
+		expect(stages.soak).not.toBe('done');
+
+		// 4. Restarted: the soak runs to the end.
+		const timer = setInterval(() => void devnet.newBlocks(1).catch(() => {}), 700);
+		let finished;
+		try {
+			finished = await runCli([...advance, '--json'], env());
+		} finally {
+			clearInterval(timer);
+		}
+		expect(finished.stderr).toBe('');
+		const out = finished.json();
+		expect(out.result.kind).toBe('complete');
+		e = out.release.environments[0];
+		// The same final state as an uninterrupted release.
+		expect(e.complete).toBe(true);
+		expect(e.stages.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual(['artifact:done', 'upgrade:done', 'verify:done', 'soak:done']);
+		expect(e.intents).toHaveLength(1);
+		expect(e.upgrade.extrinsicHash).toBe(e.intents[0].extrinsicHash);
+		expect(e.verified.specVersion).toBe(9140);
 		expect(await sudoExtrinsicsOnChain()).toBe(1);
 		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9140);
 	});

@@ -133,7 +133,7 @@ describe('ChainPanel', () => {
 });
 
 describe('Checklist', () => {
-	const titles: Record<StageId, string> = { artifact: 'Artifact', upgrade: 'Upgrade', verify: 'Verify', soak: 'Soak' };
+	const titles: Partial<Record<StageId, string>> = { artifact: 'Artifact', upgrade: 'Upgrade', verify: 'Verify', soak: 'Soak' };
 	const stages: StageProgress[] = [
 		{ id: 'artifact', status: 'done', detail: 'rococo 9140, 859.7 kB' },
 		{ id: 'upgrade', status: 'active', detail: 'waiting for the sudo signature' },

@@ -3,8 +3,9 @@ import { useApp } from 'ink';
 import type { Store } from '../store/store.js';
 import { HomeScreen } from './screens/home-screen.js';
 import { ReleaseScreen } from './screens/release-screen.js';
+import { ReviewScreen } from './screens/review-screen.js';
 
-export type Screen = { name: 'home' } | { name: 'release'; id: string };
+export type Screen = { name: 'home' } | { name: 'release'; id: string } | { name: 'review' };
 
 export interface AppProps {
 	store: Store;
@@ -37,5 +38,8 @@ export function App({ store, home, initialScreen, demo, createSample }: AppProps
 	if (screen.name === 'release') {
 		return <ReleaseScreen store={store} home={home} releaseId={screen.id} demo={demo} onBack={() => setScreen({ name: 'home' })} onQuit={quit} />;
 	}
-	return <HomeScreen store={store} onOpen={(id) => setScreen({ name: 'release', id })} onCreateSample={onCreateSample} onQuit={quit} notice={notice} />;
+	if (screen.name === 'review') {
+		return <ReviewScreen store={store} home={home} onBack={() => setScreen({ name: 'home' })} onQuit={quit} />;
+	}
+	return <HomeScreen store={store} onOpen={(id) => setScreen({ name: 'release', id })} onCreateSample={onCreateSample} onReview={() => setScreen({ name: 'review' })} onQuit={quit} notice={notice} />;
 }

@@ -36,6 +36,15 @@ export const KEYS = {
 	/** The forward-compatibility list of the artifact stage. */
 	compat: ['c'],
 	filter: ['/'],
+	/** Release screen: act as another signer (rehearsals with several keys in one session). */
+	switchSigner: ['s'],
+	/** Home: open review mode (check a proposed upgrade, then vote). */
+	review: ['r'],
+	/** Review screen: vote after the verdict; aye / nay; edit the form again. */
+	vote: ['v'],
+	voteAye: ['a'],
+	voteNay: ['n'],
+	edit: ['e'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type KeyAction = keyof typeof KEYS;
@@ -59,6 +68,12 @@ export const KEY_LABELS: Record<KeyAction, string> = {
 	help: 'help',
 	compat: 'compatibility',
 	filter: 'filter',
+	switchSigner: 'other signer',
+	review: 'review a proposal',
+	vote: 'vote',
+	voteAye: 'aye',
+	voteNay: 'nay',
+	edit: 'edit',
 };
 
 /** True when this keypress (as Ink's `useInput` reports it) is one of `binding`. */

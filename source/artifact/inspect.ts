@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Metadata } from '@polkadot/types';
 import type { ArtifactInfo, Hex } from '../release/types.js';
 import { callHashes, type CallHashes } from './call-hashes.js';
+import { defaultCacheDir, openRuntimeCallCache } from './cache.js';
 import { holdExecutor } from './executor.js';
 import { metadataOfCode, type MetadataInput } from './metadata.js';
 import { buildModel, variantsOf, type MetadataModel } from './model.js';
@@ -23,6 +24,11 @@ export interface InspectOptions extends ReadOptions {
 	targetLabel?: string;
 	/** Keep the executor worker running afterwards (default: release it so the process can exit). */
 	keepExecutor?: boolean;
+	/**
+	 * Where executor results are cached by code hash (default `<store dir>/cache`,
+	 * see cache.ts); `false`: always execute.
+	 */
+	cacheDir?: string | false;
 }
 
 export interface PalletSummary {
@@ -73,8 +79,16 @@ export async function inspectArtifact(file: string, options: InspectOptions = {}
 	const release = holdExecutor();
 	try {
 		const artifact = await readArtifact(absolute, options);
-		const version = await runtimeVersionOf(artifact.code, { module: artifact.module, path: absolute });
-		const meta = await metadataOfCode(artifact.code, { module: artifact.module, path: absolute });
+		const dir = options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir());
+		const cache = dir ? openRuntimeCallCache(dir) : undefined;
+		const calls = { module: artifact.module, path: absolute, cache, cacheKey: artifact.codeHash };
+		// Both calls are sent at once: the executor runs one while this thread decodes the other's answer.
+		// Errors are reported in the order they were before (the version's first).
+		const [metaResult, versionResult] = await Promise.allSettled([metadataOfCode(artifact.code, calls), runtimeVersionOf(artifact.code, calls)]);
+		if (versionResult.status === 'rejected') throw versionResult.reason;
+		if (metaResult.status === 'rejected') throw metaResult.reason;
+		const version = versionResult.value;
+		const meta = metaResult.value;
 		const model = buildModel(meta.metadata);
 		const warnings: string[] = [];
 		if (artifact.uncompressedSize > SUBSTRATE_CODE_BOMB_LIMIT) {

@@ -7,7 +7,7 @@ import { Metadata, TypeRegistry } from '@polkadot/types';
 import { compactFromU8a, hexToU8a, isHex, isU8a, u8aToU8a } from '@polkadot/util';
 import type { Hex } from '../release/types.js';
 import { ArtifactError, describeError, type ArtifactErrorCode } from './errors.js';
-import { callRuntimeApi } from './executor.js';
+import { callRuntimeApi, type RuntimeCallCache } from './executor.js';
 import { exportedFunctions, parseWasmModule, type WasmModuleInfo } from './wasm.js';
 
 /** Metadata versions asked for through `Metadata_metadata_at_version`, best first. */
@@ -91,17 +91,21 @@ function u32le(n: number): Uint8Array {
 export interface MetadataOptions {
 	module?: WasmModuleInfo;
 	path?: string;
+	/** Answer the metadata calls from / store them in this cache, keyed by `cacheKey` (the code hash). */
+	cache?: RuntimeCallCache;
+	cacheKey?: string;
 }
 
 /** Execute the runtime's metadata API and return the decoded metadata plus how it was obtained. */
 export async function metadataOfCode(code: Uint8Array, options: MetadataOptions = {}): Promise<MetadataResult> {
 	const module = options.module ?? parseWasmModule(code, options.path);
 	const funcs = exportedFunctions(module);
+	const call = { path: options.path, cache: options.cache, cacheKey: options.cacheKey };
 	let body: Uint8Array | undefined;
 	let via = 'Metadata_metadata';
 	if (funcs.has('Metadata_metadata_at_version')) {
 		for (const version of PREFERRED_METADATA_VERSIONS) {
-			const raw = await callRuntimeApi(code, 'Metadata_metadata_at_version', [u32le(version)], options.path);
+			const raw = await callRuntimeApi(code, 'Metadata_metadata_at_version', [u32le(version)], call);
 			if (raw.length === 0) {
 				throw new ArtifactError('bad-metadata', 'Metadata_metadata_at_version returned nothing', 'The wasm is corrupt or not a Substrate runtime', options.path);
 			}
@@ -115,7 +119,7 @@ export async function metadataOfCode(code: Uint8Array, options: MetadataOptions 
 		}
 	}
 	if (!body) {
-		const raw = await callRuntimeApi(code, 'Metadata_metadata', [], options.path);
+		const raw = await callRuntimeApi(code, 'Metadata_metadata', [], call);
 		body = unwrapMetadataBytes(raw);
 		if (!body) {
 			throw new ArtifactError('bad-metadata', `Metadata_metadata returned ${raw.length} bytes that are not metadata`, 'The wasm is corrupt or not a Substrate runtime', options.path);

@@ -11,7 +11,7 @@ import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import type { Hex } from '../release/types.js';
 import { ArtifactError, describeError } from './errors.js';
-import { callRuntimeApi } from './executor.js';
+import { callRuntimeApi, type RuntimeCallCache } from './executor.js';
 import { parseWasmModule, type WasmModuleInfo } from './wasm.js';
 
 export interface RuntimeApiVersion {
@@ -141,6 +141,9 @@ export interface VersionOptions {
 	path?: string;
 	/** Skip the custom sections and always execute Core_version. */
 	execute?: boolean;
+	/** Answer Core_version from / store it in this cache, keyed by `cacheKey` (the code hash). */
+	cache?: RuntimeCallCache;
+	cacheKey?: string;
 }
 
 /** The runtime version of `code` (a decompressed wasm). */
@@ -156,7 +159,7 @@ export async function runtimeVersionOf(code: Uint8Array, options: VersionOptions
 	}
 	let bytes: Uint8Array;
 	try {
-		bytes = await callRuntimeApi(code, 'Core_version', [], options.path);
+		bytes = await callRuntimeApi(code, 'Core_version', [], { path: options.path, cache: options.cache, cacheKey: options.cacheKey });
 	} catch (error) {
 		// The executor decodes the version itself before running anything.
 		if (error instanceof ArtifactError && /Core_version.*Decode/i.test(error.message)) {

@@ -3,8 +3,15 @@
  * endpoints resolved to a running embedded chain, the genesis hash checked
  * against the pinned one. @polkadot/api is imported on demand so the home
  * screen never waits for it.
+ *
+ * Once connected, a lost connection is retried with exponential backoff
+ * (1 s, 2 s, 4 s, … up to 30 s), cycling through the environment's other
+ * endpoints in order; every attempt is reported (`reconnecting`, with the
+ * attempt count and the delay) so the chain panel can show it. After a
+ * reconnect the endpoint's genesis hash is checked again: a different chain
+ * behind the same URL is refused, never silently followed.
  */
-import type { ApiPromise } from '@polkadot/api';
+import type { ApiPromise, WsProvider as WsProviderType } from '@polkadot/api';
 import type { ConnectionState } from './types.js';
 import type { Environment, Hex } from '../release/types.js';
 
@@ -19,7 +26,8 @@ export class ConnectError extends Error {
 
 export interface Connection {
 	api: ApiPromise;
-	endpoint: string;
+	/** The endpoint in use now (it changes when a reconnect fails over to another endpoint). */
+	readonly endpoint: string;
 	genesisHash: Hex;
 	disconnect: () => Promise<void>;
 }
@@ -30,24 +38,79 @@ export interface ConnectOptions {
 	timeoutMs?: number;
 	/** Resolves `embedded:*` endpoints to a ws:// URL (starting the chain if needed). */
 	resolveEmbedded?: (endpoint: string) => Promise<string>;
-	/** Delay between reconnect attempts once connected (WsProvider's autoConnectMs). */
+	/** First delay before a reconnect attempt once connected; it doubles each attempt (default 1000 ms). */
 	reconnectMs?: number;
+	/** The longest delay between reconnect attempts (default 30 000 ms). */
+	maxReconnectMs?: number;
+	/** Endpoints to fail over to, in order, when the connected one goes away (connectEnvironment fills this in). */
+	fallbacks?: string[];
+}
+
+/**
+ * Whether what arrives on a connection's subscriptions can be believed: after
+ * a reconnect it is `checking` until the endpoint's genesis hash is confirmed,
+ * and `refused` for good once a different chain answered. watchChain holds
+ * patches while checking and drops them when refused.
+ */
+export type Trust = 'trusted' | 'checking' | 'refused';
+
+interface TrustGate {
+	state: Trust;
+	listeners: Set<(state: Trust) => void>;
+}
+
+const trustGates = new WeakMap<object, TrustGate>();
+
+function setTrust(gate: TrustGate, state: Trust): void {
+	if (gate.state === state || gate.state === 'refused') return;
+	gate.state = state;
+	for (const listener of gate.listeners) listener(state);
+}
+
+/** The trust state of an api made by connectEndpoint (undefined for any other api). */
+export function trustOf(api: object): { readonly state: Trust; subscribe: (fn: (state: Trust) => void) => () => void } | undefined {
+	const gate = trustGates.get(api);
+	if (!gate) return undefined;
+	return {
+		get state() {
+			return gate.state;
+		},
+		subscribe: (fn) => {
+			gate.listeners.add(fn);
+			return () => gate.listeners.delete(fn);
+		},
+	};
+}
+
+export const DEFAULT_RECONNECT_MS = 1_000;
+export const DEFAULT_MAX_RECONNECT_MS = 30_000;
+
+/** The delay before reconnect attempt `attempt` (1-based): base, 2×base, 4×base, … capped at max. */
+export function backoffDelay(attempt: number, baseMs = DEFAULT_RECONNECT_MS, maxMs = DEFAULT_MAX_RECONNECT_MS): number {
+	return Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(30, attempt - 1)));
 }
 
 export async function connectEndpoint(endpoint: string, options: ConnectOptions = {}): Promise<Connection> {
 	const { ApiPromise, WsProvider } = await import('@polkadot/api');
 	const timeoutMs = options.timeoutMs ?? 15_000;
-	const reconnectMs = options.reconnectMs ?? 2_000;
+	const baseMs = options.reconnectMs ?? DEFAULT_RECONNECT_MS;
+	const maxMs = Math.max(baseMs, options.maxReconnectMs ?? DEFAULT_MAX_RECONNECT_MS);
 	options.onState?.({ status: 'connecting', endpoint });
-	// autoConnectMs 0 for the first attempt so an unreachable endpoint fails fast
-	// instead of retrying forever; once connected, reconnects are turned on.
-	const provider = new WsProvider(endpoint, false, undefined, timeoutMs);
-	let attempt = 0;
+	// The first endpoint is this one; reconnects cycle on through the fallbacks.
+	const rotation = [endpoint, ...(options.fallbacks ?? []).filter((e) => e !== endpoint && /^wss?:\/\//.test(e))];
+	// autoConnectMs 0: the first attempt fails fast instead of retrying for ever;
+	// once connected, reconnects are scheduled here, with backoff.
+	let provider: WsProviderType;
+	try {
+		provider = new WsProvider(rotation, false, undefined, timeoutMs);
+	} catch (error) {
+		throw new ConnectError(`cannot use ${endpoint}: ${messageOf(error)}`, 'endpoints are ws:// or wss:// URLs (or embedded:rococo)');
+	}
 	try {
 		const failed = new Promise<never>((_, reject) => {
 			const off = provider.on('error', (error: unknown) => {
 				off();
-				reject(new Error(messageOf(error) || 'connection refused'));
+				reject(new Error(socketErrorMessage(error) || 'connection refused'));
 			});
 			provider.isReady.then(off, off);
 		});
@@ -67,41 +130,81 @@ export async function connectEndpoint(endpoint: string, options: ConnectOptions 
 		await api.disconnect().catch(() => {});
 		throw new ConnectError(`cannot use ${endpoint}: ${messageOf(error)}`, 'is this a Substrate node endpoint?');
 	}
-	// From now on, reconnect automatically and report it.
-	const reconnect = () => {
+	const genesisHash = api.genesisHash.toHex() as Hex;
+	const gate: TrustGate = { state: 'trusted', listeners: new Set() };
+	trustGates.set(api, gate);
+
+	// From now on, reconnect automatically (with backoff) and report it.
+	let stopped = false;
+	let attempt = 0;
+	let timer: NodeJS.Timeout | undefined;
+	const nextEndpoint = () => rotation[(rotation.indexOf(provider.endpoint) + 1) % rotation.length]!;
+	provider.on('disconnected', () => {
+		if (stopped) return;
 		attempt++;
-		options.onState?.({ status: 'reconnecting', endpoint, attempt, backoffMs: reconnectMs });
-		setTimeout(() => {
-			if (disconnected) return;
+		const delay = backoffDelay(attempt, baseMs, maxMs);
+		options.onState?.({ status: 'reconnecting', endpoint: nextEndpoint(), attempt, backoffMs: delay, nextAttemptAt: Date.now() + delay });
+		clearTimeout(timer);
+		timer = setTimeout(() => {
+			if (stopped) return;
 			// A refused connection closes the socket again, which emits
 			// 'disconnected' and schedules the next attempt.
 			provider.connect().catch(() => {});
-		}, reconnectMs).unref();
-	};
-	let disconnected = false;
-	provider.on('disconnected', () => {
-		if (!disconnected) reconnect();
+		}, delay);
+		timer.unref();
 	});
 	provider.on('connected', () => {
-		attempt = 0;
-		options.onState?.({ status: 'connected', endpoint });
+		if (stopped) return;
+		const now = provider.endpoint;
+		const after = attempt;
+		// Subscriptions were re-sent just before this event: hold what they
+		// deliver until the genesis check below says it is the same chain.
+		setTrust(gate, 'checking');
+		// The same chain? A restarted node keeps its genesis; another chain
+		// behind the same URL does not, and is refused.
+		(provider.send('chain_getBlockHash', [0]) as Promise<string>)
+			.then(async (hash) => {
+				if (stopped) return;
+				if (typeof hash === 'string' && hash.toLowerCase() !== genesisHash.toLowerCase()) {
+					stopped = true;
+					clearTimeout(timer);
+					setTrust(gate, 'refused');
+					options.onState?.({
+						status: 'error',
+						endpoint: now,
+						message: `a different chain answers at ${now} (genesis ${hash.toLowerCase()}, expected ${genesisHash}); disconnected from it. If the chain was really reset, remove and re-add the environment`,
+					});
+					await api.disconnect().catch(() => {});
+					return;
+				}
+				attempt = 0;
+				options.onState?.({ status: 'connected', endpoint: now, ...(after > 0 ? { reconnects: after } : {}) });
+				setTrust(gate, 'trusted');
+			})
+			.catch(() => {
+				// the socket went away again: 'disconnected' schedules the next attempt
+			});
 	});
 	options.onState?.({ status: 'connected', endpoint });
 	return {
 		api,
-		endpoint,
-		genesisHash: api.genesisHash.toHex() as Hex,
+		get endpoint() {
+			return provider.endpoint ?? endpoint;
+		},
+		genesisHash,
 		disconnect: async () => {
-			disconnected = true;
+			stopped = true;
+			clearTimeout(timer);
 			await api.disconnect().catch(() => {});
 		},
 	};
 }
 
-/** Try each endpoint in order; the first that answers wins. */
+/** Try each endpoint in order; the first that answers wins, and the others stay fallbacks for reconnects. */
 export async function connectEnvironment(env: Environment, options: ConnectOptions = {}): Promise<Connection> {
 	const errors: string[] = [];
-	for (const configured of env.endpoints) {
+	const skipped: string[] = [];
+	for (const [index, configured] of env.endpoints.entries()) {
 		let endpoint = configured;
 		try {
 			if (configured.startsWith('embedded:')) {
@@ -109,8 +212,15 @@ export async function connectEnvironment(env: Environment, options: ConnectOptio
 				options.onState?.({ status: 'starting-embedded', chain: configured.slice('embedded:'.length) });
 				endpoint = await options.resolveEmbedded(configured);
 			}
-			const connection = await connectEndpoint(endpoint, options);
-			if (env.genesisHash && env.genesisHash !== connection.genesisHash) {
+			// Reconnects fail over to the endpoints after this one, then back to the earlier ones.
+			const fallbacks = [...env.endpoints.slice(index + 1), ...env.endpoints.slice(0, index)].filter((e) => !e.startsWith('embedded:'));
+			const connection = await connectEndpoint(endpoint, {
+				...options,
+				fallbacks,
+				// The first report says which earlier endpoints did not answer.
+				onState: (state) => options.onState?.(state.status === 'connected' && skipped.length > 0 && !state.reconnects && state.endpoint === endpoint ? { ...state, skipped: [...skipped] } : state),
+			});
+			if (env.genesisHash && env.genesisHash.toLowerCase() !== connection.genesisHash.toLowerCase()) {
 				await connection.disconnect();
 				throw new ConnectError(
 					`${configured} has genesis ${connection.genesisHash}, but environment ${env.name} is pinned to ${env.genesisHash}`,
@@ -124,6 +234,7 @@ export async function connectEnvironment(env: Environment, options: ConnectOptio
 				throw error;
 			}
 			errors.push(messageOf(error));
+			skipped.push(configured);
 		}
 	}
 	const message = errors.join('; ');
@@ -143,6 +254,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
 			timer.unref();
 		}),
 	]);
+}
+
+/** A socket error event carries its cause (e.g. ECONNREFUSED) on `.error`. */
+function socketErrorMessage(error: unknown): string {
+	const inner = (error as { error?: unknown } | undefined)?.error;
+	return messageOf(inner ?? error);
 }
 
 export function messageOf(error: unknown): string {

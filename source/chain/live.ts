@@ -6,6 +6,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { ChainState } from './types.js';
 import type { Hex } from '../release/types.js';
+import { trustOf } from './connect.js';
 
 export type ChainPatch = Partial<Omit<ChainState, 'connection'>>;
 
@@ -26,9 +27,30 @@ export async function onChainCodeHash(api: ApiPromise, at?: string): Promise<Hex
 	return blake2AsHex(u8a, 256) as Hex;
 }
 
-export async function watchChain(api: ApiPromise, onPatch: (patch: ChainPatch) => void): Promise<() => void> {
+/**
+ * Subscriptions survive reconnects (the provider re-sends them). After a
+ * reconnect, patches are held until connect.ts has confirmed the endpoint
+ * still serves the same chain (same genesis), and dropped if it does not.
+ */
+export async function watchChain(api: ApiPromise, deliver: (patch: ChainPatch) => void): Promise<() => void> {
 	const unsubs: Array<() => void> = [];
 	let stopped = false;
+	const trust = trustOf(api);
+	let held: ChainPatch | undefined;
+	const onPatch = (patch: ChainPatch) => {
+		const state = trust?.state ?? 'trusted';
+		if (state === 'trusted') deliver(patch);
+		else if (state === 'checking') held = { ...held, ...patch };
+	};
+	if (trust) {
+		unsubs.push(
+			trust.subscribe((state) => {
+				const pending = held;
+				held = undefined;
+				if (state === 'trusted' && pending && !stopped) deliver(pending);
+			}),
+		);
+	}
 	const [chainName, nodeName] = await Promise.all([api.rpc.system.chain(), api.rpc.system.name()]);
 	onPatch({
 		chainName: chainName.toString(),

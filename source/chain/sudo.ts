@@ -111,7 +111,7 @@ export async function buildSignerPrompt(
 ): Promise<SignerPromptModel> {
 	const refusals: string[] = [];
 	if (!authority.ok) refusals.push(authority.text);
-	if (env.kind === 'production') refusals.push(`the sudo route is refused on production environment ${env.name}`);
+	if (env.kind === 'production' && env.route === 'sudo') refusals.push(`the sudo route is refused on production environment ${env.name}`);
 	const nonce = (await api.rpc.system.accountNextIndex(address)).toNumber();
 	let fee: string | undefined;
 	let feeValue: bigint | undefined;

@@ -4,8 +4,10 @@ export type ConnectionState =
 	| { status: 'idle' }
 	| { status: 'starting-embedded'; chain: string }
 	| { status: 'connecting'; endpoint: string }
-	| { status: 'connected'; endpoint: string }
-	| { status: 'reconnecting'; endpoint: string; attempt: number; backoffMs: number }
+	/** `skipped`: earlier endpoints of the environment that did not answer; `reconnects`: attempts it took after a loss. */
+	| { status: 'connected'; endpoint: string; skipped?: string[]; reconnects?: number }
+	/** `endpoint`: the one the next attempt tries; `nextAttemptAt`: wall time (ms) of that attempt. */
+	| { status: 'reconnecting'; endpoint: string; attempt: number; backoffMs: number; nextAttemptAt?: number }
 	| { status: 'error'; endpoint: string; message: string };
 
 /** What the live chain panel shows; filled from subscriptions, never from polling. */
@@ -41,4 +43,8 @@ export interface SignerPromptModel {
 	nonce: number;
 	/** Problems that forbid signing; when non-empty, confirming is refused. */
 	refusals: string[];
+	/** What this step does in the route, e.g. "vote aye on council motion #0 (2 of 3 ayes needed)". */
+	purpose?: string;
+	/** Facts the signer should check: preimage hash and length, code hash, threshold, deposit. */
+	facts?: Array<{ label: string; value: string }>;
 }

@@ -82,6 +82,8 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 					say(`✔ ${after.message}`);
 					continue;
 				}
+				// The chain moved under us (someone else acted first): prepare the step again.
+				if (after.kind === 'confirm') continue;
 				return finish(ctx, release.id, after, log, after.kind === 'failed' || after.kind === 'refused' ? EXIT.failed : EXIT.ok);
 			}
 			if (result.kind === 'wait' && flags.follow && Date.now() < deadline) {

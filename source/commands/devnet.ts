@@ -30,15 +30,9 @@ export async function runDevnet(ctx: CommandContext, sub: string | undefined, fl
 	const chain = flags.chain ?? 'rococo';
 	const blockTime = parseBlockTime(flags.blockTime);
 	if (chain === 'governance') {
-		let mod: { startGovernanceDevnet: (o: { port?: number; blockTime?: number | 'manual' | 'instant' }) => Promise<{ endpoint: string; close: () => Promise<void> }> };
-		try {
-			const governance = '../devnet/governance/index.js';
-			mod = (await import(governance)) as never;
-		} catch {
-			throw new UsageError('the governance devnet is not part of this build yet', 'use --chain rococo');
-		}
-		const devnet = await mod.startGovernanceDevnet({ port: flags.port ?? 0, blockTime });
-		return serve(ctx, devnet.endpoint, 'governance devnet (simulation)', devnet.close, flags.stateFile, chain);
+		const { startGovernanceDevnet } = await import('../devnet/governance/index.js');
+		const devnet = await startGovernanceDevnet({ port: flags.port ?? 0, blockTime });
+		return serve(ctx, devnet.endpoint, `governance devnet (a SIMULATION of FRAME governance; see README), block time ${blockTime}`, devnet.close, flags.stateFile, chain, () => devnet.connections());
 	}
 	if (chain !== 'rococo') throw new UsageError(`unknown chain "${chain}"`, 'use --chain rococo (real Rococo 9130 runtime) or --chain governance');
 	const { startRococoDevnet } = await import('../devnet/rococo.js');

@@ -9,6 +9,31 @@ export interface EnvFlags {
 	soakBlocks?: number;
 	soakMinutes?: number;
 	maxStall?: number;
+	payload?: string;
+	external?: string;
+	track?: string;
+	signatory?: string[];
+	threshold?: number;
+	fastTrackPeriod?: number;
+	fastTrackDelay?: number;
+	enactmentDelay?: number;
+	conviction?: string;
+	votePercent?: number;
+}
+
+/** Route options from flags; only the flags given (validation says what is wrong). */
+function routeOptionsFrom(flags: EnvFlags): Record<string, unknown> | undefined {
+	const out: Record<string, unknown> = {};
+	if (flags.payload !== undefined) out.payload = flags.payload;
+	if (flags.external !== undefined) out.external = flags.external;
+	if (flags.track !== undefined) out.track = flags.track;
+	if (flags.signatory?.length || flags.threshold !== undefined) out.multisig = { signatories: flags.signatory ?? [], threshold: flags.threshold };
+	if (flags.fastTrackPeriod !== undefined) out.fastTrackVotingPeriod = flags.fastTrackPeriod;
+	if (flags.fastTrackDelay !== undefined) out.fastTrackDelay = flags.fastTrackDelay;
+	if (flags.enactmentDelay !== undefined) out.enactmentDelay = flags.enactmentDelay;
+	if (flags.conviction !== undefined) out.conviction = flags.conviction;
+	if (flags.votePercent !== undefined) out.votePercent = flags.votePercent;
+	return Object.keys(out).length > 0 ? out : undefined;
 }
 
 export async function runEnv(ctx: CommandContext, sub: string | undefined, name: string | undefined, flags: EnvFlags): Promise<number> {
@@ -18,11 +43,11 @@ export async function runEnv(ctx: CommandContext, sub: string | undefined, name:
 			if (ctx.json) ctx.io.stdout(JSON.stringify({ environments: envs }));
 			else
 				for (const e of envs)
-					ctx.io.stdout(`${e.name}  ${e.kind}  route ${e.route}  ${e.endpoints.join(', ')}${e.genesisHash ? `  genesis ${e.genesisHash}` : ''}  soak ${e.soak.minBlocks} blocks / ${e.soak.minSeconds}s`);
+					ctx.io.stdout(`${e.name}  ${e.kind}  route ${e.route}${e.routeOptions?.payload ? ` (${e.routeOptions.payload})` : ''}  ${e.endpoints.join(', ')}${e.genesisHash ? `  genesis ${e.genesisHash}` : ''}  soak ${e.soak.minBlocks} blocks / ${e.soak.minSeconds}s`);
 			return EXIT.ok;
 		}
 		case 'add': {
-			if (!name) throw new UsageError('missing environment name', 'usage: release-console env add NAME --endpoint URL --kind local|testnet|production --route sudo');
+			if (!name) throw new UsageError('missing environment name', 'usage: release-console env add NAME --endpoint URL --kind local|testnet|production --route sudo|multisig-sudo|council-democracy|opengov [--payload set-code|authorize]');
 			const kind = (flags.kind ?? 'local') as EnvironmentKind;
 			const defaults = ['local', 'testnet', 'production'].includes(kind) ? defaultSoakPolicy(kind) : defaultSoakPolicy('local');
 			const input = {
@@ -30,6 +55,7 @@ export async function runEnv(ctx: CommandContext, sub: string | undefined, name:
 				endpoints: flags.endpoint ?? [],
 				kind,
 				route: flags.route ?? 'sudo',
+				routeOptions: routeOptionsFrom(flags),
 				soak: {
 					minBlocks: flags.soakBlocks ?? defaults.minBlocks,
 					minSeconds: flags.soakMinutes !== undefined ? flags.soakMinutes * 60 : defaults.minSeconds,

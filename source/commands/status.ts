@@ -34,6 +34,7 @@ export function statusJson(release: Release) {
 				verified: p?.verified ?? null,
 				specVersion: p?.verified?.specVersion ?? null,
 				soak: p?.soak ?? null,
+				gov: p?.gov ?? null,
 				intents: p?.intents ?? [],
 			};
 		}),

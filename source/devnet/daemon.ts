@@ -48,14 +48,15 @@ export interface EnsureResult {
 
 /** Reuse the running embedded chain for this store, or start one in the background. */
 export async function ensureEmbeddedChain(home: string, chain: string, options: { blockTime?: string; timeoutMs?: number } = {}): Promise<EnsureResult> {
-	if (chain !== 'rococo') throw new Error(`unknown embedded chain "${chain}"; the embedded chain is embedded:rococo`);
+	if (chain !== 'rococo' && chain !== 'governance') throw new Error(`unknown embedded chain "${chain}"; the embedded chains are embedded:rococo and embedded:governance`);
 	const existing = readDaemonState(home, chain);
 	if (existing) return { state: existing, started: false };
 	mkdirSync(home, { recursive: true });
 	const stateFile = daemonStateFile(home, chain);
 	rmSync(stateFile, { force: true });
 	const log = openSync(path.join(home, `devnet-${chain}.log`), 'a');
-	const blockTime = options.blockTime ?? process.env.RELEASE_CONSOLE_DEVNET_BLOCK_TIME ?? '6000';
+	// The governance devnet's periods are counted in blocks (a motion lasts 10): 2 s blocks keep a rehearsal short.
+	const blockTime = options.blockTime ?? process.env.RELEASE_CONSOLE_DEVNET_BLOCK_TIME ?? (chain === 'governance' ? '2000' : '6000');
 	const child = spawn(process.execPath, [cliEntry(), 'devnet', '--chain', chain, '--port', '0', '--block-time', blockTime, '--state-file', stateFile], {
 		detached: true,
 		stdio: ['ignore', log, log],

@@ -7,6 +7,8 @@ export function formatPrompt(p: SignerPromptModel): string[] {
 		`environment: ${p.env} (${p.envKind})`,
 		`signer:      ${p.signerAddress}`,
 		`why:         ${p.authority}`,
+		...(p.purpose ? [`step:        ${p.purpose}`] : []),
+		...(p.facts ?? []).map((f) => `${`${f.label}:`.padEnd(13)}${f.value}`),
 		'call:',
 		...p.callLines.map((l) => `  ${l}`),
 		`call hash:   ${p.callHash}`,

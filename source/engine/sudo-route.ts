@@ -9,7 +9,7 @@
  */
 import type { ApiPromise } from '@polkadot/api';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import type { Environment, Hex, Release, ReleaseAction, StageId } from '../release/types.js';
+import type { Environment, Hex, PayloadKind, Release, ReleaseAction, StageId } from '../release/types.js';
 import type { SignerPromptModel } from '../chain/types.js';
 import type { Connection } from '../chain/connect.js';
 import { onChainCodeHash } from '../chain/live.js';
@@ -64,8 +64,13 @@ export async function step(ctx: EngineContext): Promise<StepResult> {
 		const result = await reconcileIntent(api, intent);
 		if (result.kind === 'pending') return { kind: 'wait', stage: intent.stage, message: result.reason, waitingFor: 'inclusion' };
 		release = ctx.release.apply({ type: 'intent/outcome', env: env.name, intentId: intent.id, outcome: result.outcome, at: iso(ctx) });
-		if (result.kind === 'included') {
+		if (result.kind === 'included' && intent.stage === 'upgrade' && payloadOf(env) === 'set-code') {
 			return recordUpgradeOutcome(ctx, result.outcome.blockNumber!, result.outcome.blockHash!, intent.extrinsicHash!, result.events, result.outcome.error);
+		}
+		if (result.kind === 'included') {
+			// Governance steps and the authorize payload re-read the chain: it says what the extrinsic achieved.
+			const failed = result.outcome.status === 'failed' ? ` but failed: ${result.outcome.error}` : '';
+			return { kind: 'progressed', stage: intent.stage, message: `earlier extrinsic ${intent.call} (${intent.extrinsicHash}) was included in block #${result.outcome.blockNumber}${failed}` };
 		}
 		return { kind: 'progressed', stage: intent.stage, message: `earlier extrinsic ${intent.extrinsicHash} was dropped (${result.outcome.error}); it can be sent again` };
 	}
@@ -82,7 +87,15 @@ export async function step(ctx: EngineContext): Promise<StepResult> {
 			return verifyStage(ctx, api);
 		case 'soak':
 			return soakStage(ctx, api);
+		default: {
+			const { governanceStage } = await import('./governance-route.js');
+			return governanceStage(ctx, api, stage);
+		}
 	}
+}
+
+export function payloadOf(env: Environment): PayloadKind {
+	return env.routeOptions?.payload ?? 'set-code';
 }
 
 async function artifactStage(ctx: EngineContext, api: ApiPromise): Promise<StepResult> {
@@ -164,6 +177,10 @@ async function upgradeStage(ctx: EngineContext, api: ApiPromise): Promise<StepRe
 	if (env.kind === 'production' || env.route !== 'sudo') {
 		return { kind: 'refused', stage: 'upgrade', message: `the sudo route is refused on ${env.kind} environment ${env.name}`, hint: 'an upgrade on production cannot hang on a single signature' };
 	}
+	if (payloadOf(env) === 'authorize') {
+		const { sudoAuthorizeStage } = await import('./governance-route.js');
+		return sudoAuthorizeStage(ctx, api);
+	}
 	if (!hasSudo(api)) {
 		return { kind: 'refused', stage: 'upgrade', message: `${env.name} has no Sudo pallet`, hint: 'configure a governance route for this environment' };
 	}
@@ -222,7 +239,7 @@ async function upgradeStage(ctx: EngineContext, api: ApiPromise): Promise<StepRe
 	};
 }
 
-async function recordUpgradeOutcome(
+export async function recordUpgradeOutcome(
 	ctx: EngineContext,
 	blockNumber: number,
 	blockHash: Hex,
@@ -230,15 +247,16 @@ async function recordUpgradeOutcome(
 	events: string[],
 	error?: string,
 	note?: string,
+	stage: StageId = 'upgrade',
 ): Promise<StepResult> {
 	const { env } = ctx;
 	const api = ctx.connection.api;
 	const release = ctx.release.get();
 	const at = iso(ctx);
 	if (error || !events.includes('system.CodeUpdated')) {
-		const why = error ?? `no system.CodeUpdated in block #${blockNumber} (events: ${events.join(', ') || 'none'}); the sudo call ran but the upgrade did not`;
-		ctx.release.apply({ type: 'stage/set', env: env.name, stage: 'upgrade', status: 'failed', detail: why, at });
-		return { kind: 'failed', stage: 'upgrade', message: `upgrade extrinsic ${extrinsicHash} in block #${blockNumber} failed: ${why}`, hint: 'read the error, fix the cause, then advance again to send a new extrinsic' };
+		const why = error ?? `no system.CodeUpdated in block #${blockNumber} (events: ${events.join(', ') || 'none'}); the call ran but the upgrade did not`;
+		ctx.release.apply({ type: 'stage/set', env: env.name, stage, status: 'failed', detail: why, at });
+		return { kind: 'failed', stage, message: `upgrade extrinsic ${extrinsicHash} in block #${blockNumber} failed: ${why}`, hint: 'read the error, fix the cause, then advance again to send a new extrinsic' };
 	}
 	const parent = await api.rpc.chain.getHeader(blockHash);
 	const fromVersion = (await api.rpc.state.getRuntimeVersion(parent.parentHash)).specVersion.toNumber();
@@ -250,9 +268,9 @@ async function recordUpgradeOutcome(
 			record: { blockNumber, blockHash, extrinsicHash, at: new Date(timestamp ?? Date.now()).toISOString(), fromSpecVersion: fromVersion, toSpecVersion: release.artifact.specVersion },
 			at,
 		},
-		{ type: 'stage/set', env: env.name, stage: 'upgrade', status: 'done', detail: `${note ? `${note}; ` : ''}in block #${blockNumber}, extrinsic ${extrinsicHash}`, at },
+		{ type: 'stage/set', env: env.name, stage, status: 'done', detail: `${note ? `${note}; ` : ''}in block #${blockNumber}${extrinsicHash !== '0x' ? `, extrinsic ${extrinsicHash}` : ''}`, at },
 	);
-	return { kind: 'progressed', stage: 'upgrade', message: `upgrade in block #${blockNumber} (${blockHash}), extrinsic ${extrinsicHash}` };
+	return { kind: 'progressed', stage, message: `upgrade in block #${blockNumber} (${blockHash})${extrinsicHash !== '0x' ? `, extrinsic ${extrinsicHash}` : ''}` };
 }
 
 async function verifyStage(ctx: EngineContext, api: ApiPromise): Promise<StepResult> {
@@ -356,17 +374,22 @@ export async function blockTimestamp(api: ApiPromise, blockHash: Hex): Promise<n
 }
 
 /** The first block whose state holds this code, by binary search over recent blocks. */
-async function findUpgradeBlock(api: ApiPromise, codeHash: Hex): Promise<{ blockNumber: number; blockHash: Hex; extrinsicHash?: Hex } | undefined> {
+export async function findUpgradeBlock(
+	api: ApiPromise,
+	codeHash: Hex,
+	read: (api: ApiPromise, at: string) => Promise<Hex | undefined> = onChainCodeHash,
+): Promise<{ blockNumber: number; blockHash: Hex; extrinsicHash?: Hex } | undefined> {
 	const best = (await api.rpc.chain.getHeader()).number.toNumber();
 	let lo = Math.max(0, best - 2000);
 	let hi = best;
 	const hashAt = async (n: number) => {
 		try {
-			return await onChainCodeHash(api, (await api.rpc.chain.getBlockHash(n)).toHex());
+			return await read(api, (await api.rpc.chain.getBlockHash(n)).toHex());
 		} catch {
 			return undefined;
 		}
 	};
+	if ((await hashAt(hi)) !== codeHash) return undefined;
 	if ((await hashAt(lo)) === codeHash) return undefined;
 	while (hi - lo > 1) {
 		const mid = Math.floor((lo + hi) / 2);

@@ -1,5 +1,7 @@
 import {
+	EMBEDDED_ENDPOINTS,
 	EMBEDDED_ROCOCO,
+	type RouteOptions,
 	type Environment,
 	type EnvironmentKind,
 	type Hex,
@@ -49,7 +51,7 @@ function endpointProblem(endpoint: unknown, index: number): string | undefined {
 	if (typeof endpoint !== 'string' || endpoint.trim() === '') {
 		return `${label} must be a non-empty string`;
 	}
-	if (endpoint === EMBEDDED_ROCOCO) return undefined;
+	if (EMBEDDED_ENDPOINTS.includes(endpoint)) return undefined;
 	if (endpoint !== endpoint.trim()) return `${label} "${endpoint}" has leading or trailing spaces`;
 	let url: URL;
 	try {
@@ -103,14 +105,17 @@ export function validateEnvironment(input: unknown): ValidateEnvironmentResult {
 			if (seen.has(endpoint)) errors.push(`endpoint "${String(endpoint)}" is listed twice`);
 			seen.add(endpoint);
 		}
-		if (kindOk && kind !== 'local' && endpoints.includes(EMBEDDED_ROCOCO)) {
-			errors.push(`${EMBEDDED_ROCOCO} is only allowed for kind local (this environment is ${String(kind)})`);
+		const embedded = (endpoints as unknown[]).find((e) => EMBEDDED_ENDPOINTS.includes(e as string));
+		if (kindOk && kind !== 'local' && embedded) {
+			errors.push(`${String(embedded)} is only allowed for kind local (this environment is ${String(kind)})`);
 		}
 	}
 
 	if (kind === 'production' && route === 'sudo') {
 		errors.push(PRODUCTION_SUDO_REFUSAL);
 	}
+
+	const routeOptions = validateRouteOptions(input.routeOptions, route, errors);
 
 	if (genesisHash !== undefined && (typeof genesisHash !== 'string' || !HASH_PATTERN.test(genesisHash))) {
 		errors.push('genesisHash must be 0x followed by 64 hex digits');
@@ -159,7 +164,77 @@ export function validateEnvironment(input: unknown): ValidateEnvironmentResult {
 		soak: soakPolicy,
 	};
 	if (genesisHash !== undefined) env.genesisHash = (genesisHash as string).toLowerCase() as Hex;
+	if (routeOptions && Object.keys(routeOptions).length > 0) env.routeOptions = routeOptions;
 	return { ok: true, env };
+}
+
+const CONVICTIONS = ['None', 'Locked1x', 'Locked2x', 'Locked3x', 'Locked4x', 'Locked5x', 'Locked6x'] as const;
+const SS58_PATTERN = /^[1-9A-HJ-NP-Za-km-z]{40,60}$|^0x[0-9a-fA-F]{64}$/;
+
+/** Route options: each field checked; errors pushed with what to write instead. */
+export function validateRouteOptions(input: unknown, route: unknown, errors: string[]): RouteOptions | undefined {
+	if (input === undefined) {
+		if (route === 'multisig-sudo') errors.push('route multisig-sudo needs the multisig: --signatory ADDRESS (two or more) and --threshold N');
+		return undefined;
+	}
+	if (!isRecord(input)) {
+		errors.push('routeOptions must be an object');
+		return undefined;
+	}
+	const out: RouteOptions = {};
+	const { payload, external, fastTrackVotingPeriod, fastTrackDelay, track, enactmentDelay, multisig, conviction, votePercent } = input;
+	if (payload !== undefined) {
+		if (payload === 'set-code' || payload === 'authorize') out.payload = payload;
+		else errors.push(`payload must be set-code or authorize (got ${JSON.stringify(payload)})`);
+	}
+	if (external !== undefined) {
+		if (external === 'majority' || external === 'default' || external === 'plain') out.external = external;
+		else errors.push(`external must be majority, default or plain (got ${JSON.stringify(external)})`);
+	}
+	if (track !== undefined) {
+		if (track === 'root' || track === 'whitelisted') out.track = track;
+		else errors.push(`track must be root or whitelisted (got ${JSON.stringify(track)})`);
+	}
+	const blocks = (name: string, value: unknown, min: number): number | undefined => {
+		if (value === undefined) return undefined;
+		if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+			errors.push(`${name} must be a whole number of blocks >= ${min} (got ${JSON.stringify(value)})`);
+			return undefined;
+		}
+		return value;
+	};
+	const ftp = blocks('fastTrackVotingPeriod', fastTrackVotingPeriod, 1);
+	if (ftp !== undefined) out.fastTrackVotingPeriod = ftp;
+	const ftd = blocks('fastTrackDelay', fastTrackDelay, 0);
+	if (ftd !== undefined) out.fastTrackDelay = ftd;
+	const ed = blocks('enactmentDelay', enactmentDelay, 1);
+	if (ed !== undefined) out.enactmentDelay = ed;
+	if (conviction !== undefined) {
+		if ((CONVICTIONS as readonly unknown[]).includes(conviction)) out.conviction = conviction as RouteOptions['conviction'];
+		else errors.push(`conviction must be one of ${CONVICTIONS.join(', ')} (got ${JSON.stringify(conviction)})`);
+	}
+	if (votePercent !== undefined) {
+		if (typeof votePercent === 'number' && votePercent > 0 && votePercent <= 100) out.votePercent = votePercent;
+		else errors.push(`votePercent must be a number in (0, 100] (got ${JSON.stringify(votePercent)})`);
+	}
+	if (multisig !== undefined) {
+		const m = isRecord(multisig) ? multisig : undefined;
+		const signatories = Array.isArray(m?.signatories) ? (m!.signatories as unknown[]) : undefined;
+		const threshold = m?.threshold;
+		if (!signatories || signatories.length < 2 || signatories.some((s) => typeof s !== 'string' || !SS58_PATTERN.test(s))) {
+			errors.push('multisig.signatories must be two or more SS58 addresses (or 0x public keys)');
+		} else if (new Set(signatories).size !== signatories.length) {
+			errors.push('multisig.signatories lists an address twice');
+		} else if (typeof threshold !== 'number' || !Number.isInteger(threshold) || threshold < 1 || threshold > signatories.length) {
+			errors.push(`multisig.threshold must be a whole number from 1 to ${signatories.length} (got ${JSON.stringify(threshold)})`);
+		} else {
+			out.multisig = { signatories: signatories as string[], threshold };
+		}
+	} else if (route === 'multisig-sudo') {
+		errors.push('route multisig-sudo needs the multisig: --signatory ADDRESS (two or more) and --threshold N');
+	}
+	if (route !== 'opengov' && out.track) errors.push('track only applies to route opengov');
+	return out;
 }
 
 export type GenesisCheck =

@@ -5,6 +5,7 @@
  */
 import { ReleaseError } from './errors.js';
 import { stagesFor } from './stages.js';
+import { alignmentReducer, isAlignmentAction } from './alignment-reducer.js';
 import type {
 	AuditEntry,
 	EnvProgress,
@@ -22,6 +23,8 @@ import type {
 export const MIN_WAIVER_REASON = 10;
 
 export function releaseReducer(release: Release, action: ReleaseAction): Release {
+	// alignment (issue 6): notes, stakeholders, sign-offs, recovery plan
+	if (isAlignmentAction(action)) return alignmentReducer(release, action);
 	switch (action.type) {
 		case 'stage/set':
 			return setStage(release, action);
@@ -59,6 +62,14 @@ export function releaseReducer(release: Release, action: ReleaseAction): Release
 		}
 		case 'soak/update':
 			return updateSoakProgress(release, action.env, action.soak, action.at);
+		case 'gov/record': {
+			const { env, patch, detail, at } = action;
+			const progress = requireProgress(release, env);
+			const gov = { ...(progress.gov ?? {}), ...patch };
+			// Re-recording what is already known (a resumed console re-reading the chain) is not news.
+			if (progress.gov && JSON.stringify(gov) === JSON.stringify(progress.gov)) return release;
+			return commit(release, at, { ...progress, gov }, { env, action: action.type, detail });
+		}
 		case 'gate/set':
 			return setGate(release, action.gate, action.at);
 		case 'gate/waive':
@@ -215,7 +226,8 @@ function recordIntent(release: Release, intent: Intent, at: string): Release {
 		);
 	}
 	const included = progress.intents.find(
-		(i) => i.stage === intent.stage && i.callHash === intent.callHash && i.outcome?.status === 'included',
+		// The same call from another signer is another act (each council member votes with the same call).
+		(i) => i.stage === intent.stage && i.callHash === intent.callHash && i.signer === intent.signer && i.outcome?.status === 'included',
 	);
 	if (included) {
 		throw new ReleaseError(

@@ -27,7 +27,7 @@ export function createRelease({ id, name, artifact, environments, at }: CreateRe
 		progress[env.name] = {
 			env: env.name,
 			route: env.route,
-			stages: stagesFor(env.route).map((stage) => ({ id: stage, status: 'pending' })),
+			stages: stagesFor(env.route, env.routeOptions).map((stage) => ({ id: stage, status: 'pending' })),
 			intents: [],
 		};
 	}

@@ -1,21 +1,66 @@
-import type { RouteKind, StageId } from './types.js';
+import type { RouteKind, RouteOptions, StageId } from './types.js';
 
 /** Every stage, in travel order. */
-export const ALL_STAGES: readonly StageId[] = ['artifact', 'upgrade', 'verify', 'soak'];
+export const ALL_STAGES: readonly StageId[] = [
+	'artifact',
+	'preimage',
+	'upgrade',
+	'multisig',
+	'council',
+	'fast-track',
+	'whitelist',
+	'referendum',
+	'enactment',
+	'apply',
+	'verify',
+	'soak',
+];
 
 export const ALL_ROUTES: readonly RouteKind[] = ['sudo', 'multisig-sudo', 'council-democracy', 'opengov'];
 
 /** Routes the console can actually drive today. */
-export const SUPPORTED_ROUTES: readonly RouteKind[] = ['sudo'];
+export const SUPPORTED_ROUTES: readonly RouteKind[] = ['sudo', 'multisig-sudo', 'council-democracy', 'opengov'];
 
 export const STAGE_INFO: Readonly<Record<StageId, { title: string; description: string }>> = {
 	artifact: {
 		title: 'Artifact',
 		description: 'Read the wasm, record its code hash and runtime version, and check it against the chain.',
 	},
+	preimage: {
+		title: 'Preimage',
+		description: 'Note the call the governance decides on (setCode with the wasm, or authorizeUpgrade with its hash); record its hash and length.',
+	},
 	upgrade: {
 		title: 'Upgrade',
-		description: 'Sign and submit the setCode call, and wait until it is included in a block.',
+		description: 'Sign and submit the sudo call, and wait until it is included in a block.',
+	},
+	multisig: {
+		title: 'Multisig',
+		description: 'The sudo key is a multisig: each signatory approves the call hash; the last one submits the call.',
+	},
+	council: {
+		title: 'Council',
+		description: 'A council motion for the external proposal; members vote; close once the threshold is met.',
+	},
+	'fast-track': {
+		title: 'Fast-track',
+		description: 'A technical committee motion for democracy.fastTrack; members vote; close.',
+	},
+	whitelist: {
+		title: 'Whitelist',
+		description: 'The call hash is whitelisted (whitelist.whitelistCall) before the public referendum dispatches it.',
+	},
+	referendum: {
+		title: 'Referendum',
+		description: 'The referendum on the proposal: live tally and periods, votes with conviction.',
+	},
+	enactment: {
+		title: 'Enactment',
+		description: 'The scheduler dispatches the approved call at its block: CodeUpdated, or UpgradeAuthorized for the hash-first payload.',
+	},
+	apply: {
+		title: 'Apply',
+		description: 'The chain holds the authorized code hash: submit the code (system.applyAuthorizedUpgrade); the chain checks the hash.',
 	},
 	verify: {
 		title: 'Verify',
@@ -28,19 +73,21 @@ export const STAGE_INFO: Readonly<Record<StageId, { title: string; description: 
 };
 
 /**
- * The stages an environment goes through for a route. Only `sudo` is built;
- * the other routes get the same list for now (see `routeSupport`).
+ * The stages an environment goes through for a route and payload.
  * Returns a fresh array each call.
  */
-export function stagesFor(route: RouteKind): StageId[] {
+export function stagesFor(route: RouteKind, options: RouteOptions = {}): StageId[] {
+	const apply: StageId[] = options.payload === 'authorize' ? ['apply'] : [];
 	switch (route) {
-		case 'sudo':
 		case 'multisig-sudo':
+			return ['artifact', 'multisig', ...apply, 'verify', 'soak'];
 		case 'council-democracy':
+			return ['artifact', 'preimage', 'council', 'fast-track', 'referendum', 'enactment', ...apply, 'verify', 'soak'];
 		case 'opengov':
-			return [...ALL_STAGES];
+			return ['artifact', 'preimage', ...(options.track === 'whitelisted' ? (['whitelist'] as StageId[]) : []), 'referendum', 'enactment', ...apply, 'verify', 'soak'];
+		case 'sudo':
 		default:
-			return [...ALL_STAGES];
+			return ['artifact', 'upgrade', ...apply, 'verify', 'soak'];
 	}
 }
 

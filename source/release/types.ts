@@ -3,6 +3,8 @@
  * so that the store can persist it as is and `status --json` can print it.
  */
 
+import type { AlignmentAction, ReleaseAlignment } from './alignment-types.js';
+
 export type Hex = `0x${string}`;
 
 /** What the artifact stage learned from the wasm file. */
@@ -28,6 +30,9 @@ export type EnvironmentKind = 'local' | 'testnet' | 'production';
 export type RouteKind = 'sudo' | 'multisig-sudo' | 'council-democracy' | 'opengov';
 /** Built-in embedded chain identifiers usable as endpoints. */
 export const EMBEDDED_ROCOCO = 'embedded:rococo';
+/** The governance devnet (a simulation): council, democracy, OpenGov, multisig, sudo. */
+export const EMBEDDED_GOVERNANCE = 'embedded:governance';
+export const EMBEDDED_ENDPOINTS: readonly string[] = [EMBEDDED_ROCOCO, EMBEDDED_GOVERNANCE];
 
 export interface SoakPolicy {
 	/** Blocks that must be produced after the upgrade block. */
@@ -38,18 +43,58 @@ export interface SoakPolicy {
 	maxStallSeconds: number;
 }
 
+/**
+ * What the governance decides on: `set-code` puts the whole wasm in the
+ * preimage; `authorize` puts only `authorizeUpgrade(code_hash)` there, and the
+ * code is applied afterwards by anyone (hash first, code later).
+ */
+export type PayloadKind = 'set-code' | 'authorize';
+
+/** Route settings beyond the route's name; every field has a default. */
+export interface RouteOptions {
+	/** Default `set-code`. */
+	payload?: PayloadKind;
+	/** council-democracy: which external proposal the council makes (default `majority`). */
+	external?: 'majority' | 'default' | 'plain';
+	/** council-democracy: the technical committee's fast-track, in blocks (default: the chain's FastTrackVotingPeriod and 1 block delay). */
+	fastTrackVotingPeriod?: number;
+	fastTrackDelay?: number;
+	/** opengov: `root` (default) or through the Whitelist (`whitelisted`). */
+	track?: 'root' | 'whitelisted';
+	/** opengov: enactment delay after approval, in blocks (default 1). */
+	enactmentDelay?: number;
+	/** multisig-sudo: the signatories (SS58 addresses) and threshold of the multisig that is the sudo key. */
+	multisig?: { signatories: string[]; threshold: number };
+	/** Referendum votes: conviction (default Locked1x) and the share of free balance voted, in percent (default 50). */
+	conviction?: 'None' | 'Locked1x' | 'Locked2x' | 'Locked3x' | 'Locked4x' | 'Locked5x' | 'Locked6x';
+	votePercent?: number;
+}
+
 export interface Environment {
 	name: string;
 	/** Tried in order; `embedded:rococo` starts the embedded Rococo chain. */
 	endpoints: string[];
 	kind: EnvironmentKind;
 	route: RouteKind;
+	routeOptions?: RouteOptions;
 	/** Pinned on first successful connect; a different genesis afterwards is refused. */
 	genesisHash?: Hex;
 	soak: SoakPolicy;
 }
 
-export type StageId = 'artifact' | 'upgrade' | 'verify' | 'soak';
+export type StageId =
+	| 'artifact'
+	| 'preimage'
+	| 'upgrade'
+	| 'multisig'
+	| 'council'
+	| 'fast-track'
+	| 'whitelist'
+	| 'referendum'
+	| 'enactment'
+	| 'apply'
+	| 'verify'
+	| 'soak';
 
 export type StageStatus = 'pending' | 'active' | 'waiting' | 'done' | 'failed';
 
@@ -117,6 +162,22 @@ export interface EnvProgress {
 	upgrade?: UpgradeRecord;
 	verified?: { specVersion: number; codeHash: Hex; blockNumber: number; at: string };
 	soak?: SoakProgress;
+	/** What the governance route found or did on chain (indexes, hashes, blocks): the on-chain trail. */
+	gov?: GovProgress;
+}
+
+/** The on-chain trail of a governance route; every field is re-read from chain before it is trusted. */
+export interface GovProgress {
+	payload?: PayloadKind;
+	/** blake2-256 of the runtime call the governance decides on (the preimage). */
+	preimage?: { hash: Hex; len: number; call: string; notedAt?: number };
+	council?: { index: number; hash: Hex; threshold: number; closedAt?: number };
+	fastTrack?: { index: number; hash: Hex; threshold: number; closedAt?: number };
+	whitelist?: { callHash: Hex; referendum?: number; whitelistedAt?: number };
+	referendum?: { index: number; kind: 'democracy' | 'referenda'; approvedAt?: number };
+	multisig?: { address: string; callHash: Hex; threshold: number; timepoint?: { height: number; index: number } };
+	enactment?: { scheduledAt?: number; blockNumber?: number };
+	authorized?: { blockNumber: number; codeHash: Hex };
 }
 
 export type GateId =
@@ -124,7 +185,14 @@ export type GateId =
 	| 'spec-version'
 	| 'artifact-integrity'
 	| 'forward-compatible'
-	| 'soak';
+	| 'soak'
+	// --- alignment (issue 6): gates of notes, attestations, sign-offs and the release train ---
+	| 'transaction-version'
+	| 'release-commit-on-branch'
+	| 'audits'
+	| 'pause'
+	| 'signoffs'
+	| 'testnet-soak';
 
 export type GateStatus = 'pending' | 'pass' | 'fail' | 'waived';
 
@@ -160,6 +228,8 @@ export interface Release {
 	gates: GateResult[];
 	/** Append-only. */
 	audit: AuditEntry[];
+	// --- alignment (issue 6): notes, stakeholder groups, sign-offs, recovery plan (see alignment-types.ts) ---
+	alignment?: ReleaseAlignment;
 }
 
 /** Everything the reducer accepts. `at` is passed in so the reducer stays pure. */
@@ -179,6 +249,9 @@ export type ReleaseAction =
 	| { type: 'upgrade/included'; env: string; record: UpgradeRecord; at: string }
 	| { type: 'verify/done'; env: string; specVersion: number; codeHash: Hex; blockNumber: number; at: string }
 	| { type: 'soak/update'; env: string; soak: SoakProgress; at: string }
+	| { type: 'gov/record'; env: string; patch: Partial<GovProgress>; detail: string; at: string }
 	| { type: 'gate/set'; gate: Omit<GateResult, 'waiver'>; at: string }
 	| { type: 'gate/waive'; env: string; gate: GateId; reason: string; at: string }
-	| { type: 'audit'; entry: AuditEntry };
+	| { type: 'audit'; entry: AuditEntry }
+	// alignment (issue 6): handled by alignment-reducer.ts
+	| AlignmentAction;

@@ -13,3 +13,4 @@ export * from './tx-progress/index.js';
 export * from './verify-view/index.js';
 export * from './paragraph/index.js';
 export * from './compat-view/index.js';
+export * from './governance-view/index.js';

@@ -112,7 +112,11 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 					dispatch({ type: 'phase', phase: 'done', message: { kind: 'success', title: 'Release complete on this environment', lines: [result.message] } });
 					return;
 				case 'wait':
-					dispatch({ type: 'phase', phase: 'waiting', message: { kind: 'info', title: `Waiting for ${result.waitingFor}`, lines: [result.message] } });
+					dispatch({
+						type: 'phase',
+						phase: 'waiting',
+						message: { kind: 'info', title: result.waitingFor === 'someone-else' ? 'Waiting for someone else to act' : `Waiting for ${result.waitingFor}`, lines: [result.message] },
+					});
 					return;
 				case 'needs-signer':
 					if (demo) return setSigner('//Alice');
@@ -223,7 +227,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			return;
 		}
 		let stopWatch: (() => void) | undefined;
-		let startedChain = false;
+		let startedChain: string | undefined;
 		let lastBest = -1;
 		(async () => {
 			const { connectEnvironment } = await import('../../chain/connect.js');
@@ -232,8 +236,9 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			const connection = await connectEnvironment(env, {
 				onState: (connectionState) => mounted.current && dispatch({ type: 'chain', patch: { connection: connectionState } }),
 				resolveEmbedded: async (endpoint) => {
-					const { state: daemon, started } = await ensureEmbeddedChain(home, endpoint.slice('embedded:'.length));
-					startedChain = started;
+					const chainName = endpoint.slice('embedded:'.length);
+					const { state: daemon, started } = await ensureEmbeddedChain(home, chainName);
+					if (started) startedChain = chainName;
 					return daemon.endpoint;
 				},
 			});
@@ -265,12 +270,19 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 				await connection?.disconnect();
 				if (startedChain) {
 					const { stopEmbeddedChain } = await import('../../devnet/daemon.js');
-					await stopEmbeddedChain(home, 'rococo');
+					await stopEmbeddedChain(home, startedChain);
 				}
 			})());
 		};
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [envName, releaseId]);
+
+	/** Rehearsals: act as another signer (the current one is dropped from memory). */
+	const switchSigner = useCallback(() => {
+		signerRef.current = undefined;
+		dispatch({ type: 'signer', signer: undefined });
+		dispatch({ type: 'phase', phase: 'signer-input', message: { kind: 'info', title: 'Another signer', lines: ['Type the next signer: a dev URI (local/testnet), env:VAR or a keystore path.'] } });
+	}, []);
 
 	const waive = useCallback(
 		async (gate: string, reason: string) => {
@@ -290,6 +302,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 	return {
 		state,
 		waive,
+		switchSigner,
 		advance: runStep,
 		confirm,
 		cancel,

@@ -9,11 +9,13 @@ export interface HomeScreenProps {
 	store: Store;
 	onOpen: (id: string) => void;
 	onCreateSample: () => Promise<void>;
+	/** Open review mode (no release needed). */
+	onReview?: () => void;
 	onQuit: () => void;
 	notice?: { kind: 'info' | 'warn' | 'error' | 'success'; title: string; lines: string[] };
 }
 
-export function HomeScreen({ store, onOpen, onCreateSample, onQuit, notice }: HomeScreenProps) {
+export function HomeScreen({ store, onOpen, onCreateSample, onReview, onQuit, notice }: HomeScreenProps) {
 	const releases = store.listReleases().sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
 	const [selected, setSelected] = useState(0);
 	const [busy, setBusy] = useState(false);
@@ -22,11 +24,12 @@ export function HomeScreen({ store, onOpen, onCreateSample, onQuit, notice }: Ho
 	// that arrives before React re-subscribes still sees the latest state.
 	const onKey = useRef<(input: string, key: Key) => void>(() => {});
 	onKey.current = (input, key) => {
-			const action = actionFor(input, key, ['quit', 'up', 'down', 'open', 'newSample']);
+			const action = actionFor(input, key, ['quit', 'up', 'down', 'open', 'newSample', 'review']);
 			if (action === 'quit') onQuit();
 			else if (action === 'up') setSelected((s) => Math.max(0, s - 1));
 			else if (action === 'down') setSelected((s) => Math.min(releases.length - 1, s + 1));
 			else if (action === 'open' && releases[selected]) onOpen(releases[selected]!.id);
+			else if (action === 'review' && onReview) onReview();
 			else if (action === 'newSample' && !busy) {
 				setBusy(true);
 				void onCreateSample().finally(() => setBusy(false));
@@ -51,7 +54,7 @@ export function HomeScreen({ store, onOpen, onCreateSample, onQuit, notice }: Ho
 			{busy ? <Text color="cyan">reading the sample runtime…</Text> : null}
 			{notice ? <Banner kind={notice.kind} title={notice.title} lines={notice.lines} /> : null}
 			<Text color="gray">store: {store.path}</Text>
-			<KeyHints hints={hintsFor([[['up', 'down'], 'move'], ['open', 'open'], ['newSample', 'new sample release'], 'quit'])} />
+			<KeyHints hints={hintsFor([[['up', 'down'], 'move'], ['open', 'open'], ['newSample', 'new sample release'], ...(onReview ? [['review', 'review a proposal'] as const] : []), 'quit'])} />
 		</Box>
 	);
 }

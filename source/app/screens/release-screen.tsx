@@ -2,7 +2,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
 import { useReleaseSession } from '../hooks/use-release-session.js';
-import { ArtifactView, Banner, ChainPanel, Checklist, CompatView, KeyHints, SignerPrompt, SoakView, TxProgress, VerifyView, GateTable, compatLines, type CompatChange, type CompatVerdicts } from '../components/index.js';
+import { ArtifactView, Banner, ChainPanel, Checklist, CompatView, GovernanceView, KeyHints, SignerPrompt, SoakView, TxProgress, VerifyView, GateTable, compatLines, type CompatChange, type CompatVerdicts } from '../components/index.js';
 import { STAGE_INFO } from '../../release/stages.js';
 import { currentStage } from '../../release/release.js';
 import { evaluateSoak } from '../../release/gates.js';
@@ -54,6 +54,8 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 
 	// The handler is replaced on every render and called through a ref: a key
 	// that arrives before React re-subscribes still sees the latest state.
+	const routeOfEnv = state.envName ? store.getEnvironment(state.envName)?.route : undefined;
+	const isGovernance = routeOfEnv !== undefined && routeOfEnv !== 'sudo';
 	const onKey = useRef<(input: string, key: Key) => void>(() => {});
 	onKey.current = (input, key) => {
 			if (viewRef.current === 'waive') {
@@ -111,6 +113,10 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 				if (matchKey(input, key, KEYS.cancel)) return session.cancel();
 			}
 			if (key.escape) return onBack();
+			if (matchKey(input, key, KEYS.switchSigner) && ['waiting', 'ready', 'error'].includes(state.phase) && isGovernance) {
+				setSignerText(() => '');
+				return session.switchSigner();
+			}
 			const action = actionFor(input, key, ['quit', 'back', 'next', 'retry']);
 			if (action === 'quit') return onQuit();
 			if (action === 'back') return onBack();
@@ -134,7 +140,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 				: [['confirm', 'sign and submit'], ['cancel', 'cancel'], 'quit']
 			: state.phase === 'signer-input'
 				? []
-				: [['next', 'advance'], ...(compatGate ? [['compat', 'compatibility'] as HintSpec] : []), ['back', 'releases'], 'quit'];
+				: [['next', 'advance'], ...(compatGate ? [['compat', 'compatibility'] as HintSpec] : []), ...(isGovernance ? [['switchSigner', 'other signer'] as HintSpec] : []), ['back', 'releases'], 'quit'];
 
 	return (
 		<Box flexDirection="column" width="100%">
@@ -177,7 +183,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 						<Checklist stages={progress.stages} current={active} titles={TITLES} />
 					</Box>
 					<Box flexDirection="column" flexGrow={1}>
-						<StageBody stage={active} session={session} storeEnvSoak={env?.soak} width={Math.max(30, columns - 31)} tall={rows >= 34} />
+						<StageBody stage={active} session={session} storeEnvSoak={env?.soak} width={Math.max(30, columns - 31)} tall={rows >= 34} payloadLabel={env?.routeOptions?.payload ?? 'set-code'} />
 					</Box>
 				</Box>
 			)}
@@ -205,7 +211,7 @@ export function maskSigner(text: string): string {
 	return '•'.repeat(text.length);
 }
 
-function StageBody({ stage, session, storeEnvSoak, width, tall }: { stage: StageId; session: ReturnType<typeof useReleaseSession>; storeEnvSoak?: { minBlocks: number; minSeconds: number; maxStallSeconds: number }; width: number; tall: boolean }) {
+function StageBody({ stage, session, storeEnvSoak, width, tall, payloadLabel }: { stage: StageId; session: ReturnType<typeof useReleaseSession>; storeEnvSoak?: { minBlocks: number; minSeconds: number; maxStallSeconds: number }; width: number; tall: boolean; payloadLabel: string }) {
 	const { state } = session;
 	const release = state.release!;
 	const envName = state.envName!;
@@ -220,10 +226,37 @@ function StageBody({ stage, session, storeEnvSoak, width, tall }: { stage: Stage
 					checks={gates.filter((g) => ['artifact-integrity', 'spec-name', 'spec-version'].includes(g.id)).map((g) => ({ label: g.id, status: g.status, detail: g.summary }))}
 				/>
 			);
+		case 'preimage':
+		case 'multisig':
+		case 'council':
+		case 'fast-track':
+		case 'whitelist':
+		case 'referendum':
+		case 'enactment':
+		case 'apply': {
+			const env = state.envName ? release.progress[envName] : undefined;
+			return (
+				<Box flexDirection="column">
+					<GovernanceView
+						stage={stage}
+						progress={env?.stages.find((s) => s.id === stage)}
+						gov={progress.gov}
+						route={progress.route ?? 'sudo'}
+						payload={progress.gov?.payload ?? payloadLabel}
+						signer={state.signer}
+						canSwitchSigner={state.phase === 'waiting' && state.message?.title.startsWith('Waiting for someone else') === true}
+					/>
+					{state.txSteps.length > 0 ? <TxProgress steps={state.txSteps} /> : null}
+				</Box>
+			);
+		}
 		case 'upgrade':
 			return (
 				<Box flexDirection="column">
-					<Text>Upgrade {release.artifact.specName} to spec {release.artifact.specVersion} with sudo.sudoUncheckedWeight(system.setCode)</Text>
+					<Text>
+						Upgrade {release.artifact.specName} to spec {release.artifact.specVersion} with{' '}
+						{progress.gov?.payload === 'authorize' || payloadLabel === 'authorize' ? 'sudo.sudo(system.authorizeUpgrade(code hash)), then apply the code' : 'sudo.sudoUncheckedWeight(system.setCode)'}
+					</Text>
 					<Text color="gray">Press a to prepare the extrinsic: you will see exactly what is signed before anything is sent.</Text>
 					{state.signer ? <Text>signer: {state.signer.label} ({state.signer.address})</Text> : null}
 					{state.txSteps.length > 0 ? <TxProgress steps={state.txSteps} /> : null}

@@ -23,6 +23,7 @@ import { buildRuntimeWasm } from './runtime-wasm.js';
 import { DispatchErr, DOLLARS, type Handler, NEW_LOGIC_FLAG, type Origin, Runtime, RuntimeMeta, type Weight } from './runtime.js';
 import { type Hex, Overlay, TypedStore } from './storage.js';
 import { installPallets } from './pallets/index.js';
+import { IncrementalTrie, trieRoot } from './trie.js';
 
 export const CODE_KEY = '0x3a636f6465';
 export const BLOCK_TIME_MS = 6000;
@@ -56,9 +57,17 @@ export interface BlockData {
 	parentHash: Hex;
 	header: { parentHash: Hex; number: Hex; stateRoot: Hex; extrinsicsRoot: Hex; digest: { logs: Hex[] } };
 	extrinsics: Hex[];
+	/** Empty once the block is older than the state window (see `statePruned`). */
 	state: Map<string, string>;
 	runtime: RuntimeInfo;
+	/** Its state was discarded (older than `ChainOptions.stateWindow` blocks): only header and body remain. */
+	statePruned?: boolean;
 }
+
+/** Blocks whose full state is kept (as a node's default `--state-pruning 256`). */
+export const DEFAULT_STATE_WINDOW = 256;
+/** Blocks whose header and body are kept (at least BlockHashCount, which mortal eras need). */
+export const DEFAULT_BLOCK_WINDOW = 4096;
 
 export type TxStatus = 'future' | 'ready' | { inBlock: Hex } | { finalized: Hex } | 'invalid' | 'dropped';
 
@@ -121,6 +130,17 @@ export interface ChainOptions {
 	periods?: Partial<GovernancePeriods>;
 	/** Unix ms of the first block; default: now, rounded down to the block time. */
 	startTime?: number;
+	/** Keep the state of this many recent blocks (default 256); older state queries fail as on a pruned node. */
+	stateWindow?: number;
+	/** Keep headers and bodies of this many recent blocks (default 4096, never under BlockHashCount + 2); older ones are forgotten. */
+	blockWindow?: number;
+}
+
+/** Outside the block builder, so the timer does not keep the block's runtime context alive. */
+function reportFinalized(included: PoolTx[], hash: Hex): void {
+	setTimeout(() => {
+		for (const tx of included) for (const w of tx.watchers) w({ finalized: hash });
+	}, 20);
 }
 
 export class GovernanceChain extends EventEmitter {
@@ -134,8 +154,16 @@ export class GovernanceChain extends EventEmitter {
 		onInitialize: Array<(rt: Runtime) => Promise<void> | void>;
 		install: Array<(rt: Runtime) => void>;
 	} = { onInitialize: [], install: [] };
-	readonly blocks: BlockData[] = [];
+	/** The kept blocks, oldest first: `blocks[i]` is block number `firstKept + i`. */
+	private readonly blocks: BlockData[] = [];
+	private firstKept = 0;
 	readonly byHash = new Map<string, BlockData>();
+	readonly stateWindow: number;
+	readonly blockWindow: number;
+	/** The state trie of the latest root computed (only changed paths are re-hashed). */
+	private readonly trie = new IncrementalTrie();
+	/** Keys of the best block's state written since its root was computed (dev_setStorage). */
+	private readonly bestWrites = new Set<string>();
 	readonly pool: PoolTx[] = [];
 	readonly notes: string[] = [];
 	private readonly runtimeInfo = new Map<string, Promise<RuntimeInfo>>();
@@ -155,6 +183,9 @@ export class GovernanceChain extends EventEmitter {
 		const start = opts.startTime ?? Math.floor(Date.now() / BLOCK_TIME_MS) * BLOCK_TIME_MS;
 		this.nextTimestamp = BigInt(start);
 		installPallets(this);
+		this.stateWindow = Math.max(1, Math.floor(opts.stateWindow ?? DEFAULT_STATE_WINDOW));
+		const blockHashCount = (this.meta.constant('System', 'BlockHashCount') as any).toNumber() as number;
+		this.blockWindow = Math.max(this.stateWindow, blockHashCount + 2, Math.floor(opts.blockWindow ?? DEFAULT_BLOCK_WINDOW));
 	}
 
 	static async create(opts: ChainOptions = {}): Promise<GovernanceChain> {
@@ -168,10 +199,34 @@ export class GovernanceChain extends EventEmitter {
 		return this.blocks[this.blocks.length - 1]!;
 	}
 
+	/** A kept block by number or hash (blocks older than the block window are forgotten). */
 	blockAt(hashOrNumber?: string | number | null): BlockData | undefined {
 		if (hashOrNumber === undefined || hashOrNumber === null) return this.best;
-		if (typeof hashOrNumber === 'number') return this.blocks[hashOrNumber];
+		if (typeof hashOrNumber === 'number') return hashOrNumber >= this.firstKept ? this.blocks[hashOrNumber - this.firstKept] : undefined;
 		return this.byHash.get(hashOrNumber.toLowerCase());
+	}
+
+	/** The oldest block number still kept (header and body), and the oldest with its state. */
+	get kept(): { firstBlock: number; firstState: number } {
+		return { firstBlock: this.firstKept, firstState: Math.max(this.firstKept, this.best.number - this.stateWindow + 1) };
+	}
+
+	/** Append a block, then drop the state and the blocks that left the windows. */
+	private keep(block: BlockData): void {
+		this.blocks.push(block);
+		this.byHash.set(block.hash, block);
+		const stale = block.number - this.stateWindow;
+		const old = stale >= this.firstKept ? this.blocks[stale - this.firstKept] : undefined;
+		if (old && !old.statePruned) {
+			old.state = new Map();
+			old.statePruned = true;
+		}
+		// Forget in batches, so the array is not shifted on every block.
+		const excess = this.blocks.length - this.blockWindow;
+		if (excess >= 256) {
+			for (const b of this.blocks.splice(0, excess)) this.byHash.delete(b.hash);
+			this.firstKept += excess;
+		}
 	}
 
 	// ------------------------------------------------------------ runtime code
@@ -277,24 +332,27 @@ export class GovernanceChain extends EventEmitter {
 		const hash = this.hashHeader(header);
 		const block: BlockData = { number: 0, hash, parentHash: header.parentHash, header, extrinsics: [], state, runtime };
 		this.genesisHash = hash;
-		this.blocks.push(block);
-		this.byHash.set(hash, block);
+		this.keep(block);
 	}
 
 	private hashHeader(header: BlockData['header']): Hex {
 		return this.registry.createType('Header', header).hash.toHex() as Hex;
 	}
 
-	private async stateRoot(state: Map<string, string>): Promise<Hex> {
-		const ex = await executor();
-		const entries = [...state.entries()] as Array<[Hex, Hex]>;
-		return (await ex.calculateStateRoot(entries, 1)) as Hex;
+	/**
+	 * The trie root (version 1) of a state; incremental over the previous
+	 * root's state. `written`: the keys the new block wrote over its parent, the
+	 * best block (whose root the trie last computed); without it, a full compare.
+	 */
+	private async stateRoot(state: Map<string, string>, written?: Set<string>): Promise<Hex> {
+		if (!written) return this.trie.root(state);
+		const changed = new Set([...written, ...this.bestWrites]);
+		this.bestWrites.clear();
+		return this.trie.root(state, changed);
 	}
 
 	private async extrinsicsRoot(extrinsics: Hex[]): Promise<Hex> {
-		const ex = await executor();
-		const entries = extrinsics.map((x, i) => [u8aToHex(compactToU8a(i)), x] as [Hex, Hex]);
-		return (await ex.calculateStateRoot(entries, 1)) as Hex;
+		return trieRoot(extrinsics.map((x, i) => [u8aToHex(compactToU8a(i)), x] as [Hex, Hex]));
 	}
 
 	// ------------------------------------------------------------ runtime contexts
@@ -382,7 +440,7 @@ export class GovernanceChain extends EventEmitter {
 	}
 
 	blockHashAt(number: number): Hex | undefined {
-		return this.blocks[number]?.hash;
+		return this.blockAt(number)?.hash;
 	}
 
 	/** Validate a transaction against `rt`'s state, as TaggedTransactionQueue::validate_transaction would. */
@@ -508,7 +566,12 @@ export class GovernanceChain extends EventEmitter {
 	newBlocks(count = 1): Promise<Hex> {
 		const run = this.building.then(async () => {
 			let hash = this.best.hash;
-			for (let i = 0; i < count; i++) hash = (await this.buildBlock()).hash;
+			for (let i = 0; i < count; i++) {
+				// Let the event loop run between blocks (block production no longer waits on a
+				// worker): subscribers get each block's notifications, timers fire.
+				if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+				hash = (await this.buildBlock()).hash;
+			}
 			return hash;
 		});
 		this.building = run.catch(() => undefined);
@@ -522,6 +585,7 @@ export class GovernanceChain extends EventEmitter {
 			for (const [k, v] of pairs) {
 				if (v === null) b.state.delete(k.toLowerCase());
 				else b.state.set(k.toLowerCase(), v.toLowerCase());
+				this.bestWrites.add(k.toLowerCase());
 			}
 			if (pairs.some(([k]) => k.toLowerCase() === CODE_KEY)) b.runtime = await this.runtimeFor(b.state.get(CODE_KEY) as Hex);
 			this.emit('storage', b);
@@ -671,19 +735,16 @@ export class GovernanceChain extends EventEmitter {
 		const header = {
 			parentHash: parent.hash,
 			number: `0x${number.toString(16)}` as Hex,
-			stateRoot: await this.stateRoot(state),
+			stateRoot: await this.stateRoot(state, s.state.written),
 			extrinsicsRoot: await this.extrinsicsRoot(extrinsics),
 			digest: { logs },
 		};
 		const hash = this.hashHeader(header);
 		const block: BlockData = { number, hash, parentHash: parent.hash, header, extrinsics, state, runtime };
-		this.blocks.push(block);
-		this.byHash.set(hash, block);
+		this.keep(block);
 		for (const tx of included) for (const w of tx.watchers) w({ inBlock: hash });
 		// Every block is final at once; report it a moment later, as a node would after inBlock.
-		setTimeout(() => {
-			for (const tx of included) for (const w of tx.watchers) w({ finalized: hash });
-		}, 20);
+		if (included.length) reportFinalized(included, hash);
 		for (const tx of dropped) for (const w of tx.watchers) w('invalid');
 		this.emit('block', block, parent);
 		if (runtime !== parent.runtime) this.emit('runtime', block);

@@ -106,6 +106,8 @@ export interface GovernanceDevnet {
 	chain: GovernanceChain;
 	close(): Promise<void>;
 	newBlocks(n?: number): Promise<void>;
+	/** Open client connections (a background devnet with none for a while stops). */
+	connections(): number;
 }
 
 let openDevnets = 0;
@@ -140,6 +142,7 @@ export async function startGovernanceDevnet(opts: GovernanceDevnetOptions = {}):
 		endpoint: server.endpoint,
 		port: server.port,
 		chain,
+		connections: () => server.connections(),
 		newBlocks: async (n = 1) => {
 			await chain.newBlocks(n);
 		},

@@ -24,12 +24,30 @@ export interface DevnetContext {
 
 const subId = () => randomBytes(16).toString('hex');
 
+function unknownBlock(chain: GovernanceChain, what: string): NodeRpcError {
+	const { firstBlock } = chain.kept;
+	return new NodeRpcError(
+		4003,
+		`Client error: UnknownBlock: Header was not found in the local chain: ${what}`,
+		firstBlock > 0 ? `the governance devnet (simulation) keeps the last ${chain.blockWindow} blocks (#${firstBlock} onwards)` : undefined,
+	);
+}
+
+/** A block whose state is still kept; a node pruning state answers older ones the same way. */
 function at(chain: GovernanceChain, hash: unknown): BlockData {
 	if (hash === undefined || hash === null) return chain.best;
 	const b = chain.blockAt(String(hash));
-	if (!b) throw new NodeRpcError(4003, `Client error: UnknownBlock: Header was not found in the local chain: ${String(hash)}`);
+	if (!b) throw unknownBlock(chain, String(hash));
+	if (b.statePruned) {
+		throw new NodeRpcError(
+			4003,
+			`Client error: State already discarded for ${b.hash}`,
+			`block #${b.number} is older than the state window: the governance devnet (simulation) keeps the state of the last ${chain.stateWindow} blocks (#${chain.kept.firstState} onwards)`,
+		);
+	}
 	return b;
 }
+
 
 function runtimeVersionJson(b: BlockData) {
 	const v = b.runtime.version;
@@ -90,8 +108,10 @@ export function rpcHandlers(): Record<string, RpcHandler<DevnetContext>> {
 		chain_getBlockHash: ({ chain }, [n]) => {
 			if (n === undefined || n === null) return chain.best.hash;
 			const num = typeof n === 'string' ? parseInt(n, n.startsWith('0x') ? 16 : 10) : Number(n);
+			if (num >= 0 && num < chain.kept.firstBlock) throw unknownBlock(chain, `#${num}`);
 			return chain.blockAt(num)?.hash ?? null;
 		},
+		// An unknown hash (never seen, or older than the block window) is null, as on a node.
 		chain_getHeader: ({ chain }, [hash]) => (hash ? (chain.blockAt(String(hash))?.header ?? null) : chain.best.header),
 		chain_getBlock: ({ chain }, [hash]) => {
 			const b = hash ? chain.blockAt(String(hash)) : chain.best;

@@ -13,6 +13,8 @@ export type Hex = `0x${string}`;
 /** Key/value state: a committed base map plus nested transactional layers. */
 export class Overlay {
 	private layers: Array<Map<string, string | null>> = [];
+	/** Keys written to the base map (directly or by a commit): what a trie root must re-hash. */
+	readonly written = new Set<string>();
 	constructor(readonly base: Map<string, string>) {}
 
 	get(key: string): string | undefined {
@@ -29,8 +31,11 @@ export class Overlay {
 	set(key: string, value: string | null): void {
 		const top = this.layers[this.layers.length - 1];
 		if (top) top.set(key, value);
-		else if (value === null) this.base.delete(key);
-		else this.base.set(key, value);
+		else {
+			this.written.add(key);
+			if (value === null) this.base.delete(key);
+			else this.base.set(key, value);
+		}
 	}
 
 	begin(): void {

@@ -19,10 +19,16 @@ interface ConnectionView {
 	symbol: string;
 	text: string;
 	endpoint?: string;
+	/** Shown after the endpoint (e.g. why a fallback endpoint is in use). */
+	note?: string;
 	color: string;
 }
 
-export function describeConnection(connection: ConnectionState): ConnectionView {
+/**
+ * `now` counts the reconnect delay down ("next in 3s", "2s", …) when the state
+ * says when the next attempt is; without it the whole delay is shown.
+ */
+export function describeConnection(connection: ConnectionState, now?: number): ConnectionView {
 	switch (connection.status) {
 		case 'idle':
 			return { symbol: symbols.pending, text: 'not connected', color: colors.muted };
@@ -30,10 +36,18 @@ export function describeConnection(connection: ConnectionState): ConnectionView 
 			return { symbol: symbols.waiting, text: `starting embedded ${connection.chain}…`, color: colors.warn };
 		case 'connecting':
 			return { symbol: symbols.waiting, text: 'connecting…', endpoint: connection.endpoint, color: colors.warn };
-		case 'connected':
-			return { symbol: symbols.done, text: 'connected', endpoint: connection.endpoint, color: colors.ok };
+		case 'connected': {
+			// Say when this is not the first endpoint, or when it took reconnects to get here.
+			const notes = [
+				connection.skipped?.length ? `fallback; ${connection.skipped.length} down` : '',
+				connection.reconnects ? `reconnected, ${connection.reconnects} ${connection.reconnects === 1 ? 'try' : 'tries'}` : '',
+			].filter(Boolean);
+			return { symbol: symbols.done, text: 'connected', endpoint: connection.endpoint, note: notes.length ? `(${notes.join('; ')})` : undefined, color: colors.ok };
+		}
 		case 'reconnecting': {
-			const seconds = Math.max(0, Math.ceil(connection.backoffMs / 1000));
+			const remainingMs =
+				connection.nextAttemptAt !== undefined && now !== undefined ? Math.min(connection.backoffMs, connection.nextAttemptAt - now) : connection.backoffMs;
+			const seconds = Math.max(0, Math.ceil(remainingMs / 1000));
 			return {
 				symbol: symbols.waiting,
 				text: `reconnecting (attempt ${connection.attempt}, next in ${seconds}s)`,
@@ -69,7 +83,7 @@ function blockNumber(n: number | undefined): string {
  * ╰──────────────────────────────────────────────────────────────────────────────╯
  */
 export function ChainPanel({ state, now, envName, envKind }: ChainPanelProps) {
-	const connection = describeConnection(state.connection);
+	const connection = describeConnection(state.connection, now);
 	const borderColor =
 		state.connection.status === 'error'
 			? colors.bad
@@ -122,6 +136,7 @@ export function ChainPanel({ state, now, envName, envKind }: ChainPanelProps) {
 							{connection.symbol} {connection.text}
 						</Text>
 						{connection.endpoint ? <Text color={colors.muted}>{` ${symbols.separator} ${connection.endpoint}`}</Text> : null}
+						{connection.note ? <Text color={colors.warn}>{` ${connection.note}`}</Text> : null}
 					</Text>
 				</Box>
 				<Box flexShrink={0} marginLeft={2}>

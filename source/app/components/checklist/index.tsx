@@ -7,7 +7,7 @@ export interface ChecklistProps {
 	stages: StageProgress[];
 	/** The stage the cursor is on: marked with ❯ and bold. */
 	current: StageId;
-	titles: Record<StageId, string>;
+	titles: Partial<Record<StageId, string>>;
 }
 
 /**

@@ -60,6 +60,16 @@ export function SignerPrompt({ model, phase }: SignerPromptProps) {
 					<Text>{model.signerAddress}</Text>
 					<Text color={colors.muted}>why: {model.authority}</Text>
 				</Field>
+				{model.purpose ? (
+					<Field label="Step" labelWidth={LABEL_WIDTH}>
+						<Text>{model.purpose}</Text>
+					</Field>
+				) : null}
+				{(model.facts ?? []).map((fact) => (
+					<Field key={fact.label} label={fact.label} labelWidth={LABEL_WIDTH}>
+						<Text>{fact.value}</Text>
+					</Field>
+				))}
 				<Field label="Call" labelWidth={LABEL_WIDTH}>
 					{model.callLines.length === 0 ? <Text color={colors.muted}>(empty)</Text> : null}
 					{model.callLines.map((line, index) => (

@@ -1,0 +1,536 @@
+/**
+ * The chain side of a review: find the target, follow it to its preimages,
+ * decode down to the runtime upgrade (decode.ts does the walking), read the
+ * live vote state and the reviewer's role. Reads only; never signs.
+ */
+import type { ApiPromise } from '@polkadot/api';
+import type { Call } from '@polkadot/types/interfaces';
+import { blake2AsHex } from '@polkadot/util-crypto';
+import type { Hex } from '../release/types.js';
+import { storageBytes } from '../chain/live.js';
+import { codeOf, walkCall, boundedRef, type CallRef, type WalkedCall } from './decode.js';
+import { ReviewInputError, describeTarget } from './target.js';
+import type { CastVote, ChainFindings, Collective, Conviction, PreimageCheck, ReviewProblem, ReviewTarget, ReviewerRole, UpgradeFinding, VoteState } from './types.js';
+
+// The governance pallets are not in @polkadot/api's augmented types for every chain: read them loosely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+const loose = (api: ApiPromise): Loose => api as Loose;
+
+const short = (h: string) => (h.length > 14 ? `${h.slice(0, 10)}…${h.slice(-4)}` : h);
+
+/** The target as found on chain: what is voted on, and how. */
+export interface ResolvedTarget {
+	target: ReviewTarget;
+	label: string;
+	/** The call voted on (motions), or a reference to it (referenda, external, preimage). */
+	top: { kind: 'call'; call: Call; hash: Hex } | { kind: 'ref'; ref: CallRef } | { kind: 'none'; reason: string };
+	vote:
+		| { kind: 'motion'; collective: Collective; hash: Hex; index: number }
+		| { kind: 'democracy'; index: number }
+		| { kind: 'opengov'; index: number; track?: number }
+		| { kind: 'none'; reason: string };
+}
+
+const COLLECTIVE_NAMES: Record<Collective, string> = { council: 'council', technicalCommittee: 'technical committee' };
+
+function collectivesOf(api: ApiPromise, only?: Collective): Collective[] {
+	return (['council', 'technicalCommittee'] as Collective[]).filter((c) => (!only || c === only) && loose(api).query[c]?.proposalOf);
+}
+
+async function openMotions(api: ApiPromise): Promise<string[]> {
+	const out: string[] = [];
+	for (const c of collectivesOf(api)) {
+		const hashes = (await loose(api).query[c].proposals()) as Array<{ toHex: () => string }>;
+		for (const h of hashes) {
+			const v = await loose(api).query[c].voting(h);
+			out.push(`${c === 'council' ? 'council' : 'tc'}:${v.isSome ? v.unwrap().index.toNumber() : '?'} (${short(h.toHex())})`);
+		}
+	}
+	return out;
+}
+
+export async function resolveTarget(api: ApiPromise, target: ReviewTarget): Promise<ResolvedTarget> {
+	const q = loose(api).query;
+	switch (target.kind) {
+		case 'motion': {
+			const collectives = collectivesOf(api, target.collective);
+			if (collectives.length === 0) throw new ReviewInputError(`this chain has no ${target.collective ? COLLECTIVE_NAMES[target.collective] : 'council or technical committee'}`, 'review a referendum or a preimage instead');
+			const found: Array<{ collective: Collective; hash: Hex; index: number; call: Call }> = [];
+			for (const c of collectives) {
+				let hashes: Hex[];
+				if (target.hash) hashes = [target.hash];
+				else hashes = ((await q[c].proposals()) as Array<{ toHex: () => string }>).map((h) => h.toHex() as Hex);
+				for (const hash of hashes) {
+					const [proposal, voting] = await Promise.all([q[c].proposalOf(hash), q[c].voting(hash)]);
+					if (!proposal.isSome) continue;
+					const index = voting.isSome ? voting.unwrap().index.toNumber() : -1;
+					if (target.index !== undefined && index !== target.index) continue;
+					found.push({ collective: c, hash, index, call: proposal.unwrap() as Call });
+				}
+			}
+			if (found.length === 0) {
+				const open = await openMotions(api);
+				throw new ReviewInputError(`no open ${describeTarget(target)} on this chain`, open.length ? `open motions: ${open.join(', ')}` : 'there are no open motions; it may have been closed already');
+			}
+			if (found.length > 1) {
+				throw new ReviewInputError(`${describeTarget(target)} is ambiguous: it matches ${found.map((f) => `${f.collective === 'council' ? 'council' : 'tc'}:${f.index}`).join(' and ')}`, 'say which collective: --motion council:INDEX or --motion tc:INDEX');
+			}
+			const m = found[0]!;
+			return {
+				target,
+				label: `${COLLECTIVE_NAMES[m.collective]} motion ${m.index}`,
+				top: { kind: 'call', call: m.call, hash: m.hash },
+				vote: { kind: 'motion', collective: m.collective, hash: m.hash, index: m.index },
+			};
+		}
+		case 'referendum': {
+			const hasDemocracy = Boolean(q.democracy?.referendumInfoOf) && target.pallet !== 'referenda';
+			const hasReferenda = Boolean(q.referenda?.referendumInfoFor) && target.pallet !== 'democracy';
+			const [dem, og] = await Promise.all([
+				hasDemocracy ? q.democracy.referendumInfoOf(target.index) : undefined,
+				hasReferenda ? q.referenda.referendumInfoFor(target.index) : undefined,
+			]);
+			const demFound = Boolean(dem?.isSome);
+			const ogFound = Boolean(og?.isSome);
+			if (demFound && ogFound) {
+				throw new ReviewInputError(`referendum ${target.index} exists in both Democracy and Referenda (OpenGov)`, `say which: --referendum democracy:${target.index} or --referendum opengov:${target.index}`);
+			}
+			if (!demFound && !ogFound) {
+				const where = [hasDemocracy ? 'Democracy' : '', hasReferenda ? 'Referenda (OpenGov)' : ''].filter(Boolean).join(' or ');
+				throw new ReviewInputError(`no referendum ${target.index} in ${where || 'this chain (it has neither Democracy nor Referenda)'}`, 'check the index (referendum indices start at 0), or review the motion that will start it');
+			}
+			if (demFound) {
+				const info = dem.unwrap();
+				const label = `referendum ${target.index} (democracy)`;
+				if (!info.isOngoing) {
+					const fin = info.asFinished;
+					return { target, label, top: { kind: 'none', reason: `${label} is finished (${fin.approved.isTrue ? 'approved' : 'not approved'} at block #${fin.end.toNumber()}); its proposal is no longer held by the referendum` }, vote: { kind: 'democracy', index: target.index } };
+				}
+				return { target, label, top: { kind: 'ref', ref: boundedRef(info.asOngoing.proposal, 'democracy referendum') }, vote: { kind: 'democracy', index: target.index } };
+			}
+			const info = og.unwrap();
+			let label = `referendum ${target.index} (OpenGov)`;
+			if (!info.isOngoing) {
+				return { target, label, top: { kind: 'none', reason: `${label} is ${info.type.toLowerCase()}: nothing left to vote on` }, vote: { kind: 'opengov', index: target.index } };
+			}
+			const ongoing = info.asOngoing;
+			const track = ongoing.track.toNumber();
+			const name = trackOf(api, track)?.name;
+			label = `referendum ${target.index} (OpenGov, track ${name ?? track})`;
+			return { target, label, top: { kind: 'ref', ref: boundedRef(ongoing.proposal, 'referenda referendum') }, vote: { kind: 'opengov', index: target.index, track } };
+		}
+		case 'external': {
+			if (!q.democracy?.nextExternal) throw new ReviewInputError('this chain has no Democracy pallet', 'review an OpenGov referendum instead');
+			const next = await q.democracy.nextExternal();
+			const label = 'the external proposal (democracy NextExternal)';
+			if (!next.isSome) throw new ReviewInputError('there is no external proposal waiting (Democracy.NextExternal is empty)', 'it may have been tabled or fast-tracked already: review the referendum it started');
+			const [bounded] = next.unwrap();
+			return { target, label, top: { kind: 'ref', ref: boundedRef(bounded, 'democracy NextExternal') }, vote: { kind: 'none', reason: 'an external proposal is decided by council and technical committee motions (external_propose*, fast_track), not voted on directly' } };
+		}
+		case 'preimage':
+			return {
+				target,
+				label: `preimage ${short(target.hash)}`,
+				top: { kind: 'ref', ref: { kind: 'preimage-hash', hash: target.hash, from: 'preimage' } },
+				vote: { kind: 'none', reason: 'a preimage is not voted on; review the motion or referendum that uses it' },
+			};
+	}
+}
+
+interface TrackView {
+	name: string;
+	prepare: number;
+	decision: number;
+	confirm: number;
+	minEnactment: number;
+}
+
+export function trackOf(api: ApiPromise, id: number): TrackView | undefined {
+	const tracks = loose(api).consts.referenda?.tracks as Array<[{ toNumber: () => number }, Loose]> | undefined;
+	if (!tracks) return undefined;
+	for (const [tid, info] of tracks) {
+		if (tid.toNumber() !== id) continue;
+		const rawName = info.name?.toHuman?.() ?? info.name?.toString?.() ?? String(id);
+		return {
+			name: String(rawName).replace(/\0+$/, ''),
+			prepare: info.preparePeriod.toNumber(),
+			decision: info.decisionPeriod.toNumber(),
+			confirm: info.confirmPeriod.toNumber(),
+			minEnactment: info.minEnactmentPeriod.toNumber(),
+		};
+	}
+	return undefined;
+}
+
+interface PreimageRead {
+	status: PreimageCheck['status'];
+	notedLength?: number;
+	bytes?: Uint8Array;
+}
+
+/** Read a preimage by hash (and length: FRAME's PreimageFor is keyed by (hash, len)). */
+async function readPreimage(api: ApiPromise, hash: Hex, len?: number): Promise<PreimageRead> {
+	const q = loose(api).query.preimage;
+	if (!q) return { status: 'none' };
+	let status: PreimageCheck['status'] = 'none';
+	let notedLength: number | undefined;
+	const request = q.requestStatusFor ? await q.requestStatusFor(hash) : undefined;
+	const legacy = !request?.isSome && q.statusFor ? await q.statusFor(hash) : undefined;
+	const s = request?.isSome ? request.unwrap() : legacy?.isSome ? legacy.unwrap() : undefined;
+	if (s) {
+		if (s.isUnrequested) {
+			status = 'unrequested';
+			const u = s.asUnrequested;
+			notedLength = u.len.toNumber();
+		} else if (s.isRequested) {
+			status = 'requested';
+			const r = s.asRequested;
+			const maybeLen = r.maybeLen ?? r.len;
+			if (maybeLen?.isSome) notedLength = maybeLen.unwrap().toNumber();
+		}
+	}
+	const fetchLen = len ?? notedLength;
+	if (fetchLen === undefined) return { status, notedLength };
+	const bytes = await preimageBytes(api, hash, fetchLen);
+	return { status, notedLength, bytes };
+}
+
+async function preimageBytes(api: ApiPromise, hash: Hex, len: number): Promise<Uint8Array | undefined> {
+	const entry = loose(api).query.preimage.preimageFor;
+	let key: string;
+	try {
+		key = entry.key([hash, len]);
+	} catch {
+		key = entry.key(hash);
+	}
+	// Read the raw storage: the value is a BoundedVec<u8>; decode its length prefix ourselves.
+	const raw = storageBytes(await api.rpc.state.getStorage(key));
+	if (!raw) return undefined;
+	const decoded = api.createType('Bytes', raw);
+	return decoded.toU8a(true);
+}
+
+/** Everything fetch learns on the way down. */
+interface Walk {
+	steps: string[];
+	upgrades: UpgradeFinding[];
+	preimages: PreimageCheck[];
+	problems: ReviewProblem[];
+	notes: string[];
+	codes: Map<Hex, Uint8Array>;
+	seen: Set<string>;
+}
+
+function collectCodes(call: Call, into: Map<Hex, Uint8Array>, depth = 0): void {
+	const code = codeOf(call);
+	if (code) into.set(blake2AsHex(code, 256) as Hex, code);
+	if (depth > 16) return;
+	for (const arg of call.args) {
+		const a = arg as unknown as Call | Call[];
+		if (Array.isArray(a)) {
+			for (const c of a) if ((c as Call)?.section) collectCodes(c as Call, into, depth + 1);
+		} else if ((a as Call)?.section && Array.isArray((a as Call).args)) collectCodes(a as Call, into, depth + 1);
+	}
+}
+
+async function visitCall(api: ApiPromise, call: Call, walk: Walk, path: string[], depth: number): Promise<void> {
+	collectCodes(call, walk.codes);
+	const node = walkCall(call);
+	await visitNode(api, node, walk, path, depth);
+}
+
+async function visitNode(api: ApiPromise, node: WalkedCall, walk: Walk, path: string[], depth: number): Promise<void> {
+	const pad = '  '.repeat(depth);
+	const here = [...path, node.name];
+	walk.steps.push(`${pad}${node.line}`);
+	if (node.upgrade) {
+		const u = node.upgrade;
+		walk.upgrades.push({ ...u, path: here });
+		walk.steps.push(`${pad}  ⇒ ${u.carriesCode ? 'installs' : 'authorizes'} code hash ${u.codeHash}${u.codeLength !== undefined ? ` (${u.codeLength.toLocaleString('en-US')} bytes of code)` : ''}; call hash of this ${node.name} ${u.callHash}`);
+	}
+	for (const note of node.notes) walk.notes.push(note);
+	if (node.whitelistCheck) {
+		const wl = loose(api).query.whitelist?.whitelistedCall;
+		if (wl) {
+			const entry = await wl(node.whitelistCheck);
+			const line = `the inner call ${short(node.whitelistCheck)} is ${entry.isSome ? '' : 'NOT '}whitelisted (Whitelist.WhitelistedCall)`;
+			walk.steps.push(`${pad}  ${entry.isSome ? '✔' : '⚠'} ${line}`);
+			if (!entry.isSome) walk.problems.push({ severity: 'warning', message: `${line}: dispatch will fail unless it is whitelisted before enactment` });
+		}
+	}
+	for (const ref of node.refs) await visitRef(api, ref, walk, here, depth + 1);
+	for (const child of node.children) await visitNode(api, child, walk, here, depth + 1);
+}
+
+async function visitRef(api: ApiPromise, ref: CallRef, walk: Walk, path: string[], depth: number): Promise<void> {
+	const pad = '  '.repeat(depth);
+	if (ref.kind !== 'external-hash' && (walk.seen.has(ref.hash) || depth > 24)) {
+		walk.steps.push(`${pad}→ ${short(ref.hash)} (already followed)`);
+		return;
+	}
+	if (ref.kind === 'external-hash') {
+		const next = loose(api).query.democracy?.nextExternal ? await loose(api).query.democracy.nextExternal() : undefined;
+		if (next?.isSome) {
+			const [bounded] = next.unwrap();
+			const inner = boundedRef(bounded, 'democracy NextExternal');
+			if (inner.hash === ref.hash) {
+				walk.steps.push(`${pad}→ fast-tracks the external proposal ${short(ref.hash)} (Democracy.NextExternal)`);
+				return visitRef(api, inner, walk, [...path, 'NextExternal'], depth);
+			}
+			walk.problems.push({ severity: 'warning', message: `${ref.from} names proposal ${ref.hash}, but the external proposal waiting is ${inner.hash}: fast_track will fail with ProposalMissing` });
+		} else {
+			walk.problems.push({ severity: 'warning', message: `${ref.from} names proposal ${ref.hash}, but there is no external proposal waiting (Democracy.NextExternal is empty)` });
+		}
+		// Still look the hash up as a preimage, so the reviewer sees what it would run.
+		return visitRef(api, { kind: 'preimage-hash', hash: ref.hash, from: ref.from }, walk, path, depth);
+	}
+	walk.seen.add(ref.hash);
+	const expected = ref.len;
+	const via = ref.kind === 'bounded' ? ref.via : ref.from;
+	let check: PreimageCheck;
+	let bytes: Uint8Array | undefined;
+	if (ref.kind === 'bounded' && ref.via === 'Inline') {
+		bytes = ref.inline!;
+		check = { via, hash: ref.hash, status: 'inline', present: true, length: bytes.length, hashMatches: true, ...(expected === undefined ? {} : { expectedLength: expected }) };
+		walk.steps.push(`${pad}→ Inline call ${short(ref.hash)} (${bytes.length.toLocaleString('en-US')} bytes, held in the proposal itself)`);
+	} else {
+		const read = await readPreimage(api, ref.hash, expected);
+		bytes = read.bytes;
+		const lengthMatches = expected !== undefined && read.notedLength !== undefined ? expected === read.notedLength : undefined;
+		check = {
+			via,
+			hash: ref.hash,
+			status: read.status,
+			present: Boolean(bytes),
+			...(expected === undefined ? {} : { expectedLength: expected }),
+			...(read.notedLength === undefined ? {} : { notedLength: read.notedLength }),
+			...(bytes ? { length: bytes.length, hashMatches: blake2AsHex(bytes, 256) === ref.hash } : {}),
+			...(lengthMatches === undefined ? {} : { lengthMatches }),
+		};
+		const lenText = expected !== undefined ? `len ${expected.toLocaleString('en-US')}` : 'no length given';
+		const noted = read.notedLength !== undefined ? `noted with length ${read.notedLength.toLocaleString('en-US')}` : read.status === 'none' ? 'not noted' : 'requested, not noted yet';
+		walk.steps.push(`${pad}→ ${via} ${short(ref.hash)} (${lenText}): preimage ${bytes ? 'present' : 'MISSING'}, ${noted}${lengthMatches === false ? ' ✖ LENGTH DIFFERS' : lengthMatches ? ' ✔' : ''}`);
+		if (lengthMatches === false) {
+			walk.problems.push({
+				severity: 'blocking',
+				message: `the preimage of ${ref.hash} is noted with length ${read.notedLength}, but ${ref.from} refers to it with length ${expected}: the call cannot be fetched at enactment`,
+			});
+		} else if (!bytes) {
+			walk.problems.push({
+				severity: 'blocking',
+				message: `the preimage of ${ref.hash} (${via}${expected !== undefined ? `, length ${expected}` : ''}, from ${ref.from}) is missing: nobody can check what it runs, and it cannot be enacted until it is noted`,
+			});
+		} else if (check.hashMatches === false) {
+			walk.problems.push({ severity: 'blocking', message: `the bytes stored for preimage ${ref.hash} do not hash to it` });
+		}
+	}
+	walk.preimages.push(check);
+	if (!bytes) return;
+	let call: Call;
+	try {
+		call = api.createType('Call', bytes) as Call;
+	} catch (error) {
+		walk.problems.push({ severity: 'blocking', message: `the preimage ${ref.hash} does not decode as a call of this runtime: ${(error as Error).message}` });
+		return;
+	}
+	if (call.encodedLength !== bytes.length) {
+		walk.problems.push({ severity: 'blocking', message: `the preimage ${ref.hash} has ${bytes.length - call.encodedLength} bytes after the call: it does not decode cleanly` });
+	}
+	check.call = walkCall(call).line;
+	await visitCall(api, call, walk, [...path, `${via} ${short(ref.hash)}`], depth + 1);
+}
+
+export interface ChainReview {
+	findings: ChainFindings;
+	/** Code bytes of setCode-like upgrades, by code hash (to read their version, or to compare lengths). */
+	codes: Map<Hex, Uint8Array>;
+	resolved: ResolvedTarget;
+}
+
+/** Follow the target down to its upgrades. */
+export async function reviewChain(api: ApiPromise, target: ReviewTarget): Promise<ChainReview> {
+	const resolved = await resolveTarget(api, target);
+	const walk: Walk = { steps: [], upgrades: [], preimages: [], problems: [], notes: [], codes: new Map(), seen: new Set() };
+	const atBlock = (await api.rpc.chain.getHeader()).number.toNumber();
+	let proposal: ChainFindings['proposal'];
+	if (resolved.top.kind === 'call') {
+		const { call, hash } = resolved.top;
+		proposal = { hash, length: call.encodedLength, call: walkCall(call).line, via: 'motion' };
+		walk.steps.push(`${resolved.label}, call hash ${hash}:`);
+		await visitCall(api, call, walk, [resolved.label], 1);
+	} else if (resolved.top.kind === 'ref') {
+		const ref = resolved.top.ref;
+		walk.steps.push(`${resolved.label}:`);
+		await visitRef(api, ref, walk, [resolved.label], 1);
+		const top = walk.preimages[0];
+		const refLen = ref.kind === 'external-hash' ? undefined : ref.len;
+		proposal = { hash: ref.hash, ...(top?.length !== undefined ? { length: top.length } : refLen !== undefined ? { length: refLen } : {}), ...(top?.call ? { call: top.call } : {}), via: ref.kind === 'bounded' ? ref.via : 'preimage' };
+	} else {
+		proposal = { via: 'none' };
+		walk.problems.push({ severity: 'blocking', message: resolved.top.reason });
+	}
+	if (resolved.top.kind !== 'none' && walk.upgrades.length === 0 && !walk.problems.some((p) => p.severity === 'blocking')) {
+		walk.notes.push('no runtime upgrade (system.setCode, system.authorizeUpgrade, parachainSystem.authorizeUpgrade) inside this proposal');
+	}
+	const distinct = new Set(walk.upgrades.map((u) => u.codeHash));
+	if (distinct.size > 1) walk.problems.push({ severity: 'warning', message: `the proposal holds ${distinct.size} different runtime upgrades: ${[...distinct].join(', ')}` });
+	return {
+		findings: { target, label: resolved.label, proposal, upgrades: walk.upgrades, preimages: walk.preimages, steps: walk.steps, problems: walk.problems, notes: walk.notes, atBlock },
+		codes: walk.codes,
+		resolved,
+	};
+}
+
+/** Read spec name/version of the codes the proposal carries (executes Core_version when the code has no version section). */
+export async function readUpgradeVersions(review: ChainReview): Promise<void> {
+	const carrying = review.findings.upgrades.filter((u) => u.carriesCode && review.codes.has(u.codeHash));
+	if (carrying.length === 0) return;
+	const [{ parseArtifactBytes }, { runtimeVersionOf }, { holdExecutor }] = await Promise.all([import('../artifact/read.js'), import('../artifact/version.js'), import('../artifact/executor.js')]);
+	const release = holdExecutor();
+	try {
+		for (const u of carrying) {
+			try {
+				const artifact = parseArtifactBytes(review.codes.get(u.codeHash)!, `code ${short(u.codeHash)} on chain`);
+				const version = await runtimeVersionOf(artifact.code, { module: artifact.module });
+				u.specName = version.specName;
+				u.specVersion = version.specVersion;
+			} catch (error) {
+				u.versionError = (error as Error).message;
+			}
+		}
+	} finally {
+		await release();
+	}
+}
+
+// ── live vote state ─────────────────────────────────────────────────────────
+
+export async function readVoteState(api: ApiPromise, resolved: ResolvedTarget): Promise<VoteState> {
+	const q = loose(api).query;
+	const best = (await api.rpc.chain.getHeader()).number.toNumber();
+	const v = resolved.vote;
+	switch (v.kind) {
+		case 'none':
+			return v;
+		case 'motion': {
+			const [voting, members, prime] = await Promise.all([q[v.collective].voting(v.hash), q[v.collective].members(), q[v.collective].prime ? q[v.collective].prime() : undefined]);
+			if (!voting.isSome) return { kind: 'none', reason: `the motion ${v.hash} is closed` };
+			const s = voting.unwrap();
+			return {
+				kind: 'motion',
+				collective: v.collective,
+				hash: v.hash,
+				index: s.index.toNumber(),
+				threshold: s.threshold.toNumber(),
+				ayes: s.ayes.map((a: Loose) => a.toString()),
+				nays: s.nays.map((a: Loose) => a.toString()),
+				end: s.end.toNumber(),
+				members: members.map((m: Loose) => m.toString()),
+				...(prime?.isSome ? { prime: prime.unwrap().toString() } : {}),
+				best,
+			};
+		}
+		case 'democracy': {
+			const info = await q.democracy.referendumInfoOf(v.index);
+			const issuance = q.balances?.totalIssuance ? (await q.balances.totalIssuance()).toString() : undefined;
+			if (!info.isSome) return { kind: 'none', reason: `referendum ${v.index} no longer exists` };
+			const i = info.unwrap();
+			if (i.isFinished) return { kind: 'democracy', index: v.index, status: 'finished', approved: i.asFinished.approved.isTrue, end: i.asFinished.end.toNumber(), best };
+			const o = i.asOngoing;
+			return {
+				kind: 'democracy',
+				index: v.index,
+				status: 'ongoing',
+				end: o.end.toNumber(),
+				threshold: o.threshold.type,
+				delay: o.delay.toNumber(),
+				tally: { ayes: o.tally.ayes.toString(), nays: o.tally.nays.toString(), turnout: o.tally.turnout.toString() },
+				...(issuance ? { totalIssuance: issuance } : {}),
+				best,
+			};
+		}
+		case 'opengov': {
+			const info = await q.referenda.referendumInfoFor(v.index);
+			if (!info.isSome) return { kind: 'none', reason: `referendum ${v.index} no longer exists` };
+			const i = info.unwrap();
+			if (!i.isOngoing) return { kind: 'opengov', index: v.index, status: i.type.toLowerCase() as 'approved', best };
+			const o = i.asOngoing;
+			const track = o.track.toNumber();
+			const t = trackOf(api, track);
+			const deciding = o.deciding.isSome ? o.deciding.unwrap() : undefined;
+			const confirming = deciding?.confirming.isSome ? deciding.confirming.unwrap().toNumber() : undefined;
+			const submitted = o.submitted.toNumber();
+			const phase = deciding ? (confirming !== undefined ? 'confirming' : 'deciding') : o.inQueue.isTrue ? 'queued' : 'preparing';
+			const since = deciding?.since.toNumber();
+			return {
+				kind: 'opengov',
+				index: v.index,
+				status: 'ongoing',
+				track,
+				...(t ? { trackName: t.name, periods: { prepare: t.prepare, decision: t.decision, confirm: t.confirm, minEnactment: t.minEnactment } } : {}),
+				phase,
+				submitted,
+				...(since !== undefined ? { decidingSince: since } : {}),
+				...(confirming !== undefined ? { confirmingUntil: confirming } : {}),
+				...(t ? { decisionEnds: since !== undefined ? since + t.decision : submitted + t.prepare } : {}),
+				tally: { ayes: o.tally.ayes.toString(), nays: o.tally.nays.toString(), support: o.tally.support.toString() },
+				best,
+			};
+		}
+	}
+}
+
+function accountVote(vote: Loose): CastVote | undefined {
+	if (vote.isStandard) {
+		const s = vote.asStandard;
+		return { aye: s.vote.isAye, conviction: s.vote.conviction.type as Conviction, balance: s.balance.toString() };
+	}
+	if (vote.isSplit) {
+		const s = vote.asSplit;
+		return { aye: BigInt(s.aye.toString()) >= BigInt(s.nay.toString()), balance: (BigInt(s.aye.toString()) + BigInt(s.nay.toString())).toString() };
+	}
+	return undefined;
+}
+
+/** The reviewer's standing: member of the collective? already voted, and how? */
+export async function readRole(api: ApiPromise, resolved: ResolvedTarget, state: VoteState, address: string): Promise<ReviewerRole> {
+	const q = loose(api).query;
+	const same = (a: string) => api.createType('AccountId', a).eq(api.createType('AccountId', address));
+	if (state.kind === 'motion') {
+		const member = state.members.some(same);
+		const aye = state.ayes.some(same);
+		const nay = state.nays.some(same);
+		const voted = aye || nay ? { aye } : undefined;
+		const body = state.collective === 'council' ? 'the Council' : 'the Technical Committee';
+		return {
+			address,
+			member,
+			...(voted ? { voted } : {}),
+			summary: `${member ? `member of ${body}` : `NOT a member of ${body}`}${state.prime && same(state.prime) ? ' (prime)' : ''}; ${voted ? `has voted ${aye ? 'aye' : 'nay'}` : 'has not voted'}`,
+		};
+	}
+	if (state.kind === 'democracy') {
+		const voting = await q.democracy.votingOf(address);
+		let voted: CastVote | undefined;
+		if (voting.isDirect) {
+			for (const [idx, vote] of voting.asDirect.votes) if (idx.toNumber() === state.index) voted = accountVote(vote);
+		}
+		const delegating = voting.isDelegating;
+		return { address, ...(voted ? { voted } : {}), summary: `any funded account may vote; ${delegating ? 'this account delegates its votes; ' : ''}${voted ? `has voted ${describeVote(voted)}` : 'has not voted'}` };
+	}
+	if (state.kind === 'opengov' && state.track !== undefined) {
+		const voting = await q.convictionVoting.votingFor(address, state.track);
+		let voted: CastVote | undefined;
+		if (voting.isCasting) {
+			for (const [idx, vote] of voting.asCasting.votes) if (idx.toNumber() === state.index) voted = accountVote(vote);
+		}
+		return { address, ...(voted ? { voted } : {}), summary: `any funded account may vote on track ${state.trackName ?? state.track}; ${voting.isDelegating ? 'this account delegates on this track; ' : ''}${voted ? `has voted ${describeVote(voted)}` : 'has not voted'}` };
+	}
+	void resolved;
+	return { address, summary: state.kind === 'none' ? state.reason : 'no vote open' };
+}
+
+export function describeVote(v: CastVote): string {
+	return `${v.aye ? 'aye' : 'nay'}${v.conviction ? ` (${v.conviction})` : ''}${v.balance ? ` with ${v.balance} planck` : ''}`;
+}

@@ -1,0 +1,127 @@
+/**
+ * One review, start to end: chain findings (fetch.ts), the reviewer's wasm
+ * and/or release record, the verdict (verdict.ts), the live vote state and
+ * the reviewer's role. Shared by `release-console review` and the review screen.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ApiPromise } from '@polkadot/api';
+import type { Environment, Hex } from '../release/types.js';
+import { readArtifact } from '../artifact/read.js';
+import { compatibilityGate } from '../engine/sudo-route.js';
+import { readRole, readUpgradeVersions, readVoteState, reviewChain, type ChainReview } from './fetch.js';
+import { ReviewInputError } from './target.js';
+import { computeVerdict } from './verdict.js';
+import type { RecordFacts, ReviewReport, ReviewTarget, WasmFacts } from './types.js';
+
+export interface ReviewOptions {
+	wasmPath?: string;
+	recordPath?: string;
+	/** The reviewer's address, to show their role (member? voted?). */
+	reviewer?: string;
+	/** Progress lines ("reading the chain…"). */
+	onProgress?: (line: string) => void;
+}
+
+export interface ReviewRun {
+	report: ReviewReport;
+	chain: ChainReview;
+}
+
+export async function readWasmFacts(api: ApiPromise, env: Environment, wasmPath: string): Promise<WasmFacts> {
+	const file = path.resolve(wasmPath);
+	const artifact = await readArtifact(file);
+	const { runtimeVersionOf } = await import('../artifact/version.js');
+	const version = await runtimeVersionOf(artifact.code, { module: artifact.module, path: file });
+	const live = await api.rpc.state.getRuntimeVersion();
+	const facts: WasmFacts = {
+		path: file,
+		codeHash: artifact.codeHash,
+		size: artifact.size,
+		specName: version.specName,
+		specVersion: version.specVersion,
+		transactionVersion: version.transactionVersion,
+		live: { specName: live.specName.toString(), specVersion: live.specVersion.toNumber() },
+	};
+	try {
+		const gate = await compatibilityGate(api, env, file);
+		const counts = (gate.evidence as { counts?: { breaking?: number } }).counts;
+		facts.compat = { status: gate.status === 'pass' ? 'pass' : 'fail', summary: gate.summary, ...(counts?.breaking !== undefined ? { breaking: counts.breaking } : {}) };
+	} catch (error) {
+		facts.compat = { status: 'error', summary: (error as Error).message };
+	}
+	return facts;
+}
+
+export async function readRecordFacts(recordPath: string): Promise<RecordFacts> {
+	const file = path.resolve(recordPath);
+	let json: unknown;
+	try {
+		json = JSON.parse(await readFile(file, 'utf8'));
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT') throw new ReviewInputError(`no file at ${file}`, 'pass the release record JSON exported by the release engineer');
+		throw new ReviewInputError(`cannot read ${file} as JSON: ${(error as Error).message}`, 'pass the release record JSON exported by the release engineer');
+	}
+	const [{ cryptoWaitReady }, { verifyRecord }] = await Promise.all([import('@polkadot/util-crypto'), import('../record/verify.js')]);
+	await cryptoWaitReady();
+	const v = verifyRecord(json);
+	const artifact = (json as { release?: { artifact?: { specName?: unknown; specVersion?: unknown; size?: unknown } } }).release?.artifact;
+	return {
+		path: file,
+		ok: v.ok,
+		...(v.codeHash ? { codeHash: v.codeHash as Hex } : {}),
+		digestOk: v.digestOk,
+		signoffs: v.signoffs.map((s) => ({ group: s.group, signer: s.signer, decision: s.decision, valid: s.valid, stale: s.stale, ...(s.reason ? { reason: s.reason } : {}) })),
+		groups: v.groups,
+		...(typeof artifact?.specName === 'string' ? { specName: artifact.specName } : {}),
+		...(typeof artifact?.specVersion === 'number' ? { specVersion: artifact.specVersion } : {}),
+		...(typeof artifact?.size === 'number' ? { size: artifact.size } : {}),
+		problems: v.problems,
+	};
+}
+
+export async function runReview(api: ApiPromise, env: Environment, endpoint: string, target: ReviewTarget, options: ReviewOptions = {}): Promise<ReviewRun> {
+	const progress = options.onProgress ?? (() => {});
+	// Read the reviewer's files first: a bad path is bad input, found before any chain work.
+	progress('reading the release record…');
+	const record = options.recordPath ? await readRecordFacts(options.recordPath) : undefined;
+	if (options.wasmPath) await readArtifact(path.resolve(options.wasmPath));
+	const { holdExecutor } = await import('../artifact/executor.js');
+	const release = holdExecutor();
+	try {
+		progress('following the proposal on chain…');
+		const chain = await reviewChain(api, target);
+		progress('reading the version of the code on chain…');
+		await readUpgradeVersions(chain);
+		let wasm: WasmFacts | undefined;
+		if (options.wasmPath) {
+			progress('inspecting your wasm against the live runtime…');
+			wasm = await readWasmFacts(api, env, options.wasmPath);
+			const live = wasm.live!;
+			if (wasm.specName !== live.specName) {
+				chain.findings.problems.push({ severity: 'warning', message: `your wasm is for ${wasm.specName}, but the chain runs ${live.specName}: an upgrade to it would fail` });
+			} else if (wasm.specVersion <= live.specVersion) {
+				chain.findings.problems.push({ severity: 'warning', message: `your wasm's spec version ${wasm.specVersion} does not increase on the live ${live.specVersion}: setCode with checks would fail` });
+			}
+		}
+		const verdict = computeVerdict(chain.findings, wasm, record);
+		progress('reading the vote…');
+		const voteState = await readVoteState(api, chain.resolved);
+		const role = options.reviewer ? await readRole(api, chain.resolved, voteState, options.reviewer) : undefined;
+		return {
+			report: {
+				verdict,
+				findings: chain.findings,
+				...(wasm ? { wasm } : {}),
+				...(record ? { record } : {}),
+				voteState,
+				...(role ? { role } : {}),
+				env: { name: env.name, kind: env.kind, endpoint },
+			},
+			chain,
+		};
+	} finally {
+		await release();
+	}
+}
