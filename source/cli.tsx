@@ -21,6 +21,7 @@ const cli = meow(
     $ release-console status [ID] [--json]
     $ release-console advance ID --env NAME [--signer S] [--yes] [--follow] [--json]
     $ release-console env list | add NAME --endpoint URL --kind K --route R [route options] | remove NAME
+    $ release-console recovery ID --env NAME [--out codeSubstitutes.json]
     $ release-console waive ID --env NAME --gate GATE --reason "why"
     $ release-console stakeholders ID --env NAME --group NAME --member ADDR [--member …] --threshold N [--owns GATE …] [--require GATE …]
     $ release-console notes ID --repo PATH --from PREV_SHA --to SHA [--branch main]
@@ -162,6 +163,10 @@ async function main(): Promise<number> {
 		case 'env': {
 			const { runEnv } = await import('./commands/env.js');
 			return runEnv(ctx, rest[0], rest[1], flags);
+		}
+		case 'recovery': {
+			const { runRecovery } = await import('./commands/recovery.js');
+			return runRecovery(ctx, rest[0], { env: flags.env?.[0], out: flags.out });
 		}
 		case 'waive': {
 			const { runWaive } = await import('./commands/waive.js');

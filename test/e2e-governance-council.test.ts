@@ -67,6 +67,21 @@ for (const payload of ['set-code', 'authorize'] as const) {
 			expect(motions.length).toBe(1);
 		});
 
+		it('a council member reviews the route-made motion: MATCH with the release wasm, MISMATCH with another', async () => {
+			const status = (await runCli(['status', id, '--json'], env())).json();
+			const motionHash = status.environments[0].gov.council.hash;
+			const wasm = status.artifact.path;
+			const match = await runCli(['review', '--env', envName, '--motion', motionHash, '--wasm', wasm, '--json'], env());
+			expect(match.code).toBe(0);
+			expect(match.json().verdict).toBe('match');
+			const other = path.join(home, `other-${payload}.wasm`);
+			writeFileSync(other, buildDevnetCode({ specVersion: specVersion + 7 }));
+			const mismatch = await runCli(['review', '--env', envName, '--motion', motionHash, '--wasm', other, '--json'], env());
+			expect(mismatch.code).toBe(1);
+			expect(mismatch.json().verdict).toBe('mismatch');
+			expect(mismatch.json().line).toMatch(/code hash/);
+		});
+
 		it('a second run with Alice changes nothing on chain', async () => {
 			const before = (await api.rpc.chain.getHeader()).number.toNumber();
 			const out = await advance(id, envName, '//Alice');

@@ -9,6 +9,10 @@ import { startRococoDevnet, type RococoDevnet } from '../source/devnet/rococo.js
 import { writeRococoWasm } from '../source/artifact/embedded-runtimes.js';
 import { countExtrinsicsOnChain } from './helpers/chain.js';
 import { runCli, tempHome } from './helpers/cli.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { hexToU8a } from '@polkadot/util';
+import { blake2AsHex } from '@polkadot/util-crypto';
 
 let devnet: RococoDevnet;
 let api: ApiPromise;
@@ -95,6 +99,21 @@ describe('sudo route on the embedded Rococo chain', () => {
 		expect(e.upgrade.extrinsicHash).toMatch(/^0x[0-9a-f]{64}$/);
 		const block = await api.rpc.chain.getBlock(e.upgrade.blockHash);
 		expect(block.block.extrinsics.map((x) => x.hash.toHex())).toContain(e.upgrade.extrinsicHash);
+	});
+
+	it('recorded the runtime it replaced, and writes the codeSubstitutes entry that would put it back', async () => {
+		const out = path.join(home, 'codeSubstitutes.json');
+		const r = await runCli(['recovery', id, '--env', 'rehearsal', '--out', out, '--json'], env());
+		expect(r.stderr).toBe('');
+		const { plan, upgradeBlock } = r.json();
+		expect(plan.previousSpecName).toBe('rococo');
+		expect(plan.previousSpecVersion).toBe(9130);
+		const substitutes = JSON.parse(readFileSync(out, 'utf8')).codeSubstitutes;
+		expect(Object.keys(substitutes)).toEqual([String(upgradeBlock + 1)]);
+		// The substitute is the 9130 code, byte for byte: its hash is the one the chain ran before.
+		expect(blake2AsHex(hexToU8a(substitutes[String(upgradeBlock + 1)]), 256)).toBe(plan.previousCodeHash);
+		const before = await api.rpc.state.getStorage(':code', await api.rpc.chain.getBlockHash(upgradeBlock - 1));
+		expect(blake2AsHex((before as any).unwrap ? (before as any).unwrap().toU8a(true) : (before as any).toU8a(true), 256)).toBe(plan.previousCodeHash);
 	});
 
 	it('a second advance sends nothing more', async () => {

@@ -38,6 +38,8 @@ export const KEYS = {
 	filter: ['/'],
 	/** Release screen: act as another signer (rehearsals with several keys in one session). */
 	switchSigner: ['s'],
+	/** Release screen: the alignment view (gates with evidence, notes, sign-offs, promotion, recovery plan). */
+	alignment: ['g'],
 	/** Home: open review mode (check a proposed upgrade, then vote). */
 	review: ['r'],
 	/** Review screen: vote after the verdict; aye / nay; edit the form again. */
@@ -69,6 +71,7 @@ export const KEY_LABELS: Record<KeyAction, string> = {
 	compat: 'compatibility',
 	filter: 'filter',
 	switchSigner: 'other signer',
+	alignment: 'gates & sign-offs',
 	review: 'review a proposal',
 	vote: 'vote',
 	voteAye: 'aye',

@@ -149,6 +149,15 @@ async function artifactStage(ctx: EngineContext, api: ApiPromise): Promise<StepR
 		};
 	}
 	const advisory = gates.find((g) => g.id === 'forward-compatible' && g.status === 'fail');
+	// The recovery plan: the runtime this upgrade replaces, read from the chain before anything changes.
+	if (!alreadyUpgraded && !release.alignment?.recovery?.[env.name]) {
+		try {
+			const { captureRecoveryPlan } = await import('../chain/recovery.js');
+			actions.push({ type: 'alignment/recovery', plan: await captureRecoveryPlan(api, env.name, at), at } as ReleaseAction);
+		} catch (error) {
+			actions.push({ type: 'audit', entry: { at, env: env.name, action: 'recovery', detail: `could not record the recovery plan: ${(error as Error).message}` } });
+		}
+	}
 	ctx.release.apply(...actions, {
 		type: 'stage/set',
 		env: env.name,

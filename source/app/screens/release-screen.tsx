@@ -6,6 +6,8 @@ import { ArtifactView, Banner, ChainPanel, Checklist, CompatView, GovernanceView
 import { STAGE_INFO } from '../../release/stages.js';
 import { currentStage } from '../../release/release.js';
 import { evaluateSoak } from '../../release/gates.js';
+import { livenessAlarm } from '../../release/enactment.js';
+import { recoveryLines } from '../../release/recovery.js';
 import { KEYS, actionFor, hintsFor, matchKey, type HintSpec } from '../keys.js';
 import type { StageId } from '../../release/types.js';
 
@@ -37,7 +39,18 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	}, []);
 
 	// Sub-views: the compatibility list (c) and the waiver reason (w).
-	const [view, setView, viewRef] = useSyncedState<'stage' | 'compat' | 'waive'>('stage');
+	const [view, setView, viewRef] = useSyncedState<'stage' | 'compat' | 'waive' | 'alignment'>('stage');
+	// Sign-off verification needs the crypto wasm; the alignment view waits for it.
+	// It is loaded on first use, so the first frame never waits for the crypto libraries.
+	const [alignmentView, setAlignmentView] = useState<{ View: typeof import('../components/alignment-view/index.js').AlignmentView } | undefined>();
+	useEffect(() => {
+		if (view !== 'alignment' || alignmentView) return;
+		void (async () => {
+			const [{ cryptoWaitReady }, { AlignmentView }] = await Promise.all([import('@polkadot/util-crypto'), import('../components/alignment-view/index.js')]);
+			await cryptoWaitReady();
+			setAlignmentView({ View: AlignmentView });
+		})();
+	}, [view, alignmentView]);
 	const [compatOffset, setCompatOffset] = useSyncedState(0);
 	const [filter, setFilter, filterRef] = useSyncedState('');
 	const [filtering, setFiltering, filteringRef] = useSyncedState(false);
@@ -73,6 +86,11 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 				if (input && !key.ctrl && !key.meta) setReason((t) => t + input);
 				return;
 			}
+			if (viewRef.current === 'alignment') {
+				if (key.escape || matchKey(input, key, KEYS.alignment) || matchKey(input, key, KEYS.back)) return setView('stage');
+				if (matchKey(input, key, ['q'])) return onQuit();
+				return;
+			}
 			if (viewRef.current === 'compat') {
 				if (filteringRef.current) {
 					if (key.return || key.escape) return setFiltering(false);
@@ -95,6 +113,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 				if (matchKey(input, key, ['q'])) return onQuit();
 				return;
 			}
+			if (matchKey(input, key, KEYS.alignment) && state.phase !== 'confirm' && state.phase !== 'signer-input') return setView('alignment');
 			if (matchKey(input, key, KEYS.compat) && compatGate && state.phase !== 'confirm' && (state.phase !== 'signer-input' || signerTextRef.current === '')) return setView('compat');
 			if (state.phase === 'signer-input') {
 				if (key.return) {
@@ -130,7 +149,9 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	const progress = release.progress[state.envName]!;
 	const active = currentStage(release, state.envName)?.id ?? 'soak';
 	const hints: HintSpec[] =
-		view === 'compat'
+		view === 'alignment'
+			? [['back', 'esc back'], 'quit']
+			: view === 'compat'
 			? [[['up', 'down'], 'scroll'], ['filter', 'filter'], ...(compatGate?.status === 'fail' ? [['waive', 'waive'] as HintSpec] : []), ['back', 'esc back']]
 			: view === 'waive'
 				? []
@@ -140,7 +161,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 				: [['confirm', 'sign and submit'], ['cancel', 'cancel'], 'quit']
 			: state.phase === 'signer-input'
 				? []
-				: [['next', 'advance'], ...(compatGate ? [['compat', 'compatibility'] as HintSpec] : []), ...(isGovernance ? [['switchSigner', 'other signer'] as HintSpec] : []), ['back', 'releases'], 'quit'];
+				: [['next', 'advance'], ...(compatGate ? [['compat', 'compatibility'] as HintSpec] : []), ...(isGovernance ? [['switchSigner', 'other signer'] as HintSpec] : []), ['alignment', 'gates'], ['back', 'releases'], 'quit'];
 
 	return (
 		<Box flexDirection="column" width="100%">
@@ -149,7 +170,13 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 				<Text bold>{release.name}</Text>
 				<Text color="gray">{`  ${release.id}`}</Text>
 			</Box>
-			{view !== 'stage' && compatGate ? (
+			{view === 'alignment' ? (
+				alignmentView ? (
+					<alignmentView.View release={release} env={state.envName} envs={release.environments.map((name) => ({ name, kind: store.getEnvironment(name)?.kind ?? 'local' }))} />
+				) : (
+					<Text color="gray">loading…</Text>
+				)
+			) : view !== 'stage' && compatGate ? (
 				<Box flexDirection="column">
 					<CompatView
 						from={String((compatGate.evidence as { from?: string })?.from ?? '?')}
@@ -246,6 +273,17 @@ function StageBody({ stage, session, storeEnvSoak, width, tall, payloadLabel }: 
 						signer={state.signer}
 						canSwitchSigner={state.phase === 'waiting' && state.message?.title.startsWith('Waiting for someone else') === true}
 					/>
+					{stage === 'enactment' && release.alignment?.recovery?.[envName] ? (
+						<Box flexDirection="column" marginTop={1}>
+							<Text color="gray">recovery plan (if the new runtime stops the chain)</Text>
+							{recoveryLines(release.alignment.recovery[envName]!).map((line) => (
+								<Text key={line} wrap="truncate-end">
+									{'  '}
+									{line}
+								</Text>
+							))}
+						</Box>
+					) : null}
 					{state.txSteps.length > 0 ? <TxProgress steps={state.txSteps} /> : null}
 				</Box>
 			);
@@ -292,11 +330,32 @@ function StageBody({ stage, session, storeEnvSoak, width, tall, payloadLabel }: 
 						stalled={evaluation.stalled}
 						barWidth={width - 24}
 					/>
+					<Liveness session={session} maxStallSeconds={policy.maxStallSeconds} />
 					{tall && gates.length > 0 ? <GateTable gates={gates} /> : null}
 				</Box>
 			);
 		}
 	}
+}
+
+/**
+ * After enactment: if no block arrives within the soak's stall limit, raise the
+ * alarm with the recovery plan on screen (the runtime this upgrade replaced and
+ * how node operators put it back).
+ */
+function Liveness({ session, maxStallSeconds }: { session: ReturnType<typeof useReleaseSession>; maxStallSeconds: number }) {
+	const { state } = session;
+	const release = state.release!;
+	const envName = state.envName!;
+	const plan = release.alignment?.recovery?.[envName];
+	const upgradeBlock = release.progress[envName]?.upgrade?.blockNumber;
+	const lastBlockAt = state.chain.lastBlockAt;
+	// The stall limit is the alarm threshold: 3 × (limit / 3) keeps livenessAlarm's "multiple of the block time" wording true.
+	const alarm = lastBlockAt !== undefined ? livenessAlarm(lastBlockAt, Date.now(), (maxStallSeconds * 1000) / 3, 3) : undefined;
+	if (!plan) return null;
+	const lines = recoveryLines(plan, upgradeBlock);
+	if (alarm?.alarm) return <Banner kind="error" title="Block production may have stopped" lines={[alarm.message, ...lines]} />;
+	return <Text color="gray" wrap="truncate-end">recovery plan: {lines[0]}</Text>;
 }
 
 /**
