@@ -6,7 +6,7 @@ import {
 	PRODUCTION_SUDO_REFUSAL,
 	validateEnvironment,
 } from '../source/release/environments.js';
-import { routeSupport, STAGE_INFO, stagesFor, SUPPORTED_ROUTES } from '../source/release/stages.js';
+import { ALL_STAGES, routeSupport, STAGE_INFO, stagesFor, SUPPORTED_ROUTES } from '../source/release/stages.js';
 import type { Environment, Hex } from '../source/release/types.js';
 
 const H = (c: string): Hex => `0x${c.repeat(64)}` as Hex;
@@ -77,9 +77,14 @@ describe('validateEnvironment', () => {
 		expect(PRODUCTION_SUDO_REFUSAL).toBe(
 			'an upgrade on production cannot hang on a single signature; use multisig-sudo, council-democracy or opengov',
 		);
-		for (const route of ['multisig-sudo', 'council-democracy', 'opengov']) {
+		for (const route of ['council-democracy', 'opengov']) {
 			expect(validateEnvironment({ ...valid, kind: 'production', route }).ok).toBe(true);
 		}
+		// multisig-sudo needs its multisig
+		expect(errorsOf({ ...valid, kind: 'production', route: 'multisig-sudo' })[0]).toMatch(/needs the multisig: --signatory/);
+		const multisig = { signatories: ['5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY', '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty'], threshold: 2 };
+		const ok = validateEnvironment({ ...valid, kind: 'production', route: 'multisig-sudo', routeOptions: { multisig } });
+		expect(ok.ok && ok.env.routeOptions?.multisig).toEqual(multisig);
 	});
 
 	it('checks soak numbers', () => {
@@ -149,22 +154,39 @@ describe('checkGenesis', () => {
 });
 
 describe('stages', () => {
-	it('sudo has artifact, upgrade, verify, soak; others the same for now', () => {
+	it('each route and payload has its stages, in travel order', () => {
 		expect(stagesFor('sudo')).toEqual(['artifact', 'upgrade', 'verify', 'soak']);
-		expect(stagesFor('opengov')).toEqual(['artifact', 'upgrade', 'verify', 'soak']);
+		expect(stagesFor('sudo', { payload: 'authorize' })).toEqual(['artifact', 'upgrade', 'apply', 'verify', 'soak']);
+		expect(stagesFor('multisig-sudo')).toEqual(['artifact', 'multisig', 'verify', 'soak']);
+		expect(stagesFor('council-democracy')).toEqual(['artifact', 'preimage', 'council', 'fast-track', 'referendum', 'enactment', 'verify', 'soak']);
+		expect(stagesFor('opengov', { payload: 'authorize' })).toEqual(['artifact', 'preimage', 'referendum', 'enactment', 'apply', 'verify', 'soak']);
+		expect(stagesFor('opengov', { track: 'whitelisted' })).toEqual(['artifact', 'preimage', 'whitelist', 'referendum', 'enactment', 'verify', 'soak']);
 		const a = stagesFor('sudo');
 		a.pop();
 		expect(stagesFor('sudo')).toHaveLength(4);
 	});
 
-	it('only sudo is supported, and the message says so', () => {
-		expect(SUPPORTED_ROUTES).toEqual(['sudo']);
-		expect(routeSupport('sudo')).toEqual({ supported: true, message: 'route sudo is supported' });
-		expect(routeSupport('opengov')).toEqual({ supported: false, message: 'route opengov is not supported yet; supported routes: sudo' });
+	it('every route is supported', () => {
+		expect(SUPPORTED_ROUTES).toEqual(['sudo', 'multisig-sudo', 'council-democracy', 'opengov']);
+		expect(routeSupport('opengov')).toEqual({ supported: true, message: 'route opengov is supported' });
+	});
+
+	it('route options are checked, with what to write instead', () => {
+		const bad = (routeOptions: unknown, route = 'opengov') => errorsOf({ ...valid, route, routeOptions });
+		expect(bad({ payload: 'wasm' })[0]).toMatch(/payload must be set-code or authorize/);
+		expect(bad({ track: 'fellowship' })[0]).toMatch(/track must be root or whitelisted/);
+		expect(bad({ track: 'root' }, 'council-democracy')).toContain('track only applies to route opengov');
+		expect(bad({ enactmentDelay: 0 })[0]).toMatch(/enactmentDelay must be a whole number of blocks >= 1/);
+		expect(bad({ conviction: 'Locked9x' })[0]).toMatch(/conviction must be one of None, Locked1x/);
+		expect(bad({ votePercent: 0 })[0]).toMatch(/votePercent/);
+		expect(bad({ multisig: { signatories: ['5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY'], threshold: 1 } }, 'multisig-sudo')[0]).toMatch(/two or more/);
+		expect(
+			bad({ multisig: { signatories: ['5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY', '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty'], threshold: 3 } }, 'multisig-sudo')[0],
+		).toMatch(/threshold must be a whole number from 1 to 2/);
 	});
 
 	it('has a title and description for every stage', () => {
-		for (const id of stagesFor('sudo')) {
+		for (const id of ALL_STAGES) {
 			expect(STAGE_INFO[id].title).toBeTruthy();
 			expect(STAGE_INFO[id].description.length).toBeGreaterThan(20);
 		}
