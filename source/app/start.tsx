@@ -35,13 +35,18 @@ export async function startConsole(options: StartOptions): Promise<number> {
 		return 2;
 	}
 	const home = path.dirname(store.path);
-	const [{ render }, React, { App }, { ensureSampleRelease }] = await Promise.all([
+	const [{ render }, React, { App }, { ensureSampleRelease, ensureGovernanceSample }] = await Promise.all([
 		import('ink'),
 		import('react'),
 		import('./app.js'),
 		import('../commands/sample.js'),
 	]);
-	const createSample = async () => (await ensureSampleRelease(store, home)).id;
+	const createSample = async () => {
+		const id = (await ensureSampleRelease(store, home)).id;
+		// The governance rehearsal is a second sample; the Rococo one opens first.
+		if (!options.demo) await ensureGovernanceSample(store, home).catch(() => undefined);
+		return id;
+	};
 	// First start: a ready sample release, so a newcomer has something to walk through.
 	const first = store.listReleases().length === 0;
 	const initialScreen = options.release ? { name: 'release' as const, id: options.release } : undefined;
