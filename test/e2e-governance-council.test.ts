@@ -106,6 +106,10 @@ for (const payload of ['set-code', 'authorize'] as const) {
 			expect(out.release.environments[0].stages.find((s: any) => s.id === 'referendum').status).toBe('waiting');
 			expect(out.result.message).toMatch(/referendum #\d+ \(SimpleMajority\): ayes/);
 			const index = out.release.environments[0].gov.referendum.index;
+			// The route-made referendum, reviewed from the chain alone against the release's wasm.
+			const review = await runCli(['review', '--env', envName, '--referendum', `democracy:${index}`, '--wasm', out.release.artifact.path, '--json'], env());
+			expect(review.code).toBe(0);
+			expect(review.json().verdict).toBe('match');
 			const votes = (await api.query.democracy.votingOf((await devKeys()).alice.address)) as any;
 			expect(votes.asDirect.votes.map(([i]: any) => i.toNumber())).toContain(index);
 		});
