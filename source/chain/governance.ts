@@ -234,6 +234,8 @@ export interface OpenGovReferendum {
 	ongoing?: {
 		submitted: number;
 		hasDecisionDeposit: boolean;
+		/** Waiting in the track queue for a deciding slot (max_deciding reached). */
+		inQueue: boolean;
 		decidingSince?: number;
 		confirmingUntil?: number;
 		ayes: bigint;
@@ -255,6 +257,7 @@ function openGovInfo(index: number, info: Any): OpenGovReferendum {
 			ongoing: {
 				submitted: o.submitted.toNumber(),
 				hasDecisionDeposit: o.decisionDeposit.isSome,
+				inQueue: o.inQueue?.isTrue === true,
 				decidingSince: deciding?.since.toNumber(),
 				confirmingUntil: confirming,
 				ayes: o.tally.ayes.toBigInt(),

@@ -229,7 +229,7 @@ export async function governanceStage(ctx: EngineContext, api: ApiPromise, stage
 	}
 	if (BEFORE_ENACTMENT.includes(stage)) {
 		const found = await enacted(ctx, api, p.codeHash);
-		if (found) return skipDecided(ctx, api, found);
+		if (found) return stage === 'multisig' ? multisigDecided(ctx, api, p, found) : skipDecided(ctx, api, found);
 	}
 	switch (stage) {
 		case 'preimage':
@@ -453,7 +453,8 @@ async function whitelistStage(ctx: EngineContext, api: ApiPromise, p: Plans): Pr
 	const sudoKey = (api.query as Any).sudo ? String(await (api.query as Any).sudo.key()) : undefined;
 	const mayStandIn = ctx.env.kind === 'local' && sudoKey && ctx.signer && sameAccount(sudoKey.replace(/^"|"$/g, ''), ctx.signer.address);
 	if (!mayStandIn) {
-		return waiting(ctx, 'whitelist', `waiting for the whitelist origin (the Fellowship) to whitelist call hash ${p.payload.hash} (${p.payload.label})`, 'someone-else');
+		const standIn = ctx.env.kind === 'local' && sudoKey ? `; on this local chain the sudo key ${sudoKey.replace(/^"|"$/g, '')} may stand in: run advance with --signer set to it` : '';
+		return waiting(ctx, 'whitelist', `waiting for the whitelist origin (the Fellowship) to whitelist call hash ${p.payload.hash} (${p.payload.label})${standIn}`, 'someone-else');
 	}
 	const inner = (api.tx as Any).whitelist.whitelistCall(p.payload.hash);
 	return offer(ctx, api, {
@@ -520,11 +521,22 @@ async function democracyStage(ctx: EngineContext, api: ApiPromise, p: Plans): Pr
 async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans): Promise<StepResult> {
 	const known = gov(ctx).referendum;
 	let ref = known?.kind === 'referenda' ? await openGovReferendum(api, known.index) : undefined;
-	if (!ref) ref = await findOpenGovReferendum(api, p.proposal.hash);
+	// A referendum we knew that ended without approval: someone may have submitted a new one on the same proposal.
+	if (!ref || (!ref.ongoing && ref.status !== 'approved')) ref = (await findOpenGovReferendum(api, p.proposal.hash)) ?? ref;
 	const signer = ctx.signer;
 	const trackOption = ctx.env.routeOptions?.track ?? 'root';
 	if (!ref) {
+		// An approved referendum no longer names its proposal; its enactment in the scheduler's agenda does.
+		// (Someone else's referendum passed: never submit a second one.)
+		const at = await scheduledAt(api, p.proposal.hash);
+		if (at !== undefined) {
+			record(ctx, { enactment: { scheduledAt: at } }, `the scheduler holds ${p.proposal.label} ${p.proposal.hash} for block #${at}`);
+			return done(ctx, 'referendum', `a referendum on ${short(p.proposal.hash)} was approved: the scheduler dispatches ${p.proposal.label} at block #${at}`);
+		}
 		const { origin, label } = openGovOrigin(api, trackOption);
+		if (trackOption === 'whitelisted' && label !== 'WhitelistedCaller' && ctx.env.kind !== 'local') {
+			return { kind: 'refused', stage: 'referendum', message: `${ctx.env.name} has no WhitelistedCaller origin: the whitelisted track would be a Root referendum`, hint: 'use --track root for this environment' };
+		}
 		const delay = ctx.env.routeOptions?.enactmentDelay ?? 1;
 		const submit = (api.tx as Any).referenda.submit;
 		const deposit = (api.consts as Any).referenda?.submissionDeposit;
@@ -538,7 +550,7 @@ async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans): Prom
 				{ label: 'Proposal', value: `${p.proposal.hash} (${p.proposal.len.toLocaleString('en-US')} bytes)` },
 				{ label: 'Code hash', value: p.codeHash },
 			],
-			recheck: async () => ((await findOpenGovReferendum(api, p.proposal.hash)) ? openGovStage(ctx, api, p) : undefined),
+			recheck: async () => ((await findOpenGovReferendum(api, p.proposal.hash)) || (await scheduledAt(api, p.proposal.hash)) !== undefined ? openGovStage(ctx, api, p) : undefined),
 			after: rerun(ctx, api, 'referendum'),
 		});
 	}
@@ -547,7 +559,9 @@ async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans): Prom
 		record(ctx, { referendum: { index: ref.index, kind: 'referenda', ...(ref.endedAt !== undefined ? { approvedAt: ref.endedAt } : {}) } }, `referendum #${ref.index} approved`);
 		return done(ctx, 'referendum', `referendum #${ref.index} approved${ref.endedAt !== undefined ? ` at block #${ref.endedAt}` : ''}`);
 	}
-	if (!ref.ongoing) return failed(ctx, 'referendum', `referendum #${ref.index} ended: ${ref.status}${ref.endedAt !== undefined ? ` at block #${ref.endedAt}` : ''}`);
+	if (!ref.ongoing) {
+		return failed(ctx, 'referendum', `referendum #${ref.index} ended: ${ref.status}${ref.endedAt !== undefined ? ` at block #${ref.endedAt}` : ''}`, 'a new referendum on the same preimage is picked up by the next advance; or start a new release');
+	}
 	const o = ref.ongoing;
 	const fmt = (v: bigint) => api.createType('Balance', v).toHuman() as unknown as string;
 	const total = o.ayes + o.nays;
@@ -560,9 +574,11 @@ async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans): Prom
 			? `confirming until #${o.confirmingUntil} (${Math.max(0, o.confirmingUntil! - best)} blocks)`
 			: ref.status === 'deciding'
 				? `deciding since #${o.decidingSince}`
-				: o.hasDecisionDeposit
-					? 'preparing (decision deposit placed)'
-					: 'preparing: needs a decision deposit';
+				: o.inQueue
+					? `queued: the track's deciding slots are taken (it starts deciding when one frees)`
+					: o.hasDecisionDeposit
+						? 'preparing (decision deposit placed)'
+						: `preparing: needs a decision deposit${undecidingTimeout(api) > 0 ? ` (times out at #${o.submitted + undecidingTimeout(api)} without one)` : ''}`;
 	const tally = `referendum #${ref.index} (track ${ref.track}): ${phase}; approval ${approval}% (ayes ${fmt(o.ayes)}, nays ${fmt(o.nays)}), support ${support}%`;
 	if (signer && !o.hasDecisionDeposit) {
 		const deposit = (api.consts as Any).referenda?.tracks?.find?.((t: Any) => t[0].toNumber() === ref!.track)?.[1]?.decisionDeposit;
@@ -593,7 +609,13 @@ async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans): Prom
 			});
 		}
 	}
+	// Without a decision deposit the referendum never decides (it times out): that needs someone to act.
+	if (!signer && !o.hasDecisionDeposit) return { kind: 'needs-signer', stage: 'referendum', message: `${tally}; any funded account may place the decision deposit: run advance with --signer` };
 	return waiting(ctx, 'referendum', `${tally}${signer ? '' : '; vote with --signer'}`);
+}
+
+function undecidingTimeout(api: ApiPromise): number {
+	return ((api.consts as Any).referenda?.undecidingTimeout?.toNumber?.() as number | undefined) ?? 0;
 }
 
 // --- enactment -------------------------------------------------------------------------------------
@@ -622,6 +644,24 @@ async function enactmentStage(ctx: EngineContext, api: ApiPromise, p: Plans): Pr
 }
 
 // --- multisig sudo ------------------------------------------------------------------------------------
+
+/**
+ * The multisig call already executed (another signatory's console, or this one
+ * killed before the outcome): the route has no enactment stage, so the
+ * multisig stage records what the chain shows — the upgrade block (verify
+ * needs it) or the authorization.
+ */
+async function multisigDecided(ctx: EngineContext, api: ApiPromise, p: Plans, found: NonNullable<Enacted>): Promise<StepResult> {
+	if (found.kind === 'code') {
+		const block = await findUpgradeBlock(api, p.codeHash);
+		if (!block) return done(ctx, 'multisig', 'the chain already runs this code (the upgrade block is older than the search window)');
+		return recordUpgradeOutcome(ctx, block.blockNumber, block.blockHash, '0x' as Hex, ['system.CodeUpdated'], undefined, 'the chain already runs this code', 'multisig');
+	}
+	const block = await findUpgradeBlock(api, p.codeHash, authorizedCodeHash);
+	const blockNumber = block?.blockNumber ?? (await api.rpc.chain.getHeader()).number.toNumber();
+	record(ctx, { authorized: { blockNumber, codeHash: p.codeHash } }, `upgrade authorized at block #${blockNumber}`);
+	return done(ctx, 'multisig', `the chain authorized code hash ${short(p.codeHash)} at block #${blockNumber}; the code can be applied`);
+}
 
 async function multisigStage(ctx: EngineContext, api: ApiPromise, p: Plans): Promise<StepResult> {
 	const config = ctx.env.routeOptions?.multisig;
@@ -652,7 +692,8 @@ async function multisigStage(ctx: EngineContext, api: ApiPromise, p: Plans): Pro
 		return { kind: 'refused', stage: 'multisig', message: `${signer.address} is not a signatory of multisig ${address}; signatories: ${config.signatories.join(', ')}`, hint: 'sign with one of the signatories' };
 	}
 	if (approvals.some((a) => sameAccount(a, signer.address))) {
-		return waiting(ctx, 'multisig', `${status}; you have approved; waiting for: ${missing.join(', ')}`, 'someone-else');
+		const more = config.threshold - approvals.length;
+		return waiting(ctx, 'multisig', `${status}; you have approved; ${more} more approval${more === 1 ? '' : 's'} needed, from any of: ${missing.join(', ')}`, 'someone-else');
 	}
 	const others = otherSignatories(config.signatories, signer.address, ss58);
 	const authority: Authority = { ok: true, text: `is signatory ${config.signatories.findIndex((s) => sameAccount(s, signer.address)) + 1} of ${config.signatories.length} of multisig ${address}, which is the sudo key` };
@@ -666,11 +707,17 @@ async function multisigStage(ctx: EngineContext, api: ApiPromise, p: Plans): Pro
 	const recheck = async () => {
 		if (await enacted(ctx, api, p.codeHash)) return governanceStage(ctx, api, 'multisig');
 		const now = await multisigState(api, address, call.hash);
-		return now && now.approvals.some((a) => sameAccount(a, signer.address)) ? multisigStage(ctx, api, p) : undefined;
+		// Another signatory approved, executed or cancelled since the prompt: its timepoint or
+		// approval count no longer holds, so prepare the step again from the chain.
+		const stale = JSON.stringify(now?.when) !== JSON.stringify(state?.when) || (now?.approvals.length ?? 0) !== approvals.length;
+		return stale || now?.approvals.some((a) => sameAccount(a, signer.address)) ? multisigStage(ctx, api, p) : undefined;
 	};
 	const final = approvals.length + 1 >= config.threshold;
 	if (final) {
 		const asMulti = (api.tx as Any).multisig.asMulti;
+		// Older Multisig (e.g. Rococo 9130): as_multi(threshold, others, timepoint, call: OpaqueCall, store_call, max_weight: u64).
+		// The call's bare hex becomes Compact<len> ++ call for WrapperKeepOpaque<Call> and Vec<u8>, and the Call itself where
+		// the type is Call; the chain hashes the inner bytes, so the call hash matches approveAsMulti's.
 		const tx =
 			config.threshold === 1
 				? (api.tx as Any).multisig.asMultiThreshold1(others, call.tx)
@@ -723,13 +770,15 @@ export async function sudoAuthorizeStage(ctx: EngineContext, api: ApiPromise): P
 		record(ctx, { authorized: { blockNumber: at, codeHash: p.codeHash } }, `code hash ${p.codeHash} is authorized`);
 		return done(ctx, 'upgrade', `code hash ${short(p.codeHash)} is authorized; the code can be applied`);
 	}
-	const { sudoAuthority } = await import('../chain/sudo.js');
+	const { hasSudo, sudoAuthority } = await import('../chain/sudo.js');
+	if (!hasSudo(api)) return { kind: 'refused', stage: 'upgrade', message: `${ctx.env.name} has no Sudo pallet`, hint: 'configure a governance route for this environment' };
 	const authority = ctx.signer ? await sudoAuthority(api, ctx.signer.address) : { ok: false, text: '' };
+	const key = String(await (api.query as Any).sudo.key());
 	return offer(ctx, api, {
 		stage: 'upgrade',
 		plan: planOf((api.tx as Any).sudo.sudo(p.payload.tx), `sudo.sudo(${p.payload.label})`),
 		authority,
-		who: 'the sudo key',
+		who: `the sudo key${key ? `, ${key}` : ''}`,
 		purpose: `authorize code hash ${short(p.codeHash)} (hash first, code later)`,
 		facts: [{ label: 'Code hash', value: p.codeHash }],
 		recheck: async () => ((await authorizedCodeHash(api)) === p.codeHash ? sudoAuthorizeStage(ctx, api) : undefined),
