@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('crash between submission and inclusion', () => {
-	it('resumes without a second submission', { timeout: 420_000 }, async () => {
+	it('resumes without a second submission', { timeout: 600_000 }, async () => {
 		const wasm = writeRococoWasm(9140, home);
 		expect((await runCli(['env', 'add', 'crashy', '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'sudo', '--soak-blocks', '2', '--soak-minutes', '0'], env())).code).toBe(0);
 		const created = await runCli(['new', '--name', 'crash test', '--wasm', wasm, '--env', 'crashy', '--json'], env());
@@ -44,7 +44,8 @@ describe('crash between submission and inclusion', () => {
 
 		// Submit, and kill the process as soon as the extrinsic is in the node's pool.
 		const child = spawnCli(['advance', id, '--env', 'crashy', '--signer', '//Alice', '--yes'], env());
-		const deadline = Date.now() + 120_000;
+		// (generous: the artifact stage diffs the two runtimes first, slow on a busy machine)
+		const deadline = Date.now() + 300_000;
 		let pending = 0;
 		while (Date.now() < deadline) {
 			pending = (await api.rpc.author.pendingExtrinsics()).length;
@@ -71,7 +72,7 @@ describe('crash between submission and inclusion', () => {
 
 		// The chain includes it; the resumed console records it and carries on.
 		await devnet.newBlocks(1);
-		const timer = setInterval(() => void devnet.newBlocks(1).catch(() => {}), 700);
+		const stopPump = pumpBlocks(700);
 		try {
 			const resumed = await runCli(['advance', id, '--env', 'crashy', '--signer', '//Alice', '--yes', '--follow', '--timeout', '300', '--json'], env());
 			expect(resumed.stderr).toBe('');
@@ -82,12 +83,27 @@ describe('crash between submission and inclusion', () => {
 			expect(e.intents[0].outcome.status).toBe('included');
 			expect(e.upgrade.extrinsicHash).toBe(intents[0].extrinsicHash);
 		} finally {
-			clearInterval(timer);
+			await stopPump();
 		}
 		expect(await sudoExtrinsicsOnChain()).toBe(1);
 		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9140);
 	});
 });
+
+/** Build a block every `ms`, one at a time (never two builds at once); returns the stop function. */
+function pumpBlocks(ms: number): () => Promise<void> {
+	let stopped = false;
+	const loop = (async () => {
+		while (!stopped) {
+			await new Promise((r) => setTimeout(r, ms));
+			if (!stopped) await devnet.newBlocks(1).catch(() => {});
+		}
+	})();
+	return async () => {
+		stopped = true;
+		await loop;
+	};
+}
 
 /** Start `advance --follow` and SIGKILL it as soon as its output shows `line`; returns the output up to then. */
 async function killAfter(args: string[], extraEnv: Record<string, string>, line: RegExp, whileWaiting?: () => Promise<void>): Promise<string> {
@@ -97,11 +113,11 @@ async function killAfter(args: string[], extraEnv: Record<string, string>, line:
 	child.stdout!.on('data', (d) => (out += d));
 	child.stderr!.on('data', (d) => (out += d));
 	const exit = new Promise((r) => child.once('exit', () => ((exited = true), r(undefined))));
-	const deadline = Date.now() + 240_000;
+	const deadline = Date.now() + 360_000;
 	try {
 		while (!line.test(out)) {
 			if (exited) throw new Error(`advance exited before ${line}:\n${out}`);
-			if (Date.now() > deadline) throw new Error(`no ${line} within 240 s:\n${out}`);
+			if (Date.now() > deadline) throw new Error(`no ${line} within 360 s:\n${out}`);
 			await whileWaiting?.();
 			await new Promise((r) => setTimeout(r, 50));
 		}
@@ -159,12 +175,12 @@ describe('crash at every stage boundary of the sudo route', () => {
 		expect(stages.soak).not.toBe('done');
 
 		// 4. Restarted: the soak runs to the end.
-		const timer = setInterval(() => void devnet.newBlocks(1).catch(() => {}), 700);
+		const stopPump = pumpBlocks(700);
 		let finished;
 		try {
 			finished = await runCli([...advance, '--json'], env());
 		} finally {
-			clearInterval(timer);
+			await stopPump();
 		}
 		expect(finished.stderr).toBe('');
 		const out = finished.json();
@@ -178,5 +194,25 @@ describe('crash at every stage boundary of the sudo route', () => {
 		expect(e.verified.specVersion).toBe(9140);
 		expect(await sudoExtrinsicsOnChain()).toBe(1);
 		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9140);
+	});
+
+	it('a chain already upgraded to the artifact: a new release records where it happened and sends nothing', { timeout: 300_000 }, async () => {
+		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9140);
+		const wasm = writeRococoWasm(9140, home);
+		const id = (await runCli(['new', '--name', 'again', '--wasm', wasm, '--env', 'stages', '--json'], env())).json().id as string;
+		const stopPump = pumpBlocks(700);
+		let r;
+		try {
+			r = await runCli(['advance', id, '--env', 'stages', '--signer', '//Alice', '--yes', '--follow', '--timeout', '240', '--json'], env());
+		} finally {
+			await stopPump();
+		}
+		expect(r.code).toBe(0);
+		const out = r.json();
+		expect(out.result.kind).toBe('complete');
+		const e = out.release.environments[0];
+		expect(e.intents).toHaveLength(0);
+		expect(e.stages.find((s: { id: string }) => s.id === 'upgrade').detail).toMatch(/^the chain already runs this code; in block #\d+/);
+		expect(await sudoExtrinsicsOnChain()).toBe(1);
 	});
 });

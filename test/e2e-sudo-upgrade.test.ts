@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { hexToU8a } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
+import { storageBytes } from '../source/chain/live.js';
 
 let devnet: RococoDevnet;
 let api: ApiPromise;
@@ -112,8 +113,8 @@ describe('sudo route on the embedded Rococo chain', () => {
 		expect(Object.keys(substitutes)).toEqual([String(upgradeBlock + 1)]);
 		// The substitute is the 9130 code, byte for byte: its hash is the one the chain ran before.
 		expect(blake2AsHex(hexToU8a(substitutes[String(upgradeBlock + 1)]), 256)).toBe(plan.previousCodeHash);
-		const before = await api.rpc.state.getStorage(':code', await api.rpc.chain.getBlockHash(upgradeBlock - 1));
-		expect(blake2AsHex((before as any).unwrap ? (before as any).unwrap().toU8a(true) : (before as any).toU8a(true), 256)).toBe(plan.previousCodeHash);
+		const before = storageBytes(await api.rpc.state.getStorage('0x3a636f6465', await api.rpc.chain.getBlockHash(upgradeBlock - 1)));
+		expect(blake2AsHex(before!, 256)).toBe(plan.previousCodeHash);
 	});
 
 	it('a second advance sends nothing more', async () => {

@@ -102,14 +102,80 @@ describe('bad input', () => {
 		expect((await runCli(['env', 'list', '--json'], env())).json().environments.map((e: { name: string }) => e.name)).not.toContain('mainnet');
 	});
 
-	it('dev keys are refused on production, and unsupported routes when creating a release', async () => {
-		const { resolveSigner } = await import('../source/signer/signer.js');
-		await expect(resolveSigner({ spec: '//Alice', envKind: 'production', envName: 'mainnet' })).rejects.toThrow(/dev keys are refused on production/);
-		expect((await runCli(['env', 'add', 'prod', '--endpoint', devnet.endpoint, '--kind', 'production', '--route', 'council-democracy'], env())).code).toBe(0);
+	it('a dev key (//Alice) on production: refused before anything is signed or even connected', async () => {
+		// The endpoint does not answer: the refusal comes first, from the signer check alone.
+		expect((await runCli(['env', 'add', 'prod', '--endpoint', 'ws://127.0.0.1:1', '--kind', 'production', '--route', 'council-democracy'], env())).code).toBe(0);
 		const created = await runCli(['new', '--name', 'prod', '--wasm', wasm9140, '--env', 'prod', '--json'], env());
-		// council-democracy is not a supported route in this build: the release is refused with a clear message
-		expect(created.code).toBe(2);
-		expect(created.json().error).toMatch(/route/);
+		expect(created.code).toBe(0);
+		const r = await runCli(['advance', created.json().id, '--env', 'prod', '--signer', '//Alice', '--yes', '--json'], env());
+		expect(r.code).toBe(1);
+		expect(r.json().result.kind).toBe('refused');
+		expect(r.json().result.message).toMatch(/dev keys are refused on production/);
+		expect(r.json().release.environments[0].intents).toHaveLength(0);
+	});
+
+	it('a truncated (zstd-compressed) runtime: exit 2, says the file is incomplete; no release created', async () => {
+		const whole = (await import('node:fs')).readFileSync(wasm9140);
+		const cut = path.join(home, 'cut.compact.compressed.wasm');
+		writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+		const before = (await runCli(['status', '--json'], env())).json().releases.length;
+		const r = await runCli(['new', '--name', 'cut', '--wasm', cut], env());
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(/cannot use .*cut\.compact\.compressed\.wasm as a runtime: .*ends in the middle of a zstd block/);
+		expect(r.stderr).toMatch(/download or build it again/);
+		expect((await runCli(['status', '--json'], env())).json().releases).toHaveLength(before);
+	});
+
+	it('a runtime for another chain (spec name node on a rococo chain): the artifact stage refuses, nothing is sent', async () => {
+		const { buildDevnetCode } = await import('../source/devnet/governance/index.js');
+		const other = path.join(home, 'node-9999.wasm');
+		writeFileSync(other, buildDevnetCode({ specVersion: 9999 })); // a higher version: only the name is wrong
+		const created = await runCli(['new', '--name', 'wrong chain', '--wasm', other, '--env', 'bad', '--json'], env());
+		expect(created.code).toBe(0);
+		const r = await runCli(['advance', created.json().id, '--env', 'bad', '--signer', '//Alice', '--yes', '--json'], env());
+		expect(r.code).toBe(1);
+		expect(r.json().result.kind).toBe('refused');
+		expect(r.json().result.message).toMatch(/artifact is for node but the chain runs rococo/);
+		expect(r.json().result.message).not.toMatch(/downgrade/);
+		expect(r.json().result.hint).toMatch(/build a runtime for this chain/);
+		expect(r.json().release.environments[0].intents).toHaveLength(0);
+	});
+
+	it('an unknown environment: exit 2, lists the known ones and how to add it', async () => {
+		const r = await runCli(['new', '--name', 'x', '--wasm', wasm9140, '--env', 'nowhere'], env());
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(/unknown environment "nowhere"/);
+		expect(r.stderr).toMatch(/known environments: .*bad/);
+		expect(r.stderr).toMatch(/release-console env add nowhere --endpoint URL/);
+	});
+
+	it('a bad kind or route: exit 2 with the allowed values; nothing saved', async () => {
+		const kind = await runCli(['env', 'add', 'odd', '--endpoint', devnet.endpoint, '--kind', 'mainnet', '--route', 'sudo'], env());
+		expect(kind.code).toBe(2);
+		expect(kind.stderr).toMatch(/kind/);
+		expect(kind.stderr).toMatch(/local.*testnet.*production/);
+		const route = await runCli(['env', 'add', 'odd', '--endpoint', devnet.endpoint, '--kind', 'testnet', '--route', 'teleport'], env());
+		expect(route.code).toBe(2);
+		expect(route.stderr).toMatch(/route/);
+		expect(route.stderr).toMatch(/sudo/);
+		expect((await runCli(['env', 'list', '--json'], env())).json().environments.map((e: { name: string }) => e.name)).not.toContain('odd');
+	});
+
+	it('a malformed signer: exit 1, says what is wrong without echoing the secret', async () => {
+		const created = await runCli(['new', '--name', 'malformed', '--wasm', wasm9140, '--env', 'bad', '--json'], env());
+		const id = created.json().id;
+		const words = 'legal winner thank year wave sausage worth useful legal winner thank zebra';
+		const r = await runCli(['advance', id, '--env', 'bad', '--signer', 'env:RC_BAD_SURI', '--yes', '--json'], env({ RC_BAD_SURI: words }));
+		expect(r.code).toBe(1);
+		expect(r.json().result.message).toMatch(/RC_BAD_SURI.*not a valid mnemonic \(unknown word or bad checksum\)/);
+		expect(r.stdout).not.toContain('sausage');
+		const unset = await runCli(['advance', id, '--env', 'bad', '--signer', 'env:RC_UNSET_SURI', '--yes', '--json'], env());
+		expect(unset.code).toBe(1);
+		expect(unset.json().result.message).toMatch(/environment variable RC_UNSET_SURI is not set/);
+		const junk = await runCli(['advance', id, '--env', 'bad', '--signer', 'Alice', '--yes', '--json'], env());
+		expect(junk.code).toBe(1);
+		expect(junk.json().result.message).toMatch(/is not a dev URI, env:VAR, existing keystore file or mnemonic/);
+		expect((await runCli(['status', id, '--json'], env())).json().environments[0].intents).toHaveLength(0);
 	});
 
 	it('a sudo key without funds: refused before signing, nothing sent', async () => {

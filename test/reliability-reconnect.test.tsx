@@ -21,6 +21,7 @@ import { createRelease } from '../source/release/release.js';
 import { validateEnvironment } from '../source/release/environments.js';
 import { runCleanups } from '../source/app/cleanup.js';
 import { backoffDelay } from '../source/chain/connect.js';
+import { ChainPanel } from '../source/app/components/chain-panel/index.js';
 import { tempHome } from './helpers/cli.js';
 import { waitForFrame } from './helpers/frames.js';
 
@@ -57,6 +58,16 @@ const connectionLine = (frame: string) => frame.split('\n').find((line) => /conn
 describe('connection faults', () => {
 	it('backoff doubles from 1 s and is capped at 30 s', () => {
 		expect([1, 2, 3, 4, 5, 6, 7, 50].map((n) => backoffDelay(n))).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+		expect(backoffDelay(3, 500, 1500)).toBe(1500);
+	});
+
+	it('the panel counts the delay down to the next attempt', () => {
+		const at = 1_700_000_000_000;
+		const frame = (now: number) =>
+			render(<ChainPanel state={{ connection: { status: 'reconnecting', endpoint: 'ws://a', attempt: 4, backoffMs: 8000, nextAttemptAt: at + 8000 } }} now={now} envName="e" envKind="local" />).lastFrame() ?? '';
+		expect(frame(at)).toContain('reconnecting (attempt 4, next in 8s) · ws://a');
+		expect(frame(at + 2500)).toContain('reconnecting (attempt 4, next in 6s)');
+		expect(frame(at + 9000)).toContain('reconnecting (attempt 4, next in 0s)');
 	});
 
 	it('uses the second endpoint when the first is dead, shows reconnecting with attempts and backoff, resumes after a restart, and refuses another chain', { timeout: 180_000 }, async () => {

@@ -124,7 +124,7 @@ describe('review: OpenGov referenda and blocking preimage problems', () => {
 
 	it('with an exported release record: MATCH when it verifies and its code hash is on chain, MISMATCH when it was changed', async () => {
 		const codeHash = blake2AsHex(buildDevnetCode({ specVersion: spec }), 256);
-		const index = await referendum(api.tx.system.authorizeUpgrade(codeHash).method.toU8a());
+		const index = await referendum(api.tx.system.authorizeUpgradeWithoutChecks(codeHash).method.toU8a());
 		const release = createRelease({ id: 'rel-1', name: 'node 269', artifact: toArtifactInfo(await inspectArtifact(right), right), environments: [env], at: new Date().toISOString() });
 		const record = buildRecord(release, [env]);
 		const file = path.join(path.dirname(right), 'record.json');
@@ -133,6 +133,7 @@ describe('review: OpenGov referenda and blocking preimage problems', () => {
 		expect(ok.report.record).toMatchObject({ ok: true, digestOk: true, codeHash });
 		expect(ok.report.verdict.verdict).toBe('match');
 		expect(ok.report.verdict.line).toContain('same as the release record');
+		expect(ok.report.findings.upgrades[0]!.kind).toBe('system.authorizeUpgradeWithoutChecks');
 		// the artifact's code hash changed after the manifests were signed: the record no longer verifies
 		const tampered = structuredClone(record) as any;
 		tampered.release.artifact.codeHash = blake2AsHex(buildDevnetCode({ specVersion: spec + 1 }), 256);

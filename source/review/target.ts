@@ -4,7 +4,7 @@
  * ReviewInputError with what to type instead.
  */
 import type { Hex } from '../release/types.js';
-import { CONVICTIONS, type CastVote, type Collective, type Conviction, type ReferendumPallet, type ReviewTarget } from './types.js';
+import { CONVICTIONS, type Collective, type Conviction, type ReferendumPallet, type ReviewTarget } from './types.js';
 
 export class ReviewInputError extends Error {
 	constructor(
