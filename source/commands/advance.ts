@@ -64,7 +64,17 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 		const access = releaseAccess(ctx.store, release.id);
 		const deadline = Date.now() + (flags.timeout ?? 600) * 1000;
 		for (;;) {
-			const result = await step({ release: access, env, connection, signer, onTx: (s, detail) => say(`  ${s}${detail ? ` ${detail}` : ''}`) });
+			let result: StepResult;
+			try {
+				result = await step({ release: access, env, connection, signer, onTx: (s, detail) => say(`  ${s}${detail ? ` ${detail}` : ''}`) });
+			} catch (error) {
+				// Following through a soak, a dropped connection is waited out (the provider reconnects);
+				// the next step re-reads everything, and intents are reconciled first.
+				if (!flags.follow || connection.api.isConnected || Date.now() >= deadline) throw error;
+				say(`connection lost (${(error as Error).message}); waiting for the endpoint to come back`);
+				await waitForReconnect(connection.api, deadline);
+				continue;
+			}
 			if (result.kind === 'progressed') {
 				say(`✔ ${result.message}`);
 				continue;
@@ -96,6 +106,12 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 	} finally {
 		await connection.disconnect();
 	}
+}
+
+async function waitForReconnect(api: import('@polkadot/api').ApiPromise, deadline: number): Promise<void> {
+	while (!api.isConnected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+	// Give the api a moment to re-subscribe after the socket reopens.
+	await new Promise((r) => setTimeout(r, 500));
 }
 
 async function waitForNextBlock(api: import('@polkadot/api').ApiPromise): Promise<void> {
