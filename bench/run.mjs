@@ -93,14 +93,32 @@ try {
 	const { writeRococoWasm } = await import(path.join(root, 'dist/artifact/embedded-runtimes.js'));
 	const wasm9140 = writeRococoWasm(9140, home);
 	const wasm9130 = writeRococoWasm(9130, home);
-	const inspect = timeCommand([cli, 'inspect', wasm9140, '--json'], 3);
-	record('inspect Rococo 9140 (process wall)', inspect, 'ms', { name: 'node -e 0', value: nodeZero });
-	const diff = timeCommand([cli, 'inspect', wasm9140, '--against', wasm9130, '--json'], 3);
-	record('inspect 9140 --against 9130 (process wall)', diff, 'ms', { name: 'inspect alone', value: inspect });
+	// Cold: a fresh store directory each run (nothing cached, the wasm executor runs Core_version
+	// and Metadata_metadata). Warm: the executor's answers cached by code hash in the store directory.
+	const cold = (args) => {
+		const times = [];
+		for (let i = 0; i < 3; i++) {
+			const h = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-cold-'));
+			times.push(timeCommand(args, 1, { RELEASE_CONSOLE_HOME: h }));
+			rmSync(h, { recursive: true, force: true });
+		}
+		return median(times);
+	};
+	const inspectCold = cold([cli, 'inspect', wasm9140, '--json']);
+	record('inspect Rococo 9140, cold (process wall)', inspectCold, 'ms', { name: 'node -e 0', value: nodeZero });
+	timeCommand([cli, 'inspect', wasm9140, '--json'], 1, { RELEASE_CONSOLE_HOME: home });
+	const inspectWarm = timeCommand([cli, 'inspect', wasm9140, '--json'], 5, { RELEASE_CONSOLE_HOME: home });
+	record('inspect Rococo 9140, warm (cached by code hash)', inspectWarm, 'ms', { name: 'node -e 0', value: nodeZero });
+	const diffCold = cold([cli, 'inspect', wasm9140, '--against', wasm9130, '--json']);
+	record('inspect 9140 --against 9130, cold (process wall)', diffCold, 'ms', { name: 'inspect 9140 cold', value: inspectCold });
+	timeCommand([cli, 'inspect', wasm9140, '--against', wasm9130, '--json'], 1, { RELEASE_CONSOLE_HOME: home });
+	const diffWarm = timeCommand([cli, 'inspect', wasm9140, '--against', wasm9130, '--json'], 3, { RELEASE_CONSOLE_HOME: home });
+	record('inspect 9140 --against 9130, warm', diffWarm, 'ms', { name: 'inspect 9140 warm', value: inspectWarm });
 
 	// 3. the real upgrade, headless, end to end
 	{
 		const h = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-up-'));
+		// Cold: nothing cached in this store directory.
 		const t0 = Date.now();
 		const run = (args) => spawnSync(process.execPath, [cli, ...args], { env: { ...env, RELEASE_CONSOLE_HOME: h, RELEASE_CONSOLE_DEVNET_BLOCK_TIME: '500' }, encoding: 'utf8' });
 		const created = run(['new', '--name', 'bench', '--wasm', wasm9140, '--json']);
@@ -118,51 +136,25 @@ try {
 	const gov = await benchGovernance({ blocks: 200 });
 	record('governance devnet start (cold)', gov.startMs, 'ms');
 	record(`gov v1 rehearsal, preimage → enactment (${gov.rehearsalBlocks} blocks)`, gov.rehearsalMs, 'ms', { name: '9130→9140 sudo upgrade', value: results.find((r) => r.name.startsWith('9130→9140'))?.value ?? gov.rehearsalMs });
-	record('governance devnet blocks/s (manual, idle)', gov.blocksPerSecond, 'blocks/s');
+	record('governance devnet blocks/s (manual, idle, first 200)', gov.blocksPerSecond, 'blocks/s');
+	// (The lead adds the council-democracy rehearsal through the console's own route here.)
 
 	}
-	// 5. watching a chain for many blocks: the devnet runs in its own process,
-	// this process is the console's live watch (@polkadot/api + subscriptions).
+	// 5. watching a chain for many blocks: the devnet in its own process (manual blocks, produced
+	// over IPC), a console-like watcher (watchChain over @polkadot/api) in another; see bench/watch.mjs.
 	{
-		const blocks = Number(process.env.BENCH_WATCH_BLOCKS ?? 10_000);
-		const { spawn: spawnChild } = await import('node:child_process');
-		const child = spawnChild(process.execPath, [cli, 'devnet', '--chain', 'governance', '--block-time', 'manual', '--json'], { env, stdio: ['ignore', 'pipe', 'ignore'] });
-		const endpoint = await new Promise((resolve, reject) => {
-			let buf = '';
-			child.stdout.on('data', (d) => {
-				buf += d;
-				const m = buf.match(/"endpoint":"(ws:[^"]+)"/);
-				if (m) resolve(m[1]);
-			});
-			child.on('exit', (code) => reject(new Error(`governance devnet exited ${code}`)));
-		});
-		const { ApiPromise, WsProvider } = await import('@polkadot/api');
-		const provider = new WsProvider(endpoint);
-		const api = await ApiPromise.create({ provider, noInitWarn: true });
-		const { watchChain } = await import(path.join(root, 'dist/chain/live.js'));
-		let notifications = 0;
-		const stop = await watchChain(api, () => notifications++);
-		await api.rpc('dev_newBlock', { count: 10 });
-		await new Promise((r) => setTimeout(r, 500));
-		global.gc?.();
-		const rss0 = process.memoryUsage().rss;
-		const requests0 = provider.stats.total.requests;
-		const notes0 = notifications;
-		const t0 = Date.now();
-		for (let done = 0; done < blocks; done += 100) await api.rpc('dev_newBlock', { count: Math.min(100, blocks - done) });
-		await new Promise((r) => setTimeout(r, 1000));
-		const ms = Date.now() - t0;
-		global.gc?.();
-		const rss1 = process.memoryUsage().rss;
-		const perBlock = (provider.stats.total.requests - requests0 + notifications - notes0) / blocks;
-		record(`watched ${blocks} blocks (devnet in its own process)`, ms / 1000, 's');
-		record('RPC messages per block to the watcher (requests + notifications)', perBlock, 'msg');
-		record('watcher resident memory at start', rss0 / 2 ** 20, 'MiB');
-		record(`watcher resident memory after ${blocks} blocks`, rss1 / 2 ** 20, 'MiB');
-		record(`watcher memory growth over ${blocks} blocks`, (rss1 - rss0) / 2 ** 20, 'MiB');
-		stop();
-		await api.disconnect();
-		child.kill('SIGTERM');
+		const { benchWatch } = await import('./watch.mjs');
+		const w = await benchWatch(Number(process.env.BENCH_WATCH_BLOCKS ?? 10_000), (l) => console.log(l));
+		const MiB = 2 ** 20;
+		record(`watch ${w.blocks} blocks (devnet and watcher in their own processes)`, w.ms / 1000, 's');
+		record('  blocks per second during the watch', w.blocks / (w.ms / 1000), 'blocks/s');
+		record('RPC messages per block to the watcher (server count)', w.messagesPerBlock, 'msg');
+		record('  of which requests from the watcher (polling)', w.requestsPerBlock, 'msg');
+		record('watcher resident memory at start (after gc)', w.watcherRssStart / MiB, 'MiB');
+		record(`watcher resident memory after ${w.blocks} blocks (after gc)`, w.watcherRssEnd / MiB, 'MiB', { name: 'start', value: w.watcherRssStart / MiB });
+		record(`watcher memory growth over ${w.blocks} blocks (target < 10 MB)`, (w.watcherRssEnd - w.watcherRssStart) / MiB, 'MiB');
+		record(`devnet resident memory, start → after ${w.blocks} blocks`, w.devnetRssEnd / MiB, 'MiB', { name: 'start', value: w.devnetRssStart / MiB });
+		record('devnet heap after the watch (after gc)', w.devnetHeapEnd / MiB, 'MiB');
 	}
 	writeFileSync(path.join(root, 'bench/last-run.json'), JSON.stringify({ at: new Date().toISOString(), machine: `${os.cpus()[0]?.model} x${os.cpus().length}`, node: process.version, results }, null, 2));
 } finally {

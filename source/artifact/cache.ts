@@ -3,8 +3,9 @@
  * `Metadata_metadata*`), keyed by the artifact's code hash. Those calls run
  * with an empty state, so their answers depend on the code alone: a second
  * inspection of the same wasm skips the executor. One JSON file per code hash
- * under `<store dir>/cache/runtime-calls-v1/`; best effort — an unreadable or
- * damaged entry is ignored (and rewritten), never trusted.
+ * under `<store dir>/cache/runtime-calls-v1/`; best effort — an unreadable,
+ * truncated or malformed file is ignored (and rewritten); a read-only directory
+ * means no caching.
  *
  * Off when RELEASE_CONSOLE_CACHE=0, and under vitest (tests stay hermetic
  * unless they pass a directory).

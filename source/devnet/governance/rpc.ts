@@ -33,12 +33,16 @@ function unknownBlock(chain: GovernanceChain, what: string): NodeRpcError {
 	);
 }
 
-/** A block whose state is still kept; a node pruning state answers older ones the same way. */
-function at(chain: GovernanceChain, hash: unknown): BlockData {
+/**
+ * A block whose state is still kept; a node pruning state answers older ones
+ * the same way. `runtimeOnly`: the runtime version and metadata, which every
+ * kept block remembers (so clients still decode older blocks).
+ */
+function at(chain: GovernanceChain, hash: unknown, runtimeOnly = false): BlockData {
 	if (hash === undefined || hash === null) return chain.best;
 	const b = chain.blockAt(String(hash));
 	if (!b) throw unknownBlock(chain, String(hash));
-	if (b.statePruned) {
+	if (b.statePruned && !runtimeOnly) {
 		throw new NodeRpcError(
 			4003,
 			`Client error: State already discarded for ${b.hash}`,
@@ -125,8 +129,8 @@ export function rpcHandlers(): Record<string, RpcHandler<DevnetContext>> {
 		chain_unsubscribeFinalizedHeads: unsubscribe,
 		chain_unsubscribeAllHeads: unsubscribe,
 
-		state_getMetadata: ({ chain }, [hash]) => at(chain, hash).runtime.metadataHex,
-		state_getRuntimeVersion: ({ chain }, [hash]) => runtimeVersionJson(at(chain, hash)),
+		state_getMetadata: ({ chain }, [hash]) => at(chain, hash, true).runtime.metadataHex,
+		state_getRuntimeVersion: ({ chain }, [hash]) => runtimeVersionJson(at(chain, hash, true)),
 		state_subscribeRuntimeVersion: ({ chain }, _p, subs) => {
 			const id = subId();
 			const send = subs.subscribe('state_runtimeVersion', id, () => chain.off('runtime', listener));
