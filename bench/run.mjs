@@ -137,7 +137,13 @@ try {
 	record('governance devnet start (cold)', gov.startMs, 'ms');
 	record(`gov v1 rehearsal, preimage → enactment (${gov.rehearsalBlocks} blocks)`, gov.rehearsalMs, 'ms', { name: '9130→9140 sudo upgrade', value: results.find((r) => r.name.startsWith('9130→9140'))?.value ?? gov.rehearsalMs });
 	record('governance devnet blocks/s (manual, idle, first 200)', gov.blocksPerSecond, 'blocks/s');
-	// (The lead adds the council-democracy rehearsal through the console's own route here.)
+	// A full council-democracy rehearsal through the console's own route, headless, signer by signer.
+	{
+		const { benchCouncil } = await import('./council.mjs');
+		const c = await benchCouncil();
+		record(`council-democracy rehearsal headless (${c.cliCalls} CLI runs: env add, new, 5 signers, enactment)`, c.ms / 1000, 's', { name: 'gov v1 rehearsal through @polkadot/api alone', value: gov.rehearsalMs / 1000 });
+		record('  median CLI run (connect, read the chain, act, record)', c.medianCallMs, 'ms', { name: 'status --json', value: status });
+	}
 
 	}
 	// 5. watching a chain for many blocks: the devnet in its own process (manual blocks, produced
