@@ -57,7 +57,7 @@
  *   chain; an upgrade is accepted only to code whose metadata has the devnet's
  *   pallets and types (anything else fails with DispatchError::Other, since the
  *   devnet could not keep simulating it). State and extrinsics roots are real
- *   trie roots (computed by chopsticks' executor); no BABE/GRANDPA digests;
+ *   trie roots (computed incrementally in trie.ts, checked against chopsticks' executor in tests); no BABE/GRANDPA digests;
  *   every block is final at once (`finalized` follows `inBlock` by ~20 ms).
  * - Referenda are serviced every block instead of by scheduler alarms (same
  *   transitions with the kitchensink's AlarmInterval = 1; no nudge_referendum
