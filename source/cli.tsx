@@ -124,6 +124,8 @@ const cli = meow(
 async function main(): Promise<number> {
 	const [command, ...rest] = cli.input;
 	const flags = cli.flags;
+	// One store directory for everything this process touches (the inspect cache included).
+	if (flags.configDir) process.env.RELEASE_CONSOLE_HOME = flags.configDir;
 	if (!command) {
 		const { startConsole } = await import('./app/start.js');
 		return startConsole({ configDir: flags.configDir, demo: flags.demo, release: flags.release });
