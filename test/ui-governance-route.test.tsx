@@ -25,6 +25,7 @@ let devnet: GovernanceDevnet;
 let api: ApiPromise & { query: any };
 let store: Store;
 let home: string;
+let specVersion: number;
 const releaseId = 'tui-council';
 
 beforeAll(async () => {
@@ -35,7 +36,7 @@ beforeAll(async () => {
 	const env = validateEnvironment({ name: 'gov', endpoints: [devnet.endpoint], kind: 'local', route: 'council-democracy', soak: { minBlocks: 2, minSeconds: 0, maxStallSeconds: 600 } });
 	if (!env.ok) throw new Error(env.errors.join());
 	store.saveEnvironment(env.env);
-	const specVersion = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber() + 1;
+	specVersion = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber() + 1;
 	const wasm = path.join(home, 'next.wasm');
 	writeFileSync(wasm, buildDevnetCode({ specVersion }));
 	store.saveRelease(createRelease({ id: releaseId, name: 'council rehearsal', artifact: toArtifactInfo(await inspectArtifact(wasm), wasm), environments: [env.env], at: new Date().toISOString() }));
@@ -55,7 +56,7 @@ async function type(ui: ReturnType<typeof render>, text: string) {
 }
 
 describe('council-democracy in the console', () => {
-	it('notes the preimage, proposes and votes, shows the live tally, then a second signer votes', async () => {
+	it('runs the whole route in one session: preimage, council, fast-track, referendum, enactment, verify, soak, switching signers', async () => {
 		const ui = render(<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />);
 		await waitForFrame(ui.lastFrame, (f) => f.includes('Signer for gov'));
 		await type(ui, '//Alice');
@@ -86,6 +87,39 @@ describe('council-democracy in the console', () => {
 		const [hash] = (await api.query.council.proposals()) as any;
 		const votes = ((await api.query.council.voting(hash)) as any).unwrap();
 		expect(votes.ayes.length).toBe(2);
+
+		// The rest of the route in the same session: each prompt is read, then signed.
+		const actAs = async (signer: string) => {
+			ui.stdin.write('s');
+			await waitForFrame(ui.lastFrame, (f) => f.includes('Signer for gov'));
+			await type(ui, signer);
+			ui.stdin.write('\r');
+		};
+		const sign = async (step: string) => {
+			await waitForFrame(ui.lastFrame, (f) => f.includes(step) && f.includes('sign and submit'));
+			ui.stdin.write('y');
+		};
+		await waitForFrame(ui.lastFrame, (f) => f.includes('Waiting for someone else'));
+		await actAs('//Charlie');
+		await sign('vote aye on Council motion');
+		await sign('close Council motion');
+		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('member of the Technical Committee to propose'));
+		await actAs('//Dave');
+		await sign('propose a Technical Committee motion');
+		await sign('vote aye on Technical Committee motion');
+		await waitForFrame(ui.lastFrame, (f) => f.includes('Waiting for someone else'));
+		await actAs('//Alice');
+		await sign('vote aye on Technical Committee motion');
+		await sign('close Technical Committee motion');
+		await sign('vote aye on referendum');
+		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Waiting for blocks') && /ends at #\d+/.test(f));
+		// The voting period passes; the screen follows each block: enactment, verify, soak.
+		for (let i = 0; i < 12 && !ui.lastFrame()?.includes('Release complete'); i++) {
+			await devnet.newBlocks(1);
+			await tick(1500);
+		}
+		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Release complete'));
+		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(specVersion);
 		ui.unmount();
 	});
 });
