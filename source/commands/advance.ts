@@ -2,7 +2,7 @@
  * `advance ID --env NAME [--signer S] [--yes]`: do every step this signer can
  * do now, and stop with a clear reason where the release must wait.
  */
-import { EXIT, UsageError, findEnvironment, findRelease, releaseAccess, resolveEmbeddedFor, type CommandContext } from './context.js';
+import { EXIT, UsageError, findEnvironment, findRelease, releaseAccess, resolveCommandSigner, resolveEmbeddedFor, type CommandContext } from './context.js';
 import { connectEnvironment, ConnectError } from '../chain/connect.js';
 import { step, type EngineSigner, type StepResult } from '../engine/sudo-route.js';
 import { checkGenesis } from '../release/environments.js';
@@ -31,14 +31,8 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 
 	let signer: EngineSigner | undefined;
 	if (flags.signer) {
-		const { resolveSigner } = await import('../signer/signer.js');
 		try {
-			let password = process.env.RELEASE_CONSOLE_PASSWORD;
-			if (password === undefined && flags.signer.endsWith('.json')) {
-				const { promptSecret } = await import('../signer/prompt.js');
-				password = await promptSecret(`password for ${flags.signer}: `);
-			}
-			const resolved = await resolveSigner({ spec: flags.signer, envKind: env.kind, envName: env.name, password });
+			const resolved = await resolveCommandSigner(flags.signer, env);
 			signer = { pair: resolved.pair, address: resolved.address, label: resolved.label };
 		} catch (error) {
 			return finish(ctx, release.id, { kind: 'refused', stage: 'upgrade', message: (error as Error).message }, log, EXIT.failed);

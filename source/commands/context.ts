@@ -82,3 +82,17 @@ export function findRelease(store: Store, id: string): Release {
 	}
 	return release;
 }
+
+/**
+ * A signer given on the command line, for an environment: a keystore's
+ * password comes from RELEASE_CONSOLE_PASSWORD or a masked prompt, never a flag.
+ */
+export async function resolveCommandSigner(spec: string, env: Pick<Environment, 'name' | 'kind'>) {
+	const { resolveSigner } = await import('../signer/signer.js');
+	let password = process.env.RELEASE_CONSOLE_PASSWORD;
+	if (password === undefined && spec.endsWith('.json')) {
+		const { promptSecret } = await import('../signer/prompt.js');
+		password = await promptSecret(`password for ${spec}: `);
+	}
+	return resolveSigner({ spec, envKind: env.kind, envName: env.name, password });
+}

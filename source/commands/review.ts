@@ -6,7 +6,7 @@
  * reproduce, then (and only then) votes. Exit codes: 0 match (or nothing to
  * compare and nothing wrong), 1 mismatch, blocking problem, refused or failed vote, 2 bad input.
  */
-import { EXIT, UsageError, findEnvironment, resolveEmbeddedFor, type CommandContext } from './context.js';
+import { EXIT, UsageError, findEnvironment, resolveCommandSigner, resolveEmbeddedFor, type CommandContext } from './context.js';
 import { connectEnvironment, type Connection } from '../chain/connect.js';
 import { formatPrompt } from '../engine/prompt-text.js';
 import type { Environment } from '../release/types.js';
@@ -60,14 +60,9 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 	// The signer first (a bad key is bad input, found before any chain work); its address shows the reviewer's role.
 	let signer: { pair: import('@polkadot/keyring/types').KeyringPair; address: string; label: string } | undefined;
 	if (flags.signer) {
-		const { resolveSigner, SignerError } = await import('../signer/signer.js');
+		const { SignerError } = await import('../signer/signer.js');
 		try {
-			let password = process.env.RELEASE_CONSOLE_PASSWORD;
-			if (password === undefined && flags.signer.endsWith('.json')) {
-				const { promptSecret } = await import('../signer/prompt.js');
-				password = await promptSecret(`password for ${flags.signer}: `);
-			}
-			const resolved = await resolveSigner({ spec: flags.signer, envKind: env.kind, envName: env.name, password });
+			const resolved = await resolveCommandSigner(flags.signer, env);
 			signer = { pair: resolved.pair, address: resolved.address, label: resolved.label };
 			for (const w of resolved.warnings) ctx.io.stderr(`warning: ${w}`);
 		} catch (error) {

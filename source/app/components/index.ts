@@ -14,3 +14,4 @@ export * from './verify-view/index.js';
 export * from './paragraph/index.js';
 export * from './compat-view/index.js';
 export * from './governance-view/index.js';
+export * from './signer-input/index.js';

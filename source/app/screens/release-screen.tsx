@@ -2,7 +2,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
 import { useReleaseSession } from '../hooks/use-release-session.js';
-import { ArtifactView, Banner, ChainPanel, Checklist, CompatView, GovernanceView, KeyHints, SignerPrompt, SoakView, TxProgress, VerifyView, GateTable, compatLines, type CompatChange, type CompatVerdicts } from '../components/index.js';
+import { ArtifactView, Banner, ChainPanel, SignerInput, Checklist, CompatView, GovernanceView, KeyHints, SignerPrompt, SoakView, TxProgress, VerifyView, GateTable, compatLines, type CompatChange, type CompatVerdicts } from '../components/index.js';
 import { STAGE_INFO } from '../../release/stages.js';
 import { currentStage } from '../../release/release.js';
 import { evaluateSoak } from '../../release/gates.js';
@@ -214,17 +214,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 					</Box>
 				</Box>
 			)}
-			{state.phase === 'signer-input' ? (
-				<Box flexDirection="column">
-					<Text>Signer for {state.envName} ({env?.kind}): a dev URI (//Alice, local/testnet only), env:VAR, or a keystore JSON path</Text>
-					<Text>
-						{'> '}
-						{maskSigner(signerText)}
-						<Text inverse> </Text>
-					</Text>
-					<Text color="gray">enter use · esc back · the secret stays in memory and leaves with the process</Text>
-				</Box>
-			) : null}
+			{state.phase === 'signer-input' ? <SignerInput envName={state.envName} envKind={env?.kind} text={signerText} /> : null}
 			{state.message ? <Banner kind={state.message.kind} title={state.message.title} lines={state.message.lines} /> : null}
 			{state.phase === 'working' ? <Text color="cyan">working… reading the chain</Text> : null}
 			<KeyHints hints={hintsFor(hints)} />
@@ -232,11 +222,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	);
 }
 
-/** Dev URIs, env: references and paths are shown; anything else might be a mnemonic and is masked. */
-export function maskSigner(text: string): string {
-	if (text.startsWith('//') || text.startsWith('env:') || text.endsWith('.json') || text.startsWith('/') || text.startsWith('.')) return text;
-	return '•'.repeat(text.length);
-}
+export { maskSigner } from '../components/signer-input/index.js';
 
 function StageBody({ stage, session, storeEnvSoak, width, tall, payloadLabel }: { stage: StageId; session: ReturnType<typeof useReleaseSession>; storeEnvSoak?: { minBlocks: number; minSeconds: number; maxStallSeconds: number }; width: number; tall: boolean; payloadLabel: string }) {
 	const { state } = session;

@@ -23,7 +23,7 @@ import { ReviewDetails } from '../components/review-details/index.js';
 import { KEYS, hintsFor, matchKey, type HintSpec } from '../keys.js';
 import { colors, symbols } from '../theme.js';
 import { trackCleanup } from '../cleanup.js';
-import { maskSigner } from './release-screen.js';
+import { SignerInput } from '../components/signer-input/index.js';
 
 export interface ReviewScreenProps {
 	store: Store;
@@ -300,17 +300,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 				</Box>
 			) : null}
 			{phase === 'choose' ? <Text bold>Vote on {report?.findings.label}: a aye · n nay · esc back</Text> : null}
-			{phase === 'signer' ? (
-				<Box flexDirection="column">
-					<Text>Signer for {e?.name} ({e?.kind}): a dev URI (//Bob, local/testnet only), env:VAR, or a keystore JSON path</Text>
-					<Text>
-						{'> '}
-						{maskSigner(signerText)}
-						<Text inverse> </Text>
-					</Text>
-					<Text color="gray">enter use · esc back · the secret stays in memory and leaves with the process</Text>
-				</Box>
-			) : null}
+			{phase === 'signer' ? <SignerInput envName={e?.name} envKind={e?.kind} text={signerText} example="//Bob" /> : null}
 			{phase === 'amount' ? (
 				<Box flexDirection="column">
 					<Text>

@@ -1,0 +1,33 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+
+/** Dev URIs, env: references and paths are shown; anything else might be a mnemonic and is masked. */
+export function maskSigner(text: string): string {
+	if (text.startsWith('//') || text.startsWith('env:') || text.endsWith('.json') || text.startsWith('/') || text.startsWith('.')) return text;
+	return '•'.repeat(text.length);
+}
+
+export interface SignerInputProps {
+	envName?: string;
+	envKind?: string;
+	text: string;
+	/** The dev URI shown as an example (e.g. //Alice). */
+	example?: string;
+}
+
+/** The signer line: what may be typed, masked as it is typed, and that it never touches disk. */
+export function SignerInput({ envName, envKind, text, example = '//Alice' }: SignerInputProps) {
+	return (
+		<Box flexDirection="column">
+			<Text>
+				Signer for {envName} ({envKind}): a dev URI ({example}, local/testnet only), env:VAR, or a keystore JSON path
+			</Text>
+			<Text>
+				{'> '}
+				{maskSigner(text)}
+				<Text inverse> </Text>
+			</Text>
+			<Text color="gray">enter use · esc back · the secret stays in memory and leaves with the process</Text>
+		</Box>
+	);
+}
