@@ -90,13 +90,61 @@ describe('release notes from git', () => {
 		}
 	});
 
-	it('GITHUB_TOKEN: the notes say enrichment was not done; github remotes give PR links', async () => {
+	it('without GITHUB_TOKEN the notes come from git alone; github remotes give PR links', async () => {
 		repo.git('remote', 'add', 'origin', 'https://github.com/example-org/example-chain.git');
-		const notes = await collectNotes({ repo: dir, from: previous, to: release, env: { GITHUB_TOKEN: 'x' } });
+		const notes = await collectNotes({ repo: dir, from: previous, to: release, env: {} });
 		expect(notes.github).toBe('example-org/example-chain');
-		expect(notes.remarks?.[0]).toMatch(/not fetched/);
+		expect(notes.pullRequests).toBeUndefined();
 		expect(notesMarkdown(notes)).toContain('[#101](https://github.com/example-org/example-chain/pull/101)');
 		expect(prNumber('Merge pull request #7 from a/b')).toBe(7);
 		expect(prNumber('no pr here')).toBeUndefined();
+	});
+});
+
+describe('GitHub enrichment (GITHUB_TOKEN set), against a local server speaking the GitHub REST API', () => {
+	it('adds pull request titles and the release commit\'s checks; a bad token leaves the notes from git with a remark', async () => {
+		const { createServer } = await import('node:http');
+		const seen: string[] = [];
+		const server = createServer((req, res) => {
+			seen.push(`${req.url} ${req.headers.authorization}`);
+			if (req.headers.authorization !== 'Bearer good-token') {
+				res.writeHead(401).end('{"message":"Bad credentials"}');
+				return;
+			}
+			const pr = /^\/repos\/org\/runtime\/pulls\/(\d+)$/.exec(req.url ?? '');
+			res.setHeader('content-type', 'application/json');
+			if (pr) return res.end(JSON.stringify({ title: `PR title ${pr[1]}`, state: 'closed', merged_at: '2025-03-01T00:00:00Z', html_url: `https://github.com/org/runtime/pull/${pr[1]}` }));
+			if (req.url === `/repos/org/runtime/commits/${release}/check-runs?per_page=100`) return res.end(JSON.stringify({ check_runs: [{ name: 'tests', status: 'completed', conclusion: 'success' }, { name: 'try-runtime', status: 'completed', conclusion: 'failure' }] }));
+			if (req.url === `/repos/org/runtime/commits/${release}/status`) return res.end(JSON.stringify({ statuses: [{ context: 'srtool', state: 'success' }] }));
+			res.writeHead(404).end('{}');
+		});
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+		const apiUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+		repo.git('remote', 'set-url', 'origin', 'https://github.com/org/runtime.git');
+		try {
+			const plain = await collectNotes({ repo: dir, from: previous, to: release, env: {} });
+			const notes = await collectNotes({ repo: dir, from: previous, to: release, env: { GITHUB_TOKEN: 'good-token', GITHUB_API_URL: apiUrl } });
+			expect(notes.github).toBe('org/runtime');
+			expect(notes.pullRequests?.['102']).toEqual({ title: 'PR title 102', state: 'closed', merged: true, url: 'https://github.com/org/runtime/pull/102' });
+			expect(Object.keys(notes.pullRequests ?? {}).sort()).toEqual(['101', '102', '103', '104']);
+			expect(notes.releaseChecks).toEqual({ state: 'failure', total: 3, failing: ['try-runtime'], pending: [] });
+			expect(notes.remarks).toBeUndefined();
+			// Titles describe; they do not change what was signed off.
+			expect(notes.digest).toBe(plain.digest);
+			const md = notesMarkdown(notes);
+			expect(md).toContain('([#102](https://github.com/org/runtime/pull/102) — PR title 102)');
+			expect(md).toContain('Checks of the release commit on GitHub: **failure** (3 checks; failing: try-runtime)');
+
+			const denied = await collectNotes({ repo: dir, from: previous, to: release, env: { GITHUB_TOKEN: 'expired', GITHUB_API_URL: apiUrl } });
+			expect(denied.pullRequests).toEqual({});
+			expect(denied.releaseChecks).toBeUndefined();
+			expect(denied.remarks?.join('\n')).toMatch(/4 of 4 pull requests could not be fetched from GitHub \(GitHub answered 401 .*the token is not valid/);
+			expect(denied.commits).toEqual(plain.commits);
+			// The token only ever travels in the Authorization header.
+			expect(seen.every((line) => !line.split(' ')[0]!.includes('token'))).toBe(true);
+		} finally {
+			repo.git('remote', 'set-url', 'origin', 'https://github.com/example-org/example-chain.git');
+			server.close();
+		}
 	});
 });

@@ -3,8 +3,8 @@
  * the previous release's commit and this release's commit, each with its pull
  * request, and whether the release commit is reachable from the protected
  * branch (local or remote-tracking). `git` runs as a child process (execFile,
- * no shell). Nothing here touches the network: GitHub enrichment (PR titles,
- * checks) is not done, and the notes say so when GITHUB_TOKEN is set.
+ * no shell). With GITHUB_TOKEN set, pull request titles and the release
+ * commit's checks are added from GitHub (github.ts); without it, git alone.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -120,9 +120,7 @@ export async function collectNotes(options: CollectNotesOptions): Promise<Releas
 	const origin = await git(repo, ['remote', 'get-url', 'origin']);
 	const github = origin.ok ? githubSlug(origin.stdout) : undefined;
 	const env = options.env ?? process.env;
-	if (env.GITHUB_TOKEN) {
-		remarks.push('GITHUB_TOKEN is set, but pull request titles and check status are not fetched by this version: the notes come from git alone');
-	}
+
 	const notes: ReleaseNotes = {
 		repo,
 		branch,
@@ -137,5 +135,9 @@ export async function collectNotes(options: CollectNotesOptions): Promise<Releas
 	if (branchRef) notes.branchRef = branchRef;
 	if (remarks.length) notes.remarks = remarks;
 	notes.digest = notesDigest(notes);
+	if (env.GITHUB_TOKEN) {
+		const { enrichFromGitHub } = await import('./github.js');
+		return enrichFromGitHub(notes, { token: env.GITHUB_TOKEN, apiUrl: env.GITHUB_API_URL });
+	}
 	return notes;
 }

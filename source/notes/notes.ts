@@ -86,9 +86,17 @@ export function notesMarkdown(notes: ReleaseNotes): string {
 	const lines: string[] = [];
 	for (const { group, commits } of groupedCommits(notes)) {
 		lines.push(`### ${NOTE_GROUP_TITLES[group]}`, '');
-		for (const c of commits) lines.push(`- ${c.breaking ? '**breaking** ' : ''}${c.subject.replace(SUFFIX_PR, '').trim()}${c.pr !== undefined ? ` (${prLink(notes, c.pr)})` : ''} \`${c.sha.slice(0, 10)}\``);
+		for (const c of commits) {
+			const pr = c.pr !== undefined ? notes.pullRequests?.[String(c.pr)] : undefined;
+			const title = pr && pr.title && pr.title !== c.subject.replace(SUFFIX_PR, '').trim() ? ` — ${pr.title}` : '';
+			lines.push(`- ${c.breaking ? '**breaking** ' : ''}${c.subject.replace(SUFFIX_PR, '').trim()}${c.pr !== undefined ? ` (${prLink(notes, c.pr)}${title})` : ''} \`${c.sha.slice(0, 10)}\``);
+		}
 		lines.push('');
 	}
 	if (lines.length === 0) lines.push('_no commits between the two releases_', '');
+	if (notes.releaseChecks) {
+		const c = notes.releaseChecks;
+		lines.push(`Checks of the release commit on GitHub: **${c.state}** (${c.total} checks${c.failing.length ? `; failing: ${c.failing.join(', ')}` : ''}${c.pending.length ? `; pending: ${c.pending.join(', ')}` : ''})`, '');
+	}
 	return lines.join('\n');
 }

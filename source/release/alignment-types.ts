@@ -90,6 +90,9 @@ export interface ReleaseNotes {
 	collectedAt: string;
 	/** What was not done (e.g. GitHub enrichment without GITHUB_TOKEN). */
 	remarks?: string[];
+	/** From GitHub when GITHUB_TOKEN is set (descriptive: not part of the digest). */
+	pullRequests?: Record<string, { title: string; state: string; merged: boolean; url: string }>;
+	releaseChecks?: { state: 'success' | 'failure' | 'pending' | 'none'; total: number; failing: string[]; pending: string[] };
 }
 
 export interface RecoveryPlan {
