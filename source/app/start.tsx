@@ -42,10 +42,9 @@ export async function startConsole(options: StartOptions): Promise<number> {
 		import('../commands/sample.js'),
 	]);
 	const createSample = async () => {
-		const id = (await ensureSampleRelease(store, home)).id;
-		// The governance rehearsal is a second sample; the Rococo one opens first.
+		// The governance rehearsal is the second sample: made first, so the Rococo one (newest) is on top.
 		if (!options.demo) await ensureGovernanceSample(store, home).catch(() => undefined);
-		return id;
+		return (await ensureSampleRelease(store, home)).id;
 	};
 	// First start: a ready sample release, so a newcomer has something to walk through.
 	const first = store.listReleases().length === 0;
