@@ -1,3 +1,4 @@
+import { useSyncedState } from '../hooks/use-synced-state.js';
 import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
@@ -344,16 +345,3 @@ function Liveness({ session, maxStallSeconds }: { session: ReturnType<typeof use
 	return <Text color="gray" wrap="truncate-end">recovery plan: {lines[0]}</Text>;
 }
 
-/**
- * State whose latest value is also readable at once through a ref: keys can
- * arrive faster than renders, and each must see what the previous one did.
- */
-function useSyncedState<T>(initial: T): [T, (update: T | ((prev: T) => T)) => void, { current: T }] {
-	const [value, setValue] = useState(initial);
-	const ref = useRef(initial);
-	const set = (update: T | ((prev: T) => T)) => {
-		ref.current = typeof update === 'function' ? (update as (prev: T) => T)(ref.current) : update;
-		setValue(ref.current);
-	};
-	return [value, set, ref];
-}

@@ -4,6 +4,7 @@
  * the live vote; then, and only then, vote — through the signer prompt.
  * No release is needed.
  */
+import { useSyncedState } from '../hooks/use-synced-state.js';
 import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
@@ -42,16 +43,6 @@ interface Message {
 	lines: string[];
 }
 
-/** State readable at once through a ref: keys can arrive faster than renders. */
-function useSyncedState<T>(initial: T): [T, (update: T | ((prev: T) => T)) => void, { current: T }] {
-	const [value, setValue] = useState(initial);
-	const ref = useRef(initial);
-	const set = (update: T | ((prev: T) => T)) => {
-		ref.current = typeof update === 'function' ? (update as (prev: T) => T)(ref.current) : update;
-		setValue(ref.current);
-	};
-	return [value, set, ref];
-}
 
 export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps) {
 	const envs = store.listEnvironments();
