@@ -3,9 +3,13 @@
  * or on top of the console's frame: chopsticks-core pins @polkadot/util 13
  * beside @polkadot/api's 14 (they only talk JSON-RPC), and @polkadot/api
  * announces its metadata fallback and runtime upgrades (the chain panel shows
- * those). Call again after Ink patches the console, so the filter runs first.
+ * those). While a connection is down, @polkadot/api logs every failed request
+ * (RPC-CORE … disconnected / not connected, Failed WS Request): the console
+ * says it once in its own words ("connection lost", the panel's reconnecting
+ * line). Call again after Ink patches the console, so the filter runs first.
  */
-const NOISE = /has multiple versions, ensure that there is only one installed|API\/INIT: (MetadataApi not available|Runtime version updated)/;
+const NOISE =
+	/has multiple versions, ensure that there is only one installed|API\/INIT: (MetadataApi not available|Runtime version updated)|RPC-CORE: .*(disconnected from|WebSocket is not connected|Abnormal Closure)|^Failed WS Request:/;
 
 export function filterLibraryNoise(): void {
 	for (const level of ['warn', 'log', 'error'] as const) {
