@@ -22,6 +22,7 @@ const cli = meow(
     $ release-console advance ID --env NAME [--signer S] [--yes] [--follow] [--json]
     $ release-console env list | add NAME --endpoint URL --kind K --route R [route options] | remove NAME
     $ release-console recovery ID --env NAME [--out codeSubstitutes.json]
+    $ release-console schedule --env NAME [--at ISO_TIME | --window] [--block N]
     $ release-console waive ID --env NAME --gate GATE --reason "why"
     $ release-console stakeholders ID --env NAME --group NAME --member ADDR [--member …] --threshold N [--owns GATE …] [--require GATE …]
     $ release-console notes ID --repo PATH --from PREV_SHA --to SHA [--branch main]
@@ -87,6 +88,9 @@ const cli = meow(
 			enactmentDelay: { type: 'number' },
 			conviction: { type: 'string' },
 			votePercent: { type: 'number' },
+			at: { type: 'string' },
+			window: { type: 'boolean', default: false },
+			block: { type: 'number' },
 			chain: { type: 'string' },
 			port: { type: 'number' },
 			blockTime: { type: 'string' },
@@ -165,6 +169,10 @@ async function main(): Promise<number> {
 		case 'env': {
 			const { runEnv } = await import('./commands/env.js');
 			return runEnv(ctx, rest[0], rest[1], flags);
+		}
+		case 'schedule': {
+			const { runSchedule } = await import('./commands/schedule.js');
+			return runSchedule(ctx, { env: flags.env?.[0], at: flags.at, window: flags.window, block: flags.block });
 		}
 		case 'recovery': {
 			const { runRecovery } = await import('./commands/recovery.js');
