@@ -236,11 +236,22 @@ async function main(): Promise<number> {
 	}
 }
 
+let settled = false;
+// If nothing is left to wait on before the command has finished (a promise that can
+// never settle), say so and fail, rather than exit 0 with nothing printed.
+process.once('beforeExit', () => {
+	if (settled) return;
+	process.stderr.write('error: the command stopped before it finished (nothing left to wait on; this is a bug)\n  what to do: run it again: it continues from what the store and the chain say\n');
+	process.exitCode = EXIT.failed;
+});
+
 main()
 	.then((code) => {
+		settled = true;
 		process.exitCode = code;
 	})
 	.catch((error: unknown) => {
+		settled = true;
 		const e = error as { message?: string; hint?: string; name?: string };
 		const json = cli.flags.json;
 		const isUsage = error instanceof UsageError || e.name === 'StoreError' || e.name === 'ArtifactError';

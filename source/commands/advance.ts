@@ -112,23 +112,26 @@ async function waitForNextBlock(api: import('@polkadot/api').ApiPromise): Promis
 	await new Promise<void>((resolve) => {
 		let unsub: (() => void) | undefined;
 		let first = true;
+		// A referenced timer: while the connection is down the subscription may neither
+		// answer nor fail, and nothing else may keep the process alive until it is back.
+		const timer = setTimeout(() => done(), api.isConnected ? 30_000 : 2_000);
+		const done = () => {
+			clearTimeout(timer);
+			unsub?.();
+			resolve();
+		};
 		api.rpc.chain
 			.subscribeNewHeads(() => {
 				if (first) {
 					first = false;
 					return;
 				}
-				unsub?.();
-				resolve();
+				done();
 			})
 			.then((u) => {
 				unsub = u;
 			})
-			.catch(() => resolve());
-		setTimeout(() => {
-			unsub?.();
-			resolve();
-		}, 30_000).unref();
+			.catch(() => done());
 	});
 }
 
