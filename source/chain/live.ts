@@ -28,6 +28,17 @@ export async function onChainCodeHash(api: ApiPromise, at?: string): Promise<Hex
 }
 
 /**
+ * Does the chain run this code? The runtime version is asked first (a few
+ * bytes): only when it reports the artifact's spec version is `:code` (about a
+ * megabyte) read and hashed. Steps that run on every block use this.
+ */
+export async function chainRunsCode(api: ApiPromise, codeHash: Hex, specVersion: number): Promise<boolean> {
+	const version = await api.rpc.state.getRuntimeVersion();
+	if (version.specVersion.toNumber() !== specVersion) return false;
+	return (await onChainCodeHash(api)) === codeHash;
+}
+
+/**
  * Subscriptions survive reconnects (the provider re-sends them). After a
  * reconnect, patches are held until connect.ts has confirmed the endpoint
  * still serves the same chain (same genesis), and dropped if it does not.

@@ -13,7 +13,7 @@ import type { ApiPromise } from '@polkadot/api';
 import type { Call } from '@polkadot/types/interfaces';
 import type { Environment, GovProgress, Hex, IntentOutcome, StageId } from '../release/types.js';
 import { readArtifact } from '../artifact/read.js';
-import { onChainCodeHash } from '../chain/live.js';
+import { chainRunsCode } from '../chain/live.js';
 import { signAndTrack } from '../chain/extrinsic.js';
 import { buildSignerPrompt, describeCall, type Authority } from '../chain/sudo.js';
 import {
@@ -200,7 +200,7 @@ function rerun(_ctx: EngineContext, _api: ApiPromise, stage: StageId) {
 type Enacted = { kind: 'code' } | { kind: 'authorized' } | undefined;
 
 async function enacted(ctx: EngineContext, api: ApiPromise, codeHash: Hex): Promise<Enacted> {
-	if ((await onChainCodeHash(api)) === codeHash) return { kind: 'code' };
+	if (await chainRunsCode(api, codeHash, ctx.release.get().artifact.specVersion)) return { kind: 'code' };
 	if (payloadOf(ctx.env) === 'authorize' && (await authorizedCodeHash(api)) === codeHash) return { kind: 'authorized' };
 	return undefined;
 }
@@ -789,7 +789,7 @@ export async function sudoAuthorizeStage(ctx: EngineContext, api: ApiPromise): P
 // --- apply an authorized upgrade ---------------------------------------------------------------------
 
 async function applyStage(ctx: EngineContext, api: ApiPromise, p: Plans): Promise<StepResult> {
-	if ((await onChainCodeHash(api)) === p.codeHash) {
+	if (await chainRunsCode(api, p.codeHash, ctx.release.get().artifact.specVersion)) {
 		const block = await findUpgradeBlock(api, p.codeHash);
 		if (!block) return done(ctx, 'apply', 'the chain already runs this code');
 		return recordUpgradeOutcome(ctx, block.blockNumber, block.blockHash, '0x' as Hex, ['system.CodeUpdated'], undefined, 'the chain already runs this code', 'apply');
@@ -806,7 +806,7 @@ async function applyStage(ctx: EngineContext, api: ApiPromise, p: Plans): Promis
 		who: 'any funded account',
 		purpose: `apply the authorized upgrade: ${p.code.length.toLocaleString('en-US')} bytes whose hash the chain checks`,
 		facts: [{ label: 'Authorized hash', value: authorized }],
-		recheck: async () => ((await onChainCodeHash(api)) === p.codeHash ? applyStage(ctx, api, p) : undefined),
+		recheck: async () => ((await chainRunsCode(api, p.codeHash, ctx.release.get().artifact.specVersion)) ? applyStage(ctx, api, p) : undefined),
 		after: async ({ outcome, events }) => {
 			if (events.includes('system.RejectedInvalidAuthorizedUpgrade')) {
 				return failed(ctx, 'apply', `the chain rejected the code in block #${outcome.blockNumber} (RejectedInvalidAuthorizedUpgrade)`, 'the code does not pass the runtime version check');

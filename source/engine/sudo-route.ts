@@ -12,7 +12,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import type { Environment, Hex, PayloadKind, Release, ReleaseAction, StageId } from '../release/types.js';
 import type { SignerPromptModel } from '../chain/types.js';
 import type { Connection } from '../chain/connect.js';
-import { onChainCodeHash } from '../chain/live.js';
+import { chainRunsCode, onChainCodeHash } from '../chain/live.js';
 import { eventsAt, reconcileIntent, signAndTrack, type TxStep } from '../chain/extrinsic.js';
 import { buildSignerPrompt, buildSudoSetCode, hasSudo, sudoAuthority } from '../chain/sudo.js';
 import { currentStage } from '../release/release.js';
@@ -217,7 +217,7 @@ async function upgradeStage(ctx: EngineContext, api: ApiPromise): Promise<StepRe
 				return { kind: 'refused', stage: 'upgrade', message: prompt.refusals.join('; '), hint: 'sign with the sudo key, from a funded account' };
 			}
 			// Re-check right before sending: someone may have upgraded meanwhile.
-			if ((await onChainCodeHash(api)) === release.artifact.codeHash) return upgradeStage(ctx, api);
+			if (await chainRunsCode(api, release.artifact.codeHash, release.artifact.specVersion)) return upgradeStage(ctx, api);
 			const pendingOrOpen = ctx.release.get().progress[env.name]?.intents.some((i) => i.stage === 'upgrade' && !i.outcome);
 			if (pendingOrOpen) return { kind: 'wait', stage: 'upgrade', message: 'an earlier upgrade extrinsic has no outcome yet', waitingFor: 'inclusion' };
 			const intentId = `${env.name}-upgrade-${Date.now().toString(36)}`;

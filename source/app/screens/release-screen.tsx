@@ -3,7 +3,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
 import { useReleaseSession } from '../hooks/use-release-session.js';
-import { ArtifactView, Banner, ChainPanel, SignerInput, Checklist, CompatView, GovernanceView, KeyHints, SignerPrompt, SoakView, TxProgress, VerifyView, GateTable, compatLines, type CompatChange, type CompatVerdicts } from '../components/index.js';
+import { ArtifactView, Banner, ChainPanel, SignerInput, TitledLines, Checklist, CompatView, GovernanceView, KeyHints, SignerPrompt, SoakView, TxProgress, VerifyView, GateTable, compatLines, type CompatChange, type CompatVerdicts } from '../components/index.js';
 import { STAGE_INFO } from '../../release/stages.js';
 import { currentStage } from '../../release/release.js';
 import { evaluateSoak } from '../../release/gates.js';
@@ -261,15 +261,7 @@ function StageBody({ stage, session, storeEnvSoak, width, tall, payloadLabel }: 
 						canSwitchSigner={state.phase === 'waiting' && state.message?.title.startsWith('Waiting for someone else') === true}
 					/>
 					{stage === 'enactment' && release.alignment?.recovery?.[envName] ? (
-						<Box flexDirection="column" marginTop={1}>
-							<Text color="gray">recovery plan (if the new runtime stops the chain)</Text>
-							{recoveryLines(release.alignment.recovery[envName]!).map((line) => (
-								<Text key={line} wrap="truncate-end">
-									{'  '}
-									{line}
-								</Text>
-							))}
-						</Box>
+						<TitledLines title="recovery plan (if the new runtime stops the chain)" lines={recoveryLines(release.alignment.recovery[envName]!)} />
 					) : null}
 					{state.txSteps.length > 0 ? <TxProgress steps={state.txSteps} /> : null}
 				</Box>

@@ -34,6 +34,22 @@ export function trailLines(gov: GovProgress | undefined): string[] {
 	return lines;
 }
 
+/** A muted title over indented, truncated lines; nothing when there are no lines. */
+export function TitledLines({ title, lines }: { title: string; lines: string[] }) {
+	if (lines.length === 0) return null;
+	return (
+		<Box marginTop={1} flexDirection="column">
+			<Text color={colors.muted}>{title}</Text>
+			{lines.map((line) => (
+				<Text key={line} wrap="truncate-end">
+					{'  '}
+					{line}
+				</Text>
+			))}
+		</Box>
+	);
+}
+
 /** A governance stage: what it is, what the chain says now (refreshed every block), and the trail. */
 export function GovernanceView({ stage, progress, gov, route, payload, signer, canSwitchSigner }: GovernanceViewProps) {
 	const info = STAGE_INFO[stage];
@@ -52,17 +68,7 @@ export function GovernanceView({ stage, progress, gov, route, payload, signer, c
 					<Paragraph color={color}>{progress.detail}</Paragraph>
 				</Box>
 			) : null}
-			{trail.length > 0 ? (
-				<Box marginTop={1} flexDirection="column">
-					<Text color={colors.muted}>on chain so far</Text>
-					{trail.map((line) => (
-						<Text key={line} wrap="truncate-end">
-							{'  '}
-							{line}
-						</Text>
-					))}
-				</Box>
-			) : null}
+			<TitledLines title="on chain so far" lines={trail} />
 			{signer ? <Text wrap="truncate-end">signer: {signer.label} ({short(signer.address)})</Text> : null}
 			{canSwitchSigner ? <Text color={colors.muted}>Rehearsal with several keys? Press s to act as another signer.</Text> : null}
 		</Box>
