@@ -39,7 +39,7 @@ export async function startConsole(options: StartOptions): Promise<number> {
 		import('ink'),
 		import('react'),
 		import('./app.js'),
-		import('../commands/sample.js'),
+		import('../engine/samples.js'),
 	]);
 	const createSample = async () => {
 		// The governance rehearsal is the second sample: made first, so the Rococo one (newest) is on top.

@@ -5,7 +5,7 @@
  * Colour is never the only carrier of meaning: every status below has a
  * symbol and a word, so the UI still reads with NO_COLOR / FORCE_COLOR=0.
  */
-import type { GateStatus, StageStatus } from '../release/types.js';
+import type { GateStatus, StageStatus } from '../domain/types.js';
 
 /** Ink `color` values. */
 export const colors = {

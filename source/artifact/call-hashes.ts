@@ -9,7 +9,7 @@
  */
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { compactToU8a, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
-import type { Hex } from '../release/types.js';
+import type { Hex } from '../domain/types.js';
 import type { MetadataInput } from './metadata.js';
 import { renderType, toModel, variantsOf, type MetadataModel } from './model.js';
 

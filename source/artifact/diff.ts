@@ -18,7 +18,7 @@
  * disagree with it; every verdict that is not met is also listed in `problems`.
  */
 import type { Metadata } from '@polkadot/types';
-import type { Hex } from '../release/types.js';
+import type { Hex } from '../domain/types.js';
 import {
 	renderFields,
 	renderType,

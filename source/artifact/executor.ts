@@ -13,7 +13,7 @@
 import { createRequire } from 'node:module';
 import { hexToU8a, u8aToHex } from '@polkadot/util';
 import type { TaskCallResponse, WasmExecutor } from '@acala-network/chopsticks-core/wasm-executor/index';
-import type { Hex } from '../release/types.js';
+import type { Hex } from '../domain/types.js';
 import { ArtifactError } from './errors.js';
 
 interface Comlink {

@@ -8,7 +8,7 @@
  * version that does not increase is listed in the evidence but left to the
  * `spec-version` gate.
  */
-import type { Environment, GateResult } from '../release/types.js';
+import type { Environment, GateResult } from '../domain/types.js';
 import type { DiffReport, MetadataChange, ProblemCode } from './diff.js';
 
 export const MAX_GATE_BREAKING = 200;

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Metadata } from '@polkadot/types';
-import type { ArtifactInfo, Hex } from '../release/types.js';
+import type { ArtifactInfo, Hex } from '../domain/types.js';
 import { callHashes, type CallHashes } from './call-hashes.js';
 import { defaultCacheDir, openRuntimeCallCache } from './cache.js';
 import { holdExecutor } from './executor.js';

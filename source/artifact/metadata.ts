@@ -5,7 +5,7 @@
  */
 import { Metadata, TypeRegistry } from '@polkadot/types';
 import { compactFromU8a, hexToU8a, isHex, isU8a, u8aToU8a } from '@polkadot/util';
-import type { Hex } from '../release/types.js';
+import type { Hex } from '../domain/types.js';
 import { ArtifactError, describeError, type ArtifactErrorCode } from './errors.js';
 import { callRuntimeApi, type RuntimeCallCache } from './executor.js';
 import { exportedFunctions, parseWasmModule, type WasmModuleInfo } from './wasm.js';

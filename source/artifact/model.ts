@@ -12,7 +12,7 @@
 import type { Metadata } from '@polkadot/types';
 import type { Si1Field, Si1TypeDef } from '@polkadot/types/interfaces';
 import { u8aToHex } from '@polkadot/util';
-import type { Hex } from '../release/types.js';
+import type { Hex } from '../domain/types.js';
 import { decodeMetadata, type MetadataInput } from './metadata.js';
 
 export type TypeDef =

@@ -12,7 +12,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { Decompress } from 'fzstd';
 import { blake2AsHex } from '@polkadot/util-crypto';
-import type { Hex } from '../release/types.js';
+import type { Hex } from '../domain/types.js';
 import { ArtifactError, describeError } from './errors.js';
 import { assertRuntimeExports, hasWasmMagic, parseWasmModule, type WasmModuleInfo } from './wasm.js';
 

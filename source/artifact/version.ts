@@ -9,7 +9,7 @@ import { TypeRegistry } from '@polkadot/types';
 import type { RuntimeVersion, RuntimeVersionPre3, RuntimeVersionPre4 } from '@polkadot/types/interfaces';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
-import type { Hex } from '../release/types.js';
+import type { Hex } from '../domain/types.js';
 import { ArtifactError, describeError } from './errors.js';
 import { callRuntimeApi, type RuntimeCallCache } from './executor.js';
 import { parseWasmModule, type WasmModuleInfo } from './wasm.js';

@@ -13,7 +13,7 @@
  */
 import type { ApiPromise, WsProvider as WsProviderType } from '@polkadot/api';
 import type { ConnectionState } from './types.js';
-import type { Environment, Hex } from '../release/types.js';
+import type { Environment, Hex } from '../domain/types.js';
 
 export class ConnectError extends Error {
 	constructor(

@@ -5,7 +5,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import type { Hex, Intent, IntentOutcome, StageId } from '../release/types.js';
+import type { Hex, Intent, IntentOutcome, StageId } from '../domain/types.js';
 import { messageOf } from './connect.js';
 import { debug } from '../debug.js';
 import { storageBytes } from './live.js';

@@ -10,7 +10,7 @@ import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex, createKeyMulti, decodeAddress, encodeAddress, sortAddresses } from '@polkadot/util-crypto';
-import type { Hex, PayloadKind } from '../release/types.js';
+import type { Hex, PayloadKind } from '../domain/types.js';
 
 type Tx = SubmittableExtrinsic<'promise'>;
 // Query and tx namespaces differ per runtime; they are looked up by name.

@@ -5,7 +5,7 @@
  */
 import type { ApiPromise } from '@polkadot/api';
 import type { ChainState } from './types.js';
-import type { Hex } from '../release/types.js';
+import type { Hex } from '../domain/types.js';
 import { trustOf } from './connect.js';
 
 export type ChainPatch = Partial<Omit<ChainState, 'connection'>>;

@@ -8,8 +8,8 @@
 import type { ApiPromise } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
-import type { RecoveryPlan } from '../release/alignment-types.js';
-import type { Hex } from '../release/types.js';
+import type { RecoveryPlan } from '../domain/alignment-types.js';
+import type { Hex } from '../domain/types.js';
 import { storageBytes } from './live.js';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -71,4 +71,4 @@ export async function codeSubstitutesFragment(api: ApiPromise, plan: RecoveryPla
 	return { json: JSON.stringify({ codeSubstitutes: { [String(from)]: u8aToHex(code) } }), codeHash };
 }
 
-export { recoveryLines } from '../release/recovery.js';
+export { recoveryLines } from '../domain/recovery.js';

@@ -1,6 +1,6 @@
 /** The runtime an environment's chain runs now: metadata and version, for comparisons. */
 import type { ApiPromise } from '@polkadot/api';
-import type { AgainstRuntime } from '../commands/inspect.js';
+import type { AgainstRuntime } from '../cli/commands/inspect.js';
 import type { RuntimeVersionInfo } from '../artifact/version.js';
 
 export async function liveRuntime(api: ApiPromise, label: string): Promise<AgainstRuntime> {

@@ -6,7 +6,7 @@ import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { Call } from '@polkadot/types/interfaces';
 import { u8aToHex } from '@polkadot/util';
-import type { Environment, Hex } from '../release/types.js';
+import type { Environment, Hex } from '../domain/types.js';
 import type { SignerPromptModel } from './types.js';
 
 export interface UpgradePlan {

@@ -1,4 +1,4 @@
-import type { Hex } from '../release/types.js';
+import type { Hex } from '../domain/types.js';
 
 export type ConnectionState =
 	| { status: 'idle' }

@@ -11,7 +11,7 @@
  */
 import type { ApiPromise } from '@polkadot/api';
 import type { Call } from '@polkadot/types/interfaces';
-import type { Environment, GovProgress, Hex, IntentOutcome, StageId } from '../release/types.js';
+import type { Environment, GovProgress, Hex, IntentOutcome, StageId } from '../domain/types.js';
 import { readArtifact } from '../artifact/read.js';
 import { chainRunsCode } from '../chain/live.js';
 import { signAndTrack } from '../chain/extrinsic.js';

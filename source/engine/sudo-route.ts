@@ -9,14 +9,14 @@
  */
 import type { ApiPromise } from '@polkadot/api';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import type { Environment, Hex, PayloadKind, Release, ReleaseAction, StageId } from '../release/types.js';
+import type { Environment, Hex, PayloadKind, Release, ReleaseAction, StageId } from '../domain/types.js';
 import type { SignerPromptModel } from '../chain/types.js';
 import type { Connection } from '../chain/connect.js';
 import { chainRunsCode, onChainCodeHash } from '../chain/live.js';
 import { eventsAt, reconcileIntent, signAndTrack, type TxStep } from '../chain/extrinsic.js';
 import { buildSignerPrompt, buildSudoSetCode, hasSudo, sudoAuthority } from '../chain/sudo.js';
-import { currentStage } from '../release/release.js';
-import { integrityGate, soakGate, specNameGate, specVersionGate, updateSoak, evaluateSoak, formatDuration } from '../release/gates.js';
+import { currentStage } from '../domain/release.js';
+import { integrityGate, soakGate, specNameGate, specVersionGate, updateSoak, evaluateSoak, formatDuration } from '../domain/gates.js';
 import { readArtifact } from '../artifact/read.js';
 
 export interface ReleaseAccess {

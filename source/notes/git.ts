@@ -9,9 +9,9 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ReleaseError } from '../release/errors.js';
-import type { NoteCommit, ReleaseNotes } from '../release/alignment-types.js';
-import { noteCommit, notesDigest } from './notes.js';
+import { ReleaseError } from '../domain/errors.js';
+import type { NoteCommit, ReleaseNotes } from '../domain/alignment-types.js';
+import { noteCommit, notesDigest } from '../domain/notes.js';
 
 const run = promisify(execFile);
 

@@ -8,7 +8,7 @@
  * The API base is GITHUB_API_URL (as in GitHub Actions), default
  * https://api.github.com (GitHub Enterprise servers set their own).
  */
-import type { ReleaseNotes } from '../release/alignment-types.js';
+import type { ReleaseNotes } from '../domain/alignment-types.js';
 
 export interface GitHubOptions {
 	token: string;

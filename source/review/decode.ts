@@ -9,7 +9,7 @@ import type { Call } from '@polkadot/types/interfaces';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 import { callOneLine } from '../chain/sudo.js';
-import type { Hex } from '../release/types.js';
+import type { Hex } from '../domain/types.js';
 import type { UpgradeFinding, UpgradeKind } from './types.js';
 
 /** A reference to a call held elsewhere (preimage pallet, NextExternal). */

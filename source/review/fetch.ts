@@ -6,7 +6,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { Call } from '@polkadot/types/interfaces';
 import { blake2AsHex } from '@polkadot/util-crypto';
-import type { Hex } from '../release/types.js';
+import type { Hex } from '../domain/types.js';
 import { storageBytes } from '../chain/live.js';
 import { codeOf, walkCall, boundedRef, type CallRef, type WalkedCall } from './decode.js';
 import { ReviewInputError, describeTarget } from './target.js';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ApiPromise } from '@polkadot/api';
-import type { Environment, Hex } from '../release/types.js';
+import type { Environment, Hex } from '../domain/types.js';
 import { readArtifact } from '../artifact/read.js';
 import { compatibilityGate } from '../engine/sudo-route.js';
 import { readRole, readUpgradeVersions, readVoteState, reviewChain, type ChainReview } from './fetch.js';
@@ -63,7 +63,7 @@ export async function readRecordFacts(recordPath: string): Promise<RecordFacts> 
 		if (code === 'ENOENT') throw new ReviewInputError(`no file at ${file}`, 'pass the release record JSON exported by the release engineer');
 		throw new ReviewInputError(`cannot read ${file} as JSON: ${(error as Error).message}`, 'pass the release record JSON exported by the release engineer');
 	}
-	const [{ cryptoWaitReady }, { verifyRecord }] = await Promise.all([import('@polkadot/util-crypto'), import('../record/verify.js')]);
+	const [{ cryptoWaitReady }, { verifyRecord }] = await Promise.all([import('@polkadot/util-crypto'), import('../domain/record-verify.js')]);
 	await cryptoWaitReady();
 	const v = verifyRecord(json);
 	const artifact = (json as { release?: { artifact?: { specName?: unknown; specVersion?: unknown; size?: unknown } } }).release?.artifact;

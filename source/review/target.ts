@@ -3,7 +3,7 @@
  * preimage), a vote, a conviction, a balance. Pure; bad input throws
  * ReviewInputError with what to type instead.
  */
-import type { Hex } from '../release/types.js';
+import type { Hex } from '../domain/types.js';
 import { CONVICTIONS, type Collective, type Conviction, type ReferendumPallet, type ReviewTarget } from './types.js';
 
 export class ReviewInputError extends Error {

@@ -8,7 +8,7 @@
  *   - a CALL hash is blake2-256 of an encoded call (what a motion, a preimage
  *     or a whitelist entry is keyed by).
  */
-import type { Hex } from '../release/types.js';
+import type { Hex } from '../domain/types.js';
 
 export type Collective = 'council' | 'technicalCommittee';
 export type ReferendumPallet = 'democracy' | 'referenda';

@@ -11,7 +11,7 @@ import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { Call } from '@polkadot/types/interfaces';
-import type { Environment, Hex } from '../release/types.js';
+import type { Environment, Hex } from '../domain/types.js';
 import type { SignerPromptModel } from '../chain/types.js';
 import { describeCall } from '../chain/sudo.js';
 import { describeDispatchError, friendlySubmitError, MORTAL_PERIOD, type TxStep } from '../chain/extrinsic.js';

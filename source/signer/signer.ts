@@ -14,8 +14,8 @@ import path from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair, KeyringPair$Json } from '@polkadot/keyring/types';
 import { cryptoWaitReady, keyExtractSuri, mnemonicValidate } from '@polkadot/util-crypto';
-import { ReleaseError } from '../release/errors.js';
-import type { EnvironmentKind } from '../release/types.js';
+import { ReleaseError } from '../domain/errors.js';
+import type { EnvironmentKind } from '../domain/types.js';
 
 /** Conventional variable for a signer secret: `--signer env:RELEASE_CONSOLE_SURI`. */
 export const DEFAULT_SURI_VAR = 'RELEASE_CONSOLE_SURI';

@@ -1,4 +1,4 @@
-import { ReleaseError } from '../release/errors.js';
+import { ReleaseError } from '../domain/errors.js';
 
 export type StoreErrorCode =
 	| 'corrupt'

@@ -8,8 +8,8 @@
  * Schema 1: `endpoints: string[]`, `soak` always present, `gates: []`, `intents: []`,
  *   and a top-level `schemaVersion: 1`.
  */
-import { defaultSoakPolicy } from '../release/environments.js';
-import type { EnvironmentKind } from '../release/types.js';
+import { defaultSoakPolicy } from '../domain/environments.js';
+import type { EnvironmentKind } from '../domain/types.js';
 
 export const SCHEMA_VERSION = 1;
 

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { u8aToHex } from '@polkadot/util';
-import { createRelease } from '../../source/release/release.js';
-import { releaseReducer } from '../../source/release/reducer.js';
-import type { StakeholderGroup } from '../../source/release/alignment-types.js';
-import type { ArtifactInfo, Environment, Hex, Release, ReleaseAction } from '../../source/release/types.js';
+import { createRelease } from '../../source/domain/release.js';
+import { releaseReducer } from '../../source/domain/reducer.js';
+import type { StakeholderGroup } from '../../source/domain/alignment-types.js';
+import type { ArtifactInfo, Environment, Hex, Release, ReleaseAction } from '../../source/domain/types.js';
 
 export const T0 = '2025-03-10T07:00:00.000Z';
 export const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();

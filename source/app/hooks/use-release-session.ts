@@ -4,12 +4,12 @@
  * Components render what this returns; they never talk to the chain.
  */
 import { useCallback, useEffect, useReducer, useRef } from 'react';
-import type { Release } from '../../release/types.js';
+import type { Release } from '../../domain/types.js';
 import type { ChainState, SignerPromptModel } from '../../chain/types.js';
 import type { Connection } from '../../chain/connect.js';
 import type { EngineSigner, StepResult } from '../../engine/sudo-route.js';
 import type { Store } from '../../store/store.js';
-import { currentStage } from '../../release/release.js';
+import { currentStage } from '../../domain/release.js';
 import { trackCleanup } from '../cleanup.js';
 import { debug } from '../../debug.js';
 
@@ -162,7 +162,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		try {
 			const env = store.getEnvironment(envName)!;
 			const { step } = await import('../../engine/sudo-route.js');
-			const { releaseAccess } = await import('../../commands/context.js');
+			const { releaseAccess } = await import('../../cli/commands/context.js');
 			const result = await step({ release: releaseAccess(store, releaseId), env, connection, signer: signerRef.current, onTx });
 			busy.current = false;
 			await handle(result);
@@ -288,7 +288,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		async (gate: string, reason: string) => {
 			if (!envName) return;
 			try {
-				const { releaseAccess } = await import('../../commands/context.js');
+				const { releaseAccess } = await import('../../cli/commands/context.js');
 				releaseAccess(store, releaseId).apply({ type: 'gate/waive', env: envName, gate: gate as never, reason, at: new Date().toISOString() });
 				refreshRelease();
 				dispatch({ type: 'phase', phase: 'ready', message: { kind: 'warn', title: `Gate ${gate} waived`, lines: [`Reason recorded in the audit log: ${reason}`, 'Press a to continue.'] } });

@@ -3,7 +3,7 @@ import { Box, Text, useInput, useStdin, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
 import { Banner, KeyHints, ReleaseList } from '../components/index.js';
 import { actionFor, hintsFor } from '../keys.js';
-import { releaseSummary } from '../../release/release.js';
+import { releaseSummary } from '../../domain/release.js';
 
 export interface HomeScreenProps {
 	store: Store;

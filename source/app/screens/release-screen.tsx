@@ -4,13 +4,13 @@ import { Box, Text, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
 import { useReleaseSession } from '../hooks/use-release-session.js';
 import { ArtifactView, Banner, ChainPanel, SignerInput, TitledLines, Checklist, CompatView, GovernanceView, KeyHints, SignerPrompt, SoakView, TxProgress, VerifyView, GateTable, compatLines, type CompatChange, type CompatVerdicts } from '../components/index.js';
-import { STAGE_INFO } from '../../release/stages.js';
-import { currentStage } from '../../release/release.js';
-import { evaluateSoak } from '../../release/gates.js';
-import { livenessAlarm } from '../../release/enactment.js';
-import { recoveryLines } from '../../release/recovery.js';
+import { STAGE_INFO } from '../../domain/stages.js';
+import { currentStage } from '../../domain/release.js';
+import { evaluateSoak } from '../../domain/gates.js';
+import { livenessAlarm } from '../../domain/enactment.js';
+import { recoveryLines } from '../../domain/recovery.js';
 import { KEYS, actionFor, hintsFor, matchKey, type HintSpec } from '../keys.js';
-import type { StageId } from '../../release/types.js';
+import type { StageId } from '../../domain/types.js';
 
 const TITLES = Object.fromEntries(Object.entries(STAGE_INFO).map(([id, info]) => [id, info.title])) as Record<StageId, string>;
 

@@ -9,7 +9,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
 import type { Connection } from '../../chain/connect.js';
-import type { Environment } from '../../release/types.js';
+import type { Environment } from '../../domain/types.js';
 import type { SignerPromptModel } from '../../chain/types.js';
 import type { ReviewRun } from '../../review/review.js';
 import type { PreparedVote, VoteOutcome, VoteSigner } from '../../review/vote.js';
@@ -82,7 +82,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		if (connection.current?.env === e.name) return connection.current.connection;
 		if (connection.current) trackCleanup(connection.current.connection.disconnect());
 		connection.current = undefined;
-		const [{ connectEnvironment }, { resolveEmbeddedFor }] = await Promise.all([import('../../chain/connect.js'), import('../../commands/context.js')]);
+		const [{ connectEnvironment }, { resolveEmbeddedFor }] = await Promise.all([import('../../chain/connect.js'), import('../../cli/commands/context.js')]);
 		const c = await connectEnvironment(e, { resolveEmbedded: resolveEmbeddedFor(home), timeoutMs: 10_000 });
 		connection.current = { env: e.name, connection: c };
 		return c;

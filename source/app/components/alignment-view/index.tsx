@@ -8,9 +8,9 @@
  */
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { Environment, Release } from '../../../release/types.js';
-import { GATE_TITLES, promotionBlockers, signoffSummary } from '../../../release/alignment.js';
-import { groupedCommits, NOTE_GROUP_TITLES } from '../../../notes/notes.js';
+import type { Environment, Release } from '../../../domain/types.js';
+import { GATE_TITLES, promotionBlockers, signoffSummary } from '../../../domain/alignment.js';
+import { groupedCommits, NOTE_GROUP_TITLES } from '../../../domain/notes.js';
 import { checkStatusStyle, colors } from '../../theme.js';
 
 export interface AlignmentViewProps {

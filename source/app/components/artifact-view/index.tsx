@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { ArtifactInfo } from '../../../release/types.js';
+import type { ArtifactInfo } from '../../../domain/types.js';
 import { checkStatusStyle, colors, formatBytes, symbols, type CheckStatus } from '../../theme.js';
 import { Field } from '../field/index.js';
 import { Paragraph } from '../paragraph/index.js';

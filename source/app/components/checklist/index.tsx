@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { StageId, StageProgress } from '../../../release/types.js';
+import type { StageId, StageProgress } from '../../../domain/types.js';
 import { colors, stageStatusStyle, symbols } from '../../theme.js';
 
 export interface ChecklistProps {

@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { GateResult } from '../../../release/types.js';
+import type { GateResult } from '../../../domain/types.js';
 import { checkStatusStyle, colors } from '../../theme.js';
 import { Paragraph } from '../paragraph/index.js';
 

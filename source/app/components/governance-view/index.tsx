@@ -1,7 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { GovProgress, StageId, StageProgress } from '../../../release/types.js';
-import { STAGE_INFO } from '../../../release/stages.js';
+import type { GovProgress, StageId, StageProgress } from '../../../domain/types.js';
+import { STAGE_INFO } from '../../../domain/stages.js';
 import { colors, symbols } from '../../theme.js';
 import { Paragraph } from '../paragraph/index.js';
 

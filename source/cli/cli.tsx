@@ -1,0 +1,262 @@
+#!/usr/bin/env node
+/**
+ * Entry point: parses flags and starts the console (TUI) or a headless
+ * command. Heavy modules (@polkadot/api, chopsticks, Ink) are imported only
+ * by the path that needs them, so `status --json` and the first frame are fast.
+ */
+if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
+process.env.LOG_LEVEL ??= 'error';
+import meow from 'meow';
+import { EXIT, UsageError, openContext, processIo } from './commands/context.js';
+import { filterLibraryNoise } from '../noise.js';
+
+filterLibraryNoise();
+
+const cli = meow(
+	`
+  Usage
+    $ release-console                       open the console (needs a terminal)
+    $ release-console --demo                play the sample release hands-free
+    $ release-console new --name N --wasm PATH [--env NAME ...] [--json]
+    $ release-console status [ID] [--json]
+    $ release-console advance ID --env NAME [--signer S] [--yes] [--follow] [--json]
+    $ release-console env list | add NAME --endpoint URL --kind K --route R [route options] | remove NAME
+    $ release-console recovery ID --env NAME [--out codeSubstitutes.json]
+    $ release-console schedule --env NAME [--at ISO_TIME | --window] [--block N]
+    $ release-console waive ID --env NAME --gate GATE --reason "why"
+    $ release-console stakeholders ID --env NAME --group NAME --member ADDR [--member …] --threshold N [--owns GATE …] [--require GATE …]
+    $ release-console notes ID --repo PATH --from PREV_SHA --to SHA [--branch main]
+    $ release-console attest ID --gate audits|pause --reference "link" [--env NAME …] [--by ROLE]
+    $ release-console gates ID [--env NAME] [--srtool REPORT.json]       gate table and what blocks promotion to NAME
+    $ release-console manifest ID [--env NAME] > manifest.json           what the stakeholders of NAME sign
+    $ release-console signoff MANIFEST.json --group NAME --signer S [--reject --reason "why"] [--key-type ed25519]
+    $ release-console signoff import ID SIGNOFF.json
+    $ release-console export ID --format markdown|json [--out FILE]
+    $ release-console verify RECORD.json [--wasm PATH]                   exit 0 valid, 1 invalid or stale, 2 bad input
+    $ release-console inspect WASM [--against WASM|ENV] [--srtool REPORT.json] [--json]
+    $ release-console devnet --chain rococo|governance [--port N] [--block-time MS|manual|instant]
+    $ release-console devnet stop
+    $ release-console review --env NAME (--motion HASH|INDEX | --referendum INDEX | --preimage HASH) [--wasm PATH] [--record RECORD.json] [--json]
+                      [--vote aye|nay --signer S [--conviction Locked1x] [--balance N] [--yes]]
+
+  Signers (--signer)
+    //Alice …          dev keys, on local and testnet environments only
+    env:VAR            a mnemonic or secret URI read from environment variable VAR
+    path/to/key.json   a polkadot-js keystore; password from RELEASE_CONSOLE_PASSWORD or a prompt
+
+  Routes (env add --route): sudo | multisig-sudo | council-democracy | opengov
+    --payload set-code|authorize     the whole wasm in the preimage, or only its hash (code applied after)
+    --signatory ADDR --threshold N   multisig-sudo: the multisig that holds the sudo key (repeat --signatory)
+    --external majority|default|plain  --fast-track-period N --fast-track-delay N   council-democracy
+    --track root|whitelisted --enactment-delay N                                    opengov
+    --conviction Locked1x --vote-percent 50                                         referendum votes
+
+  Options
+    --config-dir DIR   where releases and environments are stored (or RELEASE_CONSOLE_HOME)
+    --json             print one JSON object
+    --yes              sign and submit after printing the signer prompt
+    --follow           keep advancing as blocks arrive (e.g. through the soak) until done or --timeout seconds
+
+  Exit codes: 0 done or waiting, 1 refused or failed, 2 bad input.
+`,
+	{
+		importMeta: import.meta,
+		flags: {
+			configDir: { type: 'string' },
+			json: { type: 'boolean', default: false },
+			demo: { type: 'boolean', default: false },
+			name: { type: 'string' },
+			wasm: { type: 'string' },
+			env: { type: 'string', isMultiple: true },
+			signer: { type: 'string' },
+			yes: { type: 'boolean', default: false },
+			follow: { type: 'boolean', default: false },
+			timeout: { type: 'number' },
+			endpoint: { type: 'string', isMultiple: true },
+			kind: { type: 'string' },
+			route: { type: 'string' },
+			soakBlocks: { type: 'number' },
+			soakMinutes: { type: 'number' },
+			maxStall: { type: 'number' },
+			payload: { type: 'string' },
+			external: { type: 'string' },
+			track: { type: 'string' },
+			signatory: { type: 'string', isMultiple: true },
+			threshold: { type: 'number' },
+			fastTrackPeriod: { type: 'number' },
+			fastTrackDelay: { type: 'number' },
+			enactmentDelay: { type: 'number' },
+			conviction: { type: 'string' },
+			votePercent: { type: 'number' },
+			at: { type: 'string' },
+			window: { type: 'boolean', default: false },
+			block: { type: 'number' },
+			chain: { type: 'string' },
+			port: { type: 'number' },
+			blockTime: { type: 'string' },
+			stateFile: { type: 'string' },
+			against: { type: 'string' },
+			srtool: { type: 'string' },
+			release: { type: 'string' },
+			gate: { type: 'string' },
+			reason: { type: 'string' },
+			// alignment (issue 6)
+			group: { type: 'string' },
+			member: { type: 'string', isMultiple: true },
+			owns: { type: 'string', isMultiple: true },
+			require: { type: 'string', isMultiple: true },
+			reject: { type: 'boolean', default: false },
+			reference: { type: 'string' },
+			by: { type: 'string' },
+			keyType: { type: 'string' },
+			repo: { type: 'string' },
+			from: { type: 'string' },
+			to: { type: 'string' },
+			branch: { type: 'string' },
+			format: { type: 'string' },
+			out: { type: 'string' },
+			motion: { type: 'string' },
+			referendum: { type: 'string' },
+			preimage: { type: 'string' },
+			record: { type: 'string' },
+			vote: { type: 'string' },
+			balance: { type: 'string' },
+		},
+	},
+);
+
+async function main(): Promise<number> {
+	const [command, ...rest] = cli.input;
+	const flags = cli.flags;
+	// One store directory for everything this process touches (the inspect cache included).
+	if (flags.configDir) process.env.RELEASE_CONSOLE_HOME = flags.configDir;
+	if (!command) {
+		const { startConsole } = await import('../app/start.js');
+		return startConsole({ configDir: flags.configDir, demo: flags.demo, release: flags.release });
+	}
+	if (command === 'inspect') {
+		const { runInspect } = await import('./commands/inspect.js');
+		if (!rest[0]) throw new UsageError('missing WASM path', 'usage: release-console inspect WASM [--against WASM] [--json]');
+		const { resolveAgainstEnvironment } = await import('./commands/against.js');
+		return runInspect(
+			{ wasm: rest[0], against: flags.against, json: flags.json, srtool: flags.srtool },
+			{ ...processIo, resolveAgainst: (name) => resolveAgainstEnvironment(openContext({ configDir: flags.configDir }), name) },
+		);
+	}
+	// alignment (issue 6): commands a stakeholder or auditor runs without a store
+	if (command === 'verify') {
+		const { runVerify } = await import('./commands/alignment.js');
+		return runVerify(processIo, rest[0], { wasm: flags.wasm, json: flags.json });
+	}
+	if (command === 'signoff' && rest[0] !== 'import') {
+		const { runSignoff } = await import('./commands/alignment.js');
+		return runSignoff({ io: processIo, json: flags.json }, rest[0], { group: flags.group, signer: flags.signer, reject: flags.reject, reason: flags.reason, keyType: flags.keyType });
+	}
+	const ctx = openContext({ configDir: flags.configDir, json: flags.json });
+	switch (command) {
+		case 'new': {
+			const { runNew } = await import('./commands/new.js');
+			return runNew(ctx, { name: flags.name, wasm: flags.wasm, env: flags.env });
+		}
+		case 'status': {
+			const { runStatus } = await import('./commands/status.js');
+			return runStatus(ctx, rest[0]);
+		}
+		case 'advance': {
+			const { runAdvance } = await import('./commands/advance.js');
+			return runAdvance(ctx, rest[0], { env: flags.env?.[0], signer: flags.signer, yes: flags.yes, follow: flags.follow, timeout: flags.timeout });
+		}
+		case 'env': {
+			const { runEnv } = await import('./commands/env.js');
+			return runEnv(ctx, rest[0], rest[1], flags);
+		}
+		case 'schedule': {
+			const { runSchedule } = await import('./commands/schedule.js');
+			return runSchedule(ctx, { env: flags.env?.[0], at: flags.at, window: flags.window, block: flags.block });
+		}
+		case 'recovery': {
+			const { runRecovery } = await import('./commands/recovery.js');
+			return runRecovery(ctx, rest[0], { env: flags.env?.[0], out: flags.out });
+		}
+		case 'waive': {
+			const { runWaive } = await import('./commands/waive.js');
+			return runWaive(ctx, rest[0], { env: flags.env?.[0], gate: flags.gate, reason: flags.reason });
+		}
+		case 'review': {
+			const { runReviewCommand } = await import('./commands/review.js');
+			return runReviewCommand(ctx, {
+				env: flags.env?.[0],
+				motion: flags.motion,
+				referendum: flags.referendum,
+				preimage: flags.preimage,
+				wasm: flags.wasm,
+				record: flags.record,
+				vote: flags.vote,
+				signer: flags.signer,
+				yes: flags.yes,
+				conviction: flags.conviction,
+				balance: flags.balance,
+			});
+		}
+		// alignment (issue 6)
+		case 'stakeholders': {
+			const { runStakeholders } = await import('./commands/alignment.js');
+			return runStakeholders(ctx, rest[0], { env: flags.env?.[0], group: flags.group, member: flags.member, threshold: flags.threshold, owns: flags.owns, require: flags.require });
+		}
+		case 'notes': {
+			const { runNotes } = await import('./commands/alignment.js');
+			return runNotes(ctx, rest[0], { repo: flags.repo, from: flags.from, to: flags.to, branch: flags.branch });
+		}
+		case 'attest': {
+			const { runAttest } = await import('./commands/alignment.js');
+			return runAttest(ctx, rest[0], { gate: flags.gate, reference: flags.reference, env: flags.env, by: flags.by });
+		}
+		case 'gates': {
+			const { runGates } = await import('./commands/alignment.js');
+			return runGates(ctx, rest[0], { env: flags.env?.[0], srtool: flags.srtool });
+		}
+		case 'manifest': {
+			const { runManifest } = await import('./commands/alignment.js');
+			return runManifest(ctx, rest[0], { env: flags.env?.[0] });
+		}
+		case 'signoff': {
+			const { runSignoffImport } = await import('./commands/alignment.js');
+			return runSignoffImport(ctx, rest[1], rest[2]);
+		}
+		case 'export': {
+			const { runExport } = await import('./commands/alignment.js');
+			return runExport(ctx, rest[0], { format: flags.format, out: flags.out });
+		}
+		case 'devnet': {
+			const { runDevnet } = await import('./commands/devnet.js');
+			return runDevnet(ctx, rest[0], { chain: flags.chain, port: flags.port, blockTime: flags.blockTime, stateFile: flags.stateFile });
+		}
+		default:
+			throw new UsageError(`unknown command "${command}"`, 'run `release-console --help`');
+	}
+}
+
+let settled = false;
+// If nothing is left to wait on before the command has finished (a promise that can
+// never settle), say so and fail, rather than exit 0 with nothing printed.
+process.once('beforeExit', () => {
+	if (settled) return;
+	process.stderr.write('error: the command stopped before it finished (nothing left to wait on; this is a bug)\n  what to do: run it again: it continues from what the store and the chain say\n');
+	process.exitCode = EXIT.failed;
+});
+
+main()
+	.then((code) => {
+		settled = true;
+		process.exitCode = code;
+	})
+	.catch((error: unknown) => {
+		settled = true;
+		const e = error as { message?: string; hint?: string; name?: string };
+		const json = cli.flags.json;
+		const isUsage = error instanceof UsageError || e.name === 'StoreError' || e.name === 'ArtifactError';
+		const code = isUsage ? EXIT.badInput : EXIT.failed;
+		if (json) process.stdout.write(`${JSON.stringify({ error: e.message, hint: e.hint })}\n`);
+		else process.stderr.write(`error: ${e.message}${e.hint ? `\n  what to do: ${e.hint}` : ''}\n`);
+		process.exitCode = code;
+	});

@@ -1,0 +1,16 @@
+/** `inspect --against ENV`: the runtime an environment's chain runs now. */
+import { findEnvironment, resolveEmbeddedFor, type CommandContext } from './context.js';
+import type { AgainstRuntime } from './inspect.js';
+
+export async function resolveAgainstEnvironment(ctx: CommandContext, name: string): Promise<AgainstRuntime | undefined> {
+	if (!ctx.store.getEnvironment(name)) return undefined;
+	const env = findEnvironment(ctx.store, name);
+	const { connectEnvironment } = await import('../../chain/connect.js');
+	const { liveRuntime } = await import('../../chain/runtime.js');
+	const connection = await connectEnvironment(env, { resolveEmbedded: resolveEmbeddedFor(ctx.home), timeoutMs: 10_000 });
+	try {
+		return await liveRuntime(connection.api, env.name);
+	} finally {
+		await connection.disconnect();
+	}
+}

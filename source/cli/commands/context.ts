@@ -1,0 +1,98 @@
+/**
+ * What every headless command shares: the store, the home directory, the
+ * embedded-chain resolver, and how results are printed.
+ */
+import path from 'node:path';
+import { openStore, type Store } from '../../store/store.js';
+import { ensureEmbeddedChain } from '../../devnet/daemon.js';
+import type { Environment, Release, ReleaseAction } from '../../domain/types.js';
+import { applyActions } from '../../domain/reducer.js';
+import type { ReleaseAccess } from '../../engine/sudo-route.js';
+
+export interface Io {
+	stdout: (text: string) => void;
+	stderr: (text: string) => void;
+}
+
+export const processIo: Io = {
+	stdout: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+	stderr: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+};
+
+export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+
+/** A user error: exit 2 with a message that says what to do. */
+export class UsageError extends Error {
+	constructor(
+		message: string,
+		readonly hint?: string,
+	) {
+		super(message);
+	}
+}
+
+export interface CommandContext {
+	store: Store;
+	home: string;
+	io: Io;
+	json: boolean;
+}
+
+export function openContext(flags: { configDir?: string; json?: boolean }, io: Io = processIo): CommandContext {
+	const dir = flags.configDir ?? process.env.RELEASE_CONSOLE_HOME;
+	const store = openStore(dir ? { dir } : {});
+	return { store, home: path.dirname(store.path), io, json: Boolean(flags.json) };
+}
+
+export function resolveEmbeddedFor(home: string, onStarted?: (line: string) => void) {
+	return async (endpoint: string) => {
+		const chain = endpoint.slice('embedded:'.length);
+		const { state, started } = await ensureEmbeddedChain(home, chain);
+		if (started) onStarted?.(`started the embedded ${chain} chain at ${state.endpoint} (pid ${state.pid}); stop it with \`release-console devnet stop\``);
+		return state.endpoint;
+	};
+}
+
+export function releaseAccess(store: Store, id: string): ReleaseAccess {
+	return {
+		get: () => {
+			const release = store.getRelease(id);
+			if (!release) throw new Error(`release ${id} disappeared from the store`);
+			return release;
+		},
+		apply: (...actions: ReleaseAction[]) =>
+			store.updateRelease(id, (release: Release) => applyActions(release, actions)),
+	};
+}
+
+export function findEnvironment(store: Store, name: string): Environment {
+	const env = store.getEnvironment(name);
+	if (!env) {
+		const names = store.listEnvironments().map((e) => e.name);
+		throw new UsageError(`unknown environment "${name}"`, `known environments: ${names.join(', ') || 'none'}; add one with \`release-console env add ${name} --endpoint URL --kind local|testnet|production --route sudo\``);
+	}
+	return env;
+}
+
+export function findRelease(store: Store, id: string): Release {
+	const release = store.getRelease(id);
+	if (!release) {
+		const ids = store.listReleases().map((r) => r.id);
+		throw new UsageError(`no release "${id}"`, ids.length ? `releases: ${ids.join(', ')}` : 'create one with `release-console new --name NAME --wasm PATH`');
+	}
+	return release;
+}
+
+/**
+ * A signer given on the command line, for an environment: a keystore's
+ * password comes from RELEASE_CONSOLE_PASSWORD or a masked prompt, never a flag.
+ */
+export async function resolveCommandSigner(spec: string, env: Pick<Environment, 'name' | 'kind'>) {
+	const { resolveSigner } = await import('../../signer/signer.js');
+	let password = process.env.RELEASE_CONSOLE_PASSWORD;
+	if (password === undefined && spec.endsWith('.json')) {
+		const { promptSecret } = await import('../../signer/prompt.js');
+		password = await promptSecret(`password for ${spec}: `);
+	}
+	return resolveSigner({ spec, envKind: env.kind, envName: env.name, password });
+}

@@ -1,0 +1,164 @@
+/**
+ * `review --env NAME (--motion X | --referendum X | --preimage HASH) [--wasm PATH] [--record RECORD.json] [--json]
+ *        [--vote aye|nay --signer S [--conviction Locked1x] [--balance N] [--yes]]`
+ *
+ * A council member or voter checks a proposed upgrade against what they can
+ * reproduce, then (and only then) votes. Exit codes: 0 match (or nothing to
+ * compare and nothing wrong), 1 mismatch, blocking problem, refused or failed vote, 2 bad input.
+ */
+import { EXIT, UsageError, findEnvironment, resolveCommandSigner, resolveEmbeddedFor, type CommandContext } from './context.js';
+import { connectEnvironment, type Connection } from '../../chain/connect.js';
+import { formatPrompt } from '../../engine/prompt-text.js';
+import type { Environment } from '../../domain/types.js';
+import { ReviewInputError, parseBalance, parseConviction, parseTargetFlags, parseVoteFlag, TARGET_USAGE } from '../../review/target.js';
+import { EXIT_FOR_VERDICT } from '../../review/verdict.js';
+import type { ReviewTarget } from '../../review/types.js';
+
+export interface ReviewFlags {
+	env?: string;
+	motion?: string;
+	referendum?: string;
+	preimage?: string;
+	wasm?: string;
+	record?: string;
+	vote?: string;
+	signer?: string;
+	yes?: boolean;
+	conviction?: string;
+	balance?: string;
+}
+
+export const REVIEW_USAGE = `usage: release-console review --env NAME (${TARGET_USAGE}) [--wasm PATH | --record RECORD.json] [--json] [--vote aye|nay --signer S --yes [--conviction Locked1x] [--balance N]]`;
+
+function asUsage<T>(fn: () => T): T {
+	try {
+		return fn();
+	} catch (error) {
+		if (error instanceof ReviewInputError) throw new UsageError(error.message, error.hint);
+		throw error;
+	}
+}
+
+export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags): Promise<number> {
+	if (!flags.env) throw new UsageError('missing --env', `${REVIEW_USAGE}\n  environments: ${ctx.store.listEnvironments().map((e) => e.name).join(', ') || 'none (add one with `release-console env add`)'}`);
+	const env = findEnvironment(ctx.store, flags.env);
+	const target: ReviewTarget = asUsage(() => parseTargetFlags(flags));
+	const aye = asUsage(() => parseVoteFlag(flags.vote));
+	const conviction = asUsage(() => parseConviction(flags.conviction));
+	if (aye !== undefined && !flags.signer) throw new UsageError('--vote needs --signer', 'the key to vote with: env:RELEASE_CONSOLE_SURI (a mnemonic in that variable), a keystore JSON path, or //Name on local/testnet');
+	if (aye === undefined && (flags.yes || flags.conviction || flags.balance)) throw new UsageError('--yes, --conviction and --balance go with --vote aye|nay', REVIEW_USAGE);
+
+	const out: Record<string, unknown> = {};
+	const say = (line: string) => {
+		if (!ctx.json) ctx.io.stdout(line);
+	};
+	const finish = (code: number) => {
+		if (ctx.json) ctx.io.stdout(JSON.stringify(out));
+		return code;
+	};
+
+	// The signer first (a bad key is bad input, found before any chain work); its address shows the reviewer's role.
+	let signer: { pair: import('@polkadot/keyring/types').KeyringPair; address: string; label: string } | undefined;
+	if (flags.signer) {
+		const { SignerError } = await import('../../signer/signer.js');
+		try {
+			const resolved = await resolveCommandSigner(flags.signer, env);
+			signer = { pair: resolved.pair, address: resolved.address, label: resolved.label };
+			for (const w of resolved.warnings) ctx.io.stderr(`warning: ${w}`);
+		} catch (error) {
+			const e = error as InstanceType<typeof SignerError>;
+			if (e.code === 'dev-key-refused') {
+				out.error = e.message;
+				out.hint = e.hint;
+				if (!ctx.json) ctx.io.stderr(`refused: ${e.message}${e.hint ? `\n  what to do: ${e.hint}` : ''}`);
+				return finish(EXIT.failed);
+			}
+			throw new UsageError(e.message, e.hint);
+		}
+	}
+
+	let connection: Connection;
+	try {
+		connection = await connectEnvironment(env, { resolveEmbedded: resolveEmbeddedFor(ctx.home, (l) => ctx.io.stderr(l)), timeoutMs: 10_000 });
+	} catch (error) {
+		const e = error as Error & { hint?: string };
+		out.error = e.message;
+		out.hint = e.hint;
+		if (!ctx.json) ctx.io.stderr(`error: ${e.message}${e.hint ? `\n  what to do: ${e.hint}` : ''}`);
+		return finish(EXIT.failed);
+	}
+	try {
+		return await reviewConnected(ctx, env, connection, target, flags, { aye, conviction, signer }, out, say, finish);
+	} finally {
+		await connection.disconnect();
+	}
+}
+
+async function reviewConnected(
+	ctx: CommandContext,
+	env: Environment,
+	connection: Connection,
+	target: ReviewTarget,
+	flags: ReviewFlags,
+	vote: { aye?: boolean; conviction: ReturnType<typeof parseConviction>; signer?: { pair: import('@polkadot/keyring/types').KeyringPair; address: string; label: string } },
+	out: Record<string, unknown>,
+	say: (line: string) => void,
+	finish: (code: number) => number,
+): Promise<number> {
+	const api = connection.api;
+	const [{ runReview }, { reportJson, reportLines }] = await Promise.all([import('../../review/review.js'), import('../../review/format.js')]);
+	const token = { decimals: api.registry.chainDecimals[0] ?? 12, symbol: api.registry.chainTokens[0] ?? 'UNIT' };
+	// Parse the amount with the chain's decimals before anything is read.
+	const balance = vote.aye !== undefined && target.kind !== 'motion' && flags.balance !== undefined ? asUsage(() => parseBalance(flags.balance, token.decimals, token.symbol)) : undefined;
+	let run;
+	try {
+		run = await runReview(api, env, connection.endpoint, target, { wasmPath: flags.wasm, recordPath: flags.record, reviewer: vote.signer?.address });
+	} catch (error) {
+		if (error instanceof ReviewInputError) throw new UsageError(error.message, error.hint);
+		throw error;
+	}
+	const { report } = run;
+	Object.assign(out, reportJson(report));
+	for (const line of reportLines(report, token)) say(line);
+	let code: number = EXIT_FOR_VERDICT[report.verdict.verdict];
+	if (vote.aye === undefined) return finish(code);
+
+	// Then, and only then, the vote.
+	if (report.verdict.verdict === 'blocked') {
+		out.vote = { status: 'not-offered', reason: 'the review found a blocking problem' };
+		say('');
+		say('no vote is offered: fix the blocking problem above first');
+		return finish(EXIT.failed);
+	}
+	const state = report.voteState;
+	if ((state.kind === 'democracy' || state.kind === 'opengov') && balance === undefined) {
+		throw new UsageError('a referendum vote needs an amount (--balance)', `the amount of ${token.symbol} to vote with, in whole tokens, e.g. --balance 100`);
+	}
+	const { prepareVote } = await import('../../review/vote.js');
+	const prepared = await prepareVote(api, env, report, run.chain.resolved, vote.signer!, { aye: vote.aye, conviction: vote.conviction, ...(balance !== undefined ? { balance } : {}) });
+	say('');
+	say(prepared.context);
+	say(formatPrompt(prepared.prompt).join('\n'));
+	out.vote = { prompt: prepared.prompt, intended: prepared.intended };
+	if (prepared.prompt.refusals.length > 0) {
+		out.vote = { ...(out.vote as object), status: 'refused', reason: prepared.prompt.refusals.join('; ') };
+		return finish(EXIT.failed);
+	}
+	if (!flags.yes) {
+		out.vote = { ...(out.vote as object), status: 'not-sent', reason: 'not signed: run again with --yes to sign and submit' };
+		say('not signed: review the prompt above and run again with --yes to sign and submit');
+		return finish(code);
+	}
+	const outcome = await prepared.submit((step, detail) => say(`  ${step}${detail ? ` ${detail}` : ''}`));
+	out.vote = { ...(out.vote as object), ...outcome };
+	if (outcome.status === 'included') {
+		say(`✔ vote ${vote.aye ? 'aye' : 'nay'} included in block #${outcome.blockNumber} (${outcome.blockHash}), extrinsic ${outcome.extrinsicHash}${outcome.confirmed ? '; the chain now shows it' : '; WARNING: the chain does not show the vote'}`);
+		if (!outcome.confirmed) code = EXIT.failed;
+	} else if (outcome.status === 'failed') {
+		say(`✖ vote failed: ${outcome.error}${outcome.extrinsicHash ? ` (extrinsic ${outcome.extrinsicHash}${outcome.blockNumber !== undefined ? `, block #${outcome.blockNumber}` : ''})` : ''}`);
+		code = EXIT.failed;
+	} else {
+		say(`nothing sent: ${outcome.reason}`);
+	}
+	return finish(code);
+}

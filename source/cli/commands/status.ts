@@ -1,0 +1,62 @@
+import { EXIT, findRelease, type CommandContext } from './context.js';
+import { currentStage } from '../../domain/release.js';
+import { STAGE_INFO } from '../../domain/stages.js';
+import type { Release } from '../../domain/types.js';
+
+const SYMBOL: Record<string, string> = { done: '✔', active: '▶', waiting: '…', failed: '✖', pending: '○' };
+
+export function describeRelease(release: Release): string[] {
+	const lines = [`${release.id}  ${release.name}`, `  ${release.artifact.specName} ${release.artifact.specVersion}  code ${release.artifact.codeHash}`];
+	for (const env of release.environments) {
+		const p = release.progress[env];
+		if (!p) continue;
+		const current = currentStage(release, env)?.id;
+		lines.push(`  ${env}: ${current ? `at ${STAGE_INFO[current].title}` : 'complete'}`);
+		for (const s of p.stages) lines.push(`    ${SYMBOL[s.status] ?? '?'} ${STAGE_INFO[s.id].title}${s.detail ? ` — ${s.detail}` : ''}`);
+		if (p.upgrade) lines.push(`    upgrade: block #${p.upgrade.blockNumber} ${p.upgrade.blockHash}, extrinsic ${p.upgrade.extrinsicHash}`);
+	}
+	return lines;
+}
+
+export function statusJson(release: Release) {
+	return {
+		id: release.id,
+		name: release.name,
+		artifact: release.artifact,
+		environments: release.environments.map((name) => {
+			const p = release.progress[name];
+			return {
+				name,
+				currentStage: currentStage(release, name)?.id ?? null,
+				complete: currentStage(release, name) === undefined,
+				stages: p?.stages ?? [],
+				upgrade: p?.upgrade ?? null,
+				verified: p?.verified ?? null,
+				specVersion: p?.verified?.specVersion ?? null,
+				soak: p?.soak ?? null,
+				gov: p?.gov ?? null,
+				intents: p?.intents ?? [],
+			};
+		}),
+		gates: release.gates,
+		audit: release.audit,
+		updatedAt: release.updatedAt,
+	};
+}
+
+export async function runStatus(ctx: CommandContext, id?: string): Promise<number> {
+	if (id) {
+		const release = findRelease(ctx.store, id);
+		ctx.io.stdout(ctx.json ? JSON.stringify(statusJson(release)) : describeRelease(release).join('\n'));
+		return EXIT.ok;
+	}
+	const releases = ctx.store.listReleases();
+	if (ctx.json) {
+		ctx.io.stdout(JSON.stringify({ releases: releases.map(statusJson), environments: ctx.store.listEnvironments(), store: ctx.store.path }));
+	} else if (releases.length === 0) {
+		ctx.io.stdout('no releases yet; create one with `release-console new --name NAME --wasm PATH`, or run `release-console` to open the sample');
+	} else {
+		for (const release of releases) ctx.io.stdout(describeRelease(release).join('\n'));
+	}
+	return EXIT.ok;
+}

@@ -1,0 +1,85 @@
+/**
+ * The forward-compatibility gate on a testnet environment, in the console:
+ * the real Rococo 9130 → 9140 diff fails it, the stage refuses, the list of
+ * changes is scrollable and filterable, and a written waiver lets it go on.
+ */
+import React from 'react';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { render } from 'ink-testing-library';
+import { App } from '../../source/app/app.js';
+import { openStore, type Store } from '../../source/store/store.js';
+import { startRococoDevnet, type RococoDevnet } from '../../source/devnet/rococo.js';
+import { writeRococoWasm } from '../../source/artifact/embedded-runtimes.js';
+import { inspectArtifact, toArtifactInfo } from '../../source/artifact/inspect.js';
+import { createRelease } from '../../source/domain/release.js';
+import { validateEnvironment } from '../../source/domain/environments.js';
+import { runCleanups } from '../../source/app/cleanup.js';
+import { tempHome } from '../helpers/cli.js';
+import { tick, waitForFrame } from '../helpers/frames.js';
+
+let devnet: RococoDevnet;
+let store: Store;
+let home: string;
+
+beforeAll(async () => {
+	devnet = await startRococoDevnet({ blockTime: 'manual' });
+	home = tempHome();
+	store = openStore({ dir: home });
+	const env = validateEnvironment({ name: 'staging', endpoints: [devnet.endpoint], kind: 'testnet', route: 'sudo', soak: { minBlocks: 2, minSeconds: 0, maxStallSeconds: 120 } });
+	if (!env.ok) throw new Error(env.errors.join());
+	store.saveEnvironment(env.env);
+	const wasm = writeRococoWasm(9140, home);
+	store.saveRelease(createRelease({ id: 'compat-release', name: 'compat check', artifact: toArtifactInfo(await inspectArtifact(wasm), wasm), environments: [env.env], at: new Date().toISOString() }));
+});
+
+afterAll(async () => {
+	await runCleanups();
+	await devnet?.close();
+}, 60_000);
+
+async function type(ui: ReturnType<typeof render>, text: string) {
+	for (const ch of text) {
+		ui.stdin.write(ch);
+		await tick(5);
+	}
+}
+
+describe('forward-compatibility gate', () => {
+	it('refuses on testnet, lists the real changes, and goes on after a written waiver', async () => {
+		const ui = render(<App store={store} home={home} initialScreen={{ name: 'release', id: 'compat-release' }} createSample={async () => 'x'} />);
+		try {
+			let frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Refused'), 120_000);
+			expect(frame).toContain('not forward compatible with rococo 9130');
+			expect(frame).toContain('c compatibility');
+			ui.stdin.write('c');
+			frame = await waitForFrame(ui.lastFrame, (f) => f.includes('NOT forward compatible'));
+			expect(frame).toMatch(/\d+ breaking/);
+			await type(ui, '/');
+			await type(ui, 'sudo');
+			ui.stdin.write('\r');
+			frame = await waitForFrame(ui.lastFrame, (f) => f.includes('filter: sudo ('));
+			expect(frame).toMatch(/Sudo/);
+			expect(frame).not.toMatch(/^ *Hrmp *$/m);
+			// a waiver needs a reason of 10 characters or more
+			ui.stdin.write('w');
+			await waitForFrame(ui.lastFrame, (f) => f.includes('Why is shipping this acceptable'));
+			await type(ui, 'too short');
+			ui.stdin.write('\r');
+			await tick(100);
+			expect(store.getRelease('compat-release')!.gates.find((g) => g.id === 'forward-compatible')!.status).toBe('fail');
+			await type(ui, ': rehearsal of a known-breaking Rococo release');
+			ui.stdin.write('\r');
+			frame = await waitForFrame(ui.lastFrame, (f) => f.includes('waived'));
+			const release = store.getRelease('compat-release')!;
+			const gate = release.gates.find((g) => g.id === 'forward-compatible')!;
+			expect(gate.status).toBe('waived');
+			expect(gate.waiver?.reason).toContain('known-breaking');
+			expect(release.audit.some((a) => a.detail.includes('known-breaking'))).toBe(true);
+			ui.stdin.write('a');
+			frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Signer for staging'), 120_000);
+			expect(store.getRelease('compat-release')!.progress.staging!.stages[0]!.status).toBe('done');
+		} finally {
+			ui.unmount();
+		}
+	});
+});
