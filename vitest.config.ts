@@ -1,13 +1,34 @@
 import { defineConfig } from 'vitest/config';
 
+// Hermetic: no GitHub enrichment from a token the CI happens to have.
+const env = { LOG_LEVEL: 'error', NO_COLOR: '1', FORCE_COLOR: '0', GITHUB_TOKEN: '' };
+
 export default defineConfig({
-  test: {
-    include: ['test/**/*.test.{ts,tsx}'],
-    testTimeout: 300_000,
-    hookTimeout: 180_000,
-    // Chain tests run real runtimes in wasm: keep parallelism modest on 2-core machines.
-    maxWorkers: 2,
-    // Hermetic: no GitHub enrichment from a token the CI happens to have.
-    env: { LOG_LEVEL: 'error', NO_COLOR: '1', FORCE_COLOR: '0', GITHUB_TOKEN: '' },
-  },
+	test: {
+		projects: [
+			{
+				test: {
+					name: 'unit',
+					include: ['test/unit/**/*.test.{ts,tsx}'],
+					// Pure and component tests: no chain, no child process.
+					testTimeout: 10_000,
+					hookTimeout: 10_000,
+					env,
+				},
+			},
+			{
+				test: {
+					name: 'e2e',
+					include: ['test/e2e/**/*.test.{ts,tsx}'],
+					// Chains and processes. Each test sets the timeout that fits it (the third argument of `it`);
+					// this default is for the few short ones. Hooks start chains (real runtimes in wasm).
+					testTimeout: 30_000,
+					hookTimeout: 60_000,
+					// Chain tests run real runtimes in wasm: keep parallelism modest on 2-core machines.
+					maxWorkers: 2,
+					env,
+				},
+			},
+		],
+	},
 });
