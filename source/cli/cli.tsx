@@ -245,6 +245,26 @@ process.once('beforeExit', () => {
 	process.exitCode = EXIT.failed;
 });
 
+/**
+ * Exit as soon as the command's work and output are done. After `api.disconnect()`,
+ * @polkadot/rpc-core's chained reference-count timers keep the event loop alive for
+ * seconds with nothing to do; a command's own chain (`devnet` in the foreground) and
+ * the console have already stopped when `main` settles, so nothing is cut off.
+ */
+async function flushAndExit(code: number): Promise<void> {
+	process.exitCode = code;
+	await Promise.all(
+		[process.stdout, process.stderr].map(
+			(stream) =>
+				new Promise<void>((resolve) => {
+					if (stream.destroyed || !stream.writable) return resolve();
+					stream.write('', () => resolve());
+				}),
+		),
+	);
+	process.exit(code);
+}
+
 main()
 	.then((code) => {
 		settled = true;
@@ -259,4 +279,5 @@ main()
 		if (json) process.stdout.write(`${JSON.stringify({ error: e.message, hint: e.hint })}\n`);
 		else process.stderr.write(`error: ${e.message}${e.hint ? `\n  what to do: ${e.hint}` : ''}\n`);
 		process.exitCode = code;
-	});
+	})
+	.then(() => flushAndExit(Number(process.exitCode ?? 0)));
