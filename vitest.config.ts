@@ -23,7 +23,7 @@ export default defineConfig({
 					// Chains and processes. Each test sets the timeout that fits it (the third argument of `it`);
 					// this default is for the few short ones. Hooks start chains (real runtimes in wasm).
 					testTimeout: 30_000,
-					hookTimeout: 60_000,
+					hookTimeout: 120_000,
 					// Chain tests run real runtimes in wasm: keep parallelism modest on 2-core machines.
 					maxWorkers: 2,
 					env,

@@ -19,7 +19,8 @@ let wasm9130: string;
 const env = (extra: Record<string, string> = {}) => ({ RELEASE_CONSOLE_HOME: home, ...extra });
 
 beforeAll(async () => {
-	devnet = await startRococoDevnet({ blockTime: 1000 });
+	// Nothing here needs the chain to move: every case is refused before anything is sent.
+	devnet = await startRococoDevnet({ blockTime: 'manual' });
 	home = tempHome();
 	wasm9140 = writeRococoWasm(9140, home);
 	wasm9130 = writeRococoWasm(9130, path.join(home, 'old'));
@@ -47,7 +48,7 @@ describe('bad input', () => {
 		expect(r.json().error).toMatch(/cannot use .*notes\.txt as a runtime/);
 		const status = await runCli(['status', '--json'], env());
 		expect(status.json().releases).toHaveLength(0);
-	});
+	}, 120_000);
 
 	it('a spec version that does not increase: the artifact stage refuses, nothing is sent', async () => {
 		const created = await runCli(['new', '--name', 'same version', '--wasm', wasm9130, '--env', 'bad', '--json'], env());
@@ -59,7 +60,7 @@ describe('bad input', () => {
 		expect(out.result.message).toMatch(/spec version/i);
 		expect(out.result.kind).toBe('refused');
 		expect(out.release.environments[0].intents).toHaveLength(0);
-	});
+	}, 120_000);
 
 	it('an unreachable endpoint: exit 1 with what to check, release unchanged', async () => {
 		expect((await runCli(['env', 'add', 'gone', '--endpoint', 'ws://127.0.0.1:1', '--kind', 'local', '--route', 'sudo'], env())).code).toBe(0);
@@ -72,7 +73,7 @@ describe('bad input', () => {
 		expect(r.json().result.hint).toMatch(/node is running/);
 		const after = (await runCli(['status', id, '--json'], env())).json();
 		expect(after.environments).toEqual(before.environments);
-	});
+	}, 120_000);
 
 	it('an endpoint whose genesis differs from the pinned one is refused', async () => {
 		expect((await runCli(['env', 'add', 'pin', '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'sudo'], env())).code).toBe(0);
@@ -93,7 +94,7 @@ describe('bad input', () => {
 		const r = await runCli(['advance', id, '--env', 'pin', '--json'], env());
 		expect(r.code).toBe(1);
 		expect(r.json().result.message).toMatch(/pinned to 0x1111/);
-	});
+	}, 120_000);
 
 	it('the sudo route on a production environment is refused at env add', async () => {
 		const r = await runCli(['env', 'add', 'mainnet', '--endpoint', devnet.endpoint, '--kind', 'production', '--route', 'sudo'], env());
@@ -112,7 +113,7 @@ describe('bad input', () => {
 		expect(r.json().result.kind).toBe('refused');
 		expect(r.json().result.message).toMatch(/dev keys are refused on production/);
 		expect(r.json().release.environments[0].intents).toHaveLength(0);
-	});
+	}, 120_000);
 
 	it('a truncated (zstd-compressed) runtime: exit 2, says the file is incomplete; no release created', async () => {
 		const whole = (await import('node:fs')).readFileSync(wasm9140);
@@ -124,7 +125,7 @@ describe('bad input', () => {
 		expect(r.stderr).toMatch(/cannot use .*cut\.compact\.compressed\.wasm as a runtime: .*ends in the middle of a zstd block/);
 		expect(r.stderr).toMatch(/download or build it again/);
 		expect((await runCli(['status', '--json'], env())).json().releases).toHaveLength(before);
-	});
+	}, 120_000);
 
 	it('a runtime for another chain (spec name node on a rococo chain): the artifact stage refuses, nothing is sent', async () => {
 		const { buildDevnetCode } = await import('../../source/devnet/governance/index.js');
@@ -139,7 +140,7 @@ describe('bad input', () => {
 		expect(r.json().result.message).not.toMatch(/downgrade/);
 		expect(r.json().result.hint).toMatch(/build a runtime for this chain/);
 		expect(r.json().release.environments[0].intents).toHaveLength(0);
-	});
+	}, 120_000);
 
 	it('an unknown environment: exit 2, lists the known ones and how to add it', async () => {
 		const r = await runCli(['new', '--name', 'x', '--wasm', wasm9140, '--env', 'nowhere'], env());
@@ -176,7 +177,7 @@ describe('bad input', () => {
 		expect(junk.code).toBe(1);
 		expect(junk.json().result.message).toMatch(/is not a dev URI, env:VAR, existing keystore file or mnemonic/);
 		expect((await runCli(['status', id, '--json'], env())).json().environments[0].intents).toHaveLength(0);
-	});
+	}, 120_000);
 
 	it('a sudo key without funds: refused before signing, nothing sent', async () => {
 		await cryptoWaitReady();
@@ -199,5 +200,5 @@ describe('bad input', () => {
 			await api.rpc('dev_setStorage' as never, { Sudo: { Key: alice.address } } as never);
 			await api.disconnect();
 		}
-	});
+	}, 120_000);
 });

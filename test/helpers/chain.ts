@@ -10,3 +10,37 @@ export async function countExtrinsicsOnChain(api: ApiPromise, section: string): 
 	}
 	return count;
 }
+
+/**
+ * Build blocks one after another, each as soon as the previous one is built (no
+ * timer), until the returned stop function is called; it resolves once the
+ * block in progress is done. For a chain in manual mode while a command follows
+ * it (`advance --follow`, a console screen): the chain moves as fast as it can
+ * build, and never two builds at once. With `when`, a block is built only while
+ * it holds (e.g. an extrinsic waits in the pool, or the upgrade is in and the
+ * soak needs blocks); otherwise the pump checks again shortly.
+ */
+export function pumpBlocks(newBlocks: (n?: number) => Promise<unknown>, when?: () => Promise<boolean>): () => Promise<void> {
+	let stopped = false;
+	const loop = (async () => {
+		while (!stopped) {
+			if (when && !(await when().catch(() => false))) {
+				await new Promise((r) => setTimeout(r, 25));
+				continue;
+			}
+			if (stopped) break;
+			await newBlocks(1).catch(() => undefined);
+			// let the RPC server answer the followers of this block before the next one
+			await new Promise((r) => setImmediate(r));
+		}
+	})();
+	return async () => {
+		stopped = true;
+		await loop;
+	};
+}
+
+/** For `pumpBlocks`: an extrinsic waits in the pool, or `after()` holds (the upgrade is in: verify and soak need blocks). */
+export function pendingOr(api: ApiPromise, after: () => Promise<boolean>): () => Promise<boolean> {
+	return async () => (await api.rpc.author.pendingExtrinsics()).length > 0 || (await after());
+}

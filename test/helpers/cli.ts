@@ -17,9 +17,22 @@ export function tempHome(prefix = 'rc-test-'): string {
 	return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/**
+ * The child's environment. vitest sets VITEST in its workers, and a child would
+ * inherit it: the CLI then turns its inspect cache off (meant for in-process
+ * tests without a directory) and every `new` pays the runtime executor again.
+ * A child given its own store directory (RELEASE_CONSOLE_HOME, a temp dir) runs
+ * as it does for a user, its cache inside that directory.
+ */
+function childEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+	const merged: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', LOG_LEVEL: 'error', ...env };
+	if (env.RELEASE_CONSOLE_HOME) delete merged.VITEST;
+	return merged;
+}
+
 export function spawnCli(args: string[], env: Record<string, string | undefined> = {}): ChildProcess {
 	return spawn(process.execPath, [CLI, ...args], {
-		env: { ...process.env, NO_COLOR: '1', LOG_LEVEL: 'error', ...env },
+		env: childEnv(env),
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 }
