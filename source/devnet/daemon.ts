@@ -19,10 +19,11 @@ export interface DaemonState {
 
 export function cliEntry(): string {
 	const here = fileURLToPath(import.meta.url);
-	// Compiled: dist/devnet/daemon.js → dist/cli.js. From sources (tests): use the build.
-	return here.endsWith('.ts')
-		? path.resolve(path.dirname(here), '../../dist/cli.js')
-		: path.resolve(path.dirname(here), '../cli.js');
+	// From sources (tests): use the build.
+	if (here.endsWith('.ts')) return path.resolve(path.dirname(here), '../../dist/cli.js');
+	// Bundled (scripts/build.mjs): this code is in dist/cli.js itself or in a chunk under dist/chunks/.
+	const beside = path.resolve(path.dirname(here), 'cli.js');
+	return existsSync(beside) ? beside : path.resolve(path.dirname(here), '../cli.js');
 }
 
 export function daemonStateFile(home: string, chain: string): string {
