@@ -3,7 +3,7 @@
  * the recovery plan and the requirements of each environment of the release
  * train. Plain JSON data, no I/O; stored in `Release.alignment`.
  */
-import type { EnvironmentKind, GateId, Hex } from './types.js';
+import type { EnvironmentKind, GateId, Hex } from './primitives.js';
 
 export type SignoffDecision = 'approve' | 'reject';
 export type SignoffCryptoType = 'sr25519' | 'ed25519';

@@ -1,18 +1,25 @@
+import { ConsoleError, type ErrorKind } from '../errors.js';
+
 /**
  * The one error type of the release domain. Every refusal carries a stable
  * `code` (for tests and `--json` output) and a `hint` telling the engineer
- * what to do next. Store and signer errors extend it so the UI can show any
- * of them the same way.
+ * what to do next. Store, signer and notes errors extend it so the UI can show
+ * any of them the same way.
+ *
+ * Its kind is `refused` (the release's state says no; exit 1); StoreError
+ * overrides it with `user` (exit 2).
  */
-export class ReleaseError extends Error {
+export class ReleaseError extends ConsoleError {
 	readonly code: string;
-	readonly hint?: string;
 
 	constructor(code: string, message: string, hint?: string) {
-		super(message);
+		super(message, hint);
 		this.name = 'ReleaseError';
 		this.code = code;
-		if (hint !== undefined) this.hint = hint;
+	}
+
+	get kind(): ErrorKind {
+		return 'refused';
 	}
 }
 

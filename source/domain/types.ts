@@ -5,7 +5,8 @@
 
 import type { AlignmentAction, ReleaseAlignment } from './alignment-types.js';
 
-export type Hex = `0x${string}`;
+export type { EnvironmentKind, GateId, Hex } from './primitives.js';
+import type { EnvironmentKind, GateId, Hex } from './primitives.js';
 
 /** What the artifact stage learned from the wasm file. */
 export interface ArtifactInfo {
@@ -26,7 +27,6 @@ export interface ArtifactInfo {
 	stateVersion?: number;
 }
 
-export type EnvironmentKind = 'local' | 'testnet' | 'production';
 export type RouteKind = 'sudo' | 'multisig-sudo' | 'council-democracy' | 'opengov';
 /** Built-in embedded chain identifiers usable as endpoints. */
 export const EMBEDDED_ROCOCO = 'embedded:rococo';
@@ -179,20 +179,6 @@ export interface GovProgress {
 	enactment?: { scheduledAt?: number; blockNumber?: number };
 	authorized?: { blockNumber: number; codeHash: Hex };
 }
-
-export type GateId =
-	| 'spec-name'
-	| 'spec-version'
-	| 'artifact-integrity'
-	| 'forward-compatible'
-	| 'soak'
-	// --- alignment (issue 6): gates of notes, attestations, sign-offs and the release train ---
-	| 'transaction-version'
-	| 'release-commit-on-branch'
-	| 'audits'
-	| 'pause'
-	| 'signoffs'
-	| 'testnet-soak';
 
 export type GateStatus = 'pending' | 'pass' | 'fail' | 'waived';
 

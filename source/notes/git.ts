@@ -27,6 +27,7 @@ export interface CollectNotesOptions {
 	env?: Record<string, string | undefined>;
 }
 
+/** Kind `refused` (from ReleaseError): git or the repository said no; exit 1. */
 export class NotesError extends ReleaseError {
 	constructor(code: string, message: string, hint?: string) {
 		super(code, message, hint);

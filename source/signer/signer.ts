@@ -39,6 +39,7 @@ export type SignerErrorCode =
 	| 'invalid-secret'
 	| 'unknown-spec';
 
+/** Kind `refused` (from ReleaseError): exit 1 when it reaches the CLI; commands turn bad keys into UsageError themselves. */
 export class SignerError extends ReleaseError {
 	declare readonly code: SignerErrorCode;
 

@@ -1,4 +1,5 @@
 import { ReleaseError } from '../domain/errors.js';
+import type { ErrorKind } from '../errors.js';
 
 export type StoreErrorCode =
 	| 'corrupt'
@@ -25,5 +26,10 @@ export class StoreError extends ReleaseError {
 		super(code, message, hint);
 		this.name = 'StoreError';
 		this.details = details;
+	}
+
+	/** Every store refusal is answered by the user (a name, a file, a lock to release): exit 2. */
+	override get kind(): ErrorKind {
+		return 'user';
 	}
 }

@@ -1,0 +1,23 @@
+/**
+ * The release domain's primitive types, imported by types.ts and
+ * alignment-types.ts alike (this module imports nothing, so the two never
+ * import each other in a cycle).
+ */
+
+export type Hex = `0x${string}`;
+
+export type EnvironmentKind = 'local' | 'testnet' | 'production';
+
+export type GateId =
+	| 'spec-name'
+	| 'spec-version'
+	| 'artifact-integrity'
+	| 'forward-compatible'
+	| 'soak'
+	// --- alignment (issue 6): gates of notes, attestations, sign-offs and the release train ---
+	| 'transaction-version'
+	| 'release-commit-on-branch'
+	| 'audits'
+	| 'pause'
+	| 'signoffs'
+	| 'testnet-soak';
