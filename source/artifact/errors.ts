@@ -4,6 +4,7 @@
  * `source/artifact` lets a raw exception (fs, zstd, executor, SCALE) escape for
  * bad input: it is wrapped into an ArtifactError.
  */
+import { UserError } from '../errors.js';
 
 export type ArtifactErrorCode =
 	/** No file at the path. */
@@ -33,18 +34,19 @@ export type ArtifactErrorCode =
 	/** The srtool report could not be read or has no compressed-runtime digest. */
 	| 'bad-srtool-report';
 
-export class ArtifactError extends Error {
+/** Kind `user` (exit 2): the file passed in is the problem. */
+export class ArtifactError extends UserError {
 	override readonly name = 'ArtifactError';
 
 	constructor(
 		readonly code: ArtifactErrorCode,
 		message: string,
 		/** What the user can do about it; already part of `message`, kept separately for UIs. */
-		readonly hint?: string,
+		hint?: string,
 		readonly path?: string,
 		options?: { cause?: unknown },
 	) {
-		super(hint ? `${message}. ${hint}` : message, options);
+		super(hint ? `${message}. ${hint}` : message, hint, options);
 	}
 }
 

@@ -14,15 +14,19 @@
 import type { ApiPromise, WsProvider as WsProviderType } from '@polkadot/api';
 import type { ConnectionState } from './types.js';
 import type { Environment, Hex } from '../domain/types.js';
+import { RefusedError } from '../errors.js';
 
-export class ConnectError extends Error {
-	constructor(
-		message: string,
-		readonly hint: string,
-	) {
-		super(message);
+/** No endpoint could be used (kind `refused`, exit 1). */
+export class ConnectError extends RefusedError {
+	declare readonly hint: string;
+
+	constructor(message: string, hint: string) {
+		super(message, hint);
 	}
 }
+
+/** The endpoint answered, but with a different genesis than the environment is pinned to: refused at once, never skipped for the next endpoint. */
+export class GenesisMismatchError extends ConnectError {}
 
 export interface Connection {
 	api: ApiPromise;
@@ -222,14 +226,14 @@ export async function connectEnvironment(env: Environment, options: ConnectOptio
 			});
 			if (env.genesisHash && env.genesisHash.toLowerCase() !== connection.genesisHash.toLowerCase()) {
 				await connection.disconnect();
-				throw new ConnectError(
+				throw new GenesisMismatchError(
 					`${configured} has genesis ${connection.genesisHash}, but environment ${env.name} is pinned to ${env.genesisHash}`,
 					`this is a different chain; check the endpoint, or if the chain was really reset remove and re-add environment ${env.name}`,
 				);
 			}
 			return connection;
 		} catch (error) {
-			if (error instanceof ConnectError && error.message.includes('is pinned to')) {
+			if (error instanceof GenesisMismatchError) {
 				options.onState?.({ status: 'error', endpoint: configured, message: error.message });
 				throw error;
 			}

@@ -9,6 +9,7 @@ process.env.LOG_LEVEL ??= 'error';
 import meow from 'meow';
 import { EXIT, UsageError, openContext, processIo } from './commands/context.js';
 import { filterLibraryNoise } from '../noise.js';
+import { BUG_LINE, exitCodeOf, kindOf } from '../errors.js';
 
 filterLibraryNoise();
 
@@ -272,12 +273,12 @@ main()
 	})
 	.catch((error: unknown) => {
 		settled = true;
-		const e = error as { message?: string; hint?: string; name?: string };
+		const e = error as { message?: string; hint?: string };
 		const json = cli.flags.json;
-		const isUsage = error instanceof UsageError || e.name === 'StoreError' || e.name === 'ArtifactError';
-		const code = isUsage ? EXIT.badInput : EXIT.failed;
+		// By kind (source/errors.ts): a user error exits 2, a refusal or a bug 1, anything else 1.
+		const code = exitCodeOf(error);
 		if (json) process.stdout.write(`${JSON.stringify({ error: e.message, hint: e.hint })}\n`);
-		else process.stderr.write(`error: ${e.message}${e.hint ? `\n  what to do: ${e.hint}` : ''}\n`);
+		else process.stderr.write(`error: ${e.message}${e.hint ? `\n  what to do: ${e.hint}` : ''}\n${kindOf(error) === 'bug' ? `  ${BUG_LINE}\n` : ''}`);
 		process.exitCode = code;
 	})
 	.then(() => flushAndExit(Number(process.exitCode ?? 0)));

@@ -4,14 +4,12 @@
  * ReviewInputError with what to type instead.
  */
 import type { Hex } from '../domain/types.js';
+import { UserError } from '../errors.js';
 import { CONVICTIONS, type Collective, type Conviction, type ReferendumPallet, type ReviewTarget } from './types.js';
 
-export class ReviewInputError extends Error {
-	constructor(
-		message: string,
-		readonly hint?: string,
-	) {
-		super(message);
+export class ReviewInputError extends UserError {
+	constructor(message: string, hint?: string) {
+		super(message, hint);
 		this.name = 'ReviewInputError';
 	}
 }

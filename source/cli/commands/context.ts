@@ -3,6 +3,7 @@
  * embedded-chain resolver, and how results are printed.
  */
 import path from 'node:path';
+import { UserError } from '../../errors.js';
 import { openStore, type Store } from '../../store/store.js';
 import { ensureEmbeddedChain } from '../../devnet/daemon.js';
 import type { Environment, Release, ReleaseAction } from '../../domain/types.js';
@@ -22,14 +23,7 @@ export const processIo: Io = {
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
 /** A user error: exit 2 with a message that says what to do. */
-export class UsageError extends Error {
-	constructor(
-		message: string,
-		readonly hint?: string,
-	) {
-		super(message);
-	}
-}
+export class UsageError extends UserError {}
 
 export interface CommandContext {
 	store: Store;
