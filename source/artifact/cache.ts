@@ -7,13 +7,21 @@
  * truncated or malformed file is ignored (and rewritten); a read-only directory
  * means no caching.
  *
+ * Whole inspections are kept beside them by the file's SHA-256
+ * (`inspections-v1/`, see openInspectionCache).
+ *
  * Off when RELEASE_CONSOLE_CACHE=0, and under vitest (tests stay hermetic
  * unless they pass a directory).
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Hex } from '../domain/types.js';
+import type { CallHashes } from './call-hashes.js';
 import type { RuntimeCallCache } from './executor.js';
+import type { PalletSummary } from './inspect.js';
+import type { RuntimeVersionInfo } from './version.js';
 
 const FORMAT = 'runtime-calls-v1';
 const HEX = /^0x(?:[0-9a-f]{2})*$/;
@@ -90,4 +98,101 @@ export function openRuntimeCallCache(dir: string): RuntimeCallCache & { dir: str
 		},
 	};
 	return cache;
+}
+
+/** What a whole inspection keeps (everything but the metadata object and the file's bytes). */
+export interface CachedInspection {
+	size: number;
+	uncompressedSize: number;
+	compressed: boolean;
+	codeHash: Hex;
+	version: RuntimeVersionInfo;
+	metadataVersion: number;
+	metadataVia: string;
+	/** The runtime call (its key in the call cache) whose answer holds the metadata, and where the metadata starts in it. */
+	metadataCall?: string;
+	metadataOffset?: number;
+	pallets: PalletSummary[];
+	/** The call hashes with the artifact's own indices. */
+	ownCallHashes: CallHashes;
+	/** Warnings about the artifact itself (not the one about whose call indices the hashes use). */
+	warnings: string[];
+}
+
+const INSPECTIONS = 'inspections-v1';
+const META = [0x6d, 0x65, 0x74, 0x61];
+const digest = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+function plausible(entry: unknown): entry is CachedInspection {
+	const e = entry as Partial<CachedInspection> | null;
+	return (
+		!!e &&
+		typeof e.size === 'number' &&
+		typeof e.uncompressedSize === 'number' &&
+		typeof e.compressed === 'boolean' &&
+		typeof e.codeHash === 'string' &&
+		/^0x[0-9a-f]{64}$/.test(e.codeHash) &&
+		typeof e.version?.specName === 'string' &&
+		typeof e.version.specVersion === 'number' &&
+		Array.isArray(e.version.apis) &&
+		typeof e.metadataVersion === 'number' &&
+		typeof e.metadataVia === 'string' &&
+		Array.isArray(e.pallets) &&
+		typeof e.ownCallHashes?.setCode === 'object' &&
+		Array.isArray(e.warnings)
+	);
+}
+
+/**
+ * Whole inspections, one JSON file per file SHA-256 under
+ * `<store dir>/cache/inspections-v1/`. An entry is derived from the runtime
+ * calls' answers in the call cache above and names them with their digests: it
+ * is used only while every one of them is still there, unchanged (a damaged
+ * call entry sends the next inspection back to the executor). The metadata
+ * itself stays in the call cache.
+ */
+export function openInspectionCache(dir: string) {
+	const root = path.join(dir, INSPECTIONS);
+	const fileOf = (sha256: string) => path.join(root, `${sha256}.json`);
+	return {
+		dir: root,
+		get(sha256: string, calls: RuntimeCallCache): { entry: CachedInspection; metadataBytes?: Uint8Array } | undefined {
+			try {
+				const parsed = JSON.parse(readFileSync(fileOf(sha256), 'utf8')) as { format?: unknown; sha256?: unknown; calls?: Record<string, unknown>; inspection?: unknown };
+				if (parsed.format !== INSPECTIONS || parsed.sha256 !== sha256 || !parsed.calls || typeof parsed.calls !== 'object' || !plausible(parsed.inspection)) return undefined;
+				const entry = parsed.inspection;
+				for (const [key, want] of Object.entries(parsed.calls)) {
+					if (!key.startsWith(`${entry.codeHash}/`)) return undefined;
+					const answer = calls.get(key);
+					if (!answer || digest(answer) !== want) return undefined;
+				}
+				let metadataBytes: Uint8Array | undefined;
+				if (entry.metadataCall !== undefined) {
+					if (!(entry.metadataCall in parsed.calls)) return undefined;
+					metadataBytes = calls.get(entry.metadataCall)?.subarray(entry.metadataOffset ?? 0);
+					if (!metadataBytes || !META.every((b, i) => metadataBytes![i] === b)) return undefined;
+				}
+				return { entry, metadataBytes };
+			} catch {
+				return undefined; // none yet, or damaged: inspect afresh
+			}
+		},
+		/** Store `entry`, derived from the answers to `keys` in `calls`. */
+		set(sha256: string, calls: RuntimeCallCache, keys: string[], entry: CachedInspection): void {
+			const digests: Record<string, string> = {};
+			for (const key of keys) {
+				const answer = calls.get(key);
+				if (!answer) return; // an answer the call cache could not keep: nothing to derive from
+				digests[key] = digest(answer);
+			}
+			try {
+				mkdirSync(root, { recursive: true });
+				const tmp = `${fileOf(sha256)}.${process.pid}.tmp`;
+				writeFileSync(tmp, JSON.stringify({ format: INSPECTIONS, sha256, calls: digests, inspection: entry }));
+				renameSync(tmp, fileOf(sha256));
+			} catch {
+				// a read-only store directory: no caching
+			}
+		},
+	};
 }

@@ -32,13 +32,13 @@ import {
 	type ShapeDifference,
 } from './model.js';
 import type { RuntimeApiVersion } from './version.js';
+import { RUNTIME_SCOPE } from './scope.js';
 
 export type ChangeKind = 'pallet' | 'call' | 'storage' | 'event' | 'error' | 'constant' | 'extrinsic' | 'api';
 export type ChangeAction = 'added' | 'removed' | 'reindexed' | 'changed';
 export type ChangeSeverity = 'breaking' | 'additive';
 
-/** The pallet label used for changes that are not about one pallet. */
-export const RUNTIME_SCOPE = '(runtime)';
+export { RUNTIME_SCOPE };
 
 export interface MetadataChange {
 	/** Pallet name, or `(runtime)` for extrinsic-format and runtime-API changes. */

@@ -11,7 +11,6 @@
  * is in flight and nobody holds it.
  */
 import { createRequire } from 'node:module';
-import { hexToU8a, u8aToHex } from '@polkadot/util';
 import type { TaskCallResponse, WasmExecutor } from '@acala-network/chopsticks-core/wasm-executor/index';
 import type { Hex } from '../domain/types.js';
 import { ArtifactError } from './errors.js';
@@ -86,6 +85,10 @@ export interface CallOptions {
 }
 
 let startedOnce = false;
+
+// Buffer's hex codec (this module stays free of @polkadot/util: inspect.ts and the inspect command import it on every run).
+const toHex = (bytes: Uint8Array): Hex => `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}` as Hex;
+const fromHex = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex.startsWith('0x') ? hex.slice(2) : hex, 'hex'));
 /** Whether an executor worker was ever started in this process (a cached answer starts none). */
 export function executorStarted(): boolean {
 	return startedOnce;
@@ -107,7 +110,7 @@ const EMPTY_STATE = {
 export async function callRuntimeApi(code: Uint8Array, method: string, args: Uint8Array[] = [], pathOrOptions?: string | CallOptions): Promise<Uint8Array> {
 	const options: CallOptions = typeof pathOrOptions === 'string' ? { path: pathOrOptions } : (pathOrOptions ?? {});
 	const path = options.path;
-	const cacheKey = options.cache && options.cacheKey ? `${options.cacheKey}/${method}(${args.map((a) => u8aToHex(a)).join(',')})` : undefined;
+	const cacheKey = options.cache && options.cacheKey ? `${options.cacheKey}/${method}(${args.map(toHex).join(',')})` : undefined;
 	if (cacheKey) {
 		const hit = options.cache!.get(cacheKey);
 		if (hit) return hit;
@@ -126,7 +129,7 @@ async function executeRuntimeApi(code: Uint8Array, method: string, args: Uint8Ar
 			const { remote } = await ownWorker();
 			const task = {
 				wasm: hexOf(code),
-				calls: [[method, args.map((a) => u8aToHex(a) as Hex)]] as [string, Hex[]][],
+				calls: [[method, args.map(toHex)]] as [string, Hex[]][],
 				mockSignatureHost: false,
 				allowUnresolvedImports: true,
 				runtimeLogLevel: 0,
@@ -141,7 +144,7 @@ async function executeRuntimeApi(code: Uint8Array, method: string, args: Uint8Ar
 		if ('Error' in response) {
 			throw new ArtifactError('execution-failed', `running ${method} failed: ${response.Error.trim()}`, 'The wasm may be corrupt, or built for a host this executor does not provide', path);
 		}
-		return hexToU8a(response.Call.result);
+		return fromHex(response.Call.result);
 	} finally {
 		inFlight--;
 	}

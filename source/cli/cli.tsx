@@ -138,10 +138,13 @@ async function main(): Promise<number> {
 	if (command === 'inspect') {
 		const { runInspect } = await import('./commands/inspect.js');
 		if (!rest[0]) throw new UsageError('missing WASM path', 'usage: release-console inspect WASM [--against WASM] [--json]');
-		const { resolveAgainstEnvironment } = await import('./commands/against.js');
 		return runInspect(
 			{ wasm: rest[0], against: flags.against, json: flags.json, srtool: flags.srtool },
-			{ ...processIo, resolveAgainst: (name) => resolveAgainstEnvironment(openContext({ configDir: flags.configDir }), name) },
+			{
+				...processIo,
+				// Loaded only for --against ENV (it brings the store and the chain connection).
+				resolveAgainst: async (name) => (await import('./commands/against.js')).resolveAgainstEnvironment(openContext({ configDir: flags.configDir }), name),
+			},
 		);
 	}
 	// alignment (issue 6): commands a stakeholder or auditor runs without a store

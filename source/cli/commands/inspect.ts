@@ -9,15 +9,19 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Hex } from '../../domain/types.js';
-import { callHashes, type CallHashEntry } from '../../artifact/call-hashes.js';
-import { diffMetadata, RUNTIME_SCOPE, type DiffReport, type MetadataChange } from '../../artifact/diff.js';
+import type { CallHashEntry } from '../../artifact/call-hashes.js';
+import type { DiffReport, MetadataChange } from '../../artifact/diff.js';
 import { ArtifactError, describeError } from '../../artifact/errors.js';
 import { releaseExecutor } from '../../artifact/executor.js';
-import { forwardCompatGate } from '../../artifact/gate.js';
-import { inspectArtifact, inspectionToJson, type Inspection } from '../../artifact/inspect.js';
-import { decodeMetadata } from '../../artifact/metadata.js';
-import { buildModel, type MetadataModel } from '../../artifact/model.js';
+import type { forwardCompatGate } from '../../artifact/gate.js';
+import { inspectArtifact, inspectionToJson, type AgainstRuntime, type Inspection } from '../../artifact/inspect.js';
+import type { MetadataModel } from '../../artifact/model.js';
+import { RUNTIME_SCOPE } from '../../artifact/scope.js';
 import type { RuntimeVersionInfo } from '../../artifact/version.js';
+
+// A warm inspection without --against answers from the cache: the metadata code
+// (@polkadot/types, the diff) is imported only when a comparison needs it.
+const metadataTools = () => Promise.all([import('../../artifact/metadata.js'), import('../../artifact/model.js')]);
 
 export const INSPECT_EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
@@ -30,12 +34,7 @@ export interface InspectArgv {
 	srtool?: string;
 }
 
-/** The runtime currently on an environment's chain. */
-export interface AgainstRuntime {
-	metadata: Uint8Array | Hex;
-	version: RuntimeVersionInfo;
-	label: string;
-}
+export type { AgainstRuntime } from '../../artifact/inspect.js';
 
 export interface InspectIo {
 	stdout: (s: string) => void;
@@ -91,6 +90,7 @@ async function checkSrtool(reportPath: string, inspection: Inspection): Promise<
 
 async function resolveAgainst(name: string, io: InspectIo): Promise<Against> {
 	const looksLikePath = /[\\/]|\.wasm$/i.test(name);
+	const [{ decodeMetadata }, { buildModel }] = await metadataTools();
 	if (existsSync(name) || (looksLikePath && !io.resolveAgainst)) {
 		const inspection = await inspectArtifact(name, { keepExecutor: true });
 		return {
@@ -207,12 +207,13 @@ export async function runInspect(argv: InspectArgv, io: InspectIo): Promise<numb
 		if (!argv.wasm) {
 			throw new ArtifactError('not-found', 'missing --wasm PATH', 'Pass the runtime wasm to inspect, e.g. --wasm target/srtool/release/wbuild/x-runtime/x_runtime.compact.compressed.wasm');
 		}
-		const inspection = await inspectArtifact(argv.wasm, { keepExecutor: true });
+		const inspection = await inspectArtifact(argv.wasm, { keepExecutor: true, summary: !argv.against });
 		const srtool = argv.srtool ? await checkSrtool(argv.srtool, inspection) : undefined;
 		let against: Against | undefined;
 		let diff: DiffReport | undefined;
 		let gate: ReturnType<typeof forwardCompatGate> | undefined;
 		if (argv.against) {
+			const [{ callHashes }, { diffMetadata }, { forwardCompatGate }] = await Promise.all([import('../../artifact/call-hashes.js'), import('../../artifact/diff.js'), import('../../artifact/gate.js')]);
 			against = await resolveAgainst(argv.against, io);
 			// The upgrade calls go to the chain that runs the old runtime: its indices count.
 			inspection.callHashes = callHashes(against.model, inspection.artifact.bytes, { codeHash: inspection.codeHash, basis: against.label });
