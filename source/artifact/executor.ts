@@ -89,7 +89,7 @@ let startedOnce = false;
 // Buffer's hex codec (this module stays free of @polkadot/util: inspect.ts and the inspect command import it on every run).
 const toHex = (bytes: Uint8Array): Hex => `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}` as Hex;
 const fromHex = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex.startsWith('0x') ? hex.slice(2) : hex, 'hex'));
-/** Whether an executor worker was ever started in this process (a cached answer starts none). */
+/** Whether a runtime was ever executed in this process, by V8 (host.ts) or an executor worker (a cached answer executes none). */
 export function executorStarted(): boolean {
 	return startedOnce;
 }
@@ -115,9 +115,27 @@ export async function callRuntimeApi(code: Uint8Array, method: string, args: Uin
 		const hit = options.cache!.get(cacheKey);
 		if (hit) return hit;
 	}
-	const result = await executeRuntimeApi(code, method, args, path);
+	const result = (await answerWithMinimalHost(code, method, args)) ?? (await executeRuntimeApi(code, method, args, path));
 	if (cacheKey) options.cache!.set(cacheKey, result);
 	return result;
+}
+
+/**
+ * `Core_version` and `Metadata_*` on V8's WebAssembly with the minimal host
+ * (host.ts); undefined whenever it cannot answer cleanly (chopsticks then runs
+ * the call). RELEASE_CONSOLE_V8_HOST=0 always uses chopsticks.
+ */
+async function answerWithMinimalHost(code: Uint8Array, method: string, args: Uint8Array[]): Promise<Uint8Array | undefined> {
+	if (process.env.RELEASE_CONSOLE_V8_HOST === '0' || !(method === 'Core_version' || method.startsWith('Metadata_'))) return undefined;
+	try {
+		const { callWithMinimalHost } = await import('./host.js');
+		const input = Buffer.concat(args);
+		const answer = callWithMinimalHost(code, method, new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
+		startedOnce = true;
+		return answer;
+	} catch {
+		return undefined;
+	}
 }
 
 async function executeRuntimeApi(code: Uint8Array, method: string, args: Uint8Array[], path: string | undefined): Promise<Uint8Array> {
