@@ -6,7 +6,7 @@
  * watcher and the server's message counts are the watcher's.
  */
 import { startRpcServer } from '../dist/devnet/rpc-server.js';
-import { GovernanceChain } from '../dist/devnet/governance/chain.js';
+import { GovernanceChain } from '../dist/devnet/governance/chain/index.js';
 import { rpcHandlers } from '../dist/devnet/governance/rpc.js';
 
 process.env.LOG_LEVEL ??= 'error';

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiPromise } from '@polkadot/api';
 import { startGovernanceDevnet, type GovernanceDevnet } from '../../source/devnet/governance/index.js';
-import { executor } from '../../source/devnet/governance/chain.js';
+import { executor } from '../../source/devnet/governance/chain/index.js';
 import { connect, devKeys, rawRpc, send } from '../helpers/governance.js';
 
 let devnet: GovernanceDevnet;
@@ -78,5 +78,5 @@ describe('governance devnet block window', () => {
 		const included = await send(api, api.tx.balances.transferKeepAlive(alice.address, 10n ** 15n), bob);
 		expect(included.names).toContain('balances.Transfer');
 		await rawRpc(api, 'dev_setBlockBuildMode', ['manual']);
-	});
+	}, 120_000);
 });

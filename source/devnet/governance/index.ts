@@ -45,7 +45,9 @@
  * with `1010: Invalid Transaction` naming it (nested calls included); one that
  * is only reached at dispatch time (a preimage, a whitelisted call) fails with
  * DispatchError::Other and is named by the `devnet_unmodelledCalls` RPC, which
- * also reports internal errors (they fail the call instead of the chain).
+ * also reports internal errors (they fail the call instead of the chain). A
+ * block that cannot be built at all is never dropped silently: it is written to
+ * stderr, listed there too and counted by `devnet_buildFailures`.
  *
  * Simplified (and said so here):
  * - Weights are a deterministic formula (Runtime.callWeight: 1e8 + 1e3/byte ref
@@ -78,7 +80,7 @@
  * in blocks) that the served metadata constants repeat.
  */
 import { startRpcServer } from '../rpc-server.js';
-import { buildDevnetCode, executor, GovernanceChain } from './chain.js';
+import { buildDevnetCode, executor, GovernanceChain } from './chain/index.js';
 import { DEFAULT_PERIODS, type GovernancePeriods } from './metadata.js';
 import { type DevnetContext, rpcHandlers } from './rpc.js';
 
@@ -112,6 +114,9 @@ export interface GovernanceDevnet {
 
 let openDevnets = 0;
 
+/** For promises of block production whose failure GovernanceChain has already reported. */
+const reported = (): void => undefined;
+
 export async function startGovernanceDevnet(opts: GovernanceDevnetOptions = {}): Promise<GovernanceDevnet> {
 	openDevnets++;
 	let chain: GovernanceChain;
@@ -123,18 +128,21 @@ export async function startGovernanceDevnet(opts: GovernanceDevnetOptions = {}):
 	}
 	const blockTime = opts.blockTime ?? 6000;
 	let closed = false;
+	// Background block production has no caller to reject to: the chain has already reported
+	// the failure (stderr, debug trace, devnet_buildFailures, devnet_unmodelledCalls, 'buildFailed').
+	const produce = () => void chain.newBlocks(1).catch(reported);
 	const ctx: DevnetContext = {
 		chain,
 		buildMode: blockTime === 'manual' ? 'manual' : blockTime === 'instant' ? 'instant' : 'interval',
 		onSubmitted: () => {
-			if (ctx.buildMode === 'instant' && !closed) setTimeout(() => void chain.newBlocks(1).catch(() => undefined), 0);
+			if (ctx.buildMode === 'instant' && !closed) setTimeout(produce, 0);
 		},
 	};
 	const server = await startRpcServer(rpcHandlers(), ctx, { port: opts.port ?? 0, host: '127.0.0.1' });
 	let timer: NodeJS.Timeout | undefined;
 	if (typeof blockTime === 'number') {
 		timer = setInterval(() => {
-			if (ctx.buildMode === 'interval') void chain.newBlocks(1).catch(() => undefined);
+			if (ctx.buildMode === 'interval') produce();
 		}, blockTime);
 		timer.unref?.();
 	}
@@ -151,7 +159,8 @@ export async function startGovernanceDevnet(opts: GovernanceDevnetOptions = {}):
 			closed = true;
 			if (timer) clearInterval(timer);
 			await server.close();
-			await chain.newBlocks(0).catch(() => undefined);
+			// Waits for the block in flight; its failure, if any, is reported already.
+			await chain.newBlocks(0).catch(reported);
 			// The wasm executor worker is shared by every devnet in the process: stop it with the last one.
 			openDevnets--;
 			if (openDevnets === 0) {

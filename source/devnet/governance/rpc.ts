@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, decodeAddress } from '@polkadot/util-crypto';
 import type { RpcHandler, SubscriptionManager } from '../rpc-server.js';
-import { type BlockData, type GovernanceChain, NodeRpcError, type TxStatus } from './chain.js';
+import { type BlockData, type GovernanceChain, NodeRpcError, type TxStatus } from './chain/index.js';
 import type { Hex } from './storage.js';
 
 export const SYSTEM_NAME = 'release-console governance devnet (simulation)';
@@ -255,6 +255,8 @@ export function rpcHandlers(): Record<string, RpcHandler<DevnetContext>> {
 			return null;
 		},
 		devnet_unmodelledCalls: ({ chain }) => chain.notes,
+		// Blocks the devnet failed to build (also in devnet_unmodelledCalls and on its stderr): { count, last? }.
+		devnet_buildFailures: ({ chain }) => chain.buildFailures,
 	};
 	// Substrate's aliases
 	h.chain_subscribeNewHead = h.chain_subscribeNewHeads!;

@@ -3,13 +3,13 @@
  * implementations, events and errors built from the metadata, origins, weights,
  * fees and the Balances primitives other pallets build on.
  */
-import type { TypeRegistry } from '@polkadot/types';
+import type { TypeRegistry, u128 } from '@polkadot/types';
 import type { GenericCall } from '@polkadot/types';
 import type { Codec } from '@polkadot/types/types';
-import { compactAddLength, u8aConcat, u8aToHex } from '@polkadot/util';
+import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import type { GovernancePeriods } from './metadata.js';
-import type { Hex, Overlay, TypedStore } from './storage.js';
+import { CODE_KEY, type Hex, type Overlay, type TypedStore } from './storage.js';
 
 // ---------------------------------------------------------------- origins
 
@@ -88,9 +88,11 @@ export type Handler = (rt: Runtime, origin: Origin, args: any[], call: GenericCa
 export const DOLLARS = 100_000_000_000_000n;
 export const CENTS = DOLLARS / 100n;
 export const MILLICENTS = CENTS / 1000n;
+/** The kitchensink's TransactionByteFee: 10 millicents. */
 export const TRANSACTION_BYTE_FEE = 10n * MILLICENTS;
 export const NEW_LOGIC_FLAG = 1n << 127n;
 
+/** The kitchensink's `deposit(items, bytes)`. */
 export function kitchensinkDeposit(items: bigint, bytes: bigint): bigint {
 	return items * 15n * CENTS + bytes * 6n * CENTS;
 }
@@ -161,7 +163,7 @@ export class RuntimeMeta {
 		this.maxBlock = { refTime: bw.maxBlock.refTime.toBigInt(), proofSize: bw.maxBlock.proofSize.toBigInt() };
 	}
 
-	constant<T = any>(pallet: string, name: string): T {
+	constant<T extends Codec = Codec>(pallet: string, name: string): T {
 		const c = this.constants.get(`${pallet}.${name}`);
 		if (!c) throw new Error(`no constant ${pallet}.${name}`);
 		return c as unknown as T;
@@ -173,33 +175,160 @@ export interface EventRecord {
 	bytes: Uint8Array;
 }
 
+/** What a pallet offers the others through the runtime (FRAME's QueryPreimage/StorePreimage and ScheduleNamed traits). */
+export interface PreimageProvider {
+	request(rt: Runtime, hash: Hex): void;
+	/** Defensive, as in FRAME: a missing request is ignored. */
+	unrequest(rt: Runtime, hash: Hex): void;
+	note(rt: Runtime, bytes: Uint8Array, depositor: string | undefined): { requested: boolean; hash: Hex };
+}
+
+export interface SchedulerProvider {
+	scheduleNamed(rt: Runtime, id: Hex, when: number, origin: Origin, call: unknown, priority: number): void;
+}
+
+export interface RuntimeServices {
+	preimage: PreimageProvider;
+	scheduler: SchedulerProvider;
+}
+
+/** The services of a runtime without the Preimage and Scheduler pallets. */
+export const NO_SERVICES: RuntimeServices = {
+	preimage: {
+		request: () => {},
+		unrequest: () => {},
+		note: () => {
+			throw new Error('preimage pallet not installed');
+		},
+	},
+	scheduler: {
+		scheduleNamed: () => {
+			throw new Error('scheduler not installed');
+		},
+	},
+};
+
+/** What one FRAME pallet contributes to the devnet runtime (see ./pallets/index.ts). */
+export interface Pallet {
+	/** Its name in construct_runtime (the metadata's pallet name). */
+	name: string;
+	/** Call handlers by `section.method`. */
+	calls?: Record<string, Handler>;
+	/** Hooks::on_initialize. */
+	onInitialize?: (rt: Runtime) => Promise<void> | void;
+	/** Services other pallets reach through the runtime. */
+	services?: Partial<RuntimeServices>;
+}
+
+/** Everything a block's runtime context is built from. */
+export interface RuntimeEnv {
+	meta: RuntimeMeta;
+	store: TypedStore;
+	/** The call handlers of the installed pallets, by `section.method`. */
+	calls: ReadonlyMap<string, Handler>;
+	services: RuntimeServices;
+	number: number;
+	timestamp: bigint;
+	periods: GovernancePeriods;
+	/** The runtime version the code answers (undefined: it does not answer). */
+	runtimeVersionOf: (code: Hex) => Promise<{ specName: string; specVersion: number } | undefined>;
+	/** Why the devnet could not keep simulating after switching to `code` (undefined: it can). */
+	canRun: (code: Hex) => Promise<string | undefined>;
+	/** The version of the code executing this block. */
+	currentVersion: { specName: string; specVersion: number };
+}
+
 /**
- * The execution context of one block: state, events, digest and the hooks
- * pallets use to dispatch, deposit events and fail with metadata errors.
+ * The execution context of one block: state, events, digest and the methods
+ * pallets use to dispatch, deposit events and logs, write storage, reach the
+ * other pallets' services and fail with metadata errors. Pallets change the
+ * block only through these methods.
  */
 export class Runtime {
-	events: EventRecord[] = [];
-	phase: EventRecord['phase'] = { Initialization: null };
-	digestLogs: unknown[] = [];
-	/** Messages about calls that are not modelled (also surfaced via devnet_unmodelledCalls). */
-	notes: string[] = [];
+	private readonly eventRecords: EventRecord[] = [];
+	private currentPhase: EventRecord['phase'] = { Initialization: null };
+	private readonly logs: unknown[] = [];
+	private readonly messages: string[] = [];
+	private codeWritten = false;
+	readonly meta: RuntimeMeta;
+	readonly store: TypedStore;
+	readonly number: number;
+	readonly timestamp: bigint;
+	readonly periods: GovernancePeriods;
+	readonly runtimeVersionOf: RuntimeEnv['runtimeVersionOf'];
+	readonly canRun: RuntimeEnv['canRun'];
+	readonly currentVersion: RuntimeEnv['currentVersion'];
+	private readonly calls: ReadonlyMap<string, Handler>;
+	private readonly services: RuntimeServices;
+
+	constructor(env: RuntimeEnv) {
+		this.meta = env.meta;
+		this.store = env.store;
+		this.calls = env.calls;
+		this.services = env.services;
+		this.number = env.number;
+		this.timestamp = env.timestamp;
+		this.periods = env.periods;
+		this.runtimeVersionOf = env.runtimeVersionOf;
+		this.canRun = env.canRun;
+		this.currentVersion = env.currentVersion;
+	}
+
+	/** The events deposited so far, in order. */
+	get events(): readonly EventRecord[] {
+		return this.eventRecords;
+	}
+
+	get phase(): EventRecord['phase'] {
+		return this.currentPhase;
+	}
+
+	/** Set by the block builder: the phase of the events deposited next. */
+	enterPhase(phase: EventRecord['phase']): void {
+		this.currentPhase = phase;
+	}
+
+	/** The digest items deposited so far. */
+	get digestLogs(): readonly unknown[] {
+		return this.logs;
+	}
+
+	/** Messages about calls that are not modelled and internal errors (surfaced via devnet_unmodelledCalls). */
+	get notes(): readonly string[] {
+		return this.messages;
+	}
+
 	/** Whether :code changed in this block. */
-	codeChanged = false;
-	/** Why the devnet could not keep simulating after switching to `code` (undefined: it can). */
-	canRun: (code: Hex) => Promise<string | undefined> = async () => undefined;
+	get codeChanged(): boolean {
+		return this.codeWritten;
+	}
 
-	constructor(
-		readonly meta: RuntimeMeta,
-		readonly store: TypedStore,
-		readonly handlers: Map<string, Handler>,
-		readonly number: number,
-		readonly timestamp: bigint,
-		readonly periods: GovernancePeriods,
-		readonly runtimeVersionOf: (code: Hex) => Promise<{ specName: string; specVersion: number } | undefined>,
-		readonly currentVersion: { specName: string; specVersion: number },
-	) {}
+	/** Record a message for devnet_unmodelledCalls, prefixed with the block number. */
+	note(message: string): void {
+		this.messages.push(`block ${this.number}: ${message}`);
+	}
 
-	get registry(): TypeRegistry {
+	/** frame_system::Pallet::deposit_log. */
+	depositLog(item: unknown): void {
+		this.logs.push(item);
+	}
+
+	/** Write `:code` (frame_system's update_code_in_storage, without its event and digest). */
+	writeCode(code: Hex): void {
+		this.state.set(CODE_KEY, code);
+		this.codeWritten = true;
+	}
+
+	/** Raw storage access (unhashed keys), as sp_io::storage. */
+	getRaw(key: Hex): string | undefined {
+		return this.state.get(key);
+	}
+
+	setRaw(key: Hex, value: Hex | null): void {
+		this.state.set(key, value);
+	}
+
+		get registry(): TypeRegistry {
 		return this.meta.registry;
 	}
 
@@ -217,7 +346,7 @@ export class Runtime {
 			Uint8Array.from([m.palletIndex, m.index]),
 			...m.fields.map((t, i) => this.registry.createType(t, args[i]).toU8a()),
 		);
-		this.events.push({ phase: this.phase, bytes });
+		this.eventRecords.push({ phase: this.currentPhase, bytes });
 	}
 
 	error(pallet: string, name: string): DispatchErr {
@@ -237,9 +366,9 @@ export class Runtime {
 
 	/** Run `fn` in a storage layer: state and events roll back if it throws. */
 	async transactional<T>(fn: () => Promise<T>): Promise<T> {
-		const eventCount = this.events.length;
-		const logCount = this.digestLogs.length;
-		const codeChanged = this.codeChanged;
+		const eventCount = this.eventRecords.length;
+		const logCount = this.logs.length;
+		const codeChanged = this.codeWritten;
 		this.state.begin();
 		try {
 			const r = await fn();
@@ -247,9 +376,9 @@ export class Runtime {
 			return r;
 		} catch (e) {
 			this.state.rollback();
-			this.events.length = eventCount;
-			this.digestLogs.length = logCount;
-			this.codeChanged = codeChanged;
+			this.eventRecords.length = eventCount;
+			this.logs.length = logCount;
+			this.codeWritten = codeChanged;
 			throw e;
 		}
 	}
@@ -263,10 +392,10 @@ export class Runtime {
 		try {
 			const post = await this.transactional(async () => {
 				const key = `${call.section}.${call.method}`;
-				const handler = this.handlers.get(key);
+				const handler = this.calls.get(key);
 				if (!handler) {
 					const msg = `call ${key} is not modelled by the governance devnet (simulation)`;
-					this.notes.push(`block ${this.number}: ${msg}`);
+					this.note(msg);
 					throw new DispatchErr({ Other: null }, msg);
 				}
 				return (await handler(this, origin, [...call.args], call)) ?? {};
@@ -276,7 +405,7 @@ export class Runtime {
 			if (e instanceof DispatchErr) return { ok: false, error: e };
 			// A defect in the simulation must not take the chain down: fail the call, loudly.
 			const msg = `governance devnet (simulation) internal error in ${call.section}.${call.method}: ${(e as Error)?.stack ?? String(e)}`;
-			this.notes.push(`block ${this.number}: ${msg}`);
+			this.note(msg);
 			return { ok: false, error: new DispatchErr({ Other: null }, msg) };
 		}
 	}
@@ -354,7 +483,7 @@ export class Runtime {
 	}
 
 	get existentialDeposit(): bigint {
-		return (this.meta.constant('Balances', 'ExistentialDeposit') as any).toBigInt();
+		return this.meta.constant<u128>('Balances', 'ExistentialDeposit').toBigInt();
 	}
 
 	totalIssuance(): bigint {
@@ -564,34 +693,24 @@ export class Runtime {
 	bound(callBytes: Uint8Array): unknown {
 		if (callBytes.length <= 128) return { Inline: u8aToHex(callBytes) };
 		const hash = Runtime.hashOf(callBytes);
-		this.preimageHooks.noteBytes(this, callBytes, undefined);
+		this.services.preimage.note(this, callBytes, undefined);
 		return { Lookup: { hash, len: callBytes.length } };
 	}
 
-	/** Filled in by the Preimage pallet module. */
-	preimageHooks: {
-		request: (rt: Runtime, hash: Hex) => void;
-		unrequest: (rt: Runtime, hash: Hex) => void;
-		noteBytes: (rt: Runtime, bytes: Uint8Array, depositor: string | undefined) => { requested: boolean; hash: Hex };
-	} = {
-		request: () => {},
-		unrequest: () => {},
-		noteBytes: () => {
-			throw new Error('preimage pallet not installed');
-		},
-	};
+	// ------------------------------------------------------------ other pallets' services
 
-	// ------------------------------------------------------------ scheduler hook
+	/** QueryPreimage::request (Preimage pallet). */
+	requestPreimage(hash: Hex): void {
+		this.services.preimage.request(this, hash);
+	}
 
-	schedulerHooks: {
-		scheduleNamed: (rt: Runtime, id: Hex, when: number, origin: Origin, call: unknown, priority: number) => void;
-	} = {
-		scheduleNamed: () => {
-			throw new Error('scheduler not installed');
-		},
-	};
-}
+	/** QueryPreimage::unrequest (Preimage pallet); a missing request is ignored. */
+	unrequestPreimage(hash: Hex): void {
+		this.services.preimage.unrequest(this, hash);
+	}
 
-export function encodeWithLength(bytes: Uint8Array): Uint8Array {
-	return compactAddLength(bytes);
+	/** ScheduleNamed::schedule_named (Scheduler pallet). */
+	scheduleNamed(id: Hex, when: number, origin: Origin, call: unknown, priority: number): void {
+		this.services.scheduler.scheduleNamed(this, id, when, origin, call, priority);
+	}
 }

@@ -10,6 +10,9 @@ import { compactStripLength, hexToU8a, u8aToHex } from '@polkadot/util';
 
 export type Hex = `0x${string}`;
 
+/** sp_core::storage::well_known_keys::CODE (`:code`). */
+export const CODE_KEY: Hex = '0x3a636f6465';
+
 /** Key/value state: a committed base map plus nested transactional layers. */
 export class Overlay {
 	private layers: Array<Map<string, string | null>> = [];

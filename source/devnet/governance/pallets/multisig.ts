@@ -1,11 +1,12 @@
 /** pallet_multisig, following substrate/frame/multisig. */
+import type { u32, u128 } from '@polkadot/types';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex, createKeyMulti } from '@polkadot/util-crypto';
-import { type Handler, Runtime } from '../runtime.js';
+import { type Handler, type Pallet, Runtime } from '../runtime.js';
 import type { Hex } from '../storage.js';
 
 function sortedWith(rt: Runtime, others: any[], who: string): string[] {
-	const max = (rt.meta.constant('Multisig', 'MaxSignatories') as any).toNumber();
+	const max = rt.meta.constant<u32>('Multisig', 'MaxSignatories').toNumber();
 	if (others.length === 0) throw rt.error('Multisig', 'TooFewSignatories');
 	if (others.length >= max) throw rt.error('Multisig', 'TooManySignatories');
 	const hex = (a: string) => rt.registry.createType('AccountId', a).toHex();
@@ -36,8 +37,8 @@ function timepoint(rt: Runtime): { height: number; index: number } {
 }
 
 function deposit(rt: Runtime, threshold: number): bigint {
-	const base = (rt.meta.constant('Multisig', 'DepositBase') as any).toBigInt() as bigint;
-	const factor = (rt.meta.constant('Multisig', 'DepositFactor') as any).toBigInt() as bigint;
+	const base = rt.meta.constant<u128>('Multisig', 'DepositBase').toBigInt();
+	const factor = rt.meta.constant<u128>('Multisig', 'DepositFactor').toBigInt();
 	return base + factor * BigInt(threshold);
 }
 
@@ -108,3 +109,5 @@ export const multisigHandlers: Record<string, Handler> = {
 		rt.deposit('Multisig', 'MultisigCancelled', [who, tp, id, callHash]);
 	},
 };
+
+export const multisig: Pallet = { name: 'Multisig', calls: multisigHandlers };

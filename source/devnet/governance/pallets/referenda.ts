@@ -1,14 +1,11 @@
-/**
- * pallet_referenda, pallet_conviction_voting and pallet_whitelist, following
- * substrate/frame/{referenda,conviction-voting,whitelist}.
- */
+/** pallet_referenda, following substrate/frame/referenda. */
+import type { u128 } from '@polkadot/types';
+import type { Codec } from '@polkadot/types/types';
 import { blake2AsHex } from '@polkadot/util-crypto';
-import { callerToOrigin, type Handler, ROOT, Runtime } from '../runtime.js';
+import { callerToOrigin, type Handler, type Pallet, type Runtime } from '../runtime.js';
 import type { Hex } from '../storage.js';
-import { convictionVotes } from './gov1.js';
 
 const PERBILL = 1_000_000_000n;
-const CONVICTION_ID = 'pyconvot';
 const ASSEMBLY_ID = 'assembly';
 
 interface Track {
@@ -25,7 +22,7 @@ interface Track {
 
 /** Referenda.Tracks from the metadata, with the devnet's period overrides. */
 function tracks(rt: Runtime): Map<number, Track> {
-	const list = (rt.meta.constant('Referenda', 'Tracks') as any).toJSON() as Array<[number, any]>;
+	const list = rt.meta.constant<Codec>('Referenda', 'Tracks').toJSON() as Array<[number, any]>;
 	const out = new Map<number, Track>();
 	for (const [id, info] of list) {
 		out.set(id, {
@@ -182,9 +179,9 @@ function serviceReferendum(rt: Runtime, index: number, st: any, trackInfo: Map<n
 				const e = st.enactment;
 				const desired = 'at' in e ? e.at : 'At' in e ? e.At : now + (e.after ?? e.After);
 				try {
-					rt.schedulerHooks.scheduleNamed(rt, assemblyTaskName(index), Math.max(desired, earliest), callerToOrigin(rt.registry.createType(rt.meta.originCallerType, st.origin)), st.proposal, 63);
+					rt.scheduleNamed(assemblyTaskName(index), Math.max(desired, earliest), callerToOrigin(rt.registry.createType(rt.meta.originCallerType, st.origin)), st.proposal, 63);
 				} catch {
-					rt.notes.push(`block ${now}: referenda could not schedule the enactment of referendum ${index}`);
+					rt.note(`referenda could not schedule the enactment of referendum ${index}`);
 				}
 				rt.deposit('Referenda', 'Confirmed', [index, st.tally]);
 				return { Approved: [now, st.submissionDeposit, st.decisionDeposit] };
@@ -230,51 +227,7 @@ function referendaOnInitialize(rt: Runtime): void {
 	}
 }
 
-// ---------------------------------------------------------------- conviction voting
-
-function voteEffect(vote: any): { ayes: bigint; nays: bigint; support: bigint; balance: bigint } {
-	if (vote.isStandard) {
-		const v = vote.asStandard;
-		const balance = v.balance.toBigInt();
-		const { votes, capital } = convictionVotes(v.vote.conviction.index, balance);
-		return v.vote.isAye ? { ayes: votes, nays: 0n, support: capital, balance } : { ayes: 0n, nays: votes, support: 0n, balance };
-	}
-	if (vote.isSplit) {
-		const s = vote.asSplit;
-		const aye = s.aye.toBigInt();
-		const nay = s.nay.toBigInt();
-		return { ayes: aye / 10n, nays: nay / 10n, support: aye, balance: aye + nay };
-	}
-	const s = vote.asSplitAbstain;
-	const aye = s.aye.toBigInt();
-	const nay = s.nay.toBigInt();
-	const abstain = s.abstain.toBigInt();
-	return { ayes: aye / 10n, nays: nay / 10n, support: aye + abstain, balance: aye + nay + abstain };
-}
-
-function updateClassLock(rt: Runtime, who: string, cls: number, amount: bigint): void {
-	const locks = ((rt.store.get('ConvictionVoting', 'ClassLocksFor', [who]) as any).toJSON() as Array<[number, any]>).map(
-		([c, a]) => [c, BigInt(a)] as [number, bigint],
-	);
-	const i = locks.findIndex(([c]) => c === cls);
-	if (i >= 0) locks[i]![1] = locks[i]![1] > amount ? locks[i]![1] : amount;
-	else locks.push([cls, amount]);
-	rt.store.put('ConvictionVoting', 'ClassLocksFor', [who], locks);
-	const max = locks.reduce((m, [, a]) => (a > m ? a : m), 0n);
-	rt.setLock(CONVICTION_ID, who, max);
-}
-
-// ---------------------------------------------------------------- whitelist
-
-async function cleanAndDispatch(rt: Runtime, callHash: Hex, call: any): Promise<void> {
-	rt.store.remove('Whitelist', 'WhitelistedCall', [callHash]);
-	rt.preimageHooks.unrequest(rt, callHash);
-	const res = await rt.dispatch(call, ROOT);
-	const result = res.ok ? { Ok: { actualWeight: null, paysFee: 'Yes' } } : { Err: { postInfo: { actualWeight: null, paysFee: 'Yes' }, error: res.error.value } };
-	rt.deposit('Whitelist', 'WhitelistedCallDispatched', [callHash, result]);
-}
-
-export const opengovHandlers: Record<string, Handler> = {
+export const referendaHandlers: Record<string, Handler> = {
 	'referenda.submit': (rt, o, [proposalOrigin, proposal, enactment]) => {
 		const who = rt.ensureSigned(o);
 		const track = trackFor(proposalOrigin);
@@ -283,7 +236,7 @@ export const opengovHandlers: Record<string, Handler> = {
 			const known = rt.preimageLen(proposal.asLookup.hash_.toHex());
 			if (known !== undefined && known !== proposal.asLookup.len.toNumber()) throw rt.error('Referenda', 'PreimageStoredWithDifferentLength');
 		}
-		const amount = (rt.meta.constant('Referenda', 'SubmissionDeposit') as any).toBigInt();
+		const amount = rt.meta.constant<u128>('Referenda', 'SubmissionDeposit').toBigInt();
 		rt.reserve(who, amount);
 		const index = (rt.store.get('Referenda', 'ReferendumCount') as any).toNumber();
 		rt.store.put('Referenda', 'ReferendumCount', [], index + 1);
@@ -339,103 +292,6 @@ export const opengovHandlers: Record<string, Handler> = {
 		const st = ongoing(rt, index);
 		rt.store.put('Referenda', 'ReferendumInfoFor', [index], serviceReferendum(rt, index, st, tracks(rt)));
 	},
-	'convictionVoting.vote': (rt, o, [pollIndex, vote]) => {
-		const who = rt.ensureSigned(o);
-		const index = pollIndex.toNumber();
-		const effect = voteEffect(vote);
-		const account = rt.account(who);
-		if (effect.balance > account.data.free + account.data.reserved) throw rt.error('ConvictionVoting', 'InsufficientFunds');
-		const info = rt.store.get('Referenda', 'ReferendumInfoFor', [index]) as any;
-		if (!info?.isOngoing) throw rt.error('ConvictionVoting', 'NotOngoing');
-		const st = info.asOngoing.toJSON();
-		const cls = st.track as number;
-		const voting = rt.store.get('ConvictionVoting', 'VotingFor', [[who, cls]]) as any;
-		if (voting.isDelegating) throw rt.error('ConvictionVoting', 'AlreadyDelegating');
-		const casting = voting.asCasting;
-		const votes: Array<[number, any]> = casting.votes.map((v: any) => [v[0].toNumber(), v[1]]);
-		const tally = { ayes: BigInt(st.tally.ayes), nays: BigInt(st.tally.nays), support: BigInt(st.tally.support) };
-		const pos = votes.findIndex(([i]) => i === index);
-		if (pos >= 0) {
-			const old = voteEffect(votes[pos]![1]);
-			tally.ayes -= old.ayes;
-			tally.nays -= old.nays;
-			tally.support -= old.support;
-			votes[pos] = [index, vote];
-		} else {
-			if (votes.length >= (rt.meta.constant('ConvictionVoting', 'MaxVotes') as any).toNumber()) throw rt.error('ConvictionVoting', 'MaxVotesReached');
-			votes.push([index, vote]);
-			votes.sort((a, b) => a[0] - b[0]);
-		}
-		tally.ayes += effect.ayes;
-		tally.nays += effect.nays;
-		tally.support += effect.support;
-		st.tally = tally;
-		rt.store.put('ConvictionVoting', 'VotingFor', [[who, cls]], { Casting: { votes, delegations: casting.delegations, prior: casting.prior } });
-		updateClassLock(rt, who, cls, effect.balance);
-		rt.store.put('Referenda', 'ReferendumInfoFor', [index], { Ongoing: st });
-	},
-	'convictionVoting.removeVote': (rt, o, [classArg, pollIndex]) => {
-		const who = rt.ensureSigned(o);
-		const index = pollIndex.toNumber();
-		const info = rt.store.get('Referenda', 'ReferendumInfoFor', [index]) as any;
-		const cls: number | undefined = classArg.isSome ? classArg.unwrap().toNumber() : info?.isOngoing ? info.asOngoing.track.toNumber() : undefined;
-		if (cls === undefined) throw rt.error('ConvictionVoting', 'ClassNeeded');
-		const voting = rt.store.get('ConvictionVoting', 'VotingFor', [[who, cls]]) as any;
-		if (!voting.isCasting) throw rt.error('ConvictionVoting', 'NotVoter');
-		const casting = voting.asCasting;
-		const votes: Array<[number, any]> = casting.votes.map((v: any) => [v[0].toNumber(), v[1]]);
-		const pos = votes.findIndex(([i]) => i === index);
-		if (pos < 0) throw rt.error('ConvictionVoting', 'NotVoter');
-		const [, old] = votes.splice(pos, 1)[0]!;
-		if (info?.isOngoing) {
-			const st = info.asOngoing.toJSON();
-			const e = voteEffect(old);
-			st.tally = { ayes: BigInt(st.tally.ayes) - e.ayes, nays: BigInt(st.tally.nays) - e.nays, support: BigInt(st.tally.support) - e.support };
-			rt.store.put('Referenda', 'ReferendumInfoFor', [index], { Ongoing: st });
-		}
-		rt.store.put('ConvictionVoting', 'VotingFor', [[who, cls]], { Casting: { votes, delegations: casting.delegations, prior: casting.prior } });
-	},
-	// Whitelist: WhitelistOrigin and DispatchWhitelistedOrigin are EnsureRoot in the kitchensink.
-	'whitelist.whitelistCall': (rt, o, [callHash]) => {
-		rt.ensureRoot(o);
-		const hash = callHash.toHex() as Hex;
-		if (rt.store.exists('Whitelist', 'WhitelistedCall', [hash])) throw rt.error('Whitelist', 'CallAlreadyWhitelisted');
-		rt.store.put('Whitelist', 'WhitelistedCall', [hash], null);
-		rt.preimageHooks.request(rt, hash);
-		rt.deposit('Whitelist', 'CallWhitelisted', [hash]);
-	},
-	'whitelist.removeWhitelistedCall': (rt, o, [callHash]) => {
-		rt.ensureRoot(o);
-		const hash = callHash.toHex() as Hex;
-		if (!rt.store.exists('Whitelist', 'WhitelistedCall', [hash])) throw rt.error('Whitelist', 'CallIsNotWhitelisted');
-		rt.store.remove('Whitelist', 'WhitelistedCall', [hash]);
-		rt.preimageHooks.unrequest(rt, hash);
-		rt.deposit('Whitelist', 'WhitelistedCallRemoved', [hash]);
-	},
-	'whitelist.dispatchWhitelistedCall': async (rt, o, [callHash, callEncodedLen, weightWitness]) => {
-		rt.ensureRoot(o);
-		const hash = callHash.toHex() as Hex;
-		if (!rt.store.exists('Whitelist', 'WhitelistedCall', [hash])) throw rt.error('Whitelist', 'CallIsNotWhitelisted');
-		const raw = rt.store.get('Preimage', 'PreimageFor', [[hash, callEncodedLen.toNumber()]]) as any;
-		if (!raw) throw rt.error('Whitelist', 'UnavailablePreImage');
-		let call: any;
-		try {
-			call = rt.decodeCall(raw.toU8a(true));
-		} catch {
-			throw rt.error('Whitelist', 'UndecodableCall');
-		}
-		const w = Runtime.callWeight(call);
-		if (w.refTime > BigInt(weightWitness.refTime.toString()) || w.proofSize > BigInt(weightWitness.proofSize.toString())) {
-			throw rt.error('Whitelist', 'InvalidCallWeightWitness');
-		}
-		await cleanAndDispatch(rt, hash, call);
-	},
-	'whitelist.dispatchWhitelistedCallWithPreimage': async (rt, o, [call]) => {
-		rt.ensureRoot(o);
-		const hash = Runtime.hashOf(call.toU8a());
-		if (!rt.store.exists('Whitelist', 'WhitelistedCall', [hash])) throw rt.error('Whitelist', 'CallIsNotWhitelisted');
-		await cleanAndDispatch(rt, hash, call);
-	},
 };
 
-export const referendaHooks = { onInitialize: referendaOnInitialize };
+export const referenda: Pallet = { name: 'Referenda', calls: referendaHandlers, onInitialize: referendaOnInitialize };
