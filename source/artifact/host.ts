@@ -71,7 +71,7 @@ const modules = new WeakMap<Uint8Array, WebAssembly.Module>();
 export function callWithMinimalHost(code: Uint8Array, method: string, input: Uint8Array): Uint8Array {
 	let module = modules.get(code);
 	if (!module) {
-		module = new WebAssembly.Module(code);
+		module = new WebAssembly.Module(code as Uint8Array<ArrayBuffer>);
 		modules.set(code, module);
 	}
 	const pages = importedMemoryPages(code);
@@ -90,10 +90,10 @@ export function callWithMinimalHost(code: Uint8Array, method: string, input: Uin
 		new Uint8Array(memory!.buffer)[at] = 0;
 		return BigInt(at) | (1n << 32n);
 	};
-	const env: Record<string, unknown> = {};
+	const env: WebAssembly.ModuleImports = {};
 	for (const imp of WebAssembly.Module.imports(module)) {
 		if (imp.kind === 'memory') {
-			env[imp.name] = memory;
+			if (memory) env[imp.name] = memory;
 			continue;
 		}
 		if (imp.kind !== 'function') throw new HostFallback(`imports a ${imp.kind}`);
