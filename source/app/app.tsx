@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useApp } from 'ink';
 import type { Store } from '../store/store.js';
 import { HomeScreen } from './screens/home-screen.js';

@@ -8,14 +8,15 @@
 import type { Call } from '@polkadot/types/interfaces';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
-import { callOneLine } from '../chain/sudo.js';
+import { callOneLine } from '../chain/call-text.js';
+import { boundedParts, isBounded, type BoundedLike, type BoundedParts } from '../chain/pallets/common.js';
 import type { Hex } from '../domain/types.js';
 import type { UpgradeFinding, UpgradeKind } from './types.js';
 
 /** A reference to a call held elsewhere (preimage pallet, NextExternal). */
 export type CallRef =
 	/** A `Bounded` call: Lookup { hash, len }, Legacy { hash } or Inline(bytes). */
-	| { kind: 'bounded'; via: 'Lookup' | 'Legacy' | 'Inline'; hash: Hex; len?: number; inline?: Uint8Array; from: string }
+	| ({ kind: 'bounded'; from: string } & BoundedParts)
 	/** democracy.fastTrack(proposal_hash): the external proposal with this hash. */
 	| { kind: 'external-hash'; hash: Hex; from: string }
 	/** A call hash with maybe a length (whitelist calls): looked up in the preimage pallet. */
@@ -48,36 +49,14 @@ function isCall(value: unknown): value is Call {
 	return Boolean(v && typeof v.section === 'string' && typeof v.method === 'string' && Array.isArray(v.args));
 }
 
-interface BoundedLike {
-	defKeys?: string[];
-	isLookup?: boolean;
-	isLegacy?: boolean;
-	isInline?: boolean;
-	asLookup?: { hash_?: CodecLike; hash?: CodecLike; len: { toNumber: () => number } };
-	asLegacy?: { hash_?: CodecLike; hash?: CodecLike };
-	asInline?: CodecLike;
-}
-
-function isBounded(value: unknown): value is BoundedLike {
-	const keys = (value as BoundedLike | undefined)?.defKeys;
-	return Array.isArray(keys) && keys.includes('Lookup') && keys.includes('Inline');
-}
-
-/** A struct's `hash` field: @polkadot/types renames it `hash_` (Codec already has `.hash`). */
-function structHash(s: { hash_?: CodecLike; hash?: CodecLike } | undefined): Hex {
-	const field = (s?.hash_ ?? s?.hash) as CodecLike;
-	return u8aToHex(field.toU8a(true)) as Hex;
-}
-
+/** A Bounded call as a reference to resolve. */
 export function boundedRef(value: BoundedLike, from: string): CallRef {
-	if (value.isInline) {
-		const bytes = value.asInline!.toU8a(true);
-		return { kind: 'bounded', via: 'Inline', hash: blake2AsHex(bytes, 256) as Hex, len: bytes.length, inline: bytes, from };
-	}
-	if (value.isLookup) {
-		return { kind: 'bounded', via: 'Lookup', hash: structHash(value.asLookup), len: value.asLookup!.len.toNumber(), from };
-	}
-	return { kind: 'bounded', via: 'Legacy', hash: structHash(value.asLegacy), from };
+	return partsRef(boundedParts(value), from);
+}
+
+/** A Bounded call already read (e.g. by chain/pallets) as a reference to resolve. */
+export function partsRef(parts: BoundedParts, from: string): CallRef {
+	return { kind: 'bounded', ...parts, from };
 }
 
 const UPGRADES: Record<string, UpgradeKind> = {
@@ -91,7 +70,9 @@ const UPGRADES: Record<string, UpgradeKind> = {
 };
 
 function argNamed(call: Call, name: string): unknown {
-	const i = call.meta.args.findIndex((a) => a.name.toString() === name || a.name.toString() === name.replace(/([A-Z])/g, '_$1').toLowerCase());
+	const i = call.meta.args.findIndex(
+		(a) => a.name.toString() === name || a.name.toString() === name.replace(/([A-Z])/g, '_$1').toLowerCase(),
+	);
 	return i >= 0 ? call.args[i] : undefined;
 }
 
@@ -100,9 +81,22 @@ function upgradeOf(call: Call, name: string): Omit<UpgradeFinding, 'path'> | und
 	if (!kind) return undefined;
 	const callHash = blake2AsHex(call.toU8a(), 256) as Hex;
 	const first = call.args[0] as unknown as CodecLike;
-	if (kind === 'system.authorizeUpgrade' || kind === 'system.authorizeUpgradeWithoutChecks' || kind === 'parachainSystem.authorizeUpgrade') {
-		const checkVersion = kind === 'parachainSystem.authorizeUpgrade' ? (call.args[1] as unknown as { isTrue?: boolean; valueOf: () => unknown })?.valueOf() === true : undefined;
-		return { kind, carriesCode: false, codeHash: u8aToHex(first.toU8a(true)) as Hex, callHash, ...(checkVersion === undefined ? {} : { checkVersion }) };
+	if (
+		kind === 'system.authorizeUpgrade' ||
+		kind === 'system.authorizeUpgradeWithoutChecks' ||
+		kind === 'parachainSystem.authorizeUpgrade'
+	) {
+		const checkVersion =
+			kind === 'parachainSystem.authorizeUpgrade'
+				? (call.args[1] as unknown as { isTrue?: boolean; valueOf: () => unknown })?.valueOf() === true
+				: undefined;
+		return {
+			kind,
+			carriesCode: false,
+			codeHash: u8aToHex(first.toU8a(true)) as Hex,
+			callHash,
+			...(checkVersion === undefined ? {} : { checkVersion }),
+		};
 	}
 	// setCode, setCodeWithoutChecks, applyAuthorizedUpgrade, enactAuthorizedUpgrade: Bytes of the code.
 	const code = first.toU8a(true);
@@ -143,7 +137,12 @@ export function walkCall(call: Call, depth = 0): WalkedCall {
 		node.refs.push({ kind: 'preimage-hash', hash: u8aToHex((call.args[0] as unknown as CodecLike).toU8a(true)) as Hex, from: name });
 	} else if (name === 'whitelist.dispatchWhitelistedCall') {
 		const len = (argNamed(call, 'callEncodedLen') ?? call.args[1]) as unknown as { toNumber: () => number };
-		node.refs.push({ kind: 'preimage-hash', hash: u8aToHex((call.args[0] as unknown as CodecLike).toU8a(true)) as Hex, len: len.toNumber(), from: name });
+		node.refs.push({
+			kind: 'preimage-hash',
+			hash: u8aToHex((call.args[0] as unknown as CodecLike).toU8a(true)) as Hex,
+			len: len.toNumber(),
+			from: name,
+		});
 	}
 	for (const arg of call.args) {
 		if (isCall(arg)) {

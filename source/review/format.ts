@@ -2,7 +2,7 @@
  * A review as text lines (headless output and the review screen's details)
  * and as JSON. Pure. The verdict line always comes first.
  */
-import { formatBalance } from './target.js';
+import { formatBalance } from '../domain/amount.js';
 import type { ReviewReport, VoteState } from './types.js';
 
 export interface Token {

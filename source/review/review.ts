@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ApiPromise } from '@polkadot/api';
 import type { Environment, Hex } from '../domain/types.js';
 import { readArtifact } from '../artifact/read.js';
-import { compatibilityGate } from '../engine/sudo-route.js';
+import { compatibilityGate } from '../engine/stages/artifact.js';
 import { readRole, readUpgradeVersions, readVoteState, reviewChain, type ChainReview } from './fetch.js';
 import { ReviewInputError } from './target.js';
 import { computeVerdict } from './verdict.js';

@@ -10,14 +10,11 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import type { Call } from '@polkadot/types/interfaces';
 import type { Environment, Hex } from '../domain/types.js';
 import type { SignerPromptModel } from '../chain/types.js';
-import { describeCall } from '../chain/sudo.js';
-import { describeDispatchError, friendlySubmitError, MORTAL_PERIOD, type TxStep } from '../chain/extrinsic.js';
-import { messageOf } from '../chain/connect.js';
+import { buildSignerPrompt, formatAmount } from '../chain/prompt.js';
+import { submitExtrinsic, type TxStep } from '../chain/submit.js';
 import { readRole, readVoteState, type ResolvedTarget } from './fetch.js';
-import { formatBalance } from './target.js';
 import type { CastVote, Conviction, ReviewReport, ReviewerRole, VoteState } from './types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -48,10 +45,6 @@ export interface PreparedVote {
 	intended: CastVote;
 	/** Sends at most once; re-reads the vote state first. */
 	submit: (onStatus?: (step: TxStep, detail?: string) => void) => Promise<VoteOutcome>;
-}
-
-function chainToken(api: ApiPromise): { decimals: number; symbol: string } {
-	return { decimals: api.registry.chainDecimals[0] ?? 12, symbol: api.registry.chainTokens[0] ?? 'UNIT' };
 }
 
 export function sameVote(a: CastVote | undefined, b: CastVote): boolean {
@@ -89,7 +82,6 @@ export async function prepareVote(
 	signer: VoteSigner,
 	request: VoteRequest,
 ): Promise<PreparedVote> {
-	const { decimals, symbol } = chainToken(api);
 	const state = await readVoteState(api, resolved);
 	const role = await readRole(api, resolved, state, signer.address);
 	const refusals: string[] = [];
@@ -113,39 +105,30 @@ export async function prepareVote(
 		if (!open) refusals.push(`${report.findings.label} is ${state.status}: it takes no more votes`);
 		if (!request.balance || request.balance <= 0n) refusals.push('a referendum vote needs an amount to vote with');
 		const conviction = intended.conviction!;
-		authority = `${role.summary}; votes ${formatBalance(request.balance ?? 0n, decimals, symbol)} with conviction ${conviction}: ${lockNote(api, state, conviction)}`;
-		if (sameVote(role.voted, intended)) refusals.push(`${signer.address} has already cast exactly this vote (${request.aye ? 'aye' : 'nay'}, ${conviction}, ${formatBalance(request.balance ?? 0n, decimals, symbol)}); sending it again changes nothing`);
+		authority = `${role.summary}; votes ${formatAmount(api, request.balance ?? 0n)} with conviction ${conviction}: ${lockNote(api, state, conviction)}`;
+		if (sameVote(role.voted, intended)) refusals.push(`${signer.address} has already cast exactly this vote (${request.aye ? 'aye' : 'nay'}, ${conviction}, ${formatAmount(api, request.balance ?? 0n)}); sending it again changes nothing`);
 	}
 	const tx = voteTx(api, state, request);
-	const callLines = tx ? describeCall(tx.method as unknown as Call) : ['(no vote call for this target)'];
-	const nonce = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
-	let fee: string | undefined;
-	let feeValue: bigint | undefined;
-	if (tx) {
-		try {
-			const info = await tx.paymentInfo(signer.address);
-			feeValue = info.partialFee.toBigInt();
-			fee = formatBalance(feeValue, decimals, symbol);
-		} catch (error) {
-			fee = `unknown (${(error as Error).message})`;
-		}
-	}
-	const account = (await (api as Loose).query.system.account(signer.address)) as { data: { free: { toBigInt: () => bigint } } };
-	const free = account.data.free.toBigInt();
-	const needed = (feeValue ?? 0n) + (state.kind === 'democracy' || state.kind === 'opengov' ? (request.balance ?? 0n) : 0n);
-	if (free === 0n || free < needed) refusals.push(`account ${signer.address} has ${formatBalance(free, decimals, symbol)} free, not enough for ${state.kind === 'motion' ? 'the fee' : 'the vote and the fee'} (${formatBalance(needed, decimals, symbol)})`);
-	const prompt: SignerPromptModel = {
-		env: env.name,
-		envKind: env.kind,
-		signerAddress: signer.address,
-		authority,
-		callLines,
-		callHash: (tx ? tx.method.hash.toHex() : '0x') as Hex,
-		encodedLength: tx ? tx.method.encodedLength : 0,
-		...(fee ? { fee } : {}),
-		nonce,
-		refusals,
-	};
+	const prompt: SignerPromptModel = tx
+		? await buildSignerPrompt(api, {
+				env,
+				tx,
+				signerAddress: signer.address,
+				authority: { ok: true, text: authority },
+				refusals,
+				...(state.kind === 'democracy' || state.kind === 'opengov' ? { spends: { amount: request.balance ?? 0n, what: 'the vote' } } : {}),
+			})
+		: {
+				env: env.name,
+				envKind: env.kind,
+				signerAddress: signer.address,
+				authority,
+				callLines: ['(no vote call for this target)'],
+				callHash: '0x' as Hex,
+				encodedLength: 0,
+				nonce: (await api.rpc.system.accountNextIndex(signer.address)).toNumber(),
+				refusals,
+			};
 	const context = `vote ${request.aye ? 'AYE' : 'NAY'} on ${what} — ${verdict.line}`;
 	let sent = false;
 	return {
@@ -153,7 +136,7 @@ export async function prepareVote(
 		context,
 		intended,
 		submit: async (onStatus) => {
-			if (refusals.length > 0) return { status: 'not-sent', reason: refusals.join('; ') };
+			if (prompt.refusals.length > 0) return { status: 'not-sent', reason: prompt.refusals.join('; ') };
 			if (sent) return { status: 'not-sent', reason: 'this vote was already submitted once from this prompt' };
 			sent = true;
 			// Read the vote again right before sending: it may have been cast meanwhile (here or elsewhere).
@@ -161,57 +144,37 @@ export async function prepareVote(
 			const now = await readRole(api, resolved, fresh, signer.address);
 			if (fresh.kind === 'none') return { status: 'not-sent', reason: `the vote closed meanwhile: ${fresh.reason}` };
 			if (sameVote(now.voted, intended)) return { status: 'not-sent', reason: `the chain already holds this vote from ${signer.address}; nothing sent` };
-			return sendOnce(api, tx!, signer.pair, async () => readRole(api, resolved, await readVoteState(api, resolved), signer.address), intended, onStatus);
+			return sendVote(api, env, tx!, signer.pair, async () => readRole(api, resolved, await readVoteState(api, resolved), signer.address), intended, onStatus);
 		},
 	};
 }
 
-async function sendOnce(
+async function sendVote(
 	api: ApiPromise,
+	env: Environment,
 	tx: SubmittableExtrinsic<'promise'>,
 	pair: KeyringPair,
 	readBack: () => Promise<ReviewerRole>,
 	intended: CastVote,
 	onStatus?: (step: TxStep, detail?: string) => void,
 ): Promise<VoteOutcome> {
-	const header = await api.rpc.chain.getHeader();
-	const era = api.createType('ExtrinsicEra', { current: header.number.toNumber(), period: MORTAL_PERIOD });
-	const nonce = (await api.rpc.system.accountNextIndex(pair.address)).toNumber();
-	await tx.signAsync(pair, { nonce, era, blockHash: header.hash });
-	const extrinsicHash = tx.hash.toHex() as Hex;
-	onStatus?.('signed', extrinsicHash);
-	const included = await new Promise<{ blockHash: Hex; events: string[]; error?: string } | { failed: string }>((resolve) => {
-		let done = false;
-		let unsub: (() => void) | undefined;
-		const finish = (value: { blockHash: Hex; events: string[]; error?: string } | { failed: string }) => {
-			if (done) return;
-			done = true;
-			unsub?.();
-			resolve(value);
-		};
-		tx.send((result) => {
-			const { status } = result;
-			if (status.isReady) onStatus?.('ready');
-			if (status.isInBlock || status.isFinalized) {
-				const blockHash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex() as Hex;
-				finish({
-					blockHash,
-					events: result.events.map(({ event }) => `${event.section}.${event.method}`),
-					...(result.dispatchError ? { error: describeDispatchError(api, result.dispatchError) } : {}),
-				});
-			}
-			if (status.isDropped || status.isInvalid || status.isUsurped) finish({ failed: `extrinsic ${extrinsicHash} was ${status.type.toLowerCase()} by the node` });
-		})
-			.then((u) => {
-				unsub = u;
-				if (done) u();
-			})
-			.catch((error) => finish({ failed: friendlySubmitError(messageOf(error)) }));
-	});
-	if ('failed' in included) return { status: 'failed', extrinsicHash, error: included.failed };
-	const blockNumber = (await api.rpc.chain.getHeader(included.blockHash)).number.toNumber();
-	onStatus?.('inBlock', `#${blockNumber}`);
-	if (included.error) return { status: 'failed', blockNumber, blockHash: included.blockHash, extrinsicHash, events: included.events, error: included.error };
+	let result;
+	try {
+		// A review keeps no release, so no write-ahead intent: the vote state read back is the record.
+		result = await submitExtrinsic(api, {
+			tx,
+			pair,
+			meta: { env: env.name, stage: 'referendum', call: `${tx.method.section}.${tx.method.method}`, callHash: tx.method.hash.toHex() as Hex },
+			...(onStatus ? { onStatus } : {}),
+		});
+	} catch (error) {
+		return { status: 'failed', ...(tx.hash ? { extrinsicHash: tx.hash.toHex() as Hex } : {}), error: (error as Error).message };
+	}
+	const { outcome, events } = result;
+	const blockNumber = outcome.blockNumber!;
+	const blockHash = outcome.blockHash!;
+	const extrinsicHash = outcome.extrinsicHash!;
+	if (outcome.error) return { status: 'failed', blockNumber, blockHash, extrinsicHash, events, error: outcome.error };
 	const role = await readBack();
-	return { status: 'included', blockNumber, blockHash: included.blockHash, extrinsicHash, events: included.events, confirmed: sameVote(role.voted, intended), role };
+	return { status: 'included', blockNumber, blockHash, extrinsicHash, events, confirmed: sameVote(role.voted, intended), role };
 }

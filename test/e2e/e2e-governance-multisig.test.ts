@@ -6,70 +6,24 @@
  * @polkadot/api, on the governance devnet (both payloads, and the sudo route
  * with the authorize payload) and on the real embedded Rococo 9130 chain
  * (set-code, 9130 → 9140: its old Multisig takes the call as an OpaqueCall
- * and a u64 max_weight, and its Sudo.Key is a plain AccountId).
+ * and a u64 max_weight, and its Sudo.Key is a plain AccountId) in
+ * e2e-governance-multisig-rococo.test.ts.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiPromise } from '@polkadot/api';
-import type { KeyringPair } from '@polkadot/keyring/types';
 import { u8aToHex } from '@polkadot/util';
-import { blake2AsHex, createKeyMulti, encodeAddress, sortAddresses } from '@polkadot/util-crypto';
+import { blake2AsHex, sortAddresses } from '@polkadot/util-crypto';
 import { buildDevnetCode, startGovernanceDevnet, type GovernanceDevnet } from '../../source/devnet/governance/index.js';
-import { startRococoDevnet, type RococoDevnet } from '../../source/devnet/rococo.js';
-import { writeRococoWasm } from '../../source/artifact/embedded-runtimes.js';
 import { blockEvents, connect, devKeys, eventNames, newBlocks, send } from '../helpers/governance.js';
-import { countExtrinsicsOnChain } from '../helpers/chain.js';
 import { openStore } from '../../source/store/store.js';
 import { connectEnvironment } from '../../source/chain/connect.js';
-import { releaseAccess } from '../../source/cli/commands/context.js';
-import { step } from '../../source/engine/sudo-route.js';
+import { releaseAccess } from '../../source/engine/session.js';
+import { step } from '../../source/engine/step.js';
 import { runCli, tempHome, type CliResult } from '../helpers/cli.js';
-
-type Keys = Awaited<ReturnType<typeof devKeys>>;
-
-const stageOf = (out: any, id: string) => out.release.environments[0].stages.find((s: any) => s.id === id);
-const intentsOf = (out: any) => out.release.environments[0].intents as any[];
-
-function multisigOf(keys: Keys): { address: string; signatories: string[] } {
-	const signatories = [keys.alice.address, keys.bob.address, keys.charlie.address];
-	return { address: encodeAddress(createKeyMulti(signatories, 2), 42), signatories };
-}
-
-function envAddArgs(name: string, endpoint: string, signatories: string[], payload: 'set-code' | 'authorize', soakBlocks: number): string[] {
-	return [
-		'env', 'add', name, '--endpoint', endpoint, '--kind', 'local', '--route', 'multisig-sudo',
-		...signatories.flatMap((s) => ['--signatory', s]), '--threshold', '2', '--payload', payload,
-		'--soak-blocks', String(soakBlocks), '--soak-minutes', '0', '--max-stall', '600',
-	];
-}
-
-async function sudoKey(api: ApiPromise): Promise<string> {
-	const raw = (await api.query.sudo.key()) as any;
-	return raw.isSome === undefined ? raw.toString() : raw.unwrap().toString();
-}
-
-async function setSudoKey(api: ApiPromise, sudo: KeyringPair, to: string): Promise<void> {
-	const r = await send(api, api.tx.sudo.setKey(to), sudo);
-	expect(r.error).toBeUndefined();
-	expect(await sudoKey(api)).toBe(to);
-}
-
-async function multisigEntry(api: ApiPromise, address: string, callHash: string): Promise<{ approvals: string[] } | undefined> {
-	const v = (await api.query.multisig.multisigs(address, callHash)) as any;
-	return v.isNone ? undefined : { approvals: v.unwrap().approvals.map((a: any) => a.toString()) };
-}
-
-/** The Sudid / MultisigExecuted results of a block: `Ok` or the error. */
-async function dispatchResults(api: ApiPromise, blockHash: string): Promise<Record<string, string>> {
-	const out: Record<string, string> = {};
-	for (const { event } of await blockEvents(api, blockHash)) {
-		const name = `${event.section}.${event.method}`;
-		if (name === 'sudo.Sudid') out[name] = (event.data[0] as any).isOk ? 'Ok' : 'Err';
-		if (name === 'multisig.MultisigExecuted') out[name] = (event.data[4] as any).isOk ? 'Ok' : 'Err';
-	}
-	return out;
-}
+import { scenario } from '../helpers/steps.js';
+import { dispatchResults, envAddArgs, intentsOf, multisigEntry, multisigOf, setSudoKey, stageOf, sudoKey, type Keys } from '../helpers/multisig.js';
 
 describe('on the governance devnet', () => {
 	let devnet: GovernanceDevnet;
@@ -145,7 +99,7 @@ describe('on the governance devnet', () => {
 			const done = await finish(id, 'sudo-authorize');
 			expect(done.result.kind).toBe('complete');
 			expect(done.release.environments[0].stages.every((s: any) => s.status === 'done')).toBe(true);
-		});
+		}, 360_000);
 	});
 
 	for (const payload of ['set-code', 'authorize'] as const) {
@@ -154,37 +108,41 @@ describe('on the governance devnet', () => {
 			let id: string;
 			let specVersion: number;
 			let callHash: string;
+			// Each step builds on the one before; any one runs alone with -t (its earlier steps run first).
+			const s = scenario();
 
-			it('creates the environment and the release', async () => {
+			it('creates the environment and the release', s.step(async () => {
+				// (the set-code scenario makes the multisig the sudo key; run alone, this one does it too)
+				if (payload === 'authorize' && (await sudoKey(api)) !== multisig.address) await setSudoKey(api, keys.alice, multisig.address);
 				const add = await cli(envAddArgs(envName, devnet.endpoint, multisig.signatories, payload, 2));
 				expect(add.stderr).toBe('');
 				({ id, specVersion } = await newRelease(envName));
 				const status = await cli(['status', id, '--json']);
 				expect(status.json().environments[0].stages.map((s: any) => s.id)).toEqual(['artifact', 'multisig', ...(payload === 'authorize' ? ['apply'] : []), 'verify', 'soak']);
-			});
+			}), s.timeout(60_000));
 
 			if (payload === 'set-code') {
-				it('refuses while the sudo key is not the multisig, and sends nothing', async () => {
+				it('refuses while the sudo key is not the multisig, and sends nothing', s.step(async () => {
 					expect(await sudoKey(api)).toBe(keys.alice.address);
 					const out = await advance(id, envName, '//Bob', 1);
 					expect(out.result.kind).toBe('refused');
 					expect(out.result.message).toContain(`the sudo key is ${keys.alice.address}, not the multisig ${multisig.address} (2 of 3)`);
 					expect(intentsOf(out)).toHaveLength(0);
-				});
+				}), s.timeout(60_000));
 
-				it('(arranging the chain) Alice makes the 2-of-3 multisig the sudo key', async () => {
+				it('(arranging the chain) Alice makes the 2-of-3 multisig the sudo key', s.step(async () => {
 					await setSudoKey(api, keys.alice, multisig.address);
-				});
+				}), s.timeout(30_000));
 			}
 
-			it('without a signer it names the signatories who may approve', async () => {
+			it('without a signer it names the signatories who may approve', s.step(async () => {
 				const out = await advance(id, envName);
 				expect(out.result.kind).toBe('needs-signer');
 				expect(out.result.message).toMatch(/0 of 2 approvals/);
 				for (const s of multisig.signatories) expect(out.result.message).toContain(s);
-			});
+			}), s.timeout(60_000));
 
-			it('Bob approves the call hash, then waits and says who must still approve', async () => {
+			it('Bob approves the call hash, then waits and says who must still approve', s.step(async () => {
 				const out = await advance(id, envName, '//Bob');
 				expect(intentsOf(out).map((i) => i.call)).toEqual(['multisig.approveAsMulti']);
 				expect(out.result.kind).toBe('wait');
@@ -197,18 +155,18 @@ describe('on the governance devnet', () => {
 				expect(out.release.environments[0].gov.multisig.address).toBe(multisig.address);
 				const entry = await multisigEntry(api, multisig.address, callHash);
 				expect(entry?.approvals).toEqual([keys.bob.address]);
-			});
+			}), s.timeout(60_000));
 
-			it('a second run with Bob sends nothing', async () => {
+			it('a second run with Bob sends nothing', s.step(async () => {
 				const before = (await api.rpc.chain.getHeader()).number.toNumber();
 				const out = await advance(id, envName, '//Bob');
 				expect(out.result.kind).toBe('wait');
 				expect(out.result.message).toMatch(/you have approved/);
 				expect(intentsOf(out)).toHaveLength(1);
 				expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(before);
-			});
+			}), s.timeout(60_000));
 
-			it('Dave is not a signatory: refused, exit 1, nothing sent', async () => {
+			it('Dave is not a signatory: refused, exit 1, nothing sent', s.step(async () => {
 				const before = (await api.rpc.chain.getHeader()).number.toNumber();
 				const out = await advance(id, envName, '//Dave', 1);
 				expect(out.result.kind).toBe('refused');
@@ -216,9 +174,9 @@ describe('on the governance devnet', () => {
 				expect(intentsOf(out)).toHaveLength(1);
 				expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(before);
 				expect((await multisigEntry(api, multisig.address, callHash))?.approvals).toEqual([keys.bob.address]);
-			});
+			}), s.timeout(60_000));
 
-			it(`Charlie submits the call; it executes${payload === 'authorize' ? ' and the apply stage applies the code' : ''}`, async () => {
+			it(`Charlie submits the call; it executes${payload === 'authorize' ? ' and the apply stage applies the code' : ''}`, s.step(async () => {
 				const out = await advance(id, envName, '//Charlie');
 				const intents = intentsOf(out);
 				expect(intents.map((i) => i.call)).toEqual([
@@ -237,14 +195,14 @@ describe('on the governance devnet', () => {
 				}
 				expect(await multisigEntry(api, multisig.address, callHash)).toBeUndefined();
 				expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(specVersion);
-			});
+			}), s.timeout(60_000));
 
-			it('verify and soak complete as blocks are produced', async () => {
+			it('verify and soak complete as blocks are produced', s.step(async () => {
 				const out = await finish(id, envName);
 				expect(out.result.kind).toBe('complete');
 				expect(out.release.environments[0].stages.every((s: any) => s.status === 'done')).toBe(true);
 				expect(out.release.environments[0].specVersion).toBe(specVersion);
-			});
+			}), s.timeout(90_000));
 		});
 	}
 
@@ -286,7 +244,7 @@ describe('on the governance devnet', () => {
 			const done = await finish(id, 'multisig-race');
 			expect(done.result.kind).toBe('complete');
 			expect(intentsOf(done).map((i) => i.call)).toEqual(['multisig.approveAsMulti', 'multisig.asMulti(sudo.sudoUncheckedWeight(system.setCode))']);
-		});
+		}, 360_000);
 	});
 
 	describe('multisig-sudo when another signatory executes the call from their own machine', () => {
@@ -316,76 +274,6 @@ describe('on the governance devnet', () => {
 			const done = await finish(id, 'multisig-elsewhere');
 			expect(done.result.kind).toBe('complete');
 			expect(done.release.environments[0].specVersion).toBe(specVersion);
-		});
-	});
-});
-
-describe('on the real embedded Rococo 9130 chain', () => {
-	let devnet: RococoDevnet;
-	let api: ApiPromise;
-	let home: string;
-	let wasm: string;
-	let keys: Keys;
-	let multisig: { address: string; signatories: string[] };
-	const env = () => ({ RELEASE_CONSOLE_HOME: home });
-	const cli = (args: string[]) => runCli(args, env());
-	let id: string;
-
-	beforeAll(async () => {
-		devnet = await startRococoDevnet({ blockTime: 1500 });
-		api = await connect(devnet.endpoint);
-		home = tempHome('rc-msig-rococo-');
-		wasm = writeRococoWasm(9140, home);
-		keys = await devKeys();
-		multisig = multisigOf(keys);
-	});
-	afterAll(async () => {
-		await api?.disconnect();
-		await devnet?.close();
-	});
-
-	async function advance(signer: string, expectCode = 0, extra: string[] = []): Promise<any> {
-		const r = await cli(['advance', id, '--env', 'rococo-multisig', '--signer', signer, '--yes', ...extra, '--json']);
-		if (r.code !== expectCode) throw new Error(`advance ${signer} exited ${r.code}, expected ${expectCode}: ${r.stderr}${r.stdout}`);
-		return r.json();
-	}
-
-	it('(arranging the chain) Alice makes the 2-of-3 multisig the sudo key; the environment and release are created', async () => {
-		await setSudoKey(api, keys.alice, multisig.address);
-		const add = await cli(envAddArgs('rococo-multisig', devnet.endpoint, multisig.signatories, 'set-code', 3));
-		expect(add.stderr).toBe('');
-		const created = await cli(['new', '--name', 'rococo 9140', '--wasm', wasm, '--env', 'rococo-multisig', '--json']);
-		expect(created.code).toBe(0);
-		id = created.json().id;
-		expect(created.json().artifact.specVersion).toBe(9140);
-	});
-
-	it('Bob approves the call hash and waits for a second signatory', async () => {
-		const out = await advance('//Bob');
-		expect(out.result.kind).toBe('wait');
-		expect(out.result.message).toMatch(/1 of 2 approvals/);
-		// 9140 is not forward compatible with 9130: advice only on a local environment.
-		expect(stageOf(out, 'artifact').detail).toMatch(/NOT forward compatible/);
-		const callHash = out.release.environments[0].gov.multisig.callHash;
-		expect((await multisigEntry(api, multisig.address, callHash))?.approvals).toEqual([keys.bob.address]);
-	});
-
-	it('Dave is refused and nothing is sent', async () => {
-		const out = await advance('//Dave', 1);
-		expect(out.result.message).toMatch(/is not a signatory/);
-		expect(intentsOf(out)).toHaveLength(1);
-		expect(await countExtrinsicsOnChain(api, 'multisig')).toBe(1);
-	});
-
-	it('Charlie submits the OpaqueCall with a u64 max weight: 9130 → 9140, verified and soaked', async () => {
-		const out = await advance('//Charlie', 0, ['--follow', '--timeout', '300']);
-		expect(out.result.kind).toBe('complete');
-		const asMulti = intentsOf(out)[1];
-		expect(asMulti.call).toBe('multisig.asMulti(sudo.sudoUncheckedWeight(system.setCode))');
-		expect(await dispatchResults(api, asMulti.outcome.blockHash)).toEqual({ 'sudo.Sudid': 'Ok', 'multisig.MultisigExecuted': 'Ok' });
-		expect(eventNames(await blockEvents(api, asMulti.outcome.blockHash))).toContain('system.CodeUpdated');
-		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9140);
-		expect(out.release.environments[0].upgrade.blockNumber).toBe(asMulti.outcome.blockNumber);
-		expect(await countExtrinsicsOnChain(api, 'multisig')).toBe(2);
+		}, 360_000);
 	});
 });

@@ -8,7 +8,7 @@ import { releaseReducer } from '../../source/domain/reducer.js';
 import type { ArtifactInfo, Environment, Hex, Release } from '../../source/domain/types.js';
 import { StoreError } from '../../source/store/errors.js';
 import { isPidAlive } from '../../source/store/lock.js';
-import { openStore, resolveStoreDir, SCHEMA_VERSION, type Store } from '../../source/store/store.js';
+import { openStore, resolveStoreDir, SCHEMA_VERSION } from '../../source/store/store.js';
 
 const H = (c: string): Hex => `0x${c.repeat(64)}` as Hex;
 const AT = '2025-03-14T10:00:00.000Z';

@@ -3,13 +3,13 @@
  * the chain, run engine steps, hold the signer for this session only.
  * Components render what this returns; they never talk to the chain.
  */
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { Release } from '../../domain/types.js';
 import type { ChainState, SignerPromptModel } from '../../chain/types.js';
-import type { Connection } from '../../chain/connect.js';
-import type { EngineSigner, StepResult } from '../../engine/sudo-route.js';
+import type { EngineSigner, StepResult } from '../../engine/context.js';
+import type { ConfirmResult, RunOptions, Session } from '../../engine/session.js';
 import type { Store } from '../../store/store.js';
-import { currentStage } from '../../domain/release.js';
+import { pickEnvironment } from '../../engine/session.js';
 import { trackCleanup } from '../cleanup.js';
 import { debug } from '../../debug.js';
 
@@ -74,21 +74,22 @@ export interface SessionOptions {
 }
 
 export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 2500 }: SessionOptions) {
-	const initialRelease = store.getRelease(releaseId);
-	const envName = initialRelease
-		? (initialRelease.environments.find((e) => currentStage(initialRelease, e)) ?? initialRelease.environments[0])
-		: undefined;
+	const [initial] = useState(() => {
+		const release = store.getRelease(releaseId);
+		return { release, envName: release ? pickEnvironment(release) : undefined };
+	});
+	const { envName } = initial;
 	const [state, dispatch] = useReducer(sessionReducer, {
 		phase: 'connecting',
 		chain: { connection: { status: 'idle' } },
-		release: initialRelease,
+		release: initial.release,
 		envName,
 		txSteps: [],
 		log: [],
 	});
-	const connectionRef = useRef<Connection | undefined>(undefined);
+	const sessionRef = useRef<Session | undefined>(undefined);
 	const signerRef = useRef<EngineSigner | undefined>(undefined);
-	const pendingConfirm = useRef<(() => Promise<StepResult>) | undefined>(undefined);
+	const pendingConfirm = useRef<ConfirmResult | undefined>(undefined);
 	const busy = useRef(false);
 	const phaseRef = useRef<Phase>('connecting');
 	const mounted = useRef(true);
@@ -99,15 +100,40 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		if (r && mounted.current) dispatch({ type: 'release', release: r });
 	}, [store, releaseId]);
 
+	const onTx = useCallback((stepName: string, detail?: string) => {
+		const index = TX_INDEX[stepName] ?? 0;
+		dispatch({
+			type: 'tx',
+			steps: TX_LABELS.map((label, i) => ({ label, status: i <= index ? 'done' : i === index + 1 ? 'active' : 'pending', ...(i === index && detail ? { detail } : {}) })),
+		});
+	}, []);
+
+	const runOptions = useCallback(
+		(): RunOptions => ({
+			...(signerRef.current ? { signer: signerRef.current } : {}),
+			onTx,
+			onProgress: (message) => {
+				refreshRelease();
+				dispatch({ type: 'log', line: `✔ ${message}` });
+			},
+			// The console never signs without the person: every prompt is shown.
+			onConfirm: () => 'stop',
+		}),
+		[onTx, refreshRelease],
+	);
+
+	// The session's actions call each other (a step needs a signer, a signer runs the step, a
+	// demo confirms the prompt): each reads the latest of the others through this ref.
+	const actions = useRef<{ runStep: () => Promise<void>; confirm: () => Promise<void>; setSigner: (spec: string) => Promise<void> }>(undefined as never);
+
 	const handle = useCallback(
-		async (result: StepResult): Promise<void> => {
+		(result: StepResult): void => {
 			debug(`step ${result.kind} ${'message' in result ? result.message : ''}`);
 			refreshRelease();
 			switch (result.kind) {
 				case 'progressed':
 					dispatch({ type: 'log', line: `✔ ${result.message}` });
-					// keep going: the next stage may not need anyone
-					return runStep();
+					return;
 				case 'complete':
 					dispatch({ type: 'phase', phase: 'done', message: { kind: 'success', title: 'Release complete on this environment', lines: [result.message] } });
 					return;
@@ -119,16 +145,19 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 					});
 					return;
 				case 'needs-signer':
-					if (demo) return setSigner('//Alice');
+					if (demo) {
+						void actions.current.setSigner('//Alice');
+						return;
+					}
 					dispatch({ type: 'phase', phase: 'signer-input', message: { kind: 'info', title: 'A signer is needed', lines: [result.message] } });
 					return;
 				case 'confirm':
-					pendingConfirm.current = result.submit;
+					pendingConfirm.current = result;
 					dispatch({ type: 'prompt', prompt: result.prompt });
 					dispatch({ type: 'phase', phase: 'confirm' });
 					if (demo && result.prompt.refusals.length === 0) {
 						setTimeout(() => {
-							if (mounted.current) void confirm();
+							if (mounted.current) void actions.current.confirm();
 						}, demoPauseMs);
 					}
 					return;
@@ -142,54 +171,45 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 					return;
 			}
 		},
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-		[refreshRelease, demo],
+		[refreshRelease, demo, demoPauseMs],
 	);
 
-	const onTx = useCallback((stepName: string, detail?: string) => {
-		const index = TX_INDEX[stepName] ?? 0;
-		dispatch({
-			type: 'tx',
-			steps: TX_LABELS.map((label, i) => ({ label, status: i <= index ? 'done' : i === index + 1 ? 'active' : 'pending', ...(i === index && detail ? { detail } : {}) })),
-		});
-	}, []);
-
 	const runStep = useCallback(async (): Promise<void> => {
-		const connection = connectionRef.current;
-		if (!connection || !envName || busy.current) return;
+		const session = sessionRef.current;
+		if (!session || busy.current) return;
 		busy.current = true;
 		dispatch({ type: 'phase', phase: 'working' });
 		try {
-			const env = store.getEnvironment(envName)!;
-			const { step } = await import('../../engine/sudo-route.js');
-			const { releaseAccess } = await import('../../cli/commands/context.js');
-			const result = await step({ release: releaseAccess(store, releaseId), env, connection, signer: signerRef.current, onTx });
+			const { runUntilBlocked } = await import('../../engine/session.js');
+			const result = await runUntilBlocked(session, runOptions());
 			busy.current = false;
-			await handle(result);
+			handle(result);
 		} catch (error) {
 			busy.current = false;
 			dispatch({ type: 'phase', phase: 'error', message: { kind: 'error', title: 'Failed', lines: [(error as Error).message] } });
 		}
-	}, [envName, store, releaseId, handle, onTx]);
+	}, [handle, runOptions]);
 
 	const confirm = useCallback(async () => {
-		const submit = pendingConfirm.current;
-		if (!submit || busy.current) return;
+		const pending = pendingConfirm.current;
+		const session = sessionRef.current;
+		if (!pending || !session || busy.current) return;
 		pendingConfirm.current = undefined;
 		busy.current = true;
 		dispatch({ type: 'phase', phase: 'submitting' });
 		dispatch({ type: 'tx', steps: TX_LABELS.map((label) => ({ label, status: 'pending' })) });
 		try {
-			const result = await submit();
+			const { confirmAndContinue } = await import('../../engine/session.js');
+			const result = await confirmAndContinue(session, pending, runOptions());
 			busy.current = false;
 			dispatch({ type: 'prompt', prompt: undefined });
-			await handle(result);
+			handle(result);
 		} catch (error) {
 			busy.current = false;
 			debug(`confirm failed: ${(error as Error).stack}`);
 			dispatch({ type: 'phase', phase: 'error', message: { kind: 'error', title: 'Failed', lines: [(error as Error).message] } });
 		}
-	}, [handle]);
+	}, [handle, runOptions]);
 
 	const cancel = useCallback(() => {
 		pendingConfirm.current = undefined;
@@ -202,8 +222,8 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			const env = envName ? store.getEnvironment(envName) : undefined;
 			if (!env) return;
 			try {
-				const { resolveSigner } = await import('../../signer/signer.js');
-				const resolved = await resolveSigner({ spec, envKind: env.kind, envName: env.name, password: process.env.RELEASE_CONSOLE_PASSWORD });
+				const { resolveEngineSigner } = await import('../../engine/session.js');
+				const resolved = await resolveEngineSigner(spec, env, process.env.RELEASE_CONSOLE_PASSWORD);
 				signerRef.current = { pair: resolved.pair, address: resolved.address, label: resolved.label };
 				dispatch({ type: 'signer', signer: { address: resolved.address, label: resolved.label } });
 				await runStep();
@@ -213,16 +233,16 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		},
 		[envName, store, runStep],
 	);
+	actions.current = { runStep, confirm, setSigner };
 
-	// Connect, watch, and run the first step.
+	// Open the session (connect, pin or check the genesis), watch the chain, and run the first step.
 	useEffect(() => {
 		mounted.current = true;
 		if (!envName) {
 			dispatch({ type: 'phase', phase: 'error', message: { kind: 'error', title: 'Unknown release', lines: [`no release ${releaseId}`] } });
 			return;
 		}
-		const env = store.getEnvironment(envName);
-		if (!env) {
+		if (!store.getEnvironment(envName)) {
 			dispatch({ type: 'phase', phase: 'error', message: { kind: 'error', title: 'Unknown environment', lines: [`environment ${envName} is not configured`, 'add it with `release-console env add`'] } });
 			return;
 		}
@@ -230,33 +250,38 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		let startedChain: string | undefined;
 		let lastBest = -1;
 		(async () => {
-			const { connectEnvironment } = await import('../../chain/connect.js');
+			const { embeddedResolver, openSession } = await import('../../engine/session.js');
 			const { watchChain } = await import('../../chain/live.js');
-			const { ensureEmbeddedChain } = await import('../../devnet/daemon.js');
-			const connection = await connectEnvironment(env, {
+			const opened = await openSession({
+				store,
+				releaseId,
+				envName,
 				onState: (connectionState) => mounted.current && dispatch({ type: 'chain', patch: { connection: connectionState } }),
-				resolveEmbedded: async (endpoint) => {
-					const chainName = endpoint.slice('embedded:'.length);
-					const { state: daemon, started } = await ensureEmbeddedChain(home, chainName);
-					if (started) startedChain = chainName;
-					return daemon.endpoint;
-				},
+				resolveEmbedded: embeddedResolver(home, (chain) => {
+					startedChain = chain;
+				}),
+				say: (line) => mounted.current && dispatch({ type: 'log', line }),
 			});
-			if (!mounted.current) {
-				await connection.disconnect();
+			if (!opened.ok) {
+				if (mounted.current) handle(opened.result.kind === 'failed' ? { ...opened.result, message: opened.result.message } : opened.result);
 				return;
 			}
-			connectionRef.current = connection;
-			stopWatch = await watchChain(connection.api, (patch) => {
+			const { session } = opened;
+			if (!mounted.current) {
+				await session.disconnect();
+				return;
+			}
+			sessionRef.current = session;
+			stopWatch = await watchChain(session.connection.api, (patch) => {
 				if (!mounted.current) return;
 				dispatch({ type: 'chain', patch });
 				if (patch.bestNumber !== undefined && patch.bestNumber !== lastBest) {
 					lastBest = patch.bestNumber;
-					if (phaseRef.current === 'waiting') void runStep();
+					if (phaseRef.current === 'waiting') void actions.current.runStep();
 				}
 			});
 			dispatch({ type: 'phase', phase: 'ready' });
-			await runStep();
+			await actions.current.runStep();
 		})().catch((error: Error & { hint?: string }) => {
 			if (mounted.current)
 				dispatch({ type: 'phase', phase: 'error', message: { kind: 'error', title: 'Cannot connect', lines: [error.message, ...(error.hint ? [`What to do: ${error.hint}`] : [])] } });
@@ -264,18 +289,19 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		return () => {
 			mounted.current = false;
 			stopWatch?.();
-			const connection = connectionRef.current;
-			connectionRef.current = undefined;
-			trackCleanup((async () => {
-				await connection?.disconnect();
-				if (startedChain) {
-					const { stopEmbeddedChain } = await import('../../devnet/daemon.js');
-					await stopEmbeddedChain(home, startedChain);
-				}
-			})());
+			const session = sessionRef.current;
+			sessionRef.current = undefined;
+			trackCleanup(
+				(async () => {
+					await session?.disconnect();
+					if (startedChain) {
+						const { stopEmbeddedChain } = await import('../../devnet/daemon.js');
+						await stopEmbeddedChain(home, startedChain);
+					}
+				})(),
+			);
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [envName, releaseId]);
+	}, [envName, releaseId, store, home, handle]);
 
 	/** Rehearsals: act as another signer (the current one is dropped from memory). */
 	const switchSigner = useCallback(() => {
@@ -288,7 +314,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		async (gate: string, reason: string) => {
 			if (!envName) return;
 			try {
-				const { releaseAccess } = await import('../../cli/commands/context.js');
+				const { releaseAccess } = await import('../../engine/session.js');
 				releaseAccess(store, releaseId).apply({ type: 'gate/waive', env: envName, gate: gate as never, reason, at: new Date().toISOString() });
 				refreshRelease();
 				dispatch({ type: 'phase', phase: 'ready', message: { kind: 'warn', title: `Gate ${gate} waived`, lines: [`Reason recorded in the audit log: ${reason}`, 'Press a to continue.'] } });

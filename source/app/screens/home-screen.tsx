@@ -1,4 +1,4 @@
-import React, { useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
 import { Banner, KeyHints, ReleaseList } from '../components/index.js';

@@ -1,5 +1,5 @@
 import { useSyncedState } from '../hooks/use-synced-state.js';
-import React, { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
 import { useReleaseSession } from '../hooks/use-release-session.js';

@@ -5,7 +5,7 @@
  * No release is needed.
  */
 import { useSyncedState } from '../hooks/use-synced-state.js';
-import React, { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
 import type { Connection } from '../../chain/connect.js';
@@ -82,8 +82,8 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		if (connection.current?.env === e.name) return connection.current.connection;
 		if (connection.current) trackCleanup(connection.current.connection.disconnect());
 		connection.current = undefined;
-		const [{ connectEnvironment }, { resolveEmbeddedFor }] = await Promise.all([import('../../chain/connect.js'), import('../../cli/commands/context.js')]);
-		const c = await connectEnvironment(e, { resolveEmbedded: resolveEmbeddedFor(home), timeoutMs: 10_000 });
+		const [{ connectEnvironment }, { embeddedResolver }] = await Promise.all([import('../../chain/connect.js'), import('../../engine/session.js')]);
+		const c = await connectEnvironment(e, { resolveEmbedded: embeddedResolver(home), timeoutMs: 10_000 });
 		connection.current = { env: e.name, connection: c };
 		return c;
 	}

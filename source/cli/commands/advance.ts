@@ -2,10 +2,9 @@
  * `advance ID --env NAME [--signer S] [--yes]`: do every step this signer can
  * do now, and stop with a clear reason where the release must wait.
  */
-import { EXIT, UsageError, findEnvironment, findRelease, releaseAccess, resolveCommandSigner, resolveEmbeddedFor, type CommandContext } from './context.js';
-import { connectEnvironment, ConnectError } from '../../chain/connect.js';
-import { step, type EngineSigner, type StepResult } from '../../engine/sudo-route.js';
-import { checkGenesis } from '../../domain/environments.js';
+import { EXIT, UsageError, findEnvironment, findRelease, resolveCommandSigner, type CommandContext } from './context.js';
+import type { EngineSigner, StepResult } from '../../engine/context.js';
+import { embeddedResolver, openSession, pickEnvironment, runUntilBlocked } from '../../engine/session.js';
 import { describeRelease, statusJson } from './status.js';
 import { formatPrompt } from '../../engine/prompt-text.js';
 
@@ -20,8 +19,8 @@ export interface AdvanceFlags {
 export async function runAdvance(ctx: CommandContext, id: string | undefined, flags: AdvanceFlags): Promise<number> {
 	if (!id) throw new UsageError('missing release id', 'usage: release-console advance ID --env NAME [--signer //Alice|env:VAR|keystore.json] [--yes]');
 	const release = findRelease(ctx.store, id);
-	const envName = flags.env ?? release.environments.find((name) => release.progress[name]?.stages.some((s) => s.status !== 'done')) ?? release.environments[0]!;
-	if (!release.environments.includes(envName)) throw new UsageError(`release ${release.id} does not travel environment ${envName}`, `its environments: ${release.environments.join(', ')}`);
+	const envName = pickEnvironment(release, flags.env);
+	if (!envName) throw new UsageError(`release ${release.id} does not travel environment ${flags.env}`, `its environments: ${release.environments.join(', ')}`);
 	const env = findEnvironment(ctx.store, envName);
 	const log: string[] = [];
 	const say = (line: string) => {
@@ -32,35 +31,35 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 	let signer: EngineSigner | undefined;
 	if (flags.signer) {
 		try {
-			const resolved = await resolveCommandSigner(flags.signer, env);
-			signer = { pair: resolved.pair, address: resolved.address, label: resolved.label };
+			signer = await resolveCommandSigner(flags.signer, env);
 		} catch (error) {
 			return finish(ctx, release.id, { kind: 'refused', stage: 'upgrade', message: (error as Error).message }, log, EXIT.failed);
 		}
 	}
 
-	let connection;
+	const opened = await openSession({ store: ctx.store, releaseId: release.id, envName, resolveEmbedded: embeddedResolver(ctx.home, (_chain, line) => say(line)), say, timeoutMs: 10_000 });
+	if (!opened.ok) return finish(ctx, release.id, opened.result, log, EXIT.failed);
+	const { session } = opened;
+	const { connection } = session;
 	try {
-		connection = await connectEnvironment(env, { resolveEmbedded: resolveEmbeddedFor(ctx.home, say), timeoutMs: 10_000 });
-	} catch (error) {
-		const e = error as ConnectError;
-		return finish(ctx, release.id, { kind: 'failed', stage: 'artifact', message: e.message, hint: e.hint }, log, EXIT.failed);
-	}
-	try {
-		const genesis = checkGenesis(env, connection.genesisHash, connection.endpoint);
-		if (!genesis.ok) {
-			return finish(ctx, release.id, { kind: 'refused', stage: 'artifact', message: genesis.error }, log, EXIT.failed);
-		}
-		if (genesis.pin && !env.endpoints.every((e) => e.startsWith('embedded:'))) {
-			ctx.store.saveEnvironment({ ...env, genesisHash: genesis.pin });
-			say(`pinned ${env.name} to genesis ${genesis.pin}`);
-		}
-		const access = releaseAccess(ctx.store, release.id);
 		const deadline = Date.now() + (flags.timeout ?? 600) * 1000;
+		let refusal: StepResult | undefined;
 		for (;;) {
 			let result: StepResult;
 			try {
-				result = await step({ release: access, env, connection, signer, onTx: (s, detail) => say(`  ${s}${detail ? ` ${detail}` : ''}`) });
+				result = await runUntilBlocked(session, {
+					...(signer ? { signer } : {}),
+					onTx: (s, detail) => say(`  ${s}${detail ? ` ${detail}` : ''}`),
+					onProgress: (message) => say(`✔ ${message}`),
+					onConfirm: (prompt) => {
+						say(formatPrompt(prompt.prompt).join('\n'));
+						if (prompt.prompt.refusals.length > 0) {
+							refusal = { kind: 'refused', stage: prompt.stage, message: prompt.prompt.refusals.join('; ') };
+							return 'stop';
+						}
+						return flags.yes ? 'submit' : 'stop';
+					},
+				});
 			} catch (error) {
 				// Following through a soak, a dropped connection is waited out (the provider reconnects);
 				// the next step re-reads everything, and intents are reconciled first.
@@ -69,26 +68,9 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 				await waitForReconnect(connection.api, deadline);
 				continue;
 			}
-			if (result.kind === 'progressed') {
-				say(`✔ ${result.message}`);
-				continue;
-			}
 			if (result.kind === 'confirm') {
-				say(formatPrompt(result.prompt).join('\n'));
-				if (result.prompt.refusals.length > 0) {
-					return finish(ctx, release.id, { kind: 'refused', stage: result.stage, message: result.prompt.refusals.join('; ') }, log, EXIT.failed);
-				}
-				if (!flags.yes) {
-					return finish(ctx, release.id, { kind: 'wait', stage: result.stage, waitingFor: 'someone-else', message: 'not signed: review the prompt above and run again with --yes to sign and submit' }, log, EXIT.ok);
-				}
-				const after = await result.submit();
-				if (after.kind === 'progressed') {
-					say(`✔ ${after.message}`);
-					continue;
-				}
-				// The chain moved under us (someone else acted first): prepare the step again.
-				if (after.kind === 'confirm') continue;
-				return finish(ctx, release.id, after, log, after.kind === 'failed' || after.kind === 'refused' ? EXIT.failed : EXIT.ok);
+				if (refusal) return finish(ctx, release.id, refusal, log, EXIT.failed);
+				return finish(ctx, release.id, { kind: 'wait', stage: result.stage, waitingFor: 'someone-else', message: 'not signed: review the prompt above and run again with --yes to sign and submit' }, log, EXIT.ok);
 			}
 			if (result.kind === 'wait' && flags.follow && Date.now() < deadline) {
 				await waitForNextBlock(connection.api);
@@ -98,7 +80,7 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 			return finish(ctx, release.id, result, log, code);
 		}
 	} finally {
-		await connection.disconnect();
+		await session.disconnect();
 	}
 }
 

@@ -1,5 +1,6 @@
 /** `inspect --against ENV`: the runtime an environment's chain runs now. */
-import { findEnvironment, resolveEmbeddedFor, type CommandContext } from './context.js';
+import { findEnvironment, type CommandContext } from './context.js';
+import { embeddedResolver } from '../../engine/session.js';
 import type { AgainstRuntime } from './inspect.js';
 
 export async function resolveAgainstEnvironment(ctx: CommandContext, name: string): Promise<AgainstRuntime | undefined> {
@@ -7,7 +8,7 @@ export async function resolveAgainstEnvironment(ctx: CommandContext, name: strin
 	const env = findEnvironment(ctx.store, name);
 	const { connectEnvironment } = await import('../../chain/connect.js');
 	const { liveRuntime } = await import('../../chain/runtime.js');
-	const connection = await connectEnvironment(env, { resolveEmbedded: resolveEmbeddedFor(ctx.home), timeoutMs: 10_000 });
+	const connection = await connectEnvironment(env, { resolveEmbedded: embeddedResolver(ctx.home), timeoutMs: 10_000 });
 	try {
 		return await liveRuntime(connection.api, env.name);
 	} finally {

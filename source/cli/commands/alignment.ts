@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
-import { EXIT, UsageError, findRelease, releaseAccess, type CommandContext, type Io } from './context.js';
+import { EXIT, UsageError, findRelease, type CommandContext, type Io } from './context.js';
+import { releaseAccess } from '../../engine/session.js';
 import { ReleaseError } from '../../domain/errors.js';
 import type { EnvAlignmentConfig, Signoff, StakeholderGroup } from '../../domain/alignment-types.js';
 import {

@@ -5,10 +5,8 @@
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import { openStore, type Store } from '../../store/store.js';
-import { ensureEmbeddedChain } from '../../devnet/daemon.js';
-import type { Environment, Release, ReleaseAction } from '../../domain/types.js';
-import { applyActions } from '../../domain/reducer.js';
-import type { ReleaseAccess } from '../../engine/sudo-route.js';
+import type { Environment, Release } from '../../domain/types.js';
+import type { ResolvedSigner } from '../../signer/signer.js';
 
 export interface Io {
 	stdout: (text: string) => void;
@@ -38,27 +36,6 @@ export function openContext(flags: { configDir?: string; json?: boolean }, io: I
 	return { store, home: path.dirname(store.path), io, json: Boolean(flags.json) };
 }
 
-export function resolveEmbeddedFor(home: string, onStarted?: (line: string) => void) {
-	return async (endpoint: string) => {
-		const chain = endpoint.slice('embedded:'.length);
-		const { state, started } = await ensureEmbeddedChain(home, chain);
-		if (started) onStarted?.(`started the embedded ${chain} chain at ${state.endpoint} (pid ${state.pid}); stop it with \`release-console devnet stop\``);
-		return state.endpoint;
-	};
-}
-
-export function releaseAccess(store: Store, id: string): ReleaseAccess {
-	return {
-		get: () => {
-			const release = store.getRelease(id);
-			if (!release) throw new Error(`release ${id} disappeared from the store`);
-			return release;
-		},
-		apply: (...actions: ReleaseAction[]) =>
-			store.updateRelease(id, (release: Release) => applyActions(release, actions)),
-	};
-}
-
 export function findEnvironment(store: Store, name: string): Environment {
 	const env = store.getEnvironment(name);
 	if (!env) {
@@ -81,12 +58,12 @@ export function findRelease(store: Store, id: string): Release {
  * A signer given on the command line, for an environment: a keystore's
  * password comes from RELEASE_CONSOLE_PASSWORD or a masked prompt, never a flag.
  */
-export async function resolveCommandSigner(spec: string, env: Pick<Environment, 'name' | 'kind'>) {
-	const { resolveSigner } = await import('../../signer/signer.js');
+export async function resolveCommandSigner(spec: string, env: Pick<Environment, 'name' | 'kind'>): Promise<ResolvedSigner> {
 	let password = process.env.RELEASE_CONSOLE_PASSWORD;
 	if (password === undefined && spec.endsWith('.json')) {
 		const { promptSecret } = await import('../../signer/prompt.js');
 		password = await promptSecret(`password for ${spec}: `);
 	}
-	return resolveSigner({ spec, envKind: env.kind, envName: env.name, password });
+	const { resolveEngineSigner } = await import('../../engine/session.js');
+	return resolveEngineSigner(spec, env, password);
 }

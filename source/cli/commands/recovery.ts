@@ -4,7 +4,8 @@
  * `codeSubstitutes` fragment holding the previous code, read from the chain.
  */
 import { writeFileSync } from 'node:fs';
-import { EXIT, UsageError, findEnvironment, findRelease, resolveEmbeddedFor, type CommandContext } from './context.js';
+import { EXIT, UsageError, findEnvironment, findRelease, type CommandContext } from './context.js';
+import { embeddedResolver } from '../../engine/session.js';
 
 export async function runRecovery(ctx: CommandContext, id: string | undefined, flags: { env?: string; out?: string }): Promise<number> {
 	if (!id) throw new UsageError('missing release id', 'usage: release-console recovery ID --env NAME [--out codeSubstitutes.json]');
@@ -21,7 +22,7 @@ export async function runRecovery(ctx: CommandContext, id: string | undefined, f
 		const env = findEnvironment(ctx.store, envName);
 		const { connectEnvironment } = await import('../../chain/connect.js');
 		const { codeSubstitutesFragment } = await import('../../chain/recovery.js');
-		const connection = await connectEnvironment(env, { resolveEmbedded: resolveEmbeddedFor(ctx.home), timeoutMs: 10_000 });
+		const connection = await connectEnvironment(env, { resolveEmbedded: embeddedResolver(ctx.home), timeoutMs: 10_000 });
 		try {
 			const fragment = await codeSubstitutesFragment(connection.api, plan, upgradeBlock);
 			writeFileSync(flags.out, `${fragment.json}\n`);

@@ -6,7 +6,8 @@
  * reproduce, then (and only then) votes. Exit codes: 0 match (or nothing to
  * compare and nothing wrong), 1 mismatch, blocking problem, refused or failed vote, 2 bad input.
  */
-import { EXIT, UsageError, findEnvironment, resolveCommandSigner, resolveEmbeddedFor, type CommandContext } from './context.js';
+import { EXIT, UsageError, findEnvironment, resolveCommandSigner, type CommandContext } from './context.js';
+import { embeddedResolver } from '../../engine/session.js';
 import { connectEnvironment, type Connection } from '../../chain/connect.js';
 import { formatPrompt } from '../../engine/prompt-text.js';
 import type { Environment } from '../../domain/types.js';
@@ -79,7 +80,7 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 
 	let connection: Connection;
 	try {
-		connection = await connectEnvironment(env, { resolveEmbedded: resolveEmbeddedFor(ctx.home, (l) => ctx.io.stderr(l)), timeoutMs: 10_000 });
+		connection = await connectEnvironment(env, { resolveEmbedded: embeddedResolver(ctx.home, (_chain, line) => ctx.io.stderr(line)), timeoutMs: 10_000 });
 	} catch (error) {
 		const e = error as Error & { hint?: string };
 		out.error = e.message;
@@ -88,14 +89,13 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 		return finish(EXIT.failed);
 	}
 	try {
-		return await reviewConnected(ctx, env, connection, target, flags, { aye, conviction, signer }, out, say, finish);
+		return await reviewConnected(env, connection, target, flags, { aye, conviction, signer }, out, say, finish);
 	} finally {
 		await connection.disconnect();
 	}
 }
 
 async function reviewConnected(
-	ctx: CommandContext,
 	env: Environment,
 	connection: Connection,
 	target: ReviewTarget,

@@ -6,7 +6,8 @@
  * habit) becomes the enactment block, and any block number gets its expected
  * time.
  */
-import { EXIT, UsageError, findEnvironment, resolveEmbeddedFor, type CommandContext } from './context.js';
+import { EXIT, UsageError, findEnvironment, type CommandContext } from './context.js';
+import { embeddedResolver } from '../../engine/session.js';
 import { enactmentBlockFor, expectedTimeOf, measuredBlockTime, nextEnactmentWindow } from '../../domain/enactment.js';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -22,7 +23,7 @@ export async function runSchedule(ctx: CommandContext, flags: { env?: string; at
 	if (flags.block !== undefined && (!Number.isInteger(flags.block) || flags.block < 0)) throw new UsageError(`--block ${flags.block} is not a block number`, 'give a whole number ≥ 0');
 	const env = findEnvironment(ctx.store, flags.env);
 	const { connectEnvironment } = await import('../../chain/connect.js');
-	const connection = await connectEnvironment(env, { resolveEmbedded: resolveEmbeddedFor(ctx.home), timeoutMs: 10_000 });
+	const connection = await connectEnvironment(env, { resolveEmbedded: embeddedResolver(ctx.home), timeoutMs: 10_000 });
 	try {
 		const api = connection.api;
 		const header = await api.rpc.chain.getHeader();

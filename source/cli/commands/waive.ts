@@ -1,5 +1,6 @@
 /** `waive ID --env NAME --gate GATE --reason "…"`: accept a failing gate in writing; the audit log keeps the reason. */
-import { EXIT, UsageError, findRelease, releaseAccess, type CommandContext } from './context.js';
+import { EXIT, UsageError, findRelease, type CommandContext } from './context.js';
+import { releaseAccess } from '../../engine/session.js';
 import type { GateId } from '../../domain/types.js';
 import { MIN_WAIVER_REASON } from '../../domain/reducer.js';
 

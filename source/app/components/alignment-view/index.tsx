@@ -6,7 +6,6 @@
  * Sign-off validity is checked with @polkadot/util-crypto: the caller must
  * have awaited `cryptoWaitReady()` before rendering.
  */
-import React from 'react';
 import { Box, Text } from 'ink';
 import type { Environment, Release } from '../../../domain/types.js';
 import { GATE_TITLES, promotionBlockers, signoffSummary } from '../../../domain/alignment.js';

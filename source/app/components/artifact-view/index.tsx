@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box, Text } from 'ink';
 import type { ArtifactInfo } from '../../../domain/types.js';
 import { checkStatusStyle, colors, formatBytes, symbols, type CheckStatus } from '../../theme.js';

@@ -1,5 +1,4 @@
-import React from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { colors, symbols } from '../../theme.js';
 import { Paragraph } from '../paragraph/index.js';
 

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box, Text } from 'ink';
 import type { ChainState, ConnectionState } from '../../../chain/types.js';
 import { colors, formatAgo, formatInt, shortHash, symbols } from '../../theme.js';

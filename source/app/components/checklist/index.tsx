@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box, Text } from 'ink';
 import type { StageId, StageProgress } from '../../../domain/types.js';
 import { colors, stageStatusStyle, symbols } from '../../theme.js';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box, Text } from 'ink';
 import type { GateResult } from '../../../domain/types.js';
 import { checkStatusStyle, colors } from '../../theme.js';

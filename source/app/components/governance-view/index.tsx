@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box, Text } from 'ink';
 import type { GovProgress, StageId, StageProgress } from '../../../domain/types.js';
 import { STAGE_INFO } from '../../../domain/stages.js';

@@ -1,4 +1,4 @@
-import React, { Fragment } from 'react';
+import { Fragment } from 'react';
 import { Box, Text } from 'ink';
 import { colors, symbols } from '../../theme.js';
 import type { KeyHint } from '../../keys.js';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box, Text } from 'ink';
 
 /** Dev URIs, env: references and paths are shown; anything else might be a mnemonic and is masked. */

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box, Text } from 'ink';
 import type { SignerPromptModel } from '../../../chain/types.js';
 import { colors, formatBytesExact, symbols } from '../../theme.js';

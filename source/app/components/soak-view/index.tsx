@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box, Text } from 'ink';
 import { colors, formatDuration, formatInt, symbols } from '../../theme.js';
 import { ProgressBar } from '../progress-bar/index.js';

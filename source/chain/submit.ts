@@ -1,6 +1,10 @@
 /**
- * Sign, submit and track an extrinsic with a write-ahead intent, and find
- * what became of an intent after a crash.
+ * The one way an extrinsic leaves this program: sign (mortal era, nonce),
+ * record a write-ahead intent, submit, track to inclusion, record the
+ * outcome; classify a refusal by the node (nothing can be included: the
+ * intent is closed as dropped) apart from a lost answer (the intent stays
+ * open and is reconciled from the chain later). Also: find what became of
+ * an intent after a crash.
  */
 import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
@@ -41,7 +45,61 @@ export function describeDispatchError(api: ApiPromise, dispatchError: unknown): 
 	return err.toString();
 }
 
-export async function signAndTrack(
+/**
+ * The node refused the extrinsic (a JSON-RPC error answer to the submission,
+ * or a dropped / invalid / usurped status): it cannot be included.
+ */
+export class SubmitRejected extends Error {
+	override name = 'SubmitRejected';
+}
+
+/** Where write-ahead intents are kept (a release's progress). Review votes keep none. */
+export interface IntentLog {
+	/** Must persist the intent before it returns: nothing is sent until it has. */
+	record: (intent: Intent) => void | Promise<void>;
+	outcome: (intentId: string, outcome: IntentOutcome) => void | Promise<void>;
+}
+
+export interface SubmitRequest {
+	tx: SubmittableExtrinsic<'promise'>;
+	pair: KeyringPair;
+	/** The nonce the signer prompt showed; read from the chain when absent. */
+	nonce?: number;
+	meta: { env: string; stage: StageId; call: string; callHash: Hex };
+	intents?: IntentLog;
+	onStatus?: (step: TxStep, detail?: string) => void;
+}
+
+/**
+ * Sign, submit and track one extrinsic. Resolves once it is in a block (its
+ * outcome says whether the call failed); throws SubmitRejected when the node
+ * refused it (the intent is then closed as dropped, so it can be sent again).
+ */
+export async function submitExtrinsic(api: ApiPromise, request: SubmitRequest): Promise<TrackResult> {
+	const { intents, meta } = request;
+	const nonce = request.nonce ?? (await api.rpc.system.accountNextIndex(request.pair.address)).toNumber();
+	const intentId = `${meta.env}-${meta.stage}-${Date.now().toString(36)}`;
+	let recorded = false;
+	try {
+		return await signAndTrack(api, request.tx, request.pair, nonce, { ...meta, intentId }, {
+			onIntent: async (intent) => {
+				await intents?.record(intent);
+				recorded = true;
+			},
+			...(request.onStatus ? { onStatus: request.onStatus } : {}),
+			onOutcome: async (outcome) => {
+				await intents?.outcome(intentId, outcome);
+			},
+		});
+	} catch (error) {
+		if (error instanceof SubmitRejected && recorded) {
+			await intents?.outcome(intentId, { status: 'dropped', error: error.message, at: new Date().toISOString() });
+		}
+		throw error;
+	}
+}
+
+async function signAndTrack(
 	api: ApiPromise,
 	tx: SubmittableExtrinsic<'promise'>,
 	pair: KeyringPair,
@@ -117,18 +175,24 @@ export async function signAndTrack(
 				check();
 			}
 			if (status.isDropped || status.isInvalid || status.isUsurped) {
-				finish(() => reject(new Error(`extrinsic ${extrinsicHash} was ${status.type.toLowerCase()} by the node`)));
+				finish(() => reject(new SubmitRejected(`extrinsic ${extrinsicHash} was ${status.type.toLowerCase()} by the node`)));
 			}
 		})
 			.then((u) => {
 				unsub = u;
 				if (settled) u();
 			})
-			.catch((error) => finish(() => reject(new Error(friendlySubmitError(messageOf(error))))));
+			.catch((error) => {
+				const message = friendlySubmitError(messageOf(error));
+				// A JSON-RPC error answer (1010 invalid, 1012 pool refusal, …) means the node did not take it;
+				// anything else (a lost connection) leaves its fate to reconciliation.
+				const answered = typeof (error as { code?: unknown }).code === 'number';
+				finish(() => reject(answered ? new SubmitRejected(message) : new Error(message)));
+			});
 	});
 }
 
-export function friendlySubmitError(message: string): string {
+function friendlySubmitError(message: string): string {
 	if (/Inability to pay some fees/i.test(message)) return `${message} (the signer's account cannot pay the fee; fund it first)`;
 	if (/bad signature/i.test(message)) return `${message} (the signature does not verify for this chain)`;
 	if (/outdated|stale/i.test(message)) return `${message} (the nonce was already used)`;

@@ -1,0 +1,57 @@
+/**
+ * pallet-sudo: the upgrade call of the sudo route and who may sign it.
+ * Call builders read the chain's metadata (never fixed call indices).
+ */
+import type { ApiPromise } from '@polkadot/api';
+import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import type { Call } from '@polkadot/types/interfaces';
+import { u8aToHex } from '@polkadot/util';
+import type { Hex } from '../../domain/types.js';
+import { describeCall } from '../call-text.js';
+import type { Authority } from '../prompt.js';
+
+export interface UpgradePlan {
+	tx: SubmittableExtrinsic<'promise'>;
+	/** e.g. "sudo.sudoUncheckedWeight(system.setCode)" */
+	call: string;
+	callLines: string[];
+	/** blake2-256 of the encoded outer call. */
+	callHash: Hex;
+	encodedLength: number;
+}
+
+export function hasSudo(api: ApiPromise): boolean {
+	return Boolean(api.tx.sudo?.sudoUncheckedWeight && api.query.sudo?.key);
+}
+
+/** `sudo.sudoUncheckedWeight(system.setCode(code), 0)`: setCode's weight is the whole block, so the unchecked form is the one that fits. */
+export function buildSudoSetCode(api: ApiPromise, code: Uint8Array): UpgradePlan {
+	if (!hasSudo(api)) {
+		throw new Error('this chain has no Sudo pallet; use a governance route (multisig-sudo, council-democracy or opengov)');
+	}
+	// A Uint8Array given to Bytes is read as already SCALE-encoded (length
+	// prefix first); hex is taken as the raw content.
+	const setCode = api.tx.system.setCode(u8aToHex(code));
+	const weightType = api.tx.sudo.sudoUncheckedWeight.meta.args[1]?.type.toString() ?? '';
+	const weight = /u64/.test(weightType) ? 0 : { refTime: 0, proofSize: 0 };
+	const tx = api.tx.sudo.sudoUncheckedWeight(setCode, weight as never);
+	const callU8a = tx.method.toU8a();
+	return {
+		tx,
+		call: 'sudo.sudoUncheckedWeight(system.setCode)',
+		callLines: describeCall(tx.method as unknown as Call),
+		callHash: tx.method.hash.toHex() as Hex,
+		encodedLength: callU8a.length,
+	};
+}
+
+export async function sudoAuthority(api: ApiPromise, address: string): Promise<Authority> {
+	// Sudo.Key is a plain AccountId on older runtimes (9130) and an Option on newer ones.
+	const key = (await api.query.sudo.key()) as unknown as { isSome?: boolean; unwrap: () => unknown; toString: () => string };
+	const sudo = key.isSome === undefined ? key.toString() : key.isSome ? String(key.unwrap()) : undefined;
+	if (!sudo) return { ok: false, text: 'this chain has no sudo key set' };
+	const same = api.createType('AccountId', sudo).eq(api.createType('AccountId', address));
+	return same
+		? { ok: true, text: 'is the sudo key (Sudo.Key)' }
+		: { ok: false, text: `${address} is not the sudo key; the sudo key is ${sudo}` };
+}

@@ -1,0 +1,61 @@
+/**
+ * frame-system's upgrade calls and storage, with the older parachains'
+ * cumulus parachain-system flavour of the same: the payload a governance body
+ * decides on (set-code or authorize), the call that applies an authorized
+ * upgrade, and the code hash the chain has authorized.
+ */
+import type { ApiPromise } from '@polkadot/api';
+import { u8aToHex } from '@polkadot/util';
+import type { Hex, PayloadKind } from '../../domain/types.js';
+import { palletQuery, palletTx, planOf, type CallPlan, type HashCodec, type OptionCodec } from './common.js';
+
+/** `system.authorizedUpgrade` (CodeUpgradeAuthorization) or `parachainSystem.authorizedUpgrade` (the same, or a bare hash on older cumulus). */
+interface Authorization extends HashCodec {
+	codeHash?: HashCodec;
+}
+interface UpgradeStorage {
+	authorizedUpgrade?: () => Promise<OptionCodec<Authorization> | Authorization | undefined>;
+}
+
+const upgradeStorage = (api: { query: unknown }, pallet: 'system' | 'parachainSystem') => palletQuery<UpgradeStorage>(api, pallet);
+
+/** Where this runtime authorizes upgrades: `system` (current FRAME) or `parachainSystem` (older parachains). */
+function authorizeFlavour(api: ApiPromise): 'system' | 'parachainSystem' | undefined {
+	if (palletTx(api, 'system')?.authorizeUpgrade) return 'system';
+	if (palletTx(api, 'parachainSystem')?.authorizeUpgrade) return 'parachainSystem';
+	return undefined;
+}
+
+/** The runtime call the governance decides on. */
+export function buildPayload(api: ApiPromise, kind: PayloadKind, code: Uint8Array, codeHash: Hex): CallPlan {
+	if (kind === 'set-code') return planOf(api.tx.system.setCode(u8aToHex(code)), 'system.setCode');
+	const flavour = authorizeFlavour(api);
+	if (flavour === 'system') return planOf(palletTx(api, 'system')!.authorizeUpgrade!(codeHash), 'system.authorizeUpgrade');
+	if (flavour === 'parachainSystem') {
+		const fn = palletTx(api, 'parachainSystem')!.authorizeUpgrade!;
+		// (code_hash, check_version) on later versions, (code_hash) before.
+		const tx = fn.meta.args.length >= 2 ? fn(codeHash, true) : fn(codeHash);
+		return planOf(tx, 'parachainSystem.authorizeUpgrade');
+	}
+	throw new Error('this runtime has neither system.authorizeUpgrade nor parachainSystem.authorizeUpgrade; use the set-code payload');
+}
+
+/** The call that applies an authorized upgrade (anyone may send it; the chain checks the hash). */
+export function buildApply(api: ApiPromise, code: Uint8Array): CallPlan {
+	const apply = palletTx(api, 'system')?.applyAuthorizedUpgrade;
+	if (apply) return planOf(apply(u8aToHex(code)), 'system.applyAuthorizedUpgrade');
+	const enact = palletTx(api, 'parachainSystem')?.enactAuthorizedUpgrade;
+	if (enact) return planOf(enact(u8aToHex(code)), 'parachainSystem.enactAuthorizedUpgrade');
+	throw new Error('this runtime cannot apply an authorized upgrade (no system.applyAuthorizedUpgrade)');
+}
+
+/** The code hash the chain has authorized, if any (at a block, when given). */
+export async function authorizedCodeHash(api: ApiPromise, at?: string): Promise<Hex | undefined> {
+	const q = at ? await api.at(at) : api;
+	const entry = upgradeStorage(q, 'system')?.authorizedUpgrade ?? upgradeStorage(q, 'parachainSystem')?.authorizedUpgrade;
+	if (!entry) return undefined;
+	const value = await entry();
+	if (!value || ('isNone' in value && value.isNone)) return undefined;
+	const inner = 'unwrap' in value ? value.unwrap() : value;
+	return (inner.codeHash ?? inner).toHex() as Hex;
+}

@@ -1,0 +1,94 @@
+/**
+ * What every step works with (the release, the environment, the connection, the signer)
+ * and what it answers; small helpers that record a stage's state.
+ */
+import type { ApiPromise } from '@polkadot/api';
+import type { Environment, GovProgress, PayloadKind, Release, ReleaseAction, StageId } from '../domain/types.js';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import type { SignerPromptModel } from '../chain/types.js';
+import type { Connection } from '../chain/connect.js';
+import type { TxStep } from '../chain/submit.js';
+
+
+type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface ReleaseAccess {
+	get: () => Release;
+	/** Apply actions atomically to the stored release (re-read, reduce, write) and return the new release. */
+	apply: (...actions: ReleaseAction[]) => Release;
+}
+
+export interface EngineSigner {
+	pair: KeyringPair;
+	address: string;
+	label: string;
+}
+
+export interface EngineContext {
+	release: ReleaseAccess;
+	env: Environment;
+	connection: Connection;
+	signer?: EngineSigner;
+	onTx?: (step: TxStep, detail?: string) => void;
+	now?: () => number;
+}
+
+export type StepResult =
+	| { kind: 'progressed'; stage: StageId; message: string }
+	| { kind: 'complete'; message: string }
+	| { kind: 'wait'; stage: StageId; message: string; waitingFor: 'blocks' | 'time' | 'inclusion' | 'someone-else' }
+	| { kind: 'needs-signer'; stage: StageId; message: string }
+	| { kind: 'confirm'; stage: StageId; prompt: SignerPromptModel; submit: () => Promise<StepResult> }
+	| { kind: 'refused'; stage: StageId; message: string; hint?: string }
+	| { kind: 'failed'; stage: StageId; message: string; hint?: string };
+
+/** Run the current stage again from a fresh read of the chain (after it moved under a prompt). */
+export type Again = () => Promise<StepResult>;
+
+export const iso = (ctx: EngineContext) => new Date(ctx.now?.() ?? Date.now()).toISOString();
+
+export function payloadOf(env: Environment): PayloadKind {
+	return env.routeOptions?.payload ?? 'set-code';
+}
+
+export const short = (hex: string) => (hex.length > 20 ? `${hex.slice(0, 10)}…${hex.slice(-6)}` : hex);
+
+/** Blocks → "≈ 1 min 12 s" from the chain's expected block time. */
+export function eta(api: ApiPromise, blocks: number): string {
+	const ms = expectedBlockTimeMs(api) * Math.max(0, blocks);
+	const s = Math.round(ms / 1000);
+	return s < 90 ? `≈ ${s} s` : s < 5400 ? `≈ ${Math.round(s / 60)} min` : `≈ ${(s / 3600).toFixed(1)} h`;
+}
+
+function expectedBlockTimeMs(api: ApiPromise): number {
+	const c = api.consts as Any;
+	const v = c.babe?.expectedBlockTime ?? c.aura?.slotDuration ?? (c.timestamp?.minimumPeriod ? c.timestamp.minimumPeriod.toNumber() * 2 : undefined);
+	const n = typeof v === 'number' ? v : v?.toNumber?.();
+	return n && n > 0 ? n : 6000;
+}
+
+export function gov(ctx: EngineContext): GovProgress {
+	return ctx.release.get().progress[ctx.env.name]?.gov ?? {};
+}
+
+export function record(ctx: EngineContext, patch: Partial<GovProgress>, detail: string): void {
+	ctx.release.apply({ type: 'gov/record', env: ctx.env.name, patch, detail, at: iso(ctx) });
+}
+
+export function done(ctx: EngineContext, stage: StageId, detail: string): StepResult {
+	ctx.release.apply({ type: 'stage/set', env: ctx.env.name, stage, status: 'done', detail, at: iso(ctx) });
+	return { kind: 'progressed', stage, message: `${stage}: ${detail}` };
+}
+
+export function waiting(ctx: EngineContext, stage: StageId, detail: string, waitingFor: 'blocks' | 'someone-else' | 'time' = 'blocks'): StepResult {
+	const current = ctx.release.get().progress[ctx.env.name]?.stages.find((s) => s.id === stage);
+	if (current?.status !== 'waiting' || current.detail !== detail) {
+		ctx.release.apply({ type: 'stage/set', env: ctx.env.name, stage, status: 'waiting', detail, at: iso(ctx) });
+	}
+	return { kind: 'wait', stage, message: detail, waitingFor };
+}
+
+export function failed(ctx: EngineContext, stage: StageId, message: string, hint?: string): StepResult {
+	ctx.release.apply({ type: 'stage/set', env: ctx.env.name, stage, status: 'failed', detail: message, at: iso(ctx) });
+	return { kind: 'failed', stage, message, ...(hint ? { hint } : {}) };
+}

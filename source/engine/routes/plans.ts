@@ -1,0 +1,61 @@
+/** What the governance stages decide on: the payload and the proposal that carries it; whether the chain already enacted it. */
+import type { ApiPromise } from '@polkadot/api';
+import type { Hex, StageId } from '../../domain/types.js';
+import { readArtifact } from '../../artifact/read.js';
+import { chainRunsCode } from '../../chain/live.js';
+import { planOf, type CallPlan } from '../../chain/pallets/common.js';
+import { authorizedCodeHash, buildPayload } from '../../chain/pallets/system.js';
+import { type EngineContext, type StepResult, iso, payloadOf } from '../context.js';
+
+// Pallet namespaces differ per runtime: looked up by name.
+type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+// --- what the route decides on ------------------------------------------------------------
+
+export interface Plans {
+	code: Uint8Array;
+	codeHash: Hex;
+	/** The runtime call: setCode(code) or authorizeUpgrade(hash). */
+	payload: CallPlan;
+	/** What the referendum/motion refers to: the payload, or the whitelist wrapper around it. */
+	proposal: CallPlan;
+}
+
+export async function plans(ctx: EngineContext, api: ApiPromise): Promise<Plans> {
+	const release = ctx.release.get();
+	const artifact = await readArtifact(release.artifact.path);
+	if (artifact.codeHash !== release.artifact.codeHash) {
+		throw Object.assign(new Error(`the wasm at ${release.artifact.path} changed since the release was created (code hash ${artifact.codeHash}, release ${release.artifact.codeHash})`), {
+			hint: 'restore the file or create a new release',
+		});
+	}
+	const payload = buildPayload(api, payloadOf(ctx.env), artifact.bytes, release.artifact.codeHash);
+	let proposal = payload;
+	if (ctx.env.route === 'opengov' && ctx.env.routeOptions?.track === 'whitelisted') {
+		proposal = planOf((api.tx as Any).whitelist.dispatchWhitelistedCallWithPreimage(payload.tx.method), 'whitelist.dispatchWhitelistedCallWithPreimage');
+	}
+	return { code: artifact.bytes, codeHash: release.artifact.codeHash, payload, proposal };
+}
+
+// --- enacted already? ---------------------------------------------------------------------
+
+export type Enacted = { kind: 'code' } | { kind: 'authorized' } | undefined;
+
+export async function enacted(ctx: EngineContext, api: ApiPromise, codeHash: Hex): Promise<Enacted> {
+	if (await chainRunsCode(api, codeHash, ctx.release.get().artifact.specVersion)) return { kind: 'code' };
+	if (payloadOf(ctx.env) === 'authorize' && (await authorizedCodeHash(api)) === codeHash) return { kind: 'authorized' };
+	return undefined;
+}
+
+export const BEFORE_ENACTMENT: StageId[] = ['preimage', 'multisig', 'council', 'fast-track', 'whitelist', 'referendum'];
+
+/** The chain already runs (or has authorized) this code: close the decision stages with that fact. */
+export function skipDecided(ctx: EngineContext, found: NonNullable<Enacted>): StepResult {
+	const stages = ctx.release.get().progress[ctx.env.name]!.stages;
+	const what = found.kind === 'code' ? 'the chain already runs this code' : 'the chain has already authorized this code hash';
+	for (const s of stages) {
+		if (!BEFORE_ENACTMENT.includes(s.id) || s.status === 'done') continue;
+		ctx.release.apply({ type: 'stage/set', env: ctx.env.name, stage: s.id, status: 'done', detail: `${what}; nothing to do`, at: iso(ctx) });
+	}
+	return { kind: 'progressed', stage: 'enactment', message: what };
+}

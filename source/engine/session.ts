@@ -1,0 +1,171 @@
+/**
+ * The one session runner, used by `advance` and by the console: pick the
+ * environment a release is on, connect to it, pin its genesis on first
+ * connect (and refuse a different chain behind it afterwards), resolve the
+ * signer, and run steps until the release must wait for something: blocks,
+ * time, inclusion, someone else, a signer, or a person reading a prompt.
+ */
+import type { Environment, Release, ReleaseAction } from '../domain/types.js';
+import { applyActions } from '../domain/reducer.js';
+import { currentStage } from '../domain/release.js';
+import { checkGenesis } from '../domain/environments.js';
+import type { ConnectionState } from '../chain/types.js';
+import type { Connection } from '../chain/connect.js';
+import type { TxStep } from '../chain/submit.js';
+import type { ResolvedSigner } from '../signer/signer.js';
+import type { EngineSigner, ReleaseAccess, StepResult } from './context.js';
+import { step } from './step.js';
+
+/** What the session needs of the store (store/store.ts implements it). */
+export interface SessionStore {
+	getRelease: (id: string) => Release | undefined;
+	getEnvironment: (name: string) => Environment | undefined;
+	saveEnvironment: (env: Environment) => void;
+	updateRelease: (id: string, fn: (release: Release) => Release) => Release;
+}
+
+export type ConfirmResult = Extract<StepResult, { kind: 'confirm' }>;
+
+export function releaseAccess(store: Pick<SessionStore, 'getRelease' | 'updateRelease'>, id: string): ReleaseAccess {
+	return {
+		get: () => {
+			const release = store.getRelease(id);
+			if (!release) throw new Error(`release ${id} disappeared from the store`);
+			return release;
+		},
+		apply: (...actions: ReleaseAction[]) => store.updateRelease(id, (release: Release) => applyActions(release, actions)),
+	};
+}
+
+/**
+ * The environment to work on: the one asked for, else the first the release
+ * has not finished, else its first. Undefined when the release does not travel it.
+ */
+export function pickEnvironment(release: Release, requested?: string): string | undefined {
+	const name = requested ?? release.environments.find((e) => currentStage(release, e)) ?? release.environments[0];
+	return name && release.environments.includes(name) ? name : undefined;
+}
+
+/** Embedded endpoints (`embedded:rococo`) resolved to a running embedded chain, started in the background if needed. */
+export function embeddedResolver(home: string, onStarted?: (chain: string, line: string) => void) {
+	return async (endpoint: string): Promise<string> => {
+		const chain = endpoint.slice('embedded:'.length);
+		const { ensureEmbeddedChain } = await import('../devnet/daemon.js');
+		const { state, started } = await ensureEmbeddedChain(home, chain);
+		if (started) onStarted?.(chain, `started the embedded ${chain} chain at ${state.endpoint} (pid ${state.pid}); stop it with \`release-console devnet stop\``);
+		return state.endpoint;
+	};
+}
+
+/** A signer for an environment (dev URIs only off production; env:VAR; a keystore with its password). */
+export async function resolveEngineSigner(spec: string, env: Pick<Environment, 'name' | 'kind'>, password?: string): Promise<ResolvedSigner> {
+	const { resolveSigner } = await import('../signer/signer.js');
+	return resolveSigner({ spec, envKind: env.kind, envName: env.name, password });
+}
+
+export interface Session {
+	env: Environment;
+	connection: Connection;
+	release: ReleaseAccess;
+	disconnect: () => Promise<void>;
+}
+
+export interface OpenSessionOptions {
+	store: SessionStore;
+	releaseId: string;
+	envName: string;
+	resolveEmbedded: (endpoint: string) => Promise<string>;
+	onState?: (state: ConnectionState) => void;
+	/** Lines worth telling the person (a pinned genesis). */
+	say?: (line: string) => void;
+	timeoutMs?: number;
+}
+
+/**
+ * Connect to the release's environment. On the first connection to a real
+ * endpoint the environment is pinned to the genesis it reports; afterwards a
+ * chain with another genesis is refused before any step runs.
+ */
+export async function openSession(o: OpenSessionOptions): Promise<{ ok: true; session: Session } | { ok: false; result: StepResult }> {
+	const env = o.store.getEnvironment(o.envName);
+	if (!env) {
+		return { ok: false, result: { kind: 'refused', stage: 'artifact', message: `environment ${o.envName} is not configured`, hint: 'add it with `release-console env add`' } };
+	}
+	const { connectEnvironment, ConnectError, GenesisMismatchError } = await import('../chain/connect.js');
+	let connection: Connection;
+	try {
+		connection = await connectEnvironment(env, {
+			resolveEmbedded: o.resolveEmbedded,
+			...(o.onState ? { onState: o.onState } : {}),
+			...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+		});
+	} catch (error) {
+		const hint = error instanceof ConnectError ? error.hint : undefined;
+		// Another chain behind a pinned environment's endpoint is a refusal, not a fault.
+		const kind = error instanceof GenesisMismatchError ? 'refused' : 'failed';
+		return { ok: false, result: { kind, stage: 'artifact', message: (error as Error).message, ...(hint ? { hint } : {}) } };
+	}
+	const genesis = checkGenesis(env, connection.genesisHash, connection.endpoint);
+	if (!genesis.ok) {
+		await connection.disconnect();
+		return { ok: false, result: { kind: 'refused', stage: 'artifact', message: genesis.error } };
+	}
+	let pinned = env;
+	// Embedded chains are started afresh by the console: their genesis is not a chain's identity.
+	if (genesis.pin && !env.endpoints.every((e) => e.startsWith('embedded:'))) {
+		pinned = { ...env, genesisHash: genesis.pin };
+		o.store.saveEnvironment(pinned);
+		o.say?.(`pinned ${env.name} to genesis ${genesis.pin}`);
+	}
+	return { ok: true, session: { env: pinned, connection, release: releaseAccess(o.store, o.releaseId), disconnect: () => connection.disconnect() } };
+}
+
+export interface RunOptions {
+	signer?: EngineSigner;
+	onTx?: (step: TxStep, detail?: string) => void;
+	/** A step made progress (its message), or an earlier submission did. */
+	onProgress?: (message: string) => void;
+	/**
+	 * A signer prompt came up: `submit` signs and submits it now (headless
+	 * `--yes`), `stop` hands it back to the caller (the console shows it).
+	 */
+	onConfirm?: (result: ConfirmResult) => 'submit' | 'stop';
+}
+
+/** Run steps until the release waits for something; a prompt is handed back unless `onConfirm` says submit. */
+export async function runUntilBlocked(session: Session, options: RunOptions = {}): Promise<StepResult> {
+	for (;;) {
+		const result = await step({
+			release: session.release,
+			env: session.env,
+			connection: session.connection,
+			...(options.signer ? { signer: options.signer } : {}),
+			...(options.onTx ? { onTx: options.onTx } : {}),
+		});
+		if (result.kind === 'progressed') {
+			options.onProgress?.(result.message);
+			continue;
+		}
+		if (result.kind !== 'confirm') return result;
+		if ((options.onConfirm?.(result) ?? 'stop') === 'stop') return result;
+		const after = await submitPrompt(result, options);
+		if (after !== 'again') return after;
+	}
+}
+
+/** Sign and submit a prompt the person confirmed, then carry on until the release waits again. */
+export async function confirmAndContinue(session: Session, prompt: ConfirmResult, options: RunOptions = {}): Promise<StepResult> {
+	const after = await submitPrompt(prompt, options);
+	return after === 'again' ? runUntilBlocked(session, options) : after;
+}
+
+async function submitPrompt(prompt: ConfirmResult, options: RunOptions): Promise<StepResult | 'again'> {
+	const after = await prompt.submit();
+	if (after.kind === 'progressed') {
+		options.onProgress?.(after.message);
+		return 'again';
+	}
+	// The chain moved under the prompt (someone else acted first): prepare the step again.
+	if (after.kind === 'confirm') return 'again';
+	return after;
+}

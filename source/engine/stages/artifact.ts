@@ -1,0 +1,96 @@
+/** The artifact stage: integrity, spec name and version, forward compatibility against the live runtime, the recovery plan. */
+import type { ApiPromise } from '@polkadot/api';
+import type { Environment, Hex, ReleaseAction } from '../../domain/types.js';
+import { readArtifact } from '../../artifact/read.js';
+import { onChainCodeHash } from '../../chain/live.js';
+import { integrityGate, specNameGate, specVersionGate } from '../../domain/gates.js';
+import { type EngineContext, type StepResult, iso } from '../context.js';
+import { findUpgradeBlock } from '../upgrade-record.js';
+
+export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promise<StepResult> {
+	const { env } = ctx;
+	const release = ctx.release.get();
+	const at = iso(ctx);
+	let current: Hex;
+	try {
+		current = (await readArtifact(release.artifact.path)).codeHash as Hex;
+	} catch (error) {
+		ctx.release.apply({ type: 'stage/set', env: env.name, stage: 'artifact', status: 'failed', detail: (error as Error).message, at });
+		return { kind: 'failed', stage: 'artifact', message: (error as Error).message, hint: 'restore the wasm file the release was created from' };
+	}
+	const integrity = integrityGate(env.name, release.artifact.codeHash, current);
+	const version = await api.rpc.state.getRuntimeVersion();
+	const chainCode = await onChainCodeHash(api);
+	const alreadyUpgraded = chainCode === release.artifact.codeHash;
+	const nameGate = specNameGate(env.name, release.artifact.specName, version.specName.toString());
+	let versionGate = specVersionGate(env.name, release.artifact.specVersion, version.specVersion.toNumber());
+	if (alreadyUpgraded) {
+		// Resuming after the upgrade (ours or someone else's) is fine; a chain
+		// that has run this code all along has nothing to upgrade.
+		const upgradedAt = release.progress[env.name]?.upgrade ?? (await findUpgradeBlock(api, release.artifact.codeHash));
+		versionGate = upgradedAt
+			? { ...specVersionGate(env.name, release.artifact.specVersion, release.artifact.specVersion - 1), summary: `the chain already runs this artifact since block #${upgradedAt.blockNumber}` }
+			: { ...versionGate, status: 'fail', summary: `the chain already runs this exact runtime (spec version ${version.specVersion.toNumber()}): the spec version does not increase and there is nothing to upgrade` };
+	}
+	const gates = [integrity, nameGate, versionGate];
+	// Forward compatibility of the artifact against what the chain runs now
+	// (skipped once the chain already runs it: there is nothing left to compare).
+	if (!alreadyUpgraded && nameGate.status === 'pass') {
+		const compat = await compatibilityGate(api, env, release.artifact.path);
+		const existing = release.gates.find((g) => g.id === 'forward-compatible' && g.env === env.name);
+		if (!(existing?.status === 'waived' && compat.status === 'fail' && (existing.evidence as { to?: unknown } | undefined)?.to === (compat.evidence as { to?: unknown }).to)) gates.push(compat as typeof integrity);
+	}
+	const actions: ReleaseAction[] = gates.map((gate) => ({ type: 'gate/set', gate, at }) as ReleaseAction);
+	// On local environments the compatibility gate is advice (recorded, shown);
+	// on testnet and production it blocks until it passes or is waived in writing.
+	const failed = gates.filter((g) => g.status === 'fail' && !(g.id === 'forward-compatible' && env.kind === 'local'));
+	if (failed.length > 0) {
+		const detail = failed.map((g) => g.summary).join('; ');
+		ctx.release.apply(...actions, { type: 'stage/set', env: env.name, stage: 'artifact', status: 'failed', detail, at });
+		const compatOnly = failed.every((g) => g.id === 'forward-compatible');
+		return {
+			kind: 'refused',
+			stage: 'artifact',
+			message: detail,
+			hint: compatOnly
+				? `review the breaking changes (\`release-console inspect ${release.artifact.path} --against ${env.name}\`); fix the runtime, or waive with a written reason: \`release-console waive ${release.id} --env ${env.name} --gate forward-compatible --reason "…"\``
+				: 'build a runtime for this chain with a higher spec_version, then create a new release with it',
+		};
+	}
+	const advisory = gates.find((g) => g.id === 'forward-compatible' && g.status === 'fail');
+	// The recovery plan: the runtime this upgrade replaces, read from the chain before anything changes.
+	if (!alreadyUpgraded && !release.alignment?.recovery?.[env.name]) {
+		try {
+			const { captureRecoveryPlan } = await import('../../chain/recovery.js');
+			actions.push({ type: 'alignment/recovery', plan: await captureRecoveryPlan(api, env.name, at), at } as ReleaseAction);
+		} catch (error) {
+			actions.push({ type: 'audit', entry: { at, env: env.name, action: 'recovery', detail: `could not record the recovery plan: ${(error as Error).message}` } });
+		}
+	}
+	ctx.release.apply(...actions, {
+		type: 'stage/set',
+		env: env.name,
+		stage: 'artifact',
+		status: 'done',
+		detail: `${release.artifact.specName} ${version.specVersion.toNumber()} → ${release.artifact.specVersion}, code hash checked${advisory ? '; NOT forward compatible (advisory on local)' : ''}`,
+		at,
+	});
+	return { kind: 'progressed', stage: 'artifact', message: `artifact checked: spec name ${release.artifact.specName}, spec version ${version.specVersion.toNumber()} → ${release.artifact.specVersion}` };
+}
+
+/** Diff the artifact's metadata against the chain's live runtime and turn it into the gate. */
+export async function compatibilityGate(api: ApiPromise, env: Environment, wasmPath: string) {
+	const [{ inspectArtifact }, { diffMetadata }, { forwardCompatGate }, { liveRuntime }] = await Promise.all([
+		import('../../artifact/inspect.js'),
+		import('../../artifact/diff.js'),
+		import('../../artifact/gate.js'),
+		import('../../chain/runtime.js'),
+	]);
+	const live = await liveRuntime(api, env.name);
+	const inspection = await inspectArtifact(wasmPath, { targetMetadata: live.metadata, targetLabel: live.label });
+	const report = diffMetadata(live.metadata, inspection.metadata, live.version, inspection.version);
+	const gate = forwardCompatGate(env.name, report);
+	// Keep every change (not only the breaking ones) for the compatibility screen.
+	const changes = report.changes.slice(0, 2000).map((c) => ({ pallet: c.pallet, kind: c.kind, action: c.action, item: c.item, severity: c.severity, detail: c.detail }));
+	return { ...gate, evidence: { ...gate.evidence, verdicts: report.verdicts, counts: { total: report.counts.total, breaking: report.counts.breaking, additive: report.counts.additive }, changes } };
+}
