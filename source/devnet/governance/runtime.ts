@@ -487,7 +487,7 @@ export class Runtime {
 	}
 
 	totalIssuance(): bigint {
-		return (this.store.get('Balances', 'TotalIssuance') as any).toBigInt();
+		return this.store.get<u128>('Balances', 'TotalIssuance')!.toBigInt();
 	}
 
 	setTotalIssuance(v: bigint): void {

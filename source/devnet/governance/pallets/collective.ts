@@ -1,5 +1,5 @@
 /** pallet_collective, following substrate/frame/collective: the Council and TechnicalCommittee instances. */
-import type { GenericCall } from '@polkadot/types';
+import type { GenericCall, u32 } from '@polkadot/types';
 import { type Collective, type Handler, type Pallet, type PostInfo, Runtime, type Weight } from '../runtime.js';
 import type { Hex } from '../storage.js';
 
@@ -70,7 +70,7 @@ function collectiveHandlers(c: Collective): Record<string, Handler> {
 			if (list.length >= 100) throw rt.error(c, 'TooManyProposals');
 			list.push(hash);
 			rt.store.put(c, 'Proposals', [], list);
-			const index = (rt.store.get(c, 'ProposalCount') as any).toNumber();
+			const index = rt.store.get<u32>(c, 'ProposalCount')!.toNumber();
 			rt.store.put(c, 'ProposalCount', [], index + 1);
 			rt.store.put(c, 'ProposalOf', [hash], proposal);
 			rt.store.put(c, 'Voting', [hash], { index, threshold, ayes: [], nays: [], end: rt.number + rt.periods.motionDuration });

@@ -52,7 +52,7 @@ function accountVoteEffect(vote: any): { ayes: bigint; nays: bigint; turnout: bi
 }
 
 function injectReferendum(rt: Runtime, end: number, proposal: unknown, threshold: string, delay: number): number {
-	const index = (rt.store.get('Democracy', 'ReferendumCount') as any).toNumber();
+	const index = rt.store.get<u32>('Democracy', 'ReferendumCount')!.toNumber();
 	rt.store.put('Democracy', 'ReferendumCount', [], index + 1);
 	rt.store.put('Democracy', 'ReferendumInfoOf', [index], { Ongoing: { end, proposal, threshold, delay, tally: { ayes: 0, nays: 0, turnout: 0 } } });
 	rt.deposit('Democracy', 'Started', [index, threshold]);
@@ -95,8 +95,8 @@ export function democracyTaskName(index: number): Hex {
 async function democracyOnInitialize(rt: Runtime): Promise<void> {
 	const now = rt.number;
 	if (now % rt.periods.launchPeriod === 0) launchNext(rt);
-	const next = (rt.store.get('Democracy', 'LowestUnbaked') as any).toNumber() as number;
-	const last = (rt.store.get('Democracy', 'ReferendumCount') as any).toNumber() as number;
+	const next = rt.store.get<u32>('Democracy', 'LowestUnbaked')!.toNumber();
+	const last = rt.store.get<u32>('Democracy', 'ReferendumCount')!.toNumber();
 	for (let index = next; index < last; index++) {
 		const info = rt.store.get('Democracy', 'ReferendumInfoOf', [index]) as any;
 		if (!info?.isOngoing) continue;

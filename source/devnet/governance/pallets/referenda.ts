@@ -1,5 +1,5 @@
 /** pallet_referenda, following substrate/frame/referenda. */
-import type { u128 } from '@polkadot/types';
+import type { u32, u128 } from '@polkadot/types';
 import type { Codec } from '@polkadot/types/types';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { callerToOrigin, type Handler, type Pallet, type Runtime } from '../runtime.js';
@@ -125,7 +125,7 @@ function noteOneFewerDeciding(rt: Runtime, trackId: number, trackInfo: Map<numbe
 		}
 		return;
 	}
-	const count = (rt.store.get('Referenda', 'DecidingCount', [trackId]) as any).toNumber();
+	const count = rt.store.get<u32>('Referenda', 'DecidingCount', [trackId])!.toNumber();
 	rt.store.put('Referenda', 'DecidingCount', [trackId], Math.max(0, count - 1));
 }
 
@@ -150,7 +150,7 @@ function serviceReferendum(rt: Runtime, index: number, st: any, trackInfo: Map<n
 	if (!st.deciding) {
 		if (!st.inQueue && st.decisionDeposit) {
 			if (now >= st.submitted + track.preparePeriod) {
-				const count = (rt.store.get('Referenda', 'DecidingCount', [st.track]) as any).toNumber();
+				const count = rt.store.get<u32>('Referenda', 'DecidingCount', [st.track])!.toNumber();
 				if (count < track.maxDeciding) {
 					rt.store.put('Referenda', 'DecidingCount', [st.track], count + 1);
 					beginDeciding(rt, index, st, track);
@@ -215,7 +215,7 @@ function ongoing(rt: Runtime, index: number): any {
  * scheduler alarms with AlarmInterval = 1, plus right after votes and deposits).
  */
 function referendaOnInitialize(rt: Runtime): void {
-	const count = (rt.store.get('Referenda', 'ReferendumCount') as any).toNumber();
+	const count = rt.store.get<u32>('Referenda', 'ReferendumCount')!.toNumber();
 	const info = tracks(rt);
 	for (let index = 0; index < count; index++) {
 		const r = rt.store.get('Referenda', 'ReferendumInfoFor', [index]) as any;
@@ -238,7 +238,7 @@ export const referendaHandlers: Record<string, Handler> = {
 		}
 		const amount = rt.meta.constant<u128>('Referenda', 'SubmissionDeposit').toBigInt();
 		rt.reserve(who, amount);
-		const index = (rt.store.get('Referenda', 'ReferendumCount') as any).toNumber();
+		const index = rt.store.get<u32>('Referenda', 'ReferendumCount')!.toNumber();
 		rt.store.put('Referenda', 'ReferendumCount', [], index + 1);
 		rt.store.put('Referenda', 'ReferendumInfoFor', [index], {
 			Ongoing: {
