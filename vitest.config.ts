@@ -21,8 +21,8 @@ export default defineConfig({
 					name: 'e2e',
 					include: ['test/e2e/**/*.test.{ts,tsx}'],
 					// Chains and processes. Each test sets the timeout that fits it (the third argument of `it`);
-					// this default is for the few short ones. Hooks start chains (real runtimes in wasm).
-					testTimeout: 30_000,
+					// this default bounds the short ones (a few child processes against a chain). Hooks start chains (real runtimes in wasm).
+					testTimeout: 120_000,
 					hookTimeout: 120_000,
 					// Chain tests run real runtimes in wasm: keep parallelism modest on 2-core machines.
 					maxWorkers: 2,

@@ -8,6 +8,7 @@ import type { ApiPromise } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/frames.js';
 import { buildDevnetCode, startGovernanceDevnet, type GovernanceDevnet } from '../../source/devnet/governance/index.js';
 import { blockEvents, connect, devKeys, eventNames, findEvent, newBlocks, send } from '../helpers/governance.js';
 
@@ -106,7 +107,7 @@ describe('governance devnet: gov v1 runtime upgrade', () => {
 		await newBlocks(api, 1);
 		const version = await api.rpc.state.getRuntimeVersion();
 		expect(version.specVersion.toNumber()).toBe(before + 1);
-		await new Promise((r) => setTimeout(r, 200));
+		await waitFor(() => versions.includes(before + 1), 'the new version on the runtime-version subscription', 10_000);
 		expect(versions).toContain(before + 1);
 		const last = await api.query.system.lastRuntimeUpgrade();
 		expect(last.unwrap().specVersion.toNumber()).toBe(before + 1);

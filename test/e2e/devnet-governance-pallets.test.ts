@@ -6,6 +6,7 @@ import type { ApiPromise } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/frames.js';
 import { buildDevnetCode, DEFAULT_PERIODS, startGovernanceDevnet, type GovernanceDevnet } from '../../source/devnet/governance/index.js';
 import { blockEvents, connect, devKeys, dispatchResultError, eventNames, findEvent, newBlocks, rawRpc, send } from '../helpers/governance.js';
 
@@ -97,7 +98,7 @@ describe('governance devnet: pallets', () => {
 			expect(names).toContain('system.CodeUpdated');
 			expect((await api.query.system.authorizedUpgrade()).isNone).toBe(true);
 			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(spec + 1);
-			await new Promise((r) => setTimeout(r, 100));
+			await waitFor(() => versions.includes(spec + 1), 'the new version on the runtime-version subscription', 10_000);
 			expect(versions).toContain(spec + 1);
 			unsub();
 			// the header of the upgrade block carries RuntimeEnvironmentUpdated, as frame_system deposits it

@@ -12,6 +12,7 @@ import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/frames.js';
 import { startGovernanceDevnet, SYSTEM_NAME, type GovernanceDevnet } from '../../source/devnet/governance/index.js';
 import { connect, devKeys, newBlocks, rawRpc, send } from '../helpers/governance.js';
 
@@ -160,7 +161,8 @@ describe('governance devnet: transaction validation and RPC', () => {
 			seen.push(a.data.free.toBigInt());
 		});
 		await send(api, api.tx.balances.transferKeepAlive(keys.ferdie.address, 10n ** 15n), keys.alice);
-		await new Promise((r) => setTimeout(r, 200));
+		// the subscription delivers the new balance after the block: wait for it (the test's bound is the timeout)
+		await waitFor(() => seen.length >= 2 && seen[seen.length - 1]! - seen[0]! === 10n ** 15n, 'the transfer on the storage subscription', 10_000);
 		unsub();
 		expect(seen.length).toBeGreaterThanOrEqual(2);
 		expect(seen[seen.length - 1]! - seen[0]!).toBe(10n ** 15n);

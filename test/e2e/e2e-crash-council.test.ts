@@ -13,13 +13,15 @@ import type { ApiPromise } from '@polkadot/api';
 import { buildDevnetCode, startGovernanceDevnet, type GovernanceDevnet } from '../../source/devnet/governance/index.js';
 import { connect } from '../helpers/governance.js';
 import { runCli, spawnCli, tempHome } from '../helpers/cli.js';
+import { pumpBlocks } from '../helpers/chain.js';
+import { scenario } from '../helpers/steps.js';
 
 let devnet: GovernanceDevnet;
 let api: ApiPromise & { query: any };
 let home: string;
 let id: string;
 let producing = true;
-let timer: NodeJS.Timeout;
+let stopPump: () => Promise<void>;
 const env = () => ({ RELEASE_CONSOLE_HOME: home });
 const ENV = 'council-crash';
 
@@ -27,16 +29,21 @@ beforeAll(async () => {
 	devnet = await startGovernanceDevnet({ blockTime: 'manual', periods: { launchPeriod: 1000 } });
 	api = (await connect(devnet.endpoint)) as any;
 	home = tempHome('rc-crash-gov-');
-	timer = setInterval(() => {
-		if (!producing) return;
-		scanning = scanning
-			.then(() => devnet.newBlocks(1))
-			.then(async () => scanTo((await api.rpc.chain.getHeader()).number.toNumber()))
-			.catch(() => undefined);
-	}, 400);
+	// A block as soon as an extrinsic waits in the pool (while `producing`), and no other: the governance
+	// periods (counted in blocks) pass only when the test builds them. Each block is scanned as it is built.
+	stopPump = pumpBlocks(
+		async () => {
+			scanning = scanning
+				.then(() => devnet.newBlocks(1))
+				.then(async () => scanTo((await api.rpc.chain.getHeader()).number.toNumber()))
+				.catch(() => undefined);
+			await scanning;
+		},
+		async () => producing && (await api.rpc.author.pendingExtrinsics()).length > 0,
+	);
 });
 afterAll(async () => {
-	clearInterval(timer);
+	await stopPump?.();
 	await api?.disconnect();
 	await devnet?.close();
 });
@@ -80,15 +87,18 @@ async function advance(signer?: string) {
 }
 
 describe('crash in the middle of the council-democracy route', () => {
-	it('sets up the environment and the release', async () => {
+	// One release through the route, crashed twice on the way: any one step runs alone with -t, the steps before it first.
+	const s = scenario();
+
+	it('sets up the environment and the release', s.step(async () => {
 		expect((await runCli(['env', 'add', ENV, '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'council-democracy', '--fast-track-period', '60', '--soak-blocks', '2', '--soak-minutes', '0', '--max-stall', '600'], env())).code).toBe(0);
 		const specVersion = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber() + 1;
 		const wasm = path.join(home, 'next.wasm');
 		writeFileSync(wasm, buildDevnetCode({ specVersion }));
 		id = (await runCli(['new', '--name', 'crash rehearsal', '--wasm', wasm, '--env', ENV, '--json'], env())).json().id;
-	});
+	}), s.timeout(60_000));
 
-	it('killed right after the council motion is proposed: the resumed console votes, it does not propose again', async () => {
+	it('killed right after the council motion is proposed: the resumed console votes, it does not propose again', s.step(async () => {
 		const child = spawnCli(['advance', id, '--env', ENV, '--signer', '//Alice', '--yes'], env());
 		await waitFor(async () => ((await api.query.council.proposals()) as any).length === 1, 'the council motion');
 		child.kill('SIGKILL');
@@ -97,9 +107,9 @@ describe('crash in the middle of the council-democracy route', () => {
 		expect(out.result.kind).toBe('wait');
 		expect(out.result.message).toMatch(/1 aye, 0 nay of 3/);
 		expect(((await api.query.council.proposalCount()) as any).toNumber()).toBe(1);
-	});
+	}), s.timeout(120_000));
 
-	it('killed between submitting a vote and its inclusion: the resumed console reconciles and sends nothing', async () => {
+	it('killed between submitting a vote and its inclusion: the resumed console reconciles and sends nothing', s.step(async () => {
 		producing = false;
 		const child = spawnCli(['advance', id, '--env', ENV, '--signer', '//Bob', '--yes'], env());
 		await waitFor(async () => (await api.rpc.author.pendingExtrinsics()).length === 1, 'the vote in the pool');
@@ -117,9 +127,9 @@ describe('crash in the middle of the council-democracy route', () => {
 		const resumed = await advance('//Bob');
 		expect(resumed.result.kind).toBe('wait');
 		expect(resumed.result.message).toMatch(/2 aye, 0 nay of 3/);
-	});
+	}), s.timeout(120_000));
 
-	it('the route completes and every extrinsic is on chain exactly once', async () => {
+	it('the route completes and every extrinsic is on chain exactly once', s.step(async () => {
 		await advance('//Charlie'); // votes and closes
 		await advance('//Dave'); // proposes the fast-track and votes
 		await advance('//Alice'); // votes, closes, votes in the referendum
@@ -127,7 +137,14 @@ describe('crash in the middle of the council-democracy route', () => {
 		for (let i = 0; i < 30; i++) {
 			out = await advance();
 			if (out.result.kind === 'complete') break;
-			await new Promise((r) => setTimeout(r, 1500));
+			// the fast-track voting period, the enactment delay, verify and the soak pass as the test builds blocks
+			scanning = scanning.then(async () => {
+				for (let b = 0; b < 5; b++) {
+					await devnet.newBlocks(1);
+					await scanTo((await api.rpc.chain.getHeader()).number.toNumber());
+				}
+			});
+			await scanning;
 		}
 		expect(out.result.kind).toBe('complete');
 		const xs = await extrinsicsOnChain();
@@ -140,5 +157,5 @@ describe('crash in the middle of the council-democracy route', () => {
 		expect(count('technicalCommittee.propose')).toBe(1);
 		expect(count('technicalCommittee.close')).toBe(1);
 		expect(count('democracy.vote')).toBe(1);
-	});
+	}), s.timeout(240_000));
 });

@@ -13,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { startRococoDevnet, type RococoDevnet } from '../../source/devnet/rococo.js';
 import { writeRococoWasm } from '../../source/artifact/embedded-runtimes.js';
-import { countExtrinsicsOnChain } from '../helpers/chain.js';
+import { countExtrinsicsOnChain, pumpBlocks } from '../helpers/chain.js';
+import { waitFor } from '../helpers/frames.js';
+import { scenario } from '../helpers/steps.js';
 import { runCli, spawnCli, tempHome } from '../helpers/cli.js';
 import type { ChildProcess } from 'node:child_process';
 
@@ -45,13 +47,8 @@ describe('crash between submission and inclusion', () => {
 		// Submit, and kill the process as soon as the extrinsic is in the node's pool.
 		const child = spawnCli(['advance', id, '--env', 'crashy', '--signer', '//Alice', '--yes'], env());
 		// (generous: the artifact stage diffs the two runtimes first, slow on a busy machine)
-		const deadline = Date.now() + 300_000;
 		let pending = 0;
-		while (Date.now() < deadline) {
-			pending = (await api.rpc.author.pendingExtrinsics()).length;
-			if (pending > 0) break;
-			await new Promise((r) => setTimeout(r, 100));
-		}
+		await waitFor(async () => (pending = (await api.rpc.author.pendingExtrinsics()).length) > 0, 'the upgrade in the pool', 300_000);
 		expect(pending).toBe(1);
 		child.kill('SIGKILL');
 		await new Promise((r) => child.once('exit', r));
@@ -72,7 +69,8 @@ describe('crash between submission and inclusion', () => {
 
 		// The chain includes it; the resumed console records it and carries on.
 		await devnet.newBlocks(1);
-		const stopPump = pumpBlocks(700);
+		// verify and the soak: blocks back to back while it follows
+		const stopPump = pumpBlocks(devnet.newBlocks);
 		try {
 			const resumed = await runCli(['advance', id, '--env', 'crashy', '--signer', '//Alice', '--yes', '--follow', '--timeout', '300', '--json'], env());
 			expect(resumed.stderr).toBe('');
@@ -90,52 +88,50 @@ describe('crash between submission and inclusion', () => {
 	});
 });
 
-/** Build a block every `ms`, one at a time (never two builds at once); returns the stop function. */
-function pumpBlocks(ms: number): () => Promise<void> {
-	let stopped = false;
-	const loop = (async () => {
-		while (!stopped) {
-			await new Promise((r) => setTimeout(r, ms));
-			if (!stopped) await devnet.newBlocks(1).catch(() => {});
-		}
-	})();
-	return async () => {
-		stopped = true;
-		await loop;
-	};
-}
-
-/** Start `advance --follow` and SIGKILL it as soon as its output shows `line`; returns the output up to then. */
-async function killAfter(args: string[], extraEnv: Record<string, string>, line: RegExp, whileWaiting?: () => Promise<void>): Promise<string> {
+/**
+ * Start `advance --follow` and SIGKILL it as soon as its output shows `line` (on the output event itself);
+ * returns the output up to then. Meanwhile a block is built whenever `buildWhen` holds.
+ */
+async function killAfter(args: string[], extraEnv: Record<string, string>, line: RegExp, buildWhen?: () => Promise<boolean>): Promise<string> {
 	const child: ChildProcess = spawnCli(args, extraEnv);
 	let out = '';
-	let exited = false;
-	child.stdout!.on('data', (d) => (out += d));
-	child.stderr!.on('data', (d) => (out += d));
-	const exit = new Promise((r) => child.once('exit', () => ((exited = true), r(undefined))));
-	const deadline = Date.now() + 360_000;
+	const exit = new Promise((r) => child.once('exit', r));
+	let deadline: NodeJS.Timeout | undefined;
+	const seen = new Promise<void>((resolve, reject) => {
+		const onData = (d: Buffer) => {
+			out += d;
+			if (line.test(out)) resolve();
+		};
+		child.stdout!.on('data', onData);
+		child.stderr!.on('data', onData);
+		child.once('exit', () => reject(new Error(`advance exited before ${line}:\n${out}`)));
+		deadline = setTimeout(() => reject(new Error(`no ${line} within 360 s:\n${out}`)), 360_000);
+	});
+	const stopPump = buildWhen ? pumpBlocks(devnet.newBlocks, buildWhen) : async () => {};
 	try {
-		while (!line.test(out)) {
-			if (exited) throw new Error(`advance exited before ${line}:\n${out}`);
-			if (Date.now() > deadline) throw new Error(`no ${line} within 360 s:\n${out}`);
-			await whileWaiting?.();
-			await new Promise((r) => setTimeout(r, 50));
-		}
+		await seen;
 	} finally {
+		clearTimeout(deadline);
 		child.kill('SIGKILL');
 		await exit;
+		await stopPump();
 	}
 	return out;
 }
 
 describe('crash at every stage boundary of the sudo route', () => {
-	it('artifact → upgrade, upgrade → verify, verify → soak: each restart finishes what the store says, one setCode on chain', { timeout: 600_000 }, async () => {
-		// A fresh chain (the one above already runs 9140).
+	// A fresh chain (the one above already runs 9140).
+	beforeAll(async () => {
 		await api?.disconnect();
 		await devnet?.close();
 		devnet = await startRococoDevnet({ blockTime: 'manual' });
 		api = await ApiPromise.create({ provider: new WsProvider(devnet.endpoint), noInitWarn: true });
 		home = tempHome();
+	});
+	// The second case starts from where the first leaves the chain (9140): run alone with -t, it runs the first.
+	const s = scenario();
+
+	it('artifact → upgrade, upgrade → verify, verify → soak: each restart finishes what the store says, one setCode on chain', s.step(async () => {
 		const wasm = writeRococoWasm(9140, home);
 		expect((await runCli(['env', 'add', 'stages', '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'sudo', '--soak-blocks', '2', '--soak-minutes', '0'], env())).code).toBe(0);
 		const id = (await runCli(['new', '--name', 'stage crash', '--wasm', wasm, '--env', 'stages', '--json'], env())).json().id as string;
@@ -143,9 +139,7 @@ describe('crash at every stage boundary of the sudo route', () => {
 		const status = async () => (await runCli(['status', id, '--json'], env())).json().environments[0];
 		const stageStatus = async () => Object.fromEntries((await status()).stages.map((s: { id: string; status: string }) => [s.id, s.status]));
 		/** Build a block whenever the pool holds an extrinsic (inclusion), and no other block. */
-		const includePending = async () => {
-			if ((await api.rpc.author.pendingExtrinsics()).length > 0) await devnet.newBlocks(1);
-		};
+		const includePending = async () => (await api.rpc.author.pendingExtrinsics()).length > 0;
 
 		// 1. Killed right after the artifact stage.
 		await killAfter(advance, env(), /✔ artifact checked/);
@@ -166,16 +160,14 @@ describe('crash at every stage boundary of the sudo route', () => {
 		expect(await sudoExtrinsicsOnChain()).toBe(1);
 
 		// 3. Restarted: verify needs the block after the upgrade; killed right after it verified.
-		const verifyOut = await killAfter(advance, env(), /✔ verified/, async () => {
-			if ((await api.rpc.chain.getHeader()).number.toNumber() <= e.upgrade.blockNumber) await devnet.newBlocks(1);
-		});
+		const verifyOut = await killAfter(advance, env(), /✔ verified/, async () => (await api.rpc.chain.getHeader()).number.toNumber() <= e.upgrade.blockNumber);
 		expect(verifyOut).not.toMatch(/^\s+(signed|ready|inBlock)\b/m); // nothing sent again
 		stages = await stageStatus();
 		expect(stages.verify).toBe('done');
 		expect(stages.soak).not.toBe('done');
 
 		// 4. Restarted: the soak runs to the end.
-		const stopPump = pumpBlocks(700);
+		const stopPump = pumpBlocks(devnet.newBlocks);
 		let finished;
 		try {
 			finished = await runCli([...advance, '--json'], env());
@@ -194,13 +186,13 @@ describe('crash at every stage boundary of the sudo route', () => {
 		expect(e.verified.specVersion).toBe(9140);
 		expect(await sudoExtrinsicsOnChain()).toBe(1);
 		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9140);
-	});
+	}), s.timeout(600_000));
 
-	it('a chain already upgraded to the artifact: a new release records where it happened and sends nothing', { timeout: 300_000 }, async () => {
+	it('a chain already upgraded to the artifact: a new release records where it happened and sends nothing', s.step(async () => {
 		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9140);
 		const wasm = writeRococoWasm(9140, home);
 		const id = (await runCli(['new', '--name', 'again', '--wasm', wasm, '--env', 'stages', '--json'], env())).json().id as string;
-		const stopPump = pumpBlocks(700);
+		const stopPump = pumpBlocks(devnet.newBlocks);
 		let r;
 		try {
 			r = await runCli(['advance', id, '--env', 'stages', '--signer', '//Alice', '--yes', '--follow', '--timeout', '240', '--json'], env());
@@ -214,5 +206,5 @@ describe('crash at every stage boundary of the sudo route', () => {
 		expect(e.intents).toHaveLength(0);
 		expect(e.stages.find((s: { id: string }) => s.id === 'upgrade').detail).toMatch(/^the chain already runs this code; in block #\d+/);
 		expect(await sudoExtrinsicsOnChain()).toBe(1);
-	});
+	}), s.timeout(300_000));
 });

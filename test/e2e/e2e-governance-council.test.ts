@@ -12,6 +12,7 @@ import type { ApiPromise } from '@polkadot/api';
 import { buildDevnetCode, startGovernanceDevnet, type GovernanceDevnet } from '../../source/devnet/governance/index.js';
 import { connect, devKeys, newBlocks } from '../helpers/governance.js';
 import { runCli, tempHome } from '../helpers/cli.js';
+import { scenario } from '../helpers/steps.js';
 
 let devnet: GovernanceDevnet;
 let api: ApiPromise;
@@ -41,8 +42,10 @@ for (const payload of ['set-code', 'authorize'] as const) {
 		let id: string;
 		const envName = `council-${payload}`;
 		let specVersion: number;
+		// Each step builds on the one before; any one runs alone with -t (its earlier steps run first).
+		const s = scenario();
 
-		it('creates the environment and the release', async () => {
+		it('creates the environment and the release', s.step(async () => {
 			const add = await runCli(['env', 'add', envName, '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'council-democracy', '--payload', payload, '--soak-blocks', '2', '--soak-minutes', '0', '--max-stall', '600'], env());
 			expect(add.stderr).toBe('');
 			specVersion = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber() + 1;
@@ -55,9 +58,9 @@ for (const payload of ['set-code', 'authorize'] as const) {
 			expect(status.json().environments[0].stages.map((s: any) => s.id)).toEqual([
 				'artifact', 'preimage', 'council', 'fast-track', 'referendum', 'enactment', ...(payload === 'authorize' ? ['apply'] : []), 'verify', 'soak',
 			]);
-		});
+		}), s.timeout(60_000));
 
-		it('Alice notes the preimage and proposes the council motion, then waits for the other members', async () => {
+		it('Alice notes the preimage and proposes the council motion, then waits for the other members', s.step(async () => {
 			const out = await advance(id, envName, '//Alice');
 			expect(stageOf(out, 'preimage').status).toBe('done');
 			expect(out.result.kind).toBe('wait');
@@ -65,9 +68,9 @@ for (const payload of ['set-code', 'authorize'] as const) {
 			expect(out.result.message).toMatch(/Council motion #\d+: 1 aye, 0 nay of 3; threshold 3/);
 			const motions = (await api.query.council.proposals()) as any;
 			expect(motions.length).toBe(1);
-		});
+		}), s.timeout(90_000));
 
-		it('a council member reviews the route-made motion: MATCH with the release wasm, MISMATCH with another', async () => {
+		it('a council member reviews the route-made motion: MATCH with the release wasm, MISMATCH with another', s.step(async () => {
 			const status = (await runCli(['status', id, '--json'], env())).json();
 			const motionHash = status.environments[0].gov.council.hash;
 			const wasm = status.artifact.path;
@@ -80,16 +83,16 @@ for (const payload of ['set-code', 'authorize'] as const) {
 			expect(mismatch.code).toBe(1);
 			expect(mismatch.json().verdict).toBe('mismatch');
 			expect(mismatch.json().line).toMatch(/code hash/);
-		});
+		}), s.timeout(60_000));
 
-		it('a second run with Alice changes nothing on chain', async () => {
+		it('a second run with Alice changes nothing on chain', s.step(async () => {
 			const before = (await api.rpc.chain.getHeader()).number.toNumber();
 			const out = await advance(id, envName, '//Alice');
 			expect(out.result.message).toMatch(/you have voted/);
 			expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(before);
-		});
+		}), s.timeout(60_000));
 
-		it('Bob votes; Charlie votes and closes; the external proposal is in democracy', async () => {
+		it('Bob votes; Charlie votes and closes; the external proposal is in democracy', s.step(async () => {
 			await advance(id, envName, '//Bob');
 			const out = await advance(id, envName, '//Charlie');
 			expect(stageOf(out, 'council').status).toBe('done');
@@ -97,9 +100,9 @@ for (const payload of ['set-code', 'authorize'] as const) {
 			// Charlie is not on the technical committee: it says who must act.
 			expect(out.result.kind).toBe('wait');
 			expect(out.result.message).toMatch(/member of the Technical Committee to propose/);
-		});
+		}), s.timeout(90_000));
 
-		it('Dave proposes the fast-track, Alice seconds and closes it, and votes in the referendum', async () => {
+		it('Dave proposes the fast-track, Alice seconds and closes it, and votes in the referendum', s.step(async () => {
 			await advance(id, envName, '//Dave');
 			const out = await advance(id, envName, '//Alice');
 			expect(stageOf(out, 'fast-track').status).toBe('done');
@@ -112,9 +115,9 @@ for (const payload of ['set-code', 'authorize'] as const) {
 			expect(review.json().verdict).toBe('match');
 			const votes = (await api.query.democracy.votingOf((await devKeys()).alice.address)) as any;
 			expect(votes.asDirect.votes.map(([i]: any) => i.toNumber())).toContain(index);
-		});
+		}), s.timeout(90_000));
 
-		it('after the voting period the referendum passes, is enacted, verified and soaked', async () => {
+		it('after the voting period the referendum passes, is enacted, verified and soaked', s.step(async () => {
 			// voting period 3 (FastTrackVotingPeriod), enactment 1 block later, then verify and a 2-block soak
 			let out: any;
 			for (let i = 0; i < 5; i++) {
@@ -128,6 +131,6 @@ for (const payload of ['set-code', 'authorize'] as const) {
 			const status = await runCli(['status', id, '--json'], env());
 			const envStatus = status.json().environments[0];
 			expect(envStatus.stages.every((s: any) => s.status === 'done')).toBe(true);
-		});
+		}), s.timeout(120_000));
 	});
 }

@@ -18,6 +18,7 @@ import { blake2AsHex } from '@polkadot/util-crypto';
 import { buildDevnetCode, DEFAULT_PERIODS, startGovernanceDevnet, type GovernanceDevnet } from '../../source/devnet/governance/index.js';
 import { blockEvents, connect, devKeys, eventNames, findEvent, newBlocks, send } from '../helpers/governance.js';
 import { runCli, tempHome } from '../helpers/cli.js';
+import { scenario } from '../helpers/steps.js';
 
 let devnet: GovernanceDevnet;
 let api: ApiPromise;
@@ -62,8 +63,10 @@ for (const { track, payload, driver, again, submittedByOther } of cases) {
 		let codeHash: string;
 		let index: number;
 		let enactAt: number | undefined;
+		// Each step builds on the one before; any one runs alone with -t (its earlier steps run first).
+		const s = scenario();
 
-		it('creates the environment and the release', async () => {
+		it('creates the environment and the release', s.step(async () => {
 			const add = await runCli(
 				['env', 'add', envName, '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'opengov', '--payload', payload, '--track', track, '--enactment-delay', '1', '--soak-blocks', '2', '--soak-minutes', '0', '--max-stall', '600'],
 				env(),
@@ -77,10 +80,10 @@ for (const { track, payload, driver, again, submittedByOther } of cases) {
 			expect(created.stderr).toBe('');
 			id = created.json().id;
 			codeHash = created.json().artifact.codeHash;
-		});
+		}), s.timeout(60_000));
 
 		if (submittedByOther) {
-			it('a referendum someone submitted without a decision deposit: without a signer it asks for one (it would time out)', async () => {
+			it('a referendum someone submitted without a decision deposit: without a signer it asks for one (it would time out)', s.step(async () => {
 				const { charlie } = await devKeys();
 				const authorize = (api.tx as any).system.authorizeUpgrade(codeHash).method.toU8a();
 				expect((await send(api, (api.tx as any).preimage.notePreimage(u8aToHex(authorize)), charlie)).error).toBeUndefined();
@@ -94,11 +97,11 @@ for (const { track, payload, driver, again, submittedByOther } of cases) {
 				expect(stageOf(out, 'preimage').status).toBe('done');
 				expect(out.result.message).toMatch(new RegExp(`referendum #${theirs} \\(track 0\\): preparing: needs a decision deposit \\(times out at #\\d+ without one\\); approval 0%.*any funded account may place the decision deposit`));
 				expect(envOf(out).gov.referendum.index).toBe(theirs);
-			});
+			}), s.timeout(60_000));
 		}
 
 		if (driver === 'alice') {
-			it('Alice (the sudo key) does every step she may (preimage, whitelist, submit or pick up the referendum, decision deposit, aye vote), then it waits for the periods', async () => {
+			it('Alice (the sudo key) does every step she may (preimage, whitelist, submit or pick up the referendum, decision deposit, aye vote), then it waits for the periods', s.step(async () => {
 				const out = await advance(id, envName, '//Alice');
 				expect(envOf(out).stages.map((s: any) => s.id)).toEqual([
 					'artifact', 'preimage', ...(track === 'whitelisted' ? ['whitelist'] : []), 'referendum', 'enactment', ...(payload === 'authorize' ? ['apply'] : []), 'verify', 'soak',
@@ -129,18 +132,18 @@ for (const { track, payload, driver, again, submittedByOther } of cases) {
 					const payloadHash = blake2AsHex(payloadCall.toU8a(), 256);
 					expect(((await api.query.whitelist.whitelistedCall(payloadHash)) as any).isSome).toBe(true);
 				}
-			});
+			}), s.timeout(90_000));
 
 			if (again) {
-				it('a second run with Alice sends nothing new', async () => {
+				it('a second run with Alice sends nothing new', s.step(async () => {
 					const before = await best();
 					const out = await advance(id, envName, '//Alice');
 					expect(out.result.kind).toBe('wait');
 					expect(await best()).toBe(before);
-				});
+				}), s.timeout(60_000));
 			}
 
-			it('without a signer, while deciding, it says the phase and the tally and waits', async () => {
+			it('without a signer, while deciding, it says the phase and the tally and waits', s.step(async () => {
 				// the prepare period runs from submission (two blocks ago: deposit, vote)
 				await newBlocks(api, P.trackPreparePeriod - 2);
 				const r = await runCli(['advance', id, '--env', envName, '--json'], env());
@@ -151,9 +154,9 @@ for (const { track, payload, driver, again, submittedByOther } of cases) {
 				const support = Number(/support ([\d.]+)%/.exec(out.result.message)![1]);
 				expect(support).toBeGreaterThan(0);
 				expect(support).toBeLessThan(100);
-			});
+			}), s.timeout(60_000));
 		} else {
-			it('Bob notes the preimage, then it waits for the whitelist origin and says the sudo key may stand in here', async () => {
+			it('Bob notes the preimage, then it waits for the whitelist origin and says the sudo key may stand in here', s.step(async () => {
 				const out = await advance(id, envName, '//Bob');
 				expect(stageOf(out, 'preimage').status).toBe('done');
 				expect(out.result.kind).toBe('wait');
@@ -161,9 +164,9 @@ for (const { track, payload, driver, again, submittedByOther } of cases) {
 				const alice = (await devKeys()).alice.address;
 				expect(out.result.message).toMatch(new RegExp(`waiting for the whitelist origin \\(the Fellowship\\) to whitelist call hash 0x[0-9a-f]{64} \\(system.authorizeUpgrade\\); on this local chain the sudo key ${alice} may stand in`));
 				expect(envOf(out).gov.referendum ?? null).toBeNull();
-			});
+			}), s.timeout(90_000));
 
-			it('the Fellowship (sudo) whitelists and a voter submits, deposits and votes outside the console; once approved, advance picks it up and says when the scheduler enacts', async () => {
+			it('the Fellowship (sudo) whitelists and a voter submits, deposits and votes outside the console; once approved, advance picks it up and says when the scheduler enacts', s.step(async () => {
 				const { alice, charlie } = await devKeys();
 				const authorize = (api.tx as any).system.authorizeUpgrade(codeHash);
 				const wl = await send(api, (api.tx as any).sudo.sudo((api.tx as any).whitelist.whitelistCall(blake2AsHex(authorize.method.toU8a(), 256))), alice);
@@ -191,10 +194,10 @@ for (const { track, payload, driver, again, submittedByOther } of cases) {
 				expect(enactAt).toBe((await best()) + Number(m![2]));
 				// nothing was submitted by the console: no second referendum
 				expect(((await api.query.referenda.referendumCount()) as any).toNumber()).toBe(index + 1);
-			});
+			}), s.timeout(60_000));
 		}
 
-		it('the referendum is confirmed, the scheduler enacts it, and it is verified and soaked', async () => {
+		it('the referendum is confirmed, the scheduler enacts it, and it is verified and soaked', s.step(async () => {
 			// until enactment: the decision period (support falls to the vote's level), the confirm period and the
 			// minimum enactment period; then a 2-block soak (set-code) or the apply block (authorize)
 			await newBlocks(api, enactAt !== undefined ? enactAt - (await best()) : P.trackDecisionPeriod + P.trackConfirmPeriod + P.trackMinEnactmentPeriod + 2);
@@ -220,6 +223,6 @@ for (const { track, payload, driver, again, submittedByOther } of cases) {
 			expect(events).toContain('system.CodeUpdated');
 			if (payload === 'set-code') expect(events).toContain('scheduler.Dispatched');
 			if (track === 'whitelisted' && payload === 'set-code') expect(events).toContain('whitelist.WhitelistedCallDispatched');
-		});
+		}), s.timeout(120_000));
 	});
 }

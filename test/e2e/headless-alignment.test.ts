@@ -14,6 +14,7 @@ import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import { buildDevnetCode } from '../../source/devnet/governance/chain/index.js';
 import { runCli, tempHome } from '../helpers/cli.js';
 import { gitRepo } from '../helpers/alignment.js';
+import { scenario } from '../helpers/steps.js';
 
 let home: string;
 let id: string;
@@ -54,25 +55,29 @@ async function signoff(manifest: string, group: string, role: string, extra: str
 }
 
 describe('alignment, headless', () => {
-	it('notes: bad input gets a clear message and exit 2', async () => {
+	// One release's alignment in order (notes, stakeholders, gates, sign-offs, export): any one step runs
+	// alone with -t, the steps before it first.
+	const s = scenario();
+
+	it('notes: bad input gets a clear message and exit 2', s.step(async () => {
 		const notRepo = await runCli(['notes', id, '--repo', home, '--from', previous, '--to', releaseSha], env());
 		expect(notRepo.code).toBe(2);
 		expect(notRepo.stderr).toMatch(/is not a git repository/);
 		const unknown = await runCli(['notes', id, '--repo', repoDir, '--from', previous, '--to', 'v999'], env());
 		expect(unknown.code).toBe(2);
 		expect(unknown.stderr).toMatch(/release commit "v999" is not a commit in/);
-	});
+	}), s.timeout(30_000));
 
-	it('notes: commits with their pull requests; the release commit is on main', async () => {
+	it('notes: commits with their pull requests; the release commit is on main', s.step(async () => {
 		const r = await runCli(['notes', id, '--repo', repoDir, '--from', previous, '--to', releaseSha], env());
 		expect(r.stderr).toBe('');
 		expect(r.code).toBe(0);
 		expect(r.stdout).toMatch(/### Runtime\n\n- feat\(runtime\): spec 269 \(#201\)/);
 		expect(r.stdout).toMatch(/### Pallets\n\n- fix\(staking\): rounding \(#202\)/);
 		expect(r.stdout).toMatch(/gate release-commit-on-branch: pass/);
-	});
+	}), s.timeout(30_000));
 
-	it('stakeholders: three groups on prod; a member must be an address, not a secret', async () => {
+	it('stakeholders: three groups on prod; a member must be an address, not a secret', s.step(async () => {
 		const bad = await runCli(['stakeholders', id, '--env', 'prod', '--group', 'qa', '--member', 'not-an-address', '--threshold', '1'], env());
 		expect(bad.code).toBe(2);
 		expect(bad.stderr).toMatch(/"not-an-address" is not an SS58 address/);
@@ -81,9 +86,9 @@ describe('alignment, headless', () => {
 			const r = await runCli(['stakeholders', id, '--env', 'prod', '--group', group, '--member', address[role]!, '--threshold', '1', ...more], env());
 			expect(r.code).toBe(0);
 		}
-	});
+	}), s.timeout(30_000));
 
-	it('promotion to prod is refused while required gates fail or are missing', async () => {
+	it('promotion to prod is refused while required gates fail or are missing', s.step(async () => {
 		const r = await runCli(['gates', id, '--env', 'prod'], env());
 		expect(r.code).toBe(1);
 		expect(r.stdout).toMatch(/promotion to prod: blocked by/);
@@ -91,9 +96,9 @@ describe('alignment, headless', () => {
 		expect(r.stdout).toMatch(/ pause: missing/);
 		expect(r.stdout).toMatch(/ signoffs: pending — waiting for sign-offs: release-engineers 0\/1, qa 0\/1, security 0\/1/);
 		expect(r.stdout).toMatch(/pass {4}artifact integrity/);
-	});
+	}), s.timeout(30_000));
 
-	it('sign-offs: dev keys refused on a production manifest, outsiders refused, stale sign-offs refused at import', async () => {
+	it('sign-offs: dev keys refused on a production manifest, outsiders refused, stale sign-offs refused at import', s.step(async () => {
 		const before = file('manifest-before.json');
 		const m = await runCli(['manifest', id, '--env', 'prod'], env());
 		expect(m.code).toBe(0);
@@ -114,9 +119,9 @@ describe('alignment, headless', () => {
 		const stale = await runCli(['signoff', 'import', id, file('early.json')], env());
 		expect(stale.code).toBe(2);
 		expect(stale.stderr).toMatch(/it is for another manifest .* — stale/);
-	});
+	}), s.timeout(60_000));
 
-	it('three groups sign the current manifest; a tampered blob is refused; promotion is then allowed', async () => {
+	it('three groups sign the current manifest; a tampered blob is refused; promotion is then allowed', s.step(async () => {
 		const manifest = file('manifest.json');
 		writeFileSync(manifest, (await runCli(['manifest', id, '--env', 'prod'], env())).stdout);
 		const blobs: string[] = [];
@@ -144,9 +149,9 @@ describe('alignment, headless', () => {
 		// No secret reached the store.
 		const store = readFileSync(file('store.json'), 'utf8');
 		for (const s of Object.values(secrets)) expect(store).not.toContain(s);
-	});
+	}), s.timeout(60_000));
 
-	it('export: the record verifies; one byte of the wasm or of the manifest makes verify fail', async () => {
+	it('export: the record verifies; one byte of the wasm or of the manifest makes verify fail', s.step(async () => {
 		const md = await runCli(['export', id, '--format', 'markdown'], env());
 		expect(md.code).toBe(0);
 		expect(md.stdout).toMatch(/\| code hash \(blake2-256\) \| `0x[0-9a-f]{64}` \|/);
@@ -180,5 +185,5 @@ describe('alignment, headless', () => {
 		const notJson = await runCli(['verify', wasm]);
 		expect(notJson.code).toBe(2);
 		expect(notJson.stderr).toMatch(/is not JSON/);
-	});
+	}), s.timeout(60_000));
 });

@@ -13,6 +13,7 @@ import type { ApiPromise } from '@polkadot/api';
 import { buildDevnetCode, startGovernanceDevnet, type GovernanceDevnet } from '../../source/devnet/governance/index.js';
 import { connect } from '../helpers/governance.js';
 import { runCli, spawnCli, tempHome } from '../helpers/cli.js';
+import { waitFor } from '../helpers/frames.js';
 
 let devnet: GovernanceDevnet;
 let api: ApiPromise;
@@ -47,6 +48,7 @@ async function blip(ms: number): Promise<void> {
 }
 
 beforeAll(async () => {
+	// A block timer on purpose: the test measures time itself (a 4 s blip is 8 blocks of the soak).
 	devnet = await startGovernanceDevnet({ blockTime: 500 });
 	api = await connect(devnet.endpoint);
 	home = tempHome('rc-follow-');
@@ -75,8 +77,7 @@ describe('advance --follow through a dropped connection', () => {
 		child.stdout!.on('data', (d) => (stdout += d));
 		child.stderr!.on('data', (d) => (stderr += d));
 		const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-		const deadline = Date.now() + 180_000;
-		while (!stdout.includes('✔ verified') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+		await waitFor(() => stdout.includes('✔ verified'), `✔ verified in the output:\n${stdout}`, 180_000);
 		expect(stdout).toContain('✔ verified');
 		// In the soak: the network drops for 4 s (8 blocks of the devnet's 0.5 s).
 		await blip(4000);
@@ -89,5 +90,5 @@ describe('advance --follow through a dropped connection', () => {
 		expect(e.complete).toBe(true);
 		expect(e.intents.filter((i: any) => i.stage === 'upgrade')).toHaveLength(1);
 		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(specVersion);
-	});
+	}, 300_000);
 });

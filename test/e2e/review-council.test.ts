@@ -12,6 +12,7 @@ import type { ApiPromise } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scenario } from '../helpers/steps.js';
 import { buildDevnetCode, startGovernanceDevnet, type GovernanceDevnet } from '../../source/devnet/governance/index.js';
 import { runReview } from '../../source/review/review.js';
 import { prepareVote } from '../../source/review/vote.js';
@@ -62,7 +63,11 @@ describe('review: council motion, technical committee fast-track, democracy refe
 		await devnet?.close();
 	});
 
-	it('reports MATCH for the council motion with the right wasm: spec, code hash, call hash, preimage and length', async () => {
+	// The motion's life in order (no vote yet → Bob's aye → closed and fast-tracked): any one step runs
+	// alone with -t, the steps before it first.
+	const s = scenario();
+
+	it('reports MATCH for the council motion with the right wasm: spec, code hash, call hash, preimage and length', s.step(async () => {
 		const { report } = await runReview(api, env, devnet.endpoint, { kind: 'motion', index: motionIndex }, { wasmPath: right, reviewer: keys.bob.address });
 		const expectedCodeHash = blake2AsHex(buildDevnetCode({ specVersion: spec }), 256);
 		expect(report.verdict.verdict).toBe('match');
@@ -79,18 +84,18 @@ describe('review: council motion, technical committee fast-track, democracy refe
 		expect(report.voteState).toMatchObject({ kind: 'motion', collective: 'council', threshold: 3, ayes: [], nays: [] });
 		expect(report.role?.member).toBe(true);
 		expect(report.role?.summary).toContain('member of the Council; has not voted');
-	}, 120_000);
+	}), s.timeout(60_000));
 
-	it('reports MISMATCH with a different wasm and says exactly what differs', async () => {
+	it('reports MISMATCH with a different wasm and says exactly what differs', s.step(async () => {
 		const { report } = await runReview(api, env, devnet.endpoint, { kind: 'motion', collective: 'council', hash: motionHash as `0x${string}` }, { wasmPath: wrong });
 		expect(report.verdict.verdict).toBe('mismatch');
 		expect(report.verdict.line).toMatch(/^MISMATCH: council motion \d+ installs node spec \d+/);
 		expect(report.verdict.differences.some((d) => d.startsWith('code hash 0x') && d.includes('on chain vs 0x'))).toBe(true);
 		expect(report.verdict.differences).toContain(`spec version ${spec} on chain vs ${spec + 1} in your wasm`);
 		expect(report.verdict.line).toContain(`spec version ${spec} on chain vs ${spec + 1} in your wasm`);
-	}, 120_000);
+	}), s.timeout(60_000));
 
-	it('votes on the motion as a council member, refuses a duplicate vote and a non-member', async () => {
+	it('votes on the motion as a council member, refuses a duplicate vote and a non-member', s.step(async () => {
 		const { report, chain } = await runReview(api, env, devnet.endpoint, { kind: 'motion', index: motionIndex }, { wasmPath: right });
 		const outsider = await prepareVote(api, env, report, chain.resolved, { pair: keys.eve, address: keys.eve.address, label: '//Eve' }, { aye: true });
 		expect(outsider.prompt.refusals.join()).toContain('is not a member of the Council');
@@ -116,9 +121,9 @@ describe('review: council motion, technical committee fast-track, democracy refe
 		const mismatch = await runReview(api, env, devnet.endpoint, { kind: 'motion', index: motionIndex }, { wasmPath: wrong });
 		const ayeOnMismatch = await prepareVote(api, env, mismatch.report, mismatch.chain.resolved, { pair: keys.charlie, address: keys.charlie.address, label: '//Charlie' }, { aye: true });
 		expect(ayeOnMismatch.prompt.refusals.join()).toContain('voting aye is refused');
-	}, 120_000);
+	}), s.timeout(60_000));
 
-	it('follows an authorize-upgrade preimage: MATCH on the code hash, no code length on chain', async () => {
+	it('follows an authorize-upgrade preimage: MATCH on the code hash, no code length on chain', s.step(async () => {
 		const code = buildDevnetCode({ specVersion: spec });
 		const authorize = api.tx.system.authorizeUpgrade(blake2AsHex(code, 256));
 		const bytes = authorize.method.toU8a();
@@ -134,9 +139,9 @@ describe('review: council motion, technical committee fast-track, democracy refe
 		const bad = await runReview(api, env, devnet.endpoint, { kind: 'motion', collective: 'council', index: index.toNumber() }, { wasmPath: wrong });
 		expect(bad.report.verdict.verdict).toBe('mismatch');
 		expect(bad.report.verdict.differences).toEqual([`code hash ${blake2AsHex(code, 256)} on chain vs ${blake2AsHex(buildDevnetCode({ specVersion: spec + 1 }), 256)} in your wasm`]);
-	}, 120_000);
+	}), s.timeout(60_000));
 
-	it('follows the technical committee fast-track to the external proposal, then reviews and votes on the referendum with conviction', async () => {
+	it('follows the technical committee fast-track to the external proposal, then reviews and votes on the referendum with conviction', s.step(async () => {
 		// close the council motion: Alice and Charlie join Bob's aye
 		for (const who of [keys.alice, keys.charlie]) await send(api, api.tx.council.vote(motionHash, motionIndex, true), who);
 		const closed = await send(api, api.tx.council.close(motionHash, motionIndex, WEIGHT, (await api.query.council.proposalOf(motionHash)).unwrap().encodedLength), keys.bob);
@@ -177,5 +182,5 @@ describe('review: council motion, technical committee fast-track, democracy refe
 		expect(cast.asStandard.balance.toBigInt()).toBe(10n ** 17n);
 		const again = await prepareVote(api, env, ref.report, ref.chain.resolved, { pair: keys.ferdie, address: keys.ferdie.address, label: '//Ferdie' }, { aye: true, conviction: 'Locked2x', balance: 10n ** 17n });
 		expect(again.prompt.refusals.join()).toContain('already cast exactly this vote');
-	}, 180_000);
+	}), s.timeout(60_000));
 });

@@ -76,3 +76,16 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
 		await new Promise((r) => setTimeout(r, pollMs));
 	}
 }
+
+/**
+ * Write each input and let the screen handle it before the next: Ink handles a key
+ * synchronously (its legacy root renders and commits inside the write) and React
+ * subscribes the next handlers from the effects `settled()` waits for. For keys
+ * that need not change the frame (moving the focus, an ignored key).
+ */
+export async function sendInput(ui: Rendered, ...inputs: string[]): Promise<void> {
+	for (const input of inputs) {
+		ui.stdin.write(input);
+		await settled();
+	}
+}
