@@ -23,7 +23,7 @@ import { runCleanups } from '../../source/app/cleanup.js';
 import { backoffDelay } from '../../source/chain/connect.js';
 import { ChainPanel } from '../../source/app/components/chain-panel/index.js';
 import { tempHome } from '../helpers/cli.js';
-import { waitForFrame } from '../helpers/frames.js';
+import { settled, waitFor, waitForFrame } from '../helpers/frames.js';
 
 const DEAD = 'ws://127.0.0.1:1';
 let devnet: GovernanceDevnet;
@@ -119,7 +119,10 @@ describe('connection faults', () => {
 			frame = await waitForFrame(ui.lastFrame, (f) => f.includes('a different chain answers at'), 60_000);
 			expect(frame).toContain('✖ error');
 			await devnet.newBlocks(5);
-			await new Promise((r) => setTimeout(r, 1500));
+			// The console disconnects from a refused chain: once its socket is closed nothing more can arrive,
+			// and whatever arrived before has been handled.
+			await waitFor(() => devnet.connections() === 0, 'the console to disconnect from the other chain', 30_000);
+			await settled();
 			frame = ui.lastFrame() ?? '';
 			// Its blocks are not shown as if they were the pinned chain's.
 			expect(frame).not.toContain('best #5');

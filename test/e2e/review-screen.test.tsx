@@ -20,7 +20,7 @@ import { runCleanups } from '../../source/app/cleanup.js';
 import { buildDevnetCode, startGovernanceDevnet, type GovernanceDevnet } from '../../source/devnet/governance/index.js';
 import { connect, devKeys, findEvent, send } from '../helpers/governance.js';
 import { tempHome } from '../helpers/cli.js';
-import { tick, waitForFrame } from '../helpers/frames.js';
+import { sendInput, typeText, waitForFrame } from '../helpers/frames.js';
 
 describe('review screen', () => {
 	let devnet: GovernanceDevnet;
@@ -69,13 +69,6 @@ describe('review screen', () => {
 		await devnet?.close();
 	}, 60_000);
 
-	async function type(ui: ReturnType<typeof render>, text: string) {
-		for (const ch of text) {
-			ui.stdin.write(ch);
-			await tick(5);
-		}
-	}
-
 	async function openReview(target: string, withWasm = true) {
 		const ui = render(<App store={store} home={home} createSample={async () => 'x'} />);
 		let frame = await waitForFrame(ui.lastFrame, (f) => f.includes('r review a proposal'));
@@ -83,20 +76,15 @@ describe('review screen', () => {
 		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('check a proposed upgrade'));
 		// the store also holds the built-in devnet environment: pick gov with ↑ then →
 		expect(frame).toContain('environment  ‹ devnet (local) ›');
-		await tick(100); // let the new screen subscribe to input before the first key
-		ui.stdin.write('\u001B[A');
-		await tick(20);
-		ui.stdin.write('\u001B[C');
+		// (waitForFrame returns once the new screen has subscribed to input)
+		await sendInput(ui, '\u001B[A', '\u001B[C');
 		await waitForFrame(ui.lastFrame, (f) => f.includes('‹ gov (local) ›'));
-		ui.stdin.write('\u001B[B');
-		await tick(20);
-		await type(ui, target);
+		await sendInput(ui, '\u001B[B');
+		await typeText(ui, target);
 		if (withWasm) {
-			ui.stdin.write('\t');
-			await tick(20);
-			await type(ui, wasm);
+			await sendInput(ui, '\t');
+			await typeText(ui, wasm);
 		}
-		await tick(20);
 		ui.stdin.write('\r');
 		return ui;
 	}
@@ -116,7 +104,7 @@ describe('review screen', () => {
 			await waitForFrame(ui.lastFrame, (f) => f.includes(`Vote on council motion ${motionIndex}`));
 			ui.stdin.write('a');
 			await waitForFrame(ui.lastFrame, (f) => f.includes('Signer for gov (local)'));
-			await type(ui, '//Bob');
+			await typeText(ui, '//Bob');
 			ui.stdin.write('\r');
 			frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Signer prompt — you are about to sign'), 60_000);
 			expect(frame).toContain('vote AYE on council motion');
@@ -156,10 +144,10 @@ describe('review screen', () => {
 			await waitForFrame(ui.lastFrame, (f) => f.includes('Vote on referendum'));
 			ui.stdin.write('a');
 			await waitForFrame(ui.lastFrame, (f) => f.includes('Signer for gov'));
-			await type(ui, '//Charlie');
+			await typeText(ui, '//Charlie');
 			ui.stdin.write('\r');
 			await waitForFrame(ui.lastFrame, (f) => f.includes('Amount to vote aye with (DEV)'), 60_000);
-			await type(ui, '250');
+			await typeText(ui, '250');
 			ui.stdin.write('\u001B[C'); // → Locked2x
 			await waitForFrame(ui.lastFrame, (f) => f.includes('Conviction (←/→): Locked2x'));
 			ui.stdin.write('\r');
@@ -192,7 +180,7 @@ describe('review screen', () => {
 			ui.stdin.write('e');
 			await waitForFrame(ui.lastFrame, (f) => f.includes('your wasm'));
 			for (let i = 0; i < 12; i++) ui.stdin.write('\u007f');
-			await type(ui, 'bogus');
+			await typeText(ui, 'bogus');
 			ui.stdin.write('\r');
 			frame = await waitForFrame(ui.lastFrame, (f) => f.includes('cannot read "bogus" as a target'));
 			expect(frame).toContain('referendum 0');

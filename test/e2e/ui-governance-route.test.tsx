@@ -19,7 +19,7 @@ import { validateEnvironment } from '../../source/domain/environments.js';
 import { runCleanups } from '../../source/app/cleanup.js';
 import { connect } from '../helpers/governance.js';
 import { tempHome } from '../helpers/cli.js';
-import { tick, waitForFrame } from '../helpers/frames.js';
+import { typeText, waitForFrame } from '../helpers/frames.js';
 
 let devnet: GovernanceDevnet;
 let api: ApiPromise & { query: any };
@@ -48,18 +48,11 @@ afterAll(async () => {
 	await devnet?.close();
 }, 60_000);
 
-async function type(ui: ReturnType<typeof render>, text: string) {
-	for (const ch of text) {
-		ui.stdin.write(ch);
-		await tick(5);
-	}
-}
-
 describe('council-democracy in the console', () => {
 	it('runs the whole route in one session: preimage, council, fast-track, referendum, enactment, verify, soak, switching signers', async () => {
 		const ui = render(<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />);
 		await waitForFrame(ui.lastFrame, (f) => f.includes('Signer for gov'));
-		await type(ui, '//Alice');
+		await typeText(ui, '//Alice');
 		ui.stdin.write('\r');
 		// The preimage: what is noted, its hash and length, before anything is signed.
 		let frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Preimage hash'));
@@ -78,7 +71,7 @@ describe('council-democracy in the console', () => {
 		// A rehearsal: act as another council member in the same session.
 		ui.stdin.write('s');
 		await waitForFrame(ui.lastFrame, (f) => f.includes('Signer for gov'));
-		await type(ui, '//Bob');
+		await typeText(ui, '//Bob');
 		ui.stdin.write('\r');
 		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('vote aye on Council motion'));
 		expect(frame).toContain('5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty');
@@ -92,7 +85,7 @@ describe('council-democracy in the console', () => {
 		const actAs = async (signer: string) => {
 			ui.stdin.write('s');
 			await waitForFrame(ui.lastFrame, (f) => f.includes('Signer for gov'));
-			await type(ui, signer);
+			await typeText(ui, signer);
 			ui.stdin.write('\r');
 		};
 		const sign = async (step: string) => {
@@ -116,10 +109,12 @@ describe('council-democracy in the console', () => {
 		// The voting period passes; the screen follows each block: enactment, verify, soak.
 		for (let i = 0; i < 12 && !ui.lastFrame()?.includes('Release complete'); i++) {
 			await devnet.newBlocks(1);
-			await tick(1500);
+			// the next block once the screen has this one (its chain panel shows it as the best block)
+			const best = (await api.rpc.chain.getHeader()).number.toNumber();
+			await waitForFrame(ui.lastFrame, (f) => f.includes('Release complete') || f.includes(`best #${best.toLocaleString('en-US')}`));
 		}
 		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Release complete'));
 		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(specVersion);
 		ui.unmount();
-	});
+	}, 180_000);
 });

@@ -15,7 +15,8 @@ import { createRelease } from '../../source/domain/release.js';
 import { validateEnvironment } from '../../source/domain/environments.js';
 import { runCleanups } from '../../source/app/cleanup.js';
 import { tempHome } from '../helpers/cli.js';
-import { tick, waitForFrame } from '../helpers/frames.js';
+import { typeText, waitForFrame } from '../helpers/frames.js';
+import { pumpBlocks } from '../helpers/chain.js';
 
 let devnet: RococoDevnet;
 let store: Store;
@@ -23,7 +24,8 @@ let home: string;
 let releaseId: string;
 
 beforeAll(async () => {
-	devnet = await startRococoDevnet({ blockTime: 1000 });
+	// Manual blocks: the chain moves only once the upgrade is signed, as fast as it can build (see below).
+	devnet = await startRococoDevnet({ blockTime: 'manual' });
 	home = tempHome();
 	store = openStore({ dir: home });
 	const env = validateEnvironment({ name: 'tui', endpoints: [devnet.endpoint], kind: 'local', route: 'sudo', soak: { minBlocks: 2, minSeconds: 0, maxStallSeconds: 120 } });
@@ -51,10 +53,7 @@ describe('release screen', () => {
 		// the chain panel is live and the artifact stage passed on its own
 		expect(frame).toMatch(/rococo/i);
 		expect(frame).toContain('9130');
-		for (const ch of '//Bob') {
-			ui.stdin.write(ch);
-			await tick(5);
-		}
+		await typeText(ui, '//Bob');
 		await waitForFrame(ui.lastFrame, (f) => f.includes('> //Bob'));
 		ui.stdin.write('\r');
 		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Cannot sign'));
@@ -69,20 +68,23 @@ describe('release screen', () => {
 
 		const ui2 = render(<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />);
 		await waitForFrame(ui2.lastFrame, (f) => f.includes('Signer for tui'));
-		for (const ch of '//Alice') {
-			ui2.stdin.write(ch);
-			await tick(5);
-		}
+		await typeText(ui2, '//Alice');
 		ui2.stdin.write('\r');
 		frame = await waitForFrame(ui2.lastFrame, (f) => f.includes('you are about to sign'));
 		expect(frame).toContain('is the sudo key');
 		expect(frame).toContain('system.setCode');
 		expect(store.getRelease(releaseId)!.progress.tui!.intents).toHaveLength(0);
 		ui2.stdin.write('y');
-		frame = await waitForFrame(ui2.lastFrame, (f) => /Release complete/.test(f), 180_000);
+		// Blocks back to back from here: the upgrade's, then verify and the soak, until the screen says complete.
+		const stopPump = pumpBlocks(devnet.newBlocks);
+		try {
+			frame = await waitForFrame(ui2.lastFrame, (f) => /Release complete/.test(f), 180_000);
+		} finally {
+			await stopPump();
+		}
 		const release = store.getRelease(releaseId)!;
 		expect(release.progress.tui!.upgrade?.toSpecVersion).toBe(9140);
 		expect(release.progress.tui!.stages.every((s) => s.status === 'done')).toBe(true);
 		ui2.unmount();
-	});
+	}, 240_000);
 });

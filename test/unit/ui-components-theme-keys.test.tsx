@@ -14,6 +14,7 @@ import {
 } from '../../source/app/theme.js';
 import { actionFor, hintsFor, KEYS, matchKey, type KeyAction } from '../../source/app/keys.js';
 import { KeyHints } from '../../source/app/components/key-hints/index.js';
+import { waitFor, waitForFrame } from '../helpers/frames.js';
 
 const HASH = '0xe49e4ca2c6f1d3b4a59877d0b5c4f7e8a1b2c3d4e5f60718293a4b5c6d7e05b6';
 
@@ -43,7 +44,6 @@ function key(overrides: Partial<Key> = {}): Key {
 	};
 }
 
-const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('theme formatters', () => {
 	test('shortHash keeps 0x, the first and last 4 hex digits', () => {
@@ -139,13 +139,16 @@ describe('keys', () => {
 			return <Text>last: {last}</Text>;
 		}
 		const { stdin, lastFrame, unmount } = render(<Harness />);
-		await tick();
+		await waitForFrame(lastFrame, (f) => f.includes('last: none'));
+		// each key is one action: wait for it before the next
 		for (const data of ['\x7f', '\b', '\r', '\x1b[A', '\x1b[B', 'q', 'y', '\x03']) {
+			const before = seen.length;
 			stdin.write(data);
-			await tick();
+			await waitFor(() => seen.length > before, `an action for ${JSON.stringify(data)}`, 5_000);
 		}
+		// a lone escape is held until Ink knows no sequence follows, then delivered
 		stdin.write('\x1b');
-		await tick(200);
+		await waitFor(() => seen.length === 9, 'the escape key', 5_000);
 		expect(seen).toEqual(['back', 'back', 'open', 'up', 'down', 'quit', 'confirm', 'quit', 'quit']);
 		expect(lastFrame()).toContain('last: quit');
 		unmount();
