@@ -22,19 +22,34 @@ export async function benchCouncil({ payload = 'set-code' } = {}) {
 	const home = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-council-'));
 	const env = { ...process.env, NO_COLOR: '1', LOG_LEVEL: 'error', RELEASE_CONSOLE_HOME: home };
 	const calls = [];
+	/** Per CLI run: wall time, the time from its last output to its exit (idle), and what it did. */
+	const runs = [];
 	// Asynchronous: the devnet runs in this process and must keep answering while a CLI run waits on it.
-	const run = (args) =>
+	const run = (args, label = args[0]) =>
 		new Promise((resolve, reject) => {
-			const t0 = Date.now();
+			const t0 = performance.now();
 			const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 			let stdout = '';
 			let stderr = '';
-			child.stdout.on('data', (d) => (stdout += d));
-			child.stderr.on('data', (d) => (stderr += d));
+			let lastOutput = t0;
+			child.stdout.on('data', (d) => {
+				stdout += d;
+				lastOutput = performance.now();
+			});
+			child.stderr.on('data', (d) => {
+				stderr += d;
+				lastOutput = performance.now();
+			});
+			child.on('exit', () => {
+				const t = performance.now();
+				calls.push(t - t0);
+				runs.push({ label, ms: t - t0, idleMs: t - lastOutput });
+			});
 			child.on('close', (code) => {
-				calls.push(Date.now() - t0);
 				if (code !== 0) return reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}${stdout.slice(0, 600)}`));
-				resolve(JSON.parse(stdout.trim().split('\n').pop()));
+				const out = JSON.parse(stdout.trim().split('\n').pop());
+				if (runs.length) runs[runs.length - 1].result = out.result?.message ?? out.result?.kind;
+				resolve(out);
 			});
 		});
 	try {
@@ -43,7 +58,7 @@ export async function benchCouncil({ payload = 'set-code' } = {}) {
 		const wasm = path.join(home, 'next.wasm');
 		writeFileSync(wasm, buildDevnetCode());
 		const { id } = await run(['new', '--name', 'bench council', '--wasm', wasm, '--env', 'gov', '--json']);
-		const advance = (signer) => run(['advance', id, '--env', 'gov', ...(signer ? ['--signer', signer, '--yes'] : []), '--json']);
+		const advance = (signer) => run(['advance', id, '--env', 'gov', ...(signer ? ['--signer', signer, '--yes'] : []), '--json'], `advance ${signer ?? '(no signer)'}`);
 		for (const signer of ['//Alice', '//Bob', '//Charlie', '//Dave', '//Alice']) await advance(signer);
 		let out;
 		for (let i = 0; i < 6; i++) {
@@ -52,7 +67,17 @@ export async function benchCouncil({ payload = 'set-code' } = {}) {
 			if (out.result.kind === 'complete') break;
 		}
 		if (out.result.kind !== 'complete') throw new Error(`the rehearsal did not complete: ${out.result.message}`);
-		return { ms: Date.now() - t0, cliCalls: calls.length, medianCallMs: [...calls].sort((a, b) => a - b)[Math.floor(calls.length / 2)] };
+		const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+		// One vote each: //Bob and //Charlie on the council motion, //Dave on the technical committee's.
+		const votes = runs.filter((r) => ['advance //Bob', 'advance //Charlie', 'advance //Dave'].includes(r.label));
+		return {
+			ms: Date.now() - t0,
+			cliCalls: calls.length,
+			medianCallMs: median(calls),
+			medianVoteMs: median(votes.map((r) => r.ms)),
+			maxIdleMs: Math.max(...runs.map((r) => r.idleMs)),
+			runs,
+		};
 	} finally {
 		await devnet.close();
 		rmSync(home, { recursive: true, force: true });

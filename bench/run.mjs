@@ -62,27 +62,65 @@ async function firstFrame(command, marker, runs = 5) {
 	return median(times);
 }
 
-function record(name, value, unit, anchor) {
-	results.push({ name, value, unit, anchor });
-	const anchorText = anchor ? `   (anchor ${anchor.name}: ${anchor.value.toFixed(0)} ${unit}; ratio ${(value / anchor.value).toFixed(2)}x)` : '';
-	console.log(`${name.padEnd(52)} ${value.toFixed(value < 10 ? 2 : 0).padStart(8)} ${unit}${anchorText}`);
+/**
+ * One figure, beside its anchor (measured in the same run). `target`: a ratio to
+ * the anchor (`{ ratio: 2.2 }`) or an absolute bound (`{ max: 1000 }`), printed ✔/✖.
+ */
+function record(name, value, unit, anchor, target) {
+	const ratio = anchor ? value / anchor.value : undefined;
+	const met = target === undefined ? undefined : target.ratio !== undefined ? ratio <= target.ratio : value <= target.max;
+	results.push({ name, value, unit, anchor, ...(ratio === undefined ? {} : { ratio }), ...(target ? { target, met } : {}) });
+	const anchorText = anchor ? `   (anchor ${anchor.name}: ${anchor.value.toFixed(anchor.value < 10 ? 2 : 0)} ${anchor.unit ?? unit}; ratio ${ratio.toFixed(2)}x)` : '';
+	const targetText = target ? `   target ${target.ratio !== undefined ? `≤ ${target.ratio}x` : `≤ ${target.max} ${unit}`} ${met ? '✔' : '✖'}` : '';
+	console.log(`${name.padEnd(52)} ${value.toFixed(value < 10 ? 2 : 0).padStart(8)} ${unit}${anchorText}${targetText}`);
+}
+
+/** The anchor for the first frame: bench/ink-hello.mjs bundled the way scripts/build.mjs bundles the console. */
+async function bundledInkHello(dir) {
+	const { build } = await import('esbuild');
+	const outfile = path.join(dir, 'ink-hello.bundle.mjs');
+	await build({
+		entryPoints: [path.join(root, 'bench/ink-hello.mjs')],
+		outfile,
+		bundle: true,
+		format: 'esm',
+		platform: 'node',
+		target: 'node20',
+		external: ['react-devtools-core'],
+		define: { 'process.env.NODE_ENV': '"production"' },
+		minifyWhitespace: true,
+		minifySyntax: true,
+		banner: { js: "import { createRequire as __rcCreateRequire } from 'node:module'; const require = __rcCreateRequire(import.meta.url);" },
+		absWorkingDir: root,
+		nodePaths: [path.join(root, 'node_modules')],
+		logLevel: 'warning',
+	});
+	return outfile;
 }
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-'));
 try {
-	console.log(`release-console bench — ${new Date().toISOString()} — ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}\n`);
+	const loadAtStart = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+	console.log(`release-console bench — ${new Date().toISOString()} — ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${loadAtStart}\n`);
 
 	const watchOnly = process.argv.includes('--watch-only');
 	if (!watchOnly) {
 	// 1. start-up
-	const nodeZero = timeCommand(['-e', '0']);
-	const status = timeCommand([cli, 'status', '--json'], 7, { RELEASE_CONSOLE_HOME: home });
-	record('status --json (wall)', status, 'ms', { name: 'node -e 0', value: nodeZero });
+	// Interleaved, so that both see the same load.
+	const zeros = [];
+	const statuses = [];
+	for (let i = 0; i < 9; i++) {
+		zeros.push(timeCommand(['-e', '0'], 1));
+		statuses.push(timeCommand([cli, 'status', '--json'], 1, { RELEASE_CONSOLE_HOME: home }));
+	}
+	const nodeZero = median(zeros);
+	const status = median(statuses);
+	record('status --json (wall)', status, 'ms', { name: 'node -e 0', value: nodeZero }, { ratio: 2.2 });
 
-	const hello = path.join(root, 'bench/ink-hello.mjs');
+	const hello = await bundledInkHello(home);
 	const inkHello = await firstFrame(`${process.execPath} ${hello}`, 'hello');
 	const consoleFrame = await firstFrame(`RELEASE_CONSOLE_HOME=${home} ${process.execPath} ${cli}`, 'release-console');
-	record('console first frame (pty, 80x24)', consoleFrame, 'ms', { name: 'bare Ink hello-world', value: inkHello });
+	record('console first frame (pty, 80x24)', consoleFrame, 'ms', { name: 'bundled Ink hello-world', value: inkHello }, { ratio: 1.7 });
 
 	if (process.argv.includes('--startup-only')) {
 		rmSync(home, { recursive: true, force: true });
@@ -105,10 +143,10 @@ try {
 		return median(times);
 	};
 	const inspectCold = cold([cli, 'inspect', wasm9140, '--json']);
-	record('inspect Rococo 9140, cold (process wall)', inspectCold, 'ms', { name: 'node -e 0', value: nodeZero });
+	record('inspect Rococo 9140, cold (process wall)', inspectCold, 'ms', { name: 'node -e 0', value: nodeZero }, { ratio: 10 });
 	timeCommand([cli, 'inspect', wasm9140, '--json'], 1, { RELEASE_CONSOLE_HOME: home });
 	const inspectWarm = timeCommand([cli, 'inspect', wasm9140, '--json'], 5, { RELEASE_CONSOLE_HOME: home });
-	record('inspect Rococo 9140, warm (cached by code hash)', inspectWarm, 'ms', { name: 'node -e 0', value: nodeZero });
+	record('inspect Rococo 9140, warm (whole inspection cached)', inspectWarm, 'ms', { name: 'node -e 0', value: nodeZero }, { ratio: 3 });
 	const diffCold = cold([cli, 'inspect', wasm9140, '--against', wasm9130, '--json']);
 	record('inspect 9140 --against 9130, cold (process wall)', diffCold, 'ms', { name: 'inspect 9140 cold', value: inspectCold });
 	timeCommand([cli, 'inspect', wasm9140, '--against', wasm9130, '--json'], 1, { RELEASE_CONSOLE_HOME: home });
@@ -141,8 +179,10 @@ try {
 	{
 		const { benchCouncil } = await import('./council.mjs');
 		const c = await benchCouncil();
-		record(`council-democracy rehearsal headless (${c.cliCalls} CLI runs: env add, new, 5 signers, enactment)`, c.ms / 1000, 's', { name: 'gov v1 rehearsal through @polkadot/api alone', value: gov.rehearsalMs / 1000 });
+		record(`council-democracy rehearsal headless (${c.cliCalls} CLI runs: env add, new, 5 signers, enactment)`, c.ms / 1000, 's', { name: 'gov v1 rehearsal through @polkadot/api alone', value: gov.rehearsalMs / 1000 }, { ratio: 2.7 });
 		record('  median CLI run (connect, read the chain, act, record)', c.medianCallMs, 'ms', { name: 'status --json', value: status });
+		record('  one signed advance step, one vote (median of //Bob, //Charlie, //Dave)', c.medianVoteMs, 'ms', { name: 'status --json', value: status }, { max: 1000 });
+		record('  longest idle after a CLI run\'s last output (of all runs)', c.maxIdleMs, 'ms', undefined, { max: 100 });
 	}
 
 	}
@@ -162,7 +202,12 @@ try {
 		record(`devnet resident memory, start → after ${w.blocks} blocks`, w.devnetRssEnd / MiB, 'MiB', { name: 'start', value: w.devnetRssStart / MiB });
 		record('devnet heap after the watch (after gc)', w.devnetHeapEnd / MiB, 'MiB');
 	}
-	writeFileSync(path.join(root, 'bench/last-run.json'), JSON.stringify({ at: new Date().toISOString(), machine: `${os.cpus()[0]?.model} x${os.cpus().length}`, node: process.version, results }, null, 2));
+	const targets = results.filter((r) => r.target);
+	console.log(`\ntargets: ${targets.filter((r) => r.met).length} of ${targets.length} met${targets.some((r) => !r.met) ? ` (missed: ${targets.filter((r) => !r.met).map((r) => r.name.trim()).join('; ')})` : ''}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+	writeFileSync(
+		path.join(root, 'bench/last-run.json'),
+		JSON.stringify({ at: new Date().toISOString(), machine: `${os.cpus()[0]?.model} x${os.cpus().length}`, node: process.version, loadAverage: { start: loadAtStart, end: os.loadavg().map((l) => l.toFixed(1)).join(' ') }, results }, null, 2),
+	);
 } finally {
 	rmSync(home, { recursive: true, force: true });
 }
