@@ -63,9 +63,18 @@ export async function sendInputAndWaitForChange(ui: Rendered, ...inputs: string[
 	return frame;
 }
 
-/** Type text one key at a time, as a person does: each key is shown (the field re-renders) before the next. */
+/**
+ * Type text one key at a time, as a person does: each key is handled (and the field re-rendered) before
+ * the next one is written; then wait for the frame to show the change. (Per key, the frame need not
+ * change: a trailing space is not visible.)
+ */
 export async function typeText(ui: Rendered, text: string): Promise<string> {
-	return sendInputAndWaitForChange(ui, ...text);
+	const before = ui.lastFrame() ?? '';
+	for (const ch of text) {
+		ui.stdin.write(ch);
+		await settled();
+	}
+	return waitForFrame(ui.lastFrame, (f) => f !== before);
 }
 
 /** Poll an asynchronous condition (a chain or store state) until it holds; the timeout is an upper bound. */
