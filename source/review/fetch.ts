@@ -7,15 +7,35 @@ import type { ApiPromise } from '@polkadot/api';
 import type { Call } from '@polkadot/types/interfaces';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import type { Hex } from '../domain/types.js';
-import { storageBytes } from '../chain/live.js';
-import { codeOf, walkCall, boundedRef, type CallRef, type WalkedCall } from './decode.js';
+import { totalIssuance } from '../chain/pallets/balances.js';
+import {
+	collectiveMembers,
+	collectivePrime,
+	collectiveProposal,
+	collectiveProposals,
+	hasCollective,
+	motionState,
+} from '../chain/pallets/collective.js';
+import type { AccountVoteView } from '../chain/pallets/common.js';
+import { convictionVoting } from '../chain/pallets/conviction-voting.js';
+import { democracyReferendum, democracyVoting, hasDemocracy, nextExternal } from '../chain/pallets/democracy.js';
+import { preimageBytes, preimageStatus } from '../chain/pallets/preimage.js';
+import { hasReferenda, openGovReferendum, referendaTrack } from '../chain/pallets/referenda.js';
+import { isWhitelisted } from '../chain/pallets/whitelist.js';
+import { codeOf, walkCall, partsRef, type CallRef, type WalkedCall } from './decode.js';
 import { ReviewInputError, describeTarget } from './target.js';
-import type { CastVote, ChainFindings, Collective, Conviction, PreimageCheck, ReviewProblem, ReviewTarget, ReviewerRole, UpgradeFinding, VoteState } from './types.js';
-
-// The governance pallets are not in @polkadot/api's augmented types for every chain: read them loosely.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
-const loose = (api: ApiPromise): Loose => api as Loose;
+import type {
+	CastVote,
+	ChainFindings,
+	Collective,
+	Conviction,
+	PreimageCheck,
+	ReviewProblem,
+	ReviewTarget,
+	ReviewerRole,
+	UpgradeFinding,
+	VoteState,
+} from './types.js';
 
 const short = (h: string) => (h.length > 14 ? `${h.slice(0, 10)}…${h.slice(-4)}` : h);
 
@@ -35,46 +55,52 @@ export interface ResolvedTarget {
 const COLLECTIVE_NAMES: Record<Collective, string> = { council: 'council', technicalCommittee: 'technical committee' };
 
 function collectivesOf(api: ApiPromise, only?: Collective): Collective[] {
-	return (['council', 'technicalCommittee'] as Collective[]).filter((c) => (!only || c === only) && loose(api).query[c]?.proposalOf);
+	return (['council', 'technicalCommittee'] as Collective[]).filter((c) => (!only || c === only) && hasCollective(api, c));
 }
 
 async function openMotions(api: ApiPromise): Promise<string[]> {
 	const out: string[] = [];
 	for (const c of collectivesOf(api)) {
-		const hashes = (await loose(api).query[c].proposals()) as Array<{ toHex: () => string }>;
-		for (const h of hashes) {
-			const v = await loose(api).query[c].voting(h);
-			out.push(`${c === 'council' ? 'council' : 'tc'}:${v.isSome ? v.unwrap().index.toNumber() : '?'} (${short(h.toHex())})`);
+		for (const h of await collectiveProposals(api, c)) {
+			const v = await motionState(api, c, h);
+			out.push(`${c === 'council' ? 'council' : 'tc'}:${v ? v.index : '?'} (${short(h)})`);
 		}
 	}
 	return out;
 }
 
 export async function resolveTarget(api: ApiPromise, target: ReviewTarget): Promise<ResolvedTarget> {
-	const q = loose(api).query;
 	switch (target.kind) {
 		case 'motion': {
 			const collectives = collectivesOf(api, target.collective);
-			if (collectives.length === 0) throw new ReviewInputError(`this chain has no ${target.collective ? COLLECTIVE_NAMES[target.collective] : 'council or technical committee'}`, 'review a referendum or a preimage instead');
+			if (collectives.length === 0)
+				throw new ReviewInputError(
+					`this chain has no ${target.collective ? COLLECTIVE_NAMES[target.collective] : 'council or technical committee'}`,
+					'review a referendum or a preimage instead',
+				);
 			const found: Array<{ collective: Collective; hash: Hex; index: number; call: Call }> = [];
 			for (const c of collectives) {
-				let hashes: Hex[];
-				if (target.hash) hashes = [target.hash];
-				else hashes = ((await q[c].proposals()) as Array<{ toHex: () => string }>).map((h) => h.toHex() as Hex);
+				const hashes = target.hash ? [target.hash] : await collectiveProposals(api, c);
 				for (const hash of hashes) {
-					const [proposal, voting] = await Promise.all([q[c].proposalOf(hash), q[c].voting(hash)]);
-					if (!proposal.isSome) continue;
-					const index = voting.isSome ? voting.unwrap().index.toNumber() : -1;
+					const [call, voting] = await Promise.all([collectiveProposal(api, c, hash), motionState(api, c, hash)]);
+					if (!call) continue;
+					const index = voting ? voting.index : -1;
 					if (target.index !== undefined && index !== target.index) continue;
-					found.push({ collective: c, hash, index, call: proposal.unwrap() as Call });
+					found.push({ collective: c, hash, index, call });
 				}
 			}
 			if (found.length === 0) {
 				const open = await openMotions(api);
-				throw new ReviewInputError(`no open ${describeTarget(target)} on this chain`, open.length ? `open motions: ${open.join(', ')}` : 'there are no open motions; it may have been closed already');
+				throw new ReviewInputError(
+					`no open ${describeTarget(target)} on this chain`,
+					open.length ? `open motions: ${open.join(', ')}` : 'there are no open motions; it may have been closed already',
+				);
 			}
 			if (found.length > 1) {
-				throw new ReviewInputError(`${describeTarget(target)} is ambiguous: it matches ${found.map((f) => `${f.collective === 'council' ? 'council' : 'tc'}:${f.index}`).join(' and ')}`, 'say which collective: --motion council:INDEX or --motion tc:INDEX');
+				throw new ReviewInputError(
+					`${describeTarget(target)} is ambiguous: it matches ${found.map((f) => `${f.collective === 'council' ? 'council' : 'tc'}:${f.index}`).join(' and ')}`,
+					'say which collective: --motion council:INDEX or --motion tc:INDEX',
+				);
 			}
 			const m = found[0]!;
 			return {
@@ -85,48 +111,84 @@ export async function resolveTarget(api: ApiPromise, target: ReviewTarget): Prom
 			};
 		}
 		case 'referendum': {
-			const hasDemocracy = Boolean(q.democracy?.referendumInfoOf) && target.pallet !== 'referenda';
-			const hasReferenda = Boolean(q.referenda?.referendumInfoFor) && target.pallet !== 'democracy';
+			const withDemocracy = hasDemocracy(api) && target.pallet !== 'referenda';
+			const withReferenda = hasReferenda(api) && target.pallet !== 'democracy';
 			const [dem, og] = await Promise.all([
-				hasDemocracy ? q.democracy.referendumInfoOf(target.index) : undefined,
-				hasReferenda ? q.referenda.referendumInfoFor(target.index) : undefined,
+				withDemocracy ? democracyReferendum(api, target.index) : undefined,
+				withReferenda ? openGovReferendum(api, target.index) : undefined,
 			]);
-			const demFound = Boolean(dem?.isSome);
-			const ogFound = Boolean(og?.isSome);
-			if (demFound && ogFound) {
-				throw new ReviewInputError(`referendum ${target.index} exists in both Democracy and Referenda (OpenGov)`, `say which: --referendum democracy:${target.index} or --referendum opengov:${target.index}`);
+			if (dem && og) {
+				throw new ReviewInputError(
+					`referendum ${target.index} exists in both Democracy and Referenda (OpenGov)`,
+					`say which: --referendum democracy:${target.index} or --referendum opengov:${target.index}`,
+				);
 			}
-			if (!demFound && !ogFound) {
-				const where = [hasDemocracy ? 'Democracy' : '', hasReferenda ? 'Referenda (OpenGov)' : ''].filter(Boolean).join(' or ');
-				throw new ReviewInputError(`no referendum ${target.index} in ${where || 'this chain (it has neither Democracy nor Referenda)'}`, 'check the index (referendum indices start at 0), or review the motion that will start it');
+			if (!dem && !og) {
+				const where = [withDemocracy ? 'Democracy' : '', withReferenda ? 'Referenda (OpenGov)' : ''].filter(Boolean).join(' or ');
+				throw new ReviewInputError(
+					`no referendum ${target.index} in ${where || 'this chain (it has neither Democracy nor Referenda)'}`,
+					'check the index (referendum indices start at 0), or review the motion that will start it',
+				);
 			}
-			if (demFound) {
-				const info = dem.unwrap();
+			if (dem) {
 				const label = `referendum ${target.index} (democracy)`;
-				if (!info.isOngoing) {
-					const fin = info.asFinished;
-					return { target, label, top: { kind: 'none', reason: `${label} is finished (${fin.approved.isTrue ? 'approved' : 'not approved'} at block #${fin.end.toNumber()}); its proposal is no longer held by the referendum` }, vote: { kind: 'democracy', index: target.index } };
+				const vote = { kind: 'democracy', index: target.index } as const;
+				if (!dem.ongoing) {
+					const fin = dem.finished!;
+					return {
+						target,
+						label,
+						top: {
+							kind: 'none',
+							reason: `${label} is finished (${fin.approved ? 'approved' : 'not approved'} at block #${fin.end}); its proposal is no longer held by the referendum`,
+						},
+						vote,
+					};
 				}
-				return { target, label, top: { kind: 'ref', ref: boundedRef(info.asOngoing.proposal, 'democracy referendum') }, vote: { kind: 'democracy', index: target.index } };
+				const proposal = dem.ongoing.proposal;
+				if (!proposal)
+					return { target, label, top: { kind: 'none', reason: `${label} names no proposal this console can read` }, vote };
+				return { target, label, top: { kind: 'ref', ref: partsRef(proposal, 'democracy referendum') }, vote };
 			}
-			const info = og.unwrap();
+			const r = og!;
 			let label = `referendum ${target.index} (OpenGov)`;
-			if (!info.isOngoing) {
-				return { target, label, top: { kind: 'none', reason: `${label} is ${info.type.toLowerCase()}: nothing left to vote on` }, vote: { kind: 'opengov', index: target.index } };
+			if (!r.ongoing) {
+				return {
+					target,
+					label,
+					top: { kind: 'none', reason: `${label} is ${r.outcome.toLowerCase()}: nothing left to vote on` },
+					vote: { kind: 'opengov', index: target.index },
+				};
 			}
-			const ongoing = info.asOngoing;
-			const track = ongoing.track.toNumber();
-			const name = trackOf(api, track)?.name;
+			const track = r.track;
+			const name = referendaTrack(api, track)?.name;
 			label = `referendum ${target.index} (OpenGov, track ${name ?? track})`;
-			return { target, label, top: { kind: 'ref', ref: boundedRef(ongoing.proposal, 'referenda referendum') }, vote: { kind: 'opengov', index: target.index, track } };
+			return {
+				target,
+				label,
+				top: { kind: 'ref', ref: partsRef(r.ongoing.proposal, 'referenda referendum') },
+				vote: { kind: 'opengov', index: target.index, track },
+			};
 		}
 		case 'external': {
-			if (!q.democracy?.nextExternal) throw new ReviewInputError('this chain has no Democracy pallet', 'review an OpenGov referendum instead');
-			const next = await q.democracy.nextExternal();
+			if (!hasDemocracy(api))
+				throw new ReviewInputError('this chain has no Democracy pallet', 'review an OpenGov referendum instead');
+			const next = await nextExternal(api);
 			const label = 'the external proposal (democracy NextExternal)';
-			if (!next.isSome) throw new ReviewInputError('there is no external proposal waiting (Democracy.NextExternal is empty)', 'it may have been tabled or fast-tracked already: review the referendum it started');
-			const [bounded] = next.unwrap();
-			return { target, label, top: { kind: 'ref', ref: boundedRef(bounded, 'democracy NextExternal') }, vote: { kind: 'none', reason: 'an external proposal is decided by council and technical committee motions (external_propose*, fast_track), not voted on directly' } };
+			if (!next)
+				throw new ReviewInputError(
+					'there is no external proposal waiting (Democracy.NextExternal is empty)',
+					'it may have been tabled or fast-tracked already: review the referendum it started',
+				);
+			return {
+				target,
+				label,
+				top: { kind: 'ref', ref: partsRef(next, 'democracy NextExternal') },
+				vote: {
+					kind: 'none',
+					reason: 'an external proposal is decided by council and technical committee motions (external_propose*, fast_track), not voted on directly',
+				},
+			};
 		}
 		case 'preimage':
 			return {
@@ -138,31 +200,6 @@ export async function resolveTarget(api: ApiPromise, target: ReviewTarget): Prom
 	}
 }
 
-interface TrackView {
-	name: string;
-	prepare: number;
-	decision: number;
-	confirm: number;
-	minEnactment: number;
-}
-
-export function trackOf(api: ApiPromise, id: number): TrackView | undefined {
-	const tracks = loose(api).consts.referenda?.tracks as Array<[{ toNumber: () => number }, Loose]> | undefined;
-	if (!tracks) return undefined;
-	for (const [tid, info] of tracks) {
-		if (tid.toNumber() !== id) continue;
-		const rawName = info.name?.toHuman?.() ?? info.name?.toString?.() ?? String(id);
-		return {
-			name: String(rawName).replace(/\0+$/, ''),
-			prepare: info.preparePeriod.toNumber(),
-			decision: info.decisionPeriod.toNumber(),
-			confirm: info.confirmPeriod.toNumber(),
-			minEnactment: info.minEnactmentPeriod.toNumber(),
-		};
-	}
-	return undefined;
-}
-
 interface PreimageRead {
 	status: PreimageCheck['status'];
 	notedLength?: number;
@@ -171,44 +208,13 @@ interface PreimageRead {
 
 /** Read a preimage by hash (and length: FRAME's PreimageFor is keyed by (hash, len)). */
 async function readPreimage(api: ApiPromise, hash: Hex, len?: number): Promise<PreimageRead> {
-	const q = loose(api).query.preimage;
-	if (!q) return { status: 'none' };
-	let status: PreimageCheck['status'] = 'none';
-	let notedLength: number | undefined;
-	const request = q.requestStatusFor ? await q.requestStatusFor(hash) : undefined;
-	const legacy = !request?.isSome && q.statusFor ? await q.statusFor(hash) : undefined;
-	const s = request?.isSome ? request.unwrap() : legacy?.isSome ? legacy.unwrap() : undefined;
-	if (s) {
-		if (s.isUnrequested) {
-			status = 'unrequested';
-			const u = s.asUnrequested;
-			notedLength = u.len.toNumber();
-		} else if (s.isRequested) {
-			status = 'requested';
-			const r = s.asRequested;
-			const maybeLen = r.maybeLen ?? r.len;
-			if (maybeLen?.isSome) notedLength = maybeLen.unwrap().toNumber();
-		}
-	}
+	const noted = await preimageStatus(api, hash);
+	if (!noted) return { status: 'none' };
+	const { status, len: notedLength } = noted;
 	const fetchLen = len ?? notedLength;
 	if (fetchLen === undefined) return { status, notedLength };
 	const bytes = await preimageBytes(api, hash, fetchLen);
 	return { status, notedLength, bytes };
-}
-
-async function preimageBytes(api: ApiPromise, hash: Hex, len: number): Promise<Uint8Array | undefined> {
-	const entry = loose(api).query.preimage.preimageFor;
-	let key: string;
-	try {
-		key = entry.key([hash, len]);
-	} catch {
-		key = entry.key(hash);
-	}
-	// Read the raw storage: the value is a BoundedVec<u8>; decode its length prefix ourselves.
-	const raw = storageBytes(await api.rpc.state.getStorage(key));
-	if (!raw) return undefined;
-	const decoded = api.createType('Bytes', raw);
-	return decoded.toU8a(true);
 }
 
 /** Everything fetch learns on the way down. */
@@ -247,16 +253,21 @@ async function visitNode(api: ApiPromise, node: WalkedCall, walk: Walk, path: st
 	if (node.upgrade) {
 		const u = node.upgrade;
 		walk.upgrades.push({ ...u, path: here });
-		walk.steps.push(`${pad}  ⇒ ${u.carriesCode ? 'installs' : 'authorizes'} code hash ${u.codeHash}${u.codeLength !== undefined ? ` (${u.codeLength.toLocaleString('en-US')} bytes of code)` : ''}; call hash of this ${node.name} ${u.callHash}`);
+		walk.steps.push(
+			`${pad}  ⇒ ${u.carriesCode ? 'installs' : 'authorizes'} code hash ${u.codeHash}${u.codeLength !== undefined ? ` (${u.codeLength.toLocaleString('en-US')} bytes of code)` : ''}; call hash of this ${node.name} ${u.callHash}`,
+		);
 	}
 	for (const note of node.notes) walk.notes.push(note);
 	if (node.whitelistCheck) {
-		const wl = loose(api).query.whitelist?.whitelistedCall;
-		if (wl) {
-			const entry = await wl(node.whitelistCheck);
-			const line = `the inner call ${short(node.whitelistCheck)} is ${entry.isSome ? '' : 'NOT '}whitelisted (Whitelist.WhitelistedCall)`;
-			walk.steps.push(`${pad}  ${entry.isSome ? '✔' : '⚠'} ${line}`);
-			if (!entry.isSome) walk.problems.push({ severity: 'warning', message: `${line}: dispatch will fail unless it is whitelisted before enactment` });
+		const listed = await isWhitelisted(api, node.whitelistCheck);
+		if (listed !== undefined) {
+			const line = `the inner call ${short(node.whitelistCheck)} is ${listed ? '' : 'NOT '}whitelisted (Whitelist.WhitelistedCall)`;
+			walk.steps.push(`${pad}  ${listed ? '✔' : '⚠'} ${line}`);
+			if (!listed)
+				walk.problems.push({
+					severity: 'warning',
+					message: `${line}: dispatch will fail unless it is whitelisted before enactment`,
+				});
 		}
 	}
 	for (const ref of node.refs) await visitRef(api, ref, walk, here, depth + 1);
@@ -270,17 +281,22 @@ async function visitRef(api: ApiPromise, ref: CallRef, walk: Walk, path: string[
 		return;
 	}
 	if (ref.kind === 'external-hash') {
-		const next = loose(api).query.democracy?.nextExternal ? await loose(api).query.democracy.nextExternal() : undefined;
-		if (next?.isSome) {
-			const [bounded] = next.unwrap();
-			const inner = boundedRef(bounded, 'democracy NextExternal');
+		const next = hasDemocracy(api) ? await nextExternal(api) : undefined;
+		if (next) {
+			const inner = partsRef(next, 'democracy NextExternal');
 			if (inner.hash === ref.hash) {
 				walk.steps.push(`${pad}→ fast-tracks the external proposal ${short(ref.hash)} (Democracy.NextExternal)`);
 				return visitRef(api, inner, walk, [...path, 'NextExternal'], depth);
 			}
-			walk.problems.push({ severity: 'warning', message: `${ref.from} names proposal ${ref.hash}, but the external proposal waiting is ${inner.hash}: fast_track will fail with ProposalMissing` });
+			walk.problems.push({
+				severity: 'warning',
+				message: `${ref.from} names proposal ${ref.hash}, but the external proposal waiting is ${inner.hash}: fast_track will fail with ProposalMissing`,
+			});
 		} else {
-			walk.problems.push({ severity: 'warning', message: `${ref.from} names proposal ${ref.hash}, but there is no external proposal waiting (Democracy.NextExternal is empty)` });
+			walk.problems.push({
+				severity: 'warning',
+				message: `${ref.from} names proposal ${ref.hash}, but there is no external proposal waiting (Democracy.NextExternal is empty)`,
+			});
 		}
 		// Still look the hash up as a preimage, so the reviewer sees what it would run.
 		return visitRef(api, { kind: 'preimage-hash', hash: ref.hash, from: ref.from }, walk, path, depth);
@@ -292,8 +308,18 @@ async function visitRef(api: ApiPromise, ref: CallRef, walk: Walk, path: string[
 	let bytes: Uint8Array | undefined;
 	if (ref.kind === 'bounded' && ref.via === 'Inline') {
 		bytes = ref.inline!;
-		check = { via, hash: ref.hash, status: 'inline', present: true, length: bytes.length, hashMatches: true, ...(expected === undefined ? {} : { expectedLength: expected }) };
-		walk.steps.push(`${pad}→ Inline call ${short(ref.hash)} (${bytes.length.toLocaleString('en-US')} bytes, held in the proposal itself)`);
+		check = {
+			via,
+			hash: ref.hash,
+			status: 'inline',
+			present: true,
+			length: bytes.length,
+			hashMatches: true,
+			...(expected === undefined ? {} : { expectedLength: expected }),
+		};
+		walk.steps.push(
+			`${pad}→ Inline call ${short(ref.hash)} (${bytes.length.toLocaleString('en-US')} bytes, held in the proposal itself)`,
+		);
 	} else {
 		const read = await readPreimage(api, ref.hash, expected);
 		bytes = read.bytes;
@@ -309,8 +335,15 @@ async function visitRef(api: ApiPromise, ref: CallRef, walk: Walk, path: string[
 			...(lengthMatches === undefined ? {} : { lengthMatches }),
 		};
 		const lenText = expected !== undefined ? `len ${expected.toLocaleString('en-US')}` : 'no length given';
-		const noted = read.notedLength !== undefined ? `noted with length ${read.notedLength.toLocaleString('en-US')}` : read.status === 'none' ? 'not noted' : 'requested, not noted yet';
-		walk.steps.push(`${pad}→ ${via} ${short(ref.hash)} (${lenText}): preimage ${bytes ? 'present' : 'MISSING'}, ${noted}${lengthMatches === false ? ' ✖ LENGTH DIFFERS' : lengthMatches ? ' ✔' : ''}`);
+		const noted =
+			read.notedLength !== undefined
+				? `noted with length ${read.notedLength.toLocaleString('en-US')}`
+				: read.status === 'none'
+					? 'not noted'
+					: 'requested, not noted yet';
+		walk.steps.push(
+			`${pad}→ ${via} ${short(ref.hash)} (${lenText}): preimage ${bytes ? 'present' : 'MISSING'}, ${noted}${lengthMatches === false ? ' ✖ LENGTH DIFFERS' : lengthMatches ? ' ✔' : ''}`,
+		);
 		if (lengthMatches === false) {
 			walk.problems.push({
 				severity: 'blocking',
@@ -331,11 +364,17 @@ async function visitRef(api: ApiPromise, ref: CallRef, walk: Walk, path: string[
 	try {
 		call = api.createType('Call', bytes) as Call;
 	} catch (error) {
-		walk.problems.push({ severity: 'blocking', message: `the preimage ${ref.hash} does not decode as a call of this runtime: ${(error as Error).message}` });
+		walk.problems.push({
+			severity: 'blocking',
+			message: `the preimage ${ref.hash} does not decode as a call of this runtime: ${(error as Error).message}`,
+		});
 		return;
 	}
 	if (call.encodedLength !== bytes.length) {
-		walk.problems.push({ severity: 'blocking', message: `the preimage ${ref.hash} has ${bytes.length - call.encodedLength} bytes after the call: it does not decode cleanly` });
+		walk.problems.push({
+			severity: 'blocking',
+			message: `the preimage ${ref.hash} has ${bytes.length - call.encodedLength} bytes after the call: it does not decode cleanly`,
+		});
 	}
 	check.call = walkCall(call).line;
 	await visitCall(api, call, walk, [...path, `${via} ${short(ref.hash)}`], depth + 1);
@@ -365,18 +404,39 @@ export async function reviewChain(api: ApiPromise, target: ReviewTarget): Promis
 		await visitRef(api, ref, walk, [resolved.label], 1);
 		const top = walk.preimages[0];
 		const refLen = ref.kind === 'external-hash' ? undefined : ref.len;
-		proposal = { hash: ref.hash, ...(top?.length !== undefined ? { length: top.length } : refLen !== undefined ? { length: refLen } : {}), ...(top?.call ? { call: top.call } : {}), via: ref.kind === 'bounded' ? ref.via : 'preimage' };
+		proposal = {
+			hash: ref.hash,
+			...(top?.length !== undefined ? { length: top.length } : refLen !== undefined ? { length: refLen } : {}),
+			...(top?.call ? { call: top.call } : {}),
+			via: ref.kind === 'bounded' ? ref.via : 'preimage',
+		};
 	} else {
 		proposal = { via: 'none' };
 		walk.problems.push({ severity: 'blocking', message: resolved.top.reason });
 	}
 	if (resolved.top.kind !== 'none' && walk.upgrades.length === 0 && !walk.problems.some((p) => p.severity === 'blocking')) {
-		walk.notes.push('no runtime upgrade (system.setCode, system.authorizeUpgrade, parachainSystem.authorizeUpgrade) inside this proposal');
+		walk.notes.push(
+			'no runtime upgrade (system.setCode, system.authorizeUpgrade, parachainSystem.authorizeUpgrade) inside this proposal',
+		);
 	}
 	const distinct = new Set(walk.upgrades.map((u) => u.codeHash));
-	if (distinct.size > 1) walk.problems.push({ severity: 'warning', message: `the proposal holds ${distinct.size} different runtime upgrades: ${[...distinct].join(', ')}` });
+	if (distinct.size > 1)
+		walk.problems.push({
+			severity: 'warning',
+			message: `the proposal holds ${distinct.size} different runtime upgrades: ${[...distinct].join(', ')}`,
+		});
 	return {
-		findings: { target, label: resolved.label, proposal, upgrades: walk.upgrades, preimages: walk.preimages, steps: walk.steps, problems: walk.problems, notes: walk.notes, atBlock },
+		findings: {
+			target,
+			label: resolved.label,
+			proposal,
+			upgrades: walk.upgrades,
+			preimages: walk.preimages,
+			steps: walk.steps,
+			problems: walk.problems,
+			notes: walk.notes,
+			atBlock,
+		},
 		codes: walk.codes,
 		resolved,
 	};
@@ -386,7 +446,11 @@ export async function reviewChain(api: ApiPromise, target: ReviewTarget): Promis
 export async function readUpgradeVersions(review: ChainReview): Promise<void> {
 	const carrying = review.findings.upgrades.filter((u) => u.carriesCode && review.codes.has(u.codeHash));
 	if (carrying.length === 0) return;
-	const [{ parseArtifactBytes }, { runtimeVersionOf }, { holdExecutor }] = await Promise.all([import('../artifact/read.js'), import('../artifact/version.js'), import('../artifact/executor.js')]);
+	const [{ parseArtifactBytes }, { runtimeVersionOf }, { holdExecutor }] = await Promise.all([
+		import('../artifact/read.js'),
+		import('../artifact/version.js'),
+		import('../artifact/executor.js'),
+	]);
 	const release = holdExecutor();
 	try {
 		for (const u of carrying) {
@@ -407,95 +471,100 @@ export async function readUpgradeVersions(review: ChainReview): Promise<void> {
 // ── live vote state ─────────────────────────────────────────────────────────
 
 export async function readVoteState(api: ApiPromise, resolved: ResolvedTarget): Promise<VoteState> {
-	const q = loose(api).query;
 	const best = (await api.rpc.chain.getHeader()).number.toNumber();
 	const v = resolved.vote;
 	switch (v.kind) {
 		case 'none':
 			return v;
 		case 'motion': {
-			const [voting, members, prime] = await Promise.all([q[v.collective].voting(v.hash), q[v.collective].members(), q[v.collective].prime ? q[v.collective].prime() : undefined]);
-			if (!voting.isSome) return { kind: 'none', reason: `the motion ${v.hash} is closed` };
-			const s = voting.unwrap();
+			const [voting, members, prime] = await Promise.all([
+				motionState(api, v.collective, v.hash),
+				collectiveMembers(api, v.collective),
+				collectivePrime(api, v.collective),
+			]);
+			if (!voting) return { kind: 'none', reason: `the motion ${v.hash} is closed` };
 			return {
 				kind: 'motion',
 				collective: v.collective,
 				hash: v.hash,
-				index: s.index.toNumber(),
-				threshold: s.threshold.toNumber(),
-				ayes: s.ayes.map((a: Loose) => a.toString()),
-				nays: s.nays.map((a: Loose) => a.toString()),
-				end: s.end.toNumber(),
-				members: members.map((m: Loose) => m.toString()),
-				...(prime?.isSome ? { prime: prime.unwrap().toString() } : {}),
+				index: voting.index,
+				threshold: voting.threshold,
+				ayes: voting.ayes,
+				nays: voting.nays,
+				end: voting.end,
+				members,
+				...(prime !== undefined ? { prime } : {}),
 				best,
 			};
 		}
 		case 'democracy': {
-			const info = await q.democracy.referendumInfoOf(v.index);
-			const issuance = q.balances?.totalIssuance ? (await q.balances.totalIssuance()).toString() : undefined;
-			if (!info.isSome) return { kind: 'none', reason: `referendum ${v.index} no longer exists` };
-			const i = info.unwrap();
-			if (i.isFinished) return { kind: 'democracy', index: v.index, status: 'finished', approved: i.asFinished.approved.isTrue, end: i.asFinished.end.toNumber(), best };
-			const o = i.asOngoing;
+			const r = await democracyReferendum(api, v.index);
+			const issuance = (await totalIssuance(api))?.toString();
+			if (!r) return { kind: 'none', reason: `referendum ${v.index} no longer exists` };
+			if (!r.ongoing)
+				return {
+					kind: 'democracy',
+					index: v.index,
+					status: 'finished',
+					approved: r.finished!.approved,
+					end: r.finished!.end,
+					best,
+				};
+			const o = r.ongoing;
 			return {
 				kind: 'democracy',
 				index: v.index,
 				status: 'ongoing',
-				end: o.end.toNumber(),
-				threshold: o.threshold.type,
-				delay: o.delay.toNumber(),
-				tally: { ayes: o.tally.ayes.toString(), nays: o.tally.nays.toString(), turnout: o.tally.turnout.toString() },
+				end: o.end,
+				threshold: o.threshold,
+				delay: o.delay,
+				tally: { ayes: o.ayes.toString(), nays: o.nays.toString(), turnout: o.turnout.toString() },
 				...(issuance ? { totalIssuance: issuance } : {}),
 				best,
 			};
 		}
 		case 'opengov': {
-			const info = await q.referenda.referendumInfoFor(v.index);
-			if (!info.isSome) return { kind: 'none', reason: `referendum ${v.index} no longer exists` };
-			const i = info.unwrap();
-			if (!i.isOngoing) return { kind: 'opengov', index: v.index, status: i.type.toLowerCase() as 'approved', best };
-			const o = i.asOngoing;
-			const track = o.track.toNumber();
-			const t = trackOf(api, track);
-			const deciding = o.deciding.isSome ? o.deciding.unwrap() : undefined;
-			const confirming = deciding?.confirming.isSome ? deciding.confirming.unwrap().toNumber() : undefined;
-			const submitted = o.submitted.toNumber();
-			const phase = deciding ? (confirming !== undefined ? 'confirming' : 'deciding') : o.inQueue.isTrue ? 'queued' : 'preparing';
-			const since = deciding?.since.toNumber();
+			const r = await openGovReferendum(api, v.index);
+			if (!r) return { kind: 'none', reason: `referendum ${v.index} no longer exists` };
+			if (!r.ongoing) return { kind: 'opengov', index: v.index, status: r.outcome.toLowerCase() as 'approved', best };
+			const o = r.ongoing;
+			const track = r.track;
+			const t = referendaTrack(api, track);
+			const since = o.decidingSince;
+			const confirming = o.confirmingUntil;
+			const submitted = o.submitted;
+			const phase = since !== undefined ? (confirming !== undefined ? 'confirming' : 'deciding') : o.inQueue ? 'queued' : 'preparing';
 			return {
 				kind: 'opengov',
 				index: v.index,
 				status: 'ongoing',
 				track,
-				...(t ? { trackName: t.name, periods: { prepare: t.prepare, decision: t.decision, confirm: t.confirm, minEnactment: t.minEnactment } } : {}),
+				...(t
+					? {
+							trackName: t.name,
+							periods: { prepare: t.prepare, decision: t.decision, confirm: t.confirm, minEnactment: t.minEnactment },
+						}
+					: {}),
 				phase,
 				submitted,
 				...(since !== undefined ? { decidingSince: since } : {}),
 				...(confirming !== undefined ? { confirmingUntil: confirming } : {}),
 				...(t ? { decisionEnds: since !== undefined ? since + t.decision : submitted + t.prepare } : {}),
-				tally: { ayes: o.tally.ayes.toString(), nays: o.tally.nays.toString(), support: o.tally.support.toString() },
+				tally: { ayes: o.ayes.toString(), nays: o.nays.toString(), support: o.support.toString() },
 				best,
 			};
 		}
 	}
 }
 
-function accountVote(vote: Loose): CastVote | undefined {
-	if (vote.isStandard) {
-		const s = vote.asStandard;
-		return { aye: s.vote.isAye, conviction: s.vote.conviction.type as Conviction, balance: s.balance.toString() };
-	}
-	if (vote.isSplit) {
-		const s = vote.asSplit;
-		return { aye: BigInt(s.aye.toString()) >= BigInt(s.nay.toString()), balance: (BigInt(s.aye.toString()) + BigInt(s.nay.toString())).toString() };
-	}
-	return undefined;
+function castVote(vote: AccountVoteView | undefined): CastVote | undefined {
+	if (!vote) return undefined;
+	const { aye, conviction, balance } = vote;
+	return conviction === undefined ? { aye, balance } : { aye, conviction: conviction as Conviction, balance };
 }
 
 /** The reviewer's standing: member of the collective? already voted, and how? */
 export async function readRole(api: ApiPromise, resolved: ResolvedTarget, state: VoteState, address: string): Promise<ReviewerRole> {
-	const q = loose(api).query;
 	const same = (a: string) => api.createType('AccountId', a).eq(api.createType('AccountId', address));
 	if (state.kind === 'motion') {
 		const member = state.members.some(same);
@@ -511,21 +580,25 @@ export async function readRole(api: ApiPromise, resolved: ResolvedTarget, state:
 		};
 	}
 	if (state.kind === 'democracy') {
-		const voting = await q.democracy.votingOf(address);
+		const voting = await democracyVoting(api, address);
 		let voted: CastVote | undefined;
-		if (voting.isDirect) {
-			for (const [idx, vote] of voting.asDirect.votes) if (idx.toNumber() === state.index) voted = accountVote(vote);
-		}
-		const delegating = voting.isDelegating;
-		return { address, ...(voted ? { voted } : {}), summary: `any funded account may vote; ${delegating ? 'this account delegates its votes; ' : ''}${voted ? `has voted ${describeVote(voted)}` : 'has not voted'}` };
+		for (const { index, vote } of voting.votes) if (index === state.index) voted = castVote(vote);
+		const delegating = voting.delegating;
+		return {
+			address,
+			...(voted ? { voted } : {}),
+			summary: `any funded account may vote; ${delegating ? 'this account delegates its votes; ' : ''}${voted ? `has voted ${describeVote(voted)}` : 'has not voted'}`,
+		};
 	}
 	if (state.kind === 'opengov' && state.track !== undefined) {
-		const voting = await q.convictionVoting.votingFor(address, state.track);
+		const voting = await convictionVoting(api, address, state.track);
 		let voted: CastVote | undefined;
-		if (voting.isCasting) {
-			for (const [idx, vote] of voting.asCasting.votes) if (idx.toNumber() === state.index) voted = accountVote(vote);
-		}
-		return { address, ...(voted ? { voted } : {}), summary: `any funded account may vote on track ${state.trackName ?? state.track}; ${voting.isDelegating ? 'this account delegates on this track; ' : ''}${voted ? `has voted ${describeVote(voted)}` : 'has not voted'}` };
+		for (const { index, vote } of voting.votes) if (index === state.index) voted = castVote(vote);
+		return {
+			address,
+			...(voted ? { voted } : {}),
+			summary: `any funded account may vote on track ${state.trackName ?? state.track}; ${voting.delegating ? 'this account delegates on this track; ' : ''}${voted ? `has voted ${describeVote(voted)}` : 'has not voted'}`,
+		};
 	}
 	void resolved;
 	return { address, summary: state.kind === 'none' ? state.reason : 'no vote open' };
