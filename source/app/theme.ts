@@ -61,13 +61,6 @@ export const checkStatusStyle: Record<CheckStatus, StatusStyle> = {
 };
 
 /** `0xe49e4ca2…9f3c05b6` style: `0x` + first 4 + `…` + last 4 hex digits. */
-export function shortHash(hex: string | undefined, keep = 4): string {
-	if (!hex) return '—';
-	const has0x = hex.startsWith('0x') || hex.startsWith('0X');
-	const body = has0x ? hex.slice(2) : hex;
-	if (body.length <= keep * 2 + 1) return hex;
-	return `${has0x ? '0x' : ''}${body.slice(0, keep)}${symbols.ellipsis}${body.slice(-keep)}`;
-}
 
 /** 859727 → "859,727" (locale independent). */
 export function formatInt(n: number): string {

@@ -7,7 +7,7 @@
  *   match       the chain installs exactly the reviewer's wasm (and record, if given)
  *   unverified  the chain side is consistent, but there was nothing to compare against
  */
-import { shortHash } from '../app/theme.js';
+import { shortHash } from '../domain/hash-text.js';
 import type { ChainFindings, RecordFacts, UpgradeFinding, VerdictResult, WasmFacts } from './types.js';
 
 const int = (n: number) => n.toLocaleString('en-US');

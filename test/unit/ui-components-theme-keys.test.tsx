@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { describe, expect, test } from 'vitest';
 import { render } from 'ink-testing-library';
 import { Text, useInput, type Key } from 'ink';
@@ -9,9 +9,9 @@ import {
 	formatBytesExact,
 	formatDuration,
 	formatInt,
-	shortHash,
 	stageStatusStyle,
 } from '../../source/app/theme.js';
+import { shortHash } from '../../source/domain/hash-text.js';
 import { actionFor, hintsFor, KEYS, matchKey, type KeyAction } from '../../source/app/keys.js';
 import { KeyHints } from '../../source/app/components/key-hints/index.js';
 import { waitFor, waitForFrame } from '../helpers/frames.js';

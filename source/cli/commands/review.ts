@@ -67,8 +67,8 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 			signer = { pair: resolved.pair, address: resolved.address, label: resolved.label };
 			for (const w of resolved.warnings) ctx.io.stderr(`warning: ${w}`);
 		} catch (error) {
-			const e = error as InstanceType<typeof SignerError>;
-			if (e.code === 'dev-key-refused') {
+			const e = error as Error & { hint?: string };
+			if (error instanceof SignerError && error.code === 'dev-key-refused') {
 				out.error = e.message;
 				out.hint = e.hint;
 				if (!ctx.json) ctx.io.stderr(`refused: ${e.message}${e.hint ? `\n  what to do: ${e.hint}` : ''}`);

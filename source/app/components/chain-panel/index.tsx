@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ChainState, ConnectionState } from '../../../chain/types.js';
-import { colors, formatAgo, formatInt, shortHash, symbols } from '../../theme.js';
+import { colors, formatAgo, formatInt, symbols } from '../../theme.js';
+import { shortHash } from '../../../domain/hash-text.js';
 
 export interface ChainPanelProps {
 	state: ChainState;
