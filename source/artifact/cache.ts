@@ -20,7 +20,7 @@ import path from 'node:path';
 import type { Hex } from '../domain/types.js';
 import type { CallHashes } from './call-hashes.js';
 import type { RuntimeCallCache } from './executor.js';
-import type { PalletSummary } from './inspect.js';
+import type { PalletSummary } from './model.js';
 import type { RuntimeVersionInfo } from './version.js';
 
 const FORMAT = 'runtime-calls-v1';

@@ -18,7 +18,7 @@ import type { CallHashes } from './call-hashes.js';
 import { defaultCacheDir, openInspectionCache, openRuntimeCallCache, type CachedInspection } from './cache.js';
 import type { RuntimeCallCache } from './executor.js';
 import type { MetadataInput } from './metadata.js';
-import type { MetadataModel } from './model.js';
+import type { MetadataModel, PalletSummary } from './model.js';
 import type { Artifact, ReadOptions } from './read.js';
 import type { RuntimeVersionInfo } from './version.js';
 
@@ -51,16 +51,6 @@ export interface AgainstRuntime {
 	metadata: MetadataInput;
 	version: RuntimeVersionInfo;
 	label: string;
-}
-
-export interface PalletSummary {
-	name: string;
-	index: number;
-	calls: number;
-	storage: number;
-	events: number;
-	errors: number;
-	constants: number;
 }
 
 export interface Inspection {

@@ -585,3 +585,14 @@ export function renderValue(model: MetadataModel, id: number, bytes: Uint8Array,
 	}
 	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/** A pallet in an inspection summary: its index and how many of each item it has. */
+export interface PalletSummary {
+	name: string;
+	index: number;
+	calls: number;
+	storage: number;
+	events: number;
+	errors: number;
+	constants: number;
+}

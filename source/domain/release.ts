@@ -158,3 +158,12 @@ export function releaseSummary(release: Release): EnvSummary[] {
 		};
 	});
 }
+
+/**
+ * The environment to work on: the one asked for, else the first the release
+ * has not finished, else its first. Undefined when the release does not travel it.
+ */
+export function pickEnvironment(release: Release, requested?: string): string | undefined {
+	const name = requested ?? release.environments.find((e) => currentStage(release, e)) ?? release.environments[0];
+	return name && release.environments.includes(name) ? name : undefined;
+}

@@ -7,7 +7,6 @@
  */
 import type { Environment, Release, ReleaseAction } from '../domain/types.js';
 import { applyActions } from '../domain/reducer.js';
-import { currentStage } from '../domain/release.js';
 import { checkGenesis } from '../domain/environments.js';
 import type { ConnectionState } from '../chain/types.js';
 import type { Connection } from '../chain/connect.js';
@@ -35,15 +34,6 @@ export function releaseAccess(store: Pick<SessionStore, 'getRelease' | 'updateRe
 		},
 		apply: (...actions: ReleaseAction[]) => store.updateRelease(id, (release: Release) => applyActions(release, actions)),
 	};
-}
-
-/**
- * The environment to work on: the one asked for, else the first the release
- * has not finished, else its first. Undefined when the release does not travel it.
- */
-export function pickEnvironment(release: Release, requested?: string): string | undefined {
-	const name = requested ?? release.environments.find((e) => currentStage(release, e)) ?? release.environments[0];
-	return name && release.environments.includes(name) ? name : undefined;
 }
 
 /** Embedded endpoints (`embedded:rococo`) resolved to a running embedded chain, started in the background if needed. */

@@ -9,7 +9,7 @@ import type { ChainState, SignerPromptModel } from '../../chain/types.js';
 import type { EngineSigner, StepResult } from '../../engine/context.js';
 import type { ConfirmResult, RunOptions, Session } from '../../engine/session.js';
 import type { Store } from '../../store/store.js';
-import { pickEnvironment } from '../../engine/session.js';
+import { pickEnvironment } from '../../domain/release.js';
 import { trackCleanup } from '../cleanup.js';
 import { debug } from '../../debug.js';
 

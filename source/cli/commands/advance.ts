@@ -4,7 +4,8 @@
  */
 import { EXIT, UsageError, findEnvironment, findRelease, resolveCommandSigner, type CommandContext } from './context.js';
 import type { EngineSigner, StepResult } from '../../engine/context.js';
-import { embeddedResolver, openSession, pickEnvironment, runUntilBlocked } from '../../engine/session.js';
+import { pickEnvironment } from '../../domain/release.js';
+import { embeddedResolver, openSession, runUntilBlocked } from '../../engine/session.js';
 import { describeRelease, statusJson } from './status.js';
 import { formatPrompt } from '../../engine/prompt-text.js';
 

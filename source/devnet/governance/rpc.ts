@@ -213,14 +213,15 @@ export function rpcHandlers(): Record<string, RpcHandler<DevnetContext>> {
 		},
 		author_submitAndWatchExtrinsic: async (ctx, [ext], subs) => {
 			const id = subId();
-			let send: ((data: unknown) => void) | undefined;
+			// Statuses that arrive before the subscription exists are held, then flushed in order.
+			const sink: { send?: (data: unknown) => void } = {};
 			const pending: TxStatus[] = [];
 			await ctx.chain.submit(String(ext) as Hex, (s) => {
-				if (send) send(s);
+				if (sink.send) sink.send(s);
 				else pending.push(s);
 			});
-			send = subs.subscribe('author_extrinsicUpdate', id);
-			const flush = send;
+			const flush = subs.subscribe('author_extrinsicUpdate', id);
+			sink.send = flush;
 			setImmediate(() => {
 				for (const s of pending.splice(0)) flush(s);
 			});

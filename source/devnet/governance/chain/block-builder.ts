@@ -11,7 +11,7 @@ import { Runtime, type RuntimeMeta } from '../runtime.js';
 import { CODE_KEY, type Hex } from '../storage.js';
 import { trieRoot } from '../trie.js';
 import { u32ToU8a } from '../util.js';
-import type { InherentProvider } from './inherents.js';
+import type { InherentProvider } from './types.js';
 import type { PoolTx, TxPool } from './txpool.js';
 import type { BlockData, Header, RuntimeInfo } from './types.js';
 import { blockHashCount, type Checked, transactionFee } from './validate.js';

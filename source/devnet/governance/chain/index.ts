@@ -27,7 +27,8 @@ import { BlockBuildError, type BuildEnv, buildBlock, extrinsicsRoot, hashHeader 
 import { BlockStore } from './blocks.js';
 import { devnetVersion, devnetWasm, RuntimeCode } from './code.js';
 import { genesisState } from './genesis.js';
-import { type InherentProvider, SetTimestamp } from './inherents.js';
+import { SetTimestamp } from './inherents.js';
+import type { InherentProvider } from './types.js';
 import { stateCall } from './runtime-api.js';
 import { TxPool, type PoolTx } from './txpool.js';
 import {
@@ -46,7 +47,7 @@ import { blockHashCount, unmodelledCalls, validateTransaction, type ValidationEn
 
 export * from './types.js';
 export { buildDevnetCode, devnetMetadata, devnetVersion, executor } from './code.js';
-export { type InherentContext, type InherentProvider, SetTimestamp } from './inherents.js';
+export { SetTimestamp } from './inherents.js';
 export { BlockBuildError } from './block-builder.js';
 export type { PoolTx } from './txpool.js';
 

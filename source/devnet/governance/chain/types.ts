@@ -3,7 +3,7 @@ import type { RuntimeVersionJson } from '../metadata.js';
 import type { GovernancePeriods } from '../metadata.js';
 import { DOLLARS } from '../runtime.js';
 import type { Hex } from '../storage.js';
-import type { InherentProvider } from './inherents.js';
+import type { GenericCall } from '@polkadot/types';
 
 export { CODE_KEY } from '../storage.js';
 export const BLOCK_TIME_MS = 6000;
@@ -78,4 +78,18 @@ export interface BuildFailure {
 	message: string;
 	/** ISO time of the failure. */
 	at: string;
+}
+
+/** What an inherent provider (chain/inherents.ts) sees of the block it starts. */
+export interface InherentContext {
+	/** The new block's number and timestamp (unix ms). */
+	number: number;
+	timestamp: bigint;
+	parent: BlockData;
+	/** A call built from the metadata, e.g. tx('timestamp', 'set', now). */
+	tx(section: string, method: string, ...args: unknown[]): GenericCall;
+}
+
+export interface InherentProvider {
+	createInherents(ctx: InherentContext): GenericCall[] | Promise<GenericCall[]>;
 }
