@@ -1,9 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
-import { useApp } from 'ink';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { Text, useApp } from 'ink';
 import type { Store } from '../store/store.js';
 import { HomeScreen } from './screens/home-screen.js';
-import { ReleaseScreen } from './screens/release-screen.js';
-import { ReviewScreen } from './screens/review-screen.js';
+
+// The release and review screens (and the engine, @polkadot/api and hashing behind them) load
+// when first opened: the home screen's first frame needs none of them.
+const ReleaseScreen = lazy(() => import('./screens/release-screen.js').then((m) => ({ default: m.ReleaseScreen })));
+const ReviewScreen = lazy(() => import('./screens/review-screen.js').then((m) => ({ default: m.ReviewScreen })));
+const loading = <Text dimColor>loading…</Text>;
 
 export type Screen = { name: 'home' } | { name: 'release'; id: string } | { name: 'review' };
 
@@ -36,10 +40,18 @@ export function App({ store, home, initialScreen, demo, createSample }: AppProps
 		}
 	}, [demo, screen.name, createSample]);
 	if (screen.name === 'release') {
-		return <ReleaseScreen store={store} home={home} releaseId={screen.id} demo={demo} onBack={() => setScreen({ name: 'home' })} onQuit={quit} />;
+		return (
+			<Suspense fallback={loading}>
+				<ReleaseScreen store={store} home={home} releaseId={screen.id} demo={demo} onBack={() => setScreen({ name: 'home' })} onQuit={quit} />
+			</Suspense>
+		);
 	}
 	if (screen.name === 'review') {
-		return <ReviewScreen store={store} home={home} onBack={() => setScreen({ name: 'home' })} onQuit={quit} />;
+		return (
+			<Suspense fallback={loading}>
+				<ReviewScreen store={store} home={home} onBack={() => setScreen({ name: 'home' })} onQuit={quit} />
+			</Suspense>
+		);
 	}
 	return <HomeScreen store={store} onOpen={(id) => setScreen({ name: 'release', id })} onCreateSample={onCreateSample} onReview={() => setScreen({ name: 'review' })} onQuit={quit} notice={notice} />;
 }

@@ -1,7 +1,9 @@
 import { useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
-import { Banner, KeyHints, ReleaseList } from '../components/index.js';
+import { Banner } from '../components/banner/index.js';
+import { KeyHints } from '../components/key-hints/index.js';
+import { ReleaseList } from '../components/release-list/index.js';
 import { actionFor, hintsFor } from '../keys.js';
 import { releaseSummary } from '../../domain/release.js';
 
