@@ -5,6 +5,9 @@ const env = { LOG_LEVEL: 'error', NO_COLOR: '1', FORCE_COLOR: '0', GITHUB_TOKEN:
 
 export default defineConfig({
 	test: {
+		// Chain tests run real runtimes in wasm: keep parallelism modest on 2-core machines. (One figure for
+		// both projects: vitest runs projects with different maxWorkers one after the other.)
+		maxWorkers: 2,
 		projects: [
 			{
 				test: {
@@ -24,8 +27,6 @@ export default defineConfig({
 					// this default bounds the short ones (a few child processes against a chain). Hooks start chains (real runtimes in wasm).
 					testTimeout: 120_000,
 					hookTimeout: 120_000,
-					// Chain tests run real runtimes in wasm: keep parallelism modest on 2-core machines.
-					maxWorkers: 2,
 					env,
 				},
 			},
