@@ -50,7 +50,7 @@ export function HomeScreen({ store, onOpen, onCreateSample, onReview, onQuit, no
 		<Box flexDirection="column" width="100%">
 			<Box borderStyle="round" paddingX={1}>
 				<Text bold color="cyan">release-console</Text>
-				<Text color="gray">  runtime upgrades, stage by stage</Text>
+				<Text color="gray">{'  runtime upgrades, stage by stage'}</Text>
 			</Box>
 			<ReleaseList releases={items} selected={selected} />
 			{busy ? <Text color="cyan">reading the sample runtime…</Text> : null}

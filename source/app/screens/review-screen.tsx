@@ -267,7 +267,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		<Box flexDirection="column" width="100%">
 			<Box borderStyle="round" paddingX={1}>
 				<Text bold color="cyan">review</Text>
-				<Text color="gray">  check a proposed upgrade against what you built, then vote</Text>
+				<Text color="gray">{'  check a proposed upgrade against what you built, then vote'}</Text>
 			</Box>
 			{phase === 'form' ? (
 				<ReviewForm envs={envs} envIndex={envIndex} field={field} target={target} wasm={wasm} />
@@ -330,7 +330,7 @@ function ReviewForm({ envs, envIndex, field, target, wasm }: { envs: Environment
 				{value}
 				{field === f && f !== 'env' ? <Text inverse> </Text> : null}
 			</Text>
-			<Text color={colors.muted}>  {hint}</Text>
+			<Text color={colors.muted}>{'  '}{hint}</Text>
 		</Box>
 	);
 	return (

@@ -35,7 +35,7 @@ export function AlignmentView({ release, env, envs, at }: AlignmentViewProps) {
 			<Text bold>Alignment — {env}</Text>
 			<Box flexDirection="column" marginTop={1}>
 				<Text color={colors.muted}>Gates</Text>
-				{gates.length === 0 ? <Text color={colors.muted}>  none checked yet</Text> : null}
+				{gates.length === 0 ? <Text color={colors.muted}>{'  none checked yet'}</Text> : null}
 				{gates.map((g) => {
 					const style = checkStatusStyle[g.status];
 					const reference = (g.evidence as { reference?: string } | undefined)?.reference;
@@ -58,12 +58,12 @@ export function AlignmentView({ release, env, envs, at }: AlignmentViewProps) {
 						<Text wrap="truncate-end">{`  ${groupedCommits(notes).map((g) => `${NOTE_GROUP_TITLES[g.group]} ${g.commits.length}`).join(' · ') || 'no commits'}`}</Text>
 					</>
 				) : (
-					<Text color={colors.muted}>  no notes yet (release-console notes ID --repo PATH --from SHA --to SHA)</Text>
+					<Text color={colors.muted}>{'  no notes yet (release-console notes ID --repo PATH --from SHA --to SHA)'}</Text>
 				)}
 			</Box>
 			<Box flexDirection="column" marginTop={1}>
 				<Text color={colors.muted} wrap="truncate-end">{`Sign-offs — manifest ${short(signoffs.digest)}: ${signoffs.state}`}</Text>
-				{signoffs.groups.length === 0 ? <Text color={colors.muted}>  no stakeholder groups for {env}</Text> : null}
+				{signoffs.groups.length === 0 ? <Text color={colors.muted}>{'  no stakeholder groups for '}{env}</Text> : null}
 				{signoffs.groups.map((g) => (
 					<Box key={g.group.name} flexDirection="column">
 						<Text wrap="truncate-end">

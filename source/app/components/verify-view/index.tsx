@@ -83,7 +83,7 @@ export function VerifyView({ rows }: VerifyViewProps) {
 									{row.expected}
 								</Text>
 								<Text>
-									<Text color={colors.muted}>actual   </Text>
+									<Text color={colors.muted}>{'actual   '}</Text>
 									<Text color={colors.bad}>{row.actual}</Text>
 								</Text>
 							</Box>
