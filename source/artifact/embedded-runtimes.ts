@@ -11,10 +11,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { hexToU8a } from '@polkadot/util';
+import { CODE_KEY } from '../domain/primitives.js';
 
 export type RococoVersion = 9130 | 9140;
 
-export const CODE_KEY = '0x3a636f6465';
 
 const SPECS: Record<RococoVersion, string> = {
 	9130: 'rococo-9130/dist/specs/rococo.json',

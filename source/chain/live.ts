@@ -7,6 +7,7 @@ import type { ApiPromise } from '@polkadot/api';
 import type { ChainState } from './types.js';
 import type { Hex } from '../domain/types.js';
 import { trustOf } from './connect.js';
+import { CODE_KEY } from '../domain/primitives.js';
 
 export type ChainPatch = Partial<Omit<ChainState, 'connection'>>;
 
@@ -22,7 +23,7 @@ export function storageBytes(raw: unknown): Uint8Array | undefined {
 
 export async function onChainCodeHash(api: ApiPromise, at?: string): Promise<Hex | undefined> {
 	const { blake2AsHex } = await import('@polkadot/util-crypto');
-	const u8a = storageBytes(at ? await api.rpc.state.getStorage(':code', at) : await api.rpc.state.getStorage(':code'));
+	const u8a = storageBytes(at ? await api.rpc.state.getStorage(CODE_KEY, at) : await api.rpc.state.getStorage(CODE_KEY));
 	if (!u8a || u8a.length === 0) return undefined;
 	return blake2AsHex(u8a, 256) as Hex;
 }

@@ -11,10 +11,10 @@ import { blake2AsHex } from '@polkadot/util-crypto';
 import type { RecoveryPlan } from '../domain/alignment-types.js';
 import type { Hex } from '../domain/types.js';
 import { storageBytes } from './live.js';
+import { CODE_KEY } from '../domain/primitives.js';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const CODE_KEY = '0x3a636f6465'; // ":code"
 
 /** Read the runtime the chain runs now (at the best block) and make the plan. */
 export async function captureRecoveryPlan(api: ApiPromise, env: string, at = new Date().toISOString()): Promise<RecoveryPlan> {

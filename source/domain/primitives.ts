@@ -6,6 +6,9 @@
 
 export type Hex = `0x${string}`;
 
+/** The well-known storage key of a chain's runtime code, `:code` (hex of the ASCII bytes). */
+export const CODE_KEY: Hex = '0x3a636f6465';
+
 export type EnvironmentKind = 'local' | 'testnet' | 'production';
 
 export type GateId =

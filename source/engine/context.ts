@@ -8,9 +8,9 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import type { SignerPromptModel } from '../chain/types.js';
 import type { Connection } from '../chain/connect.js';
 import type { TxStep } from '../chain/submit.js';
+import { expectedBlockTimeMs } from '../chain/block-time.js';
 
 
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface ReleaseAccess {
 	get: () => Release;
@@ -53,18 +53,11 @@ export function payloadOf(env: Environment): PayloadKind {
 
 export const short = (hex: string) => (hex.length > 20 ? `${hex.slice(0, 10)}…${hex.slice(-6)}` : hex);
 
-/** Blocks → "≈ 1 min 12 s" from the chain's expected block time. */
+/** Blocks → "≈ 1 min 12 s" from the chain's expected block time (chain/block-time.ts). */
 export function eta(api: ApiPromise, blocks: number): string {
 	const ms = expectedBlockTimeMs(api) * Math.max(0, blocks);
 	const s = Math.round(ms / 1000);
 	return s < 90 ? `≈ ${s} s` : s < 5400 ? `≈ ${Math.round(s / 60)} min` : `≈ ${(s / 3600).toFixed(1)} h`;
-}
-
-function expectedBlockTimeMs(api: ApiPromise): number {
-	const c = api.consts as Any;
-	const v = c.babe?.expectedBlockTime ?? c.aura?.slotDuration ?? (c.timestamp?.minimumPeriod ? c.timestamp.minimumPeriod.toNumber() * 2 : undefined);
-	const n = typeof v === 'number' ? v : v?.toNumber?.();
-	return n && n > 0 ? n : 6000;
 }
 
 export function gov(ctx: EngineContext): GovProgress {

@@ -8,9 +8,7 @@
  */
 import { EXIT, UsageError, findEnvironment, type CommandContext } from './context.js';
 import { embeddedResolver } from '../../engine/session.js';
-import { enactmentBlockFor, expectedTimeOf, measuredBlockTime, nextEnactmentWindow } from '../../domain/enactment.js';
-
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { enactmentBlockFor, expectedTimeOf, nextEnactmentWindow } from '../../domain/enactment.js';
 
 export async function runSchedule(ctx: CommandContext, flags: { env?: string; at?: string; window?: boolean; block?: number }): Promise<number> {
 	const usage = 'usage: release-console schedule --env NAME [--at 2026-11-23T08:00:00Z | --window] [--block N]';
@@ -26,24 +24,11 @@ export async function runSchedule(ctx: CommandContext, flags: { env?: string; at
 	const connection = await connectEnvironment(env, { resolveEmbedded: embeddedResolver(ctx.home), timeoutMs: 10_000 });
 	try {
 		const api = connection.api;
-		const header = await api.rpc.chain.getHeader();
-		const best = header.number.toNumber();
-		const timeAt = async (hash: string) => ((await (await api.at(hash)).query.timestamp.now()) as Any).toNumber() as number;
-		const bestAt = await timeAt(header.hash.toHex());
-		// Not from genesis: its timestamp is the chain spec's, not a block's.
-		const back = Math.min(100, best - 1);
-		let blockTime: number | undefined;
-		let how = 'measured';
-		if (back > 0) {
-			const oldHash = (await api.rpc.chain.getBlockHash(best - back)).toHex();
-			blockTime = measuredBlockTime({ number: best - back, atMs: await timeAt(oldHash).catch(() => NaN) }, { number: best, atMs: bestAt });
-		}
-		if (!blockTime) {
-			const c = api.consts as Any;
-			blockTime = (c.babe?.expectedBlockTime?.toNumber?.() ?? c.aura?.slotDuration?.toNumber?.() ?? 6000) as number;
-			how = 'expected (not enough blocks to measure)';
-		}
-		const ms: number = blockTime;
+		const { chainBlockTime } = await import('../../chain/block-time.js');
+		const measured = await chainBlockTime(api);
+		const { best, bestAt, ms } = measured;
+		const back = measured.over;
+		const how = measured.how === 'measured' ? 'measured' : 'expected (not enough blocks to measure)';
 		if (flags.window) target = nextEnactmentWindow(bestAt, 0);
 		const out: Record<string, unknown> = { env: env.name, bestBlock: best, bestBlockTime: new Date(bestAt).toISOString(), blockTimeMs: Math.round(ms), blockTimeFrom: how };
 		const lines = [`${env.name}: best block #${best} at ${new Date(bestAt).toISOString()}; block time ${(ms / 1000).toFixed(2)} s (${how}${back > 0 && how === 'measured' ? ` over the last ${back} blocks` : ''})`];

@@ -11,7 +11,7 @@ import { compactStripLength, hexToU8a, u8aToHex } from '@polkadot/util';
 export type Hex = `0x${string}`;
 
 /** sp_core::storage::well_known_keys::CODE (`:code`). */
-export const CODE_KEY: Hex = '0x3a636f6465';
+export { CODE_KEY } from '../../domain/primitives.js';
 
 /** Key/value state: a committed base map plus nested transactional layers. */
 export class Overlay {
