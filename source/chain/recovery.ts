@@ -12,8 +12,8 @@ import type { RecoveryPlan } from '../domain/alignment-types.js';
 import type { Hex } from '../domain/types.js';
 import { storageBytes } from './live.js';
 import { CODE_KEY } from '../domain/primitives.js';
+import { palletQuery, type NumberCodec } from './pallets/common.js';
 
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 
 /** Read the runtime the chain runs now (at the best block) and make the plan. */
@@ -47,9 +47,9 @@ export async function captureRecoveryPlan(api: ApiPromise, env: string, at = new
 			'once blocks flow again, ship a fixed runtime through governance; then drop the substitute',
 		],
 	};
-	const paraInfo = (api.query as Any).parachainInfo?.parachainId;
+	const paraInfo = palletQuery<{ parachainId?: () => Promise<NumberCodec> }>(api, 'parachainInfo')?.parachainId;
 	if (paraInfo) {
-		const paraId = ((await paraInfo()) as Any).toNumber();
+		const paraId = (await paraInfo()).toNumber();
 		plan.parachain = { paraId, relayCall: `paras.forceSetCurrentCode(${paraId}, <previous code ${codeHash}>) with Root on the relay chain` };
 		plan.steps.splice(2, 0, `parachain ${paraId}: ask the relay chain's governance (Root) for paras.forceSetCurrentCode(${paraId}, previous code)`);
 	}

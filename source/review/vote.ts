@@ -16,9 +16,8 @@ import { buildSignerPrompt, formatAmount } from '../chain/prompt.js';
 import { submitExtrinsic, type TxStep } from '../chain/submit.js';
 import { readRole, readVoteState, type ResolvedTarget } from './fetch.js';
 import type { CastVote, Conviction, ReviewReport, ReviewerRole, VoteState } from './types.js';
+import { palletCall, palletConsts, type NumberCodec } from '../chain/pallets/common.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
 
 export interface VoteRequest {
 	aye: boolean;
@@ -56,19 +55,17 @@ export function sameVote(a: CastVote | undefined, b: CastVote): boolean {
 }
 
 function voteTx(api: ApiPromise, state: VoteState, request: VoteRequest): SubmittableExtrinsic<'promise'> | undefined {
-	const tx = (api as Loose).tx;
-	if (state.kind === 'motion') return tx[state.collective].vote(state.hash, state.index, request.aye);
+	if (state.kind === 'motion') return palletCall(api, state.collective, 'vote')(state.hash, state.index, request.aye);
 	const accountVote = { Standard: { vote: { aye: request.aye, conviction: request.conviction ?? 'Locked1x' }, balance: request.balance ?? 0n } };
-	if (state.kind === 'democracy') return tx.democracy.vote(state.index, accountVote);
-	if (state.kind === 'opengov') return tx.convictionVoting.vote(state.index, accountVote);
+	if (state.kind === 'democracy') return palletCall(api, 'democracy', 'vote')(state.index, accountVote);
+	if (state.kind === 'opengov') return palletCall(api, 'convictionVoting', 'vote')(state.index, accountVote);
 	return undefined;
 }
 
 function lockNote(api: ApiPromise, state: VoteState, conviction: Conviction): string {
 	if (conviction === 'None') return 'no lock (0.1× vote weight)';
 	const n = Number(conviction.slice(6, 7));
-	const consts = (api as Loose).consts;
-	const period = state.kind === 'democracy' ? consts.democracy?.voteLockingPeriod : consts.convictionVoting?.voteLockingPeriod;
+	const period = palletConsts<{ voteLockingPeriod?: NumberCodec }>(api, state.kind === 'democracy' ? 'democracy' : 'convictionVoting')?.voteLockingPeriod;
 	const blocks = period ? period.toNumber() * 2 ** (n - 1) : undefined;
 	return `${n}× vote weight, locked${blocks !== undefined ? ` for ${blocks.toLocaleString('en-US')} blocks` : ''} after the referendum ends if on the winning side`;
 }

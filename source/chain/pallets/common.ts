@@ -63,6 +63,13 @@ export function palletTx(api: { tx: unknown }, name: string): Partial<Record<str
 	return pallet<Partial<Record<string, TxFn>>>(api.tx, name);
 }
 
+/** One call of a pallet, by name; a clear error when the runtime has no such call. */
+export function palletCall(api: { tx: unknown }, name: string, method: string): TxFn {
+	const fn = palletTx(api, name)?.[method];
+	if (!fn) throw new Error(`this chain has no ${name}.${method} call`);
+	return fn;
+}
+
 /** A pallet's constants, typed by the shape its module reads. */
 export function palletConsts<T>(api: { consts: unknown }, name: string): T | undefined {
 	return pallet<T>(api.consts, name);

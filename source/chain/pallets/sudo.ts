@@ -9,6 +9,7 @@ import { u8aToHex } from '@polkadot/util';
 import type { Hex } from '../../domain/types.js';
 import { describeCall } from '../call-text.js';
 import type { Authority } from '../prompt.js';
+import { palletQuery } from './common.js';
 
 export interface UpgradePlan {
 	tx: SubmittableExtrinsic<'promise'>;
@@ -45,10 +46,16 @@ export function buildSudoSetCode(api: ApiPromise, code: Uint8Array): UpgradePlan
 	};
 }
 
+/** The sudo key, if the chain has Sudo and a key is set. Sudo.Key is a plain AccountId on older runtimes (9130) and an Option on newer ones. */
+export async function sudoKey(api: ApiPromise): Promise<string | undefined> {
+	const query = palletQuery<{ key?: () => Promise<{ isSome?: boolean; unwrap: () => unknown; toString: () => string }> }>(api, 'sudo');
+	if (!query?.key) return undefined;
+	const key = await query.key();
+	return key.isSome === undefined ? key.toString() || undefined : key.isSome ? String(key.unwrap()) : undefined;
+}
+
 export async function sudoAuthority(api: ApiPromise, address: string): Promise<Authority> {
-	// Sudo.Key is a plain AccountId on older runtimes (9130) and an Option on newer ones.
-	const key = (await api.query.sudo.key()) as unknown as { isSome?: boolean; unwrap: () => unknown; toString: () => string };
-	const sudo = key.isSome === undefined ? key.toString() : key.isSome ? String(key.unwrap()) : undefined;
+	const sudo = await sudoKey(api);
 	if (!sudo) return { ok: false, text: 'this chain has no sudo key set' };
 	const same = api.createType('AccountId', sudo).eq(api.createType('AccountId', address));
 	return same

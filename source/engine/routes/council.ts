@@ -2,15 +2,13 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { GovProgress, StageId } from '../../domain/types.js';
 import type { Authority } from '../../chain/prompt.js';
-import { boundedArg, callWeight, planOf, sameAccount, type CallPlan } from '../../chain/pallets/common.js';
+import { boundedArg, callWeight, planOf, sameAccount, type CallPlan, palletCall, palletConsts, type BalanceCodec, type NumberCodec } from '../../chain/pallets/common.js';
 import { collectiveMembers, COLLECTIVE_TITLE, motionState, proportionThreshold, type CollectiveName } from '../../chain/pallets/collective.js';
 import { democracyReferendum, democracyVotes, findDemocracyReferendum, nextExternalHash } from '../../chain/pallets/democracy.js';
 import { type Again, type EngineContext, type StepResult, done, eta, failed, gov, record, short, waiting } from '../context.js';
 import { offer, rerun } from '../offer.js';
 import type { Plans } from './plans.js';
 
-// Pallet namespaces differ per runtime: looked up by name.
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 // --- council and technical committee motions --------------------------------------------------
 
@@ -27,18 +25,17 @@ async function councilMotion(ctx: EngineContext, api: ApiPromise, p: Plans): Pro
 	const variant = ctx.env.routeOptions?.external ?? 'majority';
 	const [method, num, den] =
 		variant === 'plain' ? (['externalPropose', 1, 2] as const) : variant === 'default' ? (['externalProposeDefault', 1, 1] as const) : (['externalProposeMajority', 3, 4] as const);
-	const fn = (api.tx as Any).democracy[method];
+	const fn = palletCall(api, 'democracy', method);
 	const inner = planOf(fn(boundedArg(fn, 0, p.proposal.hash, p.proposal.len)), `democracy.${method}`);
 	const members = await collectiveMembers(api, 'council');
 	return { pallet: 'council', stage: 'council', inner, members, threshold: proportionThreshold(members.length, num, den), describe: `democracy.${method} (${num}/${den} of the council)` };
 }
 
 async function fastTrackMotion(ctx: EngineContext, api: ApiPromise, p: Plans): Promise<Motion> {
-	const consts = (api.consts as Any).democracy;
-	const fastTrackPeriod = consts?.fastTrackVotingPeriod?.toNumber?.() ?? 3;
+	const fastTrackPeriod = palletConsts<{ fastTrackVotingPeriod?: NumberCodec }>(api, 'democracy')?.fastTrackVotingPeriod?.toNumber() ?? 3;
 	const votingPeriod = ctx.env.routeOptions?.fastTrackVotingPeriod ?? fastTrackPeriod;
 	const delay = ctx.env.routeOptions?.fastTrackDelay ?? 1;
-	const inner = planOf((api.tx as Any).democracy.fastTrack(p.proposal.hash, votingPeriod, delay), 'democracy.fastTrack');
+	const inner = planOf(palletCall(api, 'democracy', 'fastTrack')(p.proposal.hash, votingPeriod, delay), 'democracy.fastTrack');
 	const members = await collectiveMembers(api, 'technicalCommittee');
 	// Below FastTrackVotingPeriod the InstantOrigin (unanimous) is needed; else FastTrackOrigin (2/3).
 	const instant = votingPeriod < fastTrackPeriod;
@@ -82,7 +79,7 @@ export async function fastTrackStage(ctx: EngineContext, api: ApiPromise, p: Pla
 
 async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closedWithoutEffect: string, again: Again): Promise<StepResult> {
 	const title = COLLECTIVE_TITLE[m.pallet];
-	const tx = (api.tx as Any)[m.pallet];
+	const tx = (method: string) => palletCall(api, m.pallet, method);
 	const motionHash = m.inner.hash;
 	const state = await motionState(api, m.pallet, motionHash);
 	const best = (await api.rpc.chain.getHeader()).number.toNumber();
@@ -109,7 +106,7 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 		];
 		return offer(ctx, api, {
 			stage: m.stage,
-			plan: planOf(tx.propose(m.threshold, m.inner.tx, m.inner.len), `${m.pallet}.propose(${m.inner.label})`),
+			plan: planOf(tx('propose')(m.threshold, m.inner.tx, m.inner.len), `${m.pallet}.propose(${m.inner.label})`),
 			authority: memberAuthority,
 			who: `a member of the ${title}`,
 			purpose: `propose a ${title} motion: ${m.describe}${m.threshold < 2 ? ' (threshold 1: executes at once)' : ''}`,
@@ -129,8 +126,8 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 	}
 	if (state.ayes.length >= state.threshold) {
 		const weight = await callWeight(api, m.inner.tx, signer?.address ?? m.members[0]!);
-		const closeFn = tx.close;
-		const args = closeFn.meta.args.length === 4 ? [motionHash, state.index, weight, m.inner.len] : [motionHash, state.index, weight, m.inner.len];
+		const closeFn = tx('close');
+		const args = [motionHash, state.index, weight, m.inner.len];
 		return offer(ctx, api, {
 			stage: m.stage,
 			plan: planOf(closeFn(...args), `${m.pallet}.close`),
@@ -148,7 +145,7 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 	if (signer && isMember && !voted(signer.address)) {
 		return offer(ctx, api, {
 			stage: m.stage,
-			plan: planOf(tx.vote(motionHash, state.index, true), `${m.pallet}.vote(aye)`),
+			plan: planOf(tx('vote')(motionHash, state.index, true), `${m.pallet}.vote(aye)`),
 			authority: memberAuthority,
 			who: `a ${title} member who has not voted`,
 			purpose: `vote aye on ${title} motion #${state.index} (${state.ayes.length} of ${state.threshold} ayes so far)`,
@@ -170,8 +167,8 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 // --- referendum: democracy -----------------------------------------------------------------------
 
 export async function voteBalance(ctx: EngineContext, api: ApiPromise, who: string): Promise<bigint> {
-	const account = (await api.query.system.account(who)) as Any;
-	const free = account.data.free.toBigInt() as bigint;
+	const account = (await api.query.system.account(who)) as unknown as { data: { free: BalanceCodec } };
+	const free = account.data.free.toBigInt();
 	const percent = BigInt(Math.round((ctx.env.routeOptions?.votePercent ?? 50) * 100));
 	return (free * percent) / 10_000n;
 }

@@ -2,7 +2,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { Hex } from '../../domain/types.js';
 import type { Authority } from '../../chain/prompt.js';
-import { callWeight, planOf, sameAccount } from '../../chain/pallets/common.js';
+import { callWeight, planOf, sameAccount, palletCall, palletQuery, palletTx } from '../../chain/pallets/common.js';
 import { authorizedCodeHash } from '../../chain/pallets/system.js';
 import { multisigAddress, multisigState, otherSignatories } from '../../chain/pallets/multisig.js';
 import { type Again, type EngineContext, type StepResult, done, failed, gov, payloadOf, record, short, waiting } from '../context.js';
@@ -10,9 +10,8 @@ import { offer, rerun } from '../offer.js';
 
 import { findUpgradeBlock, recordUpgradeOutcome } from '../upgrade-record.js';
 import { type Enacted, type Plans, enacted } from './plans.js';
+import { sudoKey as readSudoKey } from '../../chain/pallets/sudo.js';
 
-// Pallet namespaces differ per runtime: looked up by name.
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 // --- multisig sudo ------------------------------------------------------------------------------------
 
@@ -39,16 +38,15 @@ export async function multisigStage(ctx: EngineContext, api: ApiPromise, p: Plan
 	if (!config) return { kind: 'refused', stage: 'multisig', message: `environment ${ctx.env.name} has no multisig configured`, hint: 'env add … --route multisig-sudo --signatory A --signatory B --threshold 2' };
 	const ss58 = api.registry.chainSS58 ?? 42;
 	const address = multisigAddress(config.signatories, config.threshold, ss58);
-	if (!(api.query as Any).sudo || !(api.tx as Any).multisig) return failed(ctx, 'multisig', `${ctx.env.name} needs the Sudo and Multisig pallets for route multisig-sudo`);
-	const keyRaw = (await (api.query as Any).sudo.key()) as Any;
-	const sudoKey = keyRaw.isSome === undefined ? keyRaw.toString() : keyRaw.isSome ? keyRaw.unwrap().toString() : '';
+	if (!palletQuery(api, 'sudo') || !palletTx(api, 'multisig')) return failed(ctx, 'multisig', `${ctx.env.name} needs the Sudo and Multisig pallets for route multisig-sudo`);
+	const sudoKey = (await readSudoKey(api)) ?? '';
 	if (!sameAccount(sudoKey, address)) {
 		return { kind: 'refused', stage: 'multisig', message: `the sudo key is ${sudoKey || 'not set'}, not the multisig ${address} (${config.threshold} of ${config.signatories.length})`, hint: 'check the environment\'s signatories and threshold, or make the multisig the sudo key (sudo.setKey)' };
 	}
 	const set = payloadOf(ctx.env) === 'set-code';
-	const weightType = String((api.tx as Any).sudo.sudoUncheckedWeight.meta.args[1]?.type ?? '');
+	const weightType = String(palletCall(api, 'sudo', 'sudoUncheckedWeight').meta.args[1]?.type ?? '');
 	const zero = /u64/.test(weightType) ? 0 : { refTime: 0, proofSize: 0 };
-	const call = set ? planOf((api.tx as Any).sudo.sudoUncheckedWeight(p.payload.tx, zero), 'sudo.sudoUncheckedWeight(system.setCode)') : planOf((api.tx as Any).sudo.sudo(p.payload.tx), `sudo.sudo(${p.payload.label})`);
+	const call = set ? planOf(palletCall(api, 'sudo', 'sudoUncheckedWeight')(p.payload.tx, zero), 'sudo.sudoUncheckedWeight(system.setCode)') : planOf(palletCall(api, 'sudo', 'sudo')(p.payload.tx), `sudo.sudo(${p.payload.label})`);
 	const state = await multisigState(api, address, call.hash);
 	if (gov(ctx).multisig?.callHash !== call.hash || JSON.stringify(gov(ctx).multisig?.timepoint) !== JSON.stringify(state?.when)) {
 		record(ctx, { multisig: { address, callHash: call.hash, threshold: config.threshold, ...(state ? { timepoint: state.when } : {}) } }, `multisig ${address}: call ${call.hash}, ${state?.approvals.length ?? 0} of ${config.threshold} approvals`);
@@ -85,13 +83,13 @@ export async function multisigStage(ctx: EngineContext, api: ApiPromise, p: Plan
 	};
 	const final = approvals.length + 1 >= config.threshold;
 	if (final) {
-		const asMulti = (api.tx as Any).multisig.asMulti;
+		const asMulti = palletCall(api, 'multisig', 'asMulti');
 		// Older Multisig (e.g. Rococo 9130): as_multi(threshold, others, timepoint, call: OpaqueCall, store_call, max_weight: u64).
 		// The call's bare hex becomes Compact<len> ++ call for WrapperKeepOpaque<Call> and Vec<u8>, and the Call itself where
 		// the type is Call; the chain hashes the inner bytes, so the call hash matches approveAsMulti's.
 		const tx =
 			config.threshold === 1
-				? (api.tx as Any).multisig.asMultiThreshold1(others, call.tx)
+				? palletCall(api, 'multisig', 'asMultiThreshold1')(others, call.tx)
 				: asMulti.meta.args.length === 6
 					? asMulti(config.threshold, others, timepoint, call.tx.method.toHex(), false, weight)
 					: asMulti(config.threshold, others, timepoint, call.tx, weight);
@@ -117,7 +115,7 @@ export async function multisigStage(ctx: EngineContext, api: ApiPromise, p: Plan
 	}
 	return offer(ctx, api, {
 		stage: 'multisig',
-		plan: planOf((api.tx as Any).multisig.approveAsMulti(config.threshold, others, timepoint, call.hash, weight), 'multisig.approveAsMulti'),
+		plan: planOf(palletCall(api, 'multisig', 'approveAsMulti')(config.threshold, others, timepoint, call.hash, weight), 'multisig.approveAsMulti'),
 		authority,
 		who: 'a signatory',
 		purpose: `approve call hash ${short(call.hash)} for multisig ${short(address)} (${approvals.length + 1} of ${config.threshold})`,

@@ -1,6 +1,6 @@
 /** OpenGov: the whitelist (Fellowship) and the referendum on its track. */
 import type { ApiPromise } from '@polkadot/api';
-import { boundedArg, planOf, sameAccount } from '../../chain/pallets/common.js';
+import { boundedArg, planOf, sameAccount, palletCall, palletConsts, type NumberCodec } from '../../chain/pallets/common.js';
 import { findOpenGovReferendum, openGovOrigin, openGovReferendum } from '../../chain/pallets/referenda.js';
 import { convictionVotes } from '../../chain/pallets/conviction-voting.js';
 import { scheduledAt } from '../../chain/pallets/scheduler.js';
@@ -8,37 +8,46 @@ import { type EngineContext, type StepResult, done, failed, gov, record, short, 
 import { offer, rerun } from '../offer.js';
 import type { Plans } from './plans.js';
 import { voteBalance } from './council.js';
+import { sudoKey as readSudoKey } from '../../chain/pallets/sudo.js';
+import { isWhitelisted } from '../../chain/pallets/whitelist.js';
+import { totalIssuance } from '../../chain/pallets/balances.js';
 
-// Pallet namespaces differ per runtime: looked up by name.
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+interface Amount {
+	toHuman(): unknown;
+}
+
+/** The Referenda constants this route reads. */
+function referendaConsts(api: ApiPromise) {
+	return palletConsts<{ submissionDeposit?: Amount; undecidingTimeout?: NumberCodec; tracks?: Array<[NumberCodec, { decisionDeposit: Amount }]> }>(api, 'referenda');
+}
+
 
 // --- whitelist ---------------------------------------------------------------------------------
 
 export async function whitelistStage(ctx: EngineContext, api: ApiPromise, p: Plans): Promise<StepResult> {
-	const q = (api.query as Any).whitelist;
-	if (!q) return failed(ctx, 'whitelist', 'this chain has no Whitelist pallet', 'use track root');
-	const whitelisted = await q.whitelistedCall(p.payload.hash);
-	if (whitelisted.isSome) {
+	const whitelisted = await isWhitelisted(api, p.payload.hash);
+	if (whitelisted === undefined) return failed(ctx, 'whitelist', 'this chain has no Whitelist pallet', 'use track root');
+	if (whitelisted) {
 		record(ctx, { whitelist: { callHash: p.payload.hash } }, `call ${p.payload.hash} is whitelisted`);
 		return done(ctx, 'whitelist', `${p.payload.label} ${short(p.payload.hash)} is whitelisted`);
 	}
 	// On a real chain the Fellowship whitelists (its own origin). On a local chain whose
 	// WhitelistOrigin is Root (the governance devnet), the sudo key stands in for it.
-	const sudoKey = (api.query as Any).sudo ? String(await (api.query as Any).sudo.key()) : undefined;
+	const sudoKey = await readSudoKey(api);
 	const mayStandIn = ctx.env.kind === 'local' && sudoKey && ctx.signer && sameAccount(sudoKey.replace(/^"|"$/g, ''), ctx.signer.address);
 	if (!mayStandIn) {
 		const standIn = ctx.env.kind === 'local' && sudoKey ? `; on this local chain the sudo key ${sudoKey.replace(/^"|"$/g, '')} may stand in: run advance with --signer set to it` : '';
 		return waiting(ctx, 'whitelist', `waiting for the whitelist origin (the Fellowship) to whitelist call hash ${p.payload.hash} (${p.payload.label})${standIn}`, 'someone-else');
 	}
-	const inner = (api.tx as Any).whitelist.whitelistCall(p.payload.hash);
+	const inner = palletCall(api, 'whitelist', 'whitelistCall')(p.payload.hash);
 	return offer(ctx, api, {
 		stage: 'whitelist',
-		plan: planOf((api.tx as Any).sudo.sudo(inner), 'sudo.sudo(whitelist.whitelistCall)'),
+		plan: planOf(palletCall(api, 'sudo', 'sudo')(inner), 'sudo.sudo(whitelist.whitelistCall)'),
 		authority: { ok: true, text: `is the sudo key; on this local chain the whitelist origin is Root, so the sudo key stands in for the Fellowship` },
 		who: 'the whitelist origin',
 		purpose: `whitelist call hash ${short(p.payload.hash)} (${p.payload.label})`,
 		facts: [{ label: 'Call hash', value: p.payload.hash }],
-		recheck: async () => ((await q.whitelistedCall(p.payload.hash)).isSome ? whitelistStage(ctx, api, p) : undefined),
+		recheck: async () => ((await isWhitelisted(api, p.payload.hash)) ? whitelistStage(ctx, api, p) : undefined),
 		after: rerun('whitelist'),
 	});
 }
@@ -65,8 +74,8 @@ export async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans
 			return { kind: 'refused', stage: 'referendum', message: `${ctx.env.name} has no WhitelistedCaller origin: the whitelisted track would be a Root referendum`, hint: 'use --track root for this environment' };
 		}
 		const delay = ctx.env.routeOptions?.enactmentDelay ?? 1;
-		const submit = (api.tx as Any).referenda.submit;
-		const deposit = (api.consts as Any).referenda?.submissionDeposit;
+		const submit = palletCall(api, 'referenda', 'submit');
+		const deposit = referendaConsts(api)?.submissionDeposit;
 		return offer(ctx, api, {
 			stage: 'referendum',
 			plan: planOf(submit(origin, boundedArg(submit, 1, p.proposal.hash, p.proposal.len), { After: delay }), `referenda.submit(${label})`),
@@ -93,7 +102,7 @@ export async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans
 	const fmt = (v: bigint) => api.createType('Balance', v).toHuman() as unknown as string;
 	const total = o.ayes + o.nays;
 	const approval = total > 0n ? Number((o.ayes * 10_000n) / total) / 100 : 0;
-	const issuance = ((await api.query.balances.totalIssuance()) as Any).toBigInt() as bigint;
+	const issuance = (await totalIssuance(api)) ?? 0n;
 	const support = issuance > 0n ? Number((o.support * 1_000_000n) / issuance) / 10_000 : 0;
 	const best = (await api.rpc.chain.getHeader()).number.toNumber();
 	const phase =
@@ -108,10 +117,10 @@ export async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans
 						: `preparing: needs a decision deposit${undecidingTimeout(api) > 0 ? ` (times out at #${o.submitted + undecidingTimeout(api)} without one)` : ''}`;
 	const tally = `referendum #${ref.index} (track ${ref.track}): ${phase}; approval ${approval}% (ayes ${fmt(o.ayes)}, nays ${fmt(o.nays)}), support ${support}%`;
 	if (signer && !o.hasDecisionDeposit) {
-		const deposit = (api.consts as Any).referenda?.tracks?.find?.((t: Any) => t[0].toNumber() === ref!.track)?.[1]?.decisionDeposit;
+		const deposit = referendaConsts(api)?.tracks?.find((t) => t[0].toNumber() === ref!.track)?.[1]?.decisionDeposit;
 		return offer(ctx, api, {
 			stage: 'referendum',
-			plan: planOf((api.tx as Any).referenda.placeDecisionDeposit(ref.index), 'referenda.placeDecisionDeposit'),
+			plan: planOf(palletCall(api, 'referenda', 'placeDecisionDeposit')(ref.index), 'referenda.placeDecisionDeposit'),
 			authority: { ok: true, text: `any funded account may place the decision deposit${deposit ? ` (${deposit.toHuman()})` : ''}` },
 			who: 'any funded account',
 			purpose: `place the decision deposit for referendum #${ref.index} so it can start deciding`,
@@ -126,7 +135,7 @@ export async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans
 		if (balance > 0n) {
 			return offer(ctx, api, {
 				stage: 'referendum',
-				plan: planOf((api.tx as Any).convictionVoting.vote(ref.index, { Standard: { vote: { aye: true, conviction }, balance } }), 'convictionVoting.vote(aye)'),
+				plan: planOf(palletCall(api, 'convictionVoting', 'vote')(ref.index, { Standard: { vote: { aye: true, conviction }, balance } }), 'convictionVoting.vote(aye)'),
 				authority: { ok: true, text: 'any account with free balance may vote' },
 				who: 'any voter',
 				purpose: `vote aye on referendum #${ref.index} with ${fmt(balance)} at ${conviction}`,
@@ -142,5 +151,5 @@ export async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans
 }
 
 function undecidingTimeout(api: ApiPromise): number {
-	return ((api.consts as Any).referenda?.undecidingTimeout?.toNumber?.() as number | undefined) ?? 0;
+	return referendaConsts(api)?.undecidingTimeout?.toNumber() ?? 0;
 }

@@ -3,12 +3,10 @@ import type { ApiPromise } from '@polkadot/api';
 import type { Hex, StageId } from '../../domain/types.js';
 import { readArtifact } from '../../artifact/read.js';
 import { chainRunsCode } from '../../chain/live.js';
-import { planOf, type CallPlan } from '../../chain/pallets/common.js';
+import { planOf, type CallPlan, palletCall } from '../../chain/pallets/common.js';
 import { authorizedCodeHash, buildPayload } from '../../chain/pallets/system.js';
 import { type EngineContext, type StepResult, iso, payloadOf } from '../context.js';
 
-// Pallet namespaces differ per runtime: looked up by name.
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 // --- what the route decides on ------------------------------------------------------------
 
@@ -32,7 +30,7 @@ export async function plans(ctx: EngineContext, api: ApiPromise): Promise<Plans>
 	const payload = buildPayload(api, payloadOf(ctx.env), artifact.bytes, release.artifact.codeHash);
 	let proposal = payload;
 	if (ctx.env.route === 'opengov' && ctx.env.routeOptions?.track === 'whitelisted') {
-		proposal = planOf((api.tx as Any).whitelist.dispatchWhitelistedCallWithPreimage(payload.tx.method), 'whitelist.dispatchWhitelistedCallWithPreimage');
+		proposal = planOf(palletCall(api, 'whitelist', 'dispatchWhitelistedCallWithPreimage')(payload.tx.method), 'whitelist.dispatchWhitelistedCallWithPreimage');
 	}
 	return { code: artifact.bytes, codeHash: release.artifact.codeHash, payload, proposal };
 }

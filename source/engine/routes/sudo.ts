@@ -4,16 +4,14 @@ import type { Hex } from '../../domain/types.js';
 import { readArtifact } from '../../artifact/read.js';
 import { chainRunsCode, onChainCodeHash } from '../../chain/live.js';
 
-import { buildSudoSetCode, hasSudo, sudoAuthority } from '../../chain/pallets/sudo.js';
-import { planOf } from '../../chain/pallets/common.js';
+import { buildSudoSetCode, hasSudo, sudoAuthority, sudoKey } from '../../chain/pallets/sudo.js';
+import { planOf, palletCall } from '../../chain/pallets/common.js';
 import { authorizedCodeHash } from '../../chain/pallets/system.js';
 import { type EngineContext, type StepResult, done, iso, payloadOf, record, short } from '../context.js';
 import { offer, rerun } from '../offer.js';
 import { findUpgradeBlock, recordUpgradeOutcome } from '../upgrade-record.js';
 import { type Plans, plans } from './plans.js';
 
-// Pallet namespaces differ per runtime: looked up by name.
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export async function upgradeStage(ctx: EngineContext, api: ApiPromise): Promise<StepResult> {
 	const { env } = ctx;
@@ -75,10 +73,10 @@ export async function sudoAuthorizeStage(ctx: EngineContext, api: ApiPromise): P
 	}
 	if (!hasSudo(api)) return { kind: 'refused', stage: 'upgrade', message: `${ctx.env.name} has no Sudo pallet`, hint: 'configure a governance route for this environment' };
 	const authority = ctx.signer ? await sudoAuthority(api, ctx.signer.address) : { ok: false, text: '' };
-	const key = String(await (api.query as Any).sudo.key());
+	const key = (await sudoKey(api)) ?? '';
 	return offer(ctx, api, {
 		stage: 'upgrade',
-		plan: planOf((api.tx as Any).sudo.sudo(p.payload.tx), `sudo.sudo(${p.payload.label})`),
+		plan: planOf(palletCall(api, 'sudo', 'sudo')(p.payload.tx), `sudo.sudo(${p.payload.label})`),
 		authority,
 		who: `the sudo key${key ? `, ${key}` : ''}`,
 		purpose: `authorize code hash ${short(p.codeHash)} (hash first, code later)`,
