@@ -12,10 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempHome } from '../helpers/cli.js';
 
-const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
+const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
 const STORE = pathToUrl(path.join(DIST, 'store/store.js'));
-const RELEASE = pathToUrl(path.join(DIST, 'release/release.js'));
-const ENVS = pathToUrl(path.join(DIST, 'release/environments.js'));
+const RELEASE = pathToUrl(path.join(DIST, 'domain/release.js'));
+const ENVS = pathToUrl(path.join(DIST, 'domain/environments.js'));
 
 function pathToUrl(p: string): string {
 	return new URL(`file://${p}`).href;
