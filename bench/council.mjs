@@ -54,11 +54,34 @@ export async function benchCouncil({ payload = 'set-code' } = {}) {
 		});
 	try {
 		const t0 = Date.now();
-		await run(['env', 'add', 'gov', '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'council-democracy', '--payload', payload, '--soak-blocks', '2', '--soak-minutes', '0', '--max-stall', '600', '--json']);
+		await run([
+			'env',
+			'add',
+			'gov',
+			'--endpoint',
+			devnet.endpoint,
+			'--kind',
+			'local',
+			'--route',
+			'council-democracy',
+			'--payload',
+			payload,
+			'--soak-blocks',
+			'2',
+			'--soak-minutes',
+			'0',
+			'--max-stall',
+			'600',
+			'--json',
+		]);
 		const wasm = path.join(home, 'next.wasm');
 		writeFileSync(wasm, buildDevnetCode());
 		const { id } = await run(['new', '--name', 'bench council', '--wasm', wasm, '--env', 'gov', '--json']);
-		const advance = (signer) => run(['advance', id, '--env', 'gov', ...(signer ? ['--signer', signer, '--yes'] : []), '--json'], `advance ${signer ?? '(no signer)'}`);
+		const advance = (signer) =>
+			run(
+				['advance', id, '--env', 'gov', ...(signer ? ['--signer', signer, '--yes'] : []), '--json'],
+				`advance ${signer ?? '(no signer)'}`,
+			);
 		for (const signer of ['//Alice', '//Bob', '//Charlie', '//Dave', '//Alice']) await advance(signer);
 		let out;
 		for (let i = 0; i < 6; i++) {

@@ -62,7 +62,12 @@ function send(api, tx, signer, label) {
 				const events = r.events;
 				const failed = events.find((e) => e.event.section === 'system' && e.event.method === 'ExtrinsicFailed');
 				if (failed) reject(new Error(`${label}: ExtrinsicFailed ${describeDispatchError(api, failed.event.data[0])}`));
-				else resolve({ blockHash: (r.status.isInBlock ? r.status.asInBlock : r.status.asFinalized).toHex(), events, names: names(events) });
+				else
+					resolve({
+						blockHash: (r.status.isInBlock ? r.status.asInBlock : r.status.asFinalized).toHex(),
+						events,
+						names: names(events),
+					});
 			} else if (r.status.isInvalid || r.status.isDropped) {
 				clearTimeout(timer);
 				unsub?.();
@@ -118,7 +123,11 @@ async function rehearseGov1(api, keys, trace) {
 	const setCode = api.tx.system.setCode(u8aToHex(code));
 	const preimage = setCode.method.toU8a();
 	const hash = blake2AsHex(preimage, 256);
-	expectEvents(await send(api, api.tx.preimage.notePreimage(u8aToHex(preimage)), alice, 'preimage.notePreimage'), ['preimage.Noted'], 'notePreimage');
+	expectEvents(
+		await send(api, api.tx.preimage.notePreimage(u8aToHex(preimage)), alice, 'preimage.notePreimage'),
+		['preimage.Noted'],
+		'notePreimage',
+	);
 	step('preimage.notePreimage');
 
 	// 2. council motion: external_propose_majority needs 3/4 of the council
@@ -126,7 +135,12 @@ async function rehearseGov1(api, keys, trace) {
 	const proposed = await send(api, api.tx.council.propose(3, external, external.method.encodedLength), alice, 'council.propose');
 	const [, motionIndex, motionHash] = findEvent(proposed.events, 'council.Proposed').event.data;
 	for (const who of [alice, bob, charlie]) await send(api, api.tx.council.vote(motionHash, motionIndex, true), who, 'council.vote');
-	const closed = await send(api, api.tx.council.close(motionHash, motionIndex, COLLECTIVE_WEIGHT_BOUND, external.method.encodedLength), bob, 'council.close');
+	const closed = await send(
+		api,
+		api.tx.council.close(motionHash, motionIndex, COLLECTIVE_WEIGHT_BOUND, external.method.encodedLength),
+		bob,
+		'council.close',
+	);
 	expectEvents(closed, ['council.Closed', 'council.Approved', 'council.Executed'], 'council.close');
 	if (!findEvent(closed.events, 'council.Executed').event.data[1].isOk) throw new Error('council.close: the motion failed to execute');
 	if (!(await api.query.democracy.nextExternal()).isSome) throw new Error('council.close: no Democracy.NextExternal');
@@ -134,9 +148,15 @@ async function rehearseGov1(api, keys, trace) {
 
 	// 3. technical committee fast-track (voting period below FastTrackVotingPeriod: unanimous TC)
 	const fastTrack = api.tx.democracy.fastTrack(hash, 2, 1);
-	const tcProposed = await send(api, api.tx.technicalCommittee.propose(3, fastTrack, fastTrack.method.encodedLength), alice, 'technicalCommittee.propose');
+	const tcProposed = await send(
+		api,
+		api.tx.technicalCommittee.propose(3, fastTrack, fastTrack.method.encodedLength),
+		alice,
+		'technicalCommittee.propose',
+	);
 	const [, tcIndex, tcHash] = findEvent(tcProposed.events, 'technicalCommittee.Proposed').event.data;
-	for (const who of [alice, bob, dave]) await send(api, api.tx.technicalCommittee.vote(tcHash, tcIndex, true), who, 'technicalCommittee.vote');
+	for (const who of [alice, bob, dave])
+		await send(api, api.tx.technicalCommittee.vote(tcHash, tcIndex, true), who, 'technicalCommittee.vote');
 	const tcClosed = await send(
 		api,
 		api.tx.technicalCommittee.close(tcHash, tcIndex, COLLECTIVE_WEIGHT_BOUND, fastTrack.method.encodedLength),
@@ -186,7 +206,8 @@ async function rehearseGov1(api, keys, trace) {
 	step('new spec version seen by the api');
 	unsubVersion();
 	const version = await api.rpc.state.getRuntimeVersion();
-	if (version.specVersion.toNumber() !== target) throw new Error(`state_getRuntimeVersion says ${version.specVersion.toNumber()}, expected ${target}`);
+	if (version.specVersion.toNumber() !== target)
+		throw new Error(`state_getRuntimeVersion says ${version.specVersion.toNumber()}, expected ${target}`);
 	return { rehearsalMs, rehearsalBlocks: enactedNumber - startNumber, from: before, to: target };
 }
 

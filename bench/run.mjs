@@ -37,7 +37,10 @@ async function firstFrame(command, marker, runs = 5) {
 		times.push(
 			await new Promise((resolve, reject) => {
 				const t0 = process.hrtime.bigint();
-				const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...env, COLUMNS: '80', LINES: '24' }, stdio: ['pipe', 'pipe', 'pipe'] });
+				const child = spawn('script', ['-qfec', command, '/dev/null'], {
+					env: { ...env, COLUMNS: '80', LINES: '24' },
+					stdio: ['pipe', 'pipe', 'pipe'],
+				});
 				child.stdin.on('error', () => {});
 				let out = '';
 				let done = false;
@@ -70,8 +73,12 @@ function record(name, value, unit, anchor, target) {
 	const ratio = anchor ? value / anchor.value : undefined;
 	const met = target === undefined ? undefined : target.ratio !== undefined ? ratio <= target.ratio : value <= target.max;
 	results.push({ name, value, unit, anchor, ...(ratio === undefined ? {} : { ratio }), ...(target ? { target, met } : {}) });
-	const anchorText = anchor ? `   (anchor ${anchor.name}: ${anchor.value.toFixed(anchor.value < 10 ? 2 : 0)} ${anchor.unit ?? unit}; ratio ${ratio.toFixed(2)}x)` : '';
-	const targetText = target ? `   target ${target.ratio !== undefined ? `≤ ${target.ratio}x` : `≤ ${target.max} ${unit}`} ${met ? '✔' : '✖'}` : '';
+	const anchorText = anchor
+		? `   (anchor ${anchor.name}: ${anchor.value.toFixed(anchor.value < 10 ? 2 : 0)} ${anchor.unit ?? unit}; ratio ${ratio.toFixed(2)}x)`
+		: '';
+	const targetText = target
+		? `   target ${target.ratio !== undefined ? `≤ ${target.ratio}x` : `≤ ${target.max} ${unit}`} ${met ? '✔' : '✖'}`
+		: '';
 	console.log(`${name.padEnd(52)} ${value.toFixed(value < 10 ? 2 : 0).padStart(8)} ${unit}${anchorText}${targetText}`);
 }
 
@@ -90,7 +97,9 @@ async function bundledInkHello(dir) {
 		define: { 'process.env.NODE_ENV': '"production"' },
 		minifyWhitespace: true,
 		minifySyntax: true,
-		banner: { js: "import { createRequire as __rcCreateRequire } from 'node:module'; const require = __rcCreateRequire(import.meta.url);" },
+		banner: {
+			js: "import { createRequire as __rcCreateRequire } from 'node:module'; const require = __rcCreateRequire(import.meta.url);",
+		},
 		absWorkingDir: root,
 		nodePaths: [path.join(root, 'node_modules')],
 		logLevel: 'warning',
@@ -100,91 +109,129 @@ async function bundledInkHello(dir) {
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-'));
 try {
-	const loadAtStart = os.loadavg().map((l) => l.toFixed(1)).join(' ');
-	console.log(`release-console bench — ${new Date().toISOString()} — ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${loadAtStart}\n`);
+	const loadAtStart = os
+		.loadavg()
+		.map((l) => l.toFixed(1))
+		.join(' ');
+	console.log(
+		`release-console bench — ${new Date().toISOString()} — ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${loadAtStart}\n`,
+	);
 
 	const watchOnly = process.argv.includes('--watch-only');
 	if (!watchOnly) {
-	// 1. start-up
-	// Interleaved, so that both see the same load.
-	const zeros = [];
-	const statuses = [];
-	for (let i = 0; i < 9; i++) {
-		zeros.push(timeCommand(['-e', '0'], 1));
-		statuses.push(timeCommand([cli, 'status', '--json'], 1, { RELEASE_CONSOLE_HOME: home }));
-	}
-	const nodeZero = median(zeros);
-	const status = median(statuses);
-	record('status --json (wall)', status, 'ms', { name: 'node -e 0', value: nodeZero }, { ratio: 2.2 });
-
-	const hello = await bundledInkHello(home);
-	const inkHello = await firstFrame(`${process.execPath} ${hello}`, 'hello');
-	const consoleFrame = await firstFrame(`RELEASE_CONSOLE_HOME=${home} ${process.execPath} ${cli}`, 'release-console');
-	record('console first frame (pty, 80x24)', consoleFrame, 'ms', { name: 'bundled Ink hello-world', value: inkHello }, { ratio: 1.7 });
-
-	if (process.argv.includes('--startup-only')) {
-		rmSync(home, { recursive: true, force: true });
-		process.exit(0);
-	}
-
-	// 2. artifact
-	const { writeRococoWasm } = await import(path.join(root, 'dist/artifact/embedded-runtimes.js'));
-	const wasm9140 = writeRococoWasm(9140, home);
-	const wasm9130 = writeRococoWasm(9130, home);
-	// Cold: a fresh store directory each run (nothing cached, the wasm executor runs Core_version
-	// and Metadata_metadata). Warm: the executor's answers cached by code hash in the store directory.
-	const cold = (args) => {
-		const times = [];
-		for (let i = 0; i < 3; i++) {
-			const h = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-cold-'));
-			times.push(timeCommand(args, 1, { RELEASE_CONSOLE_HOME: h }));
-			rmSync(h, { recursive: true, force: true });
+		// 1. start-up
+		// Interleaved, so that both see the same load.
+		const zeros = [];
+		const statuses = [];
+		for (let i = 0; i < 9; i++) {
+			zeros.push(timeCommand(['-e', '0'], 1));
+			statuses.push(timeCommand([cli, 'status', '--json'], 1, { RELEASE_CONSOLE_HOME: home }));
 		}
-		return median(times);
-	};
-	const inspectCold = cold([cli, 'inspect', wasm9140, '--json']);
-	record('inspect Rococo 9140, cold (process wall)', inspectCold, 'ms', { name: 'node -e 0', value: nodeZero }, { ratio: 10 });
-	timeCommand([cli, 'inspect', wasm9140, '--json'], 1, { RELEASE_CONSOLE_HOME: home });
-	const inspectWarm = timeCommand([cli, 'inspect', wasm9140, '--json'], 5, { RELEASE_CONSOLE_HOME: home });
-	record('inspect Rococo 9140, warm (whole inspection cached)', inspectWarm, 'ms', { name: 'node -e 0', value: nodeZero }, { ratio: 3 });
-	const diffCold = cold([cli, 'inspect', wasm9140, '--against', wasm9130, '--json']);
-	record('inspect 9140 --against 9130, cold (process wall)', diffCold, 'ms', { name: 'inspect 9140 cold', value: inspectCold });
-	timeCommand([cli, 'inspect', wasm9140, '--against', wasm9130, '--json'], 1, { RELEASE_CONSOLE_HOME: home });
-	const diffWarm = timeCommand([cli, 'inspect', wasm9140, '--against', wasm9130, '--json'], 3, { RELEASE_CONSOLE_HOME: home });
-	record('inspect 9140 --against 9130, warm', diffWarm, 'ms', { name: 'inspect 9140 warm', value: inspectWarm });
+		const nodeZero = median(zeros);
+		const status = median(statuses);
+		record('status --json (wall)', status, 'ms', { name: 'node -e 0', value: nodeZero }, { ratio: 2.2 });
 
-	// 3. the real upgrade, headless, end to end
-	{
-		const h = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-up-'));
-		// Cold: nothing cached in this store directory.
-		const t0 = Date.now();
-		const run = (args) => spawnSync(process.execPath, [cli, ...args], { env: { ...env, RELEASE_CONSOLE_HOME: h, RELEASE_CONSOLE_DEVNET_BLOCK_TIME: '500' }, encoding: 'utf8' });
-		const created = run(['new', '--name', 'bench', '--wasm', wasm9140, '--json']);
-		const id = JSON.parse(created.stdout).id;
-		const adv = run(['advance', id, '--env', 'devnet', '--signer', '//Alice', '--yes', '--follow', '--json']);
-		const ms = Date.now() - t0;
-		const result = JSON.parse(adv.stdout.trim().split('\n').pop()).result;
-		run(['devnet', 'stop']);
-		rmSync(h, { recursive: true, force: true });
-		record(`9130→9140 upgrade headless, devnet start to soak (${result.kind})`, ms, 'ms', { name: 'status --json', value: status });
-	}
+		const hello = await bundledInkHello(home);
+		const inkHello = await firstFrame(`${process.execPath} ${hello}`, 'hello');
+		const consoleFrame = await firstFrame(`RELEASE_CONSOLE_HOME=${home} ${process.execPath} ${cli}`, 'release-console');
+		record(
+			'console first frame (pty, 80x24)',
+			consoleFrame,
+			'ms',
+			{ name: 'bundled Ink hello-world', value: inkHello },
+			{ ratio: 1.7 },
+		);
 
-	// 4. governance devnet: a full gov v1 rehearsal, and blocks per second in manual mode
-	const { benchGovernance } = await import('./governance.mjs');
-	const gov = await benchGovernance({ blocks: 200 });
-	record('governance devnet start (cold)', gov.startMs, 'ms');
-	record(`gov v1 rehearsal, preimage → enactment (${gov.rehearsalBlocks} blocks)`, gov.rehearsalMs, 'ms', { name: '9130→9140 sudo upgrade', value: results.find((r) => r.name.startsWith('9130→9140'))?.value ?? gov.rehearsalMs });
-	record('governance devnet blocks/s (manual, idle, first 200)', gov.blocksPerSecond, 'blocks/s');
-	// A full council-democracy rehearsal through the console's own route, headless, signer by signer.
-	{
-		const { benchCouncil } = await import('./council.mjs');
-		const c = await benchCouncil();
-		record(`council-democracy rehearsal headless (${c.cliCalls} CLI runs: env add, new, 5 signers, enactment)`, c.ms / 1000, 's', { name: 'gov v1 rehearsal through @polkadot/api alone', value: gov.rehearsalMs / 1000 }, { ratio: 2.7 });
-		record('  median CLI run (connect, read the chain, act, record)', c.medianCallMs, 'ms', { name: 'status --json', value: status });
-		record('  one signed advance step, one vote (median of //Bob, //Charlie, //Dave)', c.medianVoteMs, 'ms', { name: 'status --json', value: status }, { max: 1000 });
-		record('  longest idle after a CLI run\'s last output (of all runs)', c.maxIdleMs, 'ms', undefined, { max: 100 });
-	}
+		if (process.argv.includes('--startup-only')) {
+			rmSync(home, { recursive: true, force: true });
+			process.exit(0);
+		}
 
+		// 2. artifact
+		const { writeRococoWasm } = await import(path.join(root, 'dist/artifact/embedded-runtimes.js'));
+		const wasm9140 = writeRococoWasm(9140, home);
+		const wasm9130 = writeRococoWasm(9130, home);
+		// Cold: a fresh store directory each run (nothing cached, the wasm executor runs Core_version
+		// and Metadata_metadata). Warm: the executor's answers cached by code hash in the store directory.
+		const cold = (args) => {
+			const times = [];
+			for (let i = 0; i < 3; i++) {
+				const h = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-cold-'));
+				times.push(timeCommand(args, 1, { RELEASE_CONSOLE_HOME: h }));
+				rmSync(h, { recursive: true, force: true });
+			}
+			return median(times);
+		};
+		const inspectCold = cold([cli, 'inspect', wasm9140, '--json']);
+		record('inspect Rococo 9140, cold (process wall)', inspectCold, 'ms', { name: 'node -e 0', value: nodeZero }, { ratio: 10 });
+		timeCommand([cli, 'inspect', wasm9140, '--json'], 1, { RELEASE_CONSOLE_HOME: home });
+		const inspectWarm = timeCommand([cli, 'inspect', wasm9140, '--json'], 5, { RELEASE_CONSOLE_HOME: home });
+		record(
+			'inspect Rococo 9140, warm (whole inspection cached)',
+			inspectWarm,
+			'ms',
+			{ name: 'node -e 0', value: nodeZero },
+			{ ratio: 3 },
+		);
+		const diffCold = cold([cli, 'inspect', wasm9140, '--against', wasm9130, '--json']);
+		record('inspect 9140 --against 9130, cold (process wall)', diffCold, 'ms', { name: 'inspect 9140 cold', value: inspectCold });
+		timeCommand([cli, 'inspect', wasm9140, '--against', wasm9130, '--json'], 1, { RELEASE_CONSOLE_HOME: home });
+		const diffWarm = timeCommand([cli, 'inspect', wasm9140, '--against', wasm9130, '--json'], 3, { RELEASE_CONSOLE_HOME: home });
+		record('inspect 9140 --against 9130, warm', diffWarm, 'ms', { name: 'inspect 9140 warm', value: inspectWarm });
+
+		// 3. the real upgrade, headless, end to end
+		{
+			const h = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-up-'));
+			// Cold: nothing cached in this store directory.
+			const t0 = Date.now();
+			const run = (args) =>
+				spawnSync(process.execPath, [cli, ...args], {
+					env: { ...env, RELEASE_CONSOLE_HOME: h, RELEASE_CONSOLE_DEVNET_BLOCK_TIME: '500' },
+					encoding: 'utf8',
+				});
+			const created = run(['new', '--name', 'bench', '--wasm', wasm9140, '--json']);
+			const id = JSON.parse(created.stdout).id;
+			const adv = run(['advance', id, '--env', 'devnet', '--signer', '//Alice', '--yes', '--follow', '--json']);
+			const ms = Date.now() - t0;
+			const result = JSON.parse(adv.stdout.trim().split('\n').pop()).result;
+			run(['devnet', 'stop']);
+			rmSync(h, { recursive: true, force: true });
+			record(`9130→9140 upgrade headless, devnet start to soak (${result.kind})`, ms, 'ms', { name: 'status --json', value: status });
+		}
+
+		// 4. governance devnet: a full gov v1 rehearsal, and blocks per second in manual mode
+		const { benchGovernance } = await import('./governance.mjs');
+		const gov = await benchGovernance({ blocks: 200 });
+		record('governance devnet start (cold)', gov.startMs, 'ms');
+		record(`gov v1 rehearsal, preimage → enactment (${gov.rehearsalBlocks} blocks)`, gov.rehearsalMs, 'ms', {
+			name: '9130→9140 sudo upgrade',
+			value: results.find((r) => r.name.startsWith('9130→9140'))?.value ?? gov.rehearsalMs,
+		});
+		record('governance devnet blocks/s (manual, idle, first 200)', gov.blocksPerSecond, 'blocks/s');
+		// A full council-democracy rehearsal through the console's own route, headless, signer by signer.
+		{
+			const { benchCouncil } = await import('./council.mjs');
+			const c = await benchCouncil();
+			record(
+				`council-democracy rehearsal headless (${c.cliCalls} CLI runs: env add, new, 5 signers, enactment)`,
+				c.ms / 1000,
+				's',
+				{ name: 'gov v1 rehearsal through @polkadot/api alone', value: gov.rehearsalMs / 1000 },
+				{ ratio: 2.7 },
+			);
+			record('  median CLI run (connect, read the chain, act, record)', c.medianCallMs, 'ms', {
+				name: 'status --json',
+				value: status,
+			});
+			record(
+				'  one signed advance step, one vote (median of //Bob, //Charlie, //Dave)',
+				c.medianVoteMs,
+				'ms',
+				{ name: 'status --json', value: status },
+				{ max: 1000 },
+			);
+			record("  longest idle after a CLI run's last output (of all runs)", c.maxIdleMs, 'ms', undefined, { max: 100 });
+		}
 	}
 	// 5. watching a chain for many blocks: the devnet in its own process (manual blocks, produced
 	// over IPC), a console-like watcher (watchChain over @polkadot/api) in another; see bench/watch.mjs.
@@ -197,16 +244,50 @@ try {
 		record('RPC messages per block to the watcher (server count)', w.messagesPerBlock, 'msg');
 		record('  of which requests from the watcher (polling)', w.requestsPerBlock, 'msg');
 		record('watcher resident memory at start (after gc)', w.watcherRssStart / MiB, 'MiB');
-		record(`watcher resident memory after ${w.blocks} blocks (after gc)`, w.watcherRssEnd / MiB, 'MiB', { name: 'start', value: w.watcherRssStart / MiB });
+		record(`watcher resident memory after ${w.blocks} blocks (after gc)`, w.watcherRssEnd / MiB, 'MiB', {
+			name: 'start',
+			value: w.watcherRssStart / MiB,
+		});
 		record(`watcher memory growth over ${w.blocks} blocks (target < 10 MB)`, (w.watcherRssEnd - w.watcherRssStart) / MiB, 'MiB');
-		record(`devnet resident memory, start → after ${w.blocks} blocks`, w.devnetRssEnd / MiB, 'MiB', { name: 'start', value: w.devnetRssStart / MiB });
+		record(`devnet resident memory, start → after ${w.blocks} blocks`, w.devnetRssEnd / MiB, 'MiB', {
+			name: 'start',
+			value: w.devnetRssStart / MiB,
+		});
 		record('devnet heap after the watch (after gc)', w.devnetHeapEnd / MiB, 'MiB');
 	}
 	const targets = results.filter((r) => r.target);
-	console.log(`\ntargets: ${targets.filter((r) => r.met).length} of ${targets.length} met${targets.some((r) => !r.met) ? ` (missed: ${targets.filter((r) => !r.met).map((r) => r.name.trim()).join('; ')})` : ''}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+	console.log(
+		`\ntargets: ${targets.filter((r) => r.met).length} of ${targets.length} met${
+			targets.some((r) => !r.met)
+				? ` (missed: ${targets
+						.filter((r) => !r.met)
+						.map((r) => r.name.trim())
+						.join('; ')})`
+				: ''
+		}; load average at the end ${os
+			.loadavg()
+			.map((l) => l.toFixed(1))
+			.join(' ')}`,
+	);
 	writeFileSync(
 		path.join(root, 'bench/last-run.json'),
-		JSON.stringify({ at: new Date().toISOString(), machine: `${os.cpus()[0]?.model} x${os.cpus().length}`, node: process.version, loadAverage: { start: loadAtStart, end: os.loadavg().map((l) => l.toFixed(1)).join(' ') }, results }, null, 2),
+		JSON.stringify(
+			{
+				at: new Date().toISOString(),
+				machine: `${os.cpus()[0]?.model} x${os.cpus().length}`,
+				node: process.version,
+				loadAverage: {
+					start: loadAtStart,
+					end: os
+						.loadavg()
+						.map((l) => l.toFixed(1))
+						.join(' '),
+				},
+				results,
+			},
+			null,
+			2,
+		),
 	);
 } finally {
 	rmSync(home, { recursive: true, force: true });

@@ -29,7 +29,8 @@ const memory = async () => {
 };
 process.on('message', async (msg) => {
 	if (msg.type === 'wait') {
-		if (!(state.bestNumber >= msg.target && state.finalizedNumber >= msg.target)) await new Promise((resolve) => (waiting = { target: msg.target, resolve }));
+		if (!(state.bestNumber >= msg.target && state.finalizedNumber >= msg.target))
+			await new Promise((resolve) => (waiting = { target: msg.target, resolve }));
 		process.send({ type: 'wait', best: state.bestNumber });
 	} else if (msg.type === 'memory') {
 		process.send({ type: 'memory', rss: await memory(), best: state.bestNumber, simulated: state.simulated });

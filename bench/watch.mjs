@@ -15,7 +15,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function child(file, args = []) {
-	const proc = fork(path.join(here, file), args, { execArgv: ['--expose-gc'], env: { ...process.env, LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+	const proc = fork(path.join(here, file), args, {
+		execArgv: ['--expose-gc'],
+		env: { ...process.env, LOG_LEVEL: 'error' },
+		stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+	});
 	const queue = [];
 	proc.on('message', (m) => {
 		const i = queue.findIndex((q) => q.type === m.type);

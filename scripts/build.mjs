@@ -69,11 +69,17 @@ const CJS_DYNAMIC = /^(react)$/;
 const namedExportsOfCjs = {
 	name: 'named-exports-of-cjs',
 	setup(b) {
-		b.onResolve({ filter: CJS_DYNAMIC }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'cjs-named' } : undefined));
+		b.onResolve({ filter: CJS_DYNAMIC }, (args) =>
+			args.kind === 'dynamic-import' ? { path: args.path, namespace: 'cjs-named' } : undefined,
+		);
 		b.onLoad({ filter: /.*/, namespace: 'cjs-named' }, (args) => {
 			// The names, read off the package as production code sees it (NODE_ENV is defined below).
 			const names = Object.keys(requireHere(args.path)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
-			return { contents: `import m from '${args.path}';\nexport default m;\nexport const { ${names.join(', ')} } = m;\n`, resolveDir: root, loader: 'js' };
+			return {
+				contents: `import m from '${args.path}';\nexport default m;\nexport const { ${names.join(', ')} } = m;\n`,
+				resolveDir: root,
+				loader: 'js',
+			};
 		});
 	},
 };
@@ -103,11 +109,14 @@ const result = await build({
 
 const written = new Set();
 // Chunks first (new content gets new names), entry points last, each renamed into place.
-const files = [...result.outputFiles].sort((a, b) => Number(!a.path.includes(`${path.sep}chunks${path.sep}`)) - Number(!b.path.includes(`${path.sep}chunks${path.sep}`)));
+const files = [...result.outputFiles].sort(
+	(a, b) => Number(!a.path.includes(`${path.sep}chunks${path.sep}`)) - Number(!b.path.includes(`${path.sep}chunks${path.sep}`)),
+);
 for (const file of files) {
 	let contents = file.contents;
 	// esbuild keeps cli.tsx's own shebang on the first line; add one if the source ever loses it.
-	if (file.path === path.join(outdir, 'cli.js') && !file.text.startsWith('#!')) contents = Buffer.concat([Buffer.from('#!/usr/bin/env node\n'), Buffer.from(contents)]);
+	if (file.path === path.join(outdir, 'cli.js') && !file.text.startsWith('#!'))
+		contents = Buffer.concat([Buffer.from('#!/usr/bin/env node\n'), Buffer.from(contents)]);
 	mkdirSync(path.dirname(file.path), { recursive: true });
 	const tmp = `${file.path}.${process.pid}.tmp`;
 	writeFileSync(tmp, contents);

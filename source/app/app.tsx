@@ -28,7 +28,11 @@ export function App({ store, home, initialScreen, demo, createSample }: AppProps
 	const onCreateSample = useCallback(async () => {
 		try {
 			const id = await createSample();
-			setNotice({ kind: 'success', title: 'Sample release ready', lines: [`${id}: Rococo 9130 → 9140 on the embedded chain. Press enter to open it.`] });
+			setNotice({
+				kind: 'success',
+				title: 'Sample release ready',
+				lines: [`${id}: Rococo 9130 → 9140 on the embedded chain. Press enter to open it.`],
+			});
 			setTick((t) => t + 1);
 		} catch (error) {
 			setNotice({ kind: 'error', title: 'Could not create the sample release', lines: [(error as Error).message] });
@@ -42,7 +46,14 @@ export function App({ store, home, initialScreen, demo, createSample }: AppProps
 	if (screen.name === 'release') {
 		return (
 			<Suspense fallback={loading}>
-				<ReleaseScreen store={store} home={home} releaseId={screen.id} demo={demo} onBack={() => setScreen({ name: 'home' })} onQuit={quit} />
+				<ReleaseScreen
+					store={store}
+					home={home}
+					releaseId={screen.id}
+					demo={demo}
+					onBack={() => setScreen({ name: 'home' })}
+					onQuit={quit}
+				/>
 			</Suspense>
 		);
 	}
@@ -53,5 +64,14 @@ export function App({ store, home, initialScreen, demo, createSample }: AppProps
 			</Suspense>
 		);
 	}
-	return <HomeScreen store={store} onOpen={(id) => setScreen({ name: 'release', id })} onCreateSample={onCreateSample} onReview={() => setScreen({ name: 'review' })} onQuit={quit} notice={notice} />;
+	return (
+		<HomeScreen
+			store={store}
+			onOpen={(id) => setScreen({ name: 'release', id })}
+			onCreateSample={onCreateSample}
+			onReview={() => setScreen({ name: 'review' })}
+			onQuit={quit}
+			notice={notice}
+		/>
+	);
 }

@@ -175,8 +175,7 @@ export type HintSpec = KeyAction | readonly [KeyAction | readonly KeyAction[], s
 export function hintsFor(specs: readonly HintSpec[]): KeyHint[] {
 	return specs.map((spec) => {
 		const [actionOrActions, label] = typeof spec === 'string' ? [spec, KEY_LABELS[spec]] : spec;
-		const actions: readonly KeyAction[] =
-			typeof actionOrActions === 'string' ? [actionOrActions] : actionOrActions;
+		const actions: readonly KeyAction[] = typeof actionOrActions === 'string' ? [actionOrActions] : actionOrActions;
 		const glyphs = actions.map((action) => keyLabel(KEYS[action][0]));
 		const allArrows = glyphs.every((glyph) => ARROWS.has(glyph));
 		return { key: glyphs.join(allArrows ? '' : '/'), label };

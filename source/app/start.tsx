@@ -49,7 +49,9 @@ export async function startConsole(options: StartOptions): Promise<number> {
 	// First start: a ready sample release, so a newcomer has something to walk through.
 	const first = store.listReleases().length === 0;
 	const initialScreen = options.release ? { name: 'release' as const, id: options.release } : undefined;
-	const instance = render(React.createElement(App, { store, home, initialScreen, demo: options.demo, createSample }), { exitOnCtrlC: true });
+	const instance = render(React.createElement(App, { store, home, initialScreen, demo: options.demo, createSample }), {
+		exitOnCtrlC: true,
+	});
 	filterLibraryNoise();
 	if (first && !options.demo) {
 		// after the first frame: reading the sample wasm executes it, which takes a moment

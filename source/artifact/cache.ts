@@ -38,7 +38,8 @@ export function defaultCacheDir(): string | undefined {
 	const name = 'release-console-nodejs';
 	const userHome = os.homedir();
 	if (process.platform === 'darwin') return path.join(userHome, 'Library', 'Preferences', name, 'cache');
-	if (process.platform === 'win32') return path.join(process.env.APPDATA || path.join(userHome, 'AppData', 'Roaming'), name, 'Config', 'cache');
+	if (process.platform === 'win32')
+		return path.join(process.env.APPDATA || path.join(userHome, 'AppData', 'Roaming'), name, 'Config', 'cache');
 	return path.join(process.env.XDG_CONFIG_HOME || path.join(userHome, '.config'), name, 'cache');
 }
 
@@ -54,7 +55,8 @@ export function openRuntimeCallCache(dir: string): RuntimeCallCache & { dir: str
 			try {
 				const parsed = JSON.parse(readFileSync(fileOf(codeHash), 'utf8')) as { codeHash?: unknown; calls?: unknown };
 				if (parsed.codeHash === codeHash && parsed.calls && typeof parsed.calls === 'object') {
-					for (const [k, v] of Object.entries(parsed.calls as Record<string, unknown>)) if (typeof v === 'string' && HEX.test(v)) entries[k] = v;
+					for (const [k, v] of Object.entries(parsed.calls as Record<string, unknown>))
+						if (typeof v === 'string' && HEX.test(v)) entries[k] = v;
 				}
 			} catch {
 				// no entry yet, or a damaged one: start afresh
@@ -158,8 +160,20 @@ export function openInspectionCache(dir: string) {
 		dir: root,
 		get(sha256: string, calls: RuntimeCallCache): { entry: CachedInspection; metadataBytes?: Uint8Array } | undefined {
 			try {
-				const parsed = JSON.parse(readFileSync(fileOf(sha256), 'utf8')) as { format?: unknown; sha256?: unknown; calls?: Record<string, unknown>; inspection?: unknown };
-				if (parsed.format !== INSPECTIONS || parsed.sha256 !== sha256 || !parsed.calls || typeof parsed.calls !== 'object' || !plausible(parsed.inspection)) return undefined;
+				const parsed = JSON.parse(readFileSync(fileOf(sha256), 'utf8')) as {
+					format?: unknown;
+					sha256?: unknown;
+					calls?: Record<string, unknown>;
+					inspection?: unknown;
+				};
+				if (
+					parsed.format !== INSPECTIONS ||
+					parsed.sha256 !== sha256 ||
+					!parsed.calls ||
+					typeof parsed.calls !== 'object' ||
+					!plausible(parsed.inspection)
+				)
+					return undefined;
 				const entry = parsed.inspection;
 				for (const [key, want] of Object.entries(parsed.calls)) {
 					if (!key.startsWith(`${entry.codeHash}/`)) return undefined;

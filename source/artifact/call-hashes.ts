@@ -62,21 +62,37 @@ function encodeArg(model: MetadataModel, typeId: number, value: ArgValue): Uint8
 	return `has type ${renderType(model, typeId)}, expected ${expected}`;
 }
 
-function entry(model: MetadataModel, palletName: string, callName: string, label: string, args: ArgValue[], optionalTail = 0): CallHashEntry {
+function entry(
+	model: MetadataModel,
+	palletName: string,
+	callName: string,
+	label: string,
+	args: ArgValue[],
+	optionalTail = 0,
+): CallHashEntry {
 	const pallet = model.pallets.find((p) => p.name === palletName);
 	if (!pallet) return { call: label, available: false, reason: `the target runtime has no ${palletName} pallet` };
 	const call = variantsOf(model, pallet.calls).find((v) => v.name === callName);
 	if (!call) return { call: label, available: false, reason: `the target runtime's ${palletName} pallet has no ${callName} call` };
 	// Older versions of a call may lack trailing arguments (e.g. check_version).
-	const used = call.fields.length < args.length && args.length - call.fields.length <= optionalTail ? args.slice(0, call.fields.length) : args;
+	const used =
+		call.fields.length < args.length && args.length - call.fields.length <= optionalTail ? args.slice(0, call.fields.length) : args;
 	if (call.fields.length !== used.length) {
-		return { call: label, available: false, reason: `${palletName}.${callName} takes ${call.fields.length} arguments in the target runtime, expected ${args.length}` };
+		return {
+			call: label,
+			available: false,
+			reason: `${palletName}.${callName} takes ${call.fields.length} arguments in the target runtime, expected ${args.length}`,
+		};
 	}
 	const parts: Uint8Array[] = [Uint8Array.of(pallet.index, call.index)];
 	for (let i = 0; i < used.length; i++) {
 		const encoded = encodeArg(model, call.fields[i]!.type, used[i]!);
 		if (typeof encoded === 'string') {
-			return { call: label, available: false, reason: `argument ${call.fields[i]!.name ?? i} of ${palletName}.${callName} ${encoded}` };
+			return {
+				call: label,
+				available: false,
+				reason: `argument ${call.fields[i]!.name ?? i} of ${palletName}.${callName} ${encoded}`,
+			};
 		}
 		parts.push(encoded);
 	}
@@ -94,7 +110,11 @@ function entry(model: MetadataModel, palletName: string, callName: string, label
  * Call hashes for upgrading to `code` (the file bytes as they go into `:code`)
  * on the chain whose metadata is `target`.
  */
-export function callHashes(target: MetadataInput | MetadataModel, code: Uint8Array, options: { codeHash?: Hex; basis?: string } = {}): CallHashes {
+export function callHashes(
+	target: MetadataInput | MetadataModel,
+	code: Uint8Array,
+	options: { codeHash?: Hex; basis?: string } = {},
+): CallHashes {
 	const model = toModel(target);
 	const codeHash = options.codeHash ?? (blake2AsHex(code, 256) as Hex);
 	const hash = hexToU8a(codeHash);
@@ -103,6 +123,13 @@ export function callHashes(target: MetadataInput | MetadataModel, code: Uint8Arr
 		basis: options.basis ?? 'target metadata',
 		setCode: entry(model, 'System', 'set_code', 'system.setCode(code)', [{ bytes: code }]),
 		authorizeUpgrade: entry(model, 'System', 'authorize_upgrade', 'system.authorizeUpgrade(codeHash)', [{ hash }]),
-		parachainAuthorizeUpgrade: entry(model, 'ParachainSystem', 'authorize_upgrade', 'parachainSystem.authorizeUpgrade(codeHash, true)', [{ hash }, { bool: true }], 1),
+		parachainAuthorizeUpgrade: entry(
+			model,
+			'ParachainSystem',
+			'authorize_upgrade',
+			'parachainSystem.authorizeUpgrade(codeHash, true)',
+			[{ hash }, { bool: true }],
+			1,
+		),
 	};
 }

@@ -67,11 +67,7 @@ export interface VersionLike {
 }
 
 export type ProblemCode =
-	| 'breaking-changes'
-	| 'tx-version-not-bumped'
-	| 'tx-version-decreased'
-	| 'spec-name-changed'
-	| 'spec-version-not-increased';
+	'breaking-changes' | 'tx-version-not-bumped' | 'tx-version-decreased' | 'spec-name-changed' | 'spec-version-not-increased';
 
 export interface DiffProblem {
 	code: ProblemCode;
@@ -125,7 +121,10 @@ export interface DiffReport {
 const KIND_ORDER: ChangeKind[] = ['pallet', 'call', 'storage', 'event', 'error', 'constant', 'extrinsic', 'api'];
 
 function emptyCounts(): Record<ChangeKind, ActionCounts> {
-	return Object.fromEntries(KIND_ORDER.map((k) => [k, { added: 0, removed: 0, reindexed: 0, changed: 0 }])) as Record<ChangeKind, ActionCounts>;
+	return Object.fromEntries(KIND_ORDER.map((k) => [k, { added: 0, removed: 0, reindexed: 0, changed: 0 }])) as Record<
+		ChangeKind,
+		ActionCounts
+	>;
 }
 
 const MAX_DETAIL = 400;
@@ -214,22 +213,68 @@ class Differ {
 					after: `index ${q.index}`,
 				});
 			} else {
-				this.add({ pallet: q.name, kind: 'pallet', action: 'added', severity: 'additive', detail: `pallet added at index ${q.index}`, after: `index ${q.index}` });
+				this.add({
+					pallet: q.name,
+					kind: 'pallet',
+					action: 'added',
+					severity: 'additive',
+					detail: `pallet added at index ${q.index}`,
+					after: `index ${q.index}`,
+				});
 			}
 			for (const v of variantsOf(this.b, q.calls)) {
-				this.add({ pallet: q.name, kind: 'call', action: 'added', item: v.name, severity: 'additive', detail: `call added at index ${v.index}`, after: renderFields(this.b, v.fields) });
+				this.add({
+					pallet: q.name,
+					kind: 'call',
+					action: 'added',
+					item: v.name,
+					severity: 'additive',
+					detail: `call added at index ${v.index}`,
+					after: renderFields(this.b, v.fields),
+				});
 			}
 			for (const s of q.storage) {
-				this.add({ pallet: q.name, kind: 'storage', action: 'added', item: s.name, severity: 'additive', detail: 'storage item added', after: this.renderStorage(this.b, s) });
+				this.add({
+					pallet: q.name,
+					kind: 'storage',
+					action: 'added',
+					item: s.name,
+					severity: 'additive',
+					detail: 'storage item added',
+					after: this.renderStorage(this.b, s),
+				});
 			}
 			for (const v of variantsOf(this.b, q.events)) {
-				this.add({ pallet: q.name, kind: 'event', action: 'added', item: v.name, severity: 'additive', detail: `event added at index ${v.index}`, after: renderFields(this.b, v.fields) });
+				this.add({
+					pallet: q.name,
+					kind: 'event',
+					action: 'added',
+					item: v.name,
+					severity: 'additive',
+					detail: `event added at index ${v.index}`,
+					after: renderFields(this.b, v.fields),
+				});
 			}
 			for (const v of variantsOf(this.b, q.errors)) {
-				this.add({ pallet: q.name, kind: 'error', action: 'added', item: v.name, severity: 'additive', detail: `error added at index ${v.index}` });
+				this.add({
+					pallet: q.name,
+					kind: 'error',
+					action: 'added',
+					item: v.name,
+					severity: 'additive',
+					detail: `error added at index ${v.index}`,
+				});
 			}
 			for (const c of q.constants) {
-				this.add({ pallet: q.name, kind: 'constant', action: 'added', item: c.name, severity: 'additive', detail: 'constant added', after: `${renderType(this.b, c.type)} = ${renderValue(this.b, c.type, c.value)}` });
+				this.add({
+					pallet: q.name,
+					kind: 'constant',
+					action: 'added',
+					item: c.name,
+					severity: 'additive',
+					detail: 'constant added',
+					after: `${renderType(this.b, c.type)} = ${renderValue(this.b, c.type, c.value)}`,
+				});
 			}
 		}
 	}
@@ -295,7 +340,9 @@ class Differ {
 				item: v.name,
 				severity: 'breaking',
 				requiresTxVersionBump: isCall,
-				detail: renamedOnly ? `${what} renamed${describe(d)} (encoding unchanged; readers by name break)` : `${what} changed${describe(d)}`,
+				detail: renamedOnly
+					? `${what} renamed${describe(d)} (encoding unchanged; readers by name break)`
+					: `${what} changed${describe(d)}`,
 				before: renderFields(this.a, v.fields),
 				after: renderFields(this.b, w.fields),
 				...(renamedOnly ? { encodingUnchanged: true } : {}),
@@ -316,7 +363,15 @@ class Differ {
 					after: renderFields(this.b, w.fields),
 				});
 			} else {
-				this.add({ pallet: q.name, kind, action: 'added', item: w.name, severity: 'additive', detail: `${kind} added at index ${w.index}`, after: renderFields(this.b, w.fields) });
+				this.add({
+					pallet: q.name,
+					kind,
+					action: 'added',
+					item: w.name,
+					severity: 'additive',
+					detail: `${kind} added at index ${w.index}`,
+					after: renderFields(this.b, w.fields),
+				});
 			}
 		}
 	}
@@ -345,13 +400,22 @@ class Differ {
 		for (const s of p.storage) {
 			const t = newByName.get(s.name);
 			if (!t) {
-				this.add({ pallet: p.name, kind: 'storage', action: 'removed', item: s.name, severity: 'breaking', detail: 'storage item removed', before: this.renderStorage(this.a, s) });
+				this.add({
+					pallet: p.name,
+					kind: 'storage',
+					action: 'removed',
+					item: s.name,
+					severity: 'breaking',
+					detail: 'storage item removed',
+					before: this.renderStorage(this.a, s),
+				});
 				continue;
 			}
 			const breaking: string[] = [];
 			const extended: string[] = [];
 			if (s.kind !== t.kind) breaking.push(`${s.kind} → ${t.kind}`);
-			if (s.hashers.join() !== t.hashers.join()) breaking.push(`hashers ${s.hashers.join('+') || 'none'} → ${t.hashers.join('+') || 'none'}`);
+			if (s.hashers.join() !== t.hashers.join())
+				breaking.push(`hashers ${s.hashers.join('+') || 'none'} → ${t.hashers.join('+') || 'none'}`);
 			const typeChange = (what: string, x: number, y: number) => {
 				const bad = this.cmp.explain(x, y, 'compatible');
 				if (bad) breaking.push(`${what} type changed${describe(bad)}`);
@@ -377,7 +441,16 @@ class Differ {
 					after,
 				});
 			} else if (extended.length) {
-				this.add({ pallet: p.name, kind: 'storage', action: 'changed', item: s.name, severity: 'additive', detail: `${extended.join('; ')} (existing values still decode)`, before, after });
+				this.add({
+					pallet: p.name,
+					kind: 'storage',
+					action: 'changed',
+					item: s.name,
+					severity: 'additive',
+					detail: `${extended.join('; ')} (existing values still decode)`,
+					before,
+					after,
+				});
 			} else if (s.fallback !== t.fallback) {
 				this.add({
 					pallet: p.name,
@@ -393,7 +466,15 @@ class Differ {
 		}
 		for (const t of q.storage) {
 			if (oldNames.has(t.name)) continue;
-			this.add({ pallet: q.name, kind: 'storage', action: 'added', item: t.name, severity: 'additive', detail: 'storage item added', after: this.renderStorage(this.b, t) });
+			this.add({
+				pallet: q.name,
+				kind: 'storage',
+				action: 'added',
+				item: t.name,
+				severity: 'additive',
+				detail: 'storage item added',
+				after: this.renderStorage(this.b, t),
+			});
 		}
 	}
 
@@ -403,7 +484,15 @@ class Differ {
 		for (const c of p.constants) {
 			const d = newByName.get(c.name);
 			if (!d) {
-				this.add({ pallet: p.name, kind: 'constant', action: 'removed', item: c.name, severity: 'breaking', detail: 'constant removed', before: `${renderType(this.a, c.type)} = ${renderValue(this.a, c.type, c.value)}` });
+				this.add({
+					pallet: p.name,
+					kind: 'constant',
+					action: 'removed',
+					item: c.name,
+					severity: 'breaking',
+					detail: 'constant removed',
+					before: `${renderType(this.a, c.type)} = ${renderValue(this.a, c.type, c.value)}`,
+				});
 				continue;
 			}
 			const shown = (m: MetadataModel, x: typeof c) => `${renderType(m, x.type)} = ${renderValue(m, x.type, x.value)}`;
@@ -423,12 +512,29 @@ class Differ {
 			} else if (!sameBytes(c.value, d.value)) {
 				const before = renderValue(this.a, c.type, c.value);
 				const after = renderValue(this.b, d.type, d.value);
-				this.add({ pallet: p.name, kind: 'constant', action: 'changed', item: c.name, severity: 'additive', detail: `value ${before} → ${after}`, before, after });
+				this.add({
+					pallet: p.name,
+					kind: 'constant',
+					action: 'changed',
+					item: c.name,
+					severity: 'additive',
+					detail: `value ${before} → ${after}`,
+					before,
+					after,
+				});
 			}
 		}
 		for (const d of q.constants) {
 			if (oldNames.has(d.name)) continue;
-			this.add({ pallet: q.name, kind: 'constant', action: 'added', item: d.name, severity: 'additive', detail: 'constant added', after: `${renderType(this.b, d.type)} = ${renderValue(this.b, d.type, d.value)}` });
+			this.add({
+				pallet: q.name,
+				kind: 'constant',
+				action: 'added',
+				item: d.name,
+				severity: 'additive',
+				detail: 'constant added',
+				after: `${renderType(this.b, d.type)} = ${renderValue(this.b, d.type, d.value)}`,
+			});
 		}
 	}
 
@@ -448,7 +554,16 @@ class Differ {
 				after: y.versions.join(', '),
 			});
 		} else if (x.versions.join() !== y.versions.join()) {
-			this.add({ pallet: RUNTIME_SCOPE, kind: 'extrinsic', action: 'added', item: 'versions', severity: 'additive', detail: `extrinsic format versions ${x.versions.join(', ')} → ${y.versions.join(', ')}`, before: x.versions.join(', '), after: y.versions.join(', ') });
+			this.add({
+				pallet: RUNTIME_SCOPE,
+				kind: 'extrinsic',
+				action: 'added',
+				item: 'versions',
+				severity: 'additive',
+				detail: `extrinsic format versions ${x.versions.join(', ')} → ${y.versions.join(', ')}`,
+				before: x.versions.join(', '),
+				after: y.versions.join(', '),
+			});
 		}
 		for (const [name, ta, tb] of [
 			['address', x.address, y.address],
@@ -476,14 +591,33 @@ class Differ {
 		if (before !== after) {
 			const removed = ids(x.extensions).filter((i) => !ids(y.extensions).includes(i));
 			const added = ids(y.extensions).filter((i) => !ids(x.extensions).includes(i));
-			const what = [removed.length && `removed ${removed.join(', ')}`, added.length && `added ${added.join(', ')}`].filter(Boolean).join('; ') || 'reordered';
-			this.add({ pallet: RUNTIME_SCOPE, kind: 'extrinsic', action: 'changed', item: 'signed extensions', severity: 'breaking', detail: `signed/transaction extensions ${what}: signers must encode the new set`, before, after });
+			const what =
+				[removed.length && `removed ${removed.join(', ')}`, added.length && `added ${added.join(', ')}`]
+					.filter(Boolean)
+					.join('; ') || 'reordered';
+			this.add({
+				pallet: RUNTIME_SCOPE,
+				kind: 'extrinsic',
+				action: 'changed',
+				item: 'signed extensions',
+				severity: 'breaking',
+				detail: `signed/transaction extensions ${what}: signers must encode the new set`,
+				before,
+				after,
+			});
 		} else {
 			x.extensions.forEach((e, i) => {
 				const f = y.extensions[i]!;
 				const d = this.cmp.explain(e.type, f.type) ?? this.cmp.explain(e.implicit, f.implicit);
 				if (d) {
-					this.add({ pallet: RUNTIME_SCOPE, kind: 'extrinsic', action: 'changed', item: e.identifier, severity: 'breaking', detail: `signed extension ${e.identifier} changed${describe(d)}` });
+					this.add({
+						pallet: RUNTIME_SCOPE,
+						kind: 'extrinsic',
+						action: 'changed',
+						item: e.identifier,
+						severity: 'breaking',
+						detail: `signed extension ${e.identifier} changed${describe(d)}`,
+					});
 				}
 			});
 		}
@@ -497,7 +631,15 @@ class Differ {
 		for (const a of oldApis) {
 			const b = newById.get(a.id);
 			if (!b) {
-				this.add({ pallet: RUNTIME_SCOPE, kind: 'api', action: 'removed', item: label(a), severity: 'breaking', detail: `runtime API ${label(a)} v${a.version} removed: its callers fail`, before: `v${a.version}` });
+				this.add({
+					pallet: RUNTIME_SCOPE,
+					kind: 'api',
+					action: 'removed',
+					item: label(a),
+					severity: 'breaking',
+					detail: `runtime API ${label(a)} v${a.version} removed: its callers fail`,
+					before: `v${a.version}`,
+				});
 			} else if (a.version !== b.version) {
 				const down = b.version < a.version;
 				this.add({
@@ -513,7 +655,16 @@ class Differ {
 			}
 		}
 		for (const b of newApis) {
-			if (!oldIds.has(b.id)) this.add({ pallet: RUNTIME_SCOPE, kind: 'api', action: 'added', item: label(b), severity: 'additive', detail: `runtime API ${label(b)} v${b.version} added`, after: `v${b.version}` });
+			if (!oldIds.has(b.id))
+				this.add({
+					pallet: RUNTIME_SCOPE,
+					kind: 'api',
+					action: 'added',
+					item: label(b),
+					severity: 'additive',
+					detail: `runtime API ${label(b)} v${b.version} added`,
+					after: `v${b.version}`,
+				});
 		}
 	}
 }
@@ -556,10 +707,16 @@ export function diffMetadata(
 
 	const newIndex = new Map(b.pallets.map((p) => [p.name, p.index]));
 	const oldIndex = new Map(a.pallets.map((p) => [p.name, p.index]));
-	const order = (c: MetadataChange) => (c.pallet === RUNTIME_SCOPE ? -1 : newIndex.get(c.pallet) ?? oldIndex.get(c.pallet) ?? 999);
+	const order = (c: MetadataChange) => (c.pallet === RUNTIME_SCOPE ? -1 : (newIndex.get(c.pallet) ?? oldIndex.get(c.pallet) ?? 999));
 	const changes = d.changes
 		.map((c, i) => ({ c, i }))
-		.sort((x, y) => order(x.c) - order(y.c) || x.c.pallet.localeCompare(y.c.pallet) || KIND_ORDER.indexOf(x.c.kind) - KIND_ORDER.indexOf(y.c.kind) || x.i - y.i)
+		.sort(
+			(x, y) =>
+				order(x.c) - order(y.c) ||
+				x.c.pallet.localeCompare(y.c.pallet) ||
+				KIND_ORDER.indexOf(x.c.kind) - KIND_ORDER.indexOf(y.c.kind) ||
+				x.i - y.i,
+		)
 		.map(({ c }) => c);
 
 	const byKind = emptyCounts();
@@ -591,7 +748,10 @@ export function diffMetadata(
 	const problems: DiffProblem[] = [];
 	const notes: string[] = [];
 	if (!verdicts.forwardCompatible) {
-		problems.push({ code: 'breaking-changes', message: `${breaking.length} breaking change${breaking.length === 1 ? '' : 's'}: ${sample(breaking)}` });
+		problems.push({
+			code: 'breaking-changes',
+			message: `${breaking.length} breaking change${breaking.length === 1 ? '' : 's'}: ${sample(breaking)}`,
+		});
 	}
 	if (verdicts.transactionVersionBumpRequired && !verdicts.transactionVersionBumped) {
 		problems.push({
@@ -599,13 +759,21 @@ export function diffMetadata(
 			message: `transaction_version must be bumped (stays at ${newVersion.transactionVersion}${newVersion.transactionVersion < oldVersion.transactionVersion ? `, was ${oldVersion.transactionVersion}` : ''}): ${txChanges.length} change${txChanges.length === 1 ? '' : 's'} alter existing transactions (${sample(txChanges)})`,
 		});
 	} else if (newVersion.transactionVersion < oldVersion.transactionVersion) {
-		problems.push({ code: 'tx-version-decreased', message: `transaction_version decreases ${oldVersion.transactionVersion} → ${newVersion.transactionVersion}` });
+		problems.push({
+			code: 'tx-version-decreased',
+			message: `transaction_version decreases ${oldVersion.transactionVersion} → ${newVersion.transactionVersion}`,
+		});
 	}
 	if (verdicts.transactionVersionBumped && !verdicts.transactionVersionBumpRequired) {
-		notes.push(`transaction_version bumped ${oldVersion.transactionVersion} → ${newVersion.transactionVersion} although no existing call changed (harmless; wallets will ask for new metadata)`);
+		notes.push(
+			`transaction_version bumped ${oldVersion.transactionVersion} → ${newVersion.transactionVersion} although no existing call changed (harmless; wallets will ask for new metadata)`,
+		);
 	}
 	if (!verdicts.specNameEqual) {
-		problems.push({ code: 'spec-name-changed', message: `spec name ${oldVersion.specName} → ${newVersion.specName}: this is not an upgrade of the same runtime` });
+		problems.push({
+			code: 'spec-name-changed',
+			message: `spec name ${oldVersion.specName} → ${newVersion.specName}: this is not an upgrade of the same runtime`,
+		});
 	}
 	if (!verdicts.specVersionIncreased) {
 		problems.push({

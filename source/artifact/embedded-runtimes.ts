@@ -15,7 +15,6 @@ import { CODE_KEY } from '../domain/primitives.js';
 
 export type RococoVersion = 9130 | 9140;
 
-
 const SPECS: Record<RococoVersion, string> = {
 	9130: 'rococo-9130/dist/specs/rococo.json',
 	9140: 'rococo-9140/dist/connector/specs/rococo_v2_1.json',

@@ -49,7 +49,9 @@ function ownWorker(): Promise<OwnWorker> {
 		// chopsticks-core reads LOG_LEVEL when its logger is first evaluated.
 		process.env.LOG_LEVEL ??= 'error';
 		startedOnce = true;
-		worker = import('@acala-network/chopsticks-core/wasm-executor/node-worker').then(({ startWorker }) => startWorker<WasmExecutor>() as unknown as Promise<OwnWorker>);
+		worker = import('@acala-network/chopsticks-core/wasm-executor/node-worker').then(
+			({ startWorker }) => startWorker<WasmExecutor>() as unknown as Promise<OwnWorker>,
+		);
 		worker.catch(() => {
 			worker = undefined;
 		});
@@ -107,7 +109,12 @@ const EMPTY_STATE = {
  * Call a runtime API of `code` (the decompressed wasm) and return the SCALE
  * bytes it returned. `args` are SCALE-encoded parameters.
  */
-export async function callRuntimeApi(code: Uint8Array, method: string, args: Uint8Array[] = [], pathOrOptions?: string | CallOptions): Promise<Uint8Array> {
+export async function callRuntimeApi(
+	code: Uint8Array,
+	method: string,
+	args: Uint8Array[] = [],
+	pathOrOptions?: string | CallOptions,
+): Promise<Uint8Array> {
 	const options: CallOptions = typeof pathOrOptions === 'string' ? { path: pathOrOptions } : (pathOrOptions ?? {});
 	const path = options.path;
 	const cacheKey = options.cache && options.cacheKey ? `${options.cacheKey}/${method}(${args.map(toHex).join(',')})` : undefined;
@@ -157,10 +164,21 @@ async function executeRuntimeApi(code: Uint8Array, method: string, args: Uint8Ar
 			// The worker's callback type wants HexString results; an empty state answers nothing.
 			response = (await remote.runTask(task, comlinkOfChopsticks().proxy(EMPTY_STATE) as never)) as TaskResponse;
 		} catch (error) {
-			throw new ArtifactError('execution-failed', `the executor failed running ${method}: ${(error as Error)?.message ?? String(error)}`, 'The wasm may be corrupt or not a runtime this executor can run', path, { cause: error });
+			throw new ArtifactError(
+				'execution-failed',
+				`the executor failed running ${method}: ${(error as Error)?.message ?? String(error)}`,
+				'The wasm may be corrupt or not a runtime this executor can run',
+				path,
+				{ cause: error },
+			);
 		}
 		if ('Error' in response) {
-			throw new ArtifactError('execution-failed', `running ${method} failed: ${response.Error.trim()}`, 'The wasm may be corrupt, or built for a host this executor does not provide', path);
+			throw new ArtifactError(
+				'execution-failed',
+				`running ${method} failed: ${response.Error.trim()}`,
+				'The wasm may be corrupt, or built for a host this executor does not provide',
+				path,
+			);
 		}
 		return fromHex(response.Call.result);
 	} finally {

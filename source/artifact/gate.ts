@@ -37,7 +37,9 @@ export function forwardCompatGate(env: string | Pick<Environment, 'name'>, repor
 		if (breaking.length) {
 			const kinds = new Map<string, number>();
 			for (const c of breaking) kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
-			parts.push(`${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')})`);
+			parts.push(
+				`${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')})`,
+			);
 		}
 		for (const p of failing) if (p.code !== 'breaking-changes') parts.push(p.message.split(':')[0]!);
 		summary = `not forward compatible with ${from}: ${parts.join('; ')}`;

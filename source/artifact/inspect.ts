@@ -90,7 +90,8 @@ export function summarisePallets(model: MetadataModel): PalletSummary[] {
 	}));
 }
 
-const OWN_HASHES_WARNING = "call hashes use the artifact's own call indices: compare against the target chain (--against) for hashes to submit";
+const OWN_HASHES_WARNING =
+	"call hashes use the artifact's own call indices: compare against the target chain (--against) for hashes to submit";
 
 /** A cache that notes every key asked for (the runtime calls an inspection used). */
 function recording(cache: RuntimeCallCache, keys: Set<string>): RuntimeCallCache {
@@ -119,14 +120,22 @@ export async function inspectArtifact(file: string, options: InspectOptions = {}
 			// Not readable: the full path below says why.
 		}
 		const cached = bytes && bytes.length > 0 ? openInspectionCache(dir).get(sha256(bytes), openRuntimeCallCache(dir)) : undefined;
-		if (bytes && cached && cached.entry.uncompressedSize <= (options.bombLimit ?? Infinity)) return fromCache(absolute, bytes, cached.entry, cached.metadataBytes, options);
+		if (bytes && cached && cached.entry.uncompressedSize <= (options.bombLimit ?? Infinity))
+			return fromCache(absolute, bytes, cached.entry, cached.metadataBytes, options);
 	}
 	return inspectFully(absolute, dir, options);
 }
 
 /** Read, decompress, execute and decode; with a cache directory, store the whole result. */
 async function inspectFully(absolute: string, dir: string | undefined, options: InspectOptions): Promise<Inspection> {
-	const [{ holdExecutor }, { readArtifact, SUBSTRATE_CODE_BOMB_LIMIT }, { metadataOfCode }, { runtimeVersionOf }, { buildModel }, { callHashes }] = await Promise.all([
+	const [
+		{ holdExecutor },
+		{ readArtifact, SUBSTRATE_CODE_BOMB_LIMIT },
+		{ metadataOfCode },
+		{ runtimeVersionOf },
+		{ buildModel },
+		{ callHashes },
+	] = await Promise.all([
 		import('./executor.js'),
 		import('./read.js'),
 		import('./metadata.js'),
@@ -143,7 +152,10 @@ async function inspectFully(absolute: string, dir: string | undefined, options: 
 		const calls = { module: artifact.module, path: absolute, cache, cacheKey: artifact.codeHash };
 		// Both calls are sent at once: the executor runs one while this thread decodes the other's answer.
 		// Errors are reported in the order they were before (the version's first).
-		const [metaResult, versionResult] = await Promise.allSettled([metadataOfCode(artifact.code, calls), runtimeVersionOf(artifact.code, calls)]);
+		const [metaResult, versionResult] = await Promise.allSettled([
+			metadataOfCode(artifact.code, calls),
+			runtimeVersionOf(artifact.code, calls),
+		]);
 		if (versionResult.status === 'rejected') throw versionResult.reason;
 		if (metaResult.status === 'rejected') throw metaResult.reason;
 		const version = versionResult.value;
@@ -151,9 +163,14 @@ async function inspectFully(absolute: string, dir: string | undefined, options: 
 		const model = buildModel(meta.metadata);
 		const warnings: string[] = [];
 		if (artifact.uncompressedSize > SUBSTRATE_CODE_BOMB_LIMIT) {
-			warnings.push(`the runtime is ${artifact.uncompressedSize} bytes uncompressed; Substrate nodes refuse code over ${SUBSTRATE_CODE_BOMB_LIMIT} bytes`);
+			warnings.push(
+				`the runtime is ${artifact.uncompressedSize} bytes uncompressed; Substrate nodes refuse code over ${SUBSTRATE_CODE_BOMB_LIMIT} bytes`,
+			);
 		}
-		const ownHashes = callHashes(model, artifact.bytes, { codeHash: artifact.codeHash, basis: `the artifact's own metadata (${version.specName} ${version.specVersion})` });
+		const ownHashes = callHashes(model, artifact.bytes, {
+			codeHash: artifact.codeHash,
+			basis: `the artifact's own metadata (${version.specName} ${version.specVersion})`,
+		});
 		const pallets = summarisePallets(model);
 		if (dir && callCache) {
 			// The call whose answer holds the metadata: the key executor.ts gave it (arguments as SCALE hex).
@@ -180,7 +197,11 @@ async function inspectFully(absolute: string, dir: string | undefined, options: 
 			});
 		}
 		let hashes = ownHashes;
-		if (options.targetMetadata) hashes = callHashes(options.targetMetadata, artifact.bytes, { codeHash: artifact.codeHash, basis: options.targetLabel ?? 'target chain metadata' });
+		if (options.targetMetadata)
+			hashes = callHashes(options.targetMetadata, artifact.bytes, {
+				codeHash: artifact.codeHash,
+				basis: options.targetLabel ?? 'target chain metadata',
+			});
 		else warnings.push(OWN_HASHES_WARNING);
 		return {
 			path: absolute,
@@ -205,7 +226,13 @@ async function inspectFully(absolute: string, dir: string | undefined, options: 
 }
 
 /** An inspection from the cache: `metadata` is decoded and `artifact` decompressed on first use only. */
-async function fromCache(absolute: string, bytes: Uint8Array, entry: CachedInspection, metadataBytes: Uint8Array | undefined, options: InspectOptions): Promise<Inspection> {
+async function fromCache(
+	absolute: string,
+	bytes: Uint8Array,
+	entry: CachedInspection,
+	metadataBytes: Uint8Array | undefined,
+	options: InspectOptions,
+): Promise<Inspection> {
 	const unavailable = (what: string) => () => {
 		throw new Error(`this inspection was made with { summary: true }: it has no ${what} (inspect without summary)`);
 	};
@@ -222,7 +249,10 @@ async function fromCache(absolute: string, bytes: Uint8Array, entry: CachedInspe
 	const warnings = [...entry.warnings];
 	if (options.targetMetadata) {
 		const { callHashes } = await import('./call-hashes.js');
-		hashes = callHashes(options.targetMetadata, bytes, { codeHash: entry.codeHash, basis: options.targetLabel ?? 'target chain metadata' });
+		hashes = callHashes(options.targetMetadata, bytes, {
+			codeHash: entry.codeHash,
+			basis: options.targetLabel ?? 'target chain metadata',
+		});
 	} else warnings.push(OWN_HASHES_WARNING);
 	const inspection = {
 		path: absolute,

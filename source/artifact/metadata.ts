@@ -71,7 +71,12 @@ export function decodeMetadata(input: MetadataInput, code: ArtifactErrorCode = '
 	}
 	const body = unwrapMetadataBytes(bytes);
 	if (!body) {
-		throw new ArtifactError(code, `${bytes.length} bytes of metadata without the "meta" magic`, 'Pass the metadata as returned by state_getMetadata or Metadata_metadata', path);
+		throw new ArtifactError(
+			code,
+			`${bytes.length} bytes of metadata without the "meta" magic`,
+			'Pass the metadata as returned by state_getMetadata or Metadata_metadata',
+			path,
+		);
 	}
 	try {
 		const metadata = new Metadata(new TypeRegistry(), body);
@@ -80,7 +85,13 @@ export function decodeMetadata(input: MetadataInput, code: ArtifactErrorCode = '
 		}
 		return metadata;
 	} catch (error) {
-		throw new ArtifactError(code, `metadata does not decode: ${describeError(error)}`, 'The runtime must provide metadata v14 or later', path, { cause: error });
+		throw new ArtifactError(
+			code,
+			`metadata does not decode: ${describeError(error)}`,
+			'The runtime must provide metadata v14 or later',
+			path,
+			{ cause: error },
+		);
 	}
 }
 
@@ -107,12 +118,22 @@ export async function metadataOfCode(code: Uint8Array, options: MetadataOptions 
 		for (const version of PREFERRED_METADATA_VERSIONS) {
 			const raw = await callRuntimeApi(code, 'Metadata_metadata_at_version', [u32le(version)], call);
 			if (raw.length === 0) {
-				throw new ArtifactError('bad-metadata', 'Metadata_metadata_at_version returned nothing', 'The wasm is corrupt or not a Substrate runtime', options.path);
+				throw new ArtifactError(
+					'bad-metadata',
+					'Metadata_metadata_at_version returned nothing',
+					'The wasm is corrupt or not a Substrate runtime',
+					options.path,
+				);
 			}
 			if (raw[0] === 0) continue; // None: version not supported
 			body = unwrapMetadataBytes(raw);
 			if (!body) {
-				throw new ArtifactError('bad-metadata', `Metadata_metadata_at_version(${version}) returned ${raw.length} bytes that are not metadata`, 'The wasm is corrupt or not a Substrate runtime', options.path);
+				throw new ArtifactError(
+					'bad-metadata',
+					`Metadata_metadata_at_version(${version}) returned ${raw.length} bytes that are not metadata`,
+					'The wasm is corrupt or not a Substrate runtime',
+					options.path,
+				);
 			}
 			via = `Metadata_metadata_at_version(${version})`;
 			break;
@@ -122,7 +143,12 @@ export async function metadataOfCode(code: Uint8Array, options: MetadataOptions 
 		const raw = await callRuntimeApi(code, 'Metadata_metadata', [], call);
 		body = unwrapMetadataBytes(raw);
 		if (!body) {
-			throw new ArtifactError('bad-metadata', `Metadata_metadata returned ${raw.length} bytes that are not metadata`, 'The wasm is corrupt or not a Substrate runtime', options.path);
+			throw new ArtifactError(
+				'bad-metadata',
+				`Metadata_metadata returned ${raw.length} bytes that are not metadata`,
+				'The wasm is corrupt or not a Substrate runtime',
+				options.path,
+			);
 		}
 	}
 	const metadata = decodeMetadata(body, 'bad-metadata', options.path);

@@ -106,7 +106,11 @@ function defOf(def: Si1TypeDef): TypeDef {
 		case 'Variant':
 			return {
 				kind: 'variant',
-				variants: def.asVariant.variants.map((v) => ({ name: v.name.toString(), index: v.index.toNumber(), fields: v.fields.map(fieldOf) })),
+				variants: def.asVariant.variants.map((v) => ({
+					name: v.name.toString(),
+					index: v.index.toNumber(),
+					fields: v.fields.map(fieldOf),
+				})),
 			};
 		case 'Sequence':
 			return { kind: 'sequence', type: def.asSequence.type.toNumber() };
@@ -119,7 +123,11 @@ function defOf(def: Si1TypeDef): TypeDef {
 		case 'Compact':
 			return { kind: 'compact', type: def.asCompact.type.toNumber() };
 		case 'BitSequence':
-			return { kind: 'bitSequence', store: def.asBitSequence.bitStoreType.toNumber(), order: def.asBitSequence.bitOrderType.toNumber() };
+			return {
+				kind: 'bitSequence',
+				store: def.asBitSequence.bitStoreType.toNumber(),
+				order: def.asBitSequence.bitOrderType.toNumber(),
+			};
 		default:
 			return { kind: 'historic', name: def.asHistoricMetaCompat.toString() };
 	}
@@ -190,7 +198,11 @@ export function buildModel(metadata: Metadata): MetadataModel {
 			versions: [...ex.versions.toU8a(true)],
 			address: ex.addressType.toNumber(),
 			signature: ex.signatureType.toNumber(),
-			extensions: ex.transactionExtensions.map((e) => ({ identifier: e.identifier.toString(), type: e.type.toNumber(), implicit: e.implicit.toNumber() })),
+			extensions: ex.transactionExtensions.map((e) => ({
+				identifier: e.identifier.toString(),
+				type: e.type.toNumber(),
+				implicit: e.implicit.toNumber(),
+			})),
 		},
 	};
 	modelCache.set(metadata, model);
@@ -198,7 +210,13 @@ export function buildModel(metadata: Metadata): MetadataModel {
 }
 
 function isModel(input: unknown): input is MetadataModel {
-	return typeof input === 'object' && input !== null && !(input instanceof Uint8Array) && (input as MetadataModel).types instanceof Map && Array.isArray((input as MetadataModel).pallets);
+	return (
+		typeof input === 'object' &&
+		input !== null &&
+		!(input instanceof Uint8Array) &&
+		(input as MetadataModel).types instanceof Map &&
+		Array.isArray((input as MetadataModel).pallets)
+	);
 }
 
 /** A model from Metadata, SCALE bytes or hex (decoded once), or a model as is. */
@@ -356,7 +374,8 @@ export class ShapeComparer {
 		const a = ta.def;
 		const b = tb.def;
 		const eq = (x: number, y: number) => this.#eq(x, y, mode, local, assuming);
-		const fields = (x: ModelField[], y: ModelField[]) => x.length === y.length && x.every((f, i) => f.name === y[i]!.name && eq(f.type, y[i]!.type));
+		const fields = (x: ModelField[], y: ModelField[]) =>
+			x.length === y.length && x.every((f, i) => f.name === y[i]!.name && eq(f.type, y[i]!.type));
 		switch (a.kind) {
 			case 'primitive':
 				return b.kind === 'primitive' && a.name === b.name;
@@ -399,7 +418,9 @@ export class ShapeComparer {
 	/** The same for two field lists (call arguments, event fields). */
 	explainFields(a: ModelField[], b: ModelField[], mode: ShapeMode = 'equal'): ShapeDifference | undefined {
 		if (this.fieldsCheck(a, b, mode)) return undefined;
-		return this.#explainFields(a, b, mode, '', new Set()) ?? { at: '', before: renderFields(this.a, a), after: renderFields(this.b, b) };
+		return (
+			this.#explainFields(a, b, mode, '', new Set()) ?? { at: '', before: renderFields(this.a, a), after: renderFields(this.b, b) }
+		);
 	}
 
 	#top(aId: number, bId: number, at: string): ShapeDifference {
@@ -414,7 +435,9 @@ export class ShapeComparer {
 			for (let i = 0; i < a.length; i++) {
 				if (!this.check(a[i]!.type, b[i]!.type, mode)) {
 					const d = this.#explain(a[i]!.type, b[i]!.type, mode, `${at}.${label(b[i]!, i)}`, visiting);
-					return renamed ? { ...d, at: `${d.at} (fields also renamed: ${a.map(label).join(', ')} → ${b.map(label).join(', ')})` } : d;
+					return renamed
+						? { ...d, at: `${d.at} (fields also renamed: ${a.map(label).join(', ')} → ${b.map(label).join(', ')})` }
+						: d;
 				}
 			}
 			if (!renamed) return undefined;
@@ -476,7 +499,11 @@ export class ShapeComparer {
 						const w = byName.get(v.name);
 						if (!w) {
 							const taker = byIndex.get(v.index);
-							return { at: `${at}::${v.name}`, before: `${v.name} (index ${v.index})`, after: taker ? `removed; index ${v.index} is now ${taker.name}` : 'removed' };
+							return {
+								at: `${at}::${v.name}`,
+								before: `${v.name} (index ${v.index})`,
+								after: taker ? `removed; index ${v.index} is now ${taker.name}` : 'removed',
+							};
 						}
 						if (w.index !== v.index) return { at: `${at}::${v.name}`, before: `index ${v.index}`, after: `index ${w.index}` };
 						if (!this.fieldsCheck(v.fields, w.fields, mode)) {
@@ -526,7 +553,20 @@ function le(bytes: Uint8Array): bigint {
 	return v;
 }
 
-const INT_SIZES: Record<string, number> = { u8: 1, u16: 2, u32: 4, u64: 8, u128: 16, u256: 32, i8: 1, i16: 2, i32: 4, i64: 8, i128: 16, i256: 32 };
+const INT_SIZES: Record<string, number> = {
+	u8: 1,
+	u16: 2,
+	u32: 4,
+	u64: 8,
+	u128: 16,
+	u256: 32,
+	i8: 1,
+	i16: 2,
+	i32: 4,
+	i64: 8,
+	i128: 16,
+	i256: 32,
+};
 
 function decodeInto(model: MetadataModel, id: number, r: ValueReader, depth: number): string {
 	if (depth > 16) throw new Error('too deep');

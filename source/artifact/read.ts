@@ -80,10 +80,20 @@ export interface ZstdScan {
  */
 export function scanZstd(data: Uint8Array, limit: number, path?: string): ZstdScan {
 	const truncated = (where: string): never => {
-		throw new ArtifactError('truncated', `the compressed runtime ends in the middle of ${where}`, 'The file is incomplete: download or build it again and compare its hash with the published one', path);
+		throw new ArtifactError(
+			'truncated',
+			`the compressed runtime ends in the middle of ${where}`,
+			'The file is incomplete: download or build it again and compare its hash with the published one',
+			path,
+		);
 	};
 	const corrupt = (what: string): never => {
-		throw new ArtifactError('bad-compression', `the compressed runtime is not valid zstd: ${what}`, 'Rebuild the runtime; the compact.compressed.wasm must be the zstd output of the runtime build', path);
+		throw new ArtifactError(
+			'bad-compression',
+			`the compressed runtime is not valid zstd: ${what}`,
+			'Rebuild the runtime; the compact.compressed.wasm must be the zstd output of the runtime build',
+			path,
+		);
 	};
 	let pos = 0;
 	let frames = 0;
@@ -136,7 +146,12 @@ export function scanZstd(data: Uint8Array, limit: number, path?: string): ZstdSc
 			);
 		}
 		if (window > limit) {
-			throw new ArtifactError('size-bomb', `the compressed runtime asks for a ${mib(window)} zstd window, over the ${mib(limit)} limit`, 'Refusing to decompress it; check that this is the right file', path);
+			throw new ArtifactError(
+				'size-bomb',
+				`the compressed runtime asks for a ${mib(window)} zstd window, over the ${mib(limit)} limit`,
+				'Refusing to decompress it; check that this is the right file',
+				path,
+			);
 		}
 		declared = contentSize === undefined || declared === undefined ? undefined : declared + contentSize;
 		const maxBlock = Math.min(window || MAX_BLOCK, MAX_BLOCK);
@@ -193,16 +208,38 @@ export function decompressCode(bytes: Uint8Array, options: ReadOptions & { path?
 		stream.push(payload, true);
 	} catch (error) {
 		if (error instanceof BombStop) {
-			throw new ArtifactError('size-bomb', `the compressed runtime decompresses past the ${mib(limit)} limit`, 'Refusing to go on; a real runtime is a few MiB. Check that this is the right file', path);
+			throw new ArtifactError(
+				'size-bomb',
+				`the compressed runtime decompresses past the ${mib(limit)} limit`,
+				'Refusing to go on; a real runtime is a few MiB. Check that this is the right file',
+				path,
+			);
 		}
 		const code = (error as { code?: number }).code;
 		if (code === 5) {
-			throw new ArtifactError('truncated', 'the compressed runtime ends before its zstd stream does', 'The file is incomplete: download or build it again and compare its hash with the published one', path, { cause: error });
+			throw new ArtifactError(
+				'truncated',
+				'the compressed runtime ends before its zstd stream does',
+				'The file is incomplete: download or build it again and compare its hash with the published one',
+				path,
+				{ cause: error },
+			);
 		}
-		throw new ArtifactError('bad-compression', `the compressed runtime does not decompress: ${describeError(error)}`, 'Rebuild the runtime; the compact.compressed.wasm must be the zstd output of the runtime build', path, { cause: error });
+		throw new ArtifactError(
+			'bad-compression',
+			`the compressed runtime does not decompress: ${describeError(error)}`,
+			'Rebuild the runtime; the compact.compressed.wasm must be the zstd output of the runtime build',
+			path,
+			{ cause: error },
+		);
 	}
 	if (scan.declaredSize !== undefined && scan.declaredSize !== total) {
-		throw new ArtifactError('bad-compression', `the compressed runtime declares ${scan.declaredSize} bytes but decompresses to ${total}`, 'The file is corrupt; build or download it again', path);
+		throw new ArtifactError(
+			'bad-compression',
+			`the compressed runtime declares ${scan.declaredSize} bytes but decompresses to ${total}`,
+			'The file is corrupt; build or download it again',
+			path,
+		);
 	}
 	const out = new Uint8Array(total);
 	let at = 0;
@@ -223,19 +260,34 @@ function sniff(bytes: Uint8Array): string {
 /** Check bytes already in memory; `path` is only used in messages. */
 export function parseArtifactBytes(bytes: Uint8Array, path: string, options: ReadOptions = {}): Artifact {
 	if (bytes.length === 0) {
-		throw new ArtifactError('empty', `${path} is empty (0 bytes)`, 'Pass the runtime wasm; the build may have failed to write it', path);
+		throw new ArtifactError(
+			'empty',
+			`${path} is empty (0 bytes)`,
+			'Pass the runtime wasm; the build may have failed to write it',
+			path,
+		);
 	}
 	const compressed = isCompressed(bytes);
 	if (!compressed && !hasWasmMagic(bytes)) {
 		const isPrefixOf = (full: Uint8Array) => bytes.length < full.length && bytes.every((b, i) => b === full[i]);
 		if (isPrefixOf(ZSTD_PREFIX) || isPrefixOf(WASM_HEADER)) {
-			throw new ArtifactError('truncated', `${path} has only ${bytes.length} bytes`, 'The file is incomplete: build or download it again', path);
+			throw new ArtifactError(
+				'truncated',
+				`${path} has only ${bytes.length} bytes`,
+				'The file is incomplete: build or download it again',
+				path,
+			);
 		}
 		throw new ArtifactError('not-wasm', `${path} is neither a wasm module nor a zstd-compressed runtime`, sniff(bytes), path);
 	}
 	const code = compressed ? decompressCode(bytes, { ...options, path }) : bytes;
 	if (compressed && !hasWasmMagic(code)) {
-		throw new ArtifactError('not-wasm', `${path} decompresses to something that is not a wasm module`, 'Pass the runtime wasm (raw, or the zstd-compressed <runtime>.compact.compressed.wasm)', path);
+		throw new ArtifactError(
+			'not-wasm',
+			`${path} decompresses to something that is not a wasm module`,
+			'Pass the runtime wasm (raw, or the zstd-compressed <runtime>.compact.compressed.wasm)',
+			path,
+		);
 	}
 	const module = parseWasmModule(code, path);
 	assertRuntimeExports(module, path);
@@ -263,9 +315,16 @@ export async function readArtifact(path: string, options: ReadOptions = {}): Pro
 		if (error instanceof ArtifactError) throw error;
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'ENOENT' || code === 'ENOTDIR') {
-			throw new ArtifactError('not-found', `no file at ${path}`, 'Check the path; build the runtime first (e.g. `srtool build` or `cargo build --release -p <runtime>`)', path);
+			throw new ArtifactError(
+				'not-found',
+				`no file at ${path}`,
+				'Check the path; build the runtime first (e.g. `srtool build` or `cargo build --release -p <runtime>`)',
+				path,
+			);
 		}
-		throw new ArtifactError('unreadable', `cannot read ${path}: ${describeError(error)}`, 'Check the file permissions', path, { cause: error });
+		throw new ArtifactError('unreadable', `cannot read ${path}: ${describeError(error)}`, 'Check the file permissions', path, {
+			cause: error,
+		});
 	}
 	return parseArtifactBytes(bytes, path, options);
 }

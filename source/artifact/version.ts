@@ -38,15 +38,57 @@ export interface RuntimeVersionInfo {
 }
 
 const KNOWN_APIS = [
-	'Core', 'Metadata', 'BlockBuilder', 'TaggedTransactionQueue', 'OffchainWorkerApi', 'SessionKeys', 'AccountNonceApi',
-	'TransactionPaymentApi', 'TransactionPaymentCallApi', 'GrandpaApi', 'BabeApi', 'AuraApi', 'AuthorityDiscoveryApi',
-	'ParachainHost', 'BeefyApi', 'BeefyMmrApi', 'MmrApi', 'ValidateStatement', 'GenesisBuilder', 'CollectCollationInfo',
-	'XcmPaymentApi', 'DryRunApi', 'LocationToAccountApi', 'TrustedQueryApi', 'NominationPoolsApi', 'StakingApi',
-	'AssetsApi', 'ContractsApi', 'ReviveApi', 'FungiblesApi', 'AssetConversionApi', 'NftsApi', 'Benchmark', 'TryRuntime',
-	'MixnetApi', 'RuntimeViewFunction', 'AuraUnincludedSegmentApi', 'GetParachainInfo', 'RelayParentOffsetApi',
-	'GetLastTimestamp', 'EthereumRuntimeRPCApi', 'ConvertTransactionRuntimeApi', 'DebugRuntimeApi', 'TxPoolRuntimeApi',
+	'Core',
+	'Metadata',
+	'BlockBuilder',
+	'TaggedTransactionQueue',
+	'OffchainWorkerApi',
+	'SessionKeys',
+	'AccountNonceApi',
+	'TransactionPaymentApi',
+	'TransactionPaymentCallApi',
+	'GrandpaApi',
+	'BabeApi',
+	'AuraApi',
+	'AuthorityDiscoveryApi',
+	'ParachainHost',
+	'BeefyApi',
+	'BeefyMmrApi',
+	'MmrApi',
+	'ValidateStatement',
+	'GenesisBuilder',
+	'CollectCollationInfo',
+	'XcmPaymentApi',
+	'DryRunApi',
+	'LocationToAccountApi',
+	'TrustedQueryApi',
+	'NominationPoolsApi',
+	'StakingApi',
+	'AssetsApi',
+	'ContractsApi',
+	'ReviveApi',
+	'FungiblesApi',
+	'AssetConversionApi',
+	'NftsApi',
+	'Benchmark',
+	'TryRuntime',
+	'MixnetApi',
+	'RuntimeViewFunction',
+	'AuraUnincludedSegmentApi',
+	'GetParachainInfo',
+	'RelayParentOffsetApi',
+	'GetLastTimestamp',
+	'EthereumRuntimeRPCApi',
+	'ConvertTransactionRuntimeApi',
+	'DebugRuntimeApi',
+	'TxPoolRuntimeApi',
 	// Rococo/Wococo bridge APIs (Rococo 9140 era)
-	'RococoFinalityApi', 'WococoFinalityApi', 'ToRococoOutboundLaneApi', 'ToWococoOutboundLaneApi', 'FromRococoInboundLaneApi', 'FromWococoInboundLaneApi',
+	'RococoFinalityApi',
+	'WococoFinalityApi',
+	'ToRococoOutboundLaneApi',
+	'ToWococoOutboundLaneApi',
+	'FromRococoInboundLaneApi',
+	'FromWococoInboundLaneApi',
 ];
 
 let apiNames: Map<string, string> | undefined;
@@ -118,7 +160,11 @@ export function decodeRuntimeVersion(bytes: Uint8Array, coreVersionHint?: number
 			apis,
 		};
 	} catch (error) {
-		throw new ArtifactError('bad-version', `the runtime version does not decode: ${describeError(error)}`, 'The wasm is corrupt or not a Substrate runtime');
+		throw new ArtifactError(
+			'bad-version',
+			`the runtime version does not decode: ${describeError(error)}`,
+			'The wasm is corrupt or not a Substrate runtime',
+		);
 	}
 }
 
@@ -163,7 +209,13 @@ export async function runtimeVersionOf(code: Uint8Array, options: VersionOptions
 	} catch (error) {
 		// The executor decodes the version itself before running anything.
 		if (error instanceof ArtifactError && /Core_version.*Decode/i.test(error.message)) {
-			throw new ArtifactError('bad-version', 'Core_version returned bytes that are not a RuntimeVersion', 'The wasm is corrupt or not a Substrate runtime', options.path, { cause: error });
+			throw new ArtifactError(
+				'bad-version',
+				'Core_version returned bytes that are not a RuntimeVersion',
+				'The wasm is corrupt or not a Substrate runtime',
+				options.path,
+				{ cause: error },
+			);
 		}
 		throw error;
 	}
@@ -171,7 +223,13 @@ export async function runtimeVersionOf(code: Uint8Array, options: VersionOptions
 	try {
 		version = decodeRuntimeVersion(bytes);
 	} catch (error) {
-		throw new ArtifactError('bad-version', `Core_version returned ${bytes.length} bytes that are not a RuntimeVersion`, 'The wasm is corrupt or not a Substrate runtime', options.path, { cause: error });
+		throw new ArtifactError(
+			'bad-version',
+			`Core_version returned ${bytes.length} bytes that are not a RuntimeVersion`,
+			'The wasm is corrupt or not a Substrate runtime',
+			options.path,
+			{ cause: error },
+		);
 	}
 	if (version.apis.length === 0) {
 		const apisSection = module.customSections.get('runtime_apis');

@@ -67,7 +67,12 @@ class Reader {
 			if ((b & 0x80) === 0) return result;
 			shift += 7;
 		}
-		throw new ArtifactError('not-wasm', `malformed LEB128 number in the wasm ${this.what}`, 'This is not a valid wasm module', this.path);
+		throw new ArtifactError(
+			'not-wasm',
+			`malformed LEB128 number in the wasm ${this.what}`,
+			'This is not a valid wasm module',
+			this.path,
+		);
 	}
 
 	take(n: number): Uint8Array {
@@ -89,14 +94,24 @@ class Reader {
  */
 export function parseWasmModule(code: Uint8Array, path?: string): WasmModuleInfo {
 	if (!hasWasmMagic(code)) {
-		throw new ArtifactError('not-wasm', 'the file is not a wasm module (no \\0asm magic)', 'Pass the runtime wasm, e.g. target/release/wbuild/<runtime>/<runtime>.compact.compressed.wasm', path);
+		throw new ArtifactError(
+			'not-wasm',
+			'the file is not a wasm module (no \\0asm magic)',
+			'Pass the runtime wasm, e.g. target/release/wbuild/<runtime>/<runtime>.compact.compressed.wasm',
+			path,
+		);
 	}
 	if (code.length < 8) {
 		new Reader(code, code.length, code.length, 'header', path).truncated();
 	}
 	const version = code[4]! | (code[5]! << 8) | (code[6]! << 16) | (code[7]! << 24);
 	if (version !== 1) {
-		throw new ArtifactError('not-wasm', `unsupported wasm binary version ${version}`, 'Substrate runtimes are wasm version 1 modules; pass the runtime wasm', path);
+		throw new ArtifactError(
+			'not-wasm',
+			`unsupported wasm binary version ${version}`,
+			'Substrate runtimes are wasm version 1 modules; pass the runtime wasm',
+			path,
+		);
 	}
 	const info: WasmModuleInfo = { exports: [], customSections: new Map(), functionCount: 0, codeCount: 0 };
 	let hasCode = false;
@@ -104,12 +119,23 @@ export function parseWasmModule(code: Uint8Array, path?: string): WasmModuleInfo
 	while (top.pos < code.length) {
 		const id = top.byte();
 		if (id > MAX_SECTION_ID) {
-			throw new ArtifactError('not-wasm', `unknown wasm section id ${id} at offset ${top.pos - 1}`, 'The file is corrupt or not a wasm module', path);
+			throw new ArtifactError(
+				'not-wasm',
+				`unknown wasm section id ${id} at offset ${top.pos - 1}`,
+				'The file is corrupt or not a wasm module',
+				path,
+			);
 		}
 		const size = top.u32();
 		const start = top.pos;
 		if (start + size > code.length) {
-			new Reader(code, start, code.length, `section ${id} (declared ${size} bytes, ${code.length - start} present)`, path).truncated();
+			new Reader(
+				code,
+				start,
+				code.length,
+				`section ${id} (declared ${size} bytes, ${code.length - start} present)`,
+				path,
+			).truncated();
 		}
 		const body = new Reader(code, start, start + size, `section ${id}`, path);
 		if (id === 0) {
@@ -124,7 +150,13 @@ export function parseWasmModule(code: Uint8Array, path?: string): WasmModuleInfo
 				const kindByte = body.byte();
 				const index = body.u32();
 				const kind = EXPORT_KINDS[kindByte];
-				if (!kind) throw new ArtifactError('not-wasm', `unknown export kind ${kindByte} for "${name}"`, 'The file is corrupt or not a wasm module', path);
+				if (!kind)
+					throw new ArtifactError(
+						'not-wasm',
+						`unknown export kind ${kindByte} for "${name}"`,
+						'The file is corrupt or not a wasm module',
+						path,
+					);
 				info.exports.push({ name, kind, index });
 			}
 		} else if (id === 10) {
@@ -157,7 +189,9 @@ export function assertRuntimeExports(info: WasmModuleInfo, path?: string): void 
 		throw new ArtifactError(
 			'no-runtime-exports',
 			`the wasm module is not a Substrate runtime: it does not export ${missing.join(' or ')}` +
-				(sample.length ? ` (it exports ${sample.join(', ')}${funcs.size > sample.length ? ', …' : ''})` : ' (it exports no functions)'),
+				(sample.length
+					? ` (it exports ${sample.join(', ')}${funcs.size > sample.length ? ', …' : ''})`
+					: ' (it exports no functions)'),
 			'Pass the runtime wasm built by the runtime crate (e.g. <runtime>.compact.compressed.wasm from target/*/wbuild or srtool), not another wasm module',
 			path,
 		);

@@ -38,7 +38,10 @@ export async function chainBlockTime(api: ApiPromise): Promise<BlockTime> {
 	const back = Math.min(100, best - 1);
 	if (back > 0) {
 		const oldHash = (await api.rpc.chain.getBlockHash(best - back)).toHex();
-		const ms = measuredBlockTime({ number: best - back, atMs: await timestampAt(api, oldHash).catch(() => NaN) }, { number: best, atMs: bestAt });
+		const ms = measuredBlockTime(
+			{ number: best - back, atMs: await timestampAt(api, oldHash).catch(() => NaN) },
+			{ number: best, atMs: bestAt },
+		);
 		if (ms) return { ms, how: 'measured', over: back, best, bestAt };
 	}
 	return { ms: expectedBlockTimeMs(api), how: 'expected', over: 0, best, bestAt };

@@ -147,7 +147,13 @@ export async function connectEndpoint(endpoint: string, options: ConnectOptions 
 		if (stopped) return;
 		attempt++;
 		const delay = backoffDelay(attempt, baseMs, maxMs);
-		options.onState?.({ status: 'reconnecting', endpoint: nextEndpoint(), attempt, backoffMs: delay, nextAttemptAt: Date.now() + delay });
+		options.onState?.({
+			status: 'reconnecting',
+			endpoint: nextEndpoint(),
+			attempt,
+			backoffMs: delay,
+			nextAttemptAt: Date.now() + delay,
+		});
 		clearTimeout(timer);
 		timer = setTimeout(() => {
 			if (stopped) return;
@@ -217,12 +223,19 @@ export async function connectEnvironment(env: Environment, options: ConnectOptio
 				endpoint = await options.resolveEmbedded(configured);
 			}
 			// Reconnects fail over to the endpoints after this one, then back to the earlier ones.
-			const fallbacks = [...env.endpoints.slice(index + 1), ...env.endpoints.slice(0, index)].filter((e) => !e.startsWith('embedded:'));
+			const fallbacks = [...env.endpoints.slice(index + 1), ...env.endpoints.slice(0, index)].filter(
+				(e) => !e.startsWith('embedded:'),
+			);
 			const connection = await connectEndpoint(endpoint, {
 				...options,
 				fallbacks,
 				// The first report says which earlier endpoints did not answer.
-				onState: (state) => options.onState?.(state.status === 'connected' && skipped.length > 0 && !state.reconnects && state.endpoint === endpoint ? { ...state, skipped: [...skipped] } : state),
+				onState: (state) =>
+					options.onState?.(
+						state.status === 'connected' && skipped.length > 0 && !state.reconnects && state.endpoint === endpoint
+							? { ...state, skipped: [...skipped] }
+							: state,
+					),
 			});
 			if (env.genesisHash && env.genesisHash.toLowerCase() !== connection.genesisHash.toLowerCase()) {
 				await connection.disconnect();

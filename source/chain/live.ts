@@ -16,7 +16,11 @@ export type ChainPatch = Partial<Omit<ChainState, 'connection'>>;
  * Option<StorageData> for some keys and a bare StorageData for others.
  */
 export function storageBytes(raw: unknown): Uint8Array | undefined {
-	const value = raw as { isSome?: boolean; unwrap?: () => { toU8a: (bare?: boolean) => Uint8Array }; toU8a: (bare?: boolean) => Uint8Array };
+	const value = raw as {
+		isSome?: boolean;
+		unwrap?: () => { toU8a: (bare?: boolean) => Uint8Array };
+		toU8a: (bare?: boolean) => Uint8Array;
+	};
 	if (value.isSome === undefined) return value.toU8a(true);
 	return value.isSome ? value.unwrap!().toU8a(true) : undefined;
 }

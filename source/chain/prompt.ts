@@ -60,7 +60,9 @@ export async function buildSignerPrompt(api: ApiPromise, request: PromptRequest)
 	const needed = (feeValue ?? 0n) + (request.spends?.amount ?? 0n);
 	if (free === 0n || free < needed) {
 		const what = request.spends ? `${request.spends.what} and the fee` : 'the fee';
-		refusals.push(`account ${address} has ${formatAmount(api, free)} free, not enough for ${what} (${formatAmount(api, needed)}); fund it first`);
+		refusals.push(
+			`account ${address} has ${formatAmount(api, free)} free, not enough for ${what} (${formatAmount(api, needed)}); fund it first`,
+		);
 	}
 	return {
 		env: env.name,

@@ -14,8 +14,6 @@ import { storageBytes } from './live.js';
 import { CODE_KEY } from '../domain/primitives.js';
 import { palletQuery, type NumberCodec } from './pallets/common.js';
 
-
-
 /** Read the runtime the chain runs now (at the best block) and make the plan. */
 export async function captureRecoveryPlan(api: ApiPromise, env: string, at = new Date().toISOString()): Promise<RecoveryPlan> {
 	const header = await api.rpc.chain.getHeader();
@@ -50,8 +48,15 @@ export async function captureRecoveryPlan(api: ApiPromise, env: string, at = new
 	const paraInfo = palletQuery<{ parachainId?: () => Promise<NumberCodec> }>(api, 'parachainInfo')?.parachainId;
 	if (paraInfo) {
 		const paraId = (await paraInfo()).toNumber();
-		plan.parachain = { paraId, relayCall: `paras.forceSetCurrentCode(${paraId}, <previous code ${codeHash}>) with Root on the relay chain` };
-		plan.steps.splice(2, 0, `parachain ${paraId}: ask the relay chain's governance (Root) for paras.forceSetCurrentCode(${paraId}, previous code)`);
+		plan.parachain = {
+			paraId,
+			relayCall: `paras.forceSetCurrentCode(${paraId}, <previous code ${codeHash}>) with Root on the relay chain`,
+		};
+		plan.steps.splice(
+			2,
+			0,
+			`parachain ${paraId}: ask the relay chain's governance (Root) for paras.forceSetCurrentCode(${paraId}, previous code)`,
+		);
 	}
 	return plan;
 }
@@ -61,11 +66,16 @@ export async function captureRecoveryPlan(api: ApiPromise, env: string, at = new
  * from the first block after the upgrade, nodes execute the previous code instead.
  * Needs the state at the plan's block (an archive node, or a recent block).
  */
-export async function codeSubstitutesFragment(api: ApiPromise, plan: RecoveryPlan, upgradeBlock?: number): Promise<{ json: string; codeHash: Hex }> {
+export async function codeSubstitutesFragment(
+	api: ApiPromise,
+	plan: RecoveryPlan,
+	upgradeBlock?: number,
+): Promise<{ json: string; codeHash: Hex }> {
 	const code = storageBytes(await api.rpc.state.getStorage(CODE_KEY, plan.blockHash));
 	if (!code) throw new Error(`the node has no state for block #${plan.blockNumber} (${plan.blockHash}); ask an archive node`);
 	const codeHash = blake2AsHex(code, 256) as Hex;
-	if (codeHash !== plan.previousCodeHash) throw new Error(`the code at block #${plan.blockNumber} hashes to ${codeHash}, not the recorded ${plan.previousCodeHash}`);
+	if (codeHash !== plan.previousCodeHash)
+		throw new Error(`the code at block #${plan.blockNumber} hashes to ${codeHash}, not the recorded ${plan.previousCodeHash}`);
 	// The substitute applies from the block whose execution failed: the first block built on the new runtime.
 	const from = upgradeBlock !== undefined ? upgradeBlock + 1 : plan.blockNumber + 1;
 	return { json: JSON.stringify({ codeSubstitutes: { [String(from)]: u8aToHex(code) } }), codeHash };

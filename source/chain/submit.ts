@@ -81,16 +81,23 @@ export async function submitExtrinsic(api: ApiPromise, request: SubmitRequest): 
 	const intentId = `${meta.env}-${meta.stage}-${Date.now().toString(36)}`;
 	let recorded = false;
 	try {
-		return await signAndTrack(api, request.tx, request.pair, nonce, { ...meta, intentId }, {
-			onIntent: async (intent) => {
-				await intents?.record(intent);
-				recorded = true;
+		return await signAndTrack(
+			api,
+			request.tx,
+			request.pair,
+			nonce,
+			{ ...meta, intentId },
+			{
+				onIntent: async (intent) => {
+					await intents?.record(intent);
+					recorded = true;
+				},
+				...(request.onStatus ? { onStatus: request.onStatus } : {}),
+				onOutcome: async (outcome) => {
+					await intents?.outcome(intentId, outcome);
+				},
 			},
-			...(request.onStatus ? { onStatus: request.onStatus } : {}),
-			onOutcome: async (outcome) => {
-				await intents?.outcome(intentId, outcome);
-			},
-		});
+		);
 	} catch (error) {
 		if (error instanceof SubmitRejected && recorded) {
 			await intents?.outcome(intentId, { status: 'dropped', error: error.message, at: new Date().toISOString() });

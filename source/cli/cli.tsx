@@ -143,7 +143,8 @@ async function main(): Promise<number> {
 			{
 				...processIo,
 				// Loaded only for --against ENV (it brings the store and the chain connection).
-				resolveAgainst: async (name) => (await import('./commands/against.js')).resolveAgainstEnvironment(openContext({ configDir: flags.configDir }), name),
+				resolveAgainst: async (name) =>
+					(await import('./commands/against.js')).resolveAgainstEnvironment(openContext({ configDir: flags.configDir }), name),
 			},
 		);
 	}
@@ -154,7 +155,13 @@ async function main(): Promise<number> {
 	}
 	if (command === 'signoff' && rest[0] !== 'import') {
 		const { runSignoff } = await import('./commands/alignment.js');
-		return runSignoff({ io: processIo, json: flags.json }, rest[0], { group: flags.group, signer: flags.signer, reject: flags.reject, reason: flags.reason, keyType: flags.keyType });
+		return runSignoff({ io: processIo, json: flags.json }, rest[0], {
+			group: flags.group,
+			signer: flags.signer,
+			reject: flags.reject,
+			reason: flags.reason,
+			keyType: flags.keyType,
+		});
 	}
 	const ctx = openContext({ configDir: flags.configDir, json: flags.json });
 	switch (command) {
@@ -168,7 +175,13 @@ async function main(): Promise<number> {
 		}
 		case 'advance': {
 			const { runAdvance } = await import('./commands/advance.js');
-			return runAdvance(ctx, rest[0], { env: flags.env?.[0], signer: flags.signer, yes: flags.yes, follow: flags.follow, timeout: flags.timeout });
+			return runAdvance(ctx, rest[0], {
+				env: flags.env?.[0],
+				signer: flags.signer,
+				yes: flags.yes,
+				follow: flags.follow,
+				timeout: flags.timeout,
+			});
 		}
 		case 'env': {
 			const { runEnv } = await import('./commands/env.js');
@@ -205,7 +218,14 @@ async function main(): Promise<number> {
 		// alignment (issue 6)
 		case 'stakeholders': {
 			const { runStakeholders } = await import('./commands/alignment.js');
-			return runStakeholders(ctx, rest[0], { env: flags.env?.[0], group: flags.group, member: flags.member, threshold: flags.threshold, owns: flags.owns, require: flags.require });
+			return runStakeholders(ctx, rest[0], {
+				env: flags.env?.[0],
+				group: flags.group,
+				member: flags.member,
+				threshold: flags.threshold,
+				owns: flags.owns,
+				require: flags.require,
+			});
 		}
 		case 'notes': {
 			const { runNotes } = await import('./commands/alignment.js');
@@ -233,7 +253,12 @@ async function main(): Promise<number> {
 		}
 		case 'devnet': {
 			const { runDevnet } = await import('./commands/devnet.js');
-			return runDevnet(ctx, rest[0], { chain: flags.chain, port: flags.port, blockTime: flags.blockTime, stateFile: flags.stateFile });
+			return runDevnet(ctx, rest[0], {
+				chain: flags.chain,
+				port: flags.port,
+				blockTime: flags.blockTime,
+				stateFile: flags.stateFile,
+			});
 		}
 		default:
 			throw new UsageError(`unknown command "${command}"`, 'run `release-console --help`');
@@ -245,7 +270,9 @@ let settled = false;
 // never settle), say so and fail, rather than exit 0 with nothing printed.
 process.once('beforeExit', () => {
 	if (settled) return;
-	process.stderr.write('error: the command stopped before it finished (nothing left to wait on; this is a bug)\n  what to do: run it again: it continues from what the store and the chain say\n');
+	process.stderr.write(
+		'error: the command stopped before it finished (nothing left to wait on; this is a bug)\n  what to do: run it again: it continues from what the store and the chain say\n',
+	);
 	process.exitCode = EXIT.failed;
 });
 
@@ -281,7 +308,10 @@ main()
 		// By kind (source/errors.ts): a user error exits 2, a refusal or a bug 1, anything else 1.
 		const code = exitCodeOf(error);
 		if (json) process.stdout.write(`${JSON.stringify({ error: e.message, hint: e.hint })}\n`);
-		else process.stderr.write(`error: ${e.message}${e.hint ? `\n  what to do: ${e.hint}` : ''}\n${kindOf(error) === 'bug' ? `  ${BUG_LINE}\n` : ''}`);
+		else
+			process.stderr.write(
+				`error: ${e.message}${e.hint ? `\n  what to do: ${e.hint}` : ''}\n${kindOf(error) === 'bug' ? `  ${BUG_LINE}\n` : ''}`,
+			);
 		process.exitCode = code;
 	})
 	.then(() => flushAndExit(Number(process.exitCode ?? 0)));

@@ -48,8 +48,13 @@ export interface EnsureResult {
 }
 
 /** Reuse the running embedded chain for this store, or start one in the background. */
-export async function ensureEmbeddedChain(home: string, chain: string, options: { blockTime?: string; timeoutMs?: number } = {}): Promise<EnsureResult> {
-	if (chain !== 'rococo' && chain !== 'governance') throw new Error(`unknown embedded chain "${chain}"; the embedded chains are embedded:rococo and embedded:governance`);
+export async function ensureEmbeddedChain(
+	home: string,
+	chain: string,
+	options: { blockTime?: string; timeoutMs?: number } = {},
+): Promise<EnsureResult> {
+	if (chain !== 'rococo' && chain !== 'governance')
+		throw new Error(`unknown embedded chain "${chain}"; the embedded chains are embedded:rococo and embedded:governance`);
 	const existing = readDaemonState(home, chain);
 	if (existing) return { state: existing, started: false };
 	mkdirSync(home, { recursive: true });
@@ -58,11 +63,15 @@ export async function ensureEmbeddedChain(home: string, chain: string, options: 
 	const log = openSync(path.join(home, `devnet-${chain}.log`), 'a');
 	// The governance devnet's periods are counted in blocks (a motion lasts 10): 2 s blocks keep a rehearsal short.
 	const blockTime = options.blockTime ?? process.env.RELEASE_CONSOLE_DEVNET_BLOCK_TIME ?? (chain === 'governance' ? '2000' : '6000');
-	const child = spawn(process.execPath, [cliEntry(), 'devnet', '--chain', chain, '--port', '0', '--block-time', blockTime, '--state-file', stateFile], {
-		detached: true,
-		stdio: ['ignore', log, log],
-		env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
-	});
+	const child = spawn(
+		process.execPath,
+		[cliEntry(), 'devnet', '--chain', chain, '--port', '0', '--block-time', blockTime, '--state-file', stateFile],
+		{
+			detached: true,
+			stdio: ['ignore', log, log],
+			env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
+		},
+	);
 	closeSync(log);
 	child.unref();
 	const deadline = Date.now() + (options.timeoutMs ?? 60_000);

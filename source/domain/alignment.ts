@@ -104,7 +104,8 @@ export function signoffSummary(release: Release, env: string): SignoffSummary {
 	const states: GroupState[] = groups.map((group) => {
 		const signoffs = all.filter((s) => s.group === group.name).map((s) => check(s, group));
 		const current = signoffs.filter((s) => s.member && s.verdict === 'valid');
-		const approvals = new Set(current.filter((s) => s.signoff.decision === 'approve').map((s) => s.signoff.publicKey.toLowerCase())).size;
+		const approvals = new Set(current.filter((s) => s.signoff.decision === 'approve').map((s) => s.signoff.publicKey.toLowerCase()))
+			.size;
 		const rejections = current.filter((s) => s.signoff.decision === 'reject');
 		return {
 			group,
@@ -128,7 +129,9 @@ export function signoffSummary(release: Release, env: string): SignoffSummary {
 
 export function signoffGate(release: Release, env: string, at: string): GateEvaluation {
 	const s = signoffSummary(release, env);
-	const perGroup = s.groups.map((g) => `${g.group.name} ${g.approvals}/${g.group.threshold}${g.stale.length ? ` (${g.stale.length} stale)` : ''}`);
+	const perGroup = s.groups.map(
+		(g) => `${g.group.name} ${g.approvals}/${g.group.threshold}${g.stale.length ? ` (${g.stale.length} stale)` : ''}`,
+	);
 	const evidence = {
 		digest: s.digest,
 		groups: s.groups.map((g) => ({
@@ -150,7 +153,11 @@ export function signoffGate(release: Release, env: string, at: string): GateEval
 			return { ...base, status: 'fail', summary: `rejected by ${r.join('; ')}` };
 		}
 		case 'stale':
-			return { ...base, status: 'pending', summary: `stale: the manifest changed after some sign-offs; ask them to sign ${s.digest} again — ${perGroup.join(', ')}` };
+			return {
+				...base,
+				status: 'pending',
+				summary: `stale: the manifest changed after some sign-offs; ask them to sign ${s.digest} again — ${perGroup.join(', ')}`,
+			};
 		default:
 			return { ...base, status: 'pending', summary: `waiting for sign-offs: ${perGroup.join(', ')}` };
 	}
@@ -172,20 +179,44 @@ export function latestGate(release: Release, env: string, id: GateId): GateResul
 export function transactionVersionGate(release: Release, env: string, at: string): GateEvaluation {
 	const base = { id: 'transaction-version' as const, env, checkedAt: at };
 	const compat = latestGate(release, env, 'forward-compatible');
-	const verdicts = (compat?.evidence as { verdicts?: { transactionVersionBumpRequired?: boolean; transactionVersionBumped?: boolean } } | undefined)?.verdicts;
+	const verdicts = (
+		compat?.evidence as { verdicts?: { transactionVersionBumpRequired?: boolean; transactionVersionBumped?: boolean } } | undefined
+	)?.verdicts;
 	const tx = (compat?.evidence as { transactionVersion?: { old: number; new: number } } | undefined)?.transactionVersion;
 	if (!compat || !verdicts) {
 		return { ...base, status: 'pending', summary: 'no metadata diff yet (the artifact stage, or `inspect --against ENV`, makes one)' };
 	}
-	const evidence = { from: compat.env, required: verdicts.transactionVersionBumpRequired ?? false, bumped: verdicts.transactionVersionBumped ?? false, ...(tx ? { old: tx.old, new: tx.new } : {}) };
+	const evidence = {
+		from: compat.env,
+		required: verdicts.transactionVersionBumpRequired ?? false,
+		bumped: verdicts.transactionVersionBumped ?? false,
+		...(tx ? { old: tx.old, new: tx.new } : {}),
+	};
 	const range = tx ? `${tx.old} → ${tx.new}` : '';
-	if (!evidence.required) return { ...base, status: 'pass', summary: `no existing call changed; transaction version ${range || 'unchanged'} is fine`, evidence };
-	if (evidence.bumped) return { ...base, status: 'pass', summary: `existing calls changed and transaction version increased (${range})`, evidence };
-	return { ...base, status: 'fail', summary: `existing calls changed but transaction version did not increase (${range}); bump transaction_version`, evidence };
+	if (!evidence.required)
+		return {
+			...base,
+			status: 'pass',
+			summary: `no existing call changed; transaction version ${range || 'unchanged'} is fine`,
+			evidence,
+		};
+	if (evidence.bumped)
+		return { ...base, status: 'pass', summary: `existing calls changed and transaction version increased (${range})`, evidence };
+	return {
+		...base,
+		status: 'fail',
+		summary: `existing calls changed but transaction version did not increase (${range}); bump transaction_version`,
+		evidence,
+	};
 }
 
 /** The soak gate of the nearest earlier testnet environment (from the chain, not a checkbox). */
-export function testnetSoakGate(release: Release, env: string, envs: Array<Pick<Environment, 'name' | 'kind'>>, at: string): GateEvaluation {
+export function testnetSoakGate(
+	release: Release,
+	env: string,
+	envs: Array<Pick<Environment, 'name' | 'kind'>>,
+	at: string,
+): GateEvaluation {
 	const base = { id: 'testnet-soak' as const, env, checkedAt: at };
 	const index = release.environments.indexOf(env);
 	const earlier = release.environments.slice(0, Math.max(0, index)).reverse();
@@ -197,22 +228,43 @@ export function testnetSoakGate(release: Release, env: string, envs: Array<Pick<
 	const evidence = { testnet, ...(soak?.evidence ?? {}) };
 	if (!soak) return { ...base, status: 'pending', summary: `not soaked on ${testnet} yet`, evidence };
 	if (soak.status === 'pass') return { ...base, status: 'pass', summary: `soaked on ${testnet}: ${soak.summary}`, evidence };
-	if (soak.status === 'waived') return { ...base, status: 'pass', summary: `soak on ${testnet} waived: ${soak.waiver?.reason ?? ''}`, evidence };
+	if (soak.status === 'waived')
+		return { ...base, status: 'pass', summary: `soak on ${testnet} waived: ${soak.waiver?.reason ?? ''}`, evidence };
 	return { ...base, status: soak.status === 'fail' ? 'fail' : 'pending', summary: `soak on ${testnet}: ${soak.summary}`, evidence };
 }
 
 export function releaseCommitGate(env: string, notes: ReleaseNotes | undefined, at: string): GateEvaluation {
 	const base = { id: 'release-commit-on-branch' as const, env, checkedAt: at };
-	if (!notes) return { ...base, status: 'pending', summary: 'no release notes yet (`release-console notes ID --repo PATH --from SHA --to SHA`)' };
+	if (!notes)
+		return { ...base, status: 'pending', summary: 'no release notes yet (`release-console notes ID --repo PATH --from SHA --to SHA`)' };
 	const evidence = { releaseCommit: notes.releaseCommit, branch: notes.branch, ref: notes.branchRef ?? null, repo: notes.repo };
-	if (notes.onBranch) return { ...base, status: 'pass', summary: `${notes.releaseCommit.slice(0, 12)} is on ${notes.branchRef ?? notes.branch}`, evidence };
-	return { ...base, status: 'fail', summary: `${notes.releaseCommit.slice(0, 12)} is not reachable from ${notes.branch}; release only what the protected branch holds`, evidence };
+	if (notes.onBranch)
+		return {
+			...base,
+			status: 'pass',
+			summary: `${notes.releaseCommit.slice(0, 12)} is on ${notes.branchRef ?? notes.branch}`,
+			evidence,
+		};
+	return {
+		...base,
+		status: 'fail',
+		summary: `${notes.releaseCommit.slice(0, 12)} is not reachable from ${notes.branch}; release only what the protected branch holds`,
+		evidence,
+	};
 }
 
-export function attestationGate(env: string, gate: AttestedGate, reference: string, attestedBy: string | undefined, at: string): GateEvaluation {
+export function attestationGate(
+	env: string,
+	gate: AttestedGate,
+	reference: string,
+	attestedBy: string | undefined,
+	at: string,
+): GateEvaluation {
 	const ref = reference.trim();
 	if (ref.length < MIN_REFERENCE) {
-		throw new Error(`an attestation needs a reference of at least ${MIN_REFERENCE} characters (a link to the audit report, a document id)`);
+		throw new Error(
+			`an attestation needs a reference of at least ${MIN_REFERENCE} characters (a link to the audit report, a document id)`,
+		);
 	}
 	const what = gate === 'audits' ? 'audits of the included pallets' : 'each protocol can be paused by its own governance';
 	return {
@@ -240,10 +292,17 @@ export interface PromotionBlocker {
  * is not waived). Computed gates (sign-offs, transaction version, testnet
  * soak) are evaluated now; the others are read from the release.
  */
-export function promotionBlockers(release: Release, envName: string, envs: Array<Pick<Environment, 'name' | 'kind'>>, at = new Date().toISOString()): PromotionBlocker[] {
+export function promotionBlockers(
+	release: Release,
+	envName: string,
+	envs: Array<Pick<Environment, 'name' | 'kind'>>,
+	at = new Date().toISOString(),
+): PromotionBlocker[] {
 	const env = envs.find((e) => e.name === envName);
 	if (!env || !release.environments.includes(envName)) {
-		return [{ gate: 'earlier-environment', env: envName, status: 'missing', summary: `${envName} is not an environment of this release` }];
+		return [
+			{ gate: 'earlier-environment', env: envName, status: 'missing', summary: `${envName} is not an environment of this release` },
+		];
 	}
 	const blockers: PromotionBlocker[] = [];
 	const index = release.environments.indexOf(envName);
@@ -251,13 +310,23 @@ export function promotionBlockers(release: Release, envName: string, envs: Array
 		const progress = release.progress[earlier];
 		const open = progress?.stages.find((s) => s.status !== 'done');
 		if (!progress || open) {
-			blockers.push({ gate: 'earlier-environment', env: earlier, status: 'pending', summary: `${earlier} is not complete${open ? ` (${open.id}: ${open.status})` : ''}` });
+			blockers.push({
+				gate: 'earlier-environment',
+				env: earlier,
+				status: 'pending',
+				summary: `${earlier} is not complete${open ? ` (${open.id}: ${open.status})` : ''}`,
+			});
 		}
 	}
 	for (const id of requirementsOf(release, env)) {
 		const gate = evaluateRequirement(release, envName, id, envs, at);
 		if (gate.status === 'pass' || gate.status === 'waived') continue;
-		blockers.push({ gate: id, env: gate.env, status: gate.status === 'fail' ? 'fail' : gate.status === 'missing' ? 'missing' : 'pending', summary: gate.summary });
+		blockers.push({
+			gate: id,
+			env: gate.env,
+			status: gate.status === 'fail' ? 'fail' : gate.status === 'missing' ? 'missing' : 'pending',
+			summary: gate.summary,
+		});
 	}
 	return blockers;
 }
@@ -281,7 +350,10 @@ export function evaluateRequirement(
 		default: {
 			const gate = latestGate(release, env, id);
 			if (gate) return gate;
-			const how = id === 'audits' || id === 'pause' ? ` (attest it: \`release-console attest ${release.id} --gate ${id} --reference "…"\`)` : '';
+			const how =
+				id === 'audits' || id === 'pause'
+					? ` (attest it: \`release-console attest ${release.id} --gate ${id} --reference "…"\`)`
+					: '';
 			return { env, status: 'missing', summary: `${GATE_TITLES[id] ?? id}: not checked yet${how}` };
 		}
 	}
@@ -294,11 +366,17 @@ function stored(release: Release, env: string, id: GateId): GateResult | undefin
 }
 
 /** The gates alignment computes for `env`, ready for `gate/set` (stored with their evidence). */
-export function alignmentGates(release: Release, env: string, envs: Array<Pick<Environment, 'name' | 'kind'>>, at: string): GateEvaluation[] {
+export function alignmentGates(
+	release: Release,
+	env: string,
+	envs: Array<Pick<Environment, 'name' | 'kind'>>,
+	at: string,
+): GateEvaluation[] {
 	const kind = envs.find((e) => e.name === env)?.kind ?? 'local';
 	const out: GateEvaluation[] = [transactionVersionGate(release, env, at)];
 	if (release.alignment?.notes) out.push(releaseCommitGate(env, release.alignment.notes, at));
 	if (release.environments.indexOf(env) > 0 && kind === 'production') out.push(testnetSoakGate(release, env, envs, at));
-	if (groupsOf(release, env).length > 0 || requirementsOf(release, { name: env, kind }).includes('signoffs')) out.push(signoffGate(release, env, at));
+	if (groupsOf(release, env).length > 0 || requirementsOf(release, { name: env, kind }).includes('signoffs'))
+		out.push(signoffGate(release, env, at));
 	return out;
 }

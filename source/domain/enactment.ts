@@ -6,7 +6,8 @@
 
 /** The block expected at `targetTimeMs` (rounded up: never before the target), from the current block and time. */
 export function enactmentBlockFor(targetTimeMs: number, nowBlock: number, nowMs: number, blockTimeMs: number): number {
-	if (!(blockTimeMs > 0) || !Number.isFinite(blockTimeMs)) throw new RangeError(`block time must be a positive number of ms (got ${blockTimeMs})`);
+	if (!(blockTimeMs > 0) || !Number.isFinite(blockTimeMs))
+		throw new RangeError(`block time must be a positive number of ms (got ${blockTimeMs})`);
 	if (!Number.isInteger(nowBlock) || nowBlock < 0) throw new RangeError(`current block must be a whole number ≥ 0 (got ${nowBlock})`);
 	if (targetTimeMs <= nowMs) return nowBlock + 1;
 	return nowBlock + Math.ceil((targetTimeMs - nowMs) / blockTimeMs);
@@ -14,7 +15,8 @@ export function enactmentBlockFor(targetTimeMs: number, nowBlock: number, nowMs:
 
 /** When `block` is expected (ms since the epoch), from the current block and time; earlier blocks give past times. */
 export function expectedTimeOf(block: number, nowBlock: number, nowMs: number, blockTimeMs: number): number {
-	if (!(blockTimeMs > 0) || !Number.isFinite(blockTimeMs)) throw new RangeError(`block time must be a positive number of ms (got ${blockTimeMs})`);
+	if (!(blockTimeMs > 0) || !Number.isFinite(blockTimeMs))
+		throw new RangeError(`block time must be a positive number of ms (got ${blockTimeMs})`);
 	return nowMs + (block - nowBlock) * blockTimeMs;
 }
 

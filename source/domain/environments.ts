@@ -174,7 +174,8 @@ const SS58_PATTERN = /^[1-9A-HJ-NP-Za-km-z]{40,60}$|^0x[0-9a-fA-F]{64}$/;
 /** Route options: each field checked; errors pushed with what to write instead. */
 export function validateRouteOptions(input: unknown, route: unknown, errors: string[]): RouteOptions | undefined {
 	if (input === undefined) {
-		if (route === 'multisig-sudo') errors.push('route multisig-sudo needs the multisig: --signatory ADDRESS (two or more) and --threshold N');
+		if (route === 'multisig-sudo')
+			errors.push('route multisig-sudo needs the multisig: --signatory ADDRESS (two or more) and --threshold N');
 		return undefined;
 	}
 	if (!isRecord(input)) {
@@ -238,8 +239,7 @@ export function validateRouteOptions(input: unknown, route: unknown, errors: str
 }
 
 export type GenesisCheck =
-	| { ok: true; /** Present when the environment had no pin: the caller should save it. */ pin?: Hex }
-	| { ok: false; error: string };
+	{ ok: true; /** Present when the environment had no pin: the caller should save it. */ pin?: Hex } | { ok: false; error: string };
 
 /**
  * Compare the genesis hash an endpoint reports with the environment's pin.

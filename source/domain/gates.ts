@@ -30,12 +30,7 @@ export function formatDuration(seconds: number): string {
 	return `${s}s`;
 }
 
-export function specNameGate(
-	env: EnvRef,
-	artifactSpecName: string,
-	chainSpecName: string | undefined,
-	at?: string,
-): GateEvaluation {
+export function specNameGate(env: EnvRef, artifactSpecName: string, chainSpecName: string | undefined, at?: string): GateEvaluation {
 	const base = { id: 'spec-name' as const, env: envName(env), checkedAt: stamp(at) };
 	const evidence = { artifact: artifactSpecName, chain: chainSpecName ?? null };
 	if (chainSpecName === undefined) {
@@ -79,12 +74,7 @@ export function specVersionGate(
 }
 
 /** The wasm on disk must still hash to what was recorded when the release was created. */
-export function integrityGate(
-	env: EnvRef,
-	recordedHash: Hex,
-	currentHash: Hex | undefined,
-	at?: string,
-): GateEvaluation {
+export function integrityGate(env: EnvRef, recordedHash: Hex, currentHash: Hex | undefined, at?: string): GateEvaluation {
 	const base = { id: 'artifact-integrity' as const, env: envName(env), checkedAt: stamp(at) };
 	const evidence = { recorded: recordedHash, current: currentHash ?? null };
 	if (currentHash === undefined) {
@@ -144,8 +134,7 @@ export function evaluateSoak(policy: SoakPolicy, soak: SoakProgress | undefined,
 	const secondsDone = Math.max(0, (lastMs - startMs) / 1000);
 	const met = blocksDone >= policy.minBlocks && secondsDone >= policy.minSeconds;
 	const currentGapSeconds = Math.max(0, (nowMs - lastMs) / 1000);
-	const stalled =
-		soak.longestStallSeconds > policy.maxStallSeconds || (!met && currentGapSeconds > policy.maxStallSeconds);
+	const stalled = soak.longestStallSeconds > policy.maxStallSeconds || (!met && currentGapSeconds > policy.maxStallSeconds);
 	return {
 		blocksDone,
 		secondsDone,
@@ -158,12 +147,7 @@ export function evaluateSoak(policy: SoakPolicy, soak: SoakProgress | undefined,
 	};
 }
 
-export function soakGate(
-	env: EnvRef,
-	policy: SoakPolicy,
-	soak: SoakProgress | undefined,
-	nowMs: number,
-): GateEvaluation {
+export function soakGate(env: EnvRef, policy: SoakPolicy, soak: SoakProgress | undefined, nowMs: number): GateEvaluation {
 	const base = { id: 'soak' as const, env: envName(env), checkedAt: new Date(nowMs).toISOString() };
 	const e = evaluateSoak(policy, soak, nowMs);
 	const evidence = {

@@ -74,7 +74,9 @@ export function notesDigest(notes: Pick<ReleaseNotes, 'fromCommit' | 'releaseCom
 }
 
 export function groupedCommits(notes: Pick<ReleaseNotes, 'commits'>): Array<{ group: NoteGroup; commits: NoteCommit[] }> {
-	return NOTE_GROUPS.map((group) => ({ group, commits: notes.commits.filter((c) => c.group === group) })).filter((g) => g.commits.length > 0);
+	return NOTE_GROUPS.map((group) => ({ group, commits: notes.commits.filter((c) => c.group === group) })).filter(
+		(g) => g.commits.length > 0,
+	);
 }
 
 export function prLink(notes: Pick<ReleaseNotes, 'github'>, pr: number): string {
@@ -89,14 +91,19 @@ export function notesMarkdown(notes: ReleaseNotes): string {
 		for (const c of commits) {
 			const pr = c.pr !== undefined ? notes.pullRequests?.[String(c.pr)] : undefined;
 			const title = pr && pr.title && pr.title !== c.subject.replace(SUFFIX_PR, '').trim() ? ` — ${pr.title}` : '';
-			lines.push(`- ${c.breaking ? '**breaking** ' : ''}${c.subject.replace(SUFFIX_PR, '').trim()}${c.pr !== undefined ? ` (${prLink(notes, c.pr)}${title})` : ''} \`${c.sha.slice(0, 10)}\``);
+			lines.push(
+				`- ${c.breaking ? '**breaking** ' : ''}${c.subject.replace(SUFFIX_PR, '').trim()}${c.pr !== undefined ? ` (${prLink(notes, c.pr)}${title})` : ''} \`${c.sha.slice(0, 10)}\``,
+			);
 		}
 		lines.push('');
 	}
 	if (lines.length === 0) lines.push('_no commits between the two releases_', '');
 	if (notes.releaseChecks) {
 		const c = notes.releaseChecks;
-		lines.push(`Checks of the release commit on GitHub: **${c.state}** (${c.total} checks${c.failing.length ? `; failing: ${c.failing.join(', ')}` : ''}${c.pending.length ? `; pending: ${c.pending.join(', ')}` : ''})`, '');
+		lines.push(
+			`Checks of the release commit on GitHub: **${c.state}** (${c.total} checks${c.failing.length ? `; failing: ${c.failing.join(', ')}` : ''}${c.pending.length ? `; pending: ${c.pending.join(', ')}` : ''})`,
+			'',
+		);
 	}
 	return lines.join('\n');
 }

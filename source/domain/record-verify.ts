@@ -52,9 +52,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function verifyRecord(record: unknown): RecordVerification {
 	const bad = (problem: string): RecordVerification => ({ ok: false, digestOk: false, signoffs: [], groups: [], problems: [problem] });
 	if (!isObject(record)) return bad('not a release record: expected a JSON object');
-	if (record.format !== RECORD_FORMAT) return bad(`not a release record: format is ${JSON.stringify(record.format)}, expected ${RECORD_FORMAT}`);
+	if (record.format !== RECORD_FORMAT)
+		return bad(`not a release record: format is ${JSON.stringify(record.format)}, expected ${RECORD_FORMAT}`);
 	const release = record.release;
-	if (!isObject(release) || !isObject(release.artifact) || typeof release.artifact.codeHash !== 'string') return bad('not a release record: release.artifact.codeHash is missing');
+	if (!isObject(release) || !isObject(release.artifact) || typeof release.artifact.codeHash !== 'string')
+		return bad('not a release record: release.artifact.codeHash is missing');
 	if (!Array.isArray(record.manifests)) return bad('not a release record: manifests is missing');
 	if (!cryptoIsReady()) return bad('signatures cannot be checked: call cryptoWaitReady() from @polkadot/util-crypto before verifyRecord');
 	const codeHash = (release.artifact.codeHash as string).toLowerCase();
@@ -78,11 +80,14 @@ export function verifyRecord(record: unknown): RecordVerification {
 			digestOk = false;
 			continue;
 		}
-		if (m.format !== MANIFEST_FORMAT) problems.push(`manifest for ${entry.env} has format ${JSON.stringify(m.format)}, expected ${MANIFEST_FORMAT}`);
+		if (m.format !== MANIFEST_FORMAT)
+			problems.push(`manifest for ${entry.env} has format ${JSON.stringify(m.format)}, expected ${MANIFEST_FORMAT}`);
 		if (m.env !== entry.env) problems.push(`manifest listed for ${entry.env} is for ${String(m.env)}`);
 		if (recomputed !== entry.digest.toLowerCase()) {
 			digestOk = false;
-			problems.push(`manifest for ${entry.env}: recorded digest ${entry.digest} but its content hashes to ${recomputed} (the manifest was changed)`);
+			problems.push(
+				`manifest for ${entry.env}: recorded digest ${entry.digest} but its content hashes to ${recomputed} (the manifest was changed)`,
+			);
 		}
 		if (typeof m.codeHash !== 'string' || m.codeHash.toLowerCase() !== codeHash) {
 			digestOk = false;
@@ -90,8 +95,12 @@ export function verifyRecord(record: unknown): RecordVerification {
 		}
 		if (m.notesDigest !== undefined) {
 			const notes = record.notes as ReleaseNotes | undefined;
-			if (!isObject(notes) || !Array.isArray(notes.commits)) problems.push(`manifest for ${entry.env} signs notes ${String(m.notesDigest)} but the record has no notes`);
-			else if (notesDigest(notes) !== m.notesDigest) problems.push(`the record's notes hash to ${notesDigest(notes)}, not ${String(m.notesDigest)} as the manifest for ${entry.env} says (the notes were changed)`);
+			if (!isObject(notes) || !Array.isArray(notes.commits))
+				problems.push(`manifest for ${entry.env} signs notes ${String(m.notesDigest)} but the record has no notes`);
+			else if (notesDigest(notes) !== m.notesDigest)
+				problems.push(
+					`the record's notes hash to ${notesDigest(notes)}, not ${String(m.notesDigest)} as the manifest for ${entry.env} says (the notes were changed)`,
+				);
 		}
 		const groups = Array.isArray(m.groups) ? (m.groups as ManifestGroup[]) : [];
 		byEnv.set(entry.env, { digest: recomputed, groups });
@@ -117,9 +126,17 @@ export function verifyRecord(record: unknown): RecordVerification {
 		const group = target.groups.find((g) => g.name === s.group);
 		const member = Boolean(group?.members.some((k) => k.toLowerCase() === s.publicKey.toLowerCase()));
 		const valid = check.verdict === 'valid' && member;
-		const detail = check.verdict !== 'valid' ? check.detail : member ? check.detail : group ? `${s.signer} is not a member of ${s.group} in the signed manifest` : `the manifest for ${s.env} has no group ${s.group}`;
+		const detail =
+			check.verdict !== 'valid'
+				? check.detail
+				: member
+					? check.detail
+					: group
+						? `${s.signer} is not a member of ${s.group} in the signed manifest`
+						: `the manifest for ${s.env} has no group ${s.group}`;
 		signoffs.push({ ...base, valid, stale: check.verdict === 'stale', detail });
-		if (!valid) problems.push(`sign-off by ${s.signer} (${s.group}, ${s.env}): ${check.verdict === 'stale' ? 'stale — ' : ''}${detail}`);
+		if (!valid)
+			problems.push(`sign-off by ${s.signer} (${s.group}, ${s.env}): ${check.verdict === 'stale' ? 'stale — ' : ''}${detail}`);
 		if (valid && s.decision === 'approve') {
 			const key = `${s.env}\u0000${s.group}`;
 			if (!approvals.has(key)) approvals.set(key, new Set());

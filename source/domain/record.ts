@@ -32,7 +32,16 @@ export interface ReleaseRecord {
 		name: string;
 		createdAt: string;
 		environments: string[];
-		artifact: { codeHash: string; specName: string; specVersion: number; transactionVersion: number; implName?: string; size: number; uncompressedSize: number; compressed: boolean };
+		artifact: {
+			codeHash: string;
+			specName: string;
+			specVersion: number;
+			transactionVersion: number;
+			implName?: string;
+			size: number;
+			uncompressedSize: number;
+			compressed: boolean;
+		};
 		srtoolDigest?: string;
 	};
 	/** One manifest per environment: what its stakeholders sign. */
@@ -79,7 +88,7 @@ export function buildRecord(release: Release, envs: Environment[], at = new Date
 			return {
 				env: name,
 				...(env ? { kind: env.kind } : {}),
-				...(p?.route ?? env?.route ? { route: p?.route ?? env?.route } : {}),
+				...((p?.route ?? env?.route) ? { route: p?.route ?? env?.route } : {}),
 				...(p?.upgrade ? { upgrade: p.upgrade } : {}),
 				...(p?.verified ? { verified: p.verified } : {}),
 				...(p?.soak ? { soak: p.soak } : {}),
@@ -87,7 +96,9 @@ export function buildRecord(release: Release, envs: Environment[], at = new Date
 				extrinsics: (p?.intents ?? []).map((i) => ({
 					call: i.call,
 					signer: i.signer,
-					...(i.outcome?.extrinsicHash ?? i.extrinsicHash ? { extrinsicHash: i.outcome?.extrinsicHash ?? i.extrinsicHash } : {}),
+					...((i.outcome?.extrinsicHash ?? i.extrinsicHash)
+						? { extrinsicHash: i.outcome?.extrinsicHash ?? i.extrinsicHash }
+						: {}),
 					...(i.outcome ? { status: i.outcome.status } : {}),
 					...(i.outcome?.blockNumber !== undefined ? { blockNumber: i.outcome.blockNumber } : {}),
 					...(i.outcome?.blockHash ? { blockHash: i.outcome.blockHash } : {}),
@@ -118,11 +129,16 @@ export function recordMarkdown(release: Release, envs: Environment[], at = new D
 	out.push(`# ${release.name}`, '');
 	out.push(`Release \`${release.id}\`, exported ${at}.`, '');
 	out.push('| | |', '| --- | --- |');
-	out.push(`| runtime | ${a.specName} spec ${a.specVersion}, transaction version ${a.transactionVersion}${a.implName ? ` (${a.implName})` : ''} |`);
+	out.push(
+		`| runtime | ${a.specName} spec ${a.specVersion}, transaction version ${a.transactionVersion}${a.implName ? ` (${a.implName})` : ''} |`,
+	);
 	out.push(`| code hash (blake2-256) | \`${a.codeHash}\` |`);
 	out.push(`| size | ${kib(a.size)}${a.compressed ? ` compressed, ${kib(a.uncompressedSize)} uncompressed` : ''} |`);
 	out.push(`| srtool digest | ${record.release.srtoolDigest ? `\`${record.release.srtoolDigest}\`` : '—'} |`);
-	if (record.notes) out.push(`| release commit | \`${record.notes.releaseCommit}\` (${record.notes.onBranch ? `on ${record.notes.branchRef ?? record.notes.branch}` : `**not on ${record.notes.branch}**`}) |`);
+	if (record.notes)
+		out.push(
+			`| release commit | \`${record.notes.releaseCommit}\` (${record.notes.onBranch ? `on ${record.notes.branchRef ?? record.notes.branch}` : `**not on ${record.notes.branch}**`}) |`,
+		);
 	out.push(`| environments | ${release.environments.join(' → ')} |`, '');
 
 	const compat = release.gates.filter((g) => g.id === 'forward-compatible');
@@ -135,10 +151,16 @@ export function recordMarkdown(release: Release, envs: Environment[], at = new D
 	out.push('## Changes', '');
 	if (record.notes) {
 		const n = record.notes;
-		out.push(`${n.commits.length} commit${n.commits.length === 1 ? '' : 's'} from \`${n.fromCommit.slice(0, 12)}\` to \`${n.releaseCommit.slice(0, 12)}\` (first parent of ${n.branch}).`, '');
+		out.push(
+			`${n.commits.length} commit${n.commits.length === 1 ? '' : 's'} from \`${n.fromCommit.slice(0, 12)}\` to \`${n.releaseCommit.slice(0, 12)}\` (first parent of ${n.branch}).`,
+			'',
+		);
 		for (const { group, commits } of groupedCommits(n)) {
 			out.push(`### ${NOTE_GROUP_TITLES[group]}`, '');
-			for (const c of commits) out.push(`- ${c.breaking ? '**breaking** ' : ''}${c.subject.replace(/\s*\(#\d+\)\s*$/, '')}${c.pr !== undefined ? ` (${prLink(n, c.pr)})` : ''} \`${c.sha.slice(0, 10)}\``);
+			for (const c of commits)
+				out.push(
+					`- ${c.breaking ? '**breaking** ' : ''}${c.subject.replace(/\s*\(#\d+\)\s*$/, '')}${c.pr !== undefined ? ` (${prLink(n, c.pr)})` : ''} \`${c.sha.slice(0, 10)}\``,
+				);
 			out.push('');
 		}
 		for (const r of n.remarks ?? []) out.push(`_${r}_`, '');
@@ -162,7 +184,9 @@ export function recordMarkdown(release: Release, envs: Environment[], at = new D
 		for (const g of summary.groups) {
 			if (g.signoffs.length === 0) out.push(`| ${g.group.name} (${g.approvals}/${g.group.threshold}) | — | — | — | missing |`);
 			for (const s of g.signoffs) {
-				out.push(`| ${g.group.name} (${g.approvals}/${g.group.threshold}) | \`${s.signoff.signer}\` | ${s.signoff.decision}${s.signoff.reason ? `: ${cell(s.signoff.reason)}` : ''} | \`${s.signoff.signature.slice(0, 18)}…\` (${s.signoff.cryptoType}) | ${s.verdict}${s.member ? '' : ', not a member'} |`);
+				out.push(
+					`| ${g.group.name} (${g.approvals}/${g.group.threshold}) | \`${s.signoff.signer}\` | ${s.signoff.decision}${s.signoff.reason ? `: ${cell(s.signoff.reason)}` : ''} | \`${s.signoff.signature.slice(0, 18)}…\` (${s.signoff.cryptoType}) | ${s.verdict}${s.member ? '' : ', not a member'} |`,
+				);
 			}
 		}
 		out.push('');
@@ -172,18 +196,34 @@ export function recordMarkdown(release: Release, envs: Environment[], at = new D
 	for (const e of record.environments) {
 		out.push(`### ${e.env}${e.kind ? ` (${e.kind}, ${e.route ?? '?'})` : ''}`, '');
 		const gov = e.gov;
-		if (gov?.preimage) out.push(`- preimage \`${gov.preimage.hash}\` (${gov.preimage.len} bytes)${gov.preimage.notedAt !== undefined ? ` noted at #${gov.preimage.notedAt}` : ''}`);
+		if (gov?.preimage)
+			out.push(
+				`- preimage \`${gov.preimage.hash}\` (${gov.preimage.len} bytes)${gov.preimage.notedAt !== undefined ? ` noted at #${gov.preimage.notedAt}` : ''}`,
+			);
 		if (gov?.council) out.push(`- council motion ${gov.council.index} \`${gov.council.hash}\``);
 		if (gov?.fastTrack) out.push(`- technical committee motion ${gov.fastTrack.index} \`${gov.fastTrack.hash}\``);
-		if (gov?.referendum) out.push(`- referendum ${gov.referendum.index} (${gov.referendum.kind})${gov.referendum.approvedAt !== undefined ? ` approved at #${gov.referendum.approvedAt}` : ''}`);
+		if (gov?.referendum)
+			out.push(
+				`- referendum ${gov.referendum.index} (${gov.referendum.kind})${gov.referendum.approvedAt !== undefined ? ` approved at #${gov.referendum.approvedAt}` : ''}`,
+			);
 		if (gov?.enactment?.blockNumber !== undefined) out.push(`- enactment block #${gov.enactment.blockNumber}`);
-		for (const x of e.extrinsics) out.push(`- ${x.call} by \`${x.signer}\`: ${x.status ?? 'sent'}${x.blockNumber !== undefined ? ` in #${x.blockNumber}` : ''}${x.extrinsicHash ? ` \`${x.extrinsicHash}\`` : ''}`);
-		if (e.upgrade) out.push(`- upgraded in block #${e.upgrade.blockNumber} \`${e.upgrade.blockHash}\`: spec ${e.upgrade.fromSpecVersion} → ${e.upgrade.toSpecVersion}`);
-		if (e.verified) out.push(`- verified spec ${e.verified.specVersion}, code \`${e.verified.codeHash}\` at #${e.verified.blockNumber}`);
-		if (e.soak) out.push(`- soak: #${e.soak.startBlock} → #${e.soak.lastBlock}, longest gap ${Math.round(e.soak.longestStallSeconds)} s`);
+		for (const x of e.extrinsics)
+			out.push(
+				`- ${x.call} by \`${x.signer}\`: ${x.status ?? 'sent'}${x.blockNumber !== undefined ? ` in #${x.blockNumber}` : ''}${x.extrinsicHash ? ` \`${x.extrinsicHash}\`` : ''}`,
+			);
+		if (e.upgrade)
+			out.push(
+				`- upgraded in block #${e.upgrade.blockNumber} \`${e.upgrade.blockHash}\`: spec ${e.upgrade.fromSpecVersion} → ${e.upgrade.toSpecVersion}`,
+			);
+		if (e.verified)
+			out.push(`- verified spec ${e.verified.specVersion}, code \`${e.verified.codeHash}\` at #${e.verified.blockNumber}`);
+		if (e.soak)
+			out.push(`- soak: #${e.soak.startBlock} → #${e.soak.lastBlock}, longest gap ${Math.round(e.soak.longestStallSeconds)} s`);
 		const plan = record.recovery?.[e.env];
 		if (plan) {
-			out.push(`- recovery: previous runtime ${plan.previousSpecName} ${plan.previousSpecVersion} \`${plan.previousCodeHash}\` (read at #${plan.blockNumber})`);
+			out.push(
+				`- recovery: previous runtime ${plan.previousSpecName} ${plan.previousSpecVersion} \`${plan.previousCodeHash}\` (read at #${plan.blockNumber})`,
+			);
 			for (const step of plan.steps) out.push(`  - ${step}`);
 		}
 		if (e.blockers.length) out.push(`- promotion blocked by: ${e.blockers.map((b) => `${b.gate} (${b.status})`).join(', ')}`);

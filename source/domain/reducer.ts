@@ -39,26 +39,36 @@ export function releaseReducer(release: Release, action: ReleaseAction): Release
 			// Replaying the same inclusion changes nothing.
 			if (previous && sameJson(previous, record)) return release;
 			const moved = previous && (previous.blockHash !== record.blockHash || previous.extrinsicHash !== record.extrinsicHash);
-			return commit(release, at, { ...progress, upgrade: { ...record } }, {
-				env,
-				action: action.type,
-				detail:
-					`upgrade included in block #${record.blockNumber}: spec ${record.fromSpecVersion} → ${record.toSpecVersion}` +
-					(moved ? ` (previously recorded in block #${previous.blockNumber} ${previous.blockHash})` : ''),
-				blockNumber: record.blockNumber,
-				blockHash: record.blockHash,
-				extrinsicHash: record.extrinsicHash,
-			});
+			return commit(
+				release,
+				at,
+				{ ...progress, upgrade: { ...record } },
+				{
+					env,
+					action: action.type,
+					detail:
+						`upgrade included in block #${record.blockNumber}: spec ${record.fromSpecVersion} → ${record.toSpecVersion}` +
+						(moved ? ` (previously recorded in block #${previous.blockNumber} ${previous.blockHash})` : ''),
+					blockNumber: record.blockNumber,
+					blockHash: record.blockHash,
+					extrinsicHash: record.extrinsicHash,
+				},
+			);
 		}
 		case 'verify/done': {
 			const { env, specVersion, codeHash, blockNumber, at } = action;
 			const progress = requireProgress(release, env);
-			return commit(release, at, { ...progress, verified: { specVersion, codeHash, blockNumber, at } }, {
-				env,
-				action: action.type,
-				detail: `verified spec version ${specVersion} and code hash ${codeHash} at block #${blockNumber}`,
-				blockNumber,
-			});
+			return commit(
+				release,
+				at,
+				{ ...progress, verified: { specVersion, codeHash, blockNumber, at } },
+				{
+					env,
+					action: action.type,
+					detail: `verified spec version ${specVersion} and code hash ${codeHash} at block #${blockNumber}`,
+					blockNumber,
+				},
+			);
 		}
 		case 'soak/update':
 			return updateSoakProgress(release, action.env, action.soak, action.at);
@@ -99,7 +109,7 @@ function requireEnv(release: Release, env: string): void {
 		throw new ReleaseError(
 			'unknown-env',
 			`environment ${env} is not part of release ${release.id} (it travels ${release.environments.join(', ') || 'no environments'})`,
-			'use one of the release\'s environments, or create a new release that includes it',
+			"use one of the release's environments, or create a new release that includes it",
 		);
 	}
 }
@@ -140,7 +150,10 @@ function commit(
 }
 
 function sameJson(a: object, b: object): boolean {
-	const keys = (o: object) => Object.keys(o).filter((k) => (o as Record<string, unknown>)[k] !== undefined).sort();
+	const keys = (o: object) =>
+		Object.keys(o)
+			.filter((k) => (o as Record<string, unknown>)[k] !== undefined)
+			.sort();
 	const ka = keys(a);
 	const kb = keys(b);
 	return (
@@ -190,11 +203,16 @@ function setStage(release: Release, action: Extract<ReleaseAction, { type: 'stag
 	const updated: StageProgress = { id: stage, status, updatedAt: at };
 	if (detail !== undefined) updated.detail = detail;
 	const stages = progress.stages.map((s, i) => (i === index ? updated : s));
-	return commit(release, at, { ...progress, stages }, {
-		env,
-		action: action.type,
-		detail: `${stage}: ${current.status} → ${status}${detail ? ` — ${detail}` : ''}`,
-	});
+	return commit(
+		release,
+		at,
+		{ ...progress, stages },
+		{
+			env,
+			action: action.type,
+			detail: `${stage}: ${current.status} → ${status}${detail ? ` — ${detail}` : ''}`,
+		},
+	);
 }
 
 // --- intents ---------------------------------------------------------------
@@ -237,12 +255,17 @@ function recordIntent(release: Release, intent: Intent, at: string): Release {
 			'the call is on chain already; continue with the next stage',
 		);
 	}
-	return commit(release, at, { ...progress, intents: [...progress.intents, { ...intent }] }, {
-		env: intent.env,
-		action: 'intent/record',
-		detail: `about to send ${intent.call} (call ${intent.callHash}) from ${intent.signer} with nonce ${intent.nonce}; intent ${intent.id}`,
-		extrinsicHash: intent.extrinsicHash,
-	});
+	return commit(
+		release,
+		at,
+		{ ...progress, intents: [...progress.intents, { ...intent }] },
+		{
+			env: intent.env,
+			action: 'intent/record',
+			detail: `about to send ${intent.call} (call ${intent.callHash}) from ${intent.signer} with nonce ${intent.nonce}; intent ${intent.id}`,
+			extrinsicHash: intent.extrinsicHash,
+		},
+	);
 }
 
 function sameOutcome(a: IntentOutcome, b: IntentOutcome): boolean {
@@ -275,14 +298,19 @@ function recordOutcome(release: Release, env: string, intentId: string, outcome:
 	const updated: Intent = { ...intent, outcome: { ...outcome } };
 	const intents = progress.intents.map((i, n) => (n === index ? updated : i));
 	const where = outcome.blockNumber !== undefined ? ` in block #${outcome.blockNumber}` : '';
-	return commit(release, at, { ...progress, intents }, {
-		env,
-		action: 'intent/outcome',
-		detail: `${intent.call} (intent ${intentId}) ${outcome.status}${where}${outcome.error ? `: ${outcome.error}` : ''}`,
-		blockNumber: outcome.blockNumber,
-		blockHash: outcome.blockHash,
-		extrinsicHash: outcome.extrinsicHash ?? intent.extrinsicHash,
-	});
+	return commit(
+		release,
+		at,
+		{ ...progress, intents },
+		{
+			env,
+			action: 'intent/outcome',
+			detail: `${intent.call} (intent ${intentId}) ${outcome.status}${where}${outcome.error ? `: ${outcome.error}` : ''}`,
+			blockNumber: outcome.blockNumber,
+			blockHash: outcome.blockHash,
+			extrinsicHash: outcome.extrinsicHash ?? intent.extrinsicHash,
+		},
+	);
 }
 
 // --- soak --------------------------------------------------------------------
@@ -323,15 +351,25 @@ function setGate(release: Release, gate: Omit<GateResult, 'waiver'>, at: string)
 		next = { ...clean, status: 'waived', waiver: existing.waiver };
 		kept = true;
 	} else if (gate.status === 'waived') {
-		throw new ReleaseError('gate-waive', `gate ${gate.id} on ${gate.env} cannot be set to waived directly`, 'use gate/waive with a reason');
+		throw new ReleaseError(
+			'gate-waive',
+			`gate ${gate.id} on ${gate.env} cannot be set to waived directly`,
+			'use gate/waive with a reason',
+		);
 	}
 	const gates = index === -1 ? [...release.gates, next] : release.gates.map((g, i) => (i === index ? next : g));
 	const dropped = existing?.waiver && !kept ? ' (waiver dropped: the gate no longer fails)' : '';
-	return commit(release, at, undefined, {
-		env: gate.env,
-		action: 'gate/set',
-		detail: `gate ${gate.id}: ${next.status}${kept ? ' (still failing, waiver kept)' : ''} — ${gate.summary}${dropped}`,
-	}, gates);
+	return commit(
+		release,
+		at,
+		undefined,
+		{
+			env: gate.env,
+			action: 'gate/set',
+			detail: `gate ${gate.id}: ${next.status}${kept ? ' (still failing, waiver kept)' : ''} — ${gate.summary}${dropped}`,
+		},
+		gates,
+	);
 }
 
 function waiveGate(release: Release, env: string, gateId: GateResult['id'], reason: string, at: string): Release {
@@ -358,9 +396,15 @@ function waiveGate(release: Release, env: string, gateId: GateResult['id'], reas
 	}
 	const next: GateResult = { ...gate, status: 'waived', waiver: { reason: trimmed, at } };
 	const gates = release.gates.map((g, i) => (i === index ? next : g));
-	return commit(release, at, undefined, {
-		env,
-		action: 'gate/waive',
-		detail: `gate ${gateId} waived (${gate.summary}): ${trimmed}`,
-	}, gates);
+	return commit(
+		release,
+		at,
+		undefined,
+		{
+			env,
+			action: 'gate/waive',
+			detail: `gate ${gateId} waived (${gate.summary}): ${trimmed}`,
+		},
+		gates,
+	);
 }

@@ -132,7 +132,8 @@ export function releaseSummary(release: Release): EnvSummary[] {
 	return release.environments.map((env) => {
 		const progress = release.progress[env];
 		const failingGates = blockingGates(release, env).map((g) => g.id);
-		const gateNote = failingGates.length > 0 ? ` · ${failingGates.length === 1 ? 'gate' : 'gates'} ${failingGates.join(', ')} failing` : '';
+		const gateNote =
+			failingGates.length > 0 ? ` · ${failingGates.length === 1 ? 'gate' : 'gates'} ${failingGates.join(', ')} failing` : '';
 		if (!progress) {
 			return {
 				env,

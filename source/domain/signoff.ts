@@ -92,7 +92,10 @@ export function verifySignoff(signoff: Signoff, expectedDigest: string): Signoff
 	try {
 		const fromAddress = decodeAddress(signoff.signer);
 		if (u8aToHex(fromAddress) !== u8aToHex(publicKey)) {
-			return { verdict: 'invalid-signature', detail: `signer ${signoff.signer} is not the address of public key ${signoff.publicKey}` };
+			return {
+				verdict: 'invalid-signature',
+				detail: `signer ${signoff.signer} is not the address of public key ${signoff.publicKey}`,
+			};
 		}
 	} catch {
 		return { verdict: 'invalid-signature', detail: `signer ${signoff.signer} is not an SS58 address` };
@@ -104,14 +107,18 @@ export function verifySignoff(signoff: Signoff, expectedDigest: string): Signoff
 	} catch (error) {
 		return { verdict: 'invalid-signature', detail: `signature could not be checked: ${(error as Error).message}` };
 	}
-	if (!result.isValid) return { verdict: 'invalid-signature', detail: `the signature does not match ${signoff.signer} over this sign-off` };
+	if (!result.isValid)
+		return { verdict: 'invalid-signature', detail: `the signature does not match ${signoff.signer} over this sign-off` };
 	if (result.crypto !== signoff.cryptoType) {
 		return { verdict: 'invalid-signature', detail: `the signature is ${result.crypto}, not ${signoff.cryptoType} as declared` };
 	}
 	if (signoff.digest.toLowerCase() !== expectedDigest.toLowerCase()) {
 		return { verdict: 'stale', detail: `signed manifest ${signoff.digest}, but the manifest is now ${expectedDigest.toLowerCase()}` };
 	}
-	return { verdict: 'valid', detail: `${signoff.decision === 'approve' ? 'approved' : 'rejected'} by ${signoff.signer} (${signoff.cryptoType})` };
+	return {
+		verdict: 'valid',
+		detail: `${signoff.decision === 'approve' ? 'approved' : 'rejected'} by ${signoff.signer} (${signoff.cryptoType})`,
+	};
 }
 
 /** Undefined when the value has a sign-off's shape; otherwise what is wrong. */
@@ -122,8 +129,10 @@ export function signoffShapeProblem(value: unknown): string | undefined {
 	for (const field of ['releaseId', 'env', 'group', 'signer', 'publicKey', 'digest', 'signature', 'signedAt'] as const) {
 		if (typeof s[field] !== 'string' || s[field] === '') return `sign-off field "${field}" is missing`;
 	}
-	if (s.decision !== 'approve' && s.decision !== 'reject') return `sign-off decision must be approve or reject (got ${JSON.stringify(s.decision)})`;
-	if (s.cryptoType !== 'sr25519' && s.cryptoType !== 'ed25519') return `sign-off cryptoType must be sr25519 or ed25519 (got ${JSON.stringify(s.cryptoType)})`;
+	if (s.decision !== 'approve' && s.decision !== 'reject')
+		return `sign-off decision must be approve or reject (got ${JSON.stringify(s.decision)})`;
+	if (s.cryptoType !== 'sr25519' && s.cryptoType !== 'ed25519')
+		return `sign-off cryptoType must be sr25519 or ed25519 (got ${JSON.stringify(s.cryptoType)})`;
 	if (s.reason !== undefined && typeof s.reason !== 'string') return 'sign-off reason must be text';
 	if (!/^0x[0-9a-f]{64}$/i.test(s.digest as string)) return 'sign-off digest must be 0x followed by 64 hex digits';
 	if (!/^0x[0-9a-f]+$/i.test(s.signature as string)) return 'sign-off signature must be 0x hex';

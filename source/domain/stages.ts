@@ -28,7 +28,8 @@ export const STAGE_INFO: Readonly<Record<StageId, { title: string; description: 
 	},
 	preimage: {
 		title: 'Preimage',
-		description: 'Note the call the governance decides on (setCode with the wasm, or authorizeUpgrade with its hash); record its hash and length.',
+		description:
+			'Note the call the governance decides on (setCode with the wasm, or authorizeUpgrade with its hash); record its hash and length.',
 	},
 	upgrade: {
 		title: 'Upgrade',
@@ -56,11 +57,13 @@ export const STAGE_INFO: Readonly<Record<StageId, { title: string; description: 
 	},
 	enactment: {
 		title: 'Enactment',
-		description: 'The scheduler dispatches the approved call at its block: CodeUpdated, or UpgradeAuthorized for the hash-first payload.',
+		description:
+			'The scheduler dispatches the approved call at its block: CodeUpdated, or UpgradeAuthorized for the hash-first payload.',
 	},
 	apply: {
 		title: 'Apply',
-		description: 'The chain holds the authorized code hash: submit the code (system.applyAuthorizedUpgrade); the chain checks the hash.',
+		description:
+			'The chain holds the authorized code hash: submit the code (system.applyAuthorizedUpgrade); the chain checks the hash.',
 	},
 	verify: {
 		title: 'Verify',
@@ -84,7 +87,16 @@ export function stagesFor(route: RouteKind, options: RouteOptions = {}): StageId
 		case 'council-democracy':
 			return ['artifact', 'preimage', 'council', 'fast-track', 'referendum', 'enactment', ...apply, 'verify', 'soak'];
 		case 'opengov':
-			return ['artifact', 'preimage', ...(options.track === 'whitelisted' ? (['whitelist'] as StageId[]) : []), 'referendum', 'enactment', ...apply, 'verify', 'soak'];
+			return [
+				'artifact',
+				'preimage',
+				...(options.track === 'whitelisted' ? (['whitelist'] as StageId[]) : []),
+				'referendum',
+				'enactment',
+				...apply,
+				'verify',
+				'soak',
+			];
 		case 'sudo':
 		default:
 			return ['artifact', 'upgrade', ...apply, 'verify', 'soak'];

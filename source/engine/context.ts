@@ -10,8 +10,6 @@ import type { Connection } from '../chain/connect.js';
 import type { TxStep } from '../chain/submit.js';
 import { expectedBlockTimeMs } from '../chain/block-time.js';
 
-
-
 export interface ReleaseAccess {
 	get: () => Release;
 	/** Apply actions atomically to the stored release (re-read, reduce, write) and return the new release. */
@@ -73,7 +71,12 @@ export function done(ctx: EngineContext, stage: StageId, detail: string): StepRe
 	return { kind: 'progressed', stage, message: `${stage}: ${detail}` };
 }
 
-export function waiting(ctx: EngineContext, stage: StageId, detail: string, waitingFor: 'blocks' | 'someone-else' | 'time' = 'blocks'): StepResult {
+export function waiting(
+	ctx: EngineContext,
+	stage: StageId,
+	detail: string,
+	waitingFor: 'blocks' | 'someone-else' | 'time' = 'blocks',
+): StepResult {
 	const current = ctx.release.get().progress[ctx.env.name]?.stages.find((s) => s.id === stage);
 	if (current?.status !== 'waiting' || current.detail !== detail) {
 		ctx.release.apply({ type: 'stage/set', env: ctx.env.name, stage, status: 'waiting', detail, at: iso(ctx) });

@@ -56,19 +56,39 @@ export async function offer(ctx: EngineContext, api: ApiPromise, o: Offer): Prom
 	});
 	if (prompt.refusals.length === 0) {
 		const awaiting = `awaiting confirmation by ${signer.label}`;
-		ctx.release.apply({ type: 'stage/set', env: env.name, stage: o.stage, status: 'active', detail: o.purpose ? `${o.purpose}: ${awaiting}` : awaiting, at: iso(ctx) });
+		ctx.release.apply({
+			type: 'stage/set',
+			env: env.name,
+			stage: o.stage,
+			status: 'active',
+			detail: o.purpose ? `${o.purpose}: ${awaiting}` : awaiting,
+			at: iso(ctx),
+		});
 	}
 	return {
 		kind: 'confirm',
 		stage: o.stage,
 		prompt,
 		submit: async () => {
-			if (prompt.refusals.length > 0) return { kind: 'refused', stage: o.stage, message: prompt.refusals.join('; '), hint: o.refusalHint ?? `this step needs ${o.who}` };
+			if (prompt.refusals.length > 0)
+				return {
+					kind: 'refused',
+					stage: o.stage,
+					message: prompt.refusals.join('; '),
+					hint: o.refusalHint ?? `this step needs ${o.who}`,
+				};
 			const again = await o.recheck?.();
 			if (again) return again;
-			const open = ctx.release.get().progress[env.name]?.intents.some((i) => !i.outcome && (!o.onlyOpenIntentsOf || i.stage === o.onlyOpenIntentsOf));
+			const open = ctx.release
+				.get()
+				.progress[env.name]?.intents.some((i) => !i.outcome && (!o.onlyOpenIntentsOf || i.stage === o.onlyOpenIntentsOf));
 			if (open) {
-				return { kind: 'wait', stage: o.stage, message: `an earlier ${o.onlyOpenIntentsOf ? `${o.onlyOpenIntentsOf} ` : ''}extrinsic has no outcome yet`, waitingFor: 'inclusion' };
+				return {
+					kind: 'wait',
+					stage: o.stage,
+					message: `an earlier ${o.onlyOpenIntentsOf ? `${o.onlyOpenIntentsOf} ` : ''}extrinsic has no outcome yet`,
+					waitingFor: 'inclusion',
+				};
 			}
 			let result;
 			try {
@@ -84,7 +104,12 @@ export async function offer(ctx: EngineContext, api: ApiPromise, o: Offer): Prom
 				return failed(ctx, o.stage, (error as Error).message);
 			}
 			if (result.outcome.error && !o.afterSeesFailures) {
-				return failed(ctx, o.stage, `${o.plan.label} in block #${result.outcome.blockNumber} failed: ${result.outcome.error}`, 'read the error; advance again re-reads the chain and offers the step again');
+				return failed(
+					ctx,
+					o.stage,
+					`${o.plan.label} in block #${result.outcome.blockNumber} failed: ${result.outcome.error}`,
+					'read the error; advance again re-reads the chain and offers the step again',
+				);
 			}
 			return o.after(result);
 		},

@@ -20,7 +20,13 @@ export async function ensureSampleRelease(store: Store, home: string): Promise<R
 	const inspection = await inspectArtifact(wasm);
 	const at = new Date().toISOString();
 	const env = store.getEnvironment('devnet') ?? builtinDevnetEnvironment();
-	const release = createRelease({ id: newReleaseId('rococo-9140', at), name: SAMPLE_NAME, artifact: toArtifactInfo(inspection, wasm), environments: [env], at });
+	const release = createRelease({
+		id: newReleaseId('rococo-9140', at),
+		name: SAMPLE_NAME,
+		artifact: toArtifactInfo(inspection, wasm),
+		environments: [env],
+		at,
+	});
 	store.saveRelease(release);
 	return release;
 }
@@ -56,7 +62,13 @@ export async function ensureGovernanceSample(store: Store, home: string): Promis
 			soak: { minBlocks: 5, minSeconds: 10, maxStallSeconds: 60 },
 		});
 	const at = new Date().toISOString();
-	const release = createRelease({ id: newReleaseId('governance-rehearsal', at), name: GOVERNANCE_SAMPLE_NAME, artifact: toArtifactInfo(inspection, wasm), environments: [env], at });
+	const release = createRelease({
+		id: newReleaseId('governance-rehearsal', at),
+		name: GOVERNANCE_SAMPLE_NAME,
+		artifact: toArtifactInfo(inspection, wasm),
+		environments: [env],
+		at,
+	});
 	store.saveRelease(release);
 	return release;
 }

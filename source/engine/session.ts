@@ -42,13 +42,21 @@ export function embeddedResolver(home: string, onStarted?: (chain: string, line:
 		const chain = endpoint.slice('embedded:'.length);
 		const { ensureEmbeddedChain } = await import('../devnet/daemon.js');
 		const { state, started } = await ensureEmbeddedChain(home, chain);
-		if (started) onStarted?.(chain, `started the embedded ${chain} chain at ${state.endpoint} (pid ${state.pid}); stop it with \`release-console devnet stop\``);
+		if (started)
+			onStarted?.(
+				chain,
+				`started the embedded ${chain} chain at ${state.endpoint} (pid ${state.pid}); stop it with \`release-console devnet stop\``,
+			);
 		return state.endpoint;
 	};
 }
 
 /** A signer for an environment (dev URIs only off production; env:VAR; a keystore with its password). */
-export async function resolveEngineSigner(spec: string, env: Pick<Environment, 'name' | 'kind'>, password?: string): Promise<ResolvedSigner> {
+export async function resolveEngineSigner(
+	spec: string,
+	env: Pick<Environment, 'name' | 'kind'>,
+	password?: string,
+): Promise<ResolvedSigner> {
 	const { resolveSigner } = await import('../signer/signer.js');
 	return resolveSigner({ spec, envKind: env.kind, envName: env.name, password });
 }
@@ -79,7 +87,15 @@ export interface OpenSessionOptions {
 export async function openSession(o: OpenSessionOptions): Promise<{ ok: true; session: Session } | { ok: false; result: StepResult }> {
 	const env = o.store.getEnvironment(o.envName);
 	if (!env) {
-		return { ok: false, result: { kind: 'refused', stage: 'artifact', message: `environment ${o.envName} is not configured`, hint: 'add it with `release-console env add`' } };
+		return {
+			ok: false,
+			result: {
+				kind: 'refused',
+				stage: 'artifact',
+				message: `environment ${o.envName} is not configured`,
+				hint: 'add it with `release-console env add`',
+			},
+		};
 	}
 	const { connectEnvironment, ConnectError, GenesisMismatchError } = await import('../chain/connect.js');
 	let connection: Connection;
@@ -107,7 +123,10 @@ export async function openSession(o: OpenSessionOptions): Promise<{ ok: true; se
 		o.store.saveEnvironment(pinned);
 		o.say?.(`pinned ${env.name} to genesis ${genesis.pin}`);
 	}
-	return { ok: true, session: { env: pinned, connection, release: releaseAccess(o.store, o.releaseId), disconnect: () => connection.disconnect() } };
+	return {
+		ok: true,
+		session: { env: pinned, connection, release: releaseAccess(o.store, o.releaseId), disconnect: () => connection.disconnect() },
+	};
 }
 
 export interface RunOptions {

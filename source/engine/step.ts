@@ -25,7 +25,12 @@ export async function step(ctx: EngineContext): Promise<StepResult> {
 	let release = ctx.release.get();
 	const progress = release.progress[env.name];
 	if (!progress) {
-		return { kind: 'refused', stage: 'artifact', message: `release ${release.id} does not travel environment ${env.name}`, hint: `its environments are: ${release.environments.join(', ')}` };
+		return {
+			kind: 'refused',
+			stage: 'artifact',
+			message: `release ${release.id} does not travel environment ${env.name}`,
+			hint: `its environments are: ${release.environments.join(', ')}`,
+		};
 	}
 	// 1. Reconcile what was sent before a stop.
 	for (const intent of progress.intents.filter((i) => !i.outcome)) {
@@ -33,18 +38,37 @@ export async function step(ctx: EngineContext): Promise<StepResult> {
 		if (result.kind === 'pending') return { kind: 'wait', stage: intent.stage, message: result.reason, waitingFor: 'inclusion' };
 		release = ctx.release.apply({ type: 'intent/outcome', env: env.name, intentId: intent.id, outcome: result.outcome, at: iso(ctx) });
 		if (result.kind === 'included' && intent.stage === 'upgrade' && payloadOf(env) === 'set-code') {
-			return recordUpgradeOutcome(ctx, result.outcome.blockNumber!, result.outcome.blockHash!, intent.extrinsicHash!, result.events, result.outcome.error);
+			return recordUpgradeOutcome(
+				ctx,
+				result.outcome.blockNumber!,
+				result.outcome.blockHash!,
+				intent.extrinsicHash!,
+				result.events,
+				result.outcome.error,
+			);
 		}
 		if (result.kind === 'included') {
 			// Governance steps and the authorize payload re-read the chain: it says what the extrinsic achieved.
 			const failed = result.outcome.status === 'failed' ? ` but failed: ${result.outcome.error}` : '';
-			return { kind: 'progressed', stage: intent.stage, message: `earlier extrinsic ${intent.call} (${intent.extrinsicHash}) was included in block #${result.outcome.blockNumber}${failed}` };
+			return {
+				kind: 'progressed',
+				stage: intent.stage,
+				message: `earlier extrinsic ${intent.call} (${intent.extrinsicHash}) was included in block #${result.outcome.blockNumber}${failed}`,
+			};
 		}
-		return { kind: 'progressed', stage: intent.stage, message: `earlier extrinsic ${intent.extrinsicHash} was dropped (${result.outcome.error}); it can be sent again` };
+		return {
+			kind: 'progressed',
+			stage: intent.stage,
+			message: `earlier extrinsic ${intent.extrinsicHash} was dropped (${result.outcome.error}); it can be sent again`,
+		};
 	}
 
 	const stage = currentStage(release, env.name)?.id;
-	if (!stage) return { kind: 'complete', message: `${env.name}: upgraded to ${release.artifact.specName} ${release.artifact.specVersion}, verified and soaked` };
+	if (!stage)
+		return {
+			kind: 'complete',
+			message: `${env.name}: upgraded to ${release.artifact.specName} ${release.artifact.specVersion}, verified and soaked`,
+		};
 
 	switch (stage) {
 		case 'artifact':

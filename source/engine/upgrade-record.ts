@@ -19,9 +19,16 @@ export async function recordUpgradeOutcome(
 	const release = ctx.release.get();
 	const at = iso(ctx);
 	if (error || !events.includes('system.CodeUpdated')) {
-		const why = error ?? `no system.CodeUpdated in block #${blockNumber} (events: ${events.join(', ') || 'none'}); the call ran but the upgrade did not`;
+		const why =
+			error ??
+			`no system.CodeUpdated in block #${blockNumber} (events: ${events.join(', ') || 'none'}); the call ran but the upgrade did not`;
 		ctx.release.apply({ type: 'stage/set', env: env.name, stage, status: 'failed', detail: why, at });
-		return { kind: 'failed', stage, message: `upgrade extrinsic ${extrinsicHash} in block #${blockNumber} failed: ${why}`, hint: 'read the error, fix the cause, then advance again to send a new extrinsic' };
+		return {
+			kind: 'failed',
+			stage,
+			message: `upgrade extrinsic ${extrinsicHash} in block #${blockNumber} failed: ${why}`,
+			hint: 'read the error, fix the cause, then advance again to send a new extrinsic',
+		};
 	}
 	const parent = await api.rpc.chain.getHeader(blockHash);
 	const fromVersion = (await api.rpc.state.getRuntimeVersion(parent.parentHash)).specVersion.toNumber();
@@ -30,12 +37,30 @@ export async function recordUpgradeOutcome(
 		{
 			type: 'upgrade/included',
 			env: env.name,
-			record: { blockNumber, blockHash, extrinsicHash, at: new Date(timestamp ?? Date.now()).toISOString(), fromSpecVersion: fromVersion, toSpecVersion: release.artifact.specVersion },
+			record: {
+				blockNumber,
+				blockHash,
+				extrinsicHash,
+				at: new Date(timestamp ?? Date.now()).toISOString(),
+				fromSpecVersion: fromVersion,
+				toSpecVersion: release.artifact.specVersion,
+			},
 			at,
 		},
-		{ type: 'stage/set', env: env.name, stage, status: 'done', detail: `${note ? `${note}; ` : ''}in block #${blockNumber}${extrinsicHash !== '0x' ? `, extrinsic ${extrinsicHash}` : ''}`, at },
+		{
+			type: 'stage/set',
+			env: env.name,
+			stage,
+			status: 'done',
+			detail: `${note ? `${note}; ` : ''}in block #${blockNumber}${extrinsicHash !== '0x' ? `, extrinsic ${extrinsicHash}` : ''}`,
+			at,
+		},
 	);
-	return { kind: 'progressed', stage, message: `upgrade in block #${blockNumber} (${blockHash})${extrinsicHash !== '0x' ? `, extrinsic ${extrinsicHash}` : ''}` };
+	return {
+		kind: 'progressed',
+		stage,
+		message: `upgrade in block #${blockNumber} (${blockHash})${extrinsicHash !== '0x' ? `, extrinsic ${extrinsicHash}` : ''}`,
+	};
 }
 
 export async function blockTimestamp(api: ApiPromise, blockHash: Hex): Promise<number | undefined> {

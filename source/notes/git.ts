@@ -44,16 +44,26 @@ async function git(repo: string, args: string[]): Promise<{ ok: boolean; stdout:
 		return { ok: true, stdout, stderr, code: 0 };
 	} catch (error) {
 		const e = error as { code?: number | string; stdout?: string; stderr?: string; message: string };
-		if (e.code === 'ENOENT') throw new NotesError('git-missing', 'git is not installed (or not on PATH)', 'install git; the notes are read from a local checkout');
+		if (e.code === 'ENOENT')
+			throw new NotesError(
+				'git-missing',
+				'git is not installed (or not on PATH)',
+				'install git; the notes are read from a local checkout',
+			);
 		return { ok: false, stdout: e.stdout ?? '', stderr: e.stderr ?? e.message, code: typeof e.code === 'number' ? e.code : 1 };
 	}
 }
 
 async function resolveCommit(repo: string, ref: string, what: string): Promise<string> {
-	if (!ref || ref.startsWith('-')) throw new NotesError('unknown-ref', `${what} "${ref}" is not a commit`, 'pass a commit SHA, tag or branch name');
+	if (!ref || ref.startsWith('-'))
+		throw new NotesError('unknown-ref', `${what} "${ref}" is not a commit`, 'pass a commit SHA, tag or branch name');
 	const r = await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
 	if (!r.ok || !r.stdout.trim()) {
-		throw new NotesError('unknown-ref', `${what} "${ref}" is not a commit in ${repo}`, 'check the SHA (git log), or fetch the history that contains it (git fetch)');
+		throw new NotesError(
+			'unknown-ref',
+			`${what} "${ref}" is not a commit in ${repo}`,
+			'check the SHA (git log), or fetch the history that contains it (git fetch)',
+		);
 	}
 	return r.stdout.trim();
 }
@@ -69,13 +79,20 @@ export async function collectNotes(options: CollectNotesOptions): Promise<Releas
 	const branch = options.branch ?? 'main';
 	const inside = await git(repo, ['rev-parse', '--is-inside-work-tree']);
 	if (!inside.ok || inside.stdout.trim() !== 'true') {
-		throw new NotesError('not-a-repo', `${repo} is not a git repository`, 'pass --repo the path of a local checkout of the runtime\'s repository');
+		throw new NotesError(
+			'not-a-repo',
+			`${repo} is not a git repository`,
+			"pass --repo the path of a local checkout of the runtime's repository",
+		);
 	}
 	const dirty = await git(repo, ['status', '--porcelain', '--untracked-files=no']);
 	if (!dirty.ok) throw new NotesError('git-failed', `git status failed in ${repo}: ${dirty.stderr.trim()}`);
 	if (dirty.stdout.trim()) {
 		// Porcelain lines are "XY path": do not trim the leading status column.
-		const files = dirty.stdout.split('\n').filter((l) => l.trim()).map((l) => l.slice(3));
+		const files = dirty.stdout
+			.split('\n')
+			.filter((l) => l.trim())
+			.map((l) => l.slice(3));
 		throw new NotesError(
 			'dirty-tree',
 			`the checkout ${repo} has uncommitted changes (${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''})`,
@@ -89,15 +106,22 @@ export async function collectNotes(options: CollectNotesOptions): Promise<Releas
 		throw new NotesError(
 			'not-ancestor',
 			`the previous release commit ${from.slice(0, 12)} is not in the history of ${to.slice(0, 12)}`,
-			'the history was rewritten (force-pushed?) or the commits are swapped; pass the previous release\'s commit as --from and this release\'s as --to',
+			"the history was rewritten (force-pushed?) or the commits are swapped; pass the previous release's commit as --from and this release's as --to",
 		);
 	}
 
 	// Reachability from the protected branch, local or remote-tracking.
 	const refs = await git(repo, ['for-each-ref', '--format=%(refname)', `refs/heads/${branch}`, `refs/remotes/*/${branch}`]);
-	const candidates = refs.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+	const candidates = refs.stdout
+		.split('\n')
+		.map((l) => l.trim())
+		.filter(Boolean);
 	if (candidates.length === 0) {
-		throw new NotesError('unknown-branch', `no branch "${branch}" in ${repo} (neither local nor remote-tracking)`, 'pass --branch with the protected branch, or fetch it (git fetch origin)');
+		throw new NotesError(
+			'unknown-branch',
+			`no branch "${branch}" in ${repo} (neither local nor remote-tracking)`,
+			'pass --branch with the protected branch, or fetch it (git fetch origin)',
+		);
 	}
 	let branchRef: string | undefined;
 	for (const ref of candidates) {
@@ -107,12 +131,22 @@ export async function collectNotes(options: CollectNotesOptions): Promise<Releas
 		}
 	}
 
-	const log = await git(repo, ['log', '--first-parent', '--diff-merges=first-parent', '--name-only', '--format=%x1e%H%x1f%s%x1f%b%x1f', `${from}..${to}`]);
+	const log = await git(repo, [
+		'log',
+		'--first-parent',
+		'--diff-merges=first-parent',
+		'--name-only',
+		'--format=%x1e%H%x1f%s%x1f%b%x1f',
+		`${from}..${to}`,
+	]);
 	if (!log.ok) throw new NotesError('git-failed', `git log failed in ${repo}: ${log.stderr.trim()}`);
 	const commits: NoteCommit[] = [];
 	for (const chunk of log.stdout.split('\x1e').slice(1)) {
 		const [sha, subject, body, rest] = chunk.split('\x1f');
-		const files = (rest ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+		const files = (rest ?? '')
+			.split('\n')
+			.map((l) => l.trim())
+			.filter(Boolean);
 		commits.push(noteCommit(sha!.trim(), (subject ?? '').trim(), body ?? '', files));
 	}
 	commits.reverse(); // oldest first

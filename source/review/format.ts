@@ -17,18 +17,30 @@ export function detailLines(report: ReviewReport): string[] {
 	const lines: string[] = [];
 	lines.push(`environment: ${report.env.name} (${report.env.kind}) at ${report.env.endpoint}, block #${f.atBlock}`);
 	lines.push(`proposal:    ${f.label}`);
-	if (f.proposal.hash) lines.push(`  call hash (proposal): ${f.proposal.hash}${f.proposal.length !== undefined ? `, ${int(f.proposal.length)} bytes` : ''} [${f.proposal.via}]`);
+	if (f.proposal.hash)
+		lines.push(
+			`  call hash (proposal): ${f.proposal.hash}${f.proposal.length !== undefined ? `, ${int(f.proposal.length)} bytes` : ''} [${f.proposal.via}]`,
+		);
 	if (f.proposal.call) lines.push(`  call: ${f.proposal.call}`);
 	for (const p of f.preimages) {
 		const len = p.expectedLength !== undefined ? `noted len in proposal ${int(p.expectedLength)}` : 'no length in proposal';
-		const noted = p.status === 'inline' ? 'inline' : p.notedLength !== undefined ? `preimage pallet length ${int(p.notedLength)}` : `preimage pallet: ${p.status}`;
-		lines.push(`  preimage ${p.hash} (${p.via}): ${p.present ? 'present' : 'MISSING'}; ${len}; ${noted}${p.lengthMatches === false ? ' — LENGTHS DIFFER' : p.lengthMatches ? ' — lengths match' : ''}`);
+		const noted =
+			p.status === 'inline'
+				? 'inline'
+				: p.notedLength !== undefined
+					? `preimage pallet length ${int(p.notedLength)}`
+					: `preimage pallet: ${p.status}`;
+		lines.push(
+			`  preimage ${p.hash} (${p.via}): ${p.present ? 'present' : 'MISSING'}; ${len}; ${noted}${p.lengthMatches === false ? ' — LENGTHS DIFFER' : p.lengthMatches ? ' — lengths match' : ''}`,
+		);
 	}
 	if (f.upgrades.length === 0) lines.push('upgrade:     none found in the proposal');
 	for (const u of f.upgrades) {
 		lines.push(`upgrade:     ${u.kind}${u.checkVersion !== undefined ? ` (check_version ${u.checkVersion})` : ''}`);
 		lines.push(`  code hash (blake2-256 of the wasm): ${u.codeHash}`);
-		lines.push(`  code length: ${u.codeLength !== undefined ? `${int(u.codeLength)} bytes` : `not on chain (${u.kind} carries only the hash)`}`);
+		lines.push(
+			`  code length: ${u.codeLength !== undefined ? `${int(u.codeLength)} bytes` : `not on chain (${u.kind} carries only the hash)`}`,
+		);
 		if (u.specName) lines.push(`  runtime: ${u.specName} spec ${u.specVersion}`);
 		else if (u.versionError) lines.push(`  runtime: version unreadable (${u.versionError})`);
 		lines.push(`  call hash (blake2-256 of this ${u.kind} call): ${u.callHash}`);
@@ -37,16 +49,25 @@ export function detailLines(report: ReviewReport): string[] {
 	if (report.wasm) {
 		const w = report.wasm;
 		lines.push(`your wasm:   ${w.path}`);
-		lines.push(`  code hash: ${w.codeHash}, ${int(w.size)} bytes, ${w.specName} spec ${w.specVersion} (transaction version ${w.transactionVersion})`);
+		lines.push(
+			`  code hash: ${w.codeHash}, ${int(w.size)} bytes, ${w.specName} spec ${w.specVersion} (transaction version ${w.transactionVersion})`,
+		);
 		if (w.live) lines.push(`  live runtime: ${w.live.specName} spec ${w.live.specVersion}`);
-		if (w.compat) lines.push(`  forward compatibility: ${w.compat.status === 'pass' ? 'yes' : w.compat.status === 'fail' ? 'NO' : 'not checked'} — ${w.compat.summary}`);
+		if (w.compat)
+			lines.push(
+				`  forward compatibility: ${w.compat.status === 'pass' ? 'yes' : w.compat.status === 'fail' ? 'NO' : 'not checked'} — ${w.compat.summary}`,
+			);
 	}
 	if (report.record) {
 		const r = report.record;
 		lines.push(`release record: ${r.path}`);
-		lines.push(`  ${r.ok ? 'verifies' : 'DOES NOT VERIFY'}: digest ${r.digestOk ? 'ok' : 'BAD'}, code hash ${r.codeHash ?? '—'}${r.specVersion !== undefined ? `, ${r.specName} spec ${r.specVersion}` : ''}`);
-		for (const s of r.signoffs) lines.push(`  sign-off ${s.group}: ${s.signer} ${s.decision} ${s.valid ? '✔ valid' : s.stale ? '✖ stale' : '✖ invalid'}`);
-		for (const g of r.groups ?? []) lines.push(`  group ${g.group} (${g.env}): ${g.approvals}/${g.threshold} approvals${g.met ? '' : ' — threshold not met'}`);
+		lines.push(
+			`  ${r.ok ? 'verifies' : 'DOES NOT VERIFY'}: digest ${r.digestOk ? 'ok' : 'BAD'}, code hash ${r.codeHash ?? '—'}${r.specVersion !== undefined ? `, ${r.specName} spec ${r.specVersion}` : ''}`,
+		);
+		for (const s of r.signoffs)
+			lines.push(`  sign-off ${s.group}: ${s.signer} ${s.decision} ${s.valid ? '✔ valid' : s.stale ? '✖ stale' : '✖ invalid'}`);
+		for (const g of r.groups ?? [])
+			lines.push(`  group ${g.group} (${g.env}): ${g.approvals}/${g.threshold} approvals${g.met ? '' : ' — threshold not met'}`);
 		for (const p of r.problems) lines.push(`  ✖ ${p}`);
 	}
 	for (const p of f.problems) lines.push(`${p.severity === 'blocking' ? '✖ BLOCKING' : '⚠ warning'}: ${p.message}`);
@@ -63,11 +84,17 @@ export function voteStateLines(state: VoteState, token: Token): string[] {
 			const left = state.end - state.best;
 			return [
 				`vote (${state.collective === 'council' ? 'Council' : 'Technical Committee'} motion ${state.index}): ${state.ayes.length} aye, ${state.nays.length} nay of ${state.members.length} members; threshold ${state.threshold}; ends at block #${state.end} (${left >= 0 ? `${left} blocks left` : `${-left} blocks ago: can be closed`})`,
-				...state.members.map((m) => `  ${state.ayes.includes(m) ? 'aye ' : state.nays.includes(m) ? 'nay ' : '—   '} ${m}${state.prime === m ? ' (prime)' : ''}`),
+				...state.members.map(
+					(m) =>
+						`  ${state.ayes.includes(m) ? 'aye ' : state.nays.includes(m) ? 'nay ' : '—   '} ${m}${state.prime === m ? ' (prime)' : ''}`,
+				),
 			];
 		}
 		case 'democracy':
-			if (state.status === 'finished') return [`vote (democracy referendum ${state.index}): finished, ${state.approved ? 'approved' : 'not approved'} at block #${state.end}`];
+			if (state.status === 'finished')
+				return [
+					`vote (democracy referendum ${state.index}): finished, ${state.approved ? 'approved' : 'not approved'} at block #${state.end}`,
+				];
 			return [
 				`vote (democracy referendum ${state.index}): ends at block #${state.end} (${state.end - state.best} blocks left), threshold ${state.threshold}, enactment delay ${state.delay} blocks`,
 				`  tally: aye ${bal(state.tally!.ayes)}, nay ${bal(state.tally!.nays)}, turnout ${bal(state.tally!.turnout)}${state.totalIssuance ? ` of ${bal(state.totalIssuance)} issued` : ''}`,
@@ -76,7 +103,11 @@ export function voteStateLines(state: VoteState, token: Token): string[] {
 			if (state.status !== 'ongoing') return [`vote (OpenGov referendum ${state.index}): ${state.status}`];
 			return [
 				`vote (OpenGov referendum ${state.index}, track ${state.trackName ?? state.track}): ${state.phase}${state.phase === 'confirming' ? ` until block #${state.confirmingUntil}` : ''}; submitted at #${state.submitted}${state.decidingSince !== undefined ? `, deciding since #${state.decidingSince}` : ''}${state.decisionEnds !== undefined ? `, ${state.phase === 'preparing' ? 'prepare period ends' : 'decision period ends'} at #${state.decisionEnds}` : ''} (now #${state.best})`,
-				...(state.periods ? [`  periods: prepare ${state.periods.prepare}, decision ${state.periods.decision}, confirm ${state.periods.confirm}, min enactment ${state.periods.minEnactment} blocks`] : []),
+				...(state.periods
+					? [
+							`  periods: prepare ${state.periods.prepare}, decision ${state.periods.decision}, confirm ${state.periods.confirm}, min enactment ${state.periods.minEnactment} blocks`,
+						]
+					: []),
 				`  tally: aye ${bal(state.tally!.ayes)}, nay ${bal(state.tally!.nays)}, support ${bal(state.tally!.support)}`,
 			];
 	}

@@ -46,7 +46,11 @@ export async function readWasmFacts(api: ApiPromise, env: Environment, wasmPath:
 	try {
 		const gate = await compatibilityGate(api, env, file);
 		const counts = (gate.evidence as { counts?: { breaking?: number } }).counts;
-		facts.compat = { status: gate.status === 'pass' ? 'pass' : 'fail', summary: gate.summary, ...(counts?.breaking !== undefined ? { breaking: counts.breaking } : {}) };
+		facts.compat = {
+			status: gate.status === 'pass' ? 'pass' : 'fail',
+			summary: gate.summary,
+			...(counts?.breaking !== undefined ? { breaking: counts.breaking } : {}),
+		};
 	} catch (error) {
 		facts.compat = { status: 'error', summary: (error as Error).message };
 	}
@@ -60,10 +64,17 @@ export async function readRecordFacts(recordPath: string): Promise<RecordFacts> 
 		json = JSON.parse(await readFile(file, 'utf8'));
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ENOENT') throw new ReviewInputError(`no file at ${file}`, 'pass the release record JSON exported by the release engineer');
-		throw new ReviewInputError(`cannot read ${file} as JSON: ${(error as Error).message}`, 'pass the release record JSON exported by the release engineer');
+		if (code === 'ENOENT')
+			throw new ReviewInputError(`no file at ${file}`, 'pass the release record JSON exported by the release engineer');
+		throw new ReviewInputError(
+			`cannot read ${file} as JSON: ${(error as Error).message}`,
+			'pass the release record JSON exported by the release engineer',
+		);
 	}
-	const [{ cryptoWaitReady }, { verifyRecord }] = await Promise.all([import('@polkadot/util-crypto'), import('../domain/record-verify.js')]);
+	const [{ cryptoWaitReady }, { verifyRecord }] = await Promise.all([
+		import('@polkadot/util-crypto'),
+		import('../domain/record-verify.js'),
+	]);
 	await cryptoWaitReady();
 	const v = verifyRecord(json);
 	const artifact = (json as { release?: { artifact?: { specName?: unknown; specVersion?: unknown; size?: unknown } } }).release?.artifact;
@@ -72,7 +83,14 @@ export async function readRecordFacts(recordPath: string): Promise<RecordFacts> 
 		ok: v.ok,
 		...(v.codeHash ? { codeHash: v.codeHash as Hex } : {}),
 		digestOk: v.digestOk,
-		signoffs: v.signoffs.map((s) => ({ group: s.group, signer: s.signer, decision: s.decision, valid: s.valid, stale: s.stale, ...(s.reason ? { reason: s.reason } : {}) })),
+		signoffs: v.signoffs.map((s) => ({
+			group: s.group,
+			signer: s.signer,
+			decision: s.decision,
+			valid: s.valid,
+			stale: s.stale,
+			...(s.reason ? { reason: s.reason } : {}),
+		})),
 		groups: v.groups,
 		...(typeof artifact?.specName === 'string' ? { specName: artifact.specName } : {}),
 		...(typeof artifact?.specVersion === 'number' ? { specVersion: artifact.specVersion } : {}),
@@ -81,7 +99,13 @@ export async function readRecordFacts(recordPath: string): Promise<RecordFacts> 
 	};
 }
 
-export async function runReview(api: ApiPromise, env: Environment, endpoint: string, target: ReviewTarget, options: ReviewOptions = {}): Promise<ReviewRun> {
+export async function runReview(
+	api: ApiPromise,
+	env: Environment,
+	endpoint: string,
+	target: ReviewTarget,
+	options: ReviewOptions = {},
+): Promise<ReviewRun> {
 	const progress = options.onProgress ?? (() => {});
 	// Read the reviewer's files first: a bad path is bad input, found before any chain work.
 	progress('reading the release record…');
@@ -100,9 +124,15 @@ export async function runReview(api: ApiPromise, env: Environment, endpoint: str
 			wasm = await readWasmFacts(api, env, options.wasmPath);
 			const live = wasm.live!;
 			if (wasm.specName !== live.specName) {
-				chain.findings.problems.push({ severity: 'warning', message: `your wasm is for ${wasm.specName}, but the chain runs ${live.specName}: an upgrade to it would fail` });
+				chain.findings.problems.push({
+					severity: 'warning',
+					message: `your wasm is for ${wasm.specName}, but the chain runs ${live.specName}: an upgrade to it would fail`,
+				});
 			} else if (wasm.specVersion <= live.specVersion) {
-				chain.findings.problems.push({ severity: 'warning', message: `your wasm's spec version ${wasm.specVersion} does not increase on the live ${live.specVersion}: setCode with checks would fail` });
+				chain.findings.problems.push({
+					severity: 'warning',
+					message: `your wasm's spec version ${wasm.specVersion} does not increase on the live ${live.specVersion}: setCode with checks would fail`,
+				});
 			}
 		}
 		const verdict = computeVerdict(chain.findings, wasm, record);

@@ -45,11 +45,18 @@ export function parseMotion(value: string): ReviewTarget {
 	let collective: Collective | undefined;
 	if (prefix !== undefined) {
 		collective = COLLECTIVES[prefix];
-		if (!collective) throw new ReviewInputError(`unknown collective "${prefix}" in --motion ${value}`, 'use council:INDEX or tc:INDEX (technical committee), or a motion hash');
+		if (!collective)
+			throw new ReviewInputError(
+				`unknown collective "${prefix}" in --motion ${value}`,
+				'use council:INDEX or tc:INDEX (technical committee), or a motion hash',
+			);
 	}
 	if (HASH.test(rest)) return { kind: 'motion', ...(collective ? { collective } : {}), hash: rest.toLowerCase() as Hex };
 	if (INDEX.test(rest)) return { kind: 'motion', ...(collective ? { collective } : {}), index: Number(rest) };
-	throw new ReviewInputError(`--motion ${value} is neither a motion hash (0x + 64 hex digits) nor a motion index`, 'e.g. --motion 0x1f2e…(64 hex digits), --motion 3, or --motion tc:0');
+	throw new ReviewInputError(
+		`--motion ${value} is neither a motion hash (0x + 64 hex digits) nor a motion index`,
+		'e.g. --motion 0x1f2e…(64 hex digits), --motion 3, or --motion tc:0',
+	);
 }
 
 export function parseReferendum(value: string): ReviewTarget {
@@ -59,15 +66,27 @@ export function parseReferendum(value: string): ReviewTarget {
 	let pallet: ReferendumPallet | undefined;
 	if (prefix !== undefined) {
 		pallet = PALLETS[prefix];
-		if (!pallet) throw new ReviewInputError(`unknown referendum kind "${prefix}" in --referendum ${value}`, 'use democracy:INDEX (gov v1) or opengov:INDEX (Referenda pallet)');
+		if (!pallet)
+			throw new ReviewInputError(
+				`unknown referendum kind "${prefix}" in --referendum ${value}`,
+				'use democracy:INDEX (gov v1) or opengov:INDEX (Referenda pallet)',
+			);
 	}
-	if (!INDEX.test(rest)) throw new ReviewInputError(`--referendum ${value} is not a referendum index`, 'e.g. --referendum 12, --referendum opengov:12, or --referendum external (democracy NextExternal)');
+	if (!INDEX.test(rest))
+		throw new ReviewInputError(
+			`--referendum ${value} is not a referendum index`,
+			'e.g. --referendum 12, --referendum opengov:12, or --referendum external (democracy NextExternal)',
+		);
 	return { kind: 'referendum', ...(pallet ? { pallet } : {}), index: Number(rest) };
 }
 
 export function parsePreimage(value: string): ReviewTarget {
 	const v = value.trim();
-	if (!HASH.test(v)) throw new ReviewInputError(`--preimage ${value} is not a call hash`, 'a preimage hash is 0x followed by 64 hex digits (blake2-256 of the encoded call)');
+	if (!HASH.test(v))
+		throw new ReviewInputError(
+			`--preimage ${value} is not a call hash`,
+			'a preimage hash is 0x followed by 64 hex digits (blake2-256 of the encoded call)',
+		);
 	return { kind: 'preimage', hash: v.toLowerCase() as Hex };
 }
 
@@ -75,7 +94,8 @@ export function parsePreimage(value: string): ReviewTarget {
 export function parseTargetFlags(flags: { motion?: string; referendum?: string; preimage?: string }): ReviewTarget {
 	const given = (['motion', 'referendum', 'preimage'] as const).filter((k) => flags[k] !== undefined && flags[k] !== '');
 	if (given.length === 0) throw new ReviewInputError('nothing to review', `pass one of ${TARGET_USAGE}`);
-	if (given.length > 1) throw new ReviewInputError(`review one thing at a time (got --${given.join(' and --')})`, `pass one of ${TARGET_USAGE}`);
+	if (given.length > 1)
+		throw new ReviewInputError(`review one thing at a time (got --${given.join(' and --')})`, `pass one of ${TARGET_USAGE}`);
 	if (flags.motion) return parseMotion(flags.motion);
 	if (flags.referendum) return parseReferendum(flags.referendum);
 	return parsePreimage(flags.preimage!);
@@ -88,7 +108,11 @@ export function parseTargetFlags(flags: { motion?: string; referendum?: string; 
  */
 export function parseTargetText(text: string): ReviewTarget {
 	const words = text.trim().split(/\s+/).filter(Boolean);
-	if (words.length === 0) throw new ReviewInputError('type what to review', 'e.g. "referendum 0", "opengov 1", "motion 3", "motion tc:0", "preimage 0x…", "external"');
+	if (words.length === 0)
+		throw new ReviewInputError(
+			'type what to review',
+			'e.g. "referendum 0", "opengov 1", "motion 3", "motion tc:0", "preimage 0x…", "external"',
+		);
 	const [head, ...rest] = words;
 	const arg = rest.join('');
 	switch (head!.toLowerCase()) {
@@ -113,13 +137,21 @@ export function parseTargetText(text: string): ReviewTarget {
 			return parsePreimage(arg);
 	}
 	if (words.length === 1 && HASH.test(head!)) return parsePreimage(head!);
-	throw new ReviewInputError(`cannot read "${text}" as a target`, 'e.g. "referendum 0", "opengov 1", "motion 3", "motion tc:0", "preimage 0x…", "external"');
+	throw new ReviewInputError(
+		`cannot read "${text}" as a target`,
+		'e.g. "referendum 0", "opengov 1", "motion 3", "motion tc:0", "preimage 0x…", "external"',
+	);
 }
 
 export function describeTarget(target: ReviewTarget): string {
 	switch (target.kind) {
 		case 'motion': {
-			const who = target.collective === 'technicalCommittee' ? 'technical committee motion' : target.collective === 'council' ? 'council motion' : 'motion';
+			const who =
+				target.collective === 'technicalCommittee'
+					? 'technical committee motion'
+					: target.collective === 'council'
+						? 'council motion'
+						: 'motion';
 			return target.hash ? `${who} ${target.hash}` : `${who} ${target.index}`;
 		}
 		case 'referendum':
@@ -142,8 +174,11 @@ export function parseVoteFlag(value: string | undefined): boolean | undefined {
 export function parseConviction(value: string | undefined): Conviction {
 	if (value === undefined || value === '') return 'Locked1x';
 	const v = value.trim().toLowerCase();
-	const found = CONVICTIONS.find((c) => c.toLowerCase() === v || c.toLowerCase() === `locked${v}` || (v === '0' || v === '0.1x' ? c === 'None' : false));
-	if (!found) throw new ReviewInputError(`--conviction ${value} is not a conviction`, `use one of ${CONVICTIONS.join(', ')} (or 1x … 6x)`);
+	const found = CONVICTIONS.find(
+		(c) => c.toLowerCase() === v || c.toLowerCase() === `locked${v}` || (v === '0' || v === '0.1x' ? c === 'None' : false),
+	);
+	if (!found)
+		throw new ReviewInputError(`--conviction ${value} is not a conviction`, `use one of ${CONVICTIONS.join(', ')} (or 1x … 6x)`);
 	return found;
 }
 
@@ -152,13 +187,18 @@ export function parseConviction(value: string | undefined): Conviction {
  * chain's decimals. Refuses more decimals than the chain has.
  */
 export function parseBalance(value: string | undefined, decimals: number, symbol?: string): bigint {
-	if (value === undefined || value.trim() === '') throw new ReviewInputError('a referendum vote needs an amount (--balance)', `the amount of ${symbol ?? 'tokens'} to vote with, in whole tokens, e.g. --balance 100`);
+	if (value === undefined || value.trim() === '')
+		throw new ReviewInputError(
+			'a referendum vote needs an amount (--balance)',
+			`the amount of ${symbol ?? 'tokens'} to vote with, in whole tokens, e.g. --balance 100`,
+		);
 	let v = value.trim().replace(/_/g, '').replace(/,/g, '');
 	if (symbol && v.toLowerCase().endsWith(symbol.toLowerCase())) v = v.slice(0, -symbol.length).trim();
 	const m = /^(\d+)(?:\.(\d+))?$/.exec(v);
 	if (!m) throw new ReviewInputError(`--balance ${value} is not an amount`, `an amount in whole ${symbol ?? 'tokens'}, e.g. 100 or 0.5`);
 	const frac = m[2] ?? '';
-	if (frac.length > decimals) throw new ReviewInputError(`--balance ${value} has more than ${decimals} decimals`, `the chain's token has ${decimals} decimals`);
+	if (frac.length > decimals)
+		throw new ReviewInputError(`--balance ${value} has more than ${decimals} decimals`, `the chain's token has ${decimals} decimals`);
 	const planck = BigInt(m[1]!) * 10n ** BigInt(decimals) + BigInt((frac + '0'.repeat(decimals)).slice(0, decimals) || '0');
 	if (planck === 0n) throw new ReviewInputError('a vote of 0 counts for nothing', 'vote with a positive amount');
 	return planck;

@@ -28,7 +28,8 @@ export function describeUpgrade(u: UpgradeFinding, wasm?: WasmFacts): string {
 function compatTail(wasm: WasmFacts | undefined): string {
 	if (!wasm?.compat) return '';
 	if (wasm.compat.status === 'pass') return '; forward compatible';
-	if (wasm.compat.status === 'fail') return `; NOT forward compatible (${wasm.compat.summary.replace(/^not forward compatible with [^:]*:\s*/, '')})`;
+	if (wasm.compat.status === 'fail')
+		return `; NOT forward compatible (${wasm.compat.summary.replace(/^not forward compatible with [^:]*:\s*/, '')})`;
 	return `; forward compatibility not checked (${wasm.compat.summary})`;
 }
 
@@ -36,8 +37,10 @@ export function differencesOf(u: UpgradeFinding, wasm: WasmFacts): string[] {
 	const out: string[] = [];
 	if (u.codeHash !== wasm.codeHash) out.push(`code hash ${u.codeHash} on chain vs ${wasm.codeHash} in your wasm`);
 	if (u.specName && u.specName !== wasm.specName) out.push(`spec name ${u.specName} on chain vs ${wasm.specName} in your wasm`);
-	if (u.specVersion !== undefined && u.specVersion !== wasm.specVersion) out.push(`spec version ${u.specVersion} on chain vs ${wasm.specVersion} in your wasm`);
-	if (u.codeLength !== undefined && u.codeLength !== wasm.size) out.push(`code length ${int(u.codeLength)} bytes on chain vs ${int(wasm.size)} bytes in your wasm`);
+	if (u.specVersion !== undefined && u.specVersion !== wasm.specVersion)
+		out.push(`spec version ${u.specVersion} on chain vs ${wasm.specVersion} in your wasm`);
+	if (u.codeLength !== undefined && u.codeLength !== wasm.size)
+		out.push(`code length ${int(u.codeLength)} bytes on chain vs ${int(wasm.size)} bytes in your wasm`);
 	return out;
 }
 
@@ -53,29 +56,48 @@ export function computeVerdict(findings: ChainFindings, wasm?: WasmFacts, record
 	if (upgrades.length === 0) {
 		const what = findings.proposal.call ? ` (it runs ${findings.proposal.call})` : '';
 		if (!compared) return { verdict: 'unverified', line: `NO UPGRADE: ${label} holds no runtime upgrade${what}`, differences: [] };
-		const theirs = wasm ? `your wasm (code hash ${shortHash(wasm.codeHash)})` : `the release record (code hash ${shortHash(record?.codeHash)})`;
-		return { verdict: 'mismatch', line: `MISMATCH: ${label} installs no runtime${what}, not ${theirs}`, differences: [`no runtime upgrade on chain; ${theirs}`] };
+		const theirs = wasm
+			? `your wasm (code hash ${shortHash(wasm.codeHash)})`
+			: `the release record (code hash ${shortHash(record?.codeHash)})`;
+		return {
+			verdict: 'mismatch',
+			line: `MISMATCH: ${label} installs no runtime${what}, not ${theirs}`,
+			differences: [`no runtime upgrade on chain; ${theirs}`],
+		};
 	}
 	const differences: string[] = [];
 	for (const u of upgrades) {
 		if (wasm) differences.push(...differencesOf(u, wasm));
-		if (record?.codeHash && record.codeHash !== u.codeHash) differences.push(`code hash ${u.codeHash} on chain vs ${record.codeHash} in the release record`);
-		if (record?.specVersion !== undefined && u.specVersion !== undefined && record.specVersion !== u.specVersion) differences.push(`spec version ${u.specVersion} on chain vs ${record.specVersion} in the release record`);
-		if (record?.size !== undefined && u.codeLength !== undefined && record.size !== u.codeLength) differences.push(`code length ${int(u.codeLength)} bytes on chain vs ${int(record.size)} bytes in the release record`);
+		if (record?.codeHash && record.codeHash !== u.codeHash)
+			differences.push(`code hash ${u.codeHash} on chain vs ${record.codeHash} in the release record`);
+		if (record?.specVersion !== undefined && u.specVersion !== undefined && record.specVersion !== u.specVersion)
+			differences.push(`spec version ${u.specVersion} on chain vs ${record.specVersion} in the release record`);
+		if (record?.size !== undefined && u.codeLength !== undefined && record.size !== u.codeLength)
+			differences.push(`code length ${int(u.codeLength)} bytes on chain vs ${int(record.size)} bytes in the release record`);
 	}
 	if (record && !record.ok) differences.push(`the release record does not verify: ${record.problems.join('; ') || 'invalid'}`);
 	if (record && record.ok && !record.codeHash) differences.push('the release record carries no code hash');
 	const u = upgrades[upgrades.length - 1]!;
 	const chainSide = `${label} ${describeUpgrade(u, wasm)}`;
 	if (!compared) {
-		return { verdict: 'unverified', line: `CHAIN ONLY: ${chainSide}; pass --wasm or --record to compare it with what you built`, differences };
+		return {
+			verdict: 'unverified',
+			line: `CHAIN ONLY: ${chainSide}; pass --wasm or --record to compare it with what you built`,
+			differences,
+		};
 	}
 	const against = [wasm ? 'your wasm' : '', record ? 'the release record' : ''].filter(Boolean).join(' and ');
 	if (differences.length === 0) {
 		return { verdict: 'match', line: `MATCH: ${chainSide}, same as ${against}${compatTail(wasm)}`, differences };
 	}
-	const theirs = wasm ? `your wasm is ${wasm.specName} spec ${wasm.specVersion}, code hash ${shortHash(wasm.codeHash)} (${int(wasm.size)} bytes)` : `the release record says code hash ${shortHash(record?.codeHash)}`;
-	return { verdict: 'mismatch', line: `MISMATCH: ${chainSide}, but ${theirs}: ${differences.map(shortenDifference).join('; ')}`, differences };
+	const theirs = wasm
+		? `your wasm is ${wasm.specName} spec ${wasm.specVersion}, code hash ${shortHash(wasm.codeHash)} (${int(wasm.size)} bytes)`
+		: `the release record says code hash ${shortHash(record?.codeHash)}`;
+	return {
+		verdict: 'mismatch',
+		line: `MISMATCH: ${chainSide}, but ${theirs}: ${differences.map(shortenDifference).join('; ')}`,
+		differences,
+	};
 }
 
 /** Differences carry full hashes; the one-line verdict shows them short. */

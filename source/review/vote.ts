@@ -18,7 +18,6 @@ import { readRole, readVoteState, type ResolvedTarget } from './fetch.js';
 import type { CastVote, Conviction, ReviewReport, ReviewerRole, VoteState } from './types.js';
 import { palletCall, palletConsts, type NumberCodec } from '../chain/pallets/common.js';
 
-
 export interface VoteRequest {
 	aye: boolean;
 	/** Referendum votes: conviction (default Locked1x) and amount in planck. */
@@ -33,7 +32,15 @@ export interface VoteSigner {
 }
 
 export type VoteOutcome =
-	| { status: 'included'; blockNumber: number; blockHash: Hex; extrinsicHash: Hex; events: string[]; confirmed: boolean; role: ReviewerRole }
+	| {
+			status: 'included';
+			blockNumber: number;
+			blockHash: Hex;
+			extrinsicHash: Hex;
+			events: string[];
+			confirmed: boolean;
+			role: ReviewerRole;
+	  }
 	| { status: 'failed'; blockNumber?: number; blockHash?: Hex; extrinsicHash?: Hex; events?: string[]; error: string }
 	| { status: 'not-sent'; reason: string };
 
@@ -56,7 +63,9 @@ export function sameVote(a: CastVote | undefined, b: CastVote): boolean {
 
 function voteTx(api: ApiPromise, state: VoteState, request: VoteRequest): SubmittableExtrinsic<'promise'> | undefined {
 	if (state.kind === 'motion') return palletCall(api, state.collective, 'vote')(state.hash, state.index, request.aye);
-	const accountVote = { Standard: { vote: { aye: request.aye, conviction: request.conviction ?? 'Locked1x' }, balance: request.balance ?? 0n } };
+	const accountVote = {
+		Standard: { vote: { aye: request.aye, conviction: request.conviction ?? 'Locked1x' }, balance: request.balance ?? 0n },
+	};
 	if (state.kind === 'democracy') return palletCall(api, 'democracy', 'vote')(state.index, accountVote);
 	if (state.kind === 'opengov') return palletCall(api, 'convictionVoting', 'vote')(state.index, accountVote);
 	return undefined;
@@ -65,7 +74,10 @@ function voteTx(api: ApiPromise, state: VoteState, request: VoteRequest): Submit
 function lockNote(api: ApiPromise, state: VoteState, conviction: Conviction): string {
 	if (conviction === 'None') return 'no lock (0.1× vote weight)';
 	const n = Number(conviction.slice(6, 7));
-	const period = palletConsts<{ voteLockingPeriod?: NumberCodec }>(api, state.kind === 'democracy' ? 'democracy' : 'convictionVoting')?.voteLockingPeriod;
+	const period = palletConsts<{ voteLockingPeriod?: NumberCodec }>(
+		api,
+		state.kind === 'democracy' ? 'democracy' : 'convictionVoting',
+	)?.voteLockingPeriod;
 	const blocks = period ? period.toNumber() * 2 ** (n - 1) : undefined;
 	return `${n}× vote weight, locked${blocks !== undefined ? ` for ${blocks.toLocaleString('en-US')} blocks` : ''} after the referendum ends if on the winning side`;
 }
@@ -84,8 +96,14 @@ export async function prepareVote(
 	const refusals: string[] = [];
 	const verdict = report.verdict;
 	if (verdict.verdict === 'blocked') refusals.push(`the review is blocked (${verdict.line.replace(/^BLOCKED:\s*/, '')})`);
-	if (verdict.verdict === 'mismatch' && request.aye) refusals.push('the proposal does not match what you reproduced: voting aye is refused (vote nay, or review again with the right wasm)');
-	const intended: CastVote = state.kind === 'motion' ? { aye: request.aye } : { aye: request.aye, conviction: request.conviction ?? 'Locked1x', balance: (request.balance ?? 0n).toString() };
+	if (verdict.verdict === 'mismatch' && request.aye)
+		refusals.push(
+			'the proposal does not match what you reproduced: voting aye is refused (vote nay, or review again with the right wasm)',
+		);
+	const intended: CastVote =
+		state.kind === 'motion'
+			? { aye: request.aye }
+			: { aye: request.aye, conviction: request.conviction ?? 'Locked1x', balance: (request.balance ?? 0n).toString() };
 	let authority: string;
 	let what = report.findings.label;
 	if (state.kind === 'none') {
@@ -95,15 +113,24 @@ export async function prepareVote(
 		const body = state.collective === 'council' ? 'the Council' : 'the Technical Committee';
 		what = `${report.findings.label} (motion hash ${state.hash})`;
 		authority = `${role.summary} (${state.members.length} members, ${state.threshold} ayes needed; ${state.ayes.length} aye, ${state.nays.length} nay so far)`;
-		if (!role.member) refusals.push(`${signer.address} is not a member of ${body}; only members may vote on its motions (members: ${state.members.join(', ')})`);
-		if (role.voted && role.voted.aye === request.aye) refusals.push(`${signer.address} has already voted ${request.aye ? 'aye' : 'nay'} on this motion; voting again changes nothing (the chain would refuse it as DuplicateVote)`);
+		if (!role.member)
+			refusals.push(
+				`${signer.address} is not a member of ${body}; only members may vote on its motions (members: ${state.members.join(', ')})`,
+			);
+		if (role.voted && role.voted.aye === request.aye)
+			refusals.push(
+				`${signer.address} has already voted ${request.aye ? 'aye' : 'nay'} on this motion; voting again changes nothing (the chain would refuse it as DuplicateVote)`,
+			);
 	} else {
 		const open = state.kind === 'democracy' ? state.status === 'ongoing' : state.status === 'ongoing';
 		if (!open) refusals.push(`${report.findings.label} is ${state.status}: it takes no more votes`);
 		if (!request.balance || request.balance <= 0n) refusals.push('a referendum vote needs an amount to vote with');
 		const conviction = intended.conviction!;
 		authority = `${role.summary}; votes ${formatAmount(api, request.balance ?? 0n)} with conviction ${conviction}: ${lockNote(api, state, conviction)}`;
-		if (sameVote(role.voted, intended)) refusals.push(`${signer.address} has already cast exactly this vote (${request.aye ? 'aye' : 'nay'}, ${conviction}, ${formatAmount(api, request.balance ?? 0n)}); sending it again changes nothing`);
+		if (sameVote(role.voted, intended))
+			refusals.push(
+				`${signer.address} has already cast exactly this vote (${request.aye ? 'aye' : 'nay'}, ${conviction}, ${formatAmount(api, request.balance ?? 0n)}); sending it again changes nothing`,
+			);
 	}
 	const tx = voteTx(api, state, request);
 	const prompt: SignerPromptModel = tx
@@ -113,7 +140,9 @@ export async function prepareVote(
 				signerAddress: signer.address,
 				authority: { ok: true, text: authority },
 				refusals,
-				...(state.kind === 'democracy' || state.kind === 'opengov' ? { spends: { amount: request.balance ?? 0n, what: 'the vote' } } : {}),
+				...(state.kind === 'democracy' || state.kind === 'opengov'
+					? { spends: { amount: request.balance ?? 0n, what: 'the vote' } }
+					: {}),
 			})
 		: {
 				env: env.name,
@@ -140,8 +169,17 @@ export async function prepareVote(
 			const fresh = await readVoteState(api, resolved);
 			const now = await readRole(api, resolved, fresh, signer.address);
 			if (fresh.kind === 'none') return { status: 'not-sent', reason: `the vote closed meanwhile: ${fresh.reason}` };
-			if (sameVote(now.voted, intended)) return { status: 'not-sent', reason: `the chain already holds this vote from ${signer.address}; nothing sent` };
-			return sendVote(api, env, tx!, signer.pair, async () => readRole(api, resolved, await readVoteState(api, resolved), signer.address), intended, onStatus);
+			if (sameVote(now.voted, intended))
+				return { status: 'not-sent', reason: `the chain already holds this vote from ${signer.address}; nothing sent` };
+			return sendVote(
+				api,
+				env,
+				tx!,
+				signer.pair,
+				async () => readRole(api, resolved, await readVoteState(api, resolved), signer.address),
+				intended,
+				onStatus,
+			);
 		},
 	};
 }
@@ -161,7 +199,12 @@ async function sendVote(
 		result = await submitExtrinsic(api, {
 			tx,
 			pair,
-			meta: { env: env.name, stage: 'referendum', call: `${tx.method.section}.${tx.method.method}`, callHash: tx.method.hash.toHex() as Hex },
+			meta: {
+				env: env.name,
+				stage: 'referendum',
+				call: `${tx.method.section}.${tx.method.method}`,
+				callHash: tx.method.hash.toHex() as Hex,
+			},
 			...(onStatus ? { onStatus } : {}),
 		});
 	} catch (error) {

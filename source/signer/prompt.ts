@@ -2,9 +2,15 @@
  * A masked prompt on the terminal, for keystore passwords and mnemonics in
  * headless commands. What is typed stays in memory and leaves with the process.
  */
-export async function promptSecret(question: string, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<string> {
+export async function promptSecret(
+	question: string,
+	input: NodeJS.ReadStream = process.stdin,
+	output: NodeJS.WriteStream = process.stderr,
+): Promise<string> {
 	if (!input.isTTY) {
-		throw new Error(`${question.replace(/:\s*$/, '')} is needed but there is no terminal to ask on; set RELEASE_CONSOLE_PASSWORD (or pass env:VAR for a mnemonic)`);
+		throw new Error(
+			`${question.replace(/:\s*$/, '')} is needed but there is no terminal to ask on; set RELEASE_CONSOLE_PASSWORD (or pass env:VAR for a mnemonic)`,
+		);
 	}
 	output.write(question);
 	input.setRawMode(true);

@@ -156,11 +156,19 @@ function checkSecretUri(suri: string, where: string): void {
 	try {
 		phrase = keyExtractSuri(suri).phrase;
 	} catch {
-		throw new SignerError('invalid-secret', `${where} is not a valid secret URI`, 'expected "<mnemonic>[//hard][/soft][///password]" or a 0x seed');
+		throw new SignerError(
+			'invalid-secret',
+			`${where} is not a valid secret URI`,
+			'expected "<mnemonic>[//hard][/soft][///password]" or a 0x seed',
+		);
 	}
 	if (/^0x/i.test(phrase)) {
 		if (!/^0x[0-9a-f]{64}$/i.test(phrase)) {
-			throw new SignerError('invalid-secret', `${where} starts with 0x but is not a 32-byte hex seed`, 'a raw seed is 0x followed by 64 hex digits');
+			throw new SignerError(
+				'invalid-secret',
+				`${where} starts with 0x but is not a 32-byte hex seed`,
+				'a raw seed is 0x followed by 64 hex digits',
+			);
 		}
 		return;
 	}
@@ -173,7 +181,11 @@ function checkSecretUri(suri: string, where: string): void {
 		);
 	}
 	if (!mnemonicValidate(words.join(' '))) {
-		throw new SignerError('invalid-secret', `${where} is not a valid mnemonic (unknown word or bad checksum)`, 'check the words and their order');
+		throw new SignerError(
+			'invalid-secret',
+			`${where} is not a valid mnemonic (unknown word or bad checksum)`,
+			'check the words and their order',
+		);
 	}
 }
 
@@ -238,12 +250,20 @@ async function fromKeystore(options: ResolveSignerOptions, spec: string): Promis
 		throw new SignerError('keystore-invalid', `keystore ${file} could not be loaded: ${(error as Error).message}`);
 	}
 	if (encrypted && (options.password === undefined || options.password === '')) {
-		throw new SignerError('keystore-password-required', `keystore ${file} is encrypted; its password is needed`, 'enter the password this JSON was exported with');
+		throw new SignerError(
+			'keystore-password-required',
+			`keystore ${file} is encrypted; its password is needed`,
+			'enter the password this JSON was exported with',
+		);
 	}
 	try {
 		pair.decodePkcs8(encrypted ? options.password : undefined);
 	} catch {
-		throw new SignerError('keystore-password-wrong', `wrong password for keystore ${file}`, 'use the password the JSON was exported with');
+		throw new SignerError(
+			'keystore-password-wrong',
+			`wrong password for keystore ${file}`,
+			'use the password the JSON was exported with',
+		);
 	}
 	const name = typeof json.meta?.name === 'string' && json.meta.name ? ` (${json.meta.name})` : '';
 	return {
@@ -275,7 +295,11 @@ export async function resolveSigner(options: ResolveSignerOptions): Promise<Reso
 		throw new SignerError('invalid-secret', `unsupported key type ${String(type)}; use sr25519 or ed25519`);
 	}
 	if (spec === '') {
-		throw new SignerError('unknown-spec', 'no signer given', `pass //Alice (local/testnet), env:${DEFAULT_SURI_VAR}, or a keystore JSON path`);
+		throw new SignerError(
+			'unknown-spec',
+			'no signer given',
+			`pass //Alice (local/testnet), env:${DEFAULT_SURI_VAR}, or a keystore JSON path`,
+		);
 	}
 	const kind = classifySignerSpec(spec);
 
@@ -286,7 +310,11 @@ export async function resolveSigner(options: ResolveSignerOptions): Promise<Reso
 		}
 		const value = (options.env ?? process.env)[name]?.trim();
 		if (!value) {
-			throw new SignerError('env-unset', `environment variable ${name} is not set (or empty)`, `export ${name}="<mnemonic or secret URI>" in the shell that runs release-console`);
+			throw new SignerError(
+				'env-unset',
+				`environment variable ${name} is not set (or empty)`,
+				`export ${name}="<mnemonic or secret URI>" in the shell that runs release-console`,
+			);
 		}
 		const where = `the secret in $${name}`;
 		if (isDevSecret(value)) {

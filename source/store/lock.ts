@@ -130,7 +130,11 @@ export function acquireLock(lockPath: string, options: LockOptions = {}): () => 
 		} catch (error) {
 			const code = (error as NodeJS.ErrnoException).code;
 			if (code !== 'EEXIST') {
-				throw new StoreError('io', `cannot create lock file ${lockPath}: ${(error as Error).message}`, 'check that the directory exists and is writable');
+				throw new StoreError(
+					'io',
+					`cannot create lock file ${lockPath}: ${(error as Error).message}`,
+					'check that the directory exists and is writable',
+				);
 			}
 		}
 		const state = inspect(lockPath);

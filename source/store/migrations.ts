@@ -53,9 +53,7 @@ function migrateRelease(input: unknown): unknown {
 export function migrateV0toV1(data: Json): Json {
 	const out: Json = { ...data };
 	const environments = isRecord(data.environments) ? data.environments : {};
-	out.environments = Object.fromEntries(
-		Object.entries(environments).map(([name, env]) => [name, migrateEnvironment(name, env)]),
-	);
+	out.environments = Object.fromEntries(Object.entries(environments).map(([name, env]) => [name, migrateEnvironment(name, env)]));
 	const releases = isRecord(data.releases) ? data.releases : {};
 	out.releases = Object.fromEntries(Object.entries(releases).map(([id, r]) => [id, migrateRelease(r)]));
 	out.schemaVersion = 1;

@@ -220,7 +220,11 @@ class FileStore implements Store {
 		try {
 			fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
 		} catch (error) {
-			throw new StoreError('io', `cannot create the store directory ${this.dir}: ${(error as Error).message}`, 'set RELEASE_CONSOLE_HOME to a writable directory');
+			throw new StoreError(
+				'io',
+				`cannot create the store directory ${this.dir}: ${(error as Error).message}`,
+				'set RELEASE_CONSOLE_HOME to a writable directory',
+			);
 		}
 
 		// Look at the file ourselves first: conf would happily rewrite a file
@@ -250,7 +254,11 @@ class FileStore implements Store {
 			if (error instanceof SyntaxError) throw corruptError(this.path, `invalid JSON: ${error.message}`);
 			const message = (error as Error).message ?? String(error);
 			if (/migration/i.test(message)) {
-				throw new StoreError('migration-failed', `upgrading the release store ${this.path} to schema ${SCHEMA_VERSION} failed: ${message}`, 'the file was restored to its previous content; report this bug with a copy of the file (it holds no secrets)');
+				throw new StoreError(
+					'migration-failed',
+					`upgrading the release store ${this.path} to schema ${SCHEMA_VERSION} failed: ${message}`,
+					'the file was restored to its previous content; report this bug with a copy of the file (it holds no secrets)',
+				);
 			}
 			throw new StoreError('io', `cannot open the release store ${this.path}: ${message}`);
 		}
@@ -323,7 +331,11 @@ class FileStore implements Store {
 		try {
 			this.#conf.store = data;
 		} catch (error) {
-			throw new StoreError('io', `cannot write the release store ${this.path}: ${(error as Error).message}`, 'check free disk space and permissions');
+			throw new StoreError(
+				'io',
+				`cannot write the release store ${this.path}: ${(error as Error).message}`,
+				'check free disk space and permissions',
+			);
 		}
 	}
 
@@ -458,7 +470,11 @@ class FileStore implements Store {
 			const data = this.#read();
 			if (!Object.hasOwn(data.environments, name)) {
 				if (name === BUILTIN_DEVNET_NAME) {
-					throw new StoreError('builtin-environment', 'devnet is built in and cannot be removed', 'you can override it by saving your own environment named devnet');
+					throw new StoreError(
+						'builtin-environment',
+						'devnet is built in and cannot be removed',
+						'you can override it by saving your own environment named devnet',
+					);
 				}
 				throw new StoreError('not-found', `no environment named ${name}`, 'list environments to see their names');
 			}

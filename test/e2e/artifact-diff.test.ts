@@ -96,7 +96,10 @@ function breakingEdits(): Json {
 	const bal = pallet(j, 'Balances');
 	bal.constants.find((c: Json) => c.name === 'ExistentialDeposit').value = '0x00e40b54020000000000000000000000';
 	bal.constants = bal.constants.filter((c: Json) => c.name !== 'MaxFreezes');
-	Object.assign(pallet(j, 'System').constants.find((c: Json) => c.name === 'SS58Prefix'), { type: U32, value: '0x2a000000' });
+	Object.assign(
+		pallet(j, 'System').constants.find((c: Json) => c.name === 'SS58Prefix'),
+		{ type: U32, value: '0x2a000000' },
+	);
 	// pallets
 	v14(j).pallets = v14(j).pallets.filter((p: Json) => p.name !== 'Lottery');
 	pallet(j, 'Tips').index = 120;
@@ -122,7 +125,18 @@ function additiveEdits(): Json {
 	pallet(j, 'Balances').constants.push({ name: 'NewConst', type: U32, value: '0x07000000', docs: [] });
 	const phase = v14(j).lookup.types.find((t: Json) => t.type.path.join('::') === 'frame_system::Phase').type.def.variant;
 	phase.variants.push({ name: 'Other', fields: [], index: 3, docs: [] });
-	v14(j).pallets.push({ name: 'Brand', storage: { prefix: 'Brand', items: [{ name: 'Value', modifier: 'Default', type: { plain: U32 }, fallback: '0x00000000', docs: [] }] }, calls: null, events: null, constants: [], errors: null, index: 200 });
+	v14(j).pallets.push({
+		name: 'Brand',
+		storage: {
+			prefix: 'Brand',
+			items: [{ name: 'Value', modifier: 'Default', type: { plain: U32 }, fallback: '0x00000000', docs: [] }],
+		},
+		calls: null,
+		events: null,
+		constants: [],
+		errors: null,
+		index: 200,
+	});
 	syncOuterEnums(j);
 	return j;
 }
@@ -142,8 +156,19 @@ beforeAll(async () => {
 	base = baseMeta.toJSON();
 	const version = { specName: 'node', implName: 'substrate-node', specVersion: 100, transactionVersion: 7 };
 	const oldPath = writeRuntime('old.wasm', makeRuntime({ metadata: baseMeta, version }));
-	const brPath = writeRuntime('breaking.compact.compressed.wasm', compressRuntime(makeRuntime({ metadata: toMetadata(breakingEdits()), version: { ...version, specVersion: 101 } })));
-	const addPath = writeRuntime('additive.wasm', makeRuntime({ metadata: toMetadata(additiveEdits()), version: { ...version, specVersion: 101 }, metadataAtVersion: [14], customSection: true }));
+	const brPath = writeRuntime(
+		'breaking.compact.compressed.wasm',
+		compressRuntime(makeRuntime({ metadata: toMetadata(breakingEdits()), version: { ...version, specVersion: 101 } })),
+	);
+	const addPath = writeRuntime(
+		'additive.wasm',
+		makeRuntime({
+			metadata: toMetadata(additiveEdits()),
+			version: { ...version, specVersion: 101 },
+			metadataAtVersion: [14],
+			customSection: true,
+		}),
+	);
 	oldRt = await inspectArtifact(oldPath, { keepExecutor: true });
 	breakingRt = await inspectArtifact(brPath, { keepExecutor: true });
 	additiveRt = await inspectArtifact(addPath, { keepExecutor: true });
@@ -158,15 +183,36 @@ afterAll(async () => {
 
 describe('generated runtimes through the executor', () => {
 	it('inspects a hand-assembled runtime: version, metadata, sizes', () => {
-		expect(oldRt.version).toMatchObject({ specName: 'node', implName: 'substrate-node', specVersion: 100, transactionVersion: 7, stateVersion: 1, source: 'Core_version' });
+		expect(oldRt.version).toMatchObject({
+			specName: 'node',
+			implName: 'substrate-node',
+			specVersion: 100,
+			transactionVersion: 7,
+			stateVersion: 1,
+			source: 'Core_version',
+		});
 		expect(oldRt.version.apis.map((a) => a.name)).toEqual(['Core', 'Metadata']);
 		expect(oldRt.metadataVersion).toBe(14);
 		expect(oldRt.metadataVia).toBe('Metadata_metadata');
-		expect(oldRt.pallets.find((p) => p.name === 'Balances')).toMatchObject({ index: 6, calls: 9, storage: 7, events: 22, errors: 12, constants: 4 });
+		expect(oldRt.pallets.find((p) => p.name === 'Balances')).toMatchObject({
+			index: 6,
+			calls: 9,
+			storage: 7,
+			events: 22,
+			errors: 12,
+			constants: 4,
+		});
 		expect(breakingRt.compressed).toBe(true);
 		expect(breakingRt.uncompressedSize).toBeGreaterThan(breakingRt.size - 100);
 		const info = toArtifactInfo(breakingRt, breakingRt.path);
-		expect(info).toMatchObject({ specName: 'node', specVersion: 101, transactionVersion: 7, stateVersion: 1, compressed: true, codeHash: breakingRt.codeHash });
+		expect(info).toMatchObject({
+			specName: 'node',
+			specVersion: 101,
+			transactionVersion: 7,
+			stateVersion: 1,
+			compressed: true,
+			codeHash: breakingRt.codeHash,
+		});
 	});
 
 	it('reads the runtime_version custom section and prefers Metadata_metadata_at_version', () => {
@@ -193,10 +239,22 @@ describe('generated runtimes through the executor', () => {
 	});
 
 	it('decodes old RuntimeVersion layouts by the Core API version', async () => {
-		const core3 = await inspectArtifact(writeRuntime('core3.wasm', makeRuntime({ metadata: staticSubstrate as `0x${string}`, version: { transactionVersion: 5, apis: [['Core', 3]] } })), { keepExecutor: true });
+		const core3 = await inspectArtifact(
+			writeRuntime(
+				'core3.wasm',
+				makeRuntime({ metadata: staticSubstrate as `0x${string}`, version: { transactionVersion: 5, apis: [['Core', 3]] } }),
+			),
+			{ keepExecutor: true },
+		);
 		expect(core3.version.transactionVersion).toBe(5);
 		expect(core3.version.stateVersion).toBeUndefined();
-		const core2 = await inspectArtifact(writeRuntime('core2.wasm', makeRuntime({ metadata: staticSubstrate as `0x${string}`, version: { apis: [['Core', 2]] }, customSection: true })), { keepExecutor: true });
+		const core2 = await inspectArtifact(
+			writeRuntime(
+				'core2.wasm',
+				makeRuntime({ metadata: staticSubstrate as `0x${string}`, version: { apis: [['Core', 2]] }, customSection: true }),
+			),
+			{ keepExecutor: true },
+		);
 		expect(core2.version).toMatchObject({ transactionVersion: 1, source: 'runtime_version section' });
 		expect(toArtifactInfo(core2)).not.toHaveProperty('stateVersion');
 	});
@@ -204,32 +262,81 @@ describe('generated runtimes through the executor', () => {
 
 describe('every kind of change, classified', () => {
 	it('calls: changed arguments, re-indexed, removed, added, index reused', () => {
-		expect(find(report, 'Timestamp', 'call', 'changed', 'set')[0]).toMatchObject({ severity: 'breaking', requiresTxVersionBump: true, detail: 'arguments changed at now: Compact<u64> → Compact<u32>' });
-		expect(find(report, 'Balances', 'call', 'reindexed', 'force_transfer')[0]).toMatchObject({ severity: 'breaking', requiresTxVersionBump: true, before: '2', after: '99' });
-		expect(find(report, 'Utility', 'call', 'removed', 'batch_all')[0]).toMatchObject({ severity: 'breaking', requiresTxVersionBump: true });
-		expect(find(report, 'System', 'call', 'added', 'remark_v2')[0]).toMatchObject({ severity: 'additive', requiresTxVersionBump: false, detail: 'call added at index 100' });
+		expect(find(report, 'Timestamp', 'call', 'changed', 'set')[0]).toMatchObject({
+			severity: 'breaking',
+			requiresTxVersionBump: true,
+			detail: 'arguments changed at now: Compact<u64> → Compact<u32>',
+		});
+		expect(find(report, 'Balances', 'call', 'reindexed', 'force_transfer')[0]).toMatchObject({
+			severity: 'breaking',
+			requiresTxVersionBump: true,
+			before: '2',
+			after: '99',
+		});
+		expect(find(report, 'Utility', 'call', 'removed', 'batch_all')[0]).toMatchObject({
+			severity: 'breaking',
+			requiresTxVersionBump: true,
+		});
+		expect(find(report, 'System', 'call', 'added', 'remark_v2')[0]).toMatchObject({
+			severity: 'additive',
+			requiresTxVersionBump: false,
+			detail: 'call added at index 100',
+		});
 		expect(find(report, 'Sudo', 'call', 'removed', 'sudo_as')).toHaveLength(1);
-		expect(find(report, 'Sudo', 'call', 'added', 'sudo_as_v2')[0]).toMatchObject({ severity: 'breaking', requiresTxVersionBump: true, detail: expect.stringMatching(/index 3, which was sudo_as's/) });
+		expect(find(report, 'Sudo', 'call', 'added', 'sudo_as_v2')[0]).toMatchObject({
+			severity: 'breaking',
+			requiresTxVersionBump: true,
+			detail: expect.stringMatching(/index 3, which was sudo_as's/),
+		});
 	});
 
 	it('storage: value type, hashers, removed, added', () => {
-		expect(find(report, 'Timestamp', 'storage', 'changed', 'Now')[0]).toMatchObject({ severity: 'breaking', requiresTxVersionBump: false, before: 'u64', after: 'u128', detail: expect.stringMatching(/value type changed: u64 → u128/) });
-		expect(find(report, 'Balances', 'storage', 'changed', 'Account')[0]).toMatchObject({ severity: 'breaking', detail: expect.stringMatching(/hashers Blake2_128Concat → Twox64Concat/) });
+		expect(find(report, 'Timestamp', 'storage', 'changed', 'Now')[0]).toMatchObject({
+			severity: 'breaking',
+			requiresTxVersionBump: false,
+			before: 'u64',
+			after: 'u128',
+			detail: expect.stringMatching(/value type changed: u64 → u128/),
+		});
+		expect(find(report, 'Balances', 'storage', 'changed', 'Account')[0]).toMatchObject({
+			severity: 'breaking',
+			detail: expect.stringMatching(/hashers Blake2_128Concat → Twox64Concat/),
+		});
 		expect(find(report, 'Timestamp', 'storage', 'removed', 'DidUpdate')[0]).toMatchObject({ severity: 'breaking' });
 		expect(find(report, 'System', 'storage', 'added', 'NewThing')[0]).toMatchObject({ severity: 'additive', after: 'Option<u32>' });
 	});
 
 	it('events and errors: field type, field rename, added, removed', () => {
-		expect(find(report, 'Balances', 'event', 'changed', 'Transfer')[0]).toMatchObject({ severity: 'breaking', requiresTxVersionBump: false, detail: expect.stringMatching(/at amount: u128 → u64/) });
+		expect(find(report, 'Balances', 'event', 'changed', 'Transfer')[0]).toMatchObject({
+			severity: 'breaking',
+			requiresTxVersionBump: false,
+			detail: expect.stringMatching(/at amount: u128 → u64/),
+		});
 		const renamed = find(report, 'Balances', 'event', 'changed', 'Deposit')[0]!;
-		expect(renamed).toMatchObject({ severity: 'breaking', encodingUnchanged: true, detail: expect.stringMatching(/renamed.*removed who; added account/) });
+		expect(renamed).toMatchObject({
+			severity: 'breaking',
+			encodingUnchanged: true,
+			detail: expect.stringMatching(/renamed.*removed who; added account/),
+		});
 		expect(find(report, 'Balances', 'event', 'added', 'Vanished')[0]).toMatchObject({ severity: 'additive' });
-		expect(find(report, 'Balances', 'error', 'removed', 'DeltaZero')[0]).toMatchObject({ severity: 'breaking', requiresTxVersionBump: false });
+		expect(find(report, 'Balances', 'error', 'removed', 'DeltaZero')[0]).toMatchObject({
+			severity: 'breaking',
+			requiresTxVersionBump: false,
+		});
 	});
 
 	it('constants: value, type, removed', () => {
-		expect(find(report, 'Balances', 'constant', 'changed', 'ExistentialDeposit')[0]).toMatchObject({ severity: 'additive', before: '100000000000000', after: '10000000000' });
-		expect(find(report, 'System', 'constant', 'changed', 'SS58Prefix')[0]).toMatchObject({ severity: 'breaking', detail: 'type changed: u16 → u32', before: 'u16 = 42', after: 'u32 = 42' });
+		expect(find(report, 'Balances', 'constant', 'changed', 'ExistentialDeposit')[0]).toMatchObject({
+			severity: 'additive',
+			before: '100000000000000',
+			after: '10000000000',
+		});
+		expect(find(report, 'System', 'constant', 'changed', 'SS58Prefix')[0]).toMatchObject({
+			severity: 'breaking',
+			detail: 'type changed: u16 → u32',
+			before: 'u16 = 42',
+			after: 'u32 = 42',
+		});
 		expect(find(report, 'Balances', 'constant', 'removed', 'MaxFreezes')[0]).toMatchObject({ severity: 'breaking' });
 	});
 
@@ -237,8 +344,17 @@ describe('every kind of change, classified', () => {
 		expect(find(report, 'Lottery', 'pallet', 'removed')[0]).toMatchObject({ severity: 'breaking', requiresTxVersionBump: true });
 		// its items are not listed one by one
 		expect(report.changes.filter((c) => c.pallet === 'Lottery')).toHaveLength(1);
-		expect(find(report, 'Tips', 'pallet', 'reindexed')[0]).toMatchObject({ severity: 'breaking', requiresTxVersionBump: true, before: '38', after: '120' });
-		expect(find(report, 'NewPallet', 'pallet', 'added')[0]).toMatchObject({ severity: 'breaking', requiresTxVersionBump: true, detail: expect.stringMatching(/index 44, which was Lottery's/) });
+		expect(find(report, 'Tips', 'pallet', 'reindexed')[0]).toMatchObject({
+			severity: 'breaking',
+			requiresTxVersionBump: true,
+			before: '38',
+			after: '120',
+		});
+		expect(find(report, 'NewPallet', 'pallet', 'added')[0]).toMatchObject({
+			severity: 'breaking',
+			requiresTxVersionBump: true,
+			detail: expect.stringMatching(/index 44, which was Lottery's/),
+		});
 	});
 
 	it('an enum that only gains a variant is compatible (extended, not breaking); outer enums are not re-reported', () => {
@@ -251,23 +367,49 @@ describe('every kind of change, classified', () => {
 	});
 
 	it('extrinsic format: a removed signed extension is breaking', () => {
-		expect(find(report, '(runtime)', 'extrinsic', 'changed', 'signed extensions')[0]).toMatchObject({ severity: 'breaking', detail: expect.stringMatching(/removed CheckMetadataHash/) });
+		expect(find(report, '(runtime)', 'extrinsic', 'changed', 'signed extensions')[0]).toMatchObject({
+			severity: 'breaking',
+			detail: expect.stringMatching(/removed CheckMetadataHash/),
+		});
 	});
 
 	it('nothing else changed (no noise)', () => {
 		const expected = [
-			'Timestamp.call.changed.set', 'Balances.call.reindexed.force_transfer', 'Utility.call.removed.batch_all', 'System.call.added.remark_v2',
-			'Sudo.call.removed.sudo_as', 'Sudo.call.added.sudo_as_v2', 'Timestamp.storage.changed.Now', 'Timestamp.storage.removed.DidUpdate',
-			'Balances.storage.changed.Account', 'System.storage.added.NewThing', 'Balances.event.changed.Transfer', 'Balances.event.changed.Deposit',
-			'Balances.event.added.Vanished', 'Balances.error.removed.DeltaZero', 'Balances.constant.changed.ExistentialDeposit',
-			'Balances.constant.removed.MaxFreezes', 'System.constant.changed.SS58Prefix', 'Lottery.pallet.removed.', 'Tips.pallet.reindexed.',
-			'NewPallet.pallet.added.', 'System.storage.changed.ExecutionPhase', 'System.storage.changed.Events', '(runtime).extrinsic.changed.signed extensions',
+			'Timestamp.call.changed.set',
+			'Balances.call.reindexed.force_transfer',
+			'Utility.call.removed.batch_all',
+			'System.call.added.remark_v2',
+			'Sudo.call.removed.sudo_as',
+			'Sudo.call.added.sudo_as_v2',
+			'Timestamp.storage.changed.Now',
+			'Timestamp.storage.removed.DidUpdate',
+			'Balances.storage.changed.Account',
+			'System.storage.added.NewThing',
+			'Balances.event.changed.Transfer',
+			'Balances.event.changed.Deposit',
+			'Balances.event.added.Vanished',
+			'Balances.error.removed.DeltaZero',
+			'Balances.constant.changed.ExistentialDeposit',
+			'Balances.constant.removed.MaxFreezes',
+			'System.constant.changed.SS58Prefix',
+			'Lottery.pallet.removed.',
+			'Tips.pallet.reindexed.',
+			'NewPallet.pallet.added.',
+			'System.storage.changed.ExecutionPhase',
+			'System.storage.changed.Events',
+			'(runtime).extrinsic.changed.signed extensions',
 		];
 		expect(report.changes.map((c) => `${c.pallet}.${c.kind}.${c.action}.${c.item ?? ''}`).sort()).toEqual(expected.sort());
 	});
 
 	it('verdicts agree with the changes and never contradict', () => {
-		expect(report.verdicts).toEqual({ forwardCompatible: false, transactionVersionBumpRequired: true, transactionVersionBumped: false, specNameEqual: true, specVersionIncreased: true });
+		expect(report.verdicts).toEqual({
+			forwardCompatible: false,
+			transactionVersionBumpRequired: true,
+			transactionVersionBumped: false,
+			specNameEqual: true,
+			specVersionIncreased: true,
+		});
 		expect(report.counts.breaking).toBe(report.changes.filter((c) => c.severity === 'breaking').length);
 		expect(report.counts.total).toBe(report.changes.length);
 		expect(report.counts.byKind.call).toEqual({ added: 2, removed: 2, reindexed: 1, changed: 1 });
@@ -278,19 +420,43 @@ describe('every kind of change, classified', () => {
 		expect(bumped.verdicts.transactionVersionBumped).toBe(true);
 		expect(bumped.problems.map((p) => p.code)).toEqual(['breaking-changes']);
 		// a different spec name and no spec version increase are problems too
-		const odd = diffMetadata(oldRt.metadata, breakingRt.metadata, oldRt.version, { ...breakingRt.version, specName: 'other', specVersion: 99 });
-		expect(odd.problems.map((p) => p.code)).toEqual(['breaking-changes', 'tx-version-not-bumped', 'spec-name-changed', 'spec-version-not-increased']);
+		const odd = diffMetadata(oldRt.metadata, breakingRt.metadata, oldRt.version, {
+			...breakingRt.version,
+			specName: 'other',
+			specVersion: 99,
+		});
+		expect(odd.problems.map((p) => p.code)).toEqual([
+			'breaking-changes',
+			'tx-version-not-bumped',
+			'spec-name-changed',
+			'spec-version-not-increased',
+		]);
 	});
 
 	it('an additive-only upgrade is forward compatible and needs no transaction_version bump', () => {
-		expect(additive.verdicts).toEqual({ forwardCompatible: true, transactionVersionBumpRequired: false, transactionVersionBumped: false, specNameEqual: true, specVersionIncreased: true });
+		expect(additive.verdicts).toEqual({
+			forwardCompatible: true,
+			transactionVersionBumpRequired: false,
+			transactionVersionBumped: false,
+			specNameEqual: true,
+			specVersionIncreased: true,
+		});
 		expect(additive.problems).toEqual([]);
 		expect(additive.changes.every((c) => c.severity === 'additive')).toBe(true);
 		expect(additive.changes.map((c) => `${c.pallet}.${c.kind}.${c.action}.${c.item ?? ''}`).sort()).toEqual(
 			[
-				'System.call.added.remark_v2', 'System.storage.added.NewThing', 'System.storage.changed.Number', 'System.storage.changed.ExecutionPhase',
-				'System.storage.changed.Events', 'Balances.event.added.Vanished', 'Balances.error.added.Gone', 'Balances.constant.changed.ExistentialDeposit',
-				'Balances.constant.added.NewConst', 'Brand.pallet.added.', 'Brand.storage.added.Value', '(runtime).api.changed.Metadata',
+				'System.call.added.remark_v2',
+				'System.storage.added.NewThing',
+				'System.storage.changed.Number',
+				'System.storage.changed.ExecutionPhase',
+				'System.storage.changed.Events',
+				'Balances.event.added.Vanished',
+				'Balances.error.added.Gone',
+				'Balances.constant.changed.ExistentialDeposit',
+				'Balances.constant.added.NewConst',
+				'Brand.pallet.added.',
+				'Brand.storage.added.Value',
+				'(runtime).api.changed.Metadata',
 			].sort(),
 		);
 		expect(find(additive, 'System', 'storage', 'changed', 'Number')[0]).toMatchObject({ detail: 'default value 0 → 1' });
@@ -305,7 +471,9 @@ describe('forward-compatibility gate', () => {
 	it('fails with counts and the breaking changes as evidence', () => {
 		const gate = forwardCompatGate('testnet', report, '2024-01-01T00:00:00.000Z');
 		expect(gate).toMatchObject({ id: 'forward-compatible', env: 'testnet', status: 'fail', checkedAt: '2024-01-01T00:00:00.000Z' });
-		expect(gate.summary).toMatch(/^not forward compatible with node 100: \d+ breaking changes \(.*call.*\); transaction_version must be bumped/);
+		expect(gate.summary).toMatch(
+			/^not forward compatible with node 100: \d+ breaking changes \(.*call.*\); transaction_version must be bumped/,
+		);
 		const ev = gate.evidence as Json;
 		expect(ev.counts.breaking).toBe(report.counts.breaking);
 		expect(ev.breaking).toHaveLength(report.counts.breaking);
@@ -317,8 +485,15 @@ describe('forward-compatibility gate', () => {
 	});
 
 	it('passes an additive upgrade, and caps the evidence list', () => {
-		expect(forwardCompatGate({ name: 'prod' }, additive, 'x')).toMatchObject({ status: 'pass', env: 'prod', summary: expect.stringMatching(/^forward compatible with node 100: 12 additive changes, none breaking/) });
-		const many: DiffReport = { ...report, changes: Array.from({ length: 250 }, () => report.changes.find((c) => c.severity === 'breaking')!) };
+		expect(forwardCompatGate({ name: 'prod' }, additive, 'x')).toMatchObject({
+			status: 'pass',
+			env: 'prod',
+			summary: expect.stringMatching(/^forward compatible with node 100: 12 additive changes, none breaking/),
+		});
+		const many: DiffReport = {
+			...report,
+			changes: Array.from({ length: 250 }, () => report.changes.find((c) => c.severity === 'breaking')!),
+		};
 		const ev = forwardCompatGate('x', many, 'x').evidence as Json;
 		expect(ev.breaking).toHaveLength(MAX_GATE_BREAKING);
 		expect(ev.breakingTruncated).toBe(true);
@@ -333,14 +508,26 @@ describe('call hashes from the target metadata', () => {
 		const meta = new Metadata(registry, staticSubstrate);
 		registry.setMetadata(meta);
 		const tx = expandMetadata(registry, meta).tx;
-		expect(h.setCode).toMatchObject({ available: true, callIndex: '0x0002', hash: tx.system!.setCode!(u8aToHex(code)).hash.toHex(), encodedLength: 2 + 2 + 1000 });
-		expect(h.authorizeUpgrade).toMatchObject({ available: true, callIndex: '0x0009', hash: tx.system!.authorizeUpgrade!(h.codeHash).hash.toHex() });
+		expect(h.setCode).toMatchObject({
+			available: true,
+			callIndex: '0x0002',
+			hash: tx.system!.setCode!(u8aToHex(code)).hash.toHex(),
+			encodedLength: 2 + 2 + 1000,
+		});
+		expect(h.authorizeUpgrade).toMatchObject({
+			available: true,
+			callIndex: '0x0009',
+			hash: tx.system!.authorizeUpgrade!(h.codeHash).hash.toHex(),
+		});
 		expect(h.parachainAuthorizeUpgrade).toMatchObject({ available: false, reason: 'the target runtime has no ParachainSystem pallet' });
 		// from a metadata where System.authorize_upgrade is gone: not available, never guessed
 		const j = clone();
 		const system = type(j, pallet(j, 'System').calls.type).def.variant;
 		system.variants = system.variants.filter((v: Json) => v.name !== 'authorize_upgrade');
-		expect(callHashes(toMetadata(j), code).authorizeUpgrade).toMatchObject({ available: false, reason: expect.stringMatching(/no authorize_upgrade call/) });
+		expect(callHashes(toMetadata(j), code).authorizeUpgrade).toMatchObject({
+			available: false,
+			reason: expect.stringMatching(/no authorize_upgrade call/),
+		});
 		// a different pallet index changes the hash: it comes from the target's indices
 		const k = clone();
 		pallet(k, 'System').index = 9;
@@ -351,7 +538,10 @@ describe('call hashes from the target metadata', () => {
 describe('inspect command on generated runtimes', () => {
 	it('exit 1 with verdicts first, then changes by pallet; --json is one object', async () => {
 		const out: string[] = [];
-		const code = await runInspect({ wasm: breakingRt.path, against: oldRt.path, json: false }, { stdout: (s) => out.push(s), stderr: () => {} });
+		const code = await runInspect(
+			{ wasm: breakingRt.path, against: oldRt.path, json: false },
+			{ stdout: (s) => out.push(s), stderr: () => {} },
+		);
 		expect(code).toBe(1);
 		const text = out.join('\n');
 		const verdictsAt = text.indexOf('forward compatible');
@@ -365,7 +555,10 @@ describe('inspect command on generated runtimes', () => {
 		expect(text).toMatch(/Call hashes \(indices from old\.wasm \(node 100\)\)/);
 
 		const json: string[] = [];
-		const code2 = await runInspect({ wasm: additiveRt.path, against: oldRt.path, json: true }, { stdout: (s) => json.push(s), stderr: () => {} });
+		const code2 = await runInspect(
+			{ wasm: additiveRt.path, against: oldRt.path, json: true },
+			{ stdout: (s) => json.push(s), stderr: () => {} },
+		);
 		expect(code2).toBe(0);
 		expect(json).toHaveLength(1);
 		const parsed = JSON.parse(json[0]!);
@@ -382,7 +575,10 @@ describe('inspect command on generated runtimes', () => {
 			{
 				stdout: (s) => out.push(s),
 				stderr: () => {},
-				resolveAgainst: async (name) => (name === 'staging' ? { metadata: u8aToHex(oldRt.metadataBytes), version: oldRt.version, label: 'staging (node 100)' } : undefined),
+				resolveAgainst: async (name) =>
+					name === 'staging'
+						? { metadata: u8aToHex(oldRt.metadataBytes), version: oldRt.version, label: 'staging (node 100)' }
+						: undefined,
 			},
 		);
 		expect(code).toBe(0);
@@ -391,7 +587,10 @@ describe('inspect command on generated runtimes', () => {
 		expect(parsed.gate.env).toBe('staging');
 		expect(parsed.artifact.callHashes.basis).toBe('staging (node 100)');
 		const err: string[] = [];
-		const missing = await runInspect({ wasm: additiveRt.path, against: 'nowhere', json: false }, { stdout: () => {}, stderr: (s) => err.push(s), resolveAgainst: async () => undefined });
+		const missing = await runInspect(
+			{ wasm: additiveRt.path, against: 'nowhere', json: false },
+			{ stdout: () => {}, stderr: (s) => err.push(s), resolveAgainst: async () => undefined },
+		);
 		expect(missing).toBe(2);
 		expect(err.join()).toMatch(/"nowhere" is neither a file nor a known environment/);
 	});

@@ -31,7 +31,9 @@ let r9140: Inspection;
 let diff: DiffReport;
 
 const one = (pallet: string, kind: MetadataChange['kind'], action: MetadataChange['action'], item?: string) => {
-	const found = diff.changes.filter((c) => c.pallet === pallet && c.kind === kind && c.action === action && (item === undefined || c.item === item));
+	const found = diff.changes.filter(
+		(c) => c.pallet === pallet && c.kind === kind && c.action === action && (item === undefined || c.item === item),
+	);
 	expect(found, `${pallet} ${kind} ${action} ${item ?? ''}`).toHaveLength(1);
 	return found[0]!;
 };
@@ -118,7 +120,12 @@ describe('Rococo 9140 inspection', () => {
 		const meta = new Metadata(registry, r9130.metadataBytes);
 		registry.setMetadata(meta);
 		const oracle = expandMetadata(registry, meta).tx.system!.setCode!(u8aToHex(r9140.artifact.bytes));
-		expect(h.setCode).toMatchObject({ available: true, callIndex: '0x0003', hash: oracle.hash.toHex(), encodedLength: oracle.encodedLength });
+		expect(h.setCode).toMatchObject({
+			available: true,
+			callIndex: '0x0003',
+			hash: oracle.hash.toHex(),
+			encodedLength: oracle.encodedLength,
+		});
 		expect(h.authorizeUpgrade.available).toBe(false);
 		expect(h.parachainAuthorizeUpgrade.available).toBe(false);
 	});
@@ -131,15 +138,36 @@ describe('Rococo 9130 → 9140 diff', () => {
 		expect(diff.counts).toMatchObject({ total: 309, breaking: 108, additive: 201, requiringTxVersionBump: 21 });
 		expect(diff.counts.byKind.pallet).toEqual({ added: 7, removed: 0, reindexed: 5, changed: 0 });
 		expect(diff.counts.byKind.call).toEqual({ added: 35, removed: 2, reindexed: 4, changed: 11 });
-		expect(diff.verdicts).toEqual({ forwardCompatible: false, transactionVersionBumpRequired: true, transactionVersionBumped: false, specNameEqual: true, specVersionIncreased: true });
+		expect(diff.verdicts).toEqual({
+			forwardCompatible: false,
+			transactionVersionBumpRequired: true,
+			transactionVersionBumped: false,
+			specNameEqual: true,
+			specVersionIncreased: true,
+		});
 		// Rococo kept transaction_version 0 although call indices moved: the verdicts say so, consistently
 		expect(diff.problems.map((p) => p.code)).toEqual(['breaking-changes', 'tx-version-not-bumped']);
 	});
 
 	it('pallets: Sudo and four more shift by one as AssignedSlots takes index 31; bridges arrive', () => {
-		expect(one('Sudo', 'pallet', 'reindexed')).toMatchObject({ before: '31', after: '32', severity: 'breaking', requiresTxVersionBump: true });
-		expect(one('AssignedSlots', 'pallet', 'added')).toMatchObject({ severity: 'breaking', requiresTxVersionBump: true, detail: expect.stringMatching(/index 31, which was Sudo's/) });
-		expect(diff.changes.filter((c) => c.kind === 'pallet' && c.action === 'reindexed').map((c) => c.pallet)).toEqual(['Sudo', 'Mmr', 'Beefy', 'MmrLeaf', 'ValidatorManager']);
+		expect(one('Sudo', 'pallet', 'reindexed')).toMatchObject({
+			before: '31',
+			after: '32',
+			severity: 'breaking',
+			requiresTxVersionBump: true,
+		});
+		expect(one('AssignedSlots', 'pallet', 'added')).toMatchObject({
+			severity: 'breaking',
+			requiresTxVersionBump: true,
+			detail: expect.stringMatching(/index 31, which was Sudo's/),
+		});
+		expect(diff.changes.filter((c) => c.kind === 'pallet' && c.action === 'reindexed').map((c) => c.pallet)).toEqual([
+			'Sudo',
+			'Mmr',
+			'Beefy',
+			'MmrLeaf',
+			'ValidatorManager',
+		]);
 		expect(diff.changes.filter((c) => c.kind === 'pallet' && c.action === 'added').map((c) => c.pallet)).toEqual([
 			'AssignedSlots',
 			'BridgeRococoGrandpa',
@@ -159,12 +187,18 @@ describe('Rococo 9130 → 9140 diff', () => {
 			severity: 'breaking',
 			detail: expect.stringMatching(/index 0, which was set_validation_upgrade_frequency's/),
 		});
-		expect(one('Hrmp', 'call', 'changed', 'force_clean_hrmp')).toMatchObject({ severity: 'breaking', requiresTxVersionBump: true, detail: expect.stringMatching(/added inbound, outbound/) });
+		expect(one('Hrmp', 'call', 'changed', 'force_clean_hrmp')).toMatchObject({
+			severity: 'breaking',
+			requiresTxVersionBump: true,
+			detail: expect.stringMatching(/added inbound, outbound/),
+		});
 		expect(one('Babe', 'call', 'changed', 'report_equivocation').detail).toMatch(/ChangesTrieRoot/);
 	});
 
 	it('storage, events, errors, constants, extrinsic', () => {
-		expect(one('Configuration', 'storage', 'changed', 'ActiveConfig').detail).toMatch(/removed validation_upgrade_frequency; added validation_upgrade_cooldown/);
+		expect(one('Configuration', 'storage', 'changed', 'ActiveConfig').detail).toMatch(
+			/removed validation_upgrade_frequency; added validation_upgrade_cooldown/,
+		);
 		expect(one('Sudo', 'storage', 'changed', 'Key').detail).toMatch(/modifier Default → Optional/);
 		expect(one('Balances', 'event', 'changed', 'Transfer')).toMatchObject({ severity: 'breaking', encodingUnchanged: true });
 		expect(one('Sudo', 'event', 'changed', 'KeyChanged').encodingUnchanged).toBeUndefined();
@@ -203,9 +237,18 @@ describe('executor worker', () => {
 describe('inspect command with srtool digests', () => {
 	it('real 9140 against 9130 with a matching srtool report: exit 1 (not forward compatible), digest ok', async () => {
 		const report = path.join(dir, 'srtool.json');
-		writeFileSync(report, JSON.stringify({ gen: 'srtool v0.9.x', runtimes: { compact: { blake2_256: '0x00' }, compressed: { blake2_256: HASH_9140.toUpperCase().replace('0X', '0x') } } }));
+		writeFileSync(
+			report,
+			JSON.stringify({
+				gen: 'srtool v0.9.x',
+				runtimes: { compact: { blake2_256: '0x00' }, compressed: { blake2_256: HASH_9140.toUpperCase().replace('0X', '0x') } },
+			}),
+		);
 		const out: string[] = [];
-		const code = await runInspect({ wasm: wasm9140, against: wasm9130, srtool: report, json: true }, { stdout: (s) => out.push(s), stderr: () => {} });
+		const code = await runInspect(
+			{ wasm: wasm9140, against: wasm9130, srtool: report, json: true },
+			{ stdout: (s) => out.push(s), stderr: () => {} },
+		);
 		expect(code).toBe(1);
 		const parsed = JSON.parse(out[0]!);
 		expect(parsed.srtool).toMatchObject({ match: true, field: 'runtimes.compressed.blake2_256', actual: HASH_9140 });
@@ -217,7 +260,10 @@ describe('inspect command with srtool digests', () => {
 		const raw = path.join(dir, 'small.wasm');
 		writeFileSync(raw, makeRuntime({ metadata: staticSubstrate as `0x${string}` }));
 		const bad = path.join(dir, 'bad-srtool.json');
-		writeFileSync(bad, JSON.stringify({ runtimes: { compact: { blake2_256: `0x${'ab'.repeat(32)}` }, compressed: { blake2_256: HASH_9140 } } }));
+		writeFileSync(
+			bad,
+			JSON.stringify({ runtimes: { compact: { blake2_256: `0x${'ab'.repeat(32)}` }, compressed: { blake2_256: HASH_9140 } } }),
+		);
 		const out: string[] = [];
 		const err: string[] = [];
 		const code = await runInspect({ wasm: raw, srtool: bad, json: false }, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
@@ -231,6 +277,8 @@ describe('inspect command with srtool digests', () => {
 		const err2: string[] = [];
 		expect(await runInspect({ wasm: raw, srtool: empty, json: false }, { stdout: () => {}, stderr: (s) => err2.push(s) })).toBe(2);
 		expect(err2.join()).toMatch(/error \[bad-srtool-report\]: .*no runtimes\.compact\.blake2_256/);
-		expect(await runInspect({ wasm: raw, srtool: path.join(dir, 'missing.json'), json: false }, { stdout: () => {}, stderr: () => {} })).toBe(2);
+		expect(
+			await runInspect({ wasm: raw, srtool: path.join(dir, 'missing.json'), json: false }, { stdout: () => {}, stderr: () => {} }),
+		).toBe(2);
 	});
 });

@@ -45,7 +45,10 @@ describe('governance devnet: block-building failures', () => {
 			// A guard, not synchronisation: without the event the failure was swallowed.
 			let guard: NodeJS.Timeout | undefined;
 			const swallowed = new Promise<never>((_, reject) => {
-				guard = setTimeout(() => reject(new Error('no buildFailed event within 15 s: the failed background build was swallowed')), 15_000);
+				guard = setTimeout(
+					() => reject(new Error('no buildFailed event within 15 s: the failed background build was swallowed')),
+					15_000,
+				);
 			});
 			const [error, failure] = await Promise.race([failed, swallowed]).finally(() => clearTimeout(guard));
 
@@ -55,8 +58,14 @@ describe('governance devnet: block-building failures', () => {
 			expect(reported.count).toBe(1);
 			expect(reported.last).toEqual(failure);
 			const notes = await rawRpc<string[]>(api, 'devnet_unmodelledCalls');
-			expect(notes.some((n) => n.startsWith(`block ${before + 1}: governance devnet (simulation) internal error building the block:`))).toBe(true);
-			expect(stderr.mock.calls.some(([line]) => String(line).includes(`governance devnet (simulation): building block #${before + 1} failed`))).toBe(true);
+			expect(
+				notes.some((n) => n.startsWith(`block ${before + 1}: governance devnet (simulation) internal error building the block:`)),
+			).toBe(true);
+			expect(
+				stderr.mock.calls.some(([line]) =>
+					String(line).includes(`governance devnet (simulation): building block #${before + 1} failed`),
+				),
+			).toBe(true);
 			// Nothing was built and nothing was lost: the transaction is still pooled.
 			expect(chain.best.number).toBe(before);
 			expect(await rawRpc<string[]>(api, 'author_pendingExtrinsics')).toEqual([tx.toHex()]);

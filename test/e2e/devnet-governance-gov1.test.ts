@@ -74,7 +74,12 @@ describe('governance devnet: gov v1 runtime upgrade', () => {
 		for (const who of [alice, bob, dave]) await send(api, api.tx.technicalCommittee.vote(tcHash, tcIndex, true), who);
 		const tcClosed = await send(
 			api,
-			api.tx.technicalCommittee.close(tcHash, tcIndex, { refTime: 10_000_000_000, proofSize: 1_000_000 }, fastTrack.method.encodedLength),
+			api.tx.technicalCommittee.close(
+				tcHash,
+				tcIndex,
+				{ refTime: 10_000_000_000, proofSize: 1_000_000 },
+				fastTrack.method.encodedLength,
+			),
 			alice,
 		);
 		expect(tcClosed.names).toContain('democracy.Started');
@@ -82,7 +87,11 @@ describe('governance devnet: gov v1 runtime upgrade', () => {
 		const refIndex = (started.event.data as any)[0].toNumber();
 
 		// 4. referendum vote with conviction
-		const vote = await send(api, api.tx.democracy.vote(refIndex, { Standard: { vote: { aye: true, conviction: 'Locked1x' }, balance: 10n ** 20n } }), alice);
+		const vote = await send(
+			api,
+			api.tx.democracy.vote(refIndex, { Standard: { vote: { aye: true, conviction: 'Locked1x' }, balance: 10n ** 20n } }),
+			alice,
+		);
 		expect(vote.names).toContain('democracy.Voted');
 		const info = await api.query.democracy.referendumInfoOf(refIndex);
 		expect(info.unwrap().isOngoing).toBe(true);

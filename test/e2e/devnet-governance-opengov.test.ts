@@ -44,14 +44,20 @@ describe('governance devnet: OpenGov and multisig', () => {
 		const bytes = call.method.toU8a();
 		const hash = blake2AsHex(bytes, 256);
 		expect((await send(api, api.tx.preimage.notePreimage(u8aToHex(bytes)), alice)).error).toBeUndefined();
-		const submitted = await send(api, api.tx.referenda.submit({ system: 'Root' }, { Lookup: { hash, len: bytes.length } }, { After: 1 }), alice);
+		const submitted = await send(
+			api,
+			api.tx.referenda.submit({ system: 'Root' }, { Lookup: { hash, len: bytes.length } }, { After: 1 }),
+			alice,
+		);
 		expect(submitted.error).toBeUndefined();
 		const index = (findEvent(submitted.events, 'referenda.Submitted')!.event.data as any)[0].toNumber();
 		const deposit = await send(api, api.tx.referenda.placeDecisionDeposit(index), alice);
 		expect(deposit.names).toContain('referenda.DecisionDepositPlaced');
 		const vote = await send(
 			api,
-			api.tx.convictionVoting.vote(index, { Standard: { vote: { aye: true, conviction: 'Locked6x' }, balance: 5_000_000n * DOLLARS } }),
+			api.tx.convictionVoting.vote(index, {
+				Standard: { vote: { aye: true, conviction: 'Locked6x' }, balance: 5_000_000n * DOLLARS },
+			}),
 			alice,
 		);
 		expect(vote.error).toBeUndefined();
@@ -65,7 +71,14 @@ describe('governance devnet: OpenGov and multisig', () => {
 		expect(ongoing.isOngoing).toBe(true);
 		expect(ongoing.asOngoing.track.toNumber()).toBe(0);
 		const seen = await until('system.CodeUpdated');
-		expect(seen).toEqual(expect.arrayContaining(['referenda.DecisionStarted', 'referenda.ConfirmStarted', 'referenda.Confirmed', 'scheduler.Dispatched']));
+		expect(seen).toEqual(
+			expect.arrayContaining([
+				'referenda.DecisionStarted',
+				'referenda.ConfirmStarted',
+				'referenda.Confirmed',
+				'scheduler.Dispatched',
+			]),
+		);
 		expect((await api.query.referenda.referendumInfoFor(index)).unwrap().isApproved).toBe(true);
 		await newBlocks(api, 1);
 		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(before + 1);
@@ -98,14 +111,26 @@ describe('governance devnet: OpenGov and multisig', () => {
 		const submitted = await send(api, api.tx.referenda.submit({ system: 'Root' }, { Inline: call.method.toHex() }, { After: 1 }), bob);
 		const index = (findEvent(submitted.events, 'referenda.Submitted')!.event.data as any)[0].toNumber();
 		await send(api, api.tx.referenda.placeDecisionDeposit(index), bob);
-		await send(api, api.tx.convictionVoting.vote(index, { Standard: { vote: { aye: false, conviction: 'Locked1x' }, balance: 1000n * DOLLARS } }), alice);
+		await send(
+			api,
+			api.tx.convictionVoting.vote(index, { Standard: { vote: { aye: false, conviction: 'Locked1x' }, balance: 1000n * DOLLARS } }),
+			alice,
+		);
 		const seen = await until('referenda.Rejected');
 		expect(seen).toContain('referenda.DecisionStarted');
 		expect((await api.query.referenda.referendumInfoFor(index)).unwrap().isRejected).toBe(true);
 	});
 
 	it('refuses a proposal origin without a track (NoTrack), as the kitchensink TracksInfo does', async () => {
-		const res = await send(api, api.tx.referenda.submit({ system: { Signed: keys.bob.address } }, { Inline: api.tx.system.remark('0x').method.toHex() }, { After: 1 }), keys.bob);
+		const res = await send(
+			api,
+			api.tx.referenda.submit(
+				{ system: { Signed: keys.bob.address } },
+				{ Inline: api.tx.system.remark('0x').method.toHex() },
+				{ After: 1 },
+			),
+			keys.bob,
+		);
 		expect(res.error).toBe('Referenda.NoTrack');
 	});
 
@@ -119,13 +144,19 @@ describe('governance devnet: OpenGov and multisig', () => {
 
 		const call = api.tx.sudo.sudo(api.tx.system.setCode(u8aToHex(buildDevnetCode({ specVersion: before + 1 }))));
 		const callHash = blake2AsHex(call.method.toU8a(), 256);
-		const others = (who: string) => sortAddresses([alice.address, bob.address, charlie.address].filter((a) => a !== who), 42);
+		const others = (who: string) =>
+			sortAddresses(
+				[alice.address, bob.address, charlie.address].filter((a) => a !== who),
+				42,
+			);
 		const maxWeight = { refTime: 10_000_000_000, proofSize: 10_000_000 };
 		const first = await send(api, api.tx.multisig.approveAsMulti(2, others(alice.address), null, callHash, maxWeight), alice);
 		expect(first.names).toContain('multisig.NewMultisig');
 		const pending = (await api.query.multisig.multisigs(multisig, callHash)).unwrap();
 		expect(pending.approvals.map((a: any) => a.toString())).toEqual([alice.address]);
-		expect(pending.deposit.toBigInt()).toBe(api.consts.multisig.depositBase.toBigInt() + 2n * api.consts.multisig.depositFactor.toBigInt());
+		expect(pending.deposit.toBigInt()).toBe(
+			api.consts.multisig.depositBase.toBigInt() + 2n * api.consts.multisig.depositFactor.toBigInt(),
+		);
 		const reservedBefore = (await api.query.system.account(alice.address)).data.reserved.toBigInt();
 		expect(reservedBefore).toBeGreaterThanOrEqual(pending.deposit.toBigInt());
 

@@ -8,7 +8,17 @@ import { blake2AsHex } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/frames.js';
 import { buildDevnetCode, DEFAULT_PERIODS, startGovernanceDevnet, type GovernanceDevnet } from '../../source/devnet/governance/index.js';
-import { blockEvents, connect, devKeys, dispatchResultError, eventNames, findEvent, newBlocks, rawRpc, send } from '../helpers/governance.js';
+import {
+	blockEvents,
+	connect,
+	devKeys,
+	dispatchResultError,
+	eventNames,
+	findEvent,
+	newBlocks,
+	rawRpc,
+	send,
+} from '../helpers/governance.js';
 
 const DOLLARS = 10n ** 14n;
 const BIG_WEIGHT = { refTime: 100_000_000_000, proofSize: 10_000_000 };
@@ -36,9 +46,17 @@ describe('governance devnet: pallets', () => {
 			const { alice, bob, charlie, dave } = keys;
 			expect((await api.query.system.account(alice.address)).data.free.toBigInt()).toBe(10_000_000n * DOLLARS);
 			expect((await api.query.sudo.key()).unwrap().toString()).toBe(alice.address);
-			expect((await api.query.council.members()).map((m: any) => m.toString())).toEqual([alice.address, bob.address, charlie.address]);
+			expect((await api.query.council.members()).map((m: any) => m.toString())).toEqual([
+				alice.address,
+				bob.address,
+				charlie.address,
+			]);
 			expect((await api.query.council.prime()).unwrap().toString()).toBe(alice.address);
-			expect((await api.query.technicalCommittee.members()).map((m: any) => m.toString())).toEqual([alice.address, bob.address, dave.address]);
+			expect((await api.query.technicalCommittee.members()).map((m: any) => m.toString())).toEqual([
+				alice.address,
+				bob.address,
+				dave.address,
+			]);
 		});
 
 		it('serves constants that match the periods it runs (metadata rewritten)', async () => {
@@ -75,8 +93,12 @@ describe('governance devnet: pallets', () => {
 		it('set_code needs Root (BadOrigin) and checks the new Core_version: spec name equal, spec version increasing', async () => {
 			const spec = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
 			expect((await send(api, api.tx.system.setCode('0x00'), keys.alice)).error).toBe('BadOrigin');
-			expect(sudid(await sudo(api.tx.system.setCode(u8aToHex(buildDevnetCode({ specVersion: spec })))))).toBe('System.SpecVersionNeedsToIncrease');
-			expect(sudid(await sudo(api.tx.system.setCode(u8aToHex(buildDevnetCode({ specVersion: spec + 1, specName: 'other' })))))).toBe('System.InvalidSpecName');
+			expect(sudid(await sudo(api.tx.system.setCode(u8aToHex(buildDevnetCode({ specVersion: spec })))))).toBe(
+				'System.SpecVersionNeedsToIncrease',
+			);
+			expect(sudid(await sudo(api.tx.system.setCode(u8aToHex(buildDevnetCode({ specVersion: spec + 1, specName: 'other' })))))).toBe(
+				'System.InvalidSpecName',
+			);
 			expect(sudid(await sudo(api.tx.system.setCode('0x0061736d01000000')))).toBe('System.FailedToExtractRuntimeVersion');
 		});
 
@@ -86,7 +108,11 @@ describe('governance devnet: pallets', () => {
 			const auth = await sudo(api.tx.system.authorizeUpgrade(blake2AsHex(code, 256)));
 			expect(auth.names).toContain('system.UpgradeAuthorized');
 			expect((await api.query.system.authorizedUpgrade()).unwrap().codeHash.toHex()).toBe(blake2AsHex(code, 256));
-			const wrong = await send(api, api.tx.system.applyAuthorizedUpgrade(u8aToHex(buildDevnetCode({ specVersion: spec + 2 }))), keys.bob);
+			const wrong = await send(
+				api,
+				api.tx.system.applyAuthorizedUpgrade(u8aToHex(buildDevnetCode({ specVersion: spec + 2 }))),
+				keys.bob,
+			);
 			expect(wrong.error).toBe('System.Unauthorized');
 			const versions: number[] = [];
 			const unsub = await api.rpc.state.subscribeRuntimeVersion((v: any) => {
@@ -94,7 +120,9 @@ describe('governance devnet: pallets', () => {
 			});
 			await api.tx.system.applyAuthorizedUpgrade(u8aToHex(code)).send();
 			await newBlocks(api, 1);
-			const names = eventNames(await blockEvents(api, (await api.rpc.chain.getBlockHash((await api.rpc.chain.getHeader()).number.toNumber() - 1)).toHex()));
+			const names = eventNames(
+				await blockEvents(api, (await api.rpc.chain.getBlockHash((await api.rpc.chain.getHeader()).number.toNumber() - 1)).toHex()),
+			);
 			expect(names).toContain('system.CodeUpdated');
 			expect((await api.query.system.authorizedUpgrade()).isNone).toBe(true);
 			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(spec + 1);
@@ -102,7 +130,9 @@ describe('governance devnet: pallets', () => {
 			expect(versions).toContain(spec + 1);
 			unsub();
 			// the header of the upgrade block carries RuntimeEnvironmentUpdated, as frame_system deposits it
-			const digestHeader = await api.rpc.chain.getHeader((await api.rpc.chain.getBlockHash((await api.rpc.chain.getHeader()).number.toNumber() - 1)).toHex());
+			const digestHeader = await api.rpc.chain.getHeader(
+				(await api.rpc.chain.getBlockHash((await api.rpc.chain.getHeader()).number.toNumber() - 1)).toHex(),
+			);
 			expect(digestHeader.digest.logs.some((l: any) => l.isRuntimeEnvironmentUpdated)).toBe(true);
 		});
 	});
@@ -112,14 +142,22 @@ describe('governance devnet: pallets', () => {
 			const fresh = '5EYCAe5ijiYfyeZ2JJCGq56LmPyNRAKzpG4QkoQkkQNB5e6Z';
 			const r = await send(api, api.tx.balances.transferAllowDeath(fresh, 2n * DOLLARS), keys.alice);
 			expect(r.names).toEqual(expect.arrayContaining(['system.NewAccount', 'balances.Endowed', 'balances.Transfer']));
-			const tiny = await send(api, api.tx.balances.transferAllowDeath('5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV', 1n), keys.alice);
+			const tiny = await send(
+				api,
+				api.tx.balances.transferAllowDeath('5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV', 1n),
+				keys.alice,
+			);
 			expect(tiny.error).toBe('Token.BelowMinimum');
 		});
 
 		it('transfer_keep_alive refuses to reap the sender (Token.NotExpendable), more than free is Token.FundsUnavailable', async () => {
 			const free = (await api.query.system.account(keys.ferdie.address)).data.free.toBigInt();
-			expect((await send(api, api.tx.balances.transferKeepAlive(keys.eve.address, free - DOLLARS / 2n), keys.ferdie)).error).toBe('Token.NotExpendable');
-			expect((await send(api, api.tx.balances.transferKeepAlive(keys.eve.address, free * 2n), keys.ferdie)).error).toBe('Token.FundsUnavailable');
+			expect((await send(api, api.tx.balances.transferKeepAlive(keys.eve.address, free - DOLLARS / 2n), keys.ferdie)).error).toBe(
+				'Token.NotExpendable',
+			);
+			expect((await send(api, api.tx.balances.transferKeepAlive(keys.eve.address, free * 2n), keys.ferdie)).error).toBe(
+				'Token.FundsUnavailable',
+			);
 		});
 	});
 
@@ -248,8 +286,12 @@ describe('governance devnet: pallets', () => {
 			expect((await send(api, api.tx.council.vote(hash, index, true), keys.alice)).error).toBe('Council.DuplicateVote');
 			expect((await send(api, api.tx.council.close(hash, index, BIG_WEIGHT, 100), keys.alice)).error).toBe('Council.TooEarly');
 			await send(api, api.tx.council.vote(hash, index, true), keys.bob);
-			expect((await send(api, api.tx.council.close(hash, index, { refTime: 1, proofSize: 1 }, 100), keys.alice)).error).toBe('Council.WrongProposalWeight');
-			expect((await send(api, api.tx.council.close(hash, index, BIG_WEIGHT, 1), keys.alice)).error).toBe('Council.WrongProposalLength');
+			expect((await send(api, api.tx.council.close(hash, index, { refTime: 1, proofSize: 1 }, 100), keys.alice)).error).toBe(
+				'Council.WrongProposalWeight',
+			);
+			expect((await send(api, api.tx.council.close(hash, index, BIG_WEIGHT, 1), keys.alice)).error).toBe(
+				'Council.WrongProposalLength',
+			);
 			const closed = await send(api, api.tx.council.close(hash, index, BIG_WEIGHT, 100), keys.charlie);
 			expect(closed.names).toEqual(expect.arrayContaining(['council.Closed', 'council.Approved', 'council.Executed']));
 			expect((await api.query.council.proposalOf(hash)).isNone).toBe(true);
@@ -291,14 +333,22 @@ describe('governance devnet: pallets', () => {
 				const p = await send(api, api.tx.technicalCommittee.propose(threshold, call, call.method.encodedLength), keys.alice);
 				const [, index, h] = findEvent(p.events, 'technicalCommittee.Proposed')!.event.data as any;
 				for (const who of ayes) await send(api, api.tx.technicalCommittee.vote(h, index, true), who);
-				const closed = await send(api, api.tx.technicalCommittee.close(h, index, BIG_WEIGHT, call.method.encodedLength), keys.alice);
+				const closed = await send(
+					api,
+					api.tx.technicalCommittee.close(h, index, BIG_WEIGHT, call.method.encodedLength),
+					keys.alice,
+				);
 				return { closed, result: (findEvent(closed.events, 'technicalCommittee.Executed')!.event.data as any)[1] };
 			};
-			expect(dispatchResultError(api, (await tc(3, api.tx.democracy.fastTrack(hash, 5, 1), [keys.alice, keys.bob, keys.dave])).result)).toBe('Democracy.NotSimpleMajority');
+			expect(
+				dispatchResultError(api, (await tc(3, api.tx.democracy.fastTrack(hash, 5, 1), [keys.alice, keys.bob, keys.dave])).result),
+			).toBe('Democracy.NotSimpleMajority');
 			// replace the external with a majority-carries one (3/4 council)
 			await councilMotion(3, api.tx.democracy.externalProposeMajority({ Inline: api.tx.system.remark('0x10').method.toHex() }));
 			// 2/3 of the TC with a voting period below FastTrackVotingPeriod is not enough (InstantOrigin is TC 1/1)
-			expect(dispatchResultError(api, (await tc(2, api.tx.democracy.fastTrack(hash, 1, 1), [keys.alice, keys.bob])).result)).toBe('BadOrigin');
+			expect(dispatchResultError(api, (await tc(2, api.tx.democracy.fastTrack(hash, 1, 1), [keys.alice, keys.bob])).result)).toBe(
+				'BadOrigin',
+			);
 			// 2/3 with voting period >= FastTrackVotingPeriod is FastTrackOrigin
 			const ok = await tc(2, api.tx.democracy.fastTrack(hash, DEFAULT_PERIODS.fastTrackVotingPeriod, 1), [keys.alice, keys.bob]);
 			expect(ok.result.isOk).toBe(true);
@@ -308,7 +358,11 @@ describe('governance devnet: pallets', () => {
 		it('conviction votes lock the balance (democrac lock); a nay majority is NotPassed at the end of the voting period', async () => {
 			const count = (await api.query.democracy.referendumCount()).toNumber();
 			const index = count - 1;
-			const vote = await send(api, api.tx.democracy.vote(index, { Standard: { vote: { aye: false, conviction: 'Locked2x' }, balance: 1000n * DOLLARS } }), keys.eve);
+			const vote = await send(
+				api,
+				api.tx.democracy.vote(index, { Standard: { vote: { aye: false, conviction: 'Locked2x' }, balance: 1000n * DOLLARS } }),
+				keys.eve,
+			);
 			expect(vote.error).toBeUndefined();
 			expect(vote.names).toEqual(expect.arrayContaining(['democracy.Voted', 'balances.Locked']));
 			const locks = await api.query.balances.locks(keys.eve.address);

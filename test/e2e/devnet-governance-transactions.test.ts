@@ -110,7 +110,9 @@ describe('governance devnet: transaction validation and RPC', () => {
 
 	it('rejects a sender who cannot pay the fee with "Inability to pay some fees"', async () => {
 		const pauper = new Keyring({ type: 'sr25519' }).addFromUri('//Pauper');
-		await expect(api.tx.system.remark('0x00').signAndSend(pauper)).rejects.toThrow(/1010: Invalid Transaction: Inability to pay some fees/);
+		await expect(api.tx.system.remark('0x00').signAndSend(pauper)).rejects.toThrow(
+			/1010: Invalid Transaction: Inability to pay some fees/,
+		);
 	});
 
 	it('rejects an expired mortal transaction (its birth block no longer matches the era)', async () => {
@@ -138,7 +140,9 @@ describe('governance devnet: transaction validation and RPC', () => {
 
 	it('refuses calls it does not model, naming them, even when nested', async () => {
 		await expect(api.tx.staking.chill().signAndSend(keys.alice)).rejects.toThrow(/not modelled.*staking\.chill/);
-		await expect(api.tx.sudo.sudo(api.tx.staking.forceNewEra()).signAndSend(keys.alice)).rejects.toThrow(/not modelled.*staking\.forceNewEra/);
+		await expect(api.tx.sudo.sudo(api.tx.staking.forceNewEra()).signAndSend(keys.alice)).rejects.toThrow(
+			/not modelled.*staking\.forceNewEra/,
+		);
 	});
 
 	it('answers payment info, and charges exactly that fee (TransactionFeePaid)', async () => {
@@ -162,7 +166,11 @@ describe('governance devnet: transaction validation and RPC', () => {
 		});
 		await send(api, api.tx.balances.transferKeepAlive(keys.ferdie.address, 10n ** 15n), keys.alice);
 		// the subscription delivers the new balance after the block: wait for it (the test's bound is the timeout)
-		await waitFor(() => seen.length >= 2 && seen[seen.length - 1]! - seen[0]! === 10n ** 15n, 'the transfer on the storage subscription', 10_000);
+		await waitFor(
+			() => seen.length >= 2 && seen[seen.length - 1]! - seen[0]! === 10n ** 15n,
+			'the transfer on the storage subscription',
+			10_000,
+		);
 		unsub();
 		expect(seen.length).toBeGreaterThanOrEqual(2);
 		expect(seen[seen.length - 1]! - seen[0]!).toBe(10n ** 15n);

@@ -90,72 +90,113 @@ describe('crash in the middle of the council-democracy route', () => {
 	// One release through the route, crashed twice on the way: any one step runs alone with -t, the steps before it first.
 	const s = scenario();
 
-	it('sets up the environment and the release', s.step(async () => {
-		expect((await runCli(['env', 'add', ENV, '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'council-democracy', '--fast-track-period', '60', '--soak-blocks', '2', '--soak-minutes', '0', '--max-stall', '600'], env())).code).toBe(0);
-		const specVersion = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber() + 1;
-		const wasm = path.join(home, 'next.wasm');
-		writeFileSync(wasm, buildDevnetCode({ specVersion }));
-		id = (await runCli(['new', '--name', 'crash rehearsal', '--wasm', wasm, '--env', ENV, '--json'], env())).json().id;
-	}), s.timeout(60_000));
+	it(
+		'sets up the environment and the release',
+		s.step(async () => {
+			expect(
+				(
+					await runCli(
+						[
+							'env',
+							'add',
+							ENV,
+							'--endpoint',
+							devnet.endpoint,
+							'--kind',
+							'local',
+							'--route',
+							'council-democracy',
+							'--fast-track-period',
+							'60',
+							'--soak-blocks',
+							'2',
+							'--soak-minutes',
+							'0',
+							'--max-stall',
+							'600',
+						],
+						env(),
+					)
+				).code,
+			).toBe(0);
+			const specVersion = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber() + 1;
+			const wasm = path.join(home, 'next.wasm');
+			writeFileSync(wasm, buildDevnetCode({ specVersion }));
+			id = (await runCli(['new', '--name', 'crash rehearsal', '--wasm', wasm, '--env', ENV, '--json'], env())).json().id;
+		}),
+		s.timeout(60_000),
+	);
 
-	it('killed right after the council motion is proposed: the resumed console votes, it does not propose again', s.step(async () => {
-		const child = spawnCli(['advance', id, '--env', ENV, '--signer', '//Alice', '--yes'], env());
-		await waitFor(async () => ((await api.query.council.proposals()) as any).length === 1, 'the council motion');
-		child.kill('SIGKILL');
-		await new Promise((r) => child.once('exit', r));
-		const out = await advance('//Alice');
-		expect(out.result.kind).toBe('wait');
-		expect(out.result.message).toMatch(/1 aye, 0 nay of 3/);
-		expect(((await api.query.council.proposalCount()) as any).toNumber()).toBe(1);
-	}), s.timeout(120_000));
+	it(
+		'killed right after the council motion is proposed: the resumed console votes, it does not propose again',
+		s.step(async () => {
+			const child = spawnCli(['advance', id, '--env', ENV, '--signer', '//Alice', '--yes'], env());
+			await waitFor(async () => ((await api.query.council.proposals()) as any).length === 1, 'the council motion');
+			child.kill('SIGKILL');
+			await new Promise((r) => child.once('exit', r));
+			const out = await advance('//Alice');
+			expect(out.result.kind).toBe('wait');
+			expect(out.result.message).toMatch(/1 aye, 0 nay of 3/);
+			expect(((await api.query.council.proposalCount()) as any).toNumber()).toBe(1);
+		}),
+		s.timeout(120_000),
+	);
 
-	it('killed between submitting a vote and its inclusion: the resumed console reconciles and sends nothing', s.step(async () => {
-		producing = false;
-		const child = spawnCli(['advance', id, '--env', ENV, '--signer', '//Bob', '--yes'], env());
-		await waitFor(async () => (await api.rpc.author.pendingExtrinsics()).length === 1, 'the vote in the pool');
-		child.kill('SIGKILL');
-		await new Promise((r) => child.once('exit', r));
-		const status = (await runCli(['status', id, '--json'], env())).json();
-		const open = status.environments[0].intents.filter((i: any) => !i.outcome);
-		expect(open).toHaveLength(1);
-		expect(open[0].call).toBe('council.vote(aye)');
-		// Still in the pool: the resumed console waits for it.
-		const waiting = await advance('//Bob');
-		expect(waiting.result.waitingFor).toBe('inclusion');
-		producing = true;
-		await waitFor(async () => (await api.rpc.author.pendingExtrinsics()).length === 0, 'inclusion');
-		const resumed = await advance('//Bob');
-		expect(resumed.result.kind).toBe('wait');
-		expect(resumed.result.message).toMatch(/2 aye, 0 nay of 3/);
-	}), s.timeout(120_000));
+	it(
+		'killed between submitting a vote and its inclusion: the resumed console reconciles and sends nothing',
+		s.step(async () => {
+			producing = false;
+			const child = spawnCli(['advance', id, '--env', ENV, '--signer', '//Bob', '--yes'], env());
+			await waitFor(async () => (await api.rpc.author.pendingExtrinsics()).length === 1, 'the vote in the pool');
+			child.kill('SIGKILL');
+			await new Promise((r) => child.once('exit', r));
+			const status = (await runCli(['status', id, '--json'], env())).json();
+			const open = status.environments[0].intents.filter((i: any) => !i.outcome);
+			expect(open).toHaveLength(1);
+			expect(open[0].call).toBe('council.vote(aye)');
+			// Still in the pool: the resumed console waits for it.
+			const waiting = await advance('//Bob');
+			expect(waiting.result.waitingFor).toBe('inclusion');
+			producing = true;
+			await waitFor(async () => (await api.rpc.author.pendingExtrinsics()).length === 0, 'inclusion');
+			const resumed = await advance('//Bob');
+			expect(resumed.result.kind).toBe('wait');
+			expect(resumed.result.message).toMatch(/2 aye, 0 nay of 3/);
+		}),
+		s.timeout(120_000),
+	);
 
-	it('the route completes and every extrinsic is on chain exactly once', s.step(async () => {
-		await advance('//Charlie'); // votes and closes
-		await advance('//Dave'); // proposes the fast-track and votes
-		await advance('//Alice'); // votes, closes, votes in the referendum
-		let out: any;
-		for (let i = 0; i < 30; i++) {
-			out = await advance();
-			if (out.result.kind === 'complete') break;
-			// the fast-track voting period, the enactment delay, verify and the soak pass as the test builds blocks
-			scanning = scanning.then(async () => {
-				for (let b = 0; b < 5; b++) {
-					await devnet.newBlocks(1);
-					await scanTo((await api.rpc.chain.getHeader()).number.toNumber());
-				}
-			});
-			await scanning;
-		}
-		expect(out.result.kind).toBe('complete');
-		const xs = await extrinsicsOnChain();
-		const count = (name: string) => xs.filter((x) => x.startsWith(name)).length;
-		expect(count('preimage.notePreimage')).toBe(1);
-		expect(count('council.propose')).toBe(1);
-		expect(count('council.vote')).toBe(3);
-		expect(new Set(xs.filter((x) => x.startsWith('council.vote'))).size).toBe(3);
-		expect(count('council.close')).toBe(1);
-		expect(count('technicalCommittee.propose')).toBe(1);
-		expect(count('technicalCommittee.close')).toBe(1);
-		expect(count('democracy.vote')).toBe(1);
-	}), s.timeout(240_000));
+	it(
+		'the route completes and every extrinsic is on chain exactly once',
+		s.step(async () => {
+			await advance('//Charlie'); // votes and closes
+			await advance('//Dave'); // proposes the fast-track and votes
+			await advance('//Alice'); // votes, closes, votes in the referendum
+			let out: any;
+			for (let i = 0; i < 30; i++) {
+				out = await advance();
+				if (out.result.kind === 'complete') break;
+				// the fast-track voting period, the enactment delay, verify and the soak pass as the test builds blocks
+				scanning = scanning.then(async () => {
+					for (let b = 0; b < 5; b++) {
+						await devnet.newBlocks(1);
+						await scanTo((await api.rpc.chain.getHeader()).number.toNumber());
+					}
+				});
+				await scanning;
+			}
+			expect(out.result.kind).toBe('complete');
+			const xs = await extrinsicsOnChain();
+			const count = (name: string) => xs.filter((x) => x.startsWith(name)).length;
+			expect(count('preimage.notePreimage')).toBe(1);
+			expect(count('council.propose')).toBe(1);
+			expect(count('council.vote')).toBe(3);
+			expect(new Set(xs.filter((x) => x.startsWith('council.vote'))).size).toBe(3);
+			expect(count('council.close')).toBe(1);
+			expect(count('technicalCommittee.propose')).toBe(1);
+			expect(count('technicalCommittee.close')).toBe(1);
+			expect(count('democracy.vote')).toBe(1);
+		}),
+		s.timeout(240_000),
+	);
 });

@@ -40,7 +40,28 @@ afterAll(async () => {
 describe('crash between submission and inclusion', () => {
 	it('resumes without a second submission', { timeout: 600_000 }, async () => {
 		const wasm = writeRococoWasm(9140, home);
-		expect((await runCli(['env', 'add', 'crashy', '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'sudo', '--soak-blocks', '2', '--soak-minutes', '0'], env())).code).toBe(0);
+		expect(
+			(
+				await runCli(
+					[
+						'env',
+						'add',
+						'crashy',
+						'--endpoint',
+						devnet.endpoint,
+						'--kind',
+						'local',
+						'--route',
+						'sudo',
+						'--soak-blocks',
+						'2',
+						'--soak-minutes',
+						'0',
+					],
+					env(),
+				)
+			).code,
+		).toBe(0);
 		const created = await runCli(['new', '--name', 'crash test', '--wasm', wasm, '--env', 'crashy', '--json'], env());
 		const id = created.json().id as string;
 
@@ -72,7 +93,10 @@ describe('crash between submission and inclusion', () => {
 		// verify and the soak: blocks back to back while it follows
 		const stopPump = pumpBlocks(devnet.newBlocks);
 		try {
-			const resumed = await runCli(['advance', id, '--env', 'crashy', '--signer', '//Alice', '--yes', '--follow', '--timeout', '300', '--json'], env());
+			const resumed = await runCli(
+				['advance', id, '--env', 'crashy', '--signer', '//Alice', '--yes', '--follow', '--timeout', '300', '--json'],
+				env(),
+			);
 			expect(resumed.stderr).toBe('');
 			const out = resumed.json();
 			expect(out.result.kind).toBe('complete');
@@ -92,7 +116,12 @@ describe('crash between submission and inclusion', () => {
  * Start `advance --follow` and SIGKILL it as soon as its output shows `line` (on the output event itself);
  * returns the output up to then. Meanwhile a block is built whenever `buildWhen` holds.
  */
-async function killAfter(args: string[], extraEnv: Record<string, string>, line: RegExp, buildWhen?: () => Promise<boolean>): Promise<string> {
+async function killAfter(
+	args: string[],
+	extraEnv: Record<string, string>,
+	line: RegExp,
+	buildWhen?: () => Promise<boolean>,
+): Promise<string> {
 	const child: ChildProcess = spawnCli(args, extraEnv);
 	let out = '';
 	const exit = new Promise((r) => child.once('exit', r));
@@ -131,80 +160,126 @@ describe('crash at every stage boundary of the sudo route', () => {
 	// The second case starts from where the first leaves the chain (9140): run alone with -t, it runs the first.
 	const s = scenario();
 
-	it('artifact → upgrade, upgrade → verify, verify → soak: each restart finishes what the store says, one setCode on chain', s.step(async () => {
-		const wasm = writeRococoWasm(9140, home);
-		expect((await runCli(['env', 'add', 'stages', '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'sudo', '--soak-blocks', '2', '--soak-minutes', '0'], env())).code).toBe(0);
-		const id = (await runCli(['new', '--name', 'stage crash', '--wasm', wasm, '--env', 'stages', '--json'], env())).json().id as string;
-		const advance = ['advance', id, '--env', 'stages', '--signer', '//Alice', '--yes', '--follow', '--timeout', '300'];
-		const status = async () => (await runCli(['status', id, '--json'], env())).json().environments[0];
-		const stageStatus = async () => Object.fromEntries((await status()).stages.map((s: { id: string; status: string }) => [s.id, s.status]));
-		/** Build a block whenever the pool holds an extrinsic (inclusion), and no other block. */
-		const includePending = async () => (await api.rpc.author.pendingExtrinsics()).length > 0;
+	it(
+		'artifact → upgrade, upgrade → verify, verify → soak: each restart finishes what the store says, one setCode on chain',
+		s.step(async () => {
+			const wasm = writeRococoWasm(9140, home);
+			expect(
+				(
+					await runCli(
+						[
+							'env',
+							'add',
+							'stages',
+							'--endpoint',
+							devnet.endpoint,
+							'--kind',
+							'local',
+							'--route',
+							'sudo',
+							'--soak-blocks',
+							'2',
+							'--soak-minutes',
+							'0',
+						],
+						env(),
+					)
+				).code,
+			).toBe(0);
+			const id = (await runCli(['new', '--name', 'stage crash', '--wasm', wasm, '--env', 'stages', '--json'], env())).json()
+				.id as string;
+			const advance = ['advance', id, '--env', 'stages', '--signer', '//Alice', '--yes', '--follow', '--timeout', '300'];
+			const status = async () => (await runCli(['status', id, '--json'], env())).json().environments[0];
+			const stageStatus = async () =>
+				Object.fromEntries((await status()).stages.map((s: { id: string; status: string }) => [s.id, s.status]));
+			/** Build a block whenever the pool holds an extrinsic (inclusion), and no other block. */
+			const includePending = async () => (await api.rpc.author.pendingExtrinsics()).length > 0;
 
-		// 1. Killed right after the artifact stage.
-		await killAfter(advance, env(), /✔ artifact checked/);
-		let stages = await stageStatus();
-		expect(stages.artifact).toBe('done');
-		expect(stages.upgrade).not.toBe('done');
-		expect(await sudoExtrinsicsOnChain()).toBe(0);
+			// 1. Killed right after the artifact stage.
+			await killAfter(advance, env(), /✔ artifact checked/);
+			let stages = await stageStatus();
+			expect(stages.artifact).toBe('done');
+			expect(stages.upgrade).not.toBe('done');
+			expect(await sudoExtrinsicsOnChain()).toBe(0);
 
-		// 2. Restarted: it signs and sends the upgrade; killed right after it is recorded as included.
-		await killAfter(advance, env(), /✔ upgrade in block #\d+/, includePending);
-		let e = await status();
-		expect(e.upgrade.blockNumber).toBeGreaterThan(0);
-		expect(e.intents).toHaveLength(1);
-		expect(e.intents[0].outcome.status).toBe('included');
-		stages = await stageStatus();
-		expect(stages.upgrade).toBe('done');
-		expect(stages.verify).not.toBe('done');
-		expect(await sudoExtrinsicsOnChain()).toBe(1);
+			// 2. Restarted: it signs and sends the upgrade; killed right after it is recorded as included.
+			await killAfter(advance, env(), /✔ upgrade in block #\d+/, includePending);
+			let e = await status();
+			expect(e.upgrade.blockNumber).toBeGreaterThan(0);
+			expect(e.intents).toHaveLength(1);
+			expect(e.intents[0].outcome.status).toBe('included');
+			stages = await stageStatus();
+			expect(stages.upgrade).toBe('done');
+			expect(stages.verify).not.toBe('done');
+			expect(await sudoExtrinsicsOnChain()).toBe(1);
 
-		// 3. Restarted: verify needs the block after the upgrade; killed right after it verified.
-		const verifyOut = await killAfter(advance, env(), /✔ verified/, async () => (await api.rpc.chain.getHeader()).number.toNumber() <= e.upgrade.blockNumber);
-		expect(verifyOut).not.toMatch(/^\s+(signed|ready|inBlock)\b/m); // nothing sent again
-		stages = await stageStatus();
-		expect(stages.verify).toBe('done');
-		expect(stages.soak).not.toBe('done');
+			// 3. Restarted: verify needs the block after the upgrade; killed right after it verified.
+			const verifyOut = await killAfter(
+				advance,
+				env(),
+				/✔ verified/,
+				async () => (await api.rpc.chain.getHeader()).number.toNumber() <= e.upgrade.blockNumber,
+			);
+			expect(verifyOut).not.toMatch(/^\s+(signed|ready|inBlock)\b/m); // nothing sent again
+			stages = await stageStatus();
+			expect(stages.verify).toBe('done');
+			expect(stages.soak).not.toBe('done');
 
-		// 4. Restarted: the soak runs to the end.
-		const stopPump = pumpBlocks(devnet.newBlocks);
-		let finished;
-		try {
-			finished = await runCli([...advance, '--json'], env());
-		} finally {
-			await stopPump();
-		}
-		expect(finished.stderr).toBe('');
-		const out = finished.json();
-		expect(out.result.kind).toBe('complete');
-		e = out.release.environments[0];
-		// The same final state as an uninterrupted release.
-		expect(e.complete).toBe(true);
-		expect(e.stages.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual(['artifact:done', 'upgrade:done', 'verify:done', 'soak:done']);
-		expect(e.intents).toHaveLength(1);
-		expect(e.upgrade.extrinsicHash).toBe(e.intents[0].extrinsicHash);
-		expect(e.verified.specVersion).toBe(9140);
-		expect(await sudoExtrinsicsOnChain()).toBe(1);
-		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9140);
-	}), s.timeout(600_000));
+			// 4. Restarted: the soak runs to the end.
+			const stopPump = pumpBlocks(devnet.newBlocks);
+			let finished;
+			try {
+				finished = await runCli([...advance, '--json'], env());
+			} finally {
+				await stopPump();
+			}
+			expect(finished.stderr).toBe('');
+			const out = finished.json();
+			expect(out.result.kind).toBe('complete');
+			e = out.release.environments[0];
+			// The same final state as an uninterrupted release.
+			expect(e.complete).toBe(true);
+			expect(e.stages.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
+				'artifact:done',
+				'upgrade:done',
+				'verify:done',
+				'soak:done',
+			]);
+			expect(e.intents).toHaveLength(1);
+			expect(e.upgrade.extrinsicHash).toBe(e.intents[0].extrinsicHash);
+			expect(e.verified.specVersion).toBe(9140);
+			expect(await sudoExtrinsicsOnChain()).toBe(1);
+			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9140);
+		}),
+		s.timeout(600_000),
+	);
 
-	it('a chain already upgraded to the artifact: a new release records where it happened and sends nothing', s.step(async () => {
-		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9140);
-		const wasm = writeRococoWasm(9140, home);
-		const id = (await runCli(['new', '--name', 'again', '--wasm', wasm, '--env', 'stages', '--json'], env())).json().id as string;
-		const stopPump = pumpBlocks(devnet.newBlocks);
-		let r;
-		try {
-			r = await runCli(['advance', id, '--env', 'stages', '--signer', '//Alice', '--yes', '--follow', '--timeout', '240', '--json'], env());
-		} finally {
-			await stopPump();
-		}
-		expect(r.code).toBe(0);
-		const out = r.json();
-		expect(out.result.kind).toBe('complete');
-		const e = out.release.environments[0];
-		expect(e.intents).toHaveLength(0);
-		expect(e.stages.find((s: { id: string }) => s.id === 'upgrade').detail).toMatch(/^the chain already runs this code; in block #\d+/);
-		expect(await sudoExtrinsicsOnChain()).toBe(1);
-	}), s.timeout(300_000));
+	it(
+		'a chain already upgraded to the artifact: a new release records where it happened and sends nothing',
+		s.step(async () => {
+			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9140);
+			const wasm = writeRococoWasm(9140, home);
+			const id = (await runCli(['new', '--name', 'again', '--wasm', wasm, '--env', 'stages', '--json'], env())).json().id as string;
+			const stopPump = pumpBlocks(devnet.newBlocks);
+			let r;
+			try {
+				r = await runCli(
+					['advance', id, '--env', 'stages', '--signer', '//Alice', '--yes', '--follow', '--timeout', '240', '--json'],
+					env(),
+				);
+			} finally {
+				await stopPump();
+			}
+			expect(r.code).toBe(0);
+			const out = r.json();
+			expect(out.result.kind).toBe('complete');
+			const e = out.release.environments[0];
+			expect(e.intents).toHaveLength(0);
+			expect(e.stages.find((s: { id: string }) => s.id === 'upgrade').detail).toMatch(
+				/^the chain already runs this code; in block #\d+/,
+			);
+			expect(await sudoExtrinsicsOnChain()).toBe(1);
+		}),
+		s.timeout(300_000),
+	);
 });

@@ -23,7 +23,17 @@ import { releaseAccess } from '../../source/engine/session.js';
 import { step } from '../../source/engine/step.js';
 import { runCli, tempHome, type CliResult } from '../helpers/cli.js';
 import { scenario } from '../helpers/steps.js';
-import { dispatchResults, envAddArgs, intentsOf, multisigEntry, multisigOf, setSudoKey, stageOf, sudoKey, type Keys } from '../helpers/multisig.js';
+import {
+	dispatchResults,
+	envAddArgs,
+	intentsOf,
+	multisigEntry,
+	multisigOf,
+	setSudoKey,
+	stageOf,
+	sudoKey,
+	type Keys,
+} from '../helpers/multisig.js';
 
 describe('on the governance devnet', () => {
 	let devnet: GovernanceDevnet;
@@ -48,7 +58,8 @@ describe('on the governance devnet', () => {
 
 	async function advance(id: string, envName: string, signer?: string, expectCode = 0): Promise<any> {
 		const r: CliResult = await cli(['advance', id, '--env', envName, ...(signer ? ['--signer', signer, '--yes'] : []), '--json']);
-		if (r.code !== expectCode) throw new Error(`advance ${signer ?? ''} exited ${r.code}, expected ${expectCode}: ${r.stderr}${r.stdout}`);
+		if (r.code !== expectCode)
+			throw new Error(`advance ${signer ?? ''} exited ${r.code}, expected ${expectCode}: ${r.stderr}${r.stdout}`);
 		return r.json();
 	}
 
@@ -73,7 +84,25 @@ describe('on the governance devnet', () => {
 
 	describe('the sudo route with the authorize payload', () => {
 		it('Alice authorizes the code hash with sudo.sudo(authorizeUpgrade), then applies the code; verified and soaked', async () => {
-			const add = await cli(['env', 'add', 'sudo-authorize', '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'sudo', '--payload', 'authorize', '--soak-blocks', '2', '--soak-minutes', '0', '--max-stall', '600']);
+			const add = await cli([
+				'env',
+				'add',
+				'sudo-authorize',
+				'--endpoint',
+				devnet.endpoint,
+				'--kind',
+				'local',
+				'--route',
+				'sudo',
+				'--payload',
+				'authorize',
+				'--soak-blocks',
+				'2',
+				'--soak-minutes',
+				'0',
+				'--max-stall',
+				'600',
+			]);
 			expect(add.stderr).toBe('');
 			const { id, specVersion } = await newRelease('sudo-authorize');
 			const status = await cli(['status', id, '--json']);
@@ -81,7 +110,9 @@ describe('on the governance devnet', () => {
 
 			const unsigned = await advance(id, 'sudo-authorize');
 			expect(unsigned.result.kind).toBe('needs-signer');
-			expect(unsigned.result.message).toBe(`authorize code hash ${unsigned.release.artifact.codeHash.slice(0, 10)}…${unsigned.release.artifact.codeHash.slice(-6)} (hash first, code later): needs a signer (the sudo key, ${keys.alice.address})`);
+			expect(unsigned.result.message).toBe(
+				`authorize code hash ${unsigned.release.artifact.codeHash.slice(0, 10)}…${unsigned.release.artifact.codeHash.slice(-6)} (hash first, code later): needs a signer (the sudo key, ${keys.alice.address})`,
+			);
 
 			const refused = await advance(id, 'sudo-authorize', '//Bob', 1);
 			expect(refused.result.kind).toBe('refused');
@@ -111,98 +142,146 @@ describe('on the governance devnet', () => {
 			// Each step builds on the one before; any one runs alone with -t (its earlier steps run first).
 			const s = scenario();
 
-			it('creates the environment and the release', s.step(async () => {
-				// (the set-code scenario makes the multisig the sudo key; run alone, this one does it too)
-				if (payload === 'authorize' && (await sudoKey(api)) !== multisig.address) await setSudoKey(api, keys.alice, multisig.address);
-				const add = await cli(envAddArgs(envName, devnet.endpoint, multisig.signatories, payload, 2));
-				expect(add.stderr).toBe('');
-				({ id, specVersion } = await newRelease(envName));
-				const status = await cli(['status', id, '--json']);
-				expect(status.json().environments[0].stages.map((s: any) => s.id)).toEqual(['artifact', 'multisig', ...(payload === 'authorize' ? ['apply'] : []), 'verify', 'soak']);
-			}), s.timeout(60_000));
+			it(
+				'creates the environment and the release',
+				s.step(async () => {
+					// (the set-code scenario makes the multisig the sudo key; run alone, this one does it too)
+					if (payload === 'authorize' && (await sudoKey(api)) !== multisig.address)
+						await setSudoKey(api, keys.alice, multisig.address);
+					const add = await cli(envAddArgs(envName, devnet.endpoint, multisig.signatories, payload, 2));
+					expect(add.stderr).toBe('');
+					({ id, specVersion } = await newRelease(envName));
+					const status = await cli(['status', id, '--json']);
+					expect(status.json().environments[0].stages.map((s: any) => s.id)).toEqual([
+						'artifact',
+						'multisig',
+						...(payload === 'authorize' ? ['apply'] : []),
+						'verify',
+						'soak',
+					]);
+				}),
+				s.timeout(60_000),
+			);
 
 			if (payload === 'set-code') {
-				it('refuses while the sudo key is not the multisig, and sends nothing', s.step(async () => {
-					expect(await sudoKey(api)).toBe(keys.alice.address);
-					const out = await advance(id, envName, '//Bob', 1);
-					expect(out.result.kind).toBe('refused');
-					expect(out.result.message).toContain(`the sudo key is ${keys.alice.address}, not the multisig ${multisig.address} (2 of 3)`);
-					expect(intentsOf(out)).toHaveLength(0);
-				}), s.timeout(60_000));
+				it(
+					'refuses while the sudo key is not the multisig, and sends nothing',
+					s.step(async () => {
+						expect(await sudoKey(api)).toBe(keys.alice.address);
+						const out = await advance(id, envName, '//Bob', 1);
+						expect(out.result.kind).toBe('refused');
+						expect(out.result.message).toContain(
+							`the sudo key is ${keys.alice.address}, not the multisig ${multisig.address} (2 of 3)`,
+						);
+						expect(intentsOf(out)).toHaveLength(0);
+					}),
+					s.timeout(60_000),
+				);
 
-				it('(arranging the chain) Alice makes the 2-of-3 multisig the sudo key', s.step(async () => {
-					await setSudoKey(api, keys.alice, multisig.address);
-				}), s.timeout(30_000));
+				it(
+					'(arranging the chain) Alice makes the 2-of-3 multisig the sudo key',
+					s.step(async () => {
+						await setSudoKey(api, keys.alice, multisig.address);
+					}),
+					s.timeout(30_000),
+				);
 			}
 
-			it('without a signer it names the signatories who may approve', s.step(async () => {
-				const out = await advance(id, envName);
-				expect(out.result.kind).toBe('needs-signer');
-				expect(out.result.message).toMatch(/0 of 2 approvals/);
-				for (const s of multisig.signatories) expect(out.result.message).toContain(s);
-			}), s.timeout(60_000));
+			it(
+				'without a signer it names the signatories who may approve',
+				s.step(async () => {
+					const out = await advance(id, envName);
+					expect(out.result.kind).toBe('needs-signer');
+					expect(out.result.message).toMatch(/0 of 2 approvals/);
+					for (const s of multisig.signatories) expect(out.result.message).toContain(s);
+				}),
+				s.timeout(60_000),
+			);
 
-			it('Bob approves the call hash, then waits and says who must still approve', s.step(async () => {
-				const out = await advance(id, envName, '//Bob');
-				expect(intentsOf(out).map((i) => i.call)).toEqual(['multisig.approveAsMulti']);
-				expect(out.result.kind).toBe('wait');
-				expect(out.result.waitingFor).toBe('someone-else');
-				expect(out.result.message).toMatch(/1 of 2 approvals .*; you have approved; 1 more approval needed, from any of: /);
-				expect(out.result.message).toContain(keys.alice.address);
-				expect(out.result.message).toContain(keys.charlie.address);
-				expect(out.result.message).not.toContain(`${keys.bob.address},`);
-				callHash = out.release.environments[0].gov.multisig.callHash;
-				expect(out.release.environments[0].gov.multisig.address).toBe(multisig.address);
-				const entry = await multisigEntry(api, multisig.address, callHash);
-				expect(entry?.approvals).toEqual([keys.bob.address]);
-			}), s.timeout(60_000));
+			it(
+				'Bob approves the call hash, then waits and says who must still approve',
+				s.step(async () => {
+					const out = await advance(id, envName, '//Bob');
+					expect(intentsOf(out).map((i) => i.call)).toEqual(['multisig.approveAsMulti']);
+					expect(out.result.kind).toBe('wait');
+					expect(out.result.waitingFor).toBe('someone-else');
+					expect(out.result.message).toMatch(/1 of 2 approvals .*; you have approved; 1 more approval needed, from any of: /);
+					expect(out.result.message).toContain(keys.alice.address);
+					expect(out.result.message).toContain(keys.charlie.address);
+					expect(out.result.message).not.toContain(`${keys.bob.address},`);
+					callHash = out.release.environments[0].gov.multisig.callHash;
+					expect(out.release.environments[0].gov.multisig.address).toBe(multisig.address);
+					const entry = await multisigEntry(api, multisig.address, callHash);
+					expect(entry?.approvals).toEqual([keys.bob.address]);
+				}),
+				s.timeout(60_000),
+			);
 
-			it('a second run with Bob sends nothing', s.step(async () => {
-				const before = (await api.rpc.chain.getHeader()).number.toNumber();
-				const out = await advance(id, envName, '//Bob');
-				expect(out.result.kind).toBe('wait');
-				expect(out.result.message).toMatch(/you have approved/);
-				expect(intentsOf(out)).toHaveLength(1);
-				expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(before);
-			}), s.timeout(60_000));
+			it(
+				'a second run with Bob sends nothing',
+				s.step(async () => {
+					const before = (await api.rpc.chain.getHeader()).number.toNumber();
+					const out = await advance(id, envName, '//Bob');
+					expect(out.result.kind).toBe('wait');
+					expect(out.result.message).toMatch(/you have approved/);
+					expect(intentsOf(out)).toHaveLength(1);
+					expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(before);
+				}),
+				s.timeout(60_000),
+			);
 
-			it('Dave is not a signatory: refused, exit 1, nothing sent', s.step(async () => {
-				const before = (await api.rpc.chain.getHeader()).number.toNumber();
-				const out = await advance(id, envName, '//Dave', 1);
-				expect(out.result.kind).toBe('refused');
-				expect(out.result.message).toContain(`${keys.dave.address} is not a signatory of multisig ${multisig.address}`);
-				expect(intentsOf(out)).toHaveLength(1);
-				expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(before);
-				expect((await multisigEntry(api, multisig.address, callHash))?.approvals).toEqual([keys.bob.address]);
-			}), s.timeout(60_000));
+			it(
+				'Dave is not a signatory: refused, exit 1, nothing sent',
+				s.step(async () => {
+					const before = (await api.rpc.chain.getHeader()).number.toNumber();
+					const out = await advance(id, envName, '//Dave', 1);
+					expect(out.result.kind).toBe('refused');
+					expect(out.result.message).toContain(`${keys.dave.address} is not a signatory of multisig ${multisig.address}`);
+					expect(intentsOf(out)).toHaveLength(1);
+					expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(before);
+					expect((await multisigEntry(api, multisig.address, callHash))?.approvals).toEqual([keys.bob.address]);
+				}),
+				s.timeout(60_000),
+			);
 
-			it(`Charlie submits the call; it executes${payload === 'authorize' ? ' and the apply stage applies the code' : ''}`, s.step(async () => {
-				const out = await advance(id, envName, '//Charlie');
-				const intents = intentsOf(out);
-				expect(intents.map((i) => i.call)).toEqual([
-					'multisig.approveAsMulti',
-					expect.stringMatching(/^multisig\.asMulti\(sudo\./),
-					...(payload === 'authorize' ? ['system.applyAuthorizedUpgrade'] : []),
-				]);
-				expect(stageOf(out, 'multisig').status).toBe('done');
-				const asMulti = intents[1];
-				expect(await dispatchResults(api, asMulti.outcome.blockHash)).toEqual({ 'sudo.Sudid': 'Ok', 'multisig.MultisigExecuted': 'Ok' });
-				const names = eventNames(await blockEvents(api, asMulti.outcome.blockHash));
-				expect(names).toContain(payload === 'set-code' ? 'system.CodeUpdated' : 'system.UpgradeAuthorized');
-				if (payload === 'authorize') {
-					expect(stageOf(out, 'apply').status).toBe('done');
-					expect(eventNames(await blockEvents(api, intents[2].outcome.blockHash))).toContain('system.CodeUpdated');
-				}
-				expect(await multisigEntry(api, multisig.address, callHash)).toBeUndefined();
-				expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(specVersion);
-			}), s.timeout(60_000));
+			it(
+				`Charlie submits the call; it executes${payload === 'authorize' ? ' and the apply stage applies the code' : ''}`,
+				s.step(async () => {
+					const out = await advance(id, envName, '//Charlie');
+					const intents = intentsOf(out);
+					expect(intents.map((i) => i.call)).toEqual([
+						'multisig.approveAsMulti',
+						expect.stringMatching(/^multisig\.asMulti\(sudo\./),
+						...(payload === 'authorize' ? ['system.applyAuthorizedUpgrade'] : []),
+					]);
+					expect(stageOf(out, 'multisig').status).toBe('done');
+					const asMulti = intents[1];
+					expect(await dispatchResults(api, asMulti.outcome.blockHash)).toEqual({
+						'sudo.Sudid': 'Ok',
+						'multisig.MultisigExecuted': 'Ok',
+					});
+					const names = eventNames(await blockEvents(api, asMulti.outcome.blockHash));
+					expect(names).toContain(payload === 'set-code' ? 'system.CodeUpdated' : 'system.UpgradeAuthorized');
+					if (payload === 'authorize') {
+						expect(stageOf(out, 'apply').status).toBe('done');
+						expect(eventNames(await blockEvents(api, intents[2].outcome.blockHash))).toContain('system.CodeUpdated');
+					}
+					expect(await multisigEntry(api, multisig.address, callHash)).toBeUndefined();
+					expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(specVersion);
+				}),
+				s.timeout(60_000),
+			);
 
-			it('verify and soak complete as blocks are produced', s.step(async () => {
-				const out = await finish(id, envName);
-				expect(out.result.kind).toBe('complete');
-				expect(out.release.environments[0].stages.every((s: any) => s.status === 'done')).toBe(true);
-				expect(out.release.environments[0].specVersion).toBe(specVersion);
-			}), s.timeout(90_000));
+			it(
+				'verify and soak complete as blocks are produced',
+				s.step(async () => {
+					const out = await finish(id, envName);
+					expect(out.result.kind).toBe('complete');
+					expect(out.release.environments[0].stages.every((s: any) => s.status === 'done')).toBe(true);
+					expect(out.release.environments[0].specVersion).toBe(specVersion);
+				}),
+				s.timeout(90_000),
+			);
 		});
 	}
 
@@ -217,7 +296,12 @@ describe('on the governance devnet', () => {
 			const envConfig = store.getEnvironment('multisig-race')!;
 			const connection = await connectEnvironment(envConfig, { timeoutMs: 10_000 });
 			try {
-				const ctx = { release: releaseAccess(store, id), env: envConfig, connection, signer: { pair: keys.charlie, address: keys.charlie.address, label: '//Charlie' } };
+				const ctx = {
+					release: releaseAccess(store, id),
+					env: envConfig,
+					connection,
+					signer: { pair: keys.charlie, address: keys.charlie.address, label: '//Charlie' },
+				};
 				let result = await step(ctx);
 				while (result.kind === 'progressed') result = await step(ctx);
 				expect(result.kind).toBe('confirm');
@@ -243,7 +327,10 @@ describe('on the governance devnet', () => {
 			}
 			const done = await finish(id, 'multisig-race');
 			expect(done.result.kind).toBe('complete');
-			expect(intentsOf(done).map((i) => i.call)).toEqual(['multisig.approveAsMulti', 'multisig.asMulti(sudo.sudoUncheckedWeight(system.setCode))']);
+			expect(intentsOf(done).map((i) => i.call)).toEqual([
+				'multisig.approveAsMulti',
+				'multisig.asMulti(sudo.sudoUncheckedWeight(system.setCode))',
+			]);
 		}, 360_000);
 	});
 
@@ -262,7 +349,11 @@ describe('on the governance devnet', () => {
 			const call = api.tx.sudo.sudoUncheckedWeight(api.tx.system.setCode(u8aToHex(code)), { refTime: 0, proofSize: 0 });
 			expect(blake2AsHex(call.method.toU8a(), 256)).toBe(callHash);
 			const others = sortAddresses([keys.bob.address, keys.charlie.address], 42);
-			const r = await send(api, api.tx.multisig.asMulti(2, others, timepoint, call.method, { refTime: 10n ** 12n, proofSize: 10n ** 6n }), keys.alice);
+			const r = await send(
+				api,
+				api.tx.multisig.asMulti(2, others, timepoint, call.method, { refTime: 10n ** 12n, proofSize: 10n ** 6n }),
+				keys.alice,
+			);
 			expect(r.error).toBeUndefined();
 			expect(r.names).toContain('system.CodeUpdated');
 			const upgradeBlock = (await api.rpc.chain.getHeader(r.blockHash)).number.toNumber();

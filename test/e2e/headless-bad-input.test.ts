@@ -63,7 +63,9 @@ describe('bad input', () => {
 	}, 120_000);
 
 	it('an unreachable endpoint: exit 1 with what to check, release unchanged', async () => {
-		expect((await runCli(['env', 'add', 'gone', '--endpoint', 'ws://127.0.0.1:1', '--kind', 'local', '--route', 'sudo'], env())).code).toBe(0);
+		expect(
+			(await runCli(['env', 'add', 'gone', '--endpoint', 'ws://127.0.0.1:1', '--kind', 'local', '--route', 'sudo'], env())).code,
+		).toBe(0);
 		const created = await runCli(['new', '--name', 'unreachable', '--wasm', wasm9140, '--env', 'gone', '--json'], env());
 		const id = created.json().id;
 		const before = (await runCli(['status', id, '--json'], env())).json();
@@ -76,7 +78,9 @@ describe('bad input', () => {
 	}, 120_000);
 
 	it('an endpoint whose genesis differs from the pinned one is refused', async () => {
-		expect((await runCli(['env', 'add', 'pin', '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'sudo'], env())).code).toBe(0);
+		expect((await runCli(['env', 'add', 'pin', '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'sudo'], env())).code).toBe(
+			0,
+		);
 		const created = await runCli(['new', '--name', 'pinned', '--wasm', wasm9140, '--env', 'pin', '--json'], env());
 		const id = created.json().id;
 		// first connect pins the genesis
@@ -100,12 +104,21 @@ describe('bad input', () => {
 		const r = await runCli(['env', 'add', 'mainnet', '--endpoint', devnet.endpoint, '--kind', 'production', '--route', 'sudo'], env());
 		expect(r.code).toBe(2);
 		expect(r.stderr).toMatch(/cannot hang on a single signature/);
-		expect((await runCli(['env', 'list', '--json'], env())).json().environments.map((e: { name: string }) => e.name)).not.toContain('mainnet');
+		expect((await runCli(['env', 'list', '--json'], env())).json().environments.map((e: { name: string }) => e.name)).not.toContain(
+			'mainnet',
+		);
 	});
 
 	it('a dev key (//Alice) on production: refused before anything is signed or even connected', async () => {
 		// The endpoint does not answer: the refusal comes first, from the signer check alone.
-		expect((await runCli(['env', 'add', 'prod', '--endpoint', 'ws://127.0.0.1:1', '--kind', 'production', '--route', 'council-democracy'], env())).code).toBe(0);
+		expect(
+			(
+				await runCli(
+					['env', 'add', 'prod', '--endpoint', 'ws://127.0.0.1:1', '--kind', 'production', '--route', 'council-democracy'],
+					env(),
+				)
+			).code,
+		).toBe(0);
 		const created = await runCli(['new', '--name', 'prod', '--wasm', wasm9140, '--env', 'prod', '--json'], env());
 		expect(created.code).toBe(0);
 		const r = await runCli(['advance', created.json().id, '--env', 'prod', '--signer', '//Alice', '--yes', '--json'], env());
@@ -159,14 +172,19 @@ describe('bad input', () => {
 		expect(route.code).toBe(2);
 		expect(route.stderr).toMatch(/route/);
 		expect(route.stderr).toMatch(/sudo/);
-		expect((await runCli(['env', 'list', '--json'], env())).json().environments.map((e: { name: string }) => e.name)).not.toContain('odd');
+		expect((await runCli(['env', 'list', '--json'], env())).json().environments.map((e: { name: string }) => e.name)).not.toContain(
+			'odd',
+		);
 	});
 
 	it('a malformed signer: exit 1, says what is wrong without echoing the secret', async () => {
 		const created = await runCli(['new', '--name', 'malformed', '--wasm', wasm9140, '--env', 'bad', '--json'], env());
 		const id = created.json().id;
 		const words = 'legal winner thank year wave sausage worth useful legal winner thank zebra';
-		const r = await runCli(['advance', id, '--env', 'bad', '--signer', 'env:RC_BAD_SURI', '--yes', '--json'], env({ RC_BAD_SURI: words }));
+		const r = await runCli(
+			['advance', id, '--env', 'bad', '--signer', 'env:RC_BAD_SURI', '--yes', '--json'],
+			env({ RC_BAD_SURI: words }),
+		);
 		expect(r.code).toBe(1);
 		expect(r.json().result.message).toMatch(/RC_BAD_SURI.*not a valid mnemonic \(unknown word or bad checksum\)/);
 		expect(r.stdout).not.toContain('sausage');
@@ -188,7 +206,10 @@ describe('bad input', () => {
 			await api.rpc('dev_setStorage' as never, { Sudo: { Key: poor.address } } as never);
 			const created = await runCli(['new', '--name', 'poor', '--wasm', wasm9140, '--env', 'bad', '--json'], env());
 			const id = created.json().id;
-			const r = await runCli(['advance', id, '--env', 'bad', '--signer', 'env:POOR_SURI', '--yes', '--json'], env({ POOR_SURI: mnemonic }));
+			const r = await runCli(
+				['advance', id, '--env', 'bad', '--signer', 'env:POOR_SURI', '--yes', '--json'],
+				env({ POOR_SURI: mnemonic }),
+			);
 			expect(r.code).toBe(1);
 			expect(r.json().result.message).toMatch(/not enough for the fee/);
 			expect(r.json().release.environments[0].intents).toHaveLength(0);

@@ -15,7 +15,9 @@ beforeAll(async () => {
 	devnet = await startGovernanceDevnet({ blockTime: 'manual' });
 	await devnet.newBlocks(20);
 	home = tempHome('rc-schedule-');
-	expect((await runCli(['env', 'add', 'gov', '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'opengov'], env())).code).toBe(0);
+	expect((await runCli(['env', 'add', 'gov', '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'opengov'], env())).code).toBe(
+		0,
+	);
 });
 afterAll(async () => {
 	await devnet?.close();

@@ -64,7 +64,26 @@ afterAll(async () => {
 describe('advance --follow through a dropped connection', () => {
 	it('waits for the endpoint to come back and completes the soak; one upgrade on chain', async () => {
 		const env = { RELEASE_CONSOLE_HOME: home };
-		const add = await runCli(['env', 'add', 'blip', '--endpoint', `ws://127.0.0.1:${proxyPort}`, '--kind', 'local', '--route', 'sudo', '--soak-blocks', '24', '--soak-minutes', '0', '--max-stall', '600'], env);
+		const add = await runCli(
+			[
+				'env',
+				'add',
+				'blip',
+				'--endpoint',
+				`ws://127.0.0.1:${proxyPort}`,
+				'--kind',
+				'local',
+				'--route',
+				'sudo',
+				'--soak-blocks',
+				'24',
+				'--soak-minutes',
+				'0',
+				'--max-stall',
+				'600',
+			],
+			env,
+		);
 		expect(add.code).toBe(0);
 		const specVersion = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber() + 1;
 		const wasm = path.join(home, 'next.wasm');

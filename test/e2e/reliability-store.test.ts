@@ -66,19 +66,22 @@ beforeEach(() => {
 });
 
 describe('concurrent writers', () => {
-	it('4 processes × 25 updates of the same release: every update kept, in order, the file always readable', { timeout: 120_000 }, async () => {
-		const id = await seedRelease();
-		const before = JSON.parse(fs.readFileSync(path.join(home, 'store.json'), 'utf8')).releases[id].audit.length;
-		const writer = (n: number) =>
-			runNode(`
+	it(
+		'4 processes × 25 updates of the same release: every update kept, in order, the file always readable',
+		{ timeout: 120_000 },
+		async () => {
+			const id = await seedRelease();
+			const before = JSON.parse(fs.readFileSync(path.join(home, 'store.json'), 'utf8')).releases[id].audit.length;
+			const writer = (n: number) =>
+				runNode(`
 				import { openStore } from '${STORE}';
 				const store = openStore({ dir: ${JSON.stringify(home)}, lockWaitMs: 30000 });
 				for (let i = 0; i < 25; i++) {
 					store.dispatch('${id}', { type: 'audit', entry: { at: new Date().toISOString(), action: 'note', detail: 'writer ${n} update ' + i } });
 				}
 			`);
-		// A reader in a loop meanwhile: it must only ever see a whole, valid file.
-		const reader = runNode(`
+			// A reader in a loop meanwhile: it must only ever see a whole, valid file.
+			const reader = runNode(`
 			import { openStore } from '${STORE}';
 			const store = openStore({ dir: ${JSON.stringify(home)} });
 			let reads = 0, last = 0;
@@ -90,84 +93,118 @@ describe('concurrent writers', () => {
 			}
 			console.log(reads);
 		`);
-		const results = await Promise.all([writer(1), writer(2), writer(3), writer(4), reader]);
-		for (const r of results) {
-			expect(r.stderr).toBe('');
-			expect(r.code).toBe(0);
-		}
-		expect(Number(results[4]!.stdout)).toBeGreaterThan(0);
+			const results = await Promise.all([writer(1), writer(2), writer(3), writer(4), reader]);
+			for (const r of results) {
+				expect(r.stderr).toBe('');
+				expect(r.code).toBe(0);
+			}
+			expect(Number(results[4]!.stdout)).toBeGreaterThan(0);
 
-		const file = JSON.parse(fs.readFileSync(path.join(home, 'store.json'), 'utf8'));
-		const details: string[] = file.releases[id].audit.slice(before).map((a: { detail: string }) => a.detail);
-		expect(details).toHaveLength(100);
-		for (const n of [1, 2, 3, 4]) {
-			expect(details.filter((d) => d.startsWith(`writer ${n} `))).toEqual(Array.from({ length: 25 }, (_, i) => `writer ${n} update ${i}`));
-		}
-		// No lock, temp or corrupt-copy file left behind.
-		expect(files().sort()).toEqual(['store.json']);
-		expect(fs.statSync(path.join(home, 'store.json')).mode & 0o777).toBe(0o600);
-	});
+			const file = JSON.parse(fs.readFileSync(path.join(home, 'store.json'), 'utf8'));
+			const details: string[] = file.releases[id].audit.slice(before).map((a: { detail: string }) => a.detail);
+			expect(details).toHaveLength(100);
+			for (const n of [1, 2, 3, 4]) {
+				expect(details.filter((d) => d.startsWith(`writer ${n} `))).toEqual(
+					Array.from({ length: 25 }, (_, i) => `writer ${n} update ${i}`),
+				);
+			}
+			// No lock, temp or corrupt-copy file left behind.
+			expect(files().sort()).toEqual(['store.json']);
+			expect(fs.statSync(path.join(home, 'store.json')).mode & 0o777).toBe(0o600);
+		},
+	);
 
 	it('headless commands in parallel (env add ×4 and waive): all applied, none lost', { timeout: 120_000 }, async () => {
 		const id = await seedRelease();
-		const adds = [1, 2, 3, 4].map((n) => runCli(['env', 'add', `staging-${n}`, '--endpoint', `wss://rpc-${n}.example.org`, '--kind', 'testnet', '--route', 'sudo'], env()));
-		const waive = runCli(['waive', id, '--env', 'devnet', '--gate', 'forward-compatible', '--reason', 'reviewed the breaking changes with QA'], env());
+		const adds = [1, 2, 3, 4].map((n) =>
+			runCli(
+				['env', 'add', `staging-${n}`, '--endpoint', `wss://rpc-${n}.example.org`, '--kind', 'testnet', '--route', 'sudo'],
+				env(),
+			),
+		);
+		const waive = runCli(
+			['waive', id, '--env', 'devnet', '--gate', 'forward-compatible', '--reason', 'reviewed the breaking changes with QA'],
+			env(),
+		);
 		const results = await Promise.all([...adds, waive]);
 		for (const r of results) {
 			expect(r.stderr).toBe('');
 			expect(r.code).toBe(0);
 		}
 		const status = (await runCli(['status', '--json'], env())).json();
-		expect(status.environments.map((e: { name: string }) => e.name)).toEqual(expect.arrayContaining(['staging-1', 'staging-2', 'staging-3', 'staging-4']));
+		expect(status.environments.map((e: { name: string }) => e.name)).toEqual(
+			expect.arrayContaining(['staging-1', 'staging-2', 'staging-3', 'staging-4']),
+		);
 		const release = status.releases.find((r: { id: string }) => r.id === id);
 		expect(release.gates.find((g: { id: string }) => g.id === 'forward-compatible').status).toBe('waived');
 	});
 
-	it('while another process holds the lock: writers get a clear lock message (exit 2), readers a consistent read', { timeout: 60_000 }, async () => {
-		await seedRelease();
-		// Another console holds store.lock (as a console mid-write would) for 6 s.
-		const holder = spawn(process.execPath, [
-			'--input-type=module',
-			'-e',
-			`import { acquireLock } from '${pathToUrl(path.join(DIST, 'store/lock.js'))}';
+	it(
+		'while another process holds the lock: writers get a clear lock message (exit 2), readers a consistent read',
+		{ timeout: 60_000 },
+		async () => {
+			await seedRelease();
+			// Another console holds store.lock (as a console mid-write would) for 6 s.
+			const holder = spawn(
+				process.execPath,
+				[
+					'--input-type=module',
+					'-e',
+					`import { acquireLock } from '${pathToUrl(path.join(DIST, 'store/lock.js'))}';
 			 acquireLock(${JSON.stringify(path.join(home, 'store.lock'))});
 			 console.log('locked');
 			 setTimeout(() => process.exit(0), 6000);`,
-		], { stdio: ['ignore', 'pipe', 'inherit'] });
-		await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
-		try {
-			const add = await runCli(['env', 'add', 'blocked', '--endpoint', 'wss://rpc.example.org', '--kind', 'testnet', '--route', 'sudo'], env());
-			expect(add.code).toBe(2);
-			expect(add.stderr).toContain(`another release-console (pid ${holder.pid}`);
-			expect(add.stderr).toMatch(/is writing .*store\.json; wait for it to finish and try again/);
-			expect(add.stderr).toMatch(/what to do: if no other release-console is running, delete .*store\.lock/);
-			// Reads do not need the lock.
-			const status = await runCli(['status', '--json'], env());
-			expect(status.code).toBe(0);
-			expect(status.json().releases).toHaveLength(1);
-		} finally {
-			await new Promise((r) => holder.once('exit', r));
-		}
-		// Once it is gone, the same command goes through.
-		const again = await runCli(['env', 'add', 'blocked', '--endpoint', 'wss://rpc.example.org', '--kind', 'testnet', '--route', 'sudo'], env());
-		expect(again.code).toBe(0);
-	});
+				],
+				{ stdio: ['ignore', 'pipe', 'inherit'] },
+			);
+			await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
+			try {
+				const add = await runCli(
+					['env', 'add', 'blocked', '--endpoint', 'wss://rpc.example.org', '--kind', 'testnet', '--route', 'sudo'],
+					env(),
+				);
+				expect(add.code).toBe(2);
+				expect(add.stderr).toContain(`another release-console (pid ${holder.pid}`);
+				expect(add.stderr).toMatch(/is writing .*store\.json; wait for it to finish and try again/);
+				expect(add.stderr).toMatch(/what to do: if no other release-console is running, delete .*store\.lock/);
+				// Reads do not need the lock.
+				const status = await runCli(['status', '--json'], env());
+				expect(status.code).toBe(0);
+				expect(status.json().releases).toHaveLength(1);
+			} finally {
+				await new Promise((r) => holder.once('exit', r));
+			}
+			// Once it is gone, the same command goes through.
+			const again = await runCli(
+				['env', 'add', 'blocked', '--endpoint', 'wss://rpc.example.org', '--kind', 'testnet', '--route', 'sudo'],
+				env(),
+			);
+			expect(again.code).toBe(0);
+		},
+	);
 
 	it('a console killed while holding the lock does not block the next one', { timeout: 60_000 }, async () => {
 		// A console takes the lock and is killed (SIGKILL: no clean-up) before releasing it.
-		const holder = spawn(process.execPath, [
-			'--input-type=module',
-			'-e',
-			`import { acquireLock } from '${pathToUrl(path.join(DIST, 'store/lock.js'))}';
+		const holder = spawn(
+			process.execPath,
+			[
+				'--input-type=module',
+				'-e',
+				`import { acquireLock } from '${pathToUrl(path.join(DIST, 'store/lock.js'))}';
 			 acquireLock(${JSON.stringify(path.join(home, 'store.lock'))});
 			 console.log('locked');
 			 setInterval(() => {}, 1000);`,
-		], { stdio: ['ignore', 'pipe', 'inherit'] });
+			],
+			{ stdio: ['ignore', 'pipe', 'inherit'] },
+		);
 		await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
 		holder.kill('SIGKILL');
 		await new Promise((r) => holder.once('exit', r));
 		expect(JSON.parse(fs.readFileSync(path.join(home, 'store.lock'), 'utf8')).pid).toBe(holder.pid);
-		const add = await runCli(['env', 'add', 'after-crash', '--endpoint', 'wss://rpc.example.org', '--kind', 'testnet', '--route', 'sudo'], env());
+		const add = await runCli(
+			['env', 'add', 'after-crash', '--endpoint', 'wss://rpc.example.org', '--kind', 'testnet', '--route', 'sudo'],
+			env(),
+		);
 		expect(add.stderr).toBe('');
 		expect(add.code).toBe(0);
 		expect(fs.existsSync(path.join(home, 'store.lock'))).toBe(false);
@@ -176,7 +213,13 @@ describe('concurrent writers', () => {
 
 describe('older and damaged files, through the commands', () => {
 	it('a schema-0 store migrates on first use, and the migrated environment works', async () => {
-		fs.writeFileSync(path.join(home, 'store.json'), JSON.stringify({ releases: {}, environments: { lab: { name: 'lab', endpoint: 'ws://10.0.0.2:9944', kind: 'local', route: 'sudo' } } }));
+		fs.writeFileSync(
+			path.join(home, 'store.json'),
+			JSON.stringify({
+				releases: {},
+				environments: { lab: { name: 'lab', endpoint: 'ws://10.0.0.2:9944', kind: 'local', route: 'sudo' } },
+			}),
+		);
 		const list = await runCli(['env', 'list', '--json'], env());
 		expect(list.code).toBe(0);
 		const lab = list.json().environments.find((e: { name: string }) => e.name === 'lab');
@@ -193,7 +236,10 @@ describe('older and damaged files, through the commands', () => {
 		const whole = fs.readFileSync(file);
 		const cut = whole.subarray(0, Math.floor(whole.length / 2));
 		fs.writeFileSync(file, cut);
-		for (const args of [['status'], ['env', 'add', 'x', '--endpoint', 'wss://rpc.example.org', '--kind', 'testnet', '--route', 'sudo']]) {
+		for (const args of [
+			['status'],
+			['env', 'add', 'x', '--endpoint', 'wss://rpc.example.org', '--kind', 'testnet', '--route', 'sudo'],
+		]) {
 			const r = await runCli(args, env());
 			expect(r.code).toBe(2);
 			expect(r.stderr).toMatch(/the release store .*store\.json is unreadable \(truncated or invalid JSON/);

@@ -39,7 +39,17 @@ describe('review command (child process)', () => {
 		writeFileSync(wrong, buildDevnetCode({ specVersion: spec + 1 }));
 		const added = await cli(['env', 'add', 'gov', '--endpoint', devnet.endpoint, '--kind', 'local', '--route', 'sudo']);
 		expect(added.code).toBe(0);
-		const prod = await cli(['env', 'add', 'prod', '--endpoint', devnet.endpoint, '--kind', 'production', '--route', 'council-democracy']);
+		const prod = await cli([
+			'env',
+			'add',
+			'prod',
+			'--endpoint',
+			devnet.endpoint,
+			'--kind',
+			'production',
+			'--route',
+			'council-democracy',
+		]);
 		expect(prod.code).toBe(0);
 
 		// a council motion proposing a set-code preimage
@@ -53,7 +63,11 @@ describe('review command (child process)', () => {
 		motionHash = hash.toHex();
 		// an OpenGov referendum whose preimage was never noted
 		const missing = api.tx.system.setCode(u8aToHex(buildDevnetCode({ specVersion: spec + 3 }))).method.toU8a();
-		const submitted = await send(api, api.tx.referenda.submit({ system: 'Root' }, { Lookup: { hash: blake2AsHex(missing, 256), len: missing.length } }, { After: 1 }), keys.alice);
+		const submitted = await send(
+			api,
+			api.tx.referenda.submit({ system: 'Root' }, { Lookup: { hash: blake2AsHex(missing, 256), len: missing.length } }, { After: 1 }),
+			keys.alice,
+		);
 		blockedIndex = (findEvent(submitted.events, 'referenda.Submitted')!.event.data as any)[0].toNumber();
 	}, 120_000);
 
@@ -67,11 +81,17 @@ describe('review command (child process)', () => {
 		expect(r.stderr).toBe('');
 		expect(r.code).toBe(0);
 		const lines = r.stdout.split('\n');
-		expect(lines[0]).toMatch(new RegExp(`^MATCH: council motion ${motionIndex} installs node spec ${spec}, code hash 0x[0-9a-f]{4}…[0-9a-f]{4} \\([\\d,]+ bytes\\), same as your wasm; forward compatible$`));
+		expect(lines[0]).toMatch(
+			new RegExp(
+				`^MATCH: council motion ${motionIndex} installs node spec ${spec}, code hash 0x[0-9a-f]{4}…[0-9a-f]{4} \\([\\d,]+ bytes\\), same as your wasm; forward compatible$`,
+			),
+		);
 		expect(r.stdout).toContain(`call hash (proposal): ${motionHash}`);
 		expect(r.stdout).toContain('code hash (blake2-256 of the wasm): 0x');
 		expect(r.stdout).toContain('call hash (blake2-256 of this system.setCode call): 0x');
-		expect(r.stdout).toMatch(/preimage 0x[0-9a-f]{64} \(Lookup\): present; noted len in proposal [\d,]+; preimage pallet length [\d,]+ — lengths match/);
+		expect(r.stdout).toMatch(
+			/preimage 0x[0-9a-f]{64} \(Lookup\): present; noted len in proposal [\d,]+; preimage pallet length [\d,]+ — lengths match/,
+		);
 		expect(r.stdout).toMatch(/vote \(Council motion \d+\): 0 aye, 0 nay of 3 members; threshold 3; ends at block #\d+/);
 	}, 120_000);
 
@@ -90,7 +110,21 @@ describe('review command (child process)', () => {
 	}, 120_000);
 
 	it('exits 1 on a missing preimage (BLOCKED) and offers no vote, even with --vote --yes', async () => {
-		const r = await cli(['review', '--env', 'gov', '--referendum', `opengov:${blockedIndex}`, '--vote', 'nay', '--signer', '//Charlie', '--balance', '1', '--yes', '--json']);
+		const r = await cli([
+			'review',
+			'--env',
+			'gov',
+			'--referendum',
+			`opengov:${blockedIndex}`,
+			'--vote',
+			'nay',
+			'--signer',
+			'//Charlie',
+			'--balance',
+			'1',
+			'--yes',
+			'--json',
+		]);
 		expect(r.code).toBe(1);
 		const out = r.json();
 		expect(out.verdict).toBe('blocked');
@@ -116,27 +150,76 @@ describe('review command (child process)', () => {
 		const noSuchRef = await cli(['review', '--env', 'gov', '--referendum', 'democracy:99']);
 		expect(noSuchRef.code).toBe(2);
 		expect(noSuchRef.stderr).toContain('no referendum 99 in Democracy');
-		const noBalance = await cli(['review', '--env', 'gov', '--referendum', `opengov:${blockedIndex}`, '--vote', 'maybe', '--signer', '//Bob']);
+		const noBalance = await cli([
+			'review',
+			'--env',
+			'gov',
+			'--referendum',
+			`opengov:${blockedIndex}`,
+			'--vote',
+			'maybe',
+			'--signer',
+			'//Bob',
+		]);
 		expect(noBalance.code).toBe(2);
 		expect(noBalance.stderr).toContain('use --vote aye or --vote nay');
 	}, 120_000);
 
 	it('refuses dev keys on a production environment before reading the chain', async () => {
-		const r = await cli(['review', '--env', 'prod', '--motion', String(motionIndex), '--wasm', right, '--vote', 'aye', '--signer', '//Bob', '--yes']);
+		const r = await cli([
+			'review',
+			'--env',
+			'prod',
+			'--motion',
+			String(motionIndex),
+			'--wasm',
+			right,
+			'--vote',
+			'aye',
+			'--signer',
+			'//Bob',
+			'--yes',
+		]);
 		expect(r.code).toBe(1);
 		expect(r.stderr).toContain('dev keys are refused on production environment prod');
 		expect((await api.query.council.voting(motionHash)).unwrap().ayes.length).toBe(0);
 	}, 60_000);
 
 	it('prints the signer prompt without --yes and sends nothing; with --yes votes once, and a second run is refused as a duplicate', async () => {
-		const dry = await cli(['review', '--env', 'gov', '--motion', String(motionIndex), '--wasm', right, '--vote', 'aye', '--signer', '//Bob']);
+		const dry = await cli([
+			'review',
+			'--env',
+			'gov',
+			'--motion',
+			String(motionIndex),
+			'--wasm',
+			right,
+			'--vote',
+			'aye',
+			'--signer',
+			'//Bob',
+		]);
 		expect(dry.code).toBe(0);
 		expect(dry.stdout).toContain('── signer prompt: you are about to sign ──');
 		expect(dry.stdout).toMatch(/why: +member of the Council; has not voted/);
 		expect(dry.stdout).toContain('not signed: review the prompt above and run again with --yes');
 		expect((await api.query.council.voting(motionHash)).unwrap().ayes.length).toBe(0);
 
-		const r = await cli(['review', '--env', 'gov', '--motion', String(motionIndex), '--wasm', right, '--vote', 'aye', '--signer', '//Bob', '--yes', '--json']);
+		const r = await cli([
+			'review',
+			'--env',
+			'gov',
+			'--motion',
+			String(motionIndex),
+			'--wasm',
+			right,
+			'--vote',
+			'aye',
+			'--signer',
+			'//Bob',
+			'--yes',
+			'--json',
+		]);
 		expect(r.code).toBe(0);
 		const out = r.json();
 		expect(out.verdict).toBe('match');
@@ -147,7 +230,20 @@ describe('review command (child process)', () => {
 		const voting = (await api.query.council.voting(motionHash)).unwrap();
 		expect(voting.ayes.map((a: any) => a.toString())).toEqual([keys.bob.address]);
 
-		const again = await cli(['review', '--env', 'gov', '--motion', String(motionIndex), '--wasm', right, '--vote', 'aye', '--signer', '//Bob', '--yes']);
+		const again = await cli([
+			'review',
+			'--env',
+			'gov',
+			'--motion',
+			String(motionIndex),
+			'--wasm',
+			right,
+			'--vote',
+			'aye',
+			'--signer',
+			'//Bob',
+			'--yes',
+		]);
 		expect(again.code).toBe(1);
 		expect(again.stdout).toContain('has already voted aye on this motion');
 		expect((await api.query.council.voting(motionHash)).unwrap().ayes.length).toBe(1);

@@ -36,7 +36,13 @@ describe('review: OpenGov referenda and blocking preimage problems', () => {
 		devnet = await startGovernanceDevnet({ blockTime: 'instant' });
 		api = (await connect(devnet.endpoint)) as any;
 		keys = await devKeys();
-		env = { name: 'gov', endpoints: [devnet.endpoint], kind: 'testnet', route: 'opengov', soak: { minBlocks: 1, minSeconds: 0, maxStallSeconds: 60 } };
+		env = {
+			name: 'gov',
+			endpoints: [devnet.endpoint],
+			kind: 'testnet',
+			route: 'opengov',
+			soak: { minBlocks: 1, minSeconds: 0, maxStallSeconds: 60 },
+		};
 		spec = api.runtimeVersion.specVersion.toNumber() + 1;
 		const dir = tempHome('rc-review-og-');
 		right = path.join(dir, 'right.wasm');
@@ -54,7 +60,11 @@ describe('review: OpenGov referenda and blocking preimage problems', () => {
 	async function referendum(bytes: Uint8Array, opts: { note?: boolean; len?: number } = {}): Promise<number> {
 		const hash = blake2AsHex(bytes, 256);
 		if (opts.note !== false) expect((await send(api, api.tx.preimage.notePreimage(u8aToHex(bytes)), keys.alice)).error).toBeUndefined();
-		const submitted = await send(api, api.tx.referenda.submit({ system: 'Root' }, { Lookup: { hash, len: opts.len ?? bytes.length } }, { After: 1 }), keys.alice);
+		const submitted = await send(
+			api,
+			api.tx.referenda.submit({ system: 'Root' }, { Lookup: { hash, len: opts.len ?? bytes.length } }, { After: 1 }),
+			keys.alice,
+		);
 		expect(submitted.error).toBeUndefined();
 		const index = (findEvent(submitted.events, 'referenda.Submitted')!.event.data as any)[0].toNumber();
 		await send(api, api.tx.referenda.placeDecisionDeposit(index), keys.alice);
@@ -64,18 +74,40 @@ describe('review: OpenGov referenda and blocking preimage problems', () => {
 	it('set-code referendum: MATCH with the right wasm, MISMATCH with another, then a conviction vote seen on chain', async () => {
 		const setCode = api.tx.system.setCode(u8aToHex(buildDevnetCode({ specVersion: spec })));
 		const index = await referendum(setCode.method.toU8a());
-		const { report, chain } = await runReview(api, env, devnet.endpoint, { kind: 'referendum', index }, { wasmPath: right, reviewer: keys.bob.address });
+		const { report, chain } = await runReview(
+			api,
+			env,
+			devnet.endpoint,
+			{ kind: 'referendum', index },
+			{ wasmPath: right, reviewer: keys.bob.address },
+		);
 		expect(report.verdict.verdict).toBe('match');
-		expect(report.verdict.line).toMatch(new RegExp(`^MATCH: referendum ${index} \\(OpenGov, track root\\) installs node spec ${spec}, code hash 0x[0-9a-f]{4}…[0-9a-f]{4} \\([\\d,]+ bytes\\), same as your wasm; forward compatible$`));
+		expect(report.verdict.line).toMatch(
+			new RegExp(
+				`^MATCH: referendum ${index} \\(OpenGov, track root\\) installs node spec ${spec}, code hash 0x[0-9a-f]{4}…[0-9a-f]{4} \\([\\d,]+ bytes\\), same as your wasm; forward compatible$`,
+			),
+		);
 		expect(report.findings.proposal).toMatchObject({ via: 'Lookup', hash: blake2AsHex(setCode.method.toU8a(), 256) });
 		expect(report.voteState).toMatchObject({ kind: 'opengov', status: 'ongoing', track: 0, trackName: 'root', phase: 'preparing' });
 		expect(report.role?.summary).toContain('has not voted');
 
 		const other = await runReview(api, env, devnet.endpoint, { kind: 'referendum', pallet: 'referenda', index }, { wasmPath: wrong });
 		expect(other.report.verdict.verdict).toBe('mismatch');
-		expect(other.report.verdict.differences).toEqual(expect.arrayContaining([expect.stringMatching(/^code hash 0x[0-9a-f]{64} on chain vs 0x[0-9a-f]{64} in your wasm$/), `spec version ${spec} on chain vs ${spec + 1} in your wasm`]));
+		expect(other.report.verdict.differences).toEqual(
+			expect.arrayContaining([
+				expect.stringMatching(/^code hash 0x[0-9a-f]{64} on chain vs 0x[0-9a-f]{64} in your wasm$/),
+				`spec version ${spec} on chain vs ${spec + 1} in your wasm`,
+			]),
+		);
 
-		const vote = await prepareVote(api, env, report, chain.resolved, { pair: keys.bob, address: keys.bob.address, label: '//Bob' }, { aye: true, conviction: 'Locked3x', balance: 1000n * DOLLARS });
+		const vote = await prepareVote(
+			api,
+			env,
+			report,
+			chain.resolved,
+			{ pair: keys.bob, address: keys.bob.address, label: '//Bob' },
+			{ aye: true, conviction: 'Locked3x', balance: 1000n * DOLLARS },
+		);
 		expect(vote.prompt.refusals).toEqual([]);
 		expect(vote.prompt.callLines.join(' ')).toContain('convictionVoting.vote');
 		const outcome = await vote.submit();
@@ -89,7 +121,14 @@ describe('review: OpenGov referenda and blocking preimage problems', () => {
 		const tally = (await api.query.referenda.referendumInfoFor(index)).unwrap().asOngoing.tally;
 		expect(tally.ayes.toBigInt()).toBe(3000n * DOLLARS);
 		// a nay on a mismatch is allowed (and changes the vote)
-		const nay = await prepareVote(api, env, other.report, other.chain.resolved, { pair: keys.bob, address: keys.bob.address, label: '//Bob' }, { aye: false, conviction: 'None', balance: DOLLARS });
+		const nay = await prepareVote(
+			api,
+			env,
+			other.report,
+			other.chain.resolved,
+			{ pair: keys.bob, address: keys.bob.address, label: '//Bob' },
+			{ aye: false, conviction: 'None', balance: DOLLARS },
+		);
 		expect(nay.prompt.refusals).toEqual([]);
 	}, 180_000);
 
@@ -97,11 +136,15 @@ describe('review: OpenGov referenda and blocking preimage problems', () => {
 		const codeHash = blake2AsHex(buildDevnetCode({ specVersion: spec }), 256);
 		const index = await referendum(api.tx.system.authorizeUpgrade(codeHash).method.toU8a());
 		const { report } = await runReview(api, env, devnet.endpoint, { kind: 'referendum', index }, { wasmPath: right });
-		expect(report.verdict.line).toMatch(new RegExp(`^MATCH: referendum ${index} \\(OpenGov, track root\\) authorizes node spec ${spec}, code hash`));
+		expect(report.verdict.line).toMatch(
+			new RegExp(`^MATCH: referendum ${index} \\(OpenGov, track root\\) authorizes node spec ${spec}, code hash`),
+		);
 		expect(report.findings.upgrades[0]).toMatchObject({ kind: 'system.authorizeUpgrade', codeHash });
 		expect(report.findings.upgrades[0]!.codeLength).toBeUndefined();
 		const other = await runReview(api, env, devnet.endpoint, { kind: 'referendum', index }, { wasmPath: wrong });
-		expect(other.report.verdict.line).toMatch(/^MISMATCH: .* authorizes code hash 0x[0-9a-f]{4}…[0-9a-f]{4}, but your wasm is node spec \d+, code hash/);
+		expect(other.report.verdict.line).toMatch(
+			/^MISMATCH: .* authorizes code hash 0x[0-9a-f]{4}…[0-9a-f]{4}, but your wasm is node spec \d+, code hash/,
+		);
 	}, 120_000);
 
 	it('follows a whitelisted set-code (dispatch_whitelisted_call_with_preimage) and checks that it is whitelisted', async () => {
@@ -110,7 +153,9 @@ describe('review: OpenGov referenda and blocking preimage problems', () => {
 		const index = await referendum(api.tx.whitelist.dispatchWhitelistedCallWithPreimage(setCode).method.toU8a());
 		let { report } = await runReview(api, env, devnet.endpoint, { kind: 'referendum', index }, { wasmPath: right });
 		expect(report.verdict.verdict).toBe('match');
-		expect(report.findings.upgrades[0]!.path).toEqual(expect.arrayContaining(['whitelist.dispatchWhitelistedCallWithPreimage', 'system.setCode']));
+		expect(report.findings.upgrades[0]!.path).toEqual(
+			expect.arrayContaining(['whitelist.dispatchWhitelistedCallWithPreimage', 'system.setCode']),
+		);
 		expect(report.findings.problems.map((p) => p.message).join()).toContain('NOT whitelisted');
 		await send(api, api.tx.sudo.sudo(api.tx.whitelist.whitelistCall(inner)), keys.alice);
 		({ report } = await runReview(api, env, devnet.endpoint, { kind: 'referendum', index }, { wasmPath: right }));
@@ -125,7 +170,13 @@ describe('review: OpenGov referenda and blocking preimage problems', () => {
 	it('with an exported release record: MATCH when it verifies and its code hash is on chain, MISMATCH when it was changed', async () => {
 		const codeHash = blake2AsHex(buildDevnetCode({ specVersion: spec }), 256);
 		const index = await referendum(api.tx.system.authorizeUpgradeWithoutChecks(codeHash).method.toU8a());
-		const release = createRelease({ id: 'rel-1', name: 'node 269', artifact: toArtifactInfo(await inspectArtifact(right), right), environments: [env], at: new Date().toISOString() });
+		const release = createRelease({
+			id: 'rel-1',
+			name: 'node 269',
+			artifact: toArtifactInfo(await inspectArtifact(right), right),
+			environments: [env],
+			at: new Date().toISOString(),
+		});
 		const record = buildRecord(release, [env]);
 		const file = path.join(path.dirname(right), 'record.json');
 		writeFileSync(file, JSON.stringify(record));
@@ -150,10 +201,21 @@ describe('review: OpenGov referenda and blocking preimage problems', () => {
 		const index = await referendum(bytes, { note: false });
 		const { report, chain } = await runReview(api, env, devnet.endpoint, { kind: 'referendum', index }, { wasmPath: right });
 		expect(report.verdict.verdict).toBe('blocked');
-		expect(report.verdict.line).toMatch(new RegExp(`^BLOCKED: referendum ${index} \\(OpenGov, track root\\): the preimage of ${blake2AsHex(bytes, 256)} \\(Lookup, length ${bytes.length}, from referenda referendum\\) is missing`));
+		expect(report.verdict.line).toMatch(
+			new RegExp(
+				`^BLOCKED: referendum ${index} \\(OpenGov, track root\\): the preimage of ${blake2AsHex(bytes, 256)} \\(Lookup, length ${bytes.length}, from referenda referendum\\) is missing`,
+			),
+		);
 		expect(report.verdict.line).toContain('no vote is offered');
 		expect(report.findings.preimages[0]).toMatchObject({ present: false, status: 'none' });
-		const vote = await prepareVote(api, env, report, chain.resolved, { pair: keys.charlie, address: keys.charlie.address, label: '//Charlie' }, { aye: false, balance: DOLLARS });
+		const vote = await prepareVote(
+			api,
+			env,
+			report,
+			chain.resolved,
+			{ pair: keys.charlie, address: keys.charlie.address, label: '//Charlie' },
+			{ aye: false, balance: DOLLARS },
+		);
 		expect(vote.prompt.refusals.join()).toContain('the review is blocked');
 		expect(await vote.submit()).toMatchObject({ status: 'not-sent' });
 		expect((await api.query.convictionVoting.votingFor(keys.charlie.address, 0)).asCasting.votes.length).toBe(0);
@@ -168,7 +230,14 @@ describe('review: OpenGov referenda and blocking preimage problems', () => {
 		expect((await send(api, api.tx.preimage.notePreimage(u8aToHex(bytes)), keys.bob)).error).toBeUndefined();
 		const { report } = await runReview(api, env, devnet.endpoint, { kind: 'referendum', index }, { wasmPath: right });
 		expect(report.verdict.verdict).toBe('blocked');
-		expect(report.verdict.line).toContain(`is noted with length ${bytes.length}, but referenda referendum refers to it with length ${bytes.length + 1}`);
-		expect(report.findings.preimages[0]).toMatchObject({ expectedLength: bytes.length + 1, notedLength: bytes.length, lengthMatches: false, present: false });
+		expect(report.verdict.line).toContain(
+			`is noted with length ${bytes.length}, but referenda referendum refers to it with length ${bytes.length + 1}`,
+		);
+		expect(report.findings.preimages[0]).toMatchObject({
+			expectedLength: bytes.length + 1,
+			notedLength: bytes.length,
+			lengthMatches: false,
+			present: false,
+		});
 	}, 120_000);
 });

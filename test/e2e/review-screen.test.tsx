@@ -7,7 +7,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import React from 'react';
 import type { ApiPromise } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
@@ -41,7 +40,13 @@ describe('review screen', () => {
 		keys = await devKeys();
 		home = tempHome('rc-review-ui-');
 		store = openStore({ dir: home });
-		const env = validateEnvironment({ name: 'gov', endpoints: [devnet.endpoint], kind: 'local', route: 'sudo', soak: { minBlocks: 1, minSeconds: 0, maxStallSeconds: 60 } });
+		const env = validateEnvironment({
+			name: 'gov',
+			endpoints: [devnet.endpoint],
+			kind: 'local',
+			route: 'sudo',
+			soak: { minBlocks: 1, minSeconds: 0, maxStallSeconds: 60 },
+		});
 		if (!env.ok) throw new Error(env.errors.join());
 		store.saveEnvironment(env.env);
 		spec = api.runtimeVersion.specVersion.toNumber() + 1;
@@ -56,10 +61,18 @@ describe('review screen', () => {
 		const [, index, mh] = findEvent(proposed.events, 'council.Proposed')!.event.data as any;
 		motionIndex = index.toNumber();
 		motionHash = mh.toHex();
-		const submitted = await send(api, api.tx.referenda.submit({ system: 'Root' }, { Lookup: { hash, len: bytes.length } }, { After: 1 }), keys.alice);
+		const submitted = await send(
+			api,
+			api.tx.referenda.submit({ system: 'Root' }, { Lookup: { hash, len: bytes.length } }, { After: 1 }),
+			keys.alice,
+		);
 		refIndex = (findEvent(submitted.events, 'referenda.Submitted')!.event.data as any)[0].toNumber();
 		const missing = api.tx.system.setCode(u8aToHex(buildDevnetCode({ specVersion: spec + 2 }))).method.toU8a();
-		const blocked = await send(api, api.tx.referenda.submit({ system: 'Root' }, { Lookup: { hash: blake2AsHex(missing, 256), len: missing.length } }, { After: 1 }), keys.alice);
+		const blocked = await send(
+			api,
+			api.tx.referenda.submit({ system: 'Root' }, { Lookup: { hash: blake2AsHex(missing, 256), len: missing.length } }, { After: 1 }),
+			keys.alice,
+		);
 		blockedIndex = (findEvent(blocked.events, 'referenda.Submitted')!.event.data as any)[0].toNumber();
 	}, 120_000);
 

@@ -29,7 +29,8 @@ const SYSTEM_NUMBER = '0x26aa394eea5630e07c48ae0c9558cef702a5c1b19ab7a04f536c519
 describe('governance devnet block window', () => {
 	it('state roots are the real trie roots, also after transactions and dev_setStorage', async () => {
 		const ex = await executor();
-		const rootOf = (state: Map<string, string>) => ex.calculateStateRoot([...state.entries()] as Array<[`0x${string}`, `0x${string}`]>, 1);
+		const rootOf = (state: Map<string, string>) =>
+			ex.calculateStateRoot([...state.entries()] as Array<[`0x${string}`, `0x${string}`]>, 1);
 		const { alice, bob } = await devKeys();
 		await rawRpc(api, 'dev_setBlockBuildMode', ['instant']);
 		const included = await send(api, api.tx.balances.transferKeepAlive(bob.address, 10n ** 15n), alice);

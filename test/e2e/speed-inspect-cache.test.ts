@@ -42,14 +42,25 @@ describe('inspect cache', () => {
 		expect(warm.code).toBe(0);
 		expect(warm.stdout).toBe(cold.stdout);
 		expect(cold.stdout).toBe(uncached.stdout);
-		expect(warm.json().artifact).toMatchObject({ codeHash: HASH_9140, specVersion: 9140, versionSource: 'Core_version', metadataVia: 'Metadata_metadata' });
+		expect(warm.json().artifact).toMatchObject({
+			codeHash: HASH_9140,
+			specVersion: 9140,
+			versionSource: 'Core_version',
+			metadataVia: 'Metadata_metadata',
+		});
 		expect(Object.keys(JSON.parse(readFileSync(entry(), 'utf8')).calls).sort()).toEqual(['Core_version()', 'Metadata_metadata()']);
 	});
 
 	it('a cached inspection does not start the wasm executor and decodes the same runtime', async () => {
 		const inspection = await inspectArtifact(wasm, { cacheDir: path.join(home, 'cache') });
 		expect(executorStarted()).toBe(false);
-		expect(inspection.version).toMatchObject({ specName: 'rococo', specVersion: 9140, transactionVersion: 0, stateVersion: 0, source: 'Core_version' });
+		expect(inspection.version).toMatchObject({
+			specName: 'rococo',
+			specVersion: 9140,
+			transactionVersion: 0,
+			stateVersion: 0,
+			source: 'Core_version',
+		});
 		expect(inspection.version.apis).toHaveLength(20);
 		expect(inspection.pallets).toHaveLength(49);
 		expect(inspection.pallets.find((p) => p.name === 'Sudo')).toMatchObject({ index: 32, calls: 4 });

@@ -3,7 +3,6 @@
  * the real Rococo 9130 → 9140 diff fails it, the stage refuses, the list of
  * changes is scrollable and filterable, and a written waiver lets it go on.
  */
-import React from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import { App } from '../../source/app/app.js';
@@ -25,11 +24,25 @@ beforeAll(async () => {
 	devnet = await startRococoDevnet({ blockTime: 'manual' });
 	home = tempHome();
 	store = openStore({ dir: home });
-	const env = validateEnvironment({ name: 'staging', endpoints: [devnet.endpoint], kind: 'testnet', route: 'sudo', soak: { minBlocks: 2, minSeconds: 0, maxStallSeconds: 120 } });
+	const env = validateEnvironment({
+		name: 'staging',
+		endpoints: [devnet.endpoint],
+		kind: 'testnet',
+		route: 'sudo',
+		soak: { minBlocks: 2, minSeconds: 0, maxStallSeconds: 120 },
+	});
 	if (!env.ok) throw new Error(env.errors.join());
 	store.saveEnvironment(env.env);
 	const wasm = writeRococoWasm(9140, home);
-	store.saveRelease(createRelease({ id: 'compat-release', name: 'compat check', artifact: toArtifactInfo(await inspectArtifact(wasm), wasm), environments: [env.env], at: new Date().toISOString() }));
+	store.saveRelease(
+		createRelease({
+			id: 'compat-release',
+			name: 'compat check',
+			artifact: toArtifactInfo(await inspectArtifact(wasm), wasm),
+			environments: [env.env],
+			at: new Date().toISOString(),
+		}),
+	);
 });
 
 afterAll(async () => {
@@ -39,7 +52,9 @@ afterAll(async () => {
 
 describe('forward-compatibility gate', () => {
 	it('refuses on testnet, lists the real changes, and goes on after a written waiver', async () => {
-		const ui = render(<App store={store} home={home} initialScreen={{ name: 'release', id: 'compat-release' }} createSample={async () => 'x'} />);
+		const ui = render(
+			<App store={store} home={home} initialScreen={{ name: 'release', id: 'compat-release' }} createSample={async () => 'x'} />,
+		);
 		try {
 			let frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Refused'), 120_000);
 			expect(frame).toContain('not forward compatible with rococo 9130');

@@ -39,7 +39,13 @@ beforeEach(async () => {
 	devnet = await startGovernanceDevnet({ blockTime: 'instant' });
 	home = tempHome('rc-tui-pin-');
 	store = openStore({ dir: home });
-	const env = validateEnvironment({ name: 'staging', endpoints: [devnet.endpoint], kind: 'testnet', route: 'sudo', soak: { minBlocks: 2, minSeconds: 0, maxStallSeconds: 600 } });
+	const env = validateEnvironment({
+		name: 'staging',
+		endpoints: [devnet.endpoint],
+		kind: 'testnet',
+		route: 'sudo',
+		soak: { minBlocks: 2, minSeconds: 0, maxStallSeconds: 600 },
+	});
 	if (!env.ok) throw new Error(env.errors.join());
 	store.saveEnvironment(env.env);
 	const api = await connect(devnet.endpoint);
@@ -47,7 +53,15 @@ beforeEach(async () => {
 	await api.disconnect();
 	const wasm = path.join(home, 'next.wasm');
 	writeFileSync(wasm, buildDevnetCode({ specVersion }));
-	store.saveRelease(createRelease({ id: releaseId, name: 'pinned rehearsal', artifact: toArtifactInfo(await inspectArtifact(wasm), wasm), environments: [env.env], at: new Date().toISOString() }));
+	store.saveRelease(
+		createRelease({
+			id: releaseId,
+			name: 'pinned rehearsal',
+			artifact: toArtifactInfo(await inspectArtifact(wasm), wasm),
+			environments: [env.env],
+			at: new Date().toISOString(),
+		}),
+	);
 });
 
 afterEach(async () => {
@@ -58,7 +72,9 @@ afterEach(async () => {
 describe('genesis pinning in the console', () => {
 	it('pins a new environment to the genesis of the chain it first connects to', async () => {
 		expect(store.getEnvironment('staging')!.genesisHash).toBeUndefined();
-		const ui = render(<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />);
+		const ui = render(
+			<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />,
+		);
 		// The sudo route stops at the upgrade for a signer: the session is open and a step ran.
 		await waitForFrame(ui.lastFrame, (f) => f.includes('A signer is needed'), 60_000);
 		expect(store.getEnvironment('staging')!.genesisHash).toBe(await genesisOf(devnet!.endpoint));
@@ -66,7 +82,9 @@ describe('genesis pinning in the console', () => {
 	}, 90_000);
 
 	it('refuses a different chain behind the pinned endpoint, and runs no step on it', async () => {
-		const first = render(<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />);
+		const first = render(
+			<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />,
+		);
 		await waitForFrame(first.lastFrame, (f) => f.includes('A signer is needed'), 60_000);
 		first.unmount();
 		await runCleanups();
@@ -80,7 +98,9 @@ describe('genesis pinning in the console', () => {
 		const other = await genesisOf(devnet.endpoint);
 		expect(other).not.toBe(pinned);
 
-		const ui = render(<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />);
+		const ui = render(
+			<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />,
+		);
 		const frame = flat(await waitForFrame(ui.lastFrame, (f) => flat(f).includes('is pinned to'), 60_000));
 		expect(frame).toContain('Refused');
 		expect(frame).toContain(other);

@@ -4,7 +4,6 @@
  * council motion with their signer prompts, the live tally while waiting for
  * other members, and a second signer in the same session (a rehearsal).
  */
-import React from 'react';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,13 +32,27 @@ beforeAll(async () => {
 	api = (await connect(devnet.endpoint)) as any;
 	home = tempHome('rc-tui-gov-');
 	store = openStore({ dir: home });
-	const env = validateEnvironment({ name: 'gov', endpoints: [devnet.endpoint], kind: 'local', route: 'council-democracy', soak: { minBlocks: 2, minSeconds: 0, maxStallSeconds: 600 } });
+	const env = validateEnvironment({
+		name: 'gov',
+		endpoints: [devnet.endpoint],
+		kind: 'local',
+		route: 'council-democracy',
+		soak: { minBlocks: 2, minSeconds: 0, maxStallSeconds: 600 },
+	});
 	if (!env.ok) throw new Error(env.errors.join());
 	store.saveEnvironment(env.env);
 	specVersion = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber() + 1;
 	const wasm = path.join(home, 'next.wasm');
 	writeFileSync(wasm, buildDevnetCode({ specVersion }));
-	store.saveRelease(createRelease({ id: releaseId, name: 'council rehearsal', artifact: toArtifactInfo(await inspectArtifact(wasm), wasm), environments: [env.env], at: new Date().toISOString() }));
+	store.saveRelease(
+		createRelease({
+			id: releaseId,
+			name: 'council rehearsal',
+			artifact: toArtifactInfo(await inspectArtifact(wasm), wasm),
+			environments: [env.env],
+			at: new Date().toISOString(),
+		}),
+	);
 });
 
 afterAll(async () => {
@@ -50,7 +63,9 @@ afterAll(async () => {
 
 describe('council-democracy in the console', () => {
 	it('runs the whole route in one session: preimage, council, fast-track, referendum, enactment, verify, soak, switching signers', async () => {
-		const ui = render(<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />);
+		const ui = render(
+			<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />,
+		);
 		await waitForFrame(ui.lastFrame, (f) => f.includes('Signer for gov'));
 		await typeText(ui, '//Alice');
 		ui.stdin.write('\r');

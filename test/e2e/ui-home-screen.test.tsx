@@ -1,7 +1,6 @@
 /**
  * The home screen and the way in: keys in, frames out, with a real store.
  */
-import React from 'react';
 import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import { App } from '../../source/app/app.js';
@@ -30,7 +29,13 @@ describe('home screen', () => {
 		let created = 0;
 		const createSample = async () => {
 			created++;
-			const release = createRelease({ id: 'sample-1', name: 'Rococo 9130 → 9140 (sample)', artifact, environments: [builtinDevnetEnvironment()], at: new Date().toISOString() });
+			const release = createRelease({
+				id: 'sample-1',
+				name: 'Rococo 9130 → 9140 (sample)',
+				artifact,
+				environments: [builtinDevnetEnvironment()],
+				at: new Date().toISOString(),
+			});
 			store.saveRelease(release);
 			return release.id;
 		};
@@ -49,8 +54,12 @@ describe('home screen', () => {
 		const home = tempHome();
 		const store = openStore({ dir: home });
 		const env = builtinDevnetEnvironment();
-		store.saveRelease(createRelease({ id: 'first-aaaa', name: 'first release', artifact, environments: [env], at: '2026-01-01T00:00:00.000Z' }));
-		store.saveRelease(createRelease({ id: 'second-bbbb', name: 'second release', artifact, environments: [env], at: '2026-01-02T00:00:00.000Z' }));
+		store.saveRelease(
+			createRelease({ id: 'first-aaaa', name: 'first release', artifact, environments: [env], at: '2026-01-01T00:00:00.000Z' }),
+		);
+		store.saveRelease(
+			createRelease({ id: 'second-bbbb', name: 'second release', artifact, environments: [env], at: '2026-01-02T00:00:00.000Z' }),
+		);
 		const ui = render(<App store={store} home={home} createSample={async () => 'x'} />);
 		let frame = await waitForFrame(ui.lastFrame, (f) => f.includes('second release'));
 		const marker = (f: string) => f.split('\n').find((l) => l.includes('❯'));

@@ -3,7 +3,6 @@
  * signer, read the signer prompt, confirm, and watch the checklist reach the
  * soak on the real Rococo runtime.
  */
-import React from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import { App } from '../../source/app/app.js';
@@ -28,12 +27,24 @@ beforeAll(async () => {
 	devnet = await startRococoDevnet({ blockTime: 'manual' });
 	home = tempHome();
 	store = openStore({ dir: home });
-	const env = validateEnvironment({ name: 'tui', endpoints: [devnet.endpoint], kind: 'local', route: 'sudo', soak: { minBlocks: 2, minSeconds: 0, maxStallSeconds: 120 } });
+	const env = validateEnvironment({
+		name: 'tui',
+		endpoints: [devnet.endpoint],
+		kind: 'local',
+		route: 'sudo',
+		soak: { minBlocks: 2, minSeconds: 0, maxStallSeconds: 120 },
+	});
 	if (!env.ok) throw new Error(env.errors.join());
 	store.saveEnvironment(env.env);
 	const wasm = writeRococoWasm(9140, home);
 	const at = new Date().toISOString();
-	const release = createRelease({ id: 'tui-release', name: 'TUI upgrade', artifact: toArtifactInfo(await inspectArtifact(wasm), wasm), environments: [env.env], at });
+	const release = createRelease({
+		id: 'tui-release',
+		name: 'TUI upgrade',
+		artifact: toArtifactInfo(await inspectArtifact(wasm), wasm),
+		environments: [env.env],
+		at,
+	});
 	store.saveRelease(release);
 	releaseId = release.id;
 });
@@ -66,7 +77,9 @@ describe('release screen', () => {
 		ui.unmount();
 		await runCleanups();
 
-		const ui2 = render(<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />);
+		const ui2 = render(
+			<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />,
+		);
 		await waitForFrame(ui2.lastFrame, (f) => f.includes('Signer for tui'));
 		await typeText(ui2, '//Alice');
 		ui2.stdin.write('\r');

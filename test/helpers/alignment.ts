@@ -57,7 +57,12 @@ export function productionGroups(k = keys()): StakeholderGroup[] {
 	return [
 		{ name: 'release-engineers', members: [member(k.engineer, 'release engineer')], threshold: 1 },
 		{ name: 'qa', members: [member(k.qa, 'QA')], threshold: 1, owns: ['soak', 'testnet-soak'] },
-		{ name: 'security', members: [member(k.security, 'security'), member(k.integrations, 'integrations')], threshold: 1, owns: ['audits'] },
+		{
+			name: 'security',
+			members: [member(k.security, 'security'), member(k.integrations, 'integrations')],
+			threshold: 1,
+			owns: ['audits'],
+		},
 	];
 }
 
@@ -70,7 +75,13 @@ export function gitRepo(dir: string) {
 	const git = (...args: string[]) =>
 		execFileSync('git', ['-C', dir, ...args], {
 			encoding: 'utf8',
-			env: { ...process.env, GIT_AUTHOR_NAME: 'release engineer', GIT_AUTHOR_EMAIL: 're@example.org', GIT_COMMITTER_NAME: 'release engineer', GIT_COMMITTER_EMAIL: 're@example.org' },
+			env: {
+				...process.env,
+				GIT_AUTHOR_NAME: 'release engineer',
+				GIT_AUTHOR_EMAIL: 're@example.org',
+				GIT_COMMITTER_NAME: 'release engineer',
+				GIT_COMMITTER_EMAIL: 're@example.org',
+			},
 		}).trim();
 	const write = (file: string, text: string) => {
 		mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -84,4 +95,3 @@ export function gitRepo(dir: string) {
 	};
 	return { git, write, commit };
 }
-

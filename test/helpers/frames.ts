@@ -26,7 +26,11 @@ export async function settled(): Promise<void> {
 }
 
 /** Wait until the last frame satisfies a predicate; resolves once React has settled after that frame. */
-export async function waitForFrame(lastFrame: () => string | undefined, predicate: (frame: string) => boolean, timeoutMs = 60_000): Promise<string> {
+export async function waitForFrame(
+	lastFrame: () => string | undefined,
+	predicate: (frame: string) => boolean,
+	timeoutMs = 60_000,
+): Promise<string> {
 	const deadline = Date.now() + timeoutMs;
 	let frame = lastFrame() ?? '';
 	while (!predicate(frame)) {

@@ -159,7 +159,10 @@ export function makeRuntime(options: MakeRuntimeOptions): Uint8Array {
 			body = [0x20, 0x00, 0x28, 0x02, 0x00, 0x41, ...sleb(v), 0x46, 0x04, 0x7e, ...ret(some), 0x05, ...body, 0x0b];
 		}
 		funcs.push({ name: 'Metadata_metadata_at_version', body });
-		const versions = u8aConcat(compactToU8a(atVersion.length), ...atVersion.map((v) => Uint8Array.of(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24)));
+		const versions = u8aConcat(
+			compactToU8a(atVersion.length),
+			...atVersion.map((v) => Uint8Array.of(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24)),
+		);
 		funcs.push({ name: 'Metadata_metadata_versions', body: ret(place(versions)) });
 	}
 	const exported = funcs.filter((f) => !options.exports || options.exports.includes(f.name));

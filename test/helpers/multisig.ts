@@ -15,11 +15,34 @@ export function multisigOf(keys: Keys): { address: string; signatories: string[]
 	return { address: encodeAddress(createKeyMulti(signatories, 2), 42), signatories };
 }
 
-export function envAddArgs(name: string, endpoint: string, signatories: string[], payload: 'set-code' | 'authorize', soakBlocks: number): string[] {
+export function envAddArgs(
+	name: string,
+	endpoint: string,
+	signatories: string[],
+	payload: 'set-code' | 'authorize',
+	soakBlocks: number,
+): string[] {
 	return [
-		'env', 'add', name, '--endpoint', endpoint, '--kind', 'local', '--route', 'multisig-sudo',
-		...signatories.flatMap((s) => ['--signatory', s]), '--threshold', '2', '--payload', payload,
-		'--soak-blocks', String(soakBlocks), '--soak-minutes', '0', '--max-stall', '600',
+		'env',
+		'add',
+		name,
+		'--endpoint',
+		endpoint,
+		'--kind',
+		'local',
+		'--route',
+		'multisig-sudo',
+		...signatories.flatMap((s) => ['--signatory', s]),
+		'--threshold',
+		'2',
+		'--payload',
+		payload,
+		'--soak-blocks',
+		String(soakBlocks),
+		'--soak-minutes',
+		'0',
+		'--max-stall',
+		'600',
 	];
 }
 

@@ -1,7 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { ReleaseError } from '../../source/domain/errors.js';
-import { attestationGate, currentManifest, promotionBlockers, signoffGate, signoffSummary, testnetSoakGate, transactionVersionGate } from '../../source/domain/alignment.js';
+import {
+	attestationGate,
+	currentManifest,
+	promotionBlockers,
+	signoffGate,
+	signoffSummary,
+	testnetSoakGate,
+	transactionVersionGate,
+} from '../../source/domain/alignment.js';
 import { createSignoff } from '../../source/domain/signoff.js';
 import { enactmentBlockFor, expectedTimeOf, livenessAlarm, nextEnactmentWindow } from '../../source/domain/enactment.js';
 import type { Release, StageId } from '../../source/domain/types.js';
@@ -11,9 +19,16 @@ beforeAll(async () => {
 	await cryptoWaitReady();
 });
 
-const withGroups = (): Release => apply(makeRelease(), { type: 'alignment/configure', env: 'production', config: { groups: productionGroups() }, at: at(1) });
+const withGroups = (): Release =>
+	apply(makeRelease(), { type: 'alignment/configure', env: 'production', config: { groups: productionGroups() }, at: at(1) });
 
-function sign(release: Release, role: keyof ReturnType<typeof keys>, group: string, decision: 'approve' | 'reject' = 'approve', reason?: string): Release {
+function sign(
+	release: Release,
+	role: keyof ReturnType<typeof keys>,
+	group: string,
+	decision: 'approve' | 'reject' = 'approve',
+	reason?: string,
+): Release {
 	const { manifest, digest } = currentManifest(release, 'production');
 	const signoff = createSignoff({ manifest, digest, group, pair: keys()[role], decision, reason, signedAt: at(5) });
 	return apply(release, { type: 'alignment/signoff', signoff, at: at(5) });
@@ -35,21 +50,33 @@ describe('stakeholder groups and sign-offs', () => {
 	it('refuses a threshold above the member count', () => {
 		const groups = productionGroups();
 		groups[0]!.threshold = 2;
-		expect(() => apply(makeRelease(), { type: 'alignment/configure', env: 'production', config: { groups }, at: at(1) })).toThrow(/threshold 2 must be between 1 and its 1 member/);
+		expect(() => apply(makeRelease(), { type: 'alignment/configure', env: 'production', config: { groups }, at: at(1) })).toThrow(
+			/threshold 2 must be between 1 and its 1 member/,
+		);
 	});
 
 	it('missing → met with one approval per group; each sign-off is in the audit log', () => {
 		let release = withGroups();
-		expect(signoffGate(release, 'production', at(6))).toMatchObject({ status: 'pending', summary: expect.stringMatching(/waiting for sign-offs: release-engineers 0\/1, qa 0\/1, security 0\/1/) });
+		expect(signoffGate(release, 'production', at(6))).toMatchObject({
+			status: 'pending',
+			summary: expect.stringMatching(/waiting for sign-offs: release-engineers 0\/1, qa 0\/1, security 0\/1/),
+		});
 		release = sign(sign(sign(release, 'engineer', 'release-engineers'), 'qa', 'qa'), 'integrations', 'security');
 		expect(signoffSummary(release, 'production').state).toBe('met');
-		expect(signoffGate(release, 'production', at(6))).toMatchObject({ status: 'pass', summary: 'signed off: release-engineers 1/1, qa 1/1, security 1/1' });
+		expect(signoffGate(release, 'production', at(6))).toMatchObject({
+			status: 'pass',
+			summary: 'signed off: release-engineers 1/1, qa 1/1, security 1/1',
+		});
 		expect(release.audit.filter((e) => e.action === 'alignment/signoff')).toHaveLength(3);
 	});
 
 	it('a gate that changes after signing turns the sign-offs stale and the gate back to pending', () => {
 		let release = sign(sign(sign(withGroups(), 'engineer', 'release-engineers'), 'qa', 'qa'), 'security', 'security');
-		release = apply(release, { type: 'gate/set', gate: { id: 'soak', env: 'testnet', status: 'fail', summary: 'stalled 2m', checkedAt: at(7) }, at: at(7) });
+		release = apply(release, {
+			type: 'gate/set',
+			gate: { id: 'soak', env: 'testnet', status: 'fail', summary: 'stalled 2m', checkedAt: at(7) },
+			at: at(7),
+		});
 		const summary = signoffSummary(release, 'production');
 		expect(summary.state).toBe('stale');
 		expect(summary.groups.every((g) => g.stale.length === 1 && g.approvals === 0)).toBe(true);
@@ -58,31 +85,71 @@ describe('stakeholder groups and sign-offs', () => {
 
 	it('a valid rejection fails the gate with its reason', () => {
 		const release = sign(sign(withGroups(), 'engineer', 'release-engineers'), 'qa', 'qa', 'reject', 'the XCM tests were not run');
-		expect(signoffGate(release, 'production', at(6))).toMatchObject({ status: 'fail', summary: 'rejected by qa (the XCM tests were not run)' });
+		expect(signoffGate(release, 'production', at(6))).toMatchObject({
+			status: 'fail',
+			summary: 'rejected by qa (the XCM tests were not run)',
+		});
 	});
 });
 
 describe('gates', () => {
 	it('transaction version: from the forward-compatibility diff verdicts', () => {
 		const compat = (required: boolean, bumped: boolean) =>
-			apply(makeRelease(), { type: 'gate/set', gate: { id: 'forward-compatible', env: 'testnet', status: 'fail', summary: 'x', evidence: { verdicts: { transactionVersionBumpRequired: required, transactionVersionBumped: bumped }, transactionVersion: { old: 2, new: bumped ? 3 : 2 } }, checkedAt: at(1) }, at: at(1) });
+			apply(makeRelease(), {
+				type: 'gate/set',
+				gate: {
+					id: 'forward-compatible',
+					env: 'testnet',
+					status: 'fail',
+					summary: 'x',
+					evidence: {
+						verdicts: { transactionVersionBumpRequired: required, transactionVersionBumped: bumped },
+						transactionVersion: { old: 2, new: bumped ? 3 : 2 },
+					},
+					checkedAt: at(1),
+				},
+				at: at(1),
+			});
 		expect(transactionVersionGate(makeRelease(), 'production', at(2)).status).toBe('pending');
-		expect(transactionVersionGate(compat(true, false), 'production', at(2))).toMatchObject({ status: 'fail', summary: expect.stringMatching(/did not increase \(2 → 2\)/) });
+		expect(transactionVersionGate(compat(true, false), 'production', at(2))).toMatchObject({
+			status: 'fail',
+			summary: expect.stringMatching(/did not increase \(2 → 2\)/),
+		});
 		expect(transactionVersionGate(compat(true, true), 'production', at(2)).status).toBe('pass');
 		expect(transactionVersionGate(compat(false, false), 'production', at(2)).status).toBe('pass');
 	});
 
-	it('testnet soak: read from the testnet environment\'s soak gate', () => {
+	it("testnet soak: read from the testnet environment's soak gate", () => {
 		const release = makeRelease();
-		expect(testnetSoakGate(release, 'production', ENVS, at(2))).toMatchObject({ status: 'pending', summary: 'not soaked on testnet yet' });
-		const soaked = apply(release, { type: 'gate/set', gate: { id: 'soak', env: 'testnet', status: 'pass', summary: '3000/3000 blocks, 6h00m/6h00m', evidence: { blocks: 3000 }, checkedAt: at(2) }, at: at(2) });
-		expect(testnetSoakGate(soaked, 'production', ENVS, at(3))).toMatchObject({ status: 'pass', evidence: { testnet: 'testnet', blocks: 3000 } });
+		expect(testnetSoakGate(release, 'production', ENVS, at(2))).toMatchObject({
+			status: 'pending',
+			summary: 'not soaked on testnet yet',
+		});
+		const soaked = apply(release, {
+			type: 'gate/set',
+			gate: {
+				id: 'soak',
+				env: 'testnet',
+				status: 'pass',
+				summary: '3000/3000 blocks, 6h00m/6h00m',
+				evidence: { blocks: 3000 },
+				checkedAt: at(2),
+			},
+			at: at(2),
+		});
+		expect(testnetSoakGate(soaked, 'production', ENVS, at(3))).toMatchObject({
+			status: 'pass',
+			evidence: { testnet: 'testnet', blocks: 3000 },
+		});
 		expect(testnetSoakGate(release, 'testnet', ENVS, at(3)).summary).toMatch(/travels no testnet before testnet/);
 	});
 
 	it('attestations need a reference', () => {
 		expect(() => attestationGate('production', 'audits', 'ok', undefined, at(1))).toThrow(/reference of at least 8/);
-		expect(attestationGate('production', 'pause', 'https://example.org/pause-review', 'security', at(1))).toMatchObject({ status: 'pass', evidence: { reference: 'https://example.org/pause-review', attestedBy: 'security' } });
+		expect(attestationGate('production', 'pause', 'https://example.org/pause-review', 'security', at(1))).toMatchObject({
+			status: 'pass',
+			evidence: { reference: 'https://example.org/pause-review', attestedBy: 'security' },
+		});
 	});
 });
 
@@ -101,17 +168,60 @@ describe('release train', () => {
 		]);
 		release = apply(
 			release,
-			{ type: 'alignment/notes', notes: { repo: '/r', branch: 'main', branchRef: 'refs/heads/main', fromCommit: 'a'.repeat(40), releaseCommit: 'b'.repeat(40), onBranch: true, commits: [], digest: '0x00', collectedAt: at(3) }, at: at(3) },
-			{ type: 'gate/set', gate: { id: 'forward-compatible', env: 'testnet', status: 'pass', summary: 'ok', evidence: { verdicts: { transactionVersionBumpRequired: false, transactionVersionBumped: false } }, checkedAt: at(3) }, at: at(3) },
-			{ type: 'gate/set', gate: { id: 'artifact-integrity', env: 'testnet', status: 'pass', summary: 'same hash', checkedAt: at(3) }, at: at(3) },
+			{
+				type: 'alignment/notes',
+				notes: {
+					repo: '/r',
+					branch: 'main',
+					branchRef: 'refs/heads/main',
+					fromCommit: 'a'.repeat(40),
+					releaseCommit: 'b'.repeat(40),
+					onBranch: true,
+					commits: [],
+					digest: '0x00',
+					collectedAt: at(3),
+				},
+				at: at(3),
+			},
+			{
+				type: 'gate/set',
+				gate: {
+					id: 'forward-compatible',
+					env: 'testnet',
+					status: 'pass',
+					summary: 'ok',
+					evidence: { verdicts: { transactionVersionBumpRequired: false, transactionVersionBumped: false } },
+					checkedAt: at(3),
+				},
+				at: at(3),
+			},
+			{
+				type: 'gate/set',
+				gate: { id: 'artifact-integrity', env: 'testnet', status: 'pass', summary: 'same hash', checkedAt: at(3) },
+				at: at(3),
+			},
 			{ type: 'gate/set', gate: { id: 'soak', env: 'testnet', status: 'pass', summary: 'soaked', checkedAt: at(3) }, at: at(3) },
-			{ type: 'gate/set', gate: attestationGate('production', 'audits', 'https://example.org/audit-2025-03', 'security', at(3)), at: at(3) },
-			{ type: 'gate/set', gate: { id: 'pause', env: 'production', status: 'fail', summary: 'pallet X cannot be paused', checkedAt: at(3) }, at: at(3) },
+			{
+				type: 'gate/set',
+				gate: attestationGate('production', 'audits', 'https://example.org/audit-2025-03', 'security', at(3)),
+				at: at(3),
+			},
+			{
+				type: 'gate/set',
+				gate: { id: 'pause', env: 'production', status: 'fail', summary: 'pallet X cannot be paused', checkedAt: at(3) },
+				at: at(3),
+			},
 		);
 		expect(blockers()).toEqual(['pause:fail', 'signoffs:pending']);
 		release = sign(sign(sign(release, 'engineer', 'release-engineers'), 'qa', 'qa'), 'security', 'security');
 		expect(blockers()).toEqual(['pause:fail']);
-		release = apply(release, { type: 'gate/waive', env: 'production', gate: 'pause', reason: 'pallet X is disabled by the filter in this runtime', at: at(11) });
+		release = apply(release, {
+			type: 'gate/waive',
+			env: 'production',
+			gate: 'pause',
+			reason: 'pallet X is disabled by the filter in this runtime',
+			at: at(11),
+		});
 		// The waiver changed a gate in the production manifest: the sign-offs are stale and must be given again.
 		expect(blockers()).toEqual(['signoffs:pending']);
 		release = sign(sign(sign(release, 'engineer', 'release-engineers'), 'qa', 'qa'), 'security', 'security');
@@ -120,7 +230,11 @@ describe('release train', () => {
 
 	it('an earlier environment that is not complete blocks promotion', () => {
 		const release = makeRelease();
-		expect(promotionBlockers(release, 'testnet', ENVS, at(1))[0]).toMatchObject({ gate: 'earlier-environment', env: 'devnet', summary: 'devnet is not complete (artifact: pending)' });
+		expect(promotionBlockers(release, 'testnet', ENVS, at(1))[0]).toMatchObject({
+			gate: 'earlier-environment',
+			env: 'devnet',
+			summary: 'devnet is not complete (artifact: pending)',
+		});
 	});
 });
 
@@ -141,7 +255,9 @@ describe('enactment time and liveness', () => {
 		expect(new Date(nextEnactmentWindow(Date.parse('2025-03-12T09:00:00Z'))).toISOString()).toBe('2025-03-17T08:00:00.000Z');
 		expect(new Date(nextEnactmentWindow(Date.parse('2025-03-14T12:00:00Z'))).toISOString()).toBe('2025-03-17T08:00:00.000Z');
 		// With a lead time of two days from Monday 07:00: Wednesday 08:00.
-		expect(new Date(nextEnactmentWindow(Date.parse('2025-03-10T07:00:00Z'), 2 * 86_400_000)).toISOString()).toBe('2025-03-12T08:00:00.000Z');
+		expect(new Date(nextEnactmentWindow(Date.parse('2025-03-10T07:00:00Z'), 2 * 86_400_000)).toISOString()).toBe(
+			'2025-03-12T08:00:00.000Z',
+		);
 	});
 
 	it('the liveness alarm rings after the multiple of the block time', () => {

@@ -1,4 +1,3 @@
-import React from 'react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { Box } from 'ink';
@@ -26,7 +25,11 @@ function frame(release: Release, width = 80): string {
 
 function sign(release: Release, role: keyof ReturnType<typeof keys>, group: string): Release {
 	const { manifest, digest } = currentManifest(release, 'production');
-	return apply(release, { type: 'alignment/signoff', signoff: createSignoff({ manifest, digest, group, pair: keys()[role], decision: 'approve', signedAt: at(5) }), at: at(5) });
+	return apply(release, {
+		type: 'alignment/signoff',
+		signoff: createSignoff({ manifest, digest, group, pair: keys()[role], decision: 'approve', signedAt: at(5) }),
+		at: at(5),
+	});
 }
 
 describe('AlignmentView', () => {
@@ -34,8 +37,29 @@ describe('AlignmentView', () => {
 		let release = apply(
 			makeRelease(),
 			{ type: 'alignment/configure', env: 'production', config: { groups: productionGroups() }, at: at(1) },
-			{ type: 'alignment/notes', notes: { repo: '/r', branch: 'main', branchRef: 'refs/heads/main', fromCommit: 'a'.repeat(40), releaseCommit: 'b'.repeat(40), onBranch: true, commits: [{ sha: 'c'.repeat(40), subject: 'feat(runtime): x (#1)', pr: 1, group: 'runtime' }, { sha: 'b'.repeat(40), subject: 'fix: y (#2)', pr: 2, group: 'other' }], digest: '0x01', collectedAt: at(2) }, at: at(2) },
-			{ type: 'gate/set', gate: attestationGate('production', 'audits', 'https://example.org/audit-269', 'security', at(3)), at: at(3) },
+			{
+				type: 'alignment/notes',
+				notes: {
+					repo: '/r',
+					branch: 'main',
+					branchRef: 'refs/heads/main',
+					fromCommit: 'a'.repeat(40),
+					releaseCommit: 'b'.repeat(40),
+					onBranch: true,
+					commits: [
+						{ sha: 'c'.repeat(40), subject: 'feat(runtime): x (#1)', pr: 1, group: 'runtime' },
+						{ sha: 'b'.repeat(40), subject: 'fix: y (#2)', pr: 2, group: 'other' },
+					],
+					digest: '0x01',
+					collectedAt: at(2),
+				},
+				at: at(2),
+			},
+			{
+				type: 'gate/set',
+				gate: attestationGate('production', 'audits', 'https://example.org/audit-269', 'security', at(3)),
+				at: at(3),
+			},
 		);
 		release = sign(sign(release, 'engineer', 'release-engineers'), 'qa', 'qa');
 		const f = frame(release);
@@ -52,7 +76,11 @@ describe('AlignmentView', () => {
 		expect(Math.max(...f.split('\n').map((l) => stringWidth(l)))).toBeLessThanOrEqual(80);
 
 		// The manifest changes (a new gate state): the sign-offs show as stale.
-		const changed = apply(release, { type: 'gate/set', gate: attestationGate('production', 'pause', 'https://example.org/pause-269', undefined, at(6)), at: at(6) });
+		const changed = apply(release, {
+			type: 'gate/set',
+			gate: attestationGate('production', 'pause', 'https://example.org/pause-269', undefined, at(6)),
+			at: at(6),
+		});
 		const g = frame(changed);
 		expect(g).toMatch(/: stale/);
 		expect(g).toMatch(/5GrwvaEF…utQY stale/);

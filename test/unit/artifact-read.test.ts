@@ -49,7 +49,9 @@ describe('readArtifact', () => {
 		expect(a.size).toBe(runtime.length);
 		expect(a.uncompressedSize).toBe(runtime.length);
 		expect(a.codeHash).toBe(blake2AsHex(runtime, 256));
-		expect(a.module.exports.map((e) => e.name)).toEqual(expect.arrayContaining(['Core_version', 'Metadata_metadata', 'memory', '__heap_base']));
+		expect(a.module.exports.map((e) => e.name)).toEqual(
+			expect.arrayContaining(['Core_version', 'Metadata_metadata', 'memory', '__heap_base']),
+		);
 	});
 
 	it('reads a zstd-compressed wasm: hash of the compressed bytes, code decompressed', async () => {
@@ -89,22 +91,22 @@ describe('bad input → ArtifactError with a code and what to do', () => {
 	});
 
 	it('empty file', async () => {
-		expect((await codeOf(readArtifact(file('empty.wasm', new Uint8Array()))))).toMatchObject({ code: 'empty' });
+		expect(await codeOf(readArtifact(file('empty.wasm', new Uint8Array())))).toMatchObject({ code: 'empty' });
 	});
 
 	it('truncated raw wasm (cut inside a section, and inside the header)', async () => {
 		const cut = await codeOf(readArtifact(file('cut.wasm', runtime.subarray(0, Math.floor(runtime.length / 2)))));
 		expect(cut.code).toBe('truncated');
 		expect(cut.message).toMatch(/incomplete/);
-		expect((await codeOf(readArtifact(file('cut-header.wasm', runtime.subarray(0, 6)))))).toMatchObject({ code: 'truncated' });
+		expect(await codeOf(readArtifact(file('cut-header.wasm', runtime.subarray(0, 6))))).toMatchObject({ code: 'truncated' });
 	});
 
 	it('truncated compressed wasm (cut inside the zstd stream, and inside the prefix)', async () => {
 		const compressed = compressRuntime(runtime);
 		const e = await codeOf(readArtifact(file('cut.compact.compressed.wasm', compressed.subarray(0, compressed.length - 1000))));
 		expect(e.code).toBe('truncated');
-		expect((await codeOf(readArtifact(file('cut-prefix.wasm', ZSTD_PREFIX.subarray(0, 5)))))).toMatchObject({ code: 'truncated' });
-		expect((await codeOf(readArtifact(file('prefix-only.wasm', ZSTD_PREFIX))))).toMatchObject({ code: 'truncated' });
+		expect(await codeOf(readArtifact(file('cut-prefix.wasm', ZSTD_PREFIX.subarray(0, 5))))).toMatchObject({ code: 'truncated' });
+		expect(await codeOf(readArtifact(file('prefix-only.wasm', ZSTD_PREFIX)))).toMatchObject({ code: 'truncated' });
 	});
 
 	it('a file that is not wasm at all (text, JSON, hex)', async () => {
@@ -119,7 +121,7 @@ describe('bad input → ArtifactError with a code and what to do', () => {
 
 	it('the compression prefix followed by something that is not zstd', async () => {
 		const bytes = new Uint8Array([...ZSTD_PREFIX, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-		expect((await codeOf(readArtifact(file('bad.compact.compressed.wasm', bytes))))).toMatchObject({ code: 'bad-compression' });
+		expect(await codeOf(readArtifact(file('bad.compact.compressed.wasm', bytes)))).toMatchObject({ code: 'bad-compression' });
 	});
 
 	it('a wasm module without runtime exports', async () => {
@@ -127,7 +129,10 @@ describe('bad input → ArtifactError with a code and what to do', () => {
 		expect(e.code).toBe('no-runtime-exports');
 		expect(e.message).toMatch(/not a Substrate runtime.*Core_version.*answer/);
 		const half = makeRuntime({ metadata: staticSubstrate as `0x${string}`, exports: ['Core_version'] });
-		expect((await codeOf(readArtifact(file('half.wasm', half))))).toMatchObject({ code: 'no-runtime-exports', message: expect.stringMatching(/Metadata_metadata/) });
+		expect(await codeOf(readArtifact(file('half.wasm', half)))).toMatchObject({
+			code: 'no-runtime-exports',
+			message: expect.stringMatching(/Metadata_metadata/),
+		});
 	});
 
 	it('a size bomb that declares its size in the frame header (refused before decompressing)', async () => {
@@ -161,17 +166,31 @@ describe('bad input → ArtifactError with a code and what to do', () => {
 	});
 
 	it('the inspect command turns each into exit code 2 with the message, never a crash', async () => {
-		const cases = ['nope.wasm', 'empty.wasm', 'cut.wasm', 'notes.txt', 'plain.wasm', 'bomb.compact.compressed.wasm', 'declared.compact.compressed.wasm'];
+		const cases = [
+			'nope.wasm',
+			'empty.wasm',
+			'cut.wasm',
+			'notes.txt',
+			'plain.wasm',
+			'bomb.compact.compressed.wasm',
+			'declared.compact.compressed.wasm',
+		];
 		for (const name of cases) {
 			const out: string[] = [];
 			const err: string[] = [];
-			const code = await runInspect({ wasm: path.join(dir, name), json: false }, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
+			const code = await runInspect(
+				{ wasm: path.join(dir, name), json: false },
+				{ stdout: (s) => out.push(s), stderr: (s) => err.push(s) },
+			);
 			expect(code, name).toBe(2);
 			expect(err.join('\n'), name).toMatch(/^error \[[a-z-]+\]: /);
 			expect(out).toEqual([]);
 		}
 		const json: string[] = [];
-		const code = await runInspect({ wasm: path.join(dir, 'plain.wasm'), json: true }, { stdout: (s) => json.push(s), stderr: () => {} });
+		const code = await runInspect(
+			{ wasm: path.join(dir, 'plain.wasm'), json: true },
+			{ stdout: (s) => json.push(s), stderr: () => {} },
+		);
 		expect(code).toBe(2);
 		expect(JSON.parse(json[0]!)).toMatchObject({ error: { code: 'no-runtime-exports' }, exitCode: 2 });
 	});

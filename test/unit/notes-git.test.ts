@@ -24,7 +24,14 @@ beforeAll(() => {
 	repo.commit('pallets/staking/src/lib.rs', 'feat(staking): faster payouts');
 	repo.commit('pallets/staking/src/tests.rs', 'test: payouts');
 	repo.git('checkout', '-q', 'main');
-	repo.git('merge', '-q', '--no-ff', 'feature/staking', '-m', 'Merge pull request #101 from org/feature/staking\n\nfeat(pallets): faster staking payouts');
+	repo.git(
+		'merge',
+		'-q',
+		'--no-ff',
+		'feature/staking',
+		'-m',
+		'Merge pull request #101 from org/feature/staking\n\nfeat(pallets): faster staking payouts',
+	);
 	// Squash-merged pull requests with "(#123)" suffixes.
 	repo.commit('runtime/src/lib.rs', 'feat(runtime)!: bump spec version to 269 (#102)');
 	repo.commit('node/src/service.rs', 'fix: node service startup (#103)');
@@ -76,15 +83,21 @@ describe('release notes from git', () => {
 	it('bad input: not a repository, unknown ref, unknown branch, swapped or rewritten history, dirty tree', async () => {
 		const empty = tempHome('rc-not-git-');
 		await expect(collectNotes({ repo: empty, from: 'a', to: 'b' })).rejects.toThrow(/is not a git repository/);
-		await expect(collectNotes({ repo: dir, from: previous, to: 'deadbeef' })).rejects.toThrow(/release commit "deadbeef" is not a commit in/);
-		await expect(collectNotes({ repo: dir, from: previous, to: release, branch: 'protected' })).rejects.toThrow(/no branch "protected"/);
+		await expect(collectNotes({ repo: dir, from: previous, to: 'deadbeef' })).rejects.toThrow(
+			/release commit "deadbeef" is not a commit in/,
+		);
+		await expect(collectNotes({ repo: dir, from: previous, to: release, branch: 'protected' })).rejects.toThrow(
+			/no branch "protected"/,
+		);
 		await expect(collectNotes({ repo: dir, from: release, to: previous })).rejects.toMatchObject({
 			message: expect.stringMatching(/is not in the history of/),
 			hint: expect.stringMatching(/force-pushed/),
 		});
 		repo.write('runtime/src/lib.rs', 'uncommitted\n');
 		try {
-			await expect(collectNotes({ repo: dir, from: previous, to: release })).rejects.toThrow(/has uncommitted changes \(runtime\/src\/lib.rs\)/);
+			await expect(collectNotes({ repo: dir, from: previous, to: release })).rejects.toThrow(
+				/has uncommitted changes \(runtime\/src\/lib.rs\)/,
+			);
 		} finally {
 			repo.git('checkout', '-q', '--', 'runtime/src/lib.rs');
 		}
@@ -102,7 +115,7 @@ describe('release notes from git', () => {
 });
 
 describe('GitHub enrichment (GITHUB_TOKEN set), against a local server speaking the GitHub REST API', () => {
-	it('adds pull request titles and the release commit\'s checks; a bad token leaves the notes from git with a remark', async () => {
+	it("adds pull request titles and the release commit's checks; a bad token leaves the notes from git with a remark", async () => {
 		const { createServer } = await import('node:http');
 		const seen: string[] = [];
 		const server = createServer((req, res) => {
@@ -113,9 +126,26 @@ describe('GitHub enrichment (GITHUB_TOKEN set), against a local server speaking 
 			}
 			const pr = /^\/repos\/org\/runtime\/pulls\/(\d+)$/.exec(req.url ?? '');
 			res.setHeader('content-type', 'application/json');
-			if (pr) return res.end(JSON.stringify({ title: `PR title ${pr[1]}`, state: 'closed', merged_at: '2025-03-01T00:00:00Z', html_url: `https://github.com/org/runtime/pull/${pr[1]}` }));
-			if (req.url === `/repos/org/runtime/commits/${release}/check-runs?per_page=100`) return res.end(JSON.stringify({ check_runs: [{ name: 'tests', status: 'completed', conclusion: 'success' }, { name: 'try-runtime', status: 'completed', conclusion: 'failure' }] }));
-			if (req.url === `/repos/org/runtime/commits/${release}/status`) return res.end(JSON.stringify({ statuses: [{ context: 'srtool', state: 'success' }] }));
+			if (pr)
+				return res.end(
+					JSON.stringify({
+						title: `PR title ${pr[1]}`,
+						state: 'closed',
+						merged_at: '2025-03-01T00:00:00Z',
+						html_url: `https://github.com/org/runtime/pull/${pr[1]}`,
+					}),
+				);
+			if (req.url === `/repos/org/runtime/commits/${release}/check-runs?per_page=100`)
+				return res.end(
+					JSON.stringify({
+						check_runs: [
+							{ name: 'tests', status: 'completed', conclusion: 'success' },
+							{ name: 'try-runtime', status: 'completed', conclusion: 'failure' },
+						],
+					}),
+				);
+			if (req.url === `/repos/org/runtime/commits/${release}/status`)
+				return res.end(JSON.stringify({ statuses: [{ context: 'srtool', state: 'success' }] }));
 			res.writeHead(404).end('{}');
 		});
 		await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -123,9 +153,19 @@ describe('GitHub enrichment (GITHUB_TOKEN set), against a local server speaking 
 		repo.git('remote', 'set-url', 'origin', 'https://github.com/org/runtime.git');
 		try {
 			const plain = await collectNotes({ repo: dir, from: previous, to: release, env: {} });
-			const notes = await collectNotes({ repo: dir, from: previous, to: release, env: { GITHUB_TOKEN: 'good-token', GITHUB_API_URL: apiUrl } });
+			const notes = await collectNotes({
+				repo: dir,
+				from: previous,
+				to: release,
+				env: { GITHUB_TOKEN: 'good-token', GITHUB_API_URL: apiUrl },
+			});
 			expect(notes.github).toBe('org/runtime');
-			expect(notes.pullRequests?.['102']).toEqual({ title: 'PR title 102', state: 'closed', merged: true, url: 'https://github.com/org/runtime/pull/102' });
+			expect(notes.pullRequests?.['102']).toEqual({
+				title: 'PR title 102',
+				state: 'closed',
+				merged: true,
+				url: 'https://github.com/org/runtime/pull/102',
+			});
 			expect(Object.keys(notes.pullRequests ?? {}).sort()).toEqual(['101', '102', '103', '104']);
 			expect(notes.releaseChecks).toEqual({ state: 'failure', total: 3, failing: ['try-runtime'], pending: [] });
 			expect(notes.remarks).toBeUndefined();
@@ -135,10 +175,17 @@ describe('GitHub enrichment (GITHUB_TOKEN set), against a local server speaking 
 			expect(md).toContain('([#102](https://github.com/org/runtime/pull/102) — PR title 102)');
 			expect(md).toContain('Checks of the release commit on GitHub: **failure** (3 checks; failing: try-runtime)');
 
-			const denied = await collectNotes({ repo: dir, from: previous, to: release, env: { GITHUB_TOKEN: 'expired', GITHUB_API_URL: apiUrl } });
+			const denied = await collectNotes({
+				repo: dir,
+				from: previous,
+				to: release,
+				env: { GITHUB_TOKEN: 'expired', GITHUB_API_URL: apiUrl },
+			});
 			expect(denied.pullRequests).toEqual({});
 			expect(denied.releaseChecks).toBeUndefined();
-			expect(denied.remarks?.join('\n')).toMatch(/4 of 4 pull requests could not be fetched from GitHub \(GitHub answered 401 .*the token is not valid/);
+			expect(denied.remarks?.join('\n')).toMatch(
+				/4 of 4 pull requests could not be fetched from GitHub \(GitHub answered 401 .*the token is not valid/,
+			);
 			expect(denied.commits).toEqual(plain.commits);
 			// The token only ever travels in the Authorization header.
 			expect(seen.every((line) => !line.split(' ')[0]!.includes('token'))).toBe(true);

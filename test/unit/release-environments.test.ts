@@ -82,15 +82,22 @@ describe('validateEnvironment', () => {
 		}
 		// multisig-sudo needs its multisig
 		expect(errorsOf({ ...valid, kind: 'production', route: 'multisig-sudo' })[0]).toMatch(/needs the multisig: --signatory/);
-		const multisig = { signatories: ['5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY', '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty'], threshold: 2 };
+		const multisig = {
+			signatories: ['5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY', '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty'],
+			threshold: 2,
+		};
 		const ok = validateEnvironment({ ...valid, kind: 'production', route: 'multisig-sudo', routeOptions: { multisig } });
 		expect(ok.ok && ok.env.routeOptions?.multisig).toEqual(multisig);
 	});
 
 	it('checks soak numbers', () => {
-		expect(errorsOf({ ...valid, soak: { minBlocks: -1, minSeconds: 1, maxStallSeconds: 1 } })).toEqual(['soak.minBlocks must be >= 0 (got -1)']);
+		expect(errorsOf({ ...valid, soak: { minBlocks: -1, minSeconds: 1, maxStallSeconds: 1 } })).toEqual([
+			'soak.minBlocks must be >= 0 (got -1)',
+		]);
 		expect(errorsOf({ ...valid, soak: { minBlocks: 1.5, minSeconds: 1, maxStallSeconds: 1 } })[0]).toMatch(/whole number/);
-		expect(errorsOf({ ...valid, soak: { minBlocks: 1, minSeconds: 'x', maxStallSeconds: 1 } })).toEqual(['soak.minSeconds must be a number']);
+		expect(errorsOf({ ...valid, soak: { minBlocks: 1, minSeconds: 'x', maxStallSeconds: 1 } })).toEqual([
+			'soak.minSeconds must be a number',
+		]);
 		expect(errorsOf({ ...valid, soak: { minBlocks: 1, minSeconds: 1 } })).toEqual(['soak.maxStallSeconds must be a number']);
 		expect(errorsOf({ ...valid, soak: { minBlocks: 1, minSeconds: 1, maxStallSeconds: 0 } })[0]).toMatch(/must be > 0/);
 		expect(errorsOf({ ...valid, soak: 5 })[0]).toMatch(/soak must be an object/);
@@ -158,9 +165,34 @@ describe('stages', () => {
 		expect(stagesFor('sudo')).toEqual(['artifact', 'upgrade', 'verify', 'soak']);
 		expect(stagesFor('sudo', { payload: 'authorize' })).toEqual(['artifact', 'upgrade', 'apply', 'verify', 'soak']);
 		expect(stagesFor('multisig-sudo')).toEqual(['artifact', 'multisig', 'verify', 'soak']);
-		expect(stagesFor('council-democracy')).toEqual(['artifact', 'preimage', 'council', 'fast-track', 'referendum', 'enactment', 'verify', 'soak']);
-		expect(stagesFor('opengov', { payload: 'authorize' })).toEqual(['artifact', 'preimage', 'referendum', 'enactment', 'apply', 'verify', 'soak']);
-		expect(stagesFor('opengov', { track: 'whitelisted' })).toEqual(['artifact', 'preimage', 'whitelist', 'referendum', 'enactment', 'verify', 'soak']);
+		expect(stagesFor('council-democracy')).toEqual([
+			'artifact',
+			'preimage',
+			'council',
+			'fast-track',
+			'referendum',
+			'enactment',
+			'verify',
+			'soak',
+		]);
+		expect(stagesFor('opengov', { payload: 'authorize' })).toEqual([
+			'artifact',
+			'preimage',
+			'referendum',
+			'enactment',
+			'apply',
+			'verify',
+			'soak',
+		]);
+		expect(stagesFor('opengov', { track: 'whitelisted' })).toEqual([
+			'artifact',
+			'preimage',
+			'whitelist',
+			'referendum',
+			'enactment',
+			'verify',
+			'soak',
+		]);
 		const a = stagesFor('sudo');
 		a.pop();
 		expect(stagesFor('sudo')).toHaveLength(4);
@@ -179,9 +211,22 @@ describe('stages', () => {
 		expect(bad({ enactmentDelay: 0 })[0]).toMatch(/enactmentDelay must be a whole number of blocks >= 1/);
 		expect(bad({ conviction: 'Locked9x' })[0]).toMatch(/conviction must be one of None, Locked1x/);
 		expect(bad({ votePercent: 0 })[0]).toMatch(/votePercent/);
-		expect(bad({ multisig: { signatories: ['5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY'], threshold: 1 } }, 'multisig-sudo')[0]).toMatch(/two or more/);
 		expect(
-			bad({ multisig: { signatories: ['5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY', '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty'], threshold: 3 } }, 'multisig-sudo')[0],
+			bad({ multisig: { signatories: ['5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY'], threshold: 1 } }, 'multisig-sudo')[0],
+		).toMatch(/two or more/);
+		expect(
+			bad(
+				{
+					multisig: {
+						signatories: [
+							'5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY',
+							'5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty',
+						],
+						threshold: 3,
+					},
+				},
+				'multisig-sudo',
+			)[0],
 		).toMatch(/threshold must be a whole number from 1 to 2/);
 	});
 

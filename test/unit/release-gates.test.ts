@@ -34,7 +34,12 @@ describe('formatDuration', () => {
 
 describe('specNameGate', () => {
 	it('passes on equal names, fails on different, waits when the chain is unknown', () => {
-		expect(specNameGate('devnet', 'rococo', 'rococo', AT)).toMatchObject({ id: 'spec-name', env: 'devnet', status: 'pass', checkedAt: AT });
+		expect(specNameGate('devnet', 'rococo', 'rococo', AT)).toMatchObject({
+			id: 'spec-name',
+			env: 'devnet',
+			status: 'pass',
+			checkedAt: AT,
+		});
 		const fail = specNameGate({ name: 'prod' }, 'rococo', 'polkadot', AT);
 		expect(fail).toMatchObject({ env: 'prod', status: 'fail', evidence: { artifact: 'rococo', chain: 'polkadot' } });
 		expect(fail.summary).toBe('artifact is for rococo but the chain runs polkadot');
@@ -51,7 +56,11 @@ describe('specNameGate', () => {
 
 describe('specVersionGate', () => {
 	it('must strictly increase', () => {
-		expect(specVersionGate('d', 9140, 9130, AT)).toMatchObject({ status: 'pass', summary: 'spec version 9130 → 9140', evidence: { artifact: 9140, chain: 9130 } });
+		expect(specVersionGate('d', 9140, 9130, AT)).toMatchObject({
+			status: 'pass',
+			summary: 'spec version 9130 → 9140',
+			evidence: { artifact: 9140, chain: 9130 },
+		});
 		const same = specVersionGate('d', 9140, 9140, AT);
 		expect(same.status).toBe('fail');
 		expect(same.summary).toMatch(/already runs spec version 9140/);
@@ -98,7 +107,14 @@ describe('evaluateSoak', () => {
 
 	it('counts blocks and seconds on block evidence', () => {
 		const e = evaluateSoak(policy, soakAt(512, 3720), T + 3725_000);
-		expect(e).toMatchObject({ blocksDone: 412, secondsDone: 3720, met: false, stalled: false, remainingBlocks: 2588, remainingSeconds: 21600 - 3720 });
+		expect(e).toMatchObject({
+			blocksDone: 412,
+			secondsDone: 3720,
+			met: false,
+			stalled: false,
+			remainingBlocks: 2588,
+			remainingSeconds: 21600 - 3720,
+		});
 		expect(e.currentGapSeconds).toBe(5);
 	});
 
@@ -163,7 +179,13 @@ describe('soakGate', () => {
 
 describe('updateSoak', () => {
 	it('starts at the first block', () => {
-		expect(updateSoak(undefined, 100, T)).toEqual({ startBlock: 100, startedAt: AT, lastBlock: 100, lastBlockAt: AT, longestStallSeconds: 0 });
+		expect(updateSoak(undefined, 100, T)).toEqual({
+			startBlock: 100,
+			startedAt: AT,
+			lastBlock: 100,
+			lastBlockAt: AT,
+			longestStallSeconds: 0,
+		});
 	});
 
 	it('tracks the longest gap between consecutive blocks', () => {

@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ReleaseError } from '../../source/domain/errors.js';
 import { applyActions, releaseReducer } from '../../source/domain/reducer.js';
 import { createRelease } from '../../source/domain/release.js';
-import type {
-	ArtifactInfo,
-	Environment,
-	GateResult,
-	Hex,
-	Intent,
-	Release,
-	ReleaseAction,
-	StageId,
-} from '../../source/domain/types.js';
+import type { ArtifactInfo, Environment, GateResult, Hex, Intent, Release, ReleaseAction, StageId } from '../../source/domain/types.js';
 
 const H = (c: string): Hex => `0x${c.repeat(64)}` as Hex;
 const T0 = '2025-01-01T00:00:00.000Z';
@@ -74,7 +65,13 @@ function expectRefusal(fn: () => unknown, code: string, message?: RegExp): Relea
 	return error;
 }
 
-const stage = (env: string, id: StageId, status: 'pending' | 'active' | 'waiting' | 'done' | 'failed', at = T1, detail?: string): ReleaseAction => ({
+const stage = (
+	env: string,
+	id: StageId,
+	status: 'pending' | 'active' | 'waiting' | 'done' | 'failed',
+	at = T1,
+	detail?: string,
+): ReleaseAction => ({
 	type: 'stage/set',
 	env,
 	stage: id,
@@ -120,7 +117,11 @@ describe('stage/set', () => {
 	it('allows done in order and refuses done when an earlier stage is not done', () => {
 		let r = fresh();
 		r = reduce(r, stage('devnet', 'artifact', 'done'));
-		const error = expectRefusal(() => reduce(r, stage('devnet', 'verify', 'done')), 'stage-order', /earlier stage upgrade \(pending\) is not done/);
+		const error = expectRefusal(
+			() => reduce(r, stage('devnet', 'verify', 'done')),
+			'stage-order',
+			/earlier stage upgrade \(pending\) is not done/,
+		);
 		expect(error.hint).toMatch(/finish upgrade/);
 		r = reduce(r, stage('devnet', 'upgrade', 'done'));
 		r = reduce(r, stage('devnet', 'verify', 'done'));
@@ -129,7 +130,11 @@ describe('stage/set', () => {
 	});
 
 	it('names every earlier stage that is not done', () => {
-		expectRefusal(() => reduce(fresh(), stage('devnet', 'soak', 'done')), 'stage-order', /artifact \(pending\), upgrade \(pending\), verify \(pending\) are not done/);
+		expectRefusal(
+			() => reduce(fresh(), stage('devnet', 'soak', 'done')),
+			'stage-order',
+			/artifact \(pending\), upgrade \(pending\), verify \(pending\) are not done/,
+		);
 	});
 
 	it('allows non-done statuses out of order (e.g. failing a later stage)', () => {
@@ -180,7 +185,11 @@ describe('intent/record and intent/outcome (never send twice)', () => {
 
 	it('refuses a second intent with the same id, even on another env', () => {
 		const r = reduce(fresh(), { type: 'intent/record', intent: intent(), at: T1 });
-		expectRefusal(() => reduce(r, { type: 'intent/record', intent: intent({ env: 'testnet' }), at: T2 }), 'duplicate-intent', /i1 is already recorded/);
+		expectRefusal(
+			() => reduce(r, { type: 'intent/record', intent: intent({ env: 'testnet' }), at: T2 }),
+			'duplicate-intent',
+			/i1 is already recorded/,
+		);
 	});
 
 	it('refuses a new intent for a stage whose intent has no outcome', () => {
@@ -214,7 +223,11 @@ describe('intent/record and intent/outcome (never send twice)', () => {
 			outcome: { status: 'included', blockNumber: 12, blockHash: H('b'), at: T1 },
 			at: T1,
 		});
-		expectRefusal(() => reduce(r, { type: 'intent/record', intent: intent({ id: 'i2' }), at: T2 }), 'intent-included', /already included in block #12/);
+		expectRefusal(
+			() => reduce(r, { type: 'intent/record', intent: intent({ id: 'i2' }), at: T2 }),
+			'intent-included',
+			/already included in block #12/,
+		);
 		// a different call for the same stage is not the same extrinsic
 		expect(() => reduce(r, { type: 'intent/record', intent: intent({ id: 'i3', callHash: H('d') }), at: T2 })).not.toThrow();
 	});
@@ -225,7 +238,13 @@ describe('intent/record and intent/outcome (never send twice)', () => {
 		const r2 = reduce(r1, { type: 'intent/outcome', env: 'devnet', intentId: 'i1', outcome, at: T2 });
 		expect(r2.progress.devnet.intents[0].outcome).toEqual(outcome);
 		expect(r2.audit.at(-1)).toMatchObject({ action: 'intent/outcome', blockNumber: 12, blockHash: H('b'), extrinsicHash: H('e') });
-		const r3 = reduce(r2, { type: 'intent/outcome', env: 'devnet', intentId: 'i1', outcome: { ...outcome }, at: '2025-02-02T00:00:00.000Z' });
+		const r3 = reduce(r2, {
+			type: 'intent/outcome',
+			env: 'devnet',
+			intentId: 'i1',
+			outcome: { ...outcome },
+			at: '2025-02-02T00:00:00.000Z',
+		});
 		expect(r3).toBe(r2);
 	});
 
@@ -233,19 +252,39 @@ describe('intent/record and intent/outcome (never send twice)', () => {
 		let r = reduce(fresh(), { type: 'intent/record', intent: intent(), at: T1 });
 		r = reduce(r, { type: 'intent/outcome', env: 'devnet', intentId: 'i1', outcome: { status: 'dropped', at: T1 }, at: T1 });
 		expectRefusal(
-			() => reduce(r, { type: 'intent/outcome', env: 'devnet', intentId: 'i1', outcome: { status: 'included', blockNumber: 3, at: T2 }, at: T2 }),
+			() =>
+				reduce(r, {
+					type: 'intent/outcome',
+					env: 'devnet',
+					intentId: 'i1',
+					outcome: { status: 'included', blockNumber: 3, at: T2 },
+					at: T2,
+				}),
 			'outcome-conflict',
 			/already has outcome dropped; refusing to change it to included/,
 		);
 	});
 
 	it('refuses an outcome for an unknown intent', () => {
-		expectRefusal(() => reduce(fresh(), { type: 'intent/outcome', env: 'devnet', intentId: 'nope', outcome: { status: 'dropped', at: T1 }, at: T1 }), 'unknown-intent');
+		expectRefusal(
+			() =>
+				reduce(fresh(), {
+					type: 'intent/outcome',
+					env: 'devnet',
+					intentId: 'nope',
+					outcome: { status: 'dropped', at: T1 },
+					at: T1,
+				}),
+			'unknown-intent',
+		);
 	});
 
 	it('refuses intents for unknown environments and stages', () => {
 		expectRefusal(() => reduce(fresh(), { type: 'intent/record', intent: intent({ env: 'mainnet' }), at: T1 }), 'unknown-env');
-		expectRefusal(() => reduce(fresh(), { type: 'intent/record', intent: intent({ stage: 'nope' as StageId }), at: T1 }), 'unknown-stage');
+		expectRefusal(
+			() => reduce(fresh(), { type: 'intent/record', intent: intent({ stage: 'nope' as StageId }), at: T1 }),
+			'unknown-stage',
+		);
 	});
 });
 
@@ -263,7 +302,13 @@ describe('upgrade/included, verify/done, soak/update', () => {
 		const r = reduce(fresh(), { type: 'upgrade/included', env: 'devnet', record, at: T2 });
 		expect(r.progress.devnet.upgrade).toEqual(record);
 		expect(r.updatedAt).toBe(T2);
-		expect(r.audit.at(-1)).toMatchObject({ action: 'upgrade/included', env: 'devnet', blockNumber: 12, blockHash: H('b'), extrinsicHash: H('e') });
+		expect(r.audit.at(-1)).toMatchObject({
+			action: 'upgrade/included',
+			env: 'devnet',
+			blockNumber: 12,
+			blockHash: H('b'),
+			extrinsicHash: H('e'),
+		});
 		expect(r.audit.at(-1)!.detail).toContain('9130 → 9140');
 	});
 
@@ -292,20 +337,39 @@ describe('upgrade/included, verify/done, soak/update', () => {
 		expect(r.progress.devnet.soak).toEqual(soak);
 		expect(r.audit.at(-1)).toMatchObject({ action: 'soak/update', blockNumber: 12 });
 		const n = r.audit.length;
-		r = reduce(r, { type: 'soak/update', env: 'devnet', soak: { ...soak, lastBlock: 13, lastBlockAt: T2, longestStallSeconds: 0 }, at: T2 });
+		r = reduce(r, {
+			type: 'soak/update',
+			env: 'devnet',
+			soak: { ...soak, lastBlock: 13, lastBlockAt: T2, longestStallSeconds: 0 },
+			at: T2,
+		});
 		expect(r.progress.devnet.soak?.lastBlock).toBe(13);
 		expect(r.updatedAt).toBe(T2);
 		expect(r.audit).toHaveLength(n);
-		r = reduce(r, { type: 'soak/update', env: 'devnet', soak: { ...soak, lastBlock: 14, lastBlockAt: T2, longestStallSeconds: 61 }, at: T2 });
+		r = reduce(r, {
+			type: 'soak/update',
+			env: 'devnet',
+			soak: { ...soak, lastBlock: 14, lastBlockAt: T2, longestStallSeconds: 61 },
+			at: T2,
+		});
 		expect(r.audit).toHaveLength(n + 1);
 		expect(r.audit.at(-1)!.detail).toContain('61s');
 	});
 
 	it('refuses unknown environments', () => {
 		expectRefusal(() => reduce(fresh(), { type: 'upgrade/included', env: 'x', record, at: T1 }), 'unknown-env');
-		expectRefusal(() => reduce(fresh(), { type: 'verify/done', env: 'x', specVersion: 1, codeHash: H('a'), blockNumber: 1, at: T1 }), 'unknown-env');
 		expectRefusal(
-			() => reduce(fresh(), { type: 'soak/update', env: 'x', soak: { startBlock: 1, startedAt: T1, lastBlock: 1, lastBlockAt: T1, longestStallSeconds: 0 }, at: T1 }),
+			() => reduce(fresh(), { type: 'verify/done', env: 'x', specVersion: 1, codeHash: H('a'), blockNumber: 1, at: T1 }),
+			'unknown-env',
+		);
+		expectRefusal(
+			() =>
+				reduce(fresh(), {
+					type: 'soak/update',
+					env: 'x',
+					soak: { startBlock: 1, startedAt: T1, lastBlock: 1, lastBlockAt: T1, longestStallSeconds: 0 },
+					at: T1,
+				}),
 			'unknown-env',
 		);
 	});
@@ -334,22 +398,39 @@ describe('gates', () => {
 
 	it('gate/waive needs a failing gate and a real reason', () => {
 		let r = reduce(fresh(), { type: 'gate/set', gate: gate('fail', 'downgrade'), at: T1 });
-		expectRefusal(() => reduce(r, { type: 'gate/waive', env: 'devnet', gate: 'spec-version', reason: '   too short ', at: T2 }), 'waiver-reason', /at least 10 characters \(got 9\)/);
+		expectRefusal(
+			() => reduce(r, { type: 'gate/waive', env: 'devnet', gate: 'spec-version', reason: '   too short ', at: T2 }),
+			'waiver-reason',
+			/at least 10 characters \(got 9\)/,
+		);
 		expectRefusal(() => reduce(r, { type: 'gate/waive', env: 'devnet', gate: 'spec-version', reason: '', at: T2 }), 'waiver-reason');
-		expectRefusal(() => reduce(r, { type: 'gate/waive', env: 'devnet', gate: 'soak', reason: 'a long enough reason', at: T2 }), 'unknown-gate');
-		expectRefusal(() => reduce(r, { type: 'gate/waive', env: 'nope', gate: 'spec-version', reason: 'a long enough reason', at: T2 }), 'unknown-env');
+		expectRefusal(
+			() => reduce(r, { type: 'gate/waive', env: 'devnet', gate: 'soak', reason: 'a long enough reason', at: T2 }),
+			'unknown-gate',
+		);
+		expectRefusal(
+			() => reduce(r, { type: 'gate/waive', env: 'nope', gate: 'spec-version', reason: 'a long enough reason', at: T2 }),
+			'unknown-env',
+		);
 		r = reduce(r, { type: 'gate/waive', env: 'devnet', gate: 'spec-version', reason: '  devnet reset, chain is throwaway  ', at: T2 });
 		expect(r.gates[0]).toMatchObject({ status: 'waived', waiver: { reason: 'devnet reset, chain is throwaway', at: T2 } });
 		expect(r.audit.at(-1)).toMatchObject({ action: 'gate/waive', env: 'devnet' });
 		expect(r.audit.at(-1)!.detail).toContain('devnet reset, chain is throwaway');
 		// already waived: not failing any more
-		expectRefusal(() => reduce(r, { type: 'gate/waive', env: 'devnet', gate: 'spec-version', reason: 'once more with feeling', at: T2 }), 'gate-not-failing', /is waived, not fail/);
+		expectRefusal(
+			() => reduce(r, { type: 'gate/waive', env: 'devnet', gate: 'spec-version', reason: 'once more with feeling', at: T2 }),
+			'gate-not-failing',
+			/is waived, not fail/,
+		);
 	});
 
 	it('gate/waive refuses passing and pending gates', () => {
 		for (const status of ['pass', 'pending'] as const) {
 			const r = reduce(fresh(), { type: 'gate/set', gate: gate(status), at: T1 });
-			expectRefusal(() => reduce(r, { type: 'gate/waive', env: 'devnet', gate: 'spec-version', reason: 'a long enough reason', at: T2 }), 'gate-not-failing');
+			expectRefusal(
+				() => reduce(r, { type: 'gate/waive', env: 'devnet', gate: 'spec-version', reason: 'a long enough reason', at: T2 }),
+				'gate-not-failing',
+			);
 		}
 	});
 

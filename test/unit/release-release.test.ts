@@ -33,7 +33,8 @@ const env = (name: string, kind: Environment['kind'] = 'local'): Environment => 
 	soak: { minBlocks: 1, minSeconds: 1, maxStallSeconds: 1 },
 });
 
-const make = () => createRelease({ id: 'r', name: ' spec 9140 ', artifact, environments: [env('devnet'), env('staging', 'testnet')], at: AT });
+const make = () =>
+	createRelease({ id: 'r', name: ' spec 9140 ', artifact, environments: [env('devnet'), env('staging', 'testnet')], at: AT });
 
 const finish = (r: Release, e: string, upTo: StageId[] = ['artifact', 'upgrade', 'verify', 'soak']): Release =>
 	upTo.reduce((acc, stage) => releaseReducer(acc, { type: 'stage/set', env: e, stage, status: 'done', at: AT }), r);
@@ -41,7 +42,14 @@ const finish = (r: Release, e: string, upTo: StageId[] = ['artifact', 'upgrade',
 describe('createRelease', () => {
 	it('initialises progress for each env from its route, all pending, with a created audit entry', () => {
 		const r = make();
-		expect(r).toMatchObject({ id: 'r', name: 'spec 9140', createdAt: AT, updatedAt: AT, environments: ['devnet', 'staging'], gates: [] });
+		expect(r).toMatchObject({
+			id: 'r',
+			name: 'spec 9140',
+			createdAt: AT,
+			updatedAt: AT,
+			environments: ['devnet', 'staging'],
+			gates: [],
+		});
 		expect(r.artifact).toEqual(artifact);
 		expect(r.artifact).not.toBe(artifact);
 		for (const name of ['devnet', 'staging']) {
@@ -114,8 +122,19 @@ describe('currentStage / isEnvComplete / summary', () => {
 	it('summarises each env with a status line', () => {
 		let r = make();
 		r = finish(r, 'devnet', ['artifact']);
-		r = releaseReducer(r, { type: 'stage/set', env: 'devnet', stage: 'upgrade', status: 'waiting', detail: 'in block pool, nonce 4', at: AT });
-		r = releaseReducer(r, { type: 'gate/set', gate: { id: 'spec-version', env: 'devnet', status: 'fail', summary: 'x', checkedAt: AT }, at: AT });
+		r = releaseReducer(r, {
+			type: 'stage/set',
+			env: 'devnet',
+			stage: 'upgrade',
+			status: 'waiting',
+			detail: 'in block pool, nonce 4',
+			at: AT,
+		});
+		r = releaseReducer(r, {
+			type: 'gate/set',
+			gate: { id: 'spec-version', env: 'devnet', status: 'fail', summary: 'x', checkedAt: AT },
+			at: AT,
+		});
 		r = finish(r, 'staging');
 		expect(releaseSummary(r)).toEqual([
 			{
@@ -133,7 +152,11 @@ describe('currentStage / isEnvComplete / summary', () => {
 
 	it('a waived gate does not count as failing', () => {
 		let r = make();
-		r = releaseReducer(r, { type: 'gate/set', gate: { id: 'soak', env: 'devnet', status: 'fail', summary: 'x', checkedAt: AT }, at: AT });
+		r = releaseReducer(r, {
+			type: 'gate/set',
+			gate: { id: 'soak', env: 'devnet', status: 'fail', summary: 'x', checkedAt: AT },
+			at: AT,
+		});
 		r = releaseReducer(r, { type: 'gate/waive', env: 'devnet', gate: 'soak', reason: 'accepted by the release manager', at: AT });
 		expect(releaseSummary(r)[0].failingGates).toEqual([]);
 	});

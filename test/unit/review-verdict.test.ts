@@ -3,7 +3,14 @@
  * amounts) and the one-line verdict built from chain findings.
  */
 import { describe, expect, it } from 'vitest';
-import { ReviewInputError, parseBalance, parseConviction, parseTargetFlags, parseTargetText, parseVoteFlag } from '../../source/review/target.js';
+import {
+	ReviewInputError,
+	parseBalance,
+	parseConviction,
+	parseTargetFlags,
+	parseTargetText,
+	parseVoteFlag,
+} from '../../source/review/target.js';
 import { computeVerdict } from '../../source/review/verdict.js';
 import type { ChainFindings, WasmFacts } from '../../source/review/types.js';
 
@@ -16,7 +23,18 @@ function findings(overrides: Partial<ChainFindings> = {}): ChainFindings {
 		target: { kind: 'referendum', index: 12 },
 		label: 'referendum 12 (democracy)',
 		proposal: { hash: C, length: 40, via: 'Lookup' },
-		upgrades: [{ kind: 'system.setCode', carriesCode: true, codeHash: A, codeLength: 1000, callHash: C, path: [], specName: 'node', specVersion: 272 }],
+		upgrades: [
+			{
+				kind: 'system.setCode',
+				carriesCode: true,
+				codeHash: A,
+				codeLength: 1000,
+				callHash: C,
+				path: [],
+				specName: 'node',
+				specVersion: 272,
+			},
+		],
 		preimages: [],
 		steps: [],
 		problems: [],
@@ -26,7 +44,16 @@ function findings(overrides: Partial<ChainFindings> = {}): ChainFindings {
 	};
 }
 
-const wasm = (over: Partial<WasmFacts> = {}): WasmFacts => ({ path: '/w.wasm', codeHash: A, size: 1000, specName: 'node', specVersion: 272, transactionVersion: 2, compat: { status: 'pass', summary: 'forward compatible' }, ...over });
+const wasm = (over: Partial<WasmFacts> = {}): WasmFacts => ({
+	path: '/w.wasm',
+	codeHash: A,
+	size: 1000,
+	specName: 'node',
+	specVersion: 272,
+	transactionVersion: 2,
+	compat: { status: 'pass', summary: 'forward compatible' },
+	...over,
+});
 
 describe('review input', () => {
 	it('reads targets from flags and from the console form, and says what to type when it cannot', () => {
@@ -63,28 +90,52 @@ describe('review input', () => {
 describe('the verdict line', () => {
 	it('MATCH names what is installed and that it is the same as your wasm, and forward compatibility', () => {
 		const v = computeVerdict(findings(), wasm());
-		expect(v).toEqual({ verdict: 'match', line: 'MATCH: referendum 12 (democracy) installs node spec 272, code hash 0xaaaa…aaaa (1,000 bytes), same as your wasm; forward compatible', differences: [] });
-		const nfc = computeVerdict(findings(), wasm({ compat: { status: 'fail', summary: 'not forward compatible with node 271: 3 breaking changes (3 call)' } }));
+		expect(v).toEqual({
+			verdict: 'match',
+			line: 'MATCH: referendum 12 (democracy) installs node spec 272, code hash 0xaaaa…aaaa (1,000 bytes), same as your wasm; forward compatible',
+			differences: [],
+		});
+		const nfc = computeVerdict(
+			findings(),
+			wasm({ compat: { status: 'fail', summary: 'not forward compatible with node 271: 3 breaking changes (3 call)' } }),
+		);
 		expect(nfc.line).toMatch(/; NOT forward compatible \(3 breaking changes \(3 call\)\)$/);
 	});
 
 	it('MISMATCH says exactly what differs: code hash, spec version, length', () => {
 		const v = computeVerdict(findings(), wasm({ codeHash: B, specVersion: 273, size: 1001 }));
 		expect(v.verdict).toBe('mismatch');
-		expect(v.differences).toEqual([`code hash ${A} on chain vs ${B} in your wasm`, 'spec version 272 on chain vs 273 in your wasm', 'code length 1,000 bytes on chain vs 1,001 bytes in your wasm']);
+		expect(v.differences).toEqual([
+			`code hash ${A} on chain vs ${B} in your wasm`,
+			'spec version 272 on chain vs 273 in your wasm',
+			'code length 1,000 bytes on chain vs 1,001 bytes in your wasm',
+		]);
 		expect(v.line).toBe(
 			'MISMATCH: referendum 12 (democracy) installs node spec 272, code hash 0xaaaa…aaaa (1,000 bytes), but your wasm is node spec 273, code hash 0xbbbb…bbbb (1,001 bytes): code hash 0xaaaa…aaaa on chain vs 0xbbbb…bbbb in your wasm; spec version 272 on chain vs 273 in your wasm; code length 1,000 bytes on chain vs 1,001 bytes in your wasm',
 		);
 	});
 
 	it('BLOCKED wins over everything, and without a wasm the chain-only line says so', () => {
-		const blocked = computeVerdict(findings({ problems: [{ severity: 'blocking', message: `the preimage of ${C} is missing` }, { severity: 'blocking', message: 'x' }] }), wasm());
+		const blocked = computeVerdict(
+			findings({
+				problems: [
+					{ severity: 'blocking', message: `the preimage of ${C} is missing` },
+					{ severity: 'blocking', message: 'x' },
+				],
+			}),
+			wasm(),
+		);
 		expect(blocked.verdict).toBe('blocked');
-		expect(blocked.line).toBe(`BLOCKED: referendum 12 (democracy): the preimage of ${C} is missing (and 1 more blocking problem); no vote is offered`);
+		expect(blocked.line).toBe(
+			`BLOCKED: referendum 12 (democracy): the preimage of ${C} is missing (and 1 more blocking problem); no vote is offered`,
+		);
 		const chainOnly = computeVerdict(findings());
 		expect(chainOnly.verdict).toBe('unverified');
 		expect(chainOnly.line).toMatch(/^CHAIN ONLY: referendum 12 \(democracy\) installs node spec 272, .*; pass --wasm or --record/);
-		const none = computeVerdict(findings({ upgrades: [], proposal: { hash: C, via: 'Lookup', call: 'system.remark(remark: 0x01)' } }), wasm());
+		const none = computeVerdict(
+			findings({ upgrades: [], proposal: { hash: C, via: 'Lookup', call: 'system.remark(remark: 0x01)' } }),
+			wasm(),
+		);
 		expect(none.verdict).toBe('mismatch');
 		expect(none.line).toContain('installs no runtime (it runs system.remark(remark: 0x01))');
 	});

@@ -5,13 +5,7 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReleaseError } from '../../source/domain/errors.js';
-import {
-	classifySignerSpec,
-	DEV_PHRASE,
-	describeSignerSpec,
-	resolveSigner,
-	SignerError,
-} from '../../source/signer/signer.js';
+import { classifySignerSpec, DEV_PHRASE, describeSignerSpec, resolveSigner, SignerError } from '../../source/signer/signer.js';
 
 const ALICE_SR = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
 const ALICE_ED = '5FA9nQDVg267DEd8m1ZypXLBnvN7SFxYwV7ndqSYGiN9TTpu';
@@ -64,13 +58,18 @@ describe('dev URIs', () => {
 
 	it('refuses dev keys on production, with the environment name and what to use instead', async () => {
 		const error = await refusal(resolveSigner({ spec: '//Alice', envKind: 'production', envName: 'polkadot' }), 'dev-key-refused');
-		expect(error.message).toMatch(/^dev keys are refused on production environment polkadot; use a mnemonic \(RELEASE_CONSOLE_SURI\) or a keystore JSON/);
+		expect(error.message).toMatch(
+			/^dev keys are refused on production environment polkadot; use a mnemonic \(RELEASE_CONSOLE_SURI\) or a keystore JSON/,
+		);
 	});
 
 	it('also refuses the dev phrase itself, and a dev URI smuggled through env:', async () => {
 		await refusal(resolveSigner({ spec: DEV_PHRASE, envKind: 'production', envName: 'p' }), 'dev-key-refused');
 		await refusal(resolveSigner({ spec: `${DEV_PHRASE}//Bob`, envKind: 'production', envName: 'p' }), 'dev-key-refused');
-		await refusal(resolveSigner({ spec: 'env:SURI', envKind: 'production', envName: 'p', env: { SURI: '//Alice' } }), 'dev-key-refused');
+		await refusal(
+			resolveSigner({ spec: 'env:SURI', envKind: 'production', envName: 'p', env: { SURI: '//Alice' } }),
+			'dev-key-refused',
+		);
 		const ok = await resolveSigner({ spec: 'env:SURI', envKind: 'local', env: { SURI: '//Alice' } });
 		expect(ok.address).toBe(ALICE_SR);
 	});
@@ -78,7 +77,12 @@ describe('dev URIs', () => {
 
 describe('env:VARNAME', () => {
 	it('reads a mnemonic from the variable', async () => {
-		const signer = await resolveSigner({ spec: 'env:MY_SURI', envKind: 'production', envName: 'p', env: { MY_SURI: `  ${mnemonic}\n` } });
+		const signer = await resolveSigner({
+			spec: 'env:MY_SURI',
+			envKind: 'production',
+			envName: 'p',
+			env: { MY_SURI: `  ${mnemonic}\n` },
+		});
 		expect(signer).toMatchObject({ address: expected.sr, source: 'env', label: 'secret from $MY_SURI', warnings: [] });
 		expect(signer.label).not.toContain(mnemonic.split(' ')[0]);
 	});
@@ -106,13 +110,17 @@ describe('env:VARNAME', () => {
 	});
 
 	it('refuses a value that is not a usable secret, without echoing it', async () => {
-		const error = await refusal(resolveSigner({ spec: 'env:S', envKind: 'testnet', env: { S: 'hunter2 is my password' } }), 'invalid-secret');
+		const error = await refusal(
+			resolveSigner({ spec: 'env:S', envKind: 'testnet', env: { S: 'hunter2 is my password' } }),
+			'invalid-secret',
+		);
 		expect(error.message).not.toContain('hunter2');
 		expect(error.message).toMatch(/4 words/);
 		// 12 valid words with a bad checksum
-		await refusal(resolveSigner({ spec: 'env:S', envKind: 'testnet', env: { S: 'abandon '.repeat(12).trim() } }), 'invalid-secret').then((e) =>
-			expect(e.message).toMatch(/not a valid mnemonic/),
-		);
+		await refusal(
+			resolveSigner({ spec: 'env:S', envKind: 'testnet', env: { S: 'abandon '.repeat(12).trim() } }),
+			'invalid-secret',
+		).then((e) => expect(e.message).toMatch(/not a valid mnemonic/));
 		await refusal(resolveSigner({ spec: 'env:S', envKind: 'testnet', env: { S: '0x1234' } }), 'invalid-secret');
 	});
 

@@ -20,14 +20,19 @@ function configured(): Release {
 		{ type: 'alignment/configure', env: 'production', config: { groups: productionGroups() }, at: at(1) },
 		{ type: 'gate/set', gate: { id: 'soak', env: 'testnet', status: 'pass', summary: '5/5 blocks', checkedAt: at(2) }, at: at(2) },
 		{ type: 'gate/set', gate: { id: 'audits', env: 'production', status: 'pass', summary: 'attested', checkedAt: at(3) }, at: at(3) },
-		{ type: 'gate/set', gate: { id: 'spec-version', env: 'production', status: 'pass', summary: '268 → 269', checkedAt: at(3) }, at: at(3) },
+		{
+			type: 'gate/set',
+			gate: { id: 'spec-version', env: 'production', status: 'pass', summary: '268 → 269', checkedAt: at(3) },
+			at: at(3),
+		},
 	);
 }
 
 function signAll(release: Release): Release {
 	const k = keys();
 	const { manifest, digest } = currentManifest(release, 'production');
-	const sign = (group: string, pair: (typeof k)['qa']) => createSignoff({ manifest, digest, group, pair, decision: 'approve', signedAt: at(5) });
+	const sign = (group: string, pair: (typeof k)['qa']) =>
+		createSignoff({ manifest, digest, group, pair, decision: 'approve', signedAt: at(5) });
 	return apply(
 		release,
 		{ type: 'alignment/signoff', signoff: sign('release-engineers', k.engineer), at: at(5) },
@@ -46,10 +51,22 @@ describe('canonical manifest', () => {
 		expect(() => canonicalJson({ x: Number.NaN })).toThrow(/no JSON form/);
 	});
 
-	it('holds the artifact, the groups, earlier environments\' gates and the attested gates of the target — not its later stages or the sign-off gate', () => {
-		const release = apply(configured(), { type: 'gate/set', gate: { id: 'signoffs', env: 'production', status: 'pending', summary: 'waiting', checkedAt: at(4) }, at: at(4) });
+	it("holds the artifact, the groups, earlier environments' gates and the attested gates of the target — not its later stages or the sign-off gate", () => {
+		const release = apply(configured(), {
+			type: 'gate/set',
+			gate: { id: 'signoffs', env: 'production', status: 'pending', summary: 'waiting', checkedAt: at(4) },
+			at: at(4),
+		});
 		const m = releaseManifest(release, 'production');
-		expect(m).toMatchObject({ format: 'release-console/manifest@1', releaseId: 'node-269', env: 'production', codeHash: `0x${'ab'.repeat(32)}`, specName: 'node', specVersion: 269, transactionVersion: 2 });
+		expect(m).toMatchObject({
+			format: 'release-console/manifest@1',
+			releaseId: 'node-269',
+			env: 'production',
+			codeHash: `0x${'ab'.repeat(32)}`,
+			specName: 'node',
+			specVersion: 269,
+			transactionVersion: 2,
+		});
 		expect(m.gates).toEqual([
 			{ id: 'soak', env: 'testnet', status: 'pass' },
 			{ id: 'audits', env: 'production', status: 'pass' },
@@ -60,7 +77,14 @@ describe('canonical manifest', () => {
 
 	it('says what changed between two manifests', () => {
 		const before = releaseManifest(configured(), 'production');
-		const after = releaseManifest(apply(configured(), { type: 'gate/set', gate: { id: 'soak', env: 'testnet', status: 'fail', summary: 'stalled', checkedAt: at(9) }, at: at(9) }), 'production');
+		const after = releaseManifest(
+			apply(configured(), {
+				type: 'gate/set',
+				gate: { id: 'soak', env: 'testnet', status: 'fail', summary: 'stalled', checkedAt: at(9) },
+				at: at(9),
+			}),
+			'production',
+		);
 		expect(manifestChanges(before as never, after as never)).toEqual(['gate testnet/soak: pass → fail']);
 	});
 });
@@ -91,14 +115,24 @@ describe('sign-offs', () => {
 	it('a changed decision, group, reason, or another key makes the signature invalid', () => {
 		const k = keys();
 		const { manifest, digest } = currentManifest(configured(), 'production');
-		const s = createSignoff({ manifest, digest, group: 'qa', pair: k.qa, decision: 'reject', reason: 'the soak on testnet stalled twice', signedAt: at(5) });
+		const s = createSignoff({
+			manifest,
+			digest,
+			group: 'qa',
+			pair: k.qa,
+			decision: 'reject',
+			reason: 'the soak on testnet stalled twice',
+			signedAt: at(5),
+		});
 		expect(verifySignoff(s, digest).verdict).toBe('valid');
 		expect(verifySignoff({ ...s, decision: 'approve' }, digest).verdict).toBe('invalid-signature');
 		expect(verifySignoff({ ...s, group: 'security' }, digest).verdict).toBe('invalid-signature');
 		expect(verifySignoff({ ...s, reason: 'looks fine after all, ship it' }, digest).verdict).toBe('invalid-signature');
 		// Claiming the signature is someone else's: address and key of another account.
 		const other = createSignoff({ manifest, digest, group: 'qa', pair: k.outsider, decision: 'approve', signedAt: at(5) });
-		expect(verifySignoff({ ...s, signer: other.signer, publicKey: other.publicKey, cryptoType: 'sr25519' }, digest).verdict).toBe('invalid-signature');
+		expect(verifySignoff({ ...s, signer: other.signer, publicKey: other.publicKey, cryptoType: 'sr25519' }, digest).verdict).toBe(
+			'invalid-signature',
+		);
 		// An address that is not the public key's.
 		expect(verifySignoff({ ...s, signer: other.signer }, digest).detail).toMatch(/is not the address of public key/);
 	});
@@ -106,7 +140,9 @@ describe('sign-offs', () => {
 	it('a rejection needs a reason', () => {
 		const k = keys();
 		const { manifest, digest } = currentManifest(configured(), 'production');
-		expect(() => createSignoff({ manifest, digest, group: 'qa', pair: k.qa, decision: 'reject', signedAt: at(5) })).toThrow(/reason of at least 10/);
+		expect(() => createSignoff({ manifest, digest, group: 'qa', pair: k.qa, decision: 'reject', signedAt: at(5) })).toThrow(
+			/reason of at least 10/,
+		);
 	});
 });
 
@@ -154,7 +190,16 @@ describe('verifyRecord', () => {
 	it('changed notes no longer match the signed notes digest', () => {
 		const release = apply(configured(), {
 			type: 'alignment/notes',
-			notes: { repo: '/r', branch: 'main', fromCommit: 'a'.repeat(40), releaseCommit: 'b'.repeat(40), onBranch: true, commits: [{ sha: 'b'.repeat(40), subject: 'fix: x (#7)', pr: 7, group: 'other' }], digest: '', collectedAt: at(4) },
+			notes: {
+				repo: '/r',
+				branch: 'main',
+				fromCommit: 'a'.repeat(40),
+				releaseCommit: 'b'.repeat(40),
+				onBranch: true,
+				commits: [{ sha: 'b'.repeat(40), subject: 'fix: x (#7)', pr: 7, group: 'other' }],
+				digest: '',
+				collectedAt: at(4),
+			},
 			at: at(4),
 		});
 		// The reducer keeps the digest it is given; compute it as collectNotes does.

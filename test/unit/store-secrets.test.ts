@@ -16,7 +16,11 @@ describe('containsMnemonic', () => {
 
 	it('ignores fewer than 12 words and ordinary sentences', () => {
 		expect(containsMnemonic(MNEMONIC.split(' ').slice(0, 11).join(' '))).toBe(false);
-		expect(containsMnemonic('about to send sudo.sudoUncheckedWeight(system.setCode) from 5Grw with nonce 4; the upgrade was included in the block and the chain kept going fine')).toBe(false);
+		expect(
+			containsMnemonic(
+				'about to send sudo.sudoUncheckedWeight(system.setCode) from 5Grw with nonce 4; the upgrade was included in the block and the chain kept going fine',
+			),
+		).toBe(false);
 		expect(containsMnemonic(MNEMONIC.toUpperCase())).toBe(false);
 	});
 });
@@ -30,7 +34,14 @@ describe('looksLikeSecretUri', () => {
 	});
 
 	it('does not flag URLs, paths, hashes or plain text', () => {
-		for (const s of ['wss://rpc.polkadot.io', 'ws://127.0.0.1:9944', '/home/me/runtime.wasm', SEED, 'embedded:rococo', 'dev account //Alice']) {
+		for (const s of [
+			'wss://rpc.polkadot.io',
+			'ws://127.0.0.1:9944',
+			'/home/me/runtime.wasm',
+			SEED,
+			'embedded:rococo',
+			'dev account //Alice',
+		]) {
 			expect(looksLikeSecretUri(s)).toBe(false);
 		}
 	});
@@ -74,7 +85,9 @@ describe('findSecrets / assertNoSecrets', () => {
 	});
 
 	it('finds any password value', () => {
-		expect(findSecrets({ keystore: { password: 'hunter2' } })).toEqual([{ path: '$.keystore.password', reason: 'field "password" holds a password' }]);
+		expect(findSecrets({ keystore: { password: 'hunter2' } })).toEqual([
+			{ path: '$.keystore.password', reason: 'field "password" holds a password' },
+		]);
 		expect(findSecrets({ password: '' })).toEqual([]);
 	});
 

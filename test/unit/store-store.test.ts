@@ -138,7 +138,12 @@ describe('migration from schema 0', () => {
 			releases: { [r.id]: { ...v0Release, progress: v0Progress } },
 			environments: {
 				staging: { name: 'staging', endpoint: 'wss://staging.example.org', kind: 'testnet', route: 'sudo' },
-				lab: { endpoint: 'ws://10.0.0.2:9944', kind: 'local', route: 'sudo', soak: { minBlocks: 1, minSeconds: 2, maxStallSeconds: 3 } },
+				lab: {
+					endpoint: 'ws://10.0.0.2:9944',
+					kind: 'local',
+					route: 'sudo',
+					soak: { minBlocks: 1, minSeconds: 2, maxStallSeconds: 3 },
+				},
 			},
 		};
 		fs.writeFileSync(storeFile(), JSON.stringify(v0));
@@ -322,7 +327,10 @@ describe('releases', () => {
 		const r = release();
 		store.saveRelease(r);
 		expectStoreError(() => store.updateRelease(r.id, (x) => ({ ...x, audit: [] })), 'invalid-release');
-		expectStoreError(() => store.updateRelease(r.id, (x) => ({ ...x, audit: [{ ...x.audit[0], detail: 'edited' }] })), 'invalid-release');
+		expectStoreError(
+			() => store.updateRelease(r.id, (x) => ({ ...x, audit: [{ ...x.audit[0], detail: 'edited' }] })),
+			'invalid-release',
+		);
 		expectStoreError(() => store.updateRelease(r.id, (x) => ({ ...x, id: 'other' })), 'invalid-release');
 		expectStoreError(() => store.updateRelease('missing', (x) => x), 'not-found');
 		expect(store.getRelease(r.id)).toEqual(r);
@@ -334,7 +342,9 @@ describe('releases', () => {
 		const r = release();
 		store.saveRelease(r);
 		const before = fs.readFileSync(storeFile(), 'utf8');
-		expect(() => store.dispatch(r.id, { type: 'stage/set', env: 'devnet', stage: 'soak', status: 'done', at: LATER })).toThrow(/earlier stages/);
+		expect(() => store.dispatch(r.id, { type: 'stage/set', env: 'devnet', stage: 'soak', status: 'done', at: LATER })).toThrow(
+			/earlier stages/,
+		);
 		expect(fs.readFileSync(storeFile(), 'utf8')).toBe(before);
 		expect(fs.existsSync(lockFile())).toBe(false);
 	});
@@ -364,7 +374,10 @@ describe('no secrets in the store', () => {
 		const store = openStore({ dir });
 		const r = release();
 		store.saveRelease(r);
-		expectStoreError(() => store.dispatch(r.id, { type: 'audit', entry: { at: LATER, action: 'signer', detail: '//Alice' } }), 'secret-in-store');
+		expectStoreError(
+			() => store.dispatch(r.id, { type: 'audit', entry: { at: LATER, action: 'signer', detail: '//Alice' } }),
+			'secret-in-store',
+		);
 		expect(store.getRelease(r.id)).toEqual(r);
 	});
 
@@ -441,7 +454,9 @@ describe('advisory lock', () => {
 		fs.writeFileSync(lockFile(), JSON.stringify({ pid: child.pid, hostname: os.hostname(), at: AT }));
 		const before = fs.readFileSync(storeFile(), 'utf8');
 		const error = expectStoreError(() => store.saveRelease(release()), 'locked');
-		expect(error.message).toBe(`another release-console (pid ${child.pid}, since ${AT}) is writing ${storeFile()}; wait for it to finish and try again`);
+		expect(error.message).toBe(
+			`another release-console (pid ${child.pid}, since ${AT}) is writing ${storeFile()}; wait for it to finish and try again`,
+		);
 		expect(error.hint).toBe(`if no other release-console is running, delete ${lockFile()}`);
 		expectStoreError(() => store.saveEnvironment(staging), 'locked');
 		expectStoreError(() => store.updateRelease('x', (r) => r), 'locked');
@@ -465,7 +480,10 @@ describe('advisory lock', () => {
 	});
 
 	it('a lock held by a live process on another host is never broken', () => {
-		fs.writeFileSync(storeFile(), JSON.stringify({ schemaVersion: 1, releases: {}, environments: {}, __internal__: { migrations: { version: '1.0.0' } } }));
+		fs.writeFileSync(
+			storeFile(),
+			JSON.stringify({ schemaVersion: 1, releases: {}, environments: {}, __internal__: { migrations: { version: '1.0.0' } } }),
+		);
 		const store = openStore({ dir, lockWaitMs: 0 });
 		fs.writeFileSync(lockFile(), JSON.stringify({ pid: 999_999_999, hostname: 'elsewhere', at: AT }));
 		const error = expectStoreError(() => store.saveEnvironment(staging), 'locked');

@@ -1,4 +1,4 @@
-import React, { type ReactElement } from 'react';
+import { type ReactElement } from 'react';
 import { afterEach, describe, expect, test } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { Box } from 'ink';
@@ -88,7 +88,12 @@ describe('ChainPanel', () => {
 
 	test('connecting and error states', () => {
 		const connecting = frameOf(
-			<ChainPanel state={chain({ connection: { status: 'connecting', endpoint: 'ws://x' } })} now={NOW} envName="e" envKind="local" />,
+			<ChainPanel
+				state={chain({ connection: { status: 'connecting', endpoint: 'ws://x' } })}
+				now={NOW}
+				envName="e"
+				envKind="local"
+			/>,
 		);
 		expect(connecting).toContain('connecting…');
 		const error = frameOf(

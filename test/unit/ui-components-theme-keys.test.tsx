@@ -44,7 +44,6 @@ function key(overrides: Partial<Key> = {}): Key {
 	};
 }
 
-
 describe('theme formatters', () => {
 	test('shortHash keeps 0x, the first and last 4 hex digits', () => {
 		expect(shortHash(HASH)).toBe('0xe49e…05b6');

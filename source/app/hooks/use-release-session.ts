@@ -104,7 +104,11 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		const index = TX_INDEX[stepName] ?? 0;
 		dispatch({
 			type: 'tx',
-			steps: TX_LABELS.map((label, i) => ({ label, status: i <= index ? 'done' : i === index + 1 ? 'active' : 'pending', ...(i === index && detail ? { detail } : {}) })),
+			steps: TX_LABELS.map((label, i) => ({
+				label,
+				status: i <= index ? 'done' : i === index + 1 ? 'active' : 'pending',
+				...(i === index && detail ? { detail } : {}),
+			})),
 		});
 	}, []);
 
@@ -124,7 +128,9 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 
 	// The session's actions call each other (a step needs a signer, a signer runs the step, a
 	// demo confirms the prompt): each reads the latest of the others through this ref.
-	const actions = useRef<{ runStep: () => Promise<void>; confirm: () => Promise<void>; setSigner: (spec: string) => Promise<void> }>(undefined as never);
+	const actions = useRef<{ runStep: () => Promise<void>; confirm: () => Promise<void>; setSigner: (spec: string) => Promise<void> }>(
+		undefined as never,
+	);
 
 	const handle = useCallback(
 		(result: StepResult): void => {
@@ -135,13 +141,24 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 					dispatch({ type: 'log', line: `✔ ${result.message}` });
 					return;
 				case 'complete':
-					dispatch({ type: 'phase', phase: 'done', message: { kind: 'success', title: 'Release complete on this environment', lines: [result.message] } });
+					dispatch({
+						type: 'phase',
+						phase: 'done',
+						message: { kind: 'success', title: 'Release complete on this environment', lines: [result.message] },
+					});
 					return;
 				case 'wait':
 					dispatch({
 						type: 'phase',
 						phase: 'waiting',
-						message: { kind: 'info', title: result.waitingFor === 'someone-else' ? 'Waiting for someone else to act' : `Waiting for ${result.waitingFor}`, lines: [result.message] },
+						message: {
+							kind: 'info',
+							title:
+								result.waitingFor === 'someone-else'
+									? 'Waiting for someone else to act'
+									: `Waiting for ${result.waitingFor}`,
+							lines: [result.message],
+						},
 					});
 					return;
 				case 'needs-signer':
@@ -149,7 +166,11 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 						void actions.current.setSigner('//Alice');
 						return;
 					}
-					dispatch({ type: 'phase', phase: 'signer-input', message: { kind: 'info', title: 'A signer is needed', lines: [result.message] } });
+					dispatch({
+						type: 'phase',
+						phase: 'signer-input',
+						message: { kind: 'info', title: 'A signer is needed', lines: [result.message] },
+					});
 					return;
 				case 'confirm':
 					pendingConfirm.current = result;
@@ -166,7 +187,11 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 					dispatch({
 						type: 'phase',
 						phase: 'error',
-						message: { kind: 'error', title: result.kind === 'refused' ? 'Refused' : 'Failed', lines: [result.message, ...(result.hint ? [`What to do: ${result.hint}`] : [])] },
+						message: {
+							kind: 'error',
+							title: result.kind === 'refused' ? 'Refused' : 'Failed',
+							lines: [result.message, ...(result.hint ? [`What to do: ${result.hint}`] : [])],
+						},
 					});
 					return;
 			}
@@ -214,7 +239,11 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 	const cancel = useCallback(() => {
 		pendingConfirm.current = undefined;
 		dispatch({ type: 'prompt', prompt: undefined });
-		dispatch({ type: 'phase', phase: 'ready', message: { kind: 'warn', title: 'Not signed', lines: ['Nothing was sent. Press a to prepare the step again.'] } });
+		dispatch({
+			type: 'phase',
+			phase: 'ready',
+			message: { kind: 'warn', title: 'Not signed', lines: ['Nothing was sent. Press a to prepare the step again.'] },
+		});
 	}, []);
 
 	const setSigner = useCallback(
@@ -228,7 +257,11 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 				dispatch({ type: 'signer', signer: { address: resolved.address, label: resolved.label } });
 				await runStep();
 			} catch (error) {
-				dispatch({ type: 'phase', phase: 'signer-input', message: { kind: 'error', title: 'Signer refused', lines: [(error as Error).message] } });
+				dispatch({
+					type: 'phase',
+					phase: 'signer-input',
+					message: { kind: 'error', title: 'Signer refused', lines: [(error as Error).message] },
+				});
 			}
 		},
 		[envName, store, runStep],
@@ -239,11 +272,23 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 	useEffect(() => {
 		mounted.current = true;
 		if (!envName) {
-			dispatch({ type: 'phase', phase: 'error', message: { kind: 'error', title: 'Unknown release', lines: [`no release ${releaseId}`] } });
+			dispatch({
+				type: 'phase',
+				phase: 'error',
+				message: { kind: 'error', title: 'Unknown release', lines: [`no release ${releaseId}`] },
+			});
 			return;
 		}
 		if (!store.getEnvironment(envName)) {
-			dispatch({ type: 'phase', phase: 'error', message: { kind: 'error', title: 'Unknown environment', lines: [`environment ${envName} is not configured`, 'add it with `release-console env add`'] } });
+			dispatch({
+				type: 'phase',
+				phase: 'error',
+				message: {
+					kind: 'error',
+					title: 'Unknown environment',
+					lines: [`environment ${envName} is not configured`, 'add it with `release-console env add`'],
+				},
+			});
 			return;
 		}
 		let stopWatch: (() => void) | undefined;
@@ -263,7 +308,8 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 				say: (line) => mounted.current && dispatch({ type: 'log', line }),
 			});
 			if (!opened.ok) {
-				if (mounted.current) handle(opened.result.kind === 'failed' ? { ...opened.result, message: opened.result.message } : opened.result);
+				if (mounted.current)
+					handle(opened.result.kind === 'failed' ? { ...opened.result, message: opened.result.message } : opened.result);
 				return;
 			}
 			const { session } = opened;
@@ -284,7 +330,15 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			await actions.current.runStep();
 		})().catch((error: Error & { hint?: string }) => {
 			if (mounted.current)
-				dispatch({ type: 'phase', phase: 'error', message: { kind: 'error', title: 'Cannot connect', lines: [error.message, ...(error.hint ? [`What to do: ${error.hint}`] : [])] } });
+				dispatch({
+					type: 'phase',
+					phase: 'error',
+					message: {
+						kind: 'error',
+						title: 'Cannot connect',
+						lines: [error.message, ...(error.hint ? [`What to do: ${error.hint}`] : [])],
+					},
+				});
 		});
 		return () => {
 			mounted.current = false;
@@ -307,7 +361,15 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 	const switchSigner = useCallback(() => {
 		signerRef.current = undefined;
 		dispatch({ type: 'signer', signer: undefined });
-		dispatch({ type: 'phase', phase: 'signer-input', message: { kind: 'info', title: 'Another signer', lines: ['Type the next signer: a dev URI (local/testnet), env:VAR or a keystore path.'] } });
+		dispatch({
+			type: 'phase',
+			phase: 'signer-input',
+			message: {
+				kind: 'info',
+				title: 'Another signer',
+				lines: ['Type the next signer: a dev URI (local/testnet), env:VAR or a keystore path.'],
+			},
+		});
 	}, []);
 
 	const waive = useCallback(
@@ -315,11 +377,29 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			if (!envName) return;
 			try {
 				const { releaseAccess } = await import('../../engine/session.js');
-				releaseAccess(store, releaseId).apply({ type: 'gate/waive', env: envName, gate: gate as never, reason, at: new Date().toISOString() });
+				releaseAccess(store, releaseId).apply({
+					type: 'gate/waive',
+					env: envName,
+					gate: gate as never,
+					reason,
+					at: new Date().toISOString(),
+				});
 				refreshRelease();
-				dispatch({ type: 'phase', phase: 'ready', message: { kind: 'warn', title: `Gate ${gate} waived`, lines: [`Reason recorded in the audit log: ${reason}`, 'Press a to continue.'] } });
+				dispatch({
+					type: 'phase',
+					phase: 'ready',
+					message: {
+						kind: 'warn',
+						title: `Gate ${gate} waived`,
+						lines: [`Reason recorded in the audit log: ${reason}`, 'Press a to continue.'],
+					},
+				});
 			} catch (error) {
-				dispatch({ type: 'phase', phase: 'error', message: { kind: 'error', title: 'Waiver refused', lines: [(error as Error).message] } });
+				dispatch({
+					type: 'phase',
+					phase: 'error',
+					message: { kind: 'error', title: 'Waiver refused', lines: [(error as Error).message] },
+				});
 			}
 		},
 		[envName, store, releaseId, refreshRelease],

@@ -26,17 +26,17 @@ export function HomeScreen({ store, onOpen, onCreateSample, onReview, onQuit, no
 	// that arrives before React re-subscribes still sees the latest state.
 	const onKey = useRef<(input: string, key: Key) => void>(() => {});
 	onKey.current = (input, key) => {
-			const action = actionFor(input, key, ['quit', 'up', 'down', 'open', 'newSample', 'review']);
-			if (action === 'quit') onQuit();
-			else if (action === 'up') setSelected((s) => Math.max(0, s - 1));
-			else if (action === 'down') setSelected((s) => Math.min(releases.length - 1, s + 1));
-			else if (action === 'open' && releases[selected]) onOpen(releases[selected]!.id);
-			else if (action === 'review' && onReview) onReview();
-			else if (action === 'newSample' && !busy) {
-				setBusy(true);
-				void onCreateSample().finally(() => setBusy(false));
-			}
-		};
+		const action = actionFor(input, key, ['quit', 'up', 'down', 'open', 'newSample', 'review']);
+		if (action === 'quit') onQuit();
+		else if (action === 'up') setSelected((s) => Math.max(0, s - 1));
+		else if (action === 'down') setSelected((s) => Math.min(releases.length - 1, s + 1));
+		else if (action === 'open' && releases[selected]) onOpen(releases[selected]!.id);
+		else if (action === 'review' && onReview) onReview();
+		else if (action === 'newSample' && !busy) {
+			setBusy(true);
+			void onCreateSample().finally(() => setBusy(false));
+		}
+	};
 	useInput((input, key) => onKey.current(input, key), { isActive: isRawModeSupported === true });
 	const items = releases.map((r) => ({
 		id: r.id,
@@ -49,14 +49,24 @@ export function HomeScreen({ store, onOpen, onCreateSample, onReview, onQuit, no
 	return (
 		<Box flexDirection="column" width="100%">
 			<Box borderStyle="round" paddingX={1}>
-				<Text bold color="cyan">release-console</Text>
+				<Text bold color="cyan">
+					release-console
+				</Text>
 				<Text color="gray">{'  runtime upgrades, stage by stage'}</Text>
 			</Box>
 			<ReleaseList releases={items} selected={selected} />
 			{busy ? <Text color="cyan">reading the sample runtime…</Text> : null}
 			{notice ? <Banner kind={notice.kind} title={notice.title} lines={notice.lines} /> : null}
 			<Text color="gray">store: {store.path}</Text>
-			<KeyHints hints={hintsFor([[['up', 'down'], 'move'], ['open', 'open'], ['newSample', 'new sample release'], ...(onReview ? [['review', 'review a proposal'] as const] : []), 'quit'])} />
+			<KeyHints
+				hints={hintsFor([
+					[['up', 'down'], 'move'],
+					['open', 'open'],
+					['newSample', 'new sample release'],
+					...(onReview ? [['review', 'review a proposal'] as const] : []),
+					'quit',
+				])}
+			/>
 		</Box>
 	);
 }

@@ -3,7 +3,25 @@ import { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { Store } from '../../store/store.js';
 import { useReleaseSession } from '../hooks/use-release-session.js';
-import { ArtifactView, Banner, ChainPanel, SignerInput, TitledLines, Checklist, CompatView, GovernanceView, KeyHints, SignerPrompt, SoakView, TxProgress, VerifyView, GateTable, compatLines, type CompatChange, type CompatVerdicts } from '../components/index.js';
+import {
+	ArtifactView,
+	Banner,
+	ChainPanel,
+	SignerInput,
+	TitledLines,
+	Checklist,
+	CompatView,
+	GovernanceView,
+	KeyHints,
+	SignerPrompt,
+	SoakView,
+	TxProgress,
+	VerifyView,
+	GateTable,
+	compatLines,
+	type CompatChange,
+	type CompatVerdicts,
+} from '../components/index.js';
 import { STAGE_INFO } from '../../domain/stages.js';
 import { currentStage } from '../../domain/release.js';
 import { evaluateSoak } from '../../domain/gates.js';
@@ -43,11 +61,16 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	const [view, setView, viewRef] = useSyncedState<'stage' | 'compat' | 'waive' | 'alignment'>('stage');
 	// Sign-off verification needs the crypto wasm; the alignment view waits for it.
 	// It is loaded on first use, so the first frame never waits for the crypto libraries.
-	const [alignmentView, setAlignmentView] = useState<{ View: typeof import('../components/alignment-view/index.js').AlignmentView } | undefined>();
+	const [alignmentView, setAlignmentView] = useState<
+		{ View: typeof import('../components/alignment-view/index.js').AlignmentView } | undefined
+	>();
 	useEffect(() => {
 		if (view !== 'alignment' || alignmentView) return;
 		void (async () => {
-			const [{ cryptoWaitReady }, { AlignmentView }] = await Promise.all([import('@polkadot/util-crypto'), import('../components/alignment-view/index.js')]);
+			const [{ cryptoWaitReady }, { AlignmentView }] = await Promise.all([
+				import('@polkadot/util-crypto'),
+				import('../components/alignment-view/index.js'),
+			]);
 			await cryptoWaitReady();
 			setAlignmentView({ View: AlignmentView });
 		})();
@@ -72,76 +95,84 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	const isGovernance = routeOfEnv !== undefined && routeOfEnv !== 'sudo';
 	const onKey = useRef<(input: string, key: Key) => void>(() => {});
 	onKey.current = (input, key) => {
-			if (viewRef.current === 'waive') {
-				if (key.return) {
-					const text = reasonRef.current.trim();
-					if (text.length >= 10) {
-						void session.waive('forward-compatible', text);
-						setReason(() => '');
-						setView('stage');
-					}
-					return;
+		if (viewRef.current === 'waive') {
+			if (key.return) {
+				const text = reasonRef.current.trim();
+				if (text.length >= 10) {
+					void session.waive('forward-compatible', text);
+					setReason(() => '');
+					setView('stage');
 				}
-				if (key.escape) return setView('compat');
-				if (key.backspace || key.delete) return setReason((t) => t.slice(0, -1));
-				if (input && !key.ctrl && !key.meta) setReason((t) => t + input);
 				return;
 			}
-			if (viewRef.current === 'alignment') {
-				if (key.escape || matchKey(input, key, KEYS.alignment) || matchKey(input, key, KEYS.back)) return setView('stage');
-				if (matchKey(input, key, ['q'])) return onQuit();
-				return;
-			}
-			if (viewRef.current === 'compat') {
-				if (filteringRef.current) {
-					if (key.return || key.escape) return setFiltering(false);
-					if (key.backspace || key.delete) return setFilter((f) => f.slice(0, -1));
-					if (input && !key.ctrl && !key.meta) {
-						setCompatOffset(0);
-						setFilter((f) => f + input);
-					}
-					return;
+			if (key.escape) return setView('compat');
+			if (key.backspace || key.delete) return setReason((t) => t.slice(0, -1));
+			if (input && !key.ctrl && !key.meta) setReason((t) => t + input);
+			return;
+		}
+		if (viewRef.current === 'alignment') {
+			if (key.escape || matchKey(input, key, KEYS.alignment) || matchKey(input, key, KEYS.back)) return setView('stage');
+			if (matchKey(input, key, ['q'])) return onQuit();
+			return;
+		}
+		if (viewRef.current === 'compat') {
+			if (filteringRef.current) {
+				if (key.return || key.escape) return setFiltering(false);
+				if (key.backspace || key.delete) return setFilter((f) => f.slice(0, -1));
+				if (input && !key.ctrl && !key.meta) {
+					setCompatOffset(0);
+					setFilter((f) => f + input);
 				}
-				const changes = ((compatGate?.evidence as { changes?: CompatChange[] } | undefined)?.changes ?? []) as CompatChange[];
-				const total = compatLines(changes, filterRef.current).length;
-				if (matchKey(input, key, KEYS.up)) return setCompatOffset((o) => Math.max(0, o - 1));
-				if (matchKey(input, key, KEYS.down)) return setCompatOffset((o) => Math.min(Math.max(0, total - compatHeight), o + 1));
-				if (key.pageDown || input === ' ') return setCompatOffset((o) => Math.min(Math.max(0, total - compatHeight), o + compatHeight));
-				if (key.pageUp) return setCompatOffset((o) => Math.max(0, o - compatHeight));
-				if (matchKey(input, key, KEYS.filter)) return setFiltering(true);
-				if (matchKey(input, key, KEYS.waive) && compatGate?.status === 'fail') return setView('waive');
-				if (key.escape || matchKey(input, key, KEYS.compat)) return setView('stage');
-				if (matchKey(input, key, ['q'])) return onQuit();
 				return;
 			}
-			if (matchKey(input, key, KEYS.alignment) && state.phase !== 'confirm' && state.phase !== 'signer-input') return setView('alignment');
-			if (matchKey(input, key, KEYS.compat) && compatGate && state.phase !== 'confirm' && (state.phase !== 'signer-input' || signerTextRef.current === '')) return setView('compat');
-			if (state.phase === 'signer-input') {
-				if (key.return) {
-					const spec = signerTextRef.current.trim();
-					if (spec) void session.setSigner(spec);
-					return;
-				}
-				if (key.escape) return onBack();
-				if (key.backspace || key.delete) return setSignerText((t) => t.slice(0, -1));
-				if (key.ctrl && input === 'c') return onQuit();
-				if (input && !key.ctrl && !key.meta) setSignerText((t) => t + input);
+			const changes = ((compatGate?.evidence as { changes?: CompatChange[] } | undefined)?.changes ?? []) as CompatChange[];
+			const total = compatLines(changes, filterRef.current).length;
+			if (matchKey(input, key, KEYS.up)) return setCompatOffset((o) => Math.max(0, o - 1));
+			if (matchKey(input, key, KEYS.down)) return setCompatOffset((o) => Math.min(Math.max(0, total - compatHeight), o + 1));
+			if (key.pageDown || input === ' ') return setCompatOffset((o) => Math.min(Math.max(0, total - compatHeight), o + compatHeight));
+			if (key.pageUp) return setCompatOffset((o) => Math.max(0, o - compatHeight));
+			if (matchKey(input, key, KEYS.filter)) return setFiltering(true);
+			if (matchKey(input, key, KEYS.waive) && compatGate?.status === 'fail') return setView('waive');
+			if (key.escape || matchKey(input, key, KEYS.compat)) return setView('stage');
+			if (matchKey(input, key, ['q'])) return onQuit();
+			return;
+		}
+		if (matchKey(input, key, KEYS.alignment) && state.phase !== 'confirm' && state.phase !== 'signer-input')
+			return setView('alignment');
+		if (
+			matchKey(input, key, KEYS.compat) &&
+			compatGate &&
+			state.phase !== 'confirm' &&
+			(state.phase !== 'signer-input' || signerTextRef.current === '')
+		)
+			return setView('compat');
+		if (state.phase === 'signer-input') {
+			if (key.return) {
+				const spec = signerTextRef.current.trim();
+				if (spec) void session.setSigner(spec);
 				return;
-			}
-			if (state.phase === 'confirm') {
-				if (matchKey(input, key, KEYS.confirm) && state.prompt && state.prompt.refusals.length === 0) return void session.confirm();
-				if (matchKey(input, key, KEYS.cancel)) return session.cancel();
 			}
 			if (key.escape) return onBack();
-			if (matchKey(input, key, KEYS.switchSigner) && ['waiting', 'ready', 'error'].includes(state.phase) && isGovernance) {
-				setSignerText(() => '');
-				return session.switchSigner();
-			}
-			const action = actionFor(input, key, ['quit', 'back', 'next', 'retry']);
-			if (action === 'quit') return onQuit();
-			if (action === 'back') return onBack();
-			if ((action === 'next' || action === 'retry') && ['ready', 'error', 'waiting', 'done'].includes(state.phase)) void session.advance();
-		};
+			if (key.backspace || key.delete) return setSignerText((t) => t.slice(0, -1));
+			if (key.ctrl && input === 'c') return onQuit();
+			if (input && !key.ctrl && !key.meta) setSignerText((t) => t + input);
+			return;
+		}
+		if (state.phase === 'confirm') {
+			if (matchKey(input, key, KEYS.confirm) && state.prompt && state.prompt.refusals.length === 0) return void session.confirm();
+			if (matchKey(input, key, KEYS.cancel)) return session.cancel();
+		}
+		if (key.escape) return onBack();
+		if (matchKey(input, key, KEYS.switchSigner) && ['waiting', 'ready', 'error'].includes(state.phase) && isGovernance) {
+			setSignerText(() => '');
+			return session.switchSigner();
+		}
+		const action = actionFor(input, key, ['quit', 'back', 'next', 'retry']);
+		if (action === 'quit') return onQuit();
+		if (action === 'back') return onBack();
+		if ((action === 'next' || action === 'retry') && ['ready', 'error', 'waiting', 'done'].includes(state.phase))
+			void session.advance();
+	};
 	useInput((input, key) => onKey.current(input, key), { isActive: isRawModeSupported === true });
 
 	const release = state.release;
@@ -153,16 +184,28 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		view === 'alignment'
 			? [['back', 'esc back'], 'quit']
 			: view === 'compat'
-			? [[['up', 'down'], 'scroll'], ['filter', 'filter'], ...(compatGate?.status === 'fail' ? [['waive', 'waive'] as HintSpec] : []), ['back', 'esc back']]
-			: view === 'waive'
-				? []
-				: state.phase === 'confirm'
-			? state.prompt && state.prompt.refusals.length > 0
-				? [['cancel', 'cancel'], 'quit']
-				: [['confirm', 'sign and submit'], ['cancel', 'cancel'], 'quit']
-			: state.phase === 'signer-input'
-				? []
-				: [['next', 'advance'], ...(compatGate ? [['compat', 'compatibility'] as HintSpec] : []), ...(isGovernance ? [['switchSigner', 'other signer'] as HintSpec] : []), ['alignment', 'gates'], ['back', 'releases'], 'quit'];
+				? [
+						[['up', 'down'], 'scroll'],
+						['filter', 'filter'],
+						...(compatGate?.status === 'fail' ? [['waive', 'waive'] as HintSpec] : []),
+						['back', 'esc back'],
+					]
+				: view === 'waive'
+					? []
+					: state.phase === 'confirm'
+						? state.prompt && state.prompt.refusals.length > 0
+							? [['cancel', 'cancel'], 'quit']
+							: [['confirm', 'sign and submit'], ['cancel', 'cancel'], 'quit']
+						: state.phase === 'signer-input'
+							? []
+							: [
+									['next', 'advance'],
+									...(compatGate ? [['compat', 'compatibility'] as HintSpec] : []),
+									...(isGovernance ? [['switchSigner', 'other signer'] as HintSpec] : []),
+									['alignment', 'gates'],
+									['back', 'releases'],
+									'quit',
+								];
 
 	return (
 		<Box flexDirection="column" width="100%">
@@ -173,7 +216,11 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 			</Box>
 			{view === 'alignment' ? (
 				alignmentView ? (
-					<alignmentView.View release={release} env={state.envName} envs={release.environments.map((name) => ({ name, kind: store.getEnvironment(name)?.kind ?? 'local' }))} />
+					<alignmentView.View
+						release={release}
+						env={state.envName}
+						envs={release.environments.map((name) => ({ name, kind: store.getEnvironment(name)?.kind ?? 'local' }))}
+					/>
 				) : (
 					<Text color="gray">loading…</Text>
 				)
@@ -211,7 +258,14 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 						<Checklist stages={progress.stages} current={active} titles={TITLES} />
 					</Box>
 					<Box flexDirection="column" flexGrow={1}>
-						<StageBody stage={active} session={session} storeEnvSoak={env?.soak} width={Math.max(30, columns - 31)} tall={rows >= 34} payloadLabel={env?.routeOptions?.payload ?? 'set-code'} />
+						<StageBody
+							stage={active}
+							session={session}
+							storeEnvSoak={env?.soak}
+							width={Math.max(30, columns - 31)}
+							tall={rows >= 34}
+							payloadLabel={env?.routeOptions?.payload ?? 'set-code'}
+						/>
 					</Box>
 				</Box>
 			)}
@@ -225,7 +279,21 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 
 export { maskSigner } from '../components/signer-input/index.js';
 
-function StageBody({ stage, session, storeEnvSoak, width, tall, payloadLabel }: { stage: StageId; session: ReturnType<typeof useReleaseSession>; storeEnvSoak?: { minBlocks: number; minSeconds: number; maxStallSeconds: number }; width: number; tall: boolean; payloadLabel: string }) {
+function StageBody({
+	stage,
+	session,
+	storeEnvSoak,
+	width,
+	tall,
+	payloadLabel,
+}: {
+	stage: StageId;
+	session: ReturnType<typeof useReleaseSession>;
+	storeEnvSoak?: { minBlocks: number; minSeconds: number; maxStallSeconds: number };
+	width: number;
+	tall: boolean;
+	payloadLabel: string;
+}) {
 	const { state } = session;
 	const release = state.release!;
 	const envName = state.envName!;
@@ -237,7 +305,9 @@ function StageBody({ stage, session, storeEnvSoak, width, tall, payloadLabel }: 
 			return (
 				<ArtifactView
 					artifact={release.artifact}
-					checks={gates.filter((g) => ['artifact-integrity', 'spec-name', 'spec-version'].includes(g.id)).map((g) => ({ label: g.id, status: g.status, detail: g.summary }))}
+					checks={gates
+						.filter((g) => ['artifact-integrity', 'spec-name', 'spec-version'].includes(g.id))
+						.map((g) => ({ label: g.id, status: g.status, detail: g.summary }))}
 				/>
 			);
 		case 'preimage':
@@ -261,7 +331,10 @@ function StageBody({ stage, session, storeEnvSoak, width, tall, payloadLabel }: 
 						canSwitchSigner={state.phase === 'waiting' && state.message?.title.startsWith('Waiting for someone else') === true}
 					/>
 					{stage === 'enactment' && release.alignment?.recovery?.[envName] ? (
-						<TitledLines title="recovery plan (if the new runtime stops the chain)" lines={recoveryLines(release.alignment.recovery[envName]!)} />
+						<TitledLines
+							title="recovery plan (if the new runtime stops the chain)"
+							lines={recoveryLines(release.alignment.recovery[envName]!)}
+						/>
 					) : null}
 					{state.txSteps.length > 0 ? <TxProgress steps={state.txSteps} /> : null}
 				</Box>
@@ -272,10 +345,16 @@ function StageBody({ stage, session, storeEnvSoak, width, tall, payloadLabel }: 
 				<Box flexDirection="column">
 					<Text>
 						Upgrade {release.artifact.specName} to spec {release.artifact.specVersion} with{' '}
-						{progress.gov?.payload === 'authorize' || payloadLabel === 'authorize' ? 'sudo.sudo(system.authorizeUpgrade(code hash)), then apply the code' : 'sudo.sudoUncheckedWeight(system.setCode)'}
+						{progress.gov?.payload === 'authorize' || payloadLabel === 'authorize'
+							? 'sudo.sudo(system.authorizeUpgrade(code hash)), then apply the code'
+							: 'sudo.sudoUncheckedWeight(system.setCode)'}
 					</Text>
 					<Text color="gray">Press a to prepare the extrinsic: you will see exactly what is signed before anything is sent.</Text>
-					{state.signer ? <Text>signer: {state.signer.label} ({state.signer.address})</Text> : null}
+					{state.signer ? (
+						<Text>
+							signer: {state.signer.label} ({state.signer.address})
+						</Text>
+					) : null}
 					{state.txSteps.length > 0 ? <TxProgress steps={state.txSteps} /> : null}
 				</Box>
 			);
@@ -284,9 +363,27 @@ function StageBody({ stage, session, storeEnvSoak, width, tall, payloadLabel }: 
 			return (
 				<VerifyView
 					rows={[
-						{ label: 'CodeUpdated', expected: `in block #${upgrade?.blockNumber ?? '?'}`, actual: progress.verified ? 'seen' : undefined, ok: progress.verified ? true : undefined },
-						{ label: 'spec version', expected: String(release.artifact.specVersion), actual: state.chain.specVersion?.toString(), ok: state.chain.specVersion === undefined ? undefined : state.chain.specVersion === release.artifact.specVersion },
-						{ label: 'code hash', expected: release.artifact.codeHash, actual: state.chain.codeHash, ok: state.chain.codeHash === undefined ? undefined : state.chain.codeHash === release.artifact.codeHash },
+						{
+							label: 'CodeUpdated',
+							expected: `in block #${upgrade?.blockNumber ?? '?'}`,
+							actual: progress.verified ? 'seen' : undefined,
+							ok: progress.verified ? true : undefined,
+						},
+						{
+							label: 'spec version',
+							expected: String(release.artifact.specVersion),
+							actual: state.chain.specVersion?.toString(),
+							ok:
+								state.chain.specVersion === undefined
+									? undefined
+									: state.chain.specVersion === release.artifact.specVersion,
+						},
+						{
+							label: 'code hash',
+							expected: release.artifact.codeHash,
+							actual: state.chain.codeHash,
+							ok: state.chain.codeHash === undefined ? undefined : state.chain.codeHash === release.artifact.codeHash,
+						},
 					]}
 				/>
 			);
@@ -297,7 +394,11 @@ function StageBody({ stage, session, storeEnvSoak, width, tall, payloadLabel }: 
 			const evaluation = evaluateSoak(policy, soak, soak ? Date.parse(soak.lastBlockAt) : Date.now());
 			return (
 				<Box flexDirection="column">
-					{progress.upgrade ? <Text wrap="truncate-end">upgraded in block #{progress.upgrade.blockNumber}, extrinsic {progress.upgrade.extrinsicHash.slice(0, 12)}…</Text> : null}
+					{progress.upgrade ? (
+						<Text wrap="truncate-end">
+							upgraded in block #{progress.upgrade.blockNumber}, extrinsic {progress.upgrade.extrinsicHash.slice(0, 12)}…
+						</Text>
+					) : null}
 					<SoakView
 						blocksDone={evaluation.blocksDone}
 						minBlocks={policy.minBlocks}
@@ -334,6 +435,9 @@ function Liveness({ session, maxStallSeconds }: { session: ReturnType<typeof use
 	if (!plan) return null;
 	const lines = recoveryLines(plan, upgradeBlock);
 	if (alarm?.alarm) return <Banner kind="error" title="Block production may have stopped" lines={[alarm.message, ...lines]} />;
-	return <Text color="gray" wrap="truncate-end">recovery plan: {lines[0]}</Text>;
+	return (
+		<Text color="gray" wrap="truncate-end">
+			recovery plan: {lines[0]}
+		</Text>
+	);
 }
-

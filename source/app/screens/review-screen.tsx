@@ -43,7 +43,6 @@ interface Message {
 	lines: string[];
 }
 
-
 export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps) {
 	const envs = store.listEnvironments();
 	const { isRawModeSupported } = useStdin();
@@ -82,7 +81,10 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		if (connection.current?.env === e.name) return connection.current.connection;
 		if (connection.current) trackCleanup(connection.current.connection.disconnect());
 		connection.current = undefined;
-		const [{ connectEnvironment }, { embeddedResolver }] = await Promise.all([import('../../chain/connect.js'), import('../../engine/session.js')]);
+		const [{ connectEnvironment }, { embeddedResolver }] = await Promise.all([
+			import('../../chain/connect.js'),
+			import('../../engine/session.js'),
+		]);
 		const c = await connectEnvironment(e, { resolveEmbedded: embeddedResolver(home), timeoutMs: 10_000 });
 		connection.current = { env: e.name, connection: c };
 		return c;
@@ -91,7 +93,11 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 	async function review(): Promise<void> {
 		const e = env();
 		if (!e) {
-			setMessage({ kind: 'error', title: 'No environment', lines: ['add one first: release-console env add NAME --endpoint ws://… --kind local|testnet|production --route …'] });
+			setMessage({
+				kind: 'error',
+				title: 'No environment',
+				lines: ['add one first: release-console env add NAME --endpoint ws://… --kind local|testnet|production --route …'],
+			});
 			return;
 		}
 		let t;
@@ -109,7 +115,11 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		try {
 			const c = await connect(e);
 			const { runReview } = await import('../../review/review.js');
-			const result = await runReview(c.api, e, c.endpoint, t, { wasmPath: wasmRef.current.trim() || undefined, reviewer: signer.current?.address, onProgress: setProgress });
+			const result = await runReview(c.api, e, c.endpoint, t, {
+				wasmPath: wasmRef.current.trim() || undefined,
+				reviewer: signer.current?.address,
+				onProgress: setProgress,
+			});
 			setToken({ decimals: c.api.registry.chainDecimals[0] ?? 12, symbol: c.api.registry.chainTokens[0] ?? 'UNIT' });
 			setRun(result);
 			setPhase('report');
@@ -126,7 +136,12 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		if (!spec) return;
 		try {
 			const { resolveSigner } = await import('../../signer/signer.js');
-			const resolved = await resolveSigner({ spec, envKind: e.kind, envName: e.name, password: process.env.RELEASE_CONSOLE_PASSWORD });
+			const resolved = await resolveSigner({
+				spec,
+				envKind: e.kind,
+				envName: e.name,
+				password: process.env.RELEASE_CONSOLE_PASSWORD,
+			});
 			signer.current = { pair: resolved.pair, address: resolved.address, label: resolved.label };
 			setMessage(undefined);
 			const state = runRef.current?.report.voteState;
@@ -155,7 +170,11 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		try {
 			const c = await connect(e);
 			const { prepareVote } = await import('../../review/vote.js');
-			const p = await prepareVote(c.api, e, r.report, r.chain.resolved, signer.current!, { aye: ayeRef.current, conviction: convictionRef.current, ...(balance !== undefined ? { balance } : {}) });
+			const p = await prepareVote(c.api, e, r.report, r.chain.resolved, signer.current!, {
+				aye: ayeRef.current,
+				conviction: convictionRef.current,
+				...(balance !== undefined ? { balance } : {}),
+			});
 			setPrepared(p);
 			setPhase('confirm');
 		} catch (error) {
@@ -169,7 +188,9 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		if (!p || p.prompt.refusals.length > 0) return;
 		setPhase('submitting');
 		setTxSteps([]);
-		const result = await p.submit((step, detail) => setTxSteps((s) => [...s, `${step}${detail ? ` ${detail}` : ''}`])).catch((error: unknown): VoteOutcome => ({ status: 'failed', error: (error as Error).message }));
+		const result = await p
+			.submit((step, detail) => setTxSteps((s) => [...s, `${step}${detail ? ` ${detail}` : ''}`]))
+			.catch((error: unknown): VoteOutcome => ({ status: 'failed', error: (error as Error).message }));
 		setOutcome(result);
 		setPhase('voted');
 	}
@@ -238,8 +259,14 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		if (p === 'report' && matchKey(input, key, KEYS.vote)) {
 			const r = runRef.current;
 			if (!r) return;
-			if (r.report.verdict.verdict === 'blocked') return setMessage({ kind: 'error', title: 'No vote is offered', lines: ['the review found a blocking problem: it must be fixed on chain first'] });
-			if (r.report.voteState.kind === 'none') return setMessage({ kind: 'warn', title: 'Nothing to vote on', lines: [r.report.voteState.reason] });
+			if (r.report.verdict.verdict === 'blocked')
+				return setMessage({
+					kind: 'error',
+					title: 'No vote is offered',
+					lines: ['the review found a blocking problem: it must be fixed on chain first'],
+				});
+			if (r.report.voteState.kind === 'none')
+				return setMessage({ kind: 'warn', title: 'Nothing to vote on', lines: [r.report.voteState.reason] });
 			setMessage(undefined);
 			setOutcome(undefined);
 			return setPhase('choose');
@@ -254,25 +281,42 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		phase === 'form'
 			? []
 			: phase === 'report' || phase === 'voted'
-				? [...(phase === 'report' && canVote ? [['vote', 'vote'] as HintSpec] : []), ['retry', 'review again'], ['edit', 'edit'], ['back', 'back'], 'quit']
+				? [
+						...(phase === 'report' && canVote ? [['vote', 'vote'] as HintSpec] : []),
+						['retry', 'review again'],
+						['edit', 'edit'],
+						['back', 'back'],
+						'quit',
+					]
 				: phase === 'choose'
-					? [['voteAye', 'aye'], ['voteNay', 'nay'], ['back', 'esc back']]
+					? [
+							['voteAye', 'aye'],
+							['voteNay', 'nay'],
+							['back', 'esc back'],
+						]
 					: phase === 'confirm'
 						? prepared && prepared.prompt.refusals.length > 0
 							? [['cancel', 'cancel']]
-							: [['confirm', 'sign and submit'], ['cancel', 'cancel']]
+							: [
+									['confirm', 'sign and submit'],
+									['cancel', 'cancel'],
+								]
 						: [];
 
 	return (
 		<Box flexDirection="column" width="100%">
 			<Box borderStyle="round" paddingX={1}>
-				<Text bold color="cyan">review</Text>
+				<Text bold color="cyan">
+					review
+				</Text>
 				<Text color="gray">{'  check a proposed upgrade against what you built, then vote'}</Text>
 			</Box>
-			{phase === 'form' ? (
-				<ReviewForm envs={envs} envIndex={envIndex} field={field} target={target} wasm={wasm} />
+			{phase === 'form' ? <ReviewForm envs={envs} envIndex={envIndex} field={field} target={target} wasm={wasm} /> : null}
+			{phase === 'loading' ? (
+				<Text color={colors.accent}>
+					{symbols.waiting} {progress}
+				</Text>
 			) : null}
-			{phase === 'loading' ? <Text color={colors.accent}>{symbols.waiting} {progress}</Text> : null}
 			{report && phase !== 'form' && phase !== 'loading' && phase !== 'confirm' ? (
 				<Box flexDirection="column">
 					<ReviewVerdict verdict={report.verdict.verdict} line={report.verdict.line} differences={report.verdict.differences} />
@@ -295,8 +339,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 			{phase === 'amount' ? (
 				<Box flexDirection="column">
 					<Text>
-						Amount to vote {aye ? 'aye' : 'nay'} with ({token.symbol}):{' '}
-						<Text>{amount}</Text>
+						Amount to vote {aye ? 'aye' : 'nay'} with ({token.symbol}): <Text>{amount}</Text>
 						<Text inverse> </Text>
 					</Text>
 					<Text>
@@ -305,8 +348,14 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 					<Text color="gray">enter prepare the vote · esc back</Text>
 				</Box>
 			) : null}
-			{phase === 'preparing' ? <Text color={colors.accent}>{symbols.waiting} reading the vote again and preparing the signer prompt…</Text> : null}
-			{phase === 'submitting' ? <Text color={colors.warn}>{symbols.waiting} signing and submitting — keep the console open {txSteps.length ? `(${txSteps.join(' → ')})` : ''}</Text> : null}
+			{phase === 'preparing' ? (
+				<Text color={colors.accent}>{symbols.waiting} reading the vote again and preparing the signer prompt…</Text>
+			) : null}
+			{phase === 'submitting' ? (
+				<Text color={colors.warn}>
+					{symbols.waiting} signing and submitting — keep the console open {txSteps.length ? `(${txSteps.join(' → ')})` : ''}
+				</Text>
+			) : null}
 			{phase === 'voted' && outcome ? <OutcomeBanner outcome={outcome} aye={aye} /> : null}
 			{message ? <Banner kind={message.kind} title={message.title} lines={message.lines} /> : null}
 			{phase === 'form' ? (
@@ -318,7 +367,19 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 	);
 }
 
-function ReviewForm({ envs, envIndex, field, target, wasm }: { envs: Environment[]; envIndex: number; field: Field; target: string; wasm: string }) {
+function ReviewForm({
+	envs,
+	envIndex,
+	field,
+	target,
+	wasm,
+}: {
+	envs: Environment[];
+	envIndex: number;
+	field: Field;
+	target: string;
+	wasm: string;
+}) {
 	const e = envs[envIndex];
 	const row = (f: Field, label: string, value: React.ReactNode, hint: string) => (
 		<Box>
@@ -330,13 +391,26 @@ function ReviewForm({ envs, envIndex, field, target, wasm }: { envs: Environment
 				{value}
 				{field === f && f !== 'env' ? <Text inverse> </Text> : null}
 			</Text>
-			<Text color={colors.muted}>{'  '}{hint}</Text>
+			<Text color={colors.muted}>
+				{'  '}
+				{hint}
+			</Text>
 		</Box>
 	);
 	return (
 		<Box flexDirection="column" marginY={1}>
-			{row('env', 'environment', e ? `‹ ${e.name} (${e.kind}) ›` : '(none: add one with `release-console env add`)', envs.length > 1 ? `${envIndex + 1}/${envs.length}` : '')}
-			{row('target', 'target', target, target ? '' : 'e.g. referendum 0 · opengov 1 · motion 3 · motion tc:0 · preimage 0x… · external')}
+			{row(
+				'env',
+				'environment',
+				e ? `‹ ${e.name} (${e.kind}) ›` : '(none: add one with `release-console env add`)',
+				envs.length > 1 ? `${envIndex + 1}/${envs.length}` : '',
+			)}
+			{row(
+				'target',
+				'target',
+				target,
+				target ? '' : 'e.g. referendum 0 · opengov 1 · motion 3 · motion tc:0 · preimage 0x… · external',
+			)}
 			{row('wasm', 'your wasm', wasm, wasm ? '' : 'optional: the runtime you built, to compare')}
 		</Box>
 	);
@@ -348,10 +422,21 @@ function OutcomeBanner({ outcome, aye }: { outcome: VoteOutcome; aye: boolean })
 			<Banner
 				kind={outcome.confirmed ? 'success' : 'warn'}
 				title={`vote ${aye ? 'aye' : 'nay'} included in block #${outcome.blockNumber}`}
-				lines={[`extrinsic ${outcome.extrinsicHash}`, `block ${outcome.blockHash}`, outcome.confirmed ? `the chain now shows it: ${outcome.role.summary}` : 'WARNING: the chain does not show the vote']}
+				lines={[
+					`extrinsic ${outcome.extrinsicHash}`,
+					`block ${outcome.blockHash}`,
+					outcome.confirmed ? `the chain now shows it: ${outcome.role.summary}` : 'WARNING: the chain does not show the vote',
+				]}
 			/>
 		);
 	}
-	if (outcome.status === 'failed') return <Banner kind="error" title={`vote failed: ${outcome.error}`} lines={outcome.extrinsicHash ? [`extrinsic ${outcome.extrinsicHash}`] : []} />;
+	if (outcome.status === 'failed')
+		return (
+			<Banner
+				kind="error"
+				title={`vote failed: ${outcome.error}`}
+				lines={outcome.extrinsicHash ? [`extrinsic ${outcome.extrinsicHash}`] : []}
+			/>
+		);
 	return <Banner kind="warn" title="nothing sent" lines={[outcome.reason]} />;
 }

@@ -18,10 +18,18 @@ export interface AdvanceFlags {
 }
 
 export async function runAdvance(ctx: CommandContext, id: string | undefined, flags: AdvanceFlags): Promise<number> {
-	if (!id) throw new UsageError('missing release id', 'usage: release-console advance ID --env NAME [--signer //Alice|env:VAR|keystore.json] [--yes]');
+	if (!id)
+		throw new UsageError(
+			'missing release id',
+			'usage: release-console advance ID --env NAME [--signer //Alice|env:VAR|keystore.json] [--yes]',
+		);
 	const release = findRelease(ctx.store, id);
 	const envName = pickEnvironment(release, flags.env);
-	if (!envName) throw new UsageError(`release ${release.id} does not travel environment ${flags.env}`, `its environments: ${release.environments.join(', ')}`);
+	if (!envName)
+		throw new UsageError(
+			`release ${release.id} does not travel environment ${flags.env}`,
+			`its environments: ${release.environments.join(', ')}`,
+		);
 	const env = findEnvironment(ctx.store, envName);
 	const log: string[] = [];
 	const say = (line: string) => {
@@ -38,7 +46,14 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 		}
 	}
 
-	const opened = await openSession({ store: ctx.store, releaseId: release.id, envName, resolveEmbedded: embeddedResolver(ctx.home, (_chain, line) => say(line)), say, timeoutMs: 10_000 });
+	const opened = await openSession({
+		store: ctx.store,
+		releaseId: release.id,
+		envName,
+		resolveEmbedded: embeddedResolver(ctx.home, (_chain, line) => say(line)),
+		say,
+		timeoutMs: 10_000,
+	});
 	if (!opened.ok) return finish(ctx, release.id, opened.result, log, EXIT.failed);
 	const { session } = opened;
 	const { connection } = session;
@@ -71,7 +86,18 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 			}
 			if (result.kind === 'confirm') {
 				if (refusal) return finish(ctx, release.id, refusal, log, EXIT.failed);
-				return finish(ctx, release.id, { kind: 'wait', stage: result.stage, waitingFor: 'someone-else', message: 'not signed: review the prompt above and run again with --yes to sign and submit' }, log, EXIT.ok);
+				return finish(
+					ctx,
+					release.id,
+					{
+						kind: 'wait',
+						stage: result.stage,
+						waitingFor: 'someone-else',
+						message: 'not signed: review the prompt above and run again with --yes to sign and submit',
+					},
+					log,
+					EXIT.ok,
+				);
 			}
 			if (result.kind === 'wait' && flags.follow && Date.now() < deadline) {
 				await waitForNextBlock(connection.api);
@@ -133,7 +159,9 @@ function finish(ctx: CommandContext, id: string, result: StepResult, log: string
 			ctx.io.stdout(`waiting (${result.waitingFor}): ${result.message}`);
 			break;
 		case 'needs-signer':
-			ctx.io.stdout(`waiting for a signer: ${result.message}\n  run again with --signer (a dev URI like //Alice on local/testnet, env:VAR holding a mnemonic, or a keystore JSON path)`);
+			ctx.io.stdout(
+				`waiting for a signer: ${result.message}\n  run again with --signer (a dev URI like //Alice on local/testnet, env:VAR holding a mnemonic, or a keystore JSON path)`,
+			);
 			break;
 		case 'refused':
 		case 'failed':

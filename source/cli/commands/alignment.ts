@@ -37,7 +37,10 @@ function readJsonFile(file: string | undefined, what: string, usage: string): un
 		text = fs.readFileSync(path.resolve(file), 'utf8');
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		throw new UsageError(code === 'ENOENT' ? `no file at ${path.resolve(file)}` : `cannot read ${file}: ${(error as Error).message}`, usage);
+		throw new UsageError(
+			code === 'ENOENT' ? `no file at ${path.resolve(file)}` : `cannot read ${file}: ${(error as Error).message}`,
+			usage,
+		);
 	}
 	try {
 		return JSON.parse(text);
@@ -52,7 +55,11 @@ function envsOf(ctx: CommandContext): Environment[] {
 
 function pickEnv(release: Release, name: string | undefined, preferGroups = true): string {
 	if (name) {
-		if (!release.environments.includes(name)) throw new UsageError(`release ${release.id} does not travel environment "${name}"`, `its environments: ${release.environments.join(', ')}`);
+		if (!release.environments.includes(name))
+			throw new UsageError(
+				`release ${release.id} does not travel environment "${name}"`,
+				`its environments: ${release.environments.join(', ')}`,
+			);
 		return name;
 	}
 	if (preferGroups) {
@@ -66,7 +73,8 @@ function dispatch(ctx: CommandContext, release: Release, ...actions: Parameters<
 	try {
 		return releaseAccess(ctx.store, release.id).apply(...actions);
 	} catch (error) {
-		if (error instanceof ReleaseError && !['secret-in-store', 'locked'].includes(error.code)) throw new UsageError(error.message, error.hint);
+		if (error instanceof ReleaseError && !['secret-in-store', 'locked'].includes(error.code))
+			throw new UsageError(error.message, error.hint);
 		throw error;
 	}
 }
@@ -78,7 +86,8 @@ export async function runStakeholders(
 	id: string | undefined,
 	flags: { env?: string; group?: string; member?: string[]; threshold?: number; owns?: string[]; require?: string[] },
 ): Promise<number> {
-	const usage = 'usage: release-console stakeholders ID --env NAME --group NAME --member ADDRESS [--member …] --threshold N [--owns GATE …] [--require GATE …]';
+	const usage =
+		'usage: release-console stakeholders ID --env NAME --group NAME --member ADDRESS [--member …] --threshold N [--owns GATE …] [--require GATE …]';
 	if (!id) throw new UsageError('missing release id', usage);
 	const release = findRelease(ctx.store, id);
 	if (!flags.env) throw new UsageError('missing --env: stakeholder groups belong to one environment', usage);
@@ -96,7 +105,10 @@ export async function runStakeholders(
 			try {
 				return { address: m.trim(), publicKey: publicKeyOf(m) };
 			} catch (error) {
-				throw new UsageError((error as Error).message, 'a member is given by its SS58 address (or 0x public key), never by a secret');
+				throw new UsageError(
+					(error as Error).message,
+					'a member is given by its SS58 address (or 0x public key), never by a secret',
+				);
 			}
 		});
 		const group: StakeholderGroup = { name: flags.group, members: parsed, threshold: flags.threshold ?? 1 };
@@ -105,13 +117,17 @@ export async function runStakeholders(
 	}
 	// meow gives [] for an absent multiple flag: only a given --require replaces the list.
 	if (flags.require?.length) config.requires = flags.require as GateId[];
-	if (!flags.group && !flags.require?.length) throw new UsageError('nothing to change: pass --group with --member and --threshold, or --require', usage);
+	if (!flags.group && !flags.require?.length)
+		throw new UsageError('nothing to change: pass --group with --member and --threshold, or --require', usage);
 	const updated = dispatch(ctx, release, { type: 'alignment/configure', env, config, at: new Date().toISOString() });
 	const saved = updated.alignment!.envs![env]!;
 	if (ctx.json) ctx.io.stdout(JSON.stringify({ env, config: saved }));
 	else {
 		ctx.io.stdout(`stakeholders of ${env}:`);
-		for (const g of saved.groups ?? []) ctx.io.stdout(`  ${g.name}: ${g.threshold} of ${g.members.length} (${g.members.map((m) => m.address).join(', ')})${g.owns?.length ? `; owns ${g.owns.join(', ')}` : ''}`);
+		for (const g of saved.groups ?? [])
+			ctx.io.stdout(
+				`  ${g.name}: ${g.threshold} of ${g.members.length} (${g.members.map((m) => m.address).join(', ')})${g.owns?.length ? `; owns ${g.owns.join(', ')}` : ''}`,
+			);
 		if (saved.requires) ctx.io.stdout(`  promotion to ${env} requires: ${saved.requires.join(', ') || 'nothing'}`);
 	}
 	return EXIT.ok;
@@ -147,23 +163,45 @@ export async function runSignoff(
 ): Promise<number> {
 	const usage = 'usage: release-console signoff MANIFEST.json --group NAME --signer SIGNER [--reject --reason "why"] > signoff.json';
 	const raw = readJsonFile(file, 'MANIFEST.json (from `release-console manifest ID`)', usage);
-	const manifest = (raw && typeof raw === 'object' && 'manifest' in (raw as object) ? (raw as { manifest: unknown }).manifest : raw) as ReleaseManifest;
+	const manifest = (
+		raw && typeof raw === 'object' && 'manifest' in (raw as object) ? (raw as { manifest: unknown }).manifest : raw
+	) as ReleaseManifest;
 	const problem = manifestProblem(manifest);
 	if (problem) throw new UsageError(`${file}: ${problem}`, 'pass the manifest printed by `release-console manifest ID`');
-	if (!flags.group) throw new UsageError('missing --group', `groups in this manifest: ${manifest.groups.map((g) => g.name).join(', ') || 'none'}`);
+	if (!flags.group)
+		throw new UsageError('missing --group', `groups in this manifest: ${manifest.groups.map((g) => g.name).join(', ') || 'none'}`);
 	const group = manifest.groups.find((g) => g.name === flags.group);
-	if (!group) throw new UsageError(`the manifest has no group "${flags.group}"`, `groups in this manifest: ${manifest.groups.map((g) => g.name).join(', ') || 'none'}`);
-	if (!flags.signer) throw new UsageError('missing --signer', 'pass env:VAR (a mnemonic in that variable), a keystore JSON path, or //Alice on local/testnet manifests');
+	if (!group)
+		throw new UsageError(
+			`the manifest has no group "${flags.group}"`,
+			`groups in this manifest: ${manifest.groups.map((g) => g.name).join(', ') || 'none'}`,
+		);
+	if (!flags.signer)
+		throw new UsageError(
+			'missing --signer',
+			'pass env:VAR (a mnemonic in that variable), a keystore JSON path, or //Alice on local/testnet manifests',
+		);
 	const decision = flags.reject ? 'reject' : 'approve';
 	if (decision === 'reject' && (flags.reason ?? '').trim().length < MIN_REJECT_REASON) {
-		throw new UsageError(`a rejection needs --reason of at least ${MIN_REJECT_REASON} characters`, 'say what must change before you would approve');
+		throw new UsageError(
+			`a rejection needs --reason of at least ${MIN_REJECT_REASON} characters`,
+			'say what must change before you would approve',
+		);
 	}
 	const keyType = flags.keyType as SignerKeyType | undefined;
-	if (keyType && keyType !== 'sr25519' && keyType !== 'ed25519') throw new UsageError(`--key-type must be sr25519 or ed25519 (got ${keyType})`);
+	if (keyType && keyType !== 'sr25519' && keyType !== 'ed25519')
+		throw new UsageError(`--key-type must be sr25519 or ed25519 (got ${keyType})`);
 	const envKind = manifest.envKind === 'local' || manifest.envKind === 'testnet' ? manifest.envKind : 'production';
 	let signer;
 	try {
-		signer = await resolveSigner({ spec: flags.signer, envKind, envName: manifest.env, password: env.RELEASE_CONSOLE_PASSWORD, keyringType: keyType, env });
+		signer = await resolveSigner({
+			spec: flags.signer,
+			envKind,
+			envName: manifest.env,
+			password: env.RELEASE_CONSOLE_PASSWORD,
+			keyringType: keyType,
+			env,
+		});
 	} catch (error) {
 		if (error instanceof ReleaseError) throw new UsageError(error.message, error.hint);
 		throw error;
@@ -171,12 +209,25 @@ export async function runSignoff(
 	for (const w of signer.warnings) ctx.io.stderr(`warning: ${w}`);
 	const publicKey = publicKeyOf(signer.address);
 	if (!group.members.includes(publicKey.toLowerCase())) {
-		throw new UsageError(`${signer.address} (${signer.label}) is not a member of group ${group.name} in this manifest`, 'sign with the key the release engineer listed for your group, or ask them to add your address');
+		throw new UsageError(
+			`${signer.address} (${signer.label}) is not a member of group ${group.name} in this manifest`,
+			'sign with the key the release engineer listed for your group, or ask them to add your address',
+		);
 	}
 	const digest = manifestDigest(manifest);
-	const signoff = createSignoff({ manifest, digest, group: group.name, pair: signer.pair, decision, reason: flags.reason, signedAt: new Date().toISOString() });
+	const signoff = createSignoff({
+		manifest,
+		digest,
+		group: group.name,
+		pair: signer.pair,
+		decision,
+		reason: flags.reason,
+		signedAt: new Date().toISOString(),
+	});
 	ctx.io.stdout(JSON.stringify(signoff, null, ctx.json ? undefined : 2));
-	ctx.io.stderr(`${decision === 'approve' ? 'approved' : 'rejected'} ${manifest.name} for ${manifest.env} as ${group.name} (${signer.address}); manifest ${digest}. Send this blob to the release engineer: release-console signoff import ${manifest.releaseId} FILE`);
+	ctx.io.stderr(
+		`${decision === 'approve' ? 'approved' : 'rejected'} ${manifest.name} for ${manifest.env} as ${group.name} (${signer.address}); manifest ${digest}. Send this blob to the release engineer: release-console signoff import ${manifest.releaseId} FILE`,
+	);
 	return EXIT.ok;
 }
 
@@ -188,13 +239,21 @@ export async function runSignoffImport(ctx: CommandContext, id: string | undefin
 	const shape = signoffShapeProblem(raw);
 	if (shape) throw new UsageError(`${file}: ${shape}`, 'pass the blob printed by `release-console signoff MANIFEST.json …`');
 	const s = raw as Signoff;
-	if (s.releaseId !== release.id) throw new UsageError(`this sign-off is for release ${s.releaseId}, not ${release.id}`, 'import it into the release it was given for');
-	if (!release.environments.includes(s.env)) throw new UsageError(`this sign-off is for environment ${s.env}, which release ${release.id} does not travel`);
+	if (s.releaseId !== release.id)
+		throw new UsageError(
+			`this sign-off is for release ${s.releaseId}, not ${release.id}`,
+			'import it into the release it was given for',
+		);
+	if (!release.environments.includes(s.env))
+		throw new UsageError(`this sign-off is for environment ${s.env}, which release ${release.id} does not travel`);
 	await cryptoWaitReady();
 	const { digest } = currentManifest(release, s.env);
 	const check = verifySignoff(s, digest);
 	if (check.verdict === 'invalid-signature') {
-		throw new UsageError(`refusing the sign-off of ${s.signer}: ${check.detail}`, 'the blob was changed after signing, or signed by another key; ask the stakeholder to sign again');
+		throw new UsageError(
+			`refusing the sign-off of ${s.signer}: ${check.detail}`,
+			'the blob was changed after signing, or signed by another key; ask the stakeholder to sign again',
+		);
 	}
 	if (check.verdict === 'stale') {
 		throw new UsageError(
@@ -206,13 +265,20 @@ export async function runSignoffImport(ctx: CommandContext, id: string | undefin
 	const gate = signoffGate(updated, s.env, new Date().toISOString());
 	updated = dispatch(ctx, updated, { type: 'gate/set', gate, at: gate.checkedAt });
 	if (ctx.json) ctx.io.stdout(JSON.stringify({ imported: { env: s.env, group: s.group, signer: s.signer, decision: s.decision }, gate }));
-	else ctx.io.stdout(`imported: ${s.group} ${s.decision === 'approve' ? 'approves' : 'rejects'} (${s.signer}) on ${s.env}\ngate signoffs: ${gate.status} — ${gate.summary}`);
+	else
+		ctx.io.stdout(
+			`imported: ${s.group} ${s.decision === 'approve' ? 'approves' : 'rejects'} (${s.signer}) on ${s.env}\ngate signoffs: ${gate.status} — ${gate.summary}`,
+		);
 	return EXIT.ok;
 }
 
 // --- attest ------------------------------------------------------------------------------
 
-export async function runAttest(ctx: CommandContext, id: string | undefined, flags: { gate?: string; reference?: string; env?: string[]; by?: string }): Promise<number> {
+export async function runAttest(
+	ctx: CommandContext,
+	id: string | undefined,
+	flags: { gate?: string; reference?: string; env?: string[]; by?: string },
+): Promise<number> {
 	const usage = 'usage: release-console attest ID --gate audits|pause --reference "link or document id" [--env NAME …] [--by ROLE]';
 	if (!id) throw new UsageError('missing release id', usage);
 	const release = findRelease(ctx.store, id);
@@ -220,7 +286,11 @@ export async function runAttest(ctx: CommandContext, id: string | undefined, fla
 		throw new UsageError(`--gate must be one of ${ATTESTED_GATES.join(', ')}${flags.gate ? ` (got ${flags.gate})` : ''}`, usage);
 	}
 	const reference = (flags.reference ?? '').trim();
-	if (reference.length < MIN_REFERENCE) throw new UsageError(`an attestation needs --reference of at least ${MIN_REFERENCE} characters`, 'link the audit report or the review that shows it (it is stored with the release)');
+	if (reference.length < MIN_REFERENCE)
+		throw new UsageError(
+			`an attestation needs --reference of at least ${MIN_REFERENCE} characters`,
+			'link the audit report or the review that shows it (it is stored with the release)',
+		);
 	const envs = flags.env?.length ? flags.env.map((e) => pickEnv(release, e)) : release.environments;
 	const at = new Date().toISOString();
 	const gates = envs.map((env) => attestationGate(env, flags.gate as AttestedGate, reference, flags.by, at));
@@ -231,11 +301,16 @@ export async function runAttest(ctx: CommandContext, id: string | undefined, fla
 
 // --- notes -----------------------------------------------------------------------------------
 
-export async function runNotes(ctx: CommandContext, id: string | undefined, flags: { repo?: string; from?: string; to?: string; branch?: string }): Promise<number> {
+export async function runNotes(
+	ctx: CommandContext,
+	id: string | undefined,
+	flags: { repo?: string; from?: string; to?: string; branch?: string },
+): Promise<number> {
 	const usage = 'usage: release-console notes ID --repo PATH --from PREVIOUS_RELEASE_SHA --to RELEASE_SHA [--branch main]';
 	if (!id) throw new UsageError('missing release id', usage);
 	const release = findRelease(ctx.store, id);
-	if (!flags.repo || !flags.from || !flags.to) throw new UsageError(`missing ${!flags.repo ? '--repo' : !flags.from ? '--from' : '--to'}`, usage);
+	if (!flags.repo || !flags.from || !flags.to)
+		throw new UsageError(`missing ${!flags.repo ? '--repo' : !flags.from ? '--from' : '--to'}`, usage);
 	const [{ collectNotes }, { notesMarkdown }] = await Promise.all([import('../../notes/git.js'), import('../../domain/notes.js')]);
 	let notes;
 	try {
@@ -259,9 +334,15 @@ export async function runNotes(ctx: CommandContext, id: string | undefined, flag
 // --- gates / promotion ----------------------------------------------------------------------
 
 function srtoolDigest(reportPath: string): string {
-	const report = readJsonFile(reportPath, 'srtool report', 'pass the JSON report of `srtool build --json`') as { runtimes?: Record<string, { blake2_256?: string }> };
+	const report = readJsonFile(reportPath, 'srtool report', 'pass the JSON report of `srtool build --json`') as {
+		runtimes?: Record<string, { blake2_256?: string }>;
+	};
 	const digest = report?.runtimes?.compressed?.blake2_256 ?? report?.runtimes?.compact?.blake2_256;
-	if (typeof digest !== 'string' || !/^0x[0-9a-f]{64}$/i.test(digest)) throw new UsageError(`the srtool report ${reportPath} has no runtimes.compressed.blake2_256 digest`, 'pass the JSON report of `srtool build --json` (srtool ≥ 0.9)');
+	if (typeof digest !== 'string' || !/^0x[0-9a-f]{64}$/i.test(digest))
+		throw new UsageError(
+			`the srtool report ${reportPath} has no runtimes.compressed.blake2_256 digest`,
+			'pass the JSON report of `srtool build --json` (srtool ≥ 0.9)',
+		);
 	return digest.toLowerCase();
 }
 
@@ -282,19 +363,32 @@ export async function runGates(ctx: CommandContext, id: string | undefined, flag
 	}
 	let integrity = integrityGate(env, release.artifact.codeHash, current, at);
 	const srtool = release.alignment?.srtoolDigest;
-	if (current === undefined) integrity = { ...integrity, status: 'fail', summary: `the artifact ${release.artifact.path} cannot be read any more` };
+	if (current === undefined)
+		integrity = { ...integrity, status: 'fail', summary: `the artifact ${release.artifact.path} cannot be read any more` };
 	else if (srtool) {
-		integrity = srtool === current.toLowerCase()
-			? { ...integrity, summary: `${integrity.summary}; srtool digest matches`, evidence: { ...integrity.evidence, srtool } }
-			: { ...integrity, status: 'fail', summary: `the artifact is not the one srtool built: srtool says ${srtool}, the file hashes to ${current}`, evidence: { ...integrity.evidence, srtool } };
+		integrity =
+			srtool === current.toLowerCase()
+				? { ...integrity, summary: `${integrity.summary}; srtool digest matches`, evidence: { ...integrity.evidence, srtool } }
+				: {
+						...integrity,
+						status: 'fail',
+						summary: `the artifact is not the one srtool built: srtool says ${srtool}, the file hashes to ${current}`,
+						evidence: { ...integrity.evidence, srtool },
+					};
 	}
 	const gates = [integrity, ...alignmentGates(release, env, envs, at)];
 	release = dispatch(ctx, release, ...gates.map((gate) => ({ type: 'gate/set' as const, gate, at })));
 	const blockers = promotionBlockers(release, env, envs, at);
-	if (ctx.json) ctx.io.stdout(JSON.stringify({ env, gates: release.gates.filter((g) => g.env === env), blockers, promotable: blockers.length === 0 }));
+	if (ctx.json)
+		ctx.io.stdout(
+			JSON.stringify({ env, gates: release.gates.filter((g) => g.env === env), blockers, promotable: blockers.length === 0 }),
+		);
 	else {
 		ctx.io.stdout(`gates of ${env}:`);
-		for (const g of release.gates.filter((x) => x.env === env)) ctx.io.stdout(`  ${g.status.padEnd(7)} ${GATE_TITLES[g.id] ?? g.id}: ${g.summary}${g.waiver ? ` (waived: ${g.waiver.reason})` : ''}`);
+		for (const g of release.gates.filter((x) => x.env === env))
+			ctx.io.stdout(
+				`  ${g.status.padEnd(7)} ${GATE_TITLES[g.id] ?? g.id}: ${g.summary}${g.waiver ? ` (waived: ${g.waiver.reason})` : ''}`,
+			);
 		if (blockers.length === 0) ctx.io.stdout(`promotion to ${env}: allowed`);
 		else {
 			ctx.io.stdout(`promotion to ${env}: blocked by`);
@@ -314,7 +408,8 @@ export async function runExport(ctx: CommandContext, id: string | undefined, fla
 	const release = findRelease(ctx.store, id);
 	await cryptoWaitReady();
 	const { buildRecord, recordMarkdown } = await import('../../domain/record.js');
-	const text = format === 'json' ? `${JSON.stringify(buildRecord(release, envsOf(ctx)), null, 2)}\n` : recordMarkdown(release, envsOf(ctx));
+	const text =
+		format === 'json' ? `${JSON.stringify(buildRecord(release, envsOf(ctx)), null, 2)}\n` : recordMarkdown(release, envsOf(ctx));
 	if (flags.out) {
 		fs.writeFileSync(path.resolve(flags.out), text);
 		ctx.io.stderr(`wrote the ${format} record of ${release.id} to ${path.resolve(flags.out)}`);
@@ -326,7 +421,10 @@ export async function runVerify(io: Io, file: string | undefined, flags: { wasm?
 	const usage = 'usage: release-console verify RECORD.json [--wasm PATH]';
 	const record = readJsonFile(file, 'RECORD.json (from `release-console export ID --format json`)', usage);
 	if (typeof record !== 'object' || record === null || (record as { format?: unknown }).format !== 'release-console/record@1') {
-		throw new UsageError(`${file} is not a release record (format release-console/record@1)`, 'export one with `release-console export ID --format json --out RECORD.json`');
+		throw new UsageError(
+			`${file} is not a release record (format release-console/record@1)`,
+			'export one with `release-console export ID --format json --out RECORD.json`',
+		);
 	}
 	await cryptoWaitReady();
 	const { verifyRecord } = await import('../../domain/record-verify.js');
@@ -349,8 +447,12 @@ export async function runVerify(io: Io, file: string | undefined, flags: { wasm?
 		io.stdout(`record of code ${result.codeHash ?? '?'}: ${ok ? 'valid' : 'INVALID'}`);
 		io.stdout(`  manifest digests: ${result.digestOk ? 'ok' : 'FAIL'}`);
 		if (wasm) io.stdout(`  wasm ${wasm.path}: ${wasm.match ? 'matches' : 'DIFFERS'}`);
-		for (const s of result.signoffs) io.stdout(`  ${s.valid ? '✔' : s.stale ? '… stale' : '✖'} ${s.env} ${s.group} ${s.decision} by ${s.signer}${s.reason ? ` — ${s.reason}` : ''}${s.valid ? '' : `: ${s.detail}`}`);
-		for (const g of result.groups) io.stdout(`  group ${g.group} on ${g.env}: ${g.approvals}/${g.threshold}${g.met ? '' : ' (not met)'}`);
+		for (const s of result.signoffs)
+			io.stdout(
+				`  ${s.valid ? '✔' : s.stale ? '… stale' : '✖'} ${s.env} ${s.group} ${s.decision} by ${s.signer}${s.reason ? ` — ${s.reason}` : ''}${s.valid ? '' : `: ${s.detail}`}`,
+			);
+		for (const g of result.groups)
+			io.stdout(`  group ${g.group} on ${g.env}: ${g.approvals}/${g.threshold}${g.met ? '' : ' (not met)'}`);
 		for (const p of result.problems) io.stderr(`problem: ${p}`);
 	}
 	return ok ? EXIT.ok : EXIT.failed;

@@ -40,7 +40,10 @@ export function findEnvironment(store: Store, name: string): Environment {
 	const env = store.getEnvironment(name);
 	if (!env) {
 		const names = store.listEnvironments().map((e) => e.name);
-		throw new UsageError(`unknown environment "${name}"`, `known environments: ${names.join(', ') || 'none'}; add one with \`release-console env add ${name} --endpoint URL --kind local|testnet|production --route sudo\``);
+		throw new UsageError(
+			`unknown environment "${name}"`,
+			`known environments: ${names.join(', ') || 'none'}; add one with \`release-console env add ${name} --endpoint URL --kind local|testnet|production --route sudo\``,
+		);
 	}
 	return env;
 }
@@ -49,7 +52,10 @@ export function findRelease(store: Store, id: string): Release {
 	const release = store.getRelease(id);
 	if (!release) {
 		const ids = store.listReleases().map((r) => r.id);
-		throw new UsageError(`no release "${id}"`, ids.length ? `releases: ${ids.join(', ')}` : 'create one with `release-console new --name NAME --wasm PATH`');
+		throw new UsageError(
+			`no release "${id}"`,
+			ids.length ? `releases: ${ids.join(', ')}` : 'create one with `release-console new --name NAME --wasm PATH`',
+		);
 	}
 	return release;
 }

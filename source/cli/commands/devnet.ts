@@ -17,7 +17,8 @@ export function parseBlockTime(value: string | undefined): number | 'manual' | '
 	if (value === undefined) return 6000;
 	if (value === 'manual' || value === 'instant') return value;
 	const n = Number(value);
-	if (!Number.isInteger(n) || n < 100) throw new UsageError(`--block-time ${value} is not valid`, 'give milliseconds (>= 100), `manual` or `instant`');
+	if (!Number.isInteger(n) || n < 100)
+		throw new UsageError(`--block-time ${value} is not valid`, 'give milliseconds (>= 100), `manual` or `instant`');
 	return n;
 }
 
@@ -32,14 +33,25 @@ export async function runDevnet(ctx: CommandContext, sub: string | undefined, fl
 	if (chain === 'governance') {
 		const { startGovernanceDevnet } = await import('../../devnet/governance/index.js');
 		const devnet = await startGovernanceDevnet({ port: flags.port ?? 0, blockTime });
-		return serve(ctx, devnet.endpoint, `governance devnet (a SIMULATION of FRAME governance; see README), block time ${blockTime}`, devnet.close, flags.stateFile, chain, () => devnet.connections());
+		return serve(
+			ctx,
+			devnet.endpoint,
+			`governance devnet (a SIMULATION of FRAME governance; see README), block time ${blockTime}`,
+			devnet.close,
+			flags.stateFile,
+			chain,
+			() => devnet.connections(),
+		);
 	}
-	if (chain !== 'rococo') throw new UsageError(`unknown chain "${chain}"`, 'use --chain rococo (real Rococo 9130 runtime) or --chain governance');
+	if (chain !== 'rococo')
+		throw new UsageError(`unknown chain "${chain}"`, 'use --chain rococo (real Rococo 9130 runtime) or --chain governance');
 	const { startRococoDevnet } = await import('../../devnet/rococo.js');
 	const t0 = Date.now();
 	const devnet = await startRococoDevnet({ port: flags.port ?? 0, blockTime });
 	ctx.io.stdout(`embedded Rococo 9130 (real runtime, chopsticks) ready in ${Date.now() - t0} ms`);
-	return serve(ctx, devnet.endpoint, `rococo, block time ${blockTime}`, devnet.close, flags.stateFile, chain, () => devnet.rpc.connections());
+	return serve(ctx, devnet.endpoint, `rococo, block time ${blockTime}`, devnet.close, flags.stateFile, chain, () =>
+		devnet.rpc.connections(),
+	);
 }
 
 /** A background chain (started with --state-file) with no client for this long stops by itself. */
@@ -60,7 +72,11 @@ async function serve(
 		writeFileSync(tmp, JSON.stringify({ pid: process.pid, port, endpoint, chain, startedAt: new Date().toISOString() }));
 		renameSync(tmp, stateFile);
 	}
-	ctx.io.stdout(ctx.json ? JSON.stringify({ endpoint, port, pid: process.pid }) : `${label}\nlistening on ${endpoint} (127.0.0.1 only); Ctrl+C stops it`);
+	ctx.io.stdout(
+		ctx.json
+			? JSON.stringify({ endpoint, port, pid: process.pid })
+			: `${label}\nlistening on ${endpoint} (127.0.0.1 only); Ctrl+C stops it`,
+	);
 	await new Promise<void>((resolve) => {
 		const stop = () => resolve();
 		process.once('SIGINT', stop);
@@ -69,14 +85,17 @@ async function serve(
 		// must not run forever: stop after IDLE_EXIT_MS without a client.
 		if (stateFile && connections) {
 			let idleSince = Date.now();
-			const timer = setInterval(() => {
-				if (connections() > 0) idleSince = Date.now();
-				else if (Date.now() - idleSince > IDLE_EXIT_MS) {
-					clearInterval(timer);
-					ctx.io.stdout(`no client for ${Math.round(IDLE_EXIT_MS / 60_000)} min: stopping`);
-					resolve();
-				}
-			}, Math.min(30_000, IDLE_EXIT_MS));
+			const timer = setInterval(
+				() => {
+					if (connections() > 0) idleSince = Date.now();
+					else if (Date.now() - idleSince > IDLE_EXIT_MS) {
+						clearInterval(timer);
+						ctx.io.stdout(`no client for ${Math.round(IDLE_EXIT_MS / 60_000)} min: stopping`);
+						resolve();
+					}
+				},
+				Math.min(30_000, IDLE_EXIT_MS),
+			);
 			timer.unref();
 		}
 	});

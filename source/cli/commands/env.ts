@@ -27,7 +27,8 @@ function routeOptionsFrom(flags: EnvFlags): Record<string, unknown> | undefined 
 	if (flags.payload !== undefined) out.payload = flags.payload;
 	if (flags.external !== undefined) out.external = flags.external;
 	if (flags.track !== undefined) out.track = flags.track;
-	if (flags.signatory?.length || flags.threshold !== undefined) out.multisig = { signatories: flags.signatory ?? [], threshold: flags.threshold };
+	if (flags.signatory?.length || flags.threshold !== undefined)
+		out.multisig = { signatories: flags.signatory ?? [], threshold: flags.threshold };
 	if (flags.fastTrackPeriod !== undefined) out.fastTrackVotingPeriod = flags.fastTrackPeriod;
 	if (flags.fastTrackDelay !== undefined) out.fastTrackDelay = flags.fastTrackDelay;
 	if (flags.enactmentDelay !== undefined) out.enactmentDelay = flags.enactmentDelay;
@@ -43,11 +44,17 @@ export async function runEnv(ctx: CommandContext, sub: string | undefined, name:
 			if (ctx.json) ctx.io.stdout(JSON.stringify({ environments: envs }));
 			else
 				for (const e of envs)
-					ctx.io.stdout(`${e.name}  ${e.kind}  route ${e.route}${e.routeOptions?.payload ? ` (${e.routeOptions.payload})` : ''}  ${e.endpoints.join(', ')}${e.genesisHash ? `  genesis ${e.genesisHash}` : ''}  soak ${e.soak.minBlocks} blocks / ${e.soak.minSeconds}s`);
+					ctx.io.stdout(
+						`${e.name}  ${e.kind}  route ${e.route}${e.routeOptions?.payload ? ` (${e.routeOptions.payload})` : ''}  ${e.endpoints.join(', ')}${e.genesisHash ? `  genesis ${e.genesisHash}` : ''}  soak ${e.soak.minBlocks} blocks / ${e.soak.minSeconds}s`,
+					);
 			return EXIT.ok;
 		}
 		case 'add': {
-			if (!name) throw new UsageError('missing environment name', 'usage: release-console env add NAME --endpoint URL --kind local|testnet|production --route sudo|multisig-sudo|council-democracy|opengov [--payload set-code|authorize]');
+			if (!name)
+				throw new UsageError(
+					'missing environment name',
+					'usage: release-console env add NAME --endpoint URL --kind local|testnet|production --route sudo|multisig-sudo|council-democracy|opengov [--payload set-code|authorize]',
+				);
 			const kind = (flags.kind ?? 'local') as EnvironmentKind;
 			const defaults = ['local', 'testnet', 'production'].includes(kind) ? defaultSoakPolicy(kind) : defaultSoakPolicy('local');
 			const input = {
@@ -65,7 +72,11 @@ export async function runEnv(ctx: CommandContext, sub: string | undefined, name:
 			const result = validateEnvironment(input);
 			if (!result.ok) throw new UsageError(`environment ${name} is not valid:\n  ${result.errors.join('\n  ')}`);
 			ctx.store.saveEnvironment(result.env);
-			ctx.io.stdout(ctx.json ? JSON.stringify({ environment: result.env }) : `saved environment ${name} (${kind}, route ${result.env.route}, ${result.env.endpoints.join(', ')})`);
+			ctx.io.stdout(
+				ctx.json
+					? JSON.stringify({ environment: result.env })
+					: `saved environment ${name} (${kind}, route ${result.env.route}, ${result.env.endpoints.join(', ')})`,
+			);
 			return EXIT.ok;
 		}
 		case 'remove': {

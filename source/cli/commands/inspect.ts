@@ -68,20 +68,33 @@ async function checkSrtool(reportPath: string, inspection: Inspection): Promise<
 		text = await readFile(reportPath, 'utf8');
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		fail(code === 'ENOENT' ? `no srtool report at ${reportPath}` : `cannot read the srtool report ${reportPath}: ${describeError(error)}`, 'Pass the JSON report srtool wrote (srtool build --json > report.json)', error);
+		fail(
+			code === 'ENOENT'
+				? `no srtool report at ${reportPath}`
+				: `cannot read the srtool report ${reportPath}: ${describeError(error)}`,
+			'Pass the JSON report srtool wrote (srtool build --json > report.json)',
+			error,
+		);
 	}
 	let report: unknown;
 	try {
 		report = JSON.parse(text);
 	} catch (error) {
-		fail(`the srtool report ${reportPath} is not JSON: ${describeError(error)}`, 'Pass the JSON report srtool wrote (srtool build --json > report.json)', error);
+		fail(
+			`the srtool report ${reportPath} is not JSON: ${describeError(error)}`,
+			'Pass the JSON report srtool wrote (srtool build --json > report.json)',
+			error,
+		);
 	}
 	const runtimes = (report as { runtimes?: Record<string, { blake2_256?: unknown }> } | null)?.runtimes;
 	// The report's compressed digest is for the .compact.compressed.wasm; a raw artifact is compared with the compact one.
 	const key = inspection.compressed ? 'compressed' : 'compact';
 	const digest = runtimes?.[key]?.blake2_256;
 	if (typeof digest !== 'string' || !/^(0x)?[0-9a-fA-F]{64}$/.test(digest)) {
-		fail(`the srtool report ${reportPath} has no runtimes.${key}.blake2_256 digest`, 'Pass the JSON report of `srtool build --json` (srtool ≥ 0.9)');
+		fail(
+			`the srtool report ${reportPath} has no runtimes.${key}.blake2_256 digest`,
+			'Pass the JSON report of `srtool build --json` (srtool ≥ 0.9)',
+		);
 	}
 	const expected = `0x${(digest as string).replace(/^0x/, '').toLowerCase()}` as Hex;
 	const actual = inspection.codeHash.toLowerCase() as Hex;
@@ -114,7 +127,13 @@ async function resolveAgainst(name: string, io: InspectIo): Promise<Against> {
 		);
 	}
 	const metadata = decodeMetadata(resolved.metadata, 'bad-input-metadata');
-	return { label: resolved.label, version: resolved.version, model: buildModel(metadata), metadataVersion: metadata.version, source: 'environment' };
+	return {
+		label: resolved.label,
+		version: resolved.version,
+		model: buildModel(metadata),
+		metadataVersion: metadata.version,
+		source: 'environment',
+	};
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -131,7 +150,13 @@ function changeLine(c: MetadataChange): string {
 	return `    ${tag}  ${what} — ${c.detail}${c.requiresTxVersionBump ? '  [tx]' : ''}`;
 }
 
-function renderHuman(inspection: Inspection, srtool: SrtoolCheck | undefined, against: Against | undefined, diff: DiffReport | undefined, gate: ReturnType<typeof forwardCompatGate> | undefined): string {
+function renderHuman(
+	inspection: Inspection,
+	srtool: SrtoolCheck | undefined,
+	against: Against | undefined,
+	diff: DiffReport | undefined,
+	gate: ReturnType<typeof forwardCompatGate> | undefined,
+): string {
 	const v = inspection.version;
 	const lines: string[] = [];
 	lines.push(`${v.specName} ${v.specVersion} · ${inspection.path}`);
@@ -142,7 +167,9 @@ function renderHuman(inspection: Inspection, srtool: SrtoolCheck | undefined, ag
 	lines.push(
 		`  version       ${v.specName}/${v.implName} spec ${v.specVersion} · impl ${v.implVersion} · tx ${v.transactionVersion} · state ${v.stateVersion ?? '-'} · authoring ${v.authoringVersion}  (from ${v.source})`,
 	);
-	lines.push(`  metadata      v${inspection.metadataVersion} via ${inspection.metadataVia}, ${inspection.pallets.length} pallets, ${v.apis.length} runtime APIs`);
+	lines.push(
+		`  metadata      v${inspection.metadataVersion} via ${inspection.metadataVia}, ${inspection.pallets.length} pallets, ${v.apis.length} runtime APIs`,
+	);
 	if (srtool) {
 		lines.push(
 			srtool.match
@@ -154,13 +181,17 @@ function renderHuman(inspection: Inspection, srtool: SrtoolCheck | undefined, ag
 		const d = diff.verdicts;
 		lines.push('');
 		lines.push(`Against ${against.label}`);
-		lines.push(`  ${mark(d.forwardCompatible)} forward compatible        ${d.forwardCompatible ? `yes (${diff.counts.additive} additive changes)` : `no: ${diff.counts.breaking} breaking changes`}`);
+		lines.push(
+			`  ${mark(d.forwardCompatible)} forward compatible        ${d.forwardCompatible ? `yes (${diff.counts.additive} additive changes)` : `no: ${diff.counts.breaking} breaking changes`}`,
+		);
 		const tx = `${diff.old.transactionVersion} → ${diff.new.transactionVersion}`;
 		const txOk = !diff.problems.some((p) => p.code === 'tx-version-not-bumped' || p.code === 'tx-version-decreased');
 		lines.push(
 			`  ${mark(txOk)} transaction_version       ${d.transactionVersionBumpRequired ? 'bump required' : 'no bump required'}, ${d.transactionVersionBumped ? 'bumped' : 'not bumped'} (${tx})`,
 		);
-		lines.push(`  ${mark(d.specNameEqual)} spec name                 ${diff.old.specName}${d.specNameEqual ? '' : ` → ${diff.new.specName}`}`);
+		lines.push(
+			`  ${mark(d.specNameEqual)} spec name                 ${diff.old.specName}${d.specNameEqual ? '' : ` → ${diff.new.specName}`}`,
+		);
 		lines.push(`  ${mark(d.specVersionIncreased)} spec version increased    ${diff.old.specVersion} → ${diff.new.specVersion}`);
 		lines.push(`  gate forward-compatible: ${gate.status.toUpperCase()} — ${gate.summary}`);
 		if (diff.problems.length) {
@@ -183,14 +214,18 @@ function renderHuman(inspection: Inspection, srtool: SrtoolCheck | undefined, ag
 	}
 	if (diff) {
 		lines.push('');
-		lines.push(`Changes (${diff.counts.total}: ${diff.counts.breaking} breaking, ${diff.counts.additive} additive; [tx] = requires a transaction_version bump)`);
+		lines.push(
+			`Changes (${diff.counts.total}: ${diff.counts.breaking} breaking, ${diff.counts.additive} additive; [tx] = requires a transaction_version bump)`,
+		);
 		if (diff.changes.length === 0) lines.push('  none: the metadata is the same');
 		let current: string | undefined;
 		for (const c of diff.changes) {
 			if (c.pallet !== current) {
 				current = c.pallet;
 				const breaking = diff.changes.filter((x) => x.pallet === c.pallet && x.severity === 'breaking').length;
-				lines.push(`  ${c.pallet === RUNTIME_SCOPE ? 'Runtime (extrinsic format, runtime APIs)' : c.pallet}${breaking ? `  — ${breaking} breaking` : ''}`);
+				lines.push(
+					`  ${c.pallet === RUNTIME_SCOPE ? 'Runtime (extrinsic format, runtime APIs)' : c.pallet}${breaking ? `  — ${breaking} breaking` : ''}`,
+				);
 			}
 			lines.push(changeLine(c));
 		}
@@ -205,7 +240,11 @@ function renderHuman(inspection: Inspection, srtool: SrtoolCheck | undefined, ag
 export async function runInspect(argv: InspectArgv, io: InspectIo): Promise<number> {
 	try {
 		if (!argv.wasm) {
-			throw new ArtifactError('not-found', 'missing --wasm PATH', 'Pass the runtime wasm to inspect, e.g. --wasm target/srtool/release/wbuild/x-runtime/x_runtime.compact.compressed.wasm');
+			throw new ArtifactError(
+				'not-found',
+				'missing --wasm PATH',
+				'Pass the runtime wasm to inspect, e.g. --wasm target/srtool/release/wbuild/x-runtime/x_runtime.compact.compressed.wasm',
+			);
 		}
 		const inspection = await inspectArtifact(argv.wasm, { keepExecutor: true, summary: !argv.against });
 		const srtool = argv.srtool ? await checkSrtool(argv.srtool, inspection) : undefined;
@@ -213,10 +252,17 @@ export async function runInspect(argv: InspectArgv, io: InspectIo): Promise<numb
 		let diff: DiffReport | undefined;
 		let gate: ReturnType<typeof forwardCompatGate> | undefined;
 		if (argv.against) {
-			const [{ callHashes }, { diffMetadata }, { forwardCompatGate }] = await Promise.all([import('../../artifact/call-hashes.js'), import('../../artifact/diff.js'), import('../../artifact/gate.js')]);
+			const [{ callHashes }, { diffMetadata }, { forwardCompatGate }] = await Promise.all([
+				import('../../artifact/call-hashes.js'),
+				import('../../artifact/diff.js'),
+				import('../../artifact/gate.js'),
+			]);
 			against = await resolveAgainst(argv.against, io);
 			// The upgrade calls go to the chain that runs the old runtime: its indices count.
-			inspection.callHashes = callHashes(against.model, inspection.artifact.bytes, { codeHash: inspection.codeHash, basis: against.label });
+			inspection.callHashes = callHashes(against.model, inspection.artifact.bytes, {
+				codeHash: inspection.codeHash,
+				basis: against.label,
+			});
 			inspection.warnings = inspection.warnings.filter((w) => !w.startsWith('call hashes use'));
 			diff = diffMetadata(against.model, inspection.metadata, against.version, inspection.version);
 			gate = forwardCompatGate(against.source === 'environment' ? argv.against : against.label, diff);
@@ -249,13 +295,21 @@ export async function runInspect(argv: InspectArgv, io: InspectIo): Promise<numb
 		} else {
 			io.stdout(renderHuman(inspection, srtool, against, diff, gate));
 			if (srtool && !srtool.match) {
-				io.stderr(`srtool digest mismatch: the artifact is not the one srtool built (${srtool.field} ${srtool.expected}, artifact ${srtool.actual}). Rebuild with srtool or use the wasm from the same build as the report.`);
+				io.stderr(
+					`srtool digest mismatch: the artifact is not the one srtool built (${srtool.field} ${srtool.expected}, artifact ${srtool.actual}). Rebuild with srtool or use the wasm from the same build as the report.`,
+				);
 			}
 		}
 		return exit;
 	} catch (error) {
 		if (!(error instanceof ArtifactError)) throw error;
-		if (argv.json) io.stdout(JSON.stringify({ error: { code: error.code, message: error.message, ...(error.path ? { path: error.path } : {}) }, exitCode: INSPECT_EXIT.badInput }));
+		if (argv.json)
+			io.stdout(
+				JSON.stringify({
+					error: { code: error.code, message: error.message, ...(error.path ? { path: error.path } : {}) },
+					exitCode: INSPECT_EXIT.badInput,
+				}),
+			);
 		io.stderr(`error [${error.code}]: ${error.message}`);
 		return INSPECT_EXIT.badInput;
 	} finally {

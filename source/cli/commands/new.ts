@@ -5,7 +5,11 @@ import { createRelease, newReleaseId } from '../../domain/release.js';
 import { routeSupport } from '../../domain/stages.js';
 
 export async function runNew(ctx: CommandContext, flags: { name?: string; wasm?: string; env?: string[] }): Promise<number> {
-	if (!flags.name?.trim()) throw new UsageError('missing --name', 'e.g. `release-console new --name "runtime 9140" --wasm ./rococo_runtime.compact.compressed.wasm`');
+	if (!flags.name?.trim())
+		throw new UsageError(
+			'missing --name',
+			'e.g. `release-console new --name "runtime 9140" --wasm ./rococo_runtime.compact.compressed.wasm`',
+		);
 	if (!flags.wasm) throw new UsageError('missing --wasm PATH', 'the runtime wasm (raw or zstd-compressed) the release ships');
 	const wasm = path.resolve(flags.wasm);
 	if (!existsSync(wasm)) throw new UsageError(`no file at ${wasm}`, 'check the path to the runtime wasm');
@@ -20,13 +24,24 @@ export async function runNew(ctx: CommandContext, flags: { name?: string; wasm?:
 	try {
 		inspection = await inspectArtifact(wasm);
 	} catch (error) {
-		throw new UsageError(`cannot use ${wasm} as a runtime: ${(error as Error).message}`, 'pass the runtime wasm built for this chain (e.g. target/srtool/…/*.compact.compressed.wasm)');
+		throw new UsageError(
+			`cannot use ${wasm} as a runtime: ${(error as Error).message}`,
+			'pass the runtime wasm built for this chain (e.g. target/srtool/…/*.compact.compressed.wasm)',
+		);
 	}
 	const at = new Date().toISOString();
-	const release = createRelease({ id: newReleaseId(flags.name, at), name: flags.name.trim(), artifact: toArtifactInfo(inspection, wasm), environments, at });
+	const release = createRelease({
+		id: newReleaseId(flags.name, at),
+		name: flags.name.trim(),
+		artifact: toArtifactInfo(inspection, wasm),
+		environments,
+		at,
+	});
 	ctx.store.saveRelease(release);
 	if (ctx.json) {
-		ctx.io.stdout(JSON.stringify({ id: release.id, name: release.name, artifact: release.artifact, environments: release.environments }));
+		ctx.io.stdout(
+			JSON.stringify({ id: release.id, name: release.name, artifact: release.artifact, environments: release.environments }),
+		);
 	} else {
 		const a = release.artifact;
 		ctx.io.stdout(

@@ -13,7 +13,10 @@ export async function runRecovery(ctx: CommandContext, id: string | undefined, f
 	const envName = flags.env ?? release.environments[0]!;
 	const plan = release.alignment?.recovery?.[envName];
 	if (!plan) {
-		throw new UsageError(`release ${release.id} has no recovery plan for ${envName} yet`, `it is recorded by the artifact stage: run \`release-console advance ${release.id} --env ${envName}\` first`);
+		throw new UsageError(
+			`release ${release.id} has no recovery plan for ${envName} yet`,
+			`it is recorded by the artifact stage: run \`release-console advance ${release.id} --env ${envName}\` first`,
+		);
 	}
 	const { recoveryLines } = await import('../../chain/recovery.js');
 	const upgradeBlock = release.progress[envName]?.upgrade?.blockNumber;

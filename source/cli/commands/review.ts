@@ -41,13 +41,27 @@ function asUsage<T>(fn: () => T): T {
 }
 
 export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags): Promise<number> {
-	if (!flags.env) throw new UsageError('missing --env', `${REVIEW_USAGE}\n  environments: ${ctx.store.listEnvironments().map((e) => e.name).join(', ') || 'none (add one with `release-console env add`)'}`);
+	if (!flags.env)
+		throw new UsageError(
+			'missing --env',
+			`${REVIEW_USAGE}\n  environments: ${
+				ctx.store
+					.listEnvironments()
+					.map((e) => e.name)
+					.join(', ') || 'none (add one with `release-console env add`)'
+			}`,
+		);
 	const env = findEnvironment(ctx.store, flags.env);
 	const target: ReviewTarget = asUsage(() => parseTargetFlags(flags));
 	const aye = asUsage(() => parseVoteFlag(flags.vote));
 	const conviction = asUsage(() => parseConviction(flags.conviction));
-	if (aye !== undefined && !flags.signer) throw new UsageError('--vote needs --signer', 'the key to vote with: env:RELEASE_CONSOLE_SURI (a mnemonic in that variable), a keystore JSON path, or //Name on local/testnet');
-	if (aye === undefined && (flags.yes || flags.conviction || flags.balance)) throw new UsageError('--yes, --conviction and --balance go with --vote aye|nay', REVIEW_USAGE);
+	if (aye !== undefined && !flags.signer)
+		throw new UsageError(
+			'--vote needs --signer',
+			'the key to vote with: env:RELEASE_CONSOLE_SURI (a mnemonic in that variable), a keystore JSON path, or //Name on local/testnet',
+		);
+	if (aye === undefined && (flags.yes || flags.conviction || flags.balance))
+		throw new UsageError('--yes, --conviction and --balance go with --vote aye|nay', REVIEW_USAGE);
 
 	const out: Record<string, unknown> = {};
 	const say = (line: string) => {
@@ -80,7 +94,10 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 
 	let connection: Connection;
 	try {
-		connection = await connectEnvironment(env, { resolveEmbedded: embeddedResolver(ctx.home, (_chain, line) => ctx.io.stderr(line)), timeoutMs: 10_000 });
+		connection = await connectEnvironment(env, {
+			resolveEmbedded: embeddedResolver(ctx.home, (_chain, line) => ctx.io.stderr(line)),
+			timeoutMs: 10_000,
+		});
 	} catch (error) {
 		const e = error as Error & { hint?: string };
 		out.error = e.message;
@@ -100,19 +117,33 @@ async function reviewConnected(
 	connection: Connection,
 	target: ReviewTarget,
 	flags: ReviewFlags,
-	vote: { aye?: boolean; conviction: ReturnType<typeof parseConviction>; signer?: { pair: import('@polkadot/keyring/types').KeyringPair; address: string; label: string } },
+	vote: {
+		aye?: boolean;
+		conviction: ReturnType<typeof parseConviction>;
+		signer?: { pair: import('@polkadot/keyring/types').KeyringPair; address: string; label: string };
+	},
 	out: Record<string, unknown>,
 	say: (line: string) => void,
 	finish: (code: number) => number,
 ): Promise<number> {
 	const api = connection.api;
-	const [{ runReview }, { reportJson, reportLines }] = await Promise.all([import('../../review/review.js'), import('../../review/format.js')]);
+	const [{ runReview }, { reportJson, reportLines }] = await Promise.all([
+		import('../../review/review.js'),
+		import('../../review/format.js'),
+	]);
 	const token = { decimals: api.registry.chainDecimals[0] ?? 12, symbol: api.registry.chainTokens[0] ?? 'UNIT' };
 	// Parse the amount with the chain's decimals before anything is read.
-	const balance = vote.aye !== undefined && target.kind !== 'motion' && flags.balance !== undefined ? asUsage(() => parseBalance(flags.balance, token.decimals, token.symbol)) : undefined;
+	const balance =
+		vote.aye !== undefined && target.kind !== 'motion' && flags.balance !== undefined
+			? asUsage(() => parseBalance(flags.balance, token.decimals, token.symbol))
+			: undefined;
 	let run;
 	try {
-		run = await runReview(api, env, connection.endpoint, target, { wasmPath: flags.wasm, recordPath: flags.record, reviewer: vote.signer?.address });
+		run = await runReview(api, env, connection.endpoint, target, {
+			wasmPath: flags.wasm,
+			recordPath: flags.record,
+			reviewer: vote.signer?.address,
+		});
 	} catch (error) {
 		if (error instanceof ReviewInputError) throw new UsageError(error.message, error.hint);
 		throw error;
@@ -132,10 +163,17 @@ async function reviewConnected(
 	}
 	const state = report.voteState;
 	if ((state.kind === 'democracy' || state.kind === 'opengov') && balance === undefined) {
-		throw new UsageError('a referendum vote needs an amount (--balance)', `the amount of ${token.symbol} to vote with, in whole tokens, e.g. --balance 100`);
+		throw new UsageError(
+			'a referendum vote needs an amount (--balance)',
+			`the amount of ${token.symbol} to vote with, in whole tokens, e.g. --balance 100`,
+		);
 	}
 	const { prepareVote } = await import('../../review/vote.js');
-	const prepared = await prepareVote(api, env, report, run.chain.resolved, vote.signer!, { aye: vote.aye, conviction: vote.conviction, ...(balance !== undefined ? { balance } : {}) });
+	const prepared = await prepareVote(api, env, report, run.chain.resolved, vote.signer!, {
+		aye: vote.aye,
+		conviction: vote.conviction,
+		...(balance !== undefined ? { balance } : {}),
+	});
 	say('');
 	say(prepared.context);
 	say(formatPrompt(prepared.prompt).join('\n'));
@@ -152,10 +190,14 @@ async function reviewConnected(
 	const outcome = await prepared.submit((step, detail) => say(`  ${step}${detail ? ` ${detail}` : ''}`));
 	out.vote = { ...(out.vote as object), ...outcome };
 	if (outcome.status === 'included') {
-		say(`✔ vote ${vote.aye ? 'aye' : 'nay'} included in block #${outcome.blockNumber} (${outcome.blockHash}), extrinsic ${outcome.extrinsicHash}${outcome.confirmed ? '; the chain now shows it' : '; WARNING: the chain does not show the vote'}`);
+		say(
+			`✔ vote ${vote.aye ? 'aye' : 'nay'} included in block #${outcome.blockNumber} (${outcome.blockHash}), extrinsic ${outcome.extrinsicHash}${outcome.confirmed ? '; the chain now shows it' : '; WARNING: the chain does not show the vote'}`,
+		);
 		if (!outcome.confirmed) code = EXIT.failed;
 	} else if (outcome.status === 'failed') {
-		say(`✖ vote failed: ${outcome.error}${outcome.extrinsicHash ? ` (extrinsic ${outcome.extrinsicHash}${outcome.blockNumber !== undefined ? `, block #${outcome.blockNumber}` : ''})` : ''}`);
+		say(
+			`✖ vote failed: ${outcome.error}${outcome.extrinsicHash ? ` (extrinsic ${outcome.extrinsicHash}${outcome.blockNumber !== undefined ? `, block #${outcome.blockNumber}` : ''})` : ''}`,
+		);
 		code = EXIT.failed;
 	} else {
 		say(`nothing sent: ${outcome.reason}`);

@@ -10,15 +10,20 @@ import { EXIT, UsageError, findEnvironment, type CommandContext } from './contex
 import { embeddedResolver } from '../../engine/session.js';
 import { enactmentBlockFor, expectedTimeOf, nextEnactmentWindow } from '../../domain/enactment.js';
 
-export async function runSchedule(ctx: CommandContext, flags: { env?: string; at?: string; window?: boolean; block?: number }): Promise<number> {
+export async function runSchedule(
+	ctx: CommandContext,
+	flags: { env?: string; at?: string; window?: boolean; block?: number },
+): Promise<number> {
 	const usage = 'usage: release-console schedule --env NAME [--at 2026-11-23T08:00:00Z | --window] [--block N]';
 	if (!flags.env) throw new UsageError('missing --env', usage);
 	let target: number | undefined;
 	if (flags.at !== undefined) {
 		target = Date.parse(flags.at);
-		if (!Number.isFinite(target)) throw new UsageError(`--at ${flags.at} is not a date and time`, 'give an ISO time, e.g. 2026-11-23T08:00:00Z');
+		if (!Number.isFinite(target))
+			throw new UsageError(`--at ${flags.at} is not a date and time`, 'give an ISO time, e.g. 2026-11-23T08:00:00Z');
 	}
-	if (flags.block !== undefined && (!Number.isInteger(flags.block) || flags.block < 0)) throw new UsageError(`--block ${flags.block} is not a block number`, 'give a whole number ≥ 0');
+	if (flags.block !== undefined && (!Number.isInteger(flags.block) || flags.block < 0))
+		throw new UsageError(`--block ${flags.block} is not a block number`, 'give a whole number ≥ 0');
 	const env = findEnvironment(ctx.store, flags.env);
 	const { connectEnvironment } = await import('../../chain/connect.js');
 	const connection = await connectEnvironment(env, { resolveEmbedded: embeddedResolver(ctx.home), timeoutMs: 10_000 });
@@ -30,12 +35,22 @@ export async function runSchedule(ctx: CommandContext, flags: { env?: string; at
 		const back = measured.over;
 		const how = measured.how === 'measured' ? 'measured' : 'expected (not enough blocks to measure)';
 		if (flags.window) target = nextEnactmentWindow(bestAt, 0);
-		const out: Record<string, unknown> = { env: env.name, bestBlock: best, bestBlockTime: new Date(bestAt).toISOString(), blockTimeMs: Math.round(ms), blockTimeFrom: how };
-		const lines = [`${env.name}: best block #${best} at ${new Date(bestAt).toISOString()}; block time ${(ms / 1000).toFixed(2)} s (${how}${back > 0 && how === 'measured' ? ` over the last ${back} blocks` : ''})`];
+		const out: Record<string, unknown> = {
+			env: env.name,
+			bestBlock: best,
+			bestBlockTime: new Date(bestAt).toISOString(),
+			blockTimeMs: Math.round(ms),
+			blockTimeFrom: how,
+		};
+		const lines = [
+			`${env.name}: best block #${best} at ${new Date(bestAt).toISOString()}; block time ${(ms / 1000).toFixed(2)} s (${how}${back > 0 && how === 'measured' ? ` over the last ${back} blocks` : ''})`,
+		];
 		if (target !== undefined) {
 			const block = enactmentBlockFor(target, best, bestAt, ms);
 			out.target = { time: new Date(target).toISOString(), enactmentBlock: block, blocksFromNow: block - best };
-			lines.push(`enact at ${new Date(target).toISOString()}${flags.window ? ' (next Monday–Wednesday 08:00 UTC)' : ''}: block #${block} (${block - best} blocks from now)`);
+			lines.push(
+				`enact at ${new Date(target).toISOString()}${flags.window ? ' (next Monday–Wednesday 08:00 UTC)' : ''}: block #${block} (${block - best} blocks from now)`,
+			);
 		}
 		if (flags.block !== undefined) {
 			const at = expectedTimeOf(flags.block, best, bestAt, ms);

@@ -6,14 +6,18 @@ import type { Release } from '../../domain/types.js';
 const SYMBOL: Record<string, string> = { done: '✔', active: '▶', waiting: '…', failed: '✖', pending: '○' };
 
 export function describeRelease(release: Release): string[] {
-	const lines = [`${release.id}  ${release.name}`, `  ${release.artifact.specName} ${release.artifact.specVersion}  code ${release.artifact.codeHash}`];
+	const lines = [
+		`${release.id}  ${release.name}`,
+		`  ${release.artifact.specName} ${release.artifact.specVersion}  code ${release.artifact.codeHash}`,
+	];
 	for (const env of release.environments) {
 		const p = release.progress[env];
 		if (!p) continue;
 		const current = currentStage(release, env)?.id;
 		lines.push(`  ${env}: ${current ? `at ${STAGE_INFO[current].title}` : 'complete'}`);
 		for (const s of p.stages) lines.push(`    ${SYMBOL[s.status] ?? '?'} ${STAGE_INFO[s.id].title}${s.detail ? ` — ${s.detail}` : ''}`);
-		if (p.upgrade) lines.push(`    upgrade: block #${p.upgrade.blockNumber} ${p.upgrade.blockHash}, extrinsic ${p.upgrade.extrinsicHash}`);
+		if (p.upgrade)
+			lines.push(`    upgrade: block #${p.upgrade.blockNumber} ${p.upgrade.blockHash}, extrinsic ${p.upgrade.extrinsicHash}`);
 	}
 	return lines;
 }
@@ -52,9 +56,13 @@ export async function runStatus(ctx: CommandContext, id?: string): Promise<numbe
 	}
 	const releases = ctx.store.listReleases();
 	if (ctx.json) {
-		ctx.io.stdout(JSON.stringify({ releases: releases.map(statusJson), environments: ctx.store.listEnvironments(), store: ctx.store.path }));
+		ctx.io.stdout(
+			JSON.stringify({ releases: releases.map(statusJson), environments: ctx.store.listEnvironments(), store: ctx.store.path }),
+		);
 	} else if (releases.length === 0) {
-		ctx.io.stdout('no releases yet; create one with `release-console new --name NAME --wasm PATH`, or run `release-console` to open the sample');
+		ctx.io.stdout(
+			'no releases yet; create one with `release-console new --name NAME --wasm PATH`, or run `release-console` to open the sample',
+		);
 	} else {
 		for (const release of releases) ctx.io.stdout(describeRelease(release).join('\n'));
 	}

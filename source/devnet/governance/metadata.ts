@@ -104,7 +104,8 @@ export function buildDevnetMetadata(periods: GovernancePeriods, version: Runtime
 	const { registry, metadata } = kitchensinkRegistry();
 	const v14 = metadata.asV14;
 	const json = v14.toJSON() as { pallets: Array<{ name: string; constants: Array<{ name: string; type: number; value: string }> }> };
-	const encodeAs = (typeId: number, value: unknown): string => u8aToHex(registry.createType(registry.createLookupType(typeId), value).toU8a());
+	const encodeAs = (typeId: number, value: unknown): string =>
+		u8aToHex(registry.createType(registry.createLookupType(typeId), value).toU8a());
 	const set = (pallet: string, constant: string, make: (type: number, current: Codec) => string) => {
 		const p = json.pallets.find((x) => x.name === pallet);
 		const c = p?.constants.find((x) => x.name === constant);

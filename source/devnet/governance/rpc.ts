@@ -29,7 +29,9 @@ function unknownBlock(chain: GovernanceChain, what: string): NodeRpcError {
 	return new NodeRpcError(
 		4003,
 		`Client error: UnknownBlock: Header was not found in the local chain: ${what}`,
-		firstBlock > 0 ? `the governance devnet (simulation) keeps the last ${chain.blockWindow} blocks (#${firstBlock} onwards)` : undefined,
+		firstBlock > 0
+			? `the governance devnet (simulation) keeps the last ${chain.blockWindow} blocks (#${firstBlock} onwards)`
+			: undefined,
 	);
 }
 
@@ -51,7 +53,6 @@ function at(chain: GovernanceChain, hash: unknown, runtimeOnly = false): BlockDa
 	}
 	return b;
 }
-
 
 function runtimeVersionJson(b: BlockData) {
 	const v = b.runtime.version;
@@ -75,10 +76,7 @@ function accountFromParam(p: unknown): string {
 	}
 }
 
-function headSubscription(
-	notification: string,
-	event: 'block' | 'finalized',
-): RpcHandler<DevnetContext> {
+function headSubscription(notification: string, event: 'block' | 'finalized'): RpcHandler<DevnetContext> {
 	return ({ chain }, _params, subs: SubscriptionManager) => {
 		const id = subId();
 		const send = subs.subscribe(notification, id, () => chain.off('block', listener));
@@ -107,7 +105,8 @@ export function rpcHandlers(): Record<string, RpcHandler<DevnetContext>> {
 		system_peers: () => [],
 		system_nodeRoles: () => ['Authority'],
 		system_syncState: ({ chain }) => ({ startingBlock: 0, currentBlock: chain.best.number, highestBlock: chain.best.number }),
-		system_accountNextIndex: ({ chain }, [who]) => chain.nextIndex(chain.registry.createType('AccountId', accountFromParam(who)).toString()),
+		system_accountNextIndex: ({ chain }, [who]) =>
+			chain.nextIndex(chain.registry.createType('AccountId', accountFromParam(who)).toString()),
 
 		chain_getBlockHash: ({ chain }, [n]) => {
 			if (n === undefined || n === null) return chain.best.hash;
@@ -201,9 +200,17 @@ export function rpcHandlers(): Record<string, RpcHandler<DevnetContext>> {
 			const bytes = hexToU8a(String(ext));
 			const len = new Uint8Array(4);
 			new DataView(len.buffer).setUint32(0, bytes.length, true);
-			const res = await chain.stateCall('TransactionPaymentApi_query_info', u8aToHex(new Uint8Array([...bytes, ...len])) as Hex, at(chain, hash));
+			const res = await chain.stateCall(
+				'TransactionPaymentApi_query_info',
+				u8aToHex(new Uint8Array([...bytes, ...len])) as Hex,
+				at(chain, hash),
+			);
 			const info = chain.registry.createType('RuntimeDispatchInfoV2', res) as any;
-			return { weight: { refTime: info.weight.refTime.toNumber(), proofSize: info.weight.proofSize.toNumber() }, class: info.class.type.toLowerCase(), partialFee: info.partialFee.toString() };
+			return {
+				weight: { refTime: info.weight.refTime.toNumber(), proofSize: info.weight.proofSize.toNumber() },
+				class: info.class.type.toLowerCase(),
+				partialFee: info.partialFee.toString(),
+			};
 		},
 
 		author_submitExtrinsic: async (ctx, [ext]) => {
@@ -238,7 +245,8 @@ export function rpcHandlers(): Record<string, RpcHandler<DevnetContext>> {
 		},
 		dev_timeTravel: ({ chain }, [date]) => {
 			const ms = typeof date === 'number' ? date : Date.parse(String(date));
-			if (!Number.isFinite(ms)) throw new NodeRpcError(-32602, 'Invalid params', 'dev_timeTravel takes a unix time in ms or a date string');
+			if (!Number.isFinite(ms))
+				throw new NodeRpcError(-32602, 'Invalid params', 'dev_timeTravel takes a unix time in ms or a date string');
 			return chain.timeTravel(ms);
 		},
 		dev_setStorage: async ({ chain }, [values]) => {

@@ -82,8 +82,12 @@ export function buildRuntimeWasm(parts: RuntimeWasmParts): Uint8Array {
 	const memSec = section(5, [1, 0x00, ...uleb(pages)]);
 	const globalSec = section(6, [1, 0x7f, 0x00, 0x41, ...sleb(heapBase), 0x0b]);
 	const exports: number[] = [
-		...name('memory'), 0x02, 0,
-		...name('__heap_base'), 0x03, 0,
+		...name('memory'),
+		0x02,
+		0,
+		...name('__heap_base'),
+		0x03,
+		0,
 		...functions.flatMap((f, i) => [...name(f.name), 0x00, ...uleb(i)]),
 	];
 	const exportSec = section(7, [...uleb(2 + functions.length), ...exports]);

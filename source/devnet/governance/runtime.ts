@@ -51,7 +51,8 @@ export function callerToOrigin(caller: any): Origin {
 		return { kind: 'none' };
 	}
 	if (variant === 'Council' || variant === 'TechnicalCommittee') {
-		if (raw.isMembers) return { kind: 'members', collective: variant, yes: raw.asMembers[0].toNumber(), total: raw.asMembers[1].toNumber() };
+		if (raw.isMembers)
+			return { kind: 'members', collective: variant, yes: raw.asMembers[0].toNumber(), total: raw.asMembers[1].toNumber() };
 		if (raw.isMember) return { kind: 'member', collective: variant, who: raw.asMember.toString() };
 	}
 	return { kind: 'unsupported', description: `${variant}(${raw?.toString?.() ?? ''})` };
@@ -131,7 +132,10 @@ export class RuntimeMeta {
 	readonly baseExtrinsicRefTime: bigint;
 	readonly maxBlock: Weight;
 
-	constructor(readonly registry: TypeRegistry, metadataV14: any) {
+	constructor(
+		readonly registry: TypeRegistry,
+		metadataV14: any,
+	) {
 		for (const pallet of metadataV14.pallets) {
 			const pname = pallet.name.toString();
 			const pindex = pallet.index.toNumber();
@@ -147,10 +151,14 @@ export class RuntimeMeta {
 			}
 			if (pallet.errors.isSome) {
 				const def = registry.lookup.getSiType(pallet.errors.unwrap().type).def.asVariant;
-				for (const v of def.variants) this.errors.set(`${pname}.${v.name.toString()}`, { palletIndex: pindex, index: v.index.toNumber() });
+				for (const v of def.variants)
+					this.errors.set(`${pname}.${v.name.toString()}`, { palletIndex: pindex, index: v.index.toNumber() });
 			}
 			for (const c of pallet.constants) {
-				this.constants.set(`${pname}.${c.name.toString()}`, registry.createType(registry.createLookupType(c.type), c.value.toU8a(true)));
+				this.constants.set(
+					`${pname}.${c.name.toString()}`,
+					registry.createType(registry.createLookupType(c.type), c.value.toU8a(true)),
+				);
 			}
 		}
 		const sys = this.events.get('System.ExtrinsicFailed')!;
@@ -328,7 +336,7 @@ export class Runtime {
 		this.state.set(key, value);
 	}
 
-		get registry(): TypeRegistry {
+	get registry(): TypeRegistry {
 		return this.meta.registry;
 	}
 
@@ -445,7 +453,8 @@ export class Runtime {
 	static dispatchClass(call: GenericCall): 'Normal' | 'Operational' | 'Mandatory' {
 		const key = `${call.section}.${call.method}`;
 		if (key === 'timestamp.set') return 'Mandatory';
-		if (/^system\.(setCode|setCodeWithoutChecks|applyAuthorizedUpgrade|authorizeUpgrade|authorizeUpgradeWithoutChecks)$/.test(key)) return 'Operational';
+		if (/^system\.(setCode|setCodeWithoutChecks|applyAuthorizedUpgrade|authorizeUpgrade|authorizeUpgradeWithoutChecks)$/.test(key))
+			return 'Operational';
 		if (/^(council|technicalCommittee)\.(propose|vote|close|execute)$/.test(key)) return 'Operational';
 		return 'Normal';
 	}
@@ -554,7 +563,8 @@ export class Runtime {
 			return;
 		}
 		const dest = this.account(to);
-		if (dest.providers === 0 && amount < this.existentialDeposit) throw new DispatchErr({ Token: 'BelowMinimum' }, 'Token.BelowMinimum');
+		if (dest.providers === 0 && amount < this.existentialDeposit)
+			throw new DispatchErr({ Token: 'BelowMinimum' }, 'Token.BelowMinimum');
 		this.mutateBalance(from, (d) => void (d.free -= amount), { allowDeath: !keepAlive });
 		this.mutateBalance(to, (d) => void (d.free += amount));
 		this.deposit('Balances', 'Transfer', [from, to, amount]);
@@ -589,7 +599,8 @@ export class Runtime {
 	hold(reason: unknown, who: string, amount: bigint): void {
 		if (amount === 0n) return;
 		const { data } = this.account(who);
-		if (data.free < amount || data.free - amount < this.existentialDeposit) throw new DispatchErr({ Token: 'FundsUnavailable' }, 'Token.FundsUnavailable');
+		if (data.free < amount || data.free - amount < this.existentialDeposit)
+			throw new DispatchErr({ Token: 'FundsUnavailable' }, 'Token.FundsUnavailable');
 		const holds = (this.store.get('Balances', 'Holds', [who]) as any).toJSON() as Array<{ id: any; amount: any }>;
 		const key = JSON.stringify(reason);
 		const existing = holds.find((h) => JSON.stringify(h.id).toLowerCase() === key.toLowerCase());
@@ -623,9 +634,9 @@ export class Runtime {
 	/** LockableCurrency::set_lock (amount 0 removes), updating `frozen` and emitting Locked/Unlocked. */
 	setLock(id: string, who: string, amount: bigint): void {
 		const idHex = u8aToHex(new TextEncoder().encode(id.padEnd(8, '\0').slice(0, 8)));
-		const locks = ((this.store.get('Balances', 'Locks', [who]) as any).toJSON() as Array<{ id: string; amount: any; reasons: any }>).filter(
-			(l) => l.id !== idHex,
-		);
+		const locks = (
+			(this.store.get('Balances', 'Locks', [who]) as any).toJSON() as Array<{ id: string; amount: any; reasons: any }>
+		).filter((l) => l.id !== idHex);
 		if (amount > 0n) locks.push({ id: idHex, amount: amount.toString(), reasons: 'All' });
 		if (locks.length) this.store.put('Balances', 'Locks', [who], locks);
 		else this.store.remove('Balances', 'Locks', [who]);

@@ -179,7 +179,11 @@ export class IncrementalTrie {
 			const key = this.keys[lo]!;
 			const e = this.entries.get(key)!;
 			const partial = key.slice(path.length);
-			encoded = u8aConcat(Uint8Array.from(header(e.hashed ? HASHED_VALUE_LEAF : LEAF, partial.length)), partialBytes(partial), e.encoded);
+			encoded = u8aConcat(
+				Uint8Array.from(header(e.hashed ? HASHED_VALUE_LEAF : LEAF, partial.length)),
+				partialBytes(partial),
+				e.encoded,
+			);
 		} else {
 			const first = this.keys[lo]!;
 			const last = this.keys[hi - 1]!;
@@ -207,7 +211,13 @@ export class IncrementalTrie {
 				start = end2;
 			}
 			const kind = value === undefined ? BRANCH_NO_VALUE : value.hashed ? HASHED_VALUE_BRANCH : BRANCH_WITH_VALUE;
-			encoded = u8aConcat(Uint8Array.from(header(kind, partial.length)), partialBytes(partial), Uint8Array.of(bitmap & 0xff, bitmap >> 8), value?.encoded ?? new Uint8Array(), ...children);
+			encoded = u8aConcat(
+				Uint8Array.from(header(kind, partial.length)),
+				partialBytes(partial),
+				Uint8Array.of(bitmap & 0xff, bitmap >> 8),
+				value?.encoded ?? new Uint8Array(),
+				...children,
+			);
 		}
 		const ref: NodeRef = encoded.length < 32 ? { inline: encoded } : { hash: blake2AsU8a(encoded, 256) };
 		this.memo.set(path, ref);

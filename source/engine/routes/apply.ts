@@ -14,26 +14,60 @@ export async function applyStage(ctx: EngineContext, api: ApiPromise, p: Plans):
 	if (await chainRunsCode(api, p.codeHash, ctx.release.get().artifact.specVersion)) {
 		const block = await findUpgradeBlock(api, p.codeHash);
 		if (!block) return done(ctx, 'apply', 'the chain already runs this code');
-		return recordUpgradeOutcome(ctx, block.blockNumber, block.blockHash, '0x' as Hex, ['system.CodeUpdated'], undefined, 'the chain already runs this code', 'apply');
+		return recordUpgradeOutcome(
+			ctx,
+			block.blockNumber,
+			block.blockHash,
+			'0x' as Hex,
+			['system.CodeUpdated'],
+			undefined,
+			'the chain already runs this code',
+			'apply',
+		);
 	}
 	const authorized = await authorizedCodeHash(api);
 	if (authorized !== p.codeHash) {
-		return failed(ctx, 'apply', authorized ? `the chain has authorized a different code hash: ${authorized}, not this artifact's ${p.codeHash}` : `the chain holds no authorized upgrade for ${p.codeHash}`, 'the authorization was replaced or consumed; check system.authorizedUpgrade');
+		return failed(
+			ctx,
+			'apply',
+			authorized
+				? `the chain has authorized a different code hash: ${authorized}, not this artifact's ${p.codeHash}`
+				: `the chain holds no authorized upgrade for ${p.codeHash}`,
+			'the authorization was replaced or consumed; check system.authorizedUpgrade',
+		);
 	}
 	const apply = buildApply(api, p.code);
 	return offer(ctx, api, {
 		stage: 'apply',
 		plan: apply,
-		authority: { ok: true, text: 'anyone may apply an authorized upgrade: the chain checks the code against the authorized hash (free when it succeeds)' },
+		authority: {
+			ok: true,
+			text: 'anyone may apply an authorized upgrade: the chain checks the code against the authorized hash (free when it succeeds)',
+		},
 		who: 'any funded account',
 		purpose: `apply the authorized upgrade: ${p.code.length.toLocaleString('en-US')} bytes whose hash the chain checks`,
 		facts: [{ label: 'Authorized hash', value: authorized }],
-		recheck: async () => ((await chainRunsCode(api, p.codeHash, ctx.release.get().artifact.specVersion)) ? applyStage(ctx, api, p) : undefined),
+		recheck: async () =>
+			(await chainRunsCode(api, p.codeHash, ctx.release.get().artifact.specVersion)) ? applyStage(ctx, api, p) : undefined,
 		after: async ({ outcome, events }) => {
 			if (events.includes('system.RejectedInvalidAuthorizedUpgrade')) {
-				return failed(ctx, 'apply', `the chain rejected the code in block #${outcome.blockNumber} (RejectedInvalidAuthorizedUpgrade)`, 'the code does not pass the runtime version check');
+				return failed(
+					ctx,
+					'apply',
+					`the chain rejected the code in block #${outcome.blockNumber} (RejectedInvalidAuthorizedUpgrade)`,
+					'the code does not pass the runtime version check',
+				);
 			}
-			return recordUpgradeOutcome(ctx, outcome.blockNumber!, outcome.blockHash!, outcome.extrinsicHash!, events, undefined, 'applied', 'apply');
+			return recordUpgradeOutcome(
+				ctx,
+				outcome.blockNumber!,
+				outcome.blockHash!,
+				outcome.extrinsicHash!,
+				events,
+				undefined,
+				'applied',
+				'apply',
+			);
 		},
 	});
 }

@@ -2,13 +2,28 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { GovProgress, StageId } from '../../domain/types.js';
 import type { Authority } from '../../chain/prompt.js';
-import { boundedArg, callWeight, planOf, sameAccount, type CallPlan, palletCall, palletConsts, type BalanceCodec, type NumberCodec } from '../../chain/pallets/common.js';
-import { collectiveMembers, COLLECTIVE_TITLE, motionState, proportionThreshold, type CollectiveName } from '../../chain/pallets/collective.js';
+import {
+	boundedArg,
+	callWeight,
+	planOf,
+	sameAccount,
+	type CallPlan,
+	palletCall,
+	palletConsts,
+	type BalanceCodec,
+	type NumberCodec,
+} from '../../chain/pallets/common.js';
+import {
+	collectiveMembers,
+	COLLECTIVE_TITLE,
+	motionState,
+	proportionThreshold,
+	type CollectiveName,
+} from '../../chain/pallets/collective.js';
 import { democracyReferendum, democracyVotes, findDemocracyReferendum, nextExternalHash } from '../../chain/pallets/democracy.js';
 import { type Again, type EngineContext, type StepResult, done, eta, failed, gov, record, short, waiting } from '../context.js';
 import { offer, rerun } from '../offer.js';
 import type { Plans } from './plans.js';
-
 
 // --- council and technical committee motions --------------------------------------------------
 
@@ -24,11 +39,22 @@ interface Motion {
 async function councilMotion(ctx: EngineContext, api: ApiPromise, p: Plans): Promise<Motion> {
 	const variant = ctx.env.routeOptions?.external ?? 'majority';
 	const [method, num, den] =
-		variant === 'plain' ? (['externalPropose', 1, 2] as const) : variant === 'default' ? (['externalProposeDefault', 1, 1] as const) : (['externalProposeMajority', 3, 4] as const);
+		variant === 'plain'
+			? (['externalPropose', 1, 2] as const)
+			: variant === 'default'
+				? (['externalProposeDefault', 1, 1] as const)
+				: (['externalProposeMajority', 3, 4] as const);
 	const fn = palletCall(api, 'democracy', method);
 	const inner = planOf(fn(boundedArg(fn, 0, p.proposal.hash, p.proposal.len)), `democracy.${method}`);
 	const members = await collectiveMembers(api, 'council');
-	return { pallet: 'council', stage: 'council', inner, members, threshold: proportionThreshold(members.length, num, den), describe: `democracy.${method} (${num}/${den} of the council)` };
+	return {
+		pallet: 'council',
+		stage: 'council',
+		inner,
+		members,
+		threshold: proportionThreshold(members.length, num, den),
+		describe: `democracy.${method} (${num}/${den} of the council)`,
+	};
 }
 
 async function fastTrackMotion(ctx: EngineContext, api: ApiPromise, p: Plans): Promise<Motion> {
@@ -51,19 +77,34 @@ async function fastTrackMotion(ctx: EngineContext, api: ApiPromise, p: Plans): P
 
 export async function councilStage(ctx: EngineContext, api: ApiPromise, p: Plans, again: Again): Promise<StepResult> {
 	// Done once democracy holds the external proposal, or a referendum on it already runs.
-	if ((await nextExternalHash(api)) === p.proposal.hash) return done(ctx, 'council', `democracy holds the external proposal ${short(p.proposal.hash)}`);
+	if ((await nextExternalHash(api)) === p.proposal.hash)
+		return done(ctx, 'council', `democracy holds the external proposal ${short(p.proposal.hash)}`);
 	const running = await findDemocracyReferendum(api, p.proposal.hash);
 	if (running) {
-		record(ctx, { referendum: { index: running.index, kind: 'democracy' } }, `democracy referendum #${running.index} on ${p.proposal.hash} is running`);
+		record(
+			ctx,
+			{ referendum: { index: running.index, kind: 'democracy' } },
+			`democracy referendum #${running.index} on ${p.proposal.hash} is running`,
+		);
 		return done(ctx, 'council', `referendum #${running.index} on the proposal already runs`);
 	}
-	return motionStep(ctx, api, await councilMotion(ctx, api, p), 'the council motion closed, but democracy holds no external proposal for this preimage', again);
+	return motionStep(
+		ctx,
+		api,
+		await councilMotion(ctx, api, p),
+		'the council motion closed, but democracy holds no external proposal for this preimage',
+		again,
+	);
 }
 
 export async function fastTrackStage(ctx: EngineContext, api: ApiPromise, p: Plans, again: Again): Promise<StepResult> {
 	const running = await findDemocracyReferendum(api, p.proposal.hash);
 	if (running) {
-		record(ctx, { referendum: { index: running.index, kind: 'democracy' } }, `democracy referendum #${running.index} on ${p.proposal.hash} started`);
+		record(
+			ctx,
+			{ referendum: { index: running.index, kind: 'democracy' } },
+			`democracy referendum #${running.index} on ${p.proposal.hash} started`,
+		);
 		return done(ctx, 'fast-track', `referendum #${running.index} started`);
 	}
 	const known = gov(ctx).referendum;
@@ -72,9 +113,20 @@ export async function fastTrackStage(ctx: EngineContext, api: ApiPromise, p: Pla
 		if (r?.finished) return done(ctx, 'fast-track', `referendum #${known.index} already ran`);
 	}
 	if ((await nextExternalHash(api)) !== p.proposal.hash) {
-		return failed(ctx, 'fast-track', `democracy holds no external proposal ${short(p.proposal.hash)} and no referendum runs on it (cancelled, vetoed, or launched and finished?)`, 'check the chain (democracy.nextExternal, referendumInfoOf); the council may have to propose again');
+		return failed(
+			ctx,
+			'fast-track',
+			`democracy holds no external proposal ${short(p.proposal.hash)} and no referendum runs on it (cancelled, vetoed, or launched and finished?)`,
+			'check the chain (democracy.nextExternal, referendumInfoOf); the council may have to propose again',
+		);
 	}
-	return motionStep(ctx, api, await fastTrackMotion(ctx, api, p), 'the technical committee motion closed, but no referendum started', again);
+	return motionStep(
+		ctx,
+		api,
+		await fastTrackMotion(ctx, api, p),
+		'the technical committee motion closed, but no referendum started',
+		again,
+	);
 }
 
 async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closedWithoutEffect: string, again: Again): Promise<StepResult> {
@@ -94,10 +146,20 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 	if (!state) {
 		if (known && known.hash === motionHash) {
 			// We saw this motion before and it is gone without its effect.
-			return failed(ctx, m.stage, `${closedWithoutEffect} (motion #${known.index} ${short(motionHash)})`, 'read the Closed/Disapproved events; a member may propose again');
+			return failed(
+				ctx,
+				m.stage,
+				`${closedWithoutEffect} (motion #${known.index} ${short(motionHash)})`,
+				'read the Closed/Disapproved events; a member may propose again',
+			);
 		}
 		if (signer && !isMember) {
-			return waiting(ctx, m.stage, `waiting for a member of the ${title} to propose ${m.describe} (${signer.address} is not a member; members: ${m.members.join(', ')})`, 'someone-else');
+			return waiting(
+				ctx,
+				m.stage,
+				`waiting for a member of the ${title} to propose ${m.describe} (${signer.address} is not a member; members: ${m.members.join(', ')})`,
+				'someone-else',
+			);
 		}
 		const facts = [
 			{ label: 'Motion', value: m.describe },
@@ -111,18 +173,28 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 			who: `a member of the ${title}`,
 			purpose: `propose a ${title} motion: ${m.describe}${m.threshold < 2 ? ' (threshold 1: executes at once)' : ''}`,
 			facts,
-			recheck: async () => ((await motionState(api, m.pallet, motionHash)) ? motionStep(ctx, api, m, closedWithoutEffect, again) : undefined),
+			recheck: async () =>
+				(await motionState(api, m.pallet, motionHash)) ? motionStep(ctx, api, m, closedWithoutEffect, again) : undefined,
 			after: rerun(m.stage),
 		});
 	}
 	if (!known || known.index !== state.index) {
-		record(ctx, { [key]: { index: state.index, hash: motionHash, threshold: state.threshold } } as Partial<GovProgress>, `${title} motion #${state.index} ${motionHash}: ${state.ayes.length}/${state.threshold} ayes`);
+		record(
+			ctx,
+			{ [key]: { index: state.index, hash: motionHash, threshold: state.threshold } } as Partial<GovProgress>,
+			`${title} motion #${state.index} ${motionHash}: ${state.ayes.length}/${state.threshold} ayes`,
+		);
 	}
 	const voted = (a: string) => state.ayes.some((x) => sameAccount(x, a)) || state.nays.some((x) => sameAccount(x, a));
 	const missing = m.members.filter((a) => !voted(a));
 	const tally = `${title} motion #${state.index}: ${state.ayes.length} aye, ${state.nays.length} nay of ${m.members.length}; threshold ${state.threshold}; ends at #${state.end}${state.end > best ? ` (${state.end - best} blocks, ${eta(api, state.end - best)})` : ' (ended)'}`;
 	if (state.nays.length > m.members.length - state.threshold) {
-		return failed(ctx, m.stage, `${tally}: too many nays, it cannot pass`, 'the motion will be disapproved when closed; start again after addressing the objections');
+		return failed(
+			ctx,
+			m.stage,
+			`${tally}: too many nays, it cannot pass`,
+			'the motion will be disapproved when closed; start again after addressing the objections',
+		);
 	}
 	if (state.ayes.length >= state.threshold) {
 		const weight = await callWeight(api, m.inner.tx, signer?.address ?? m.members[0]!);
@@ -155,7 +227,9 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 			],
 			recheck: async () => {
 				const now = await motionState(api, m.pallet, motionHash);
-				return now && [...now.ayes, ...now.nays].some((x) => sameAccount(x, signer.address)) ? motionStep(ctx, api, m, closedWithoutEffect, again) : undefined;
+				return now && [...now.ayes, ...now.nays].some((x) => sameAccount(x, signer.address))
+					? motionStep(ctx, api, m, closedWithoutEffect, again)
+					: undefined;
 			},
 			after: rerun(m.stage),
 		});
@@ -179,12 +253,23 @@ export async function democracyStage(ctx: EngineContext, api: ApiPromise, p: Pla
 	if (!ref || (!ref.ongoing && !ref.finished)) ref = await findDemocracyReferendum(api, p.proposal.hash);
 	if (!ref) {
 		const external = await nextExternalHash(api);
-		return waiting(ctx, 'referendum', external === p.proposal.hash ? 'the external proposal waits for the fast-track or the next launch period' : `no referendum on ${short(p.proposal.hash)} yet`);
+		return waiting(
+			ctx,
+			'referendum',
+			external === p.proposal.hash
+				? 'the external proposal waits for the fast-track or the next launch period'
+				: `no referendum on ${short(p.proposal.hash)} yet`,
+		);
 	}
-	if (!known || known.index !== ref.index) record(ctx, { referendum: { index: ref.index, kind: 'democracy' } }, `democracy referendum #${ref.index}`);
+	if (!known || known.index !== ref.index)
+		record(ctx, { referendum: { index: ref.index, kind: 'democracy' } }, `democracy referendum #${ref.index}`);
 	if (ref.finished) {
 		if (!ref.finished.approved) return failed(ctx, 'referendum', `referendum #${ref.index} was rejected at block #${ref.finished.end}`);
-		record(ctx, { referendum: { index: ref.index, kind: 'democracy', approvedAt: ref.finished.end } }, `referendum #${ref.index} approved at block #${ref.finished.end}`);
+		record(
+			ctx,
+			{ referendum: { index: ref.index, kind: 'democracy', approvedAt: ref.finished.end } },
+			`referendum #${ref.index} approved at block #${ref.finished.end}`,
+		);
 		return done(ctx, 'referendum', `referendum #${ref.index} passed at block #${ref.finished.end}`);
 	}
 	const o = ref.ongoing!;
@@ -198,12 +283,16 @@ export async function democracyStage(ctx: EngineContext, api: ApiPromise, p: Pla
 		if (balance > 0n) {
 			return offer(ctx, api, {
 				stage: 'referendum',
-				plan: planOf(api.tx.democracy.vote(ref.index, { Standard: { vote: { aye: true, conviction }, balance } } as never), 'democracy.vote(aye)'),
+				plan: planOf(
+					api.tx.democracy.vote(ref.index, { Standard: { vote: { aye: true, conviction }, balance } } as never),
+					'democracy.vote(aye)',
+				),
 				authority: { ok: true, text: 'any account with free balance may vote in a referendum' },
 				who: 'any voter',
 				purpose: `vote aye on referendum #${ref.index} with ${fmt(balance)} at ${conviction}`,
 				facts: [{ label: 'Tally now', value: tally }],
-				recheck: async () => ((await democracyVotes(api, signer.address)).includes(ref!.index) ? democracyStage(ctx, api, p) : undefined),
+				recheck: async () =>
+					(await democracyVotes(api, signer.address)).includes(ref!.index) ? democracyStage(ctx, api, p) : undefined,
 				after: rerun('referendum'),
 			});
 		}

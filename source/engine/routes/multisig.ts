@@ -12,7 +12,6 @@ import { findUpgradeBlock, recordUpgradeOutcome } from '../upgrade-record.js';
 import { type Enacted, type Plans, enacted } from './plans.js';
 import { sudoKey as readSudoKey } from '../../chain/pallets/sudo.js';
 
-
 // --- multisig sudo ------------------------------------------------------------------------------------
 
 /**
@@ -25,7 +24,16 @@ export async function multisigDecided(ctx: EngineContext, api: ApiPromise, p: Pl
 	if (found.kind === 'code') {
 		const block = await findUpgradeBlock(api, p.codeHash);
 		if (!block) return done(ctx, 'multisig', 'the chain already runs this code (the upgrade block is older than the search window)');
-		return recordUpgradeOutcome(ctx, block.blockNumber, block.blockHash, '0x' as Hex, ['system.CodeUpdated'], undefined, 'the chain already runs this code', 'multisig');
+		return recordUpgradeOutcome(
+			ctx,
+			block.blockNumber,
+			block.blockHash,
+			'0x' as Hex,
+			['system.CodeUpdated'],
+			undefined,
+			'the chain already runs this code',
+			'multisig',
+		);
 	}
 	const block = await findUpgradeBlock(api, p.codeHash, authorizedCodeHash);
 	const blockNumber = block?.blockNumber ?? (await api.rpc.chain.getHeader()).number.toNumber();
@@ -35,21 +43,39 @@ export async function multisigDecided(ctx: EngineContext, api: ApiPromise, p: Pl
 
 export async function multisigStage(ctx: EngineContext, api: ApiPromise, p: Plans, again: Again): Promise<StepResult> {
 	const config = ctx.env.routeOptions?.multisig;
-	if (!config) return { kind: 'refused', stage: 'multisig', message: `environment ${ctx.env.name} has no multisig configured`, hint: 'env add … --route multisig-sudo --signatory A --signatory B --threshold 2' };
+	if (!config)
+		return {
+			kind: 'refused',
+			stage: 'multisig',
+			message: `environment ${ctx.env.name} has no multisig configured`,
+			hint: 'env add … --route multisig-sudo --signatory A --signatory B --threshold 2',
+		};
 	const ss58 = api.registry.chainSS58 ?? 42;
 	const address = multisigAddress(config.signatories, config.threshold, ss58);
-	if (!palletQuery(api, 'sudo') || !palletTx(api, 'multisig')) return failed(ctx, 'multisig', `${ctx.env.name} needs the Sudo and Multisig pallets for route multisig-sudo`);
+	if (!palletQuery(api, 'sudo') || !palletTx(api, 'multisig'))
+		return failed(ctx, 'multisig', `${ctx.env.name} needs the Sudo and Multisig pallets for route multisig-sudo`);
 	const sudoKey = (await readSudoKey(api)) ?? '';
 	if (!sameAccount(sudoKey, address)) {
-		return { kind: 'refused', stage: 'multisig', message: `the sudo key is ${sudoKey || 'not set'}, not the multisig ${address} (${config.threshold} of ${config.signatories.length})`, hint: 'check the environment\'s signatories and threshold, or make the multisig the sudo key (sudo.setKey)' };
+		return {
+			kind: 'refused',
+			stage: 'multisig',
+			message: `the sudo key is ${sudoKey || 'not set'}, not the multisig ${address} (${config.threshold} of ${config.signatories.length})`,
+			hint: "check the environment's signatories and threshold, or make the multisig the sudo key (sudo.setKey)",
+		};
 	}
 	const set = payloadOf(ctx.env) === 'set-code';
 	const weightType = String(palletCall(api, 'sudo', 'sudoUncheckedWeight').meta.args[1]?.type ?? '');
 	const zero = /u64/.test(weightType) ? 0 : { refTime: 0, proofSize: 0 };
-	const call = set ? planOf(palletCall(api, 'sudo', 'sudoUncheckedWeight')(p.payload.tx, zero), 'sudo.sudoUncheckedWeight(system.setCode)') : planOf(palletCall(api, 'sudo', 'sudo')(p.payload.tx), `sudo.sudo(${p.payload.label})`);
+	const call = set
+		? planOf(palletCall(api, 'sudo', 'sudoUncheckedWeight')(p.payload.tx, zero), 'sudo.sudoUncheckedWeight(system.setCode)')
+		: planOf(palletCall(api, 'sudo', 'sudo')(p.payload.tx), `sudo.sudo(${p.payload.label})`);
 	const state = await multisigState(api, address, call.hash);
 	if (gov(ctx).multisig?.callHash !== call.hash || JSON.stringify(gov(ctx).multisig?.timepoint) !== JSON.stringify(state?.when)) {
-		record(ctx, { multisig: { address, callHash: call.hash, threshold: config.threshold, ...(state ? { timepoint: state.when } : {}) } }, `multisig ${address}: call ${call.hash}, ${state?.approvals.length ?? 0} of ${config.threshold} approvals`);
+		record(
+			ctx,
+			{ multisig: { address, callHash: call.hash, threshold: config.threshold, ...(state ? { timepoint: state.when } : {}) } },
+			`multisig ${address}: call ${call.hash}, ${state?.approvals.length ?? 0} of ${config.threshold} approvals`,
+		);
 	}
 	const signer = ctx.signer;
 	const isSignatory = signer ? config.signatories.some((s) => sameAccount(s, signer.address)) : false;
@@ -58,14 +84,27 @@ export async function multisigStage(ctx: EngineContext, api: ApiPromise, p: Plan
 	const status = `multisig ${short(address)}: ${approvals.length} of ${config.threshold} approvals for call ${short(call.hash)}`;
 	if (!signer) return { kind: 'needs-signer', stage: 'multisig', message: `${status}; needs a signatory: ${missing.join(', ')}` };
 	if (!isSignatory) {
-		return { kind: 'refused', stage: 'multisig', message: `${signer.address} is not a signatory of multisig ${address}; signatories: ${config.signatories.join(', ')}`, hint: 'sign with one of the signatories' };
+		return {
+			kind: 'refused',
+			stage: 'multisig',
+			message: `${signer.address} is not a signatory of multisig ${address}; signatories: ${config.signatories.join(', ')}`,
+			hint: 'sign with one of the signatories',
+		};
 	}
 	if (approvals.some((a) => sameAccount(a, signer.address))) {
 		const more = config.threshold - approvals.length;
-		return waiting(ctx, 'multisig', `${status}; you have approved; ${more} more approval${more === 1 ? '' : 's'} needed, from any of: ${missing.join(', ')}`, 'someone-else');
+		return waiting(
+			ctx,
+			'multisig',
+			`${status}; you have approved; ${more} more approval${more === 1 ? '' : 's'} needed, from any of: ${missing.join(', ')}`,
+			'someone-else',
+		);
 	}
 	const others = otherSignatories(config.signatories, signer.address, ss58);
-	const authority: Authority = { ok: true, text: `is signatory ${config.signatories.findIndex((s) => sameAccount(s, signer.address)) + 1} of ${config.signatories.length} of multisig ${address}, which is the sudo key` };
+	const authority: Authority = {
+		ok: true,
+		text: `is signatory ${config.signatories.findIndex((s) => sameAccount(s, signer.address)) + 1} of ${config.signatories.length} of multisig ${address}, which is the sudo key`,
+	};
 	const facts = [
 		{ label: 'Multisig', value: `${address} (${config.threshold} of ${config.signatories.length})` },
 		{ label: 'Inner call', value: `${call.label}, hash ${call.hash}` },
@@ -103,19 +142,44 @@ export async function multisigStage(ctx: EngineContext, api: ApiPromise, p: Plan
 			recheck,
 			after: async ({ outcome, events }) => {
 				if (set && events.includes('system.CodeUpdated')) {
-					return recordUpgradeOutcome(ctx, outcome.blockNumber!, outcome.blockHash!, outcome.extrinsicHash!, events, undefined, `executed by multisig ${short(address)}`, 'multisig');
+					return recordUpgradeOutcome(
+						ctx,
+						outcome.blockNumber!,
+						outcome.blockHash!,
+						outcome.extrinsicHash!,
+						events,
+						undefined,
+						`executed by multisig ${short(address)}`,
+						'multisig',
+					);
 				}
 				if (!set && events.includes('system.UpgradeAuthorized')) {
-					record(ctx, { authorized: { blockNumber: outcome.blockNumber!, codeHash: p.codeHash } }, `upgrade authorized at block #${outcome.blockNumber}`);
-					return done(ctx, 'multisig', `executed by multisig ${short(address)} in block #${outcome.blockNumber}: code hash ${short(p.codeHash)} authorized`);
+					record(
+						ctx,
+						{ authorized: { blockNumber: outcome.blockNumber!, codeHash: p.codeHash } },
+						`upgrade authorized at block #${outcome.blockNumber}`,
+					);
+					return done(
+						ctx,
+						'multisig',
+						`executed by multisig ${short(address)} in block #${outcome.blockNumber}: code hash ${short(p.codeHash)} authorized`,
+					);
 				}
-				return failed(ctx, 'multisig', `the multisig call in block #${outcome.blockNumber} did not ${set ? 'update the code' : 'authorize the upgrade'} (events: ${events.join(', ')})`, 'read the MultisigExecuted / Sudid results in that block');
+				return failed(
+					ctx,
+					'multisig',
+					`the multisig call in block #${outcome.blockNumber} did not ${set ? 'update the code' : 'authorize the upgrade'} (events: ${events.join(', ')})`,
+					'read the MultisigExecuted / Sudid results in that block',
+				);
 			},
 		});
 	}
 	return offer(ctx, api, {
 		stage: 'multisig',
-		plan: planOf(palletCall(api, 'multisig', 'approveAsMulti')(config.threshold, others, timepoint, call.hash, weight), 'multisig.approveAsMulti'),
+		plan: planOf(
+			palletCall(api, 'multisig', 'approveAsMulti')(config.threshold, others, timepoint, call.hash, weight),
+			'multisig.approveAsMulti',
+		),
 		authority,
 		who: 'a signatory',
 		purpose: `approve call hash ${short(call.hash)} for multisig ${short(address)} (${approvals.length + 1} of ${config.threshold})`,

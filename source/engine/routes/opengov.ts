@@ -18,9 +18,12 @@ interface Amount {
 
 /** The Referenda constants this route reads. */
 function referendaConsts(api: ApiPromise) {
-	return palletConsts<{ submissionDeposit?: Amount; undecidingTimeout?: NumberCodec; tracks?: Array<[NumberCodec, { decisionDeposit: Amount }]> }>(api, 'referenda');
+	return palletConsts<{
+		submissionDeposit?: Amount;
+		undecidingTimeout?: NumberCodec;
+		tracks?: Array<[NumberCodec, { decisionDeposit: Amount }]>;
+	}>(api, 'referenda');
 }
-
 
 // --- whitelist ---------------------------------------------------------------------------------
 
@@ -36,14 +39,25 @@ export async function whitelistStage(ctx: EngineContext, api: ApiPromise, p: Pla
 	const sudoKey = await readSudoKey(api);
 	const mayStandIn = ctx.env.kind === 'local' && sudoKey && ctx.signer && sameAccount(sudoKey.replace(/^"|"$/g, ''), ctx.signer.address);
 	if (!mayStandIn) {
-		const standIn = ctx.env.kind === 'local' && sudoKey ? `; on this local chain the sudo key ${sudoKey.replace(/^"|"$/g, '')} may stand in: run advance with --signer set to it` : '';
-		return waiting(ctx, 'whitelist', `waiting for the whitelist origin (the Fellowship) to whitelist call hash ${p.payload.hash} (${p.payload.label})${standIn}`, 'someone-else');
+		const standIn =
+			ctx.env.kind === 'local' && sudoKey
+				? `; on this local chain the sudo key ${sudoKey.replace(/^"|"$/g, '')} may stand in: run advance with --signer set to it`
+				: '';
+		return waiting(
+			ctx,
+			'whitelist',
+			`waiting for the whitelist origin (the Fellowship) to whitelist call hash ${p.payload.hash} (${p.payload.label})${standIn}`,
+			'someone-else',
+		);
 	}
 	const inner = palletCall(api, 'whitelist', 'whitelistCall')(p.payload.hash);
 	return offer(ctx, api, {
 		stage: 'whitelist',
 		plan: planOf(palletCall(api, 'sudo', 'sudo')(inner), 'sudo.sudo(whitelist.whitelistCall)'),
-		authority: { ok: true, text: `is the sudo key; on this local chain the whitelist origin is Root, so the sudo key stands in for the Fellowship` },
+		authority: {
+			ok: true,
+			text: `is the sudo key; on this local chain the whitelist origin is Root, so the sudo key stands in for the Fellowship`,
+		},
 		who: 'the whitelist origin',
 		purpose: `whitelist call hash ${short(p.payload.hash)} (${p.payload.label})`,
 		facts: [{ label: 'Call hash', value: p.payload.hash }],
@@ -67,36 +81,64 @@ export async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans
 		const at = await scheduledAt(api, p.proposal.hash);
 		if (at !== undefined) {
 			record(ctx, { enactment: { scheduledAt: at } }, `the scheduler holds ${p.proposal.label} ${p.proposal.hash} for block #${at}`);
-			return done(ctx, 'referendum', `a referendum on ${short(p.proposal.hash)} was approved: the scheduler dispatches ${p.proposal.label} at block #${at}`);
+			return done(
+				ctx,
+				'referendum',
+				`a referendum on ${short(p.proposal.hash)} was approved: the scheduler dispatches ${p.proposal.label} at block #${at}`,
+			);
 		}
 		const { origin, label } = openGovOrigin(api, trackOption);
 		if (trackOption === 'whitelisted' && label !== 'WhitelistedCaller' && ctx.env.kind !== 'local') {
-			return { kind: 'refused', stage: 'referendum', message: `${ctx.env.name} has no WhitelistedCaller origin: the whitelisted track would be a Root referendum`, hint: 'use --track root for this environment' };
+			return {
+				kind: 'refused',
+				stage: 'referendum',
+				message: `${ctx.env.name} has no WhitelistedCaller origin: the whitelisted track would be a Root referendum`,
+				hint: 'use --track root for this environment',
+			};
 		}
 		const delay = ctx.env.routeOptions?.enactmentDelay ?? 1;
 		const submit = palletCall(api, 'referenda', 'submit');
 		const deposit = referendaConsts(api)?.submissionDeposit;
 		return offer(ctx, api, {
 			stage: 'referendum',
-			plan: planOf(submit(origin, boundedArg(submit, 1, p.proposal.hash, p.proposal.len), { After: delay }), `referenda.submit(${label})`),
-			authority: { ok: true, text: `any funded account may submit a referendum (submission deposit ${deposit?.toHuman?.() ?? 'per the chain'})` },
+			plan: planOf(
+				submit(origin, boundedArg(submit, 1, p.proposal.hash, p.proposal.len), { After: delay }),
+				`referenda.submit(${label})`,
+			),
+			authority: {
+				ok: true,
+				text: `any funded account may submit a referendum (submission deposit ${deposit?.toHuman?.() ?? 'per the chain'})`,
+			},
 			who: 'any funded account',
 			purpose: `submit a referendum on the ${label} track for ${p.proposal.label}, enacted ${delay} block(s) after approval`,
 			facts: [
 				{ label: 'Proposal', value: `${p.proposal.hash} (${p.proposal.len.toLocaleString('en-US')} bytes)` },
 				{ label: 'Code hash', value: p.codeHash },
 			],
-			recheck: async () => ((await findOpenGovReferendum(api, p.proposal.hash)) || (await scheduledAt(api, p.proposal.hash)) !== undefined ? openGovStage(ctx, api, p) : undefined),
+			recheck: async () =>
+				(await findOpenGovReferendum(api, p.proposal.hash)) || (await scheduledAt(api, p.proposal.hash)) !== undefined
+					? openGovStage(ctx, api, p)
+					: undefined,
 			after: rerun('referendum'),
 		});
 	}
-	if (!known || known.index !== ref.index) record(ctx, { referendum: { index: ref.index, kind: 'referenda' } }, `OpenGov referendum #${ref.index} on track ${ref.track}`);
+	if (!known || known.index !== ref.index)
+		record(ctx, { referendum: { index: ref.index, kind: 'referenda' } }, `OpenGov referendum #${ref.index} on track ${ref.track}`);
 	if (ref.status === 'approved') {
-		record(ctx, { referendum: { index: ref.index, kind: 'referenda', ...(ref.endedAt !== undefined ? { approvedAt: ref.endedAt } : {}) } }, `referendum #${ref.index} approved`);
+		record(
+			ctx,
+			{ referendum: { index: ref.index, kind: 'referenda', ...(ref.endedAt !== undefined ? { approvedAt: ref.endedAt } : {}) } },
+			`referendum #${ref.index} approved`,
+		);
 		return done(ctx, 'referendum', `referendum #${ref.index} approved${ref.endedAt !== undefined ? ` at block #${ref.endedAt}` : ''}`);
 	}
 	if (!ref.ongoing) {
-		return failed(ctx, 'referendum', `referendum #${ref.index} ended: ${ref.status}${ref.endedAt !== undefined ? ` at block #${ref.endedAt}` : ''}`, 'a new referendum on the same preimage is picked up by the next advance; or start a new release');
+		return failed(
+			ctx,
+			'referendum',
+			`referendum #${ref.index} ended: ${ref.status}${ref.endedAt !== undefined ? ` at block #${ref.endedAt}` : ''}`,
+			'a new referendum on the same preimage is picked up by the next advance; or start a new release',
+		);
 	}
 	const o = ref.ongoing;
 	const fmt = (v: bigint) => api.createType('Balance', v).toHuman() as unknown as string;
@@ -125,7 +167,8 @@ export async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans
 			who: 'any funded account',
 			purpose: `place the decision deposit for referendum #${ref.index} so it can start deciding`,
 			facts: [{ label: 'State', value: tally }],
-			recheck: async () => ((await openGovReferendum(api, ref!.index))?.ongoing?.hasDecisionDeposit ? openGovStage(ctx, api, p) : undefined),
+			recheck: async () =>
+				(await openGovReferendum(api, ref!.index))?.ongoing?.hasDecisionDeposit ? openGovStage(ctx, api, p) : undefined,
 			after: rerun('referendum'),
 		});
 	}
@@ -135,18 +178,27 @@ export async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans
 		if (balance > 0n) {
 			return offer(ctx, api, {
 				stage: 'referendum',
-				plan: planOf(palletCall(api, 'convictionVoting', 'vote')(ref.index, { Standard: { vote: { aye: true, conviction }, balance } }), 'convictionVoting.vote(aye)'),
+				plan: planOf(
+					palletCall(api, 'convictionVoting', 'vote')(ref.index, { Standard: { vote: { aye: true, conviction }, balance } }),
+					'convictionVoting.vote(aye)',
+				),
 				authority: { ok: true, text: 'any account with free balance may vote' },
 				who: 'any voter',
 				purpose: `vote aye on referendum #${ref.index} with ${fmt(balance)} at ${conviction}`,
 				facts: [{ label: 'State', value: tally }],
-				recheck: async () => ((await convictionVotes(api, signer.address, ref!.track)).includes(ref!.index) ? openGovStage(ctx, api, p) : undefined),
+				recheck: async () =>
+					(await convictionVotes(api, signer.address, ref!.track)).includes(ref!.index) ? openGovStage(ctx, api, p) : undefined,
 				after: rerun('referendum'),
 			});
 		}
 	}
 	// Without a decision deposit the referendum never decides (it times out): that needs someone to act.
-	if (!signer && !o.hasDecisionDeposit) return { kind: 'needs-signer', stage: 'referendum', message: `${tally}; any funded account may place the decision deposit: run advance with --signer` };
+	if (!signer && !o.hasDecisionDeposit)
+		return {
+			kind: 'needs-signer',
+			stage: 'referendum',
+			message: `${tally}; any funded account may place the decision deposit: run advance with --signer`,
+		};
 	return waiting(ctx, 'referendum', `${tally}${signer ? '' : '; vote with --signer'}`);
 }
 

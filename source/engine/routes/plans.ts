@@ -7,7 +7,6 @@ import { planOf, type CallPlan, palletCall } from '../../chain/pallets/common.js
 import { authorizedCodeHash, buildPayload } from '../../chain/pallets/system.js';
 import { type EngineContext, type StepResult, iso, payloadOf } from '../context.js';
 
-
 // --- what the route decides on ------------------------------------------------------------
 
 export interface Plans {
@@ -23,14 +22,22 @@ export async function plans(ctx: EngineContext, api: ApiPromise): Promise<Plans>
 	const release = ctx.release.get();
 	const artifact = await readArtifact(release.artifact.path);
 	if (artifact.codeHash !== release.artifact.codeHash) {
-		throw Object.assign(new Error(`the wasm at ${release.artifact.path} changed since the release was created (code hash ${artifact.codeHash}, release ${release.artifact.codeHash})`), {
-			hint: 'restore the file or create a new release',
-		});
+		throw Object.assign(
+			new Error(
+				`the wasm at ${release.artifact.path} changed since the release was created (code hash ${artifact.codeHash}, release ${release.artifact.codeHash})`,
+			),
+			{
+				hint: 'restore the file or create a new release',
+			},
+		);
 	}
 	const payload = buildPayload(api, payloadOf(ctx.env), artifact.bytes, release.artifact.codeHash);
 	let proposal = payload;
 	if (ctx.env.route === 'opengov' && ctx.env.routeOptions?.track === 'whitelisted') {
-		proposal = planOf(palletCall(api, 'whitelist', 'dispatchWhitelistedCallWithPreimage')(payload.tx.method), 'whitelist.dispatchWhitelistedCallWithPreimage');
+		proposal = planOf(
+			palletCall(api, 'whitelist', 'dispatchWhitelistedCallWithPreimage')(payload.tx.method),
+			'whitelist.dispatchWhitelistedCallWithPreimage',
+		);
 	}
 	return { code: artifact.bytes, codeHash: release.artifact.codeHash, payload, proposal };
 }
@@ -53,7 +60,14 @@ export function skipDecided(ctx: EngineContext, found: NonNullable<Enacted>): St
 	const what = found.kind === 'code' ? 'the chain already runs this code' : 'the chain has already authorized this code hash';
 	for (const s of stages) {
 		if (!BEFORE_ENACTMENT.includes(s.id) || s.status === 'done') continue;
-		ctx.release.apply({ type: 'stage/set', env: ctx.env.name, stage: s.id, status: 'done', detail: `${what}; nothing to do`, at: iso(ctx) });
+		ctx.release.apply({
+			type: 'stage/set',
+			env: ctx.env.name,
+			stage: s.id,
+			status: 'done',
+			detail: `${what}; nothing to do`,
+			at: iso(ctx),
+		});
 	}
 	return { kind: 'progressed', stage: 'enactment', message: what };
 }

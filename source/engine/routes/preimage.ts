@@ -18,10 +18,23 @@ export async function preimageStage(ctx: EngineContext, api: ApiPromise, p: Plan
 	];
 	if (state.noted) {
 		if (state.len !== proposal.len) {
-			return failed(ctx, 'preimage', `the chain holds preimage ${proposal.hash} with length ${state.len}, but the call is ${proposal.len} bytes`, 'a wrong length sinks the referendum; investigate before going on');
+			return failed(
+				ctx,
+				'preimage',
+				`the chain holds preimage ${proposal.hash} with length ${state.len}, but the call is ${proposal.len} bytes`,
+				'a wrong length sinks the referendum; investigate before going on',
+			);
 		}
-		record(ctx, { payload: payloadOf(ctx.env), preimage: { hash: proposal.hash, len: proposal.len, call: proposal.label } }, `preimage ${proposal.hash} (${proposal.len} bytes, ${proposal.label}) is on chain`);
-		return done(ctx, 'preimage', `${proposal.label} preimage ${short(proposal.hash)} (${proposal.len.toLocaleString('en-US')} bytes) is on chain`);
+		record(
+			ctx,
+			{ payload: payloadOf(ctx.env), preimage: { hash: proposal.hash, len: proposal.len, call: proposal.label } },
+			`preimage ${proposal.hash} (${proposal.len} bytes, ${proposal.label}) is on chain`,
+		);
+		return done(
+			ctx,
+			'preimage',
+			`${proposal.label} preimage ${short(proposal.hash)} (${proposal.len.toLocaleString('en-US')} bytes) is on chain`,
+		);
 	}
 	const note = planOf(api.tx.preimage.notePreimage(proposal.hex), 'preimage.notePreimage');
 	return offer(ctx, api, {

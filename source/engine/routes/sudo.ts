@@ -12,7 +12,6 @@ import { offer, rerun } from '../offer.js';
 import { findUpgradeBlock, recordUpgradeOutcome } from '../upgrade-record.js';
 import { type Plans, plans } from './plans.js';
 
-
 export async function upgradeStage(ctx: EngineContext, api: ApiPromise): Promise<StepResult> {
 	const { env } = ctx;
 	const release = ctx.release.get();
@@ -22,19 +21,44 @@ export async function upgradeStage(ctx: EngineContext, api: ApiPromise): Promise
 		// Already on chain: never send again. Find the block for the record.
 		const found = await findUpgradeBlock(api, release.artifact.codeHash);
 		if (found) {
-			return recordUpgradeOutcome(ctx, found.blockNumber, found.blockHash, found.extrinsicHash ?? ('0x' as Hex), ['system.CodeUpdated'], undefined, 'the chain already runs this code');
+			return recordUpgradeOutcome(
+				ctx,
+				found.blockNumber,
+				found.blockHash,
+				found.extrinsicHash ?? ('0x' as Hex),
+				['system.CodeUpdated'],
+				undefined,
+				'the chain already runs this code',
+			);
 		}
-		ctx.release.apply({ type: 'stage/set', env: env.name, stage: 'upgrade', status: 'done', detail: 'the chain already runs this code (upgrade block not found)', at });
+		ctx.release.apply({
+			type: 'stage/set',
+			env: env.name,
+			stage: 'upgrade',
+			status: 'done',
+			detail: 'the chain already runs this code (upgrade block not found)',
+			at,
+		});
 		return { kind: 'progressed', stage: 'upgrade', message: 'the chain already runs this code; nothing sent' };
 	}
 	if (env.kind === 'production' || env.route !== 'sudo') {
-		return { kind: 'refused', stage: 'upgrade', message: `the sudo route is refused on ${env.kind} environment ${env.name}`, hint: 'an upgrade on production cannot hang on a single signature' };
+		return {
+			kind: 'refused',
+			stage: 'upgrade',
+			message: `the sudo route is refused on ${env.kind} environment ${env.name}`,
+			hint: 'an upgrade on production cannot hang on a single signature',
+		};
 	}
 	if (payloadOf(env) === 'authorize') {
 		return sudoAuthorizeStage(ctx, api);
 	}
 	if (!hasSudo(api)) {
-		return { kind: 'refused', stage: 'upgrade', message: `${env.name} has no Sudo pallet`, hint: 'configure a governance route for this environment' };
+		return {
+			kind: 'refused',
+			stage: 'upgrade',
+			message: `${env.name} has no Sudo pallet`,
+			hint: 'configure a governance route for this environment',
+		};
 	}
 	if (!ctx.signer) {
 		const key = await api.query.sudo.key();
@@ -42,7 +66,12 @@ export async function upgradeStage(ctx: EngineContext, api: ApiPromise): Promise
 	}
 	const artifact = await readArtifact(release.artifact.path);
 	if (artifact.codeHash !== release.artifact.codeHash) {
-		return { kind: 'refused', stage: 'upgrade', message: `the wasm at ${release.artifact.path} changed since the release was created`, hint: 'restore the file or create a new release' };
+		return {
+			kind: 'refused',
+			stage: 'upgrade',
+			message: `the wasm at ${release.artifact.path} changed since the release was created`,
+			hint: 'restore the file or create a new release',
+		};
 	}
 	const plan = buildSudoSetCode(api, artifact.bytes);
 	return offer(ctx, api, {
@@ -52,10 +81,12 @@ export async function upgradeStage(ctx: EngineContext, api: ApiPromise): Promise
 		who: 'the sudo key',
 		refusalHint: 'sign with the sudo key, from a funded account',
 		// Re-check right before sending: someone may have upgraded meanwhile.
-		recheck: async () => ((await chainRunsCode(api, release.artifact.codeHash, release.artifact.specVersion)) ? upgradeStage(ctx, api) : undefined),
+		recheck: async () =>
+			(await chainRunsCode(api, release.artifact.codeHash, release.artifact.specVersion)) ? upgradeStage(ctx, api) : undefined,
 		onlyOpenIntentsOf: 'upgrade',
 		afterSeesFailures: true,
-		after: ({ outcome, events }) => recordUpgradeOutcome(ctx, outcome.blockNumber!, outcome.blockHash!, outcome.extrinsicHash!, events, outcome.error),
+		after: ({ outcome, events }) =>
+			recordUpgradeOutcome(ctx, outcome.blockNumber!, outcome.blockHash!, outcome.extrinsicHash!, events, outcome.error),
 	});
 }
 
@@ -71,7 +102,13 @@ export async function sudoAuthorizeStage(ctx: EngineContext, api: ApiPromise): P
 		record(ctx, { authorized: { blockNumber: at, codeHash: p.codeHash } }, `code hash ${p.codeHash} is authorized`);
 		return done(ctx, 'upgrade', `code hash ${short(p.codeHash)} is authorized; the code can be applied`);
 	}
-	if (!hasSudo(api)) return { kind: 'refused', stage: 'upgrade', message: `${ctx.env.name} has no Sudo pallet`, hint: 'configure a governance route for this environment' };
+	if (!hasSudo(api))
+		return {
+			kind: 'refused',
+			stage: 'upgrade',
+			message: `${ctx.env.name} has no Sudo pallet`,
+			hint: 'configure a governance route for this environment',
+		};
 	const authority = ctx.signer ? await sudoAuthority(api, ctx.signer.address) : { ok: false, text: '' };
 	const key = (await sudoKey(api)) ?? '';
 	return offer(ctx, api, {

@@ -16,7 +16,12 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 		current = (await readArtifact(release.artifact.path)).codeHash as Hex;
 	} catch (error) {
 		ctx.release.apply({ type: 'stage/set', env: env.name, stage: 'artifact', status: 'failed', detail: (error as Error).message, at });
-		return { kind: 'failed', stage: 'artifact', message: (error as Error).message, hint: 'restore the wasm file the release was created from' };
+		return {
+			kind: 'failed',
+			stage: 'artifact',
+			message: (error as Error).message,
+			hint: 'restore the wasm file the release was created from',
+		};
 	}
 	const integrity = integrityGate(env.name, release.artifact.codeHash, current);
 	const version = await api.rpc.state.getRuntimeVersion();
@@ -29,8 +34,15 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 		// that has run this code all along has nothing to upgrade.
 		const upgradedAt = release.progress[env.name]?.upgrade ?? (await findUpgradeBlock(api, release.artifact.codeHash));
 		versionGate = upgradedAt
-			? { ...specVersionGate(env.name, release.artifact.specVersion, release.artifact.specVersion - 1), summary: `the chain already runs this artifact since block #${upgradedAt.blockNumber}` }
-			: { ...versionGate, status: 'fail', summary: `the chain already runs this exact runtime (spec version ${version.specVersion.toNumber()}): the spec version does not increase and there is nothing to upgrade` };
+			? {
+					...specVersionGate(env.name, release.artifact.specVersion, release.artifact.specVersion - 1),
+					summary: `the chain already runs this artifact since block #${upgradedAt.blockNumber}`,
+				}
+			: {
+					...versionGate,
+					status: 'fail',
+					summary: `the chain already runs this exact runtime (spec version ${version.specVersion.toNumber()}): the spec version does not increase and there is nothing to upgrade`,
+				};
 	}
 	const gates = [integrity, nameGate, versionGate];
 	// Forward compatibility of the artifact against what the chain runs now
@@ -38,7 +50,12 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 	if (!alreadyUpgraded && nameGate.status === 'pass') {
 		const compat = await compatibilityGate(api, env, release.artifact.path);
 		const existing = release.gates.find((g) => g.id === 'forward-compatible' && g.env === env.name);
-		if (!(existing?.status === 'waived' && compat.status === 'fail' && (existing.evidence as { to?: unknown } | undefined)?.to === (compat.evidence as { to?: unknown }).to)) gates.push(compat as typeof integrity);
+		if (!(
+			existing?.status === 'waived' &&
+			compat.status === 'fail' &&
+			(existing.evidence as { to?: unknown } | undefined)?.to === (compat.evidence as { to?: unknown }).to
+		))
+			gates.push(compat as typeof integrity);
 	}
 	const actions: ReleaseAction[] = gates.map((gate) => ({ type: 'gate/set', gate, at }) as ReleaseAction);
 	// On local environments the compatibility gate is advice (recorded, shown);
@@ -64,7 +81,10 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 			const { captureRecoveryPlan } = await import('../../chain/recovery.js');
 			actions.push({ type: 'alignment/recovery', plan: await captureRecoveryPlan(api, env.name, at), at } as ReleaseAction);
 		} catch (error) {
-			actions.push({ type: 'audit', entry: { at, env: env.name, action: 'recovery', detail: `could not record the recovery plan: ${(error as Error).message}` } });
+			actions.push({
+				type: 'audit',
+				entry: { at, env: env.name, action: 'recovery', detail: `could not record the recovery plan: ${(error as Error).message}` },
+			});
 		}
 	}
 	ctx.release.apply(...actions, {
@@ -75,7 +95,11 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 		detail: `${release.artifact.specName} ${version.specVersion.toNumber()} → ${release.artifact.specVersion}, code hash checked${advisory ? '; NOT forward compatible (advisory on local)' : ''}`,
 		at,
 	});
-	return { kind: 'progressed', stage: 'artifact', message: `artifact checked: spec name ${release.artifact.specName}, spec version ${version.specVersion.toNumber()} → ${release.artifact.specVersion}` };
+	return {
+		kind: 'progressed',
+		stage: 'artifact',
+		message: `artifact checked: spec name ${release.artifact.specName}, spec version ${version.specVersion.toNumber()} → ${release.artifact.specVersion}`,
+	};
 }
 
 /** Diff the artifact's metadata against the chain's live runtime and turn it into the gate. */
@@ -91,6 +115,16 @@ export async function compatibilityGate(api: ApiPromise, env: Environment, wasmP
 	const report = diffMetadata(live.metadata, inspection.metadata, live.version, inspection.version);
 	const gate = forwardCompatGate(env.name, report);
 	// Keep every change (not only the breaking ones) for the compatibility screen.
-	const changes = report.changes.slice(0, 2000).map((c) => ({ pallet: c.pallet, kind: c.kind, action: c.action, item: c.item, severity: c.severity, detail: c.detail }));
-	return { ...gate, evidence: { ...gate.evidence, verdicts: report.verdicts, counts: { total: report.counts.total, breaking: report.counts.breaking, additive: report.counts.additive }, changes } };
+	const changes = report.changes
+		.slice(0, 2000)
+		.map((c) => ({ pallet: c.pallet, kind: c.kind, action: c.action, item: c.item, severity: c.severity, detail: c.detail }));
+	return {
+		...gate,
+		evidence: {
+			...gate.evidence,
+			verdicts: report.verdicts,
+			counts: { total: report.counts.total, breaking: report.counts.breaking, additive: report.counts.additive },
+			changes,
+		},
+	};
 }

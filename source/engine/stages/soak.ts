@@ -15,15 +15,29 @@ export async function soakStage(ctx: EngineContext, api: ApiPromise): Promise<St
 	const best = header.number.toNumber();
 	const bestAt = (await blockTimestamp(api, header.hash.toHex() as Hex)) ?? Date.now();
 	const upgradeAt = Date.parse(upgrade.at);
-	const start = progress.soak ?? { startBlock: upgrade.blockNumber, startedAt: upgrade.at, lastBlock: upgrade.blockNumber, lastBlockAt: upgrade.at, longestStallSeconds: 0 };
+	const start = progress.soak ?? {
+		startBlock: upgrade.blockNumber,
+		startedAt: upgrade.at,
+		lastBlock: upgrade.blockNumber,
+		lastBlockAt: upgrade.at,
+		longestStallSeconds: 0,
+	};
 	const soak = updateSoak(start, best, bestAt);
 	const evaluation = evaluateSoak(env.soak, soak, bestAt);
 	const gate = soakGate(env.name, env.soak, soak, bestAt);
 	const wallStall = (Date.now() - bestAt) / 1000;
-	const actions: ReleaseAction[] = [{ type: 'soak/update', env: env.name, soak, at }, { type: 'gate/set', gate, at }];
+	const actions: ReleaseAction[] = [
+		{ type: 'soak/update', env: env.name, soak, at },
+		{ type: 'gate/set', gate, at },
+	];
 	if (gate.status === 'fail' || evaluation.stalled) {
 		ctx.release.apply(...actions, { type: 'stage/set', env: env.name, stage: 'soak', status: 'failed', detail: gate.summary, at });
-		return { kind: 'failed', stage: 'soak', message: `soak failed: ${gate.summary}`, hint: 'a stall after an upgrade needs investigation before promotion' };
+		return {
+			kind: 'failed',
+			stage: 'soak',
+			message: `soak failed: ${gate.summary}`,
+			hint: 'a stall after an upgrade needs investigation before promotion',
+		};
 	}
 	if (evaluation.met) {
 		ctx.release.apply(...actions, { type: 'stage/set', env: env.name, stage: 'soak', status: 'done', detail: gate.summary, at });

@@ -15,12 +15,29 @@ export async function verifyStage(ctx: EngineContext, api: ApiPromise): Promise<
 	}
 	const best = (await api.rpc.chain.getHeader()).number.toNumber();
 	if (best <= upgrade.blockNumber) {
-		return { kind: 'wait', stage: 'verify', message: `the new runtime takes effect in the block after #${upgrade.blockNumber}; waiting for it`, waitingFor: 'blocks' };
+		return {
+			kind: 'wait',
+			stage: 'verify',
+			message: `the new runtime takes effect in the block after #${upgrade.blockNumber}; waiting for it`,
+			waitingFor: 'blocks',
+		};
 	}
 	const canonical = await api.rpc.chain.getBlockHash(upgrade.blockNumber);
 	if (canonical.toHex() !== upgrade.blockHash) {
-		ctx.release.apply({ type: 'stage/set', env: env.name, stage: 'verify', status: 'failed', detail: `block #${upgrade.blockNumber} is no longer ${upgrade.blockHash}: the chain was reset or reorganised`, at });
-		return { kind: 'failed', stage: 'verify', message: `the recorded upgrade block #${upgrade.blockNumber} ${upgrade.blockHash} is not on this chain any more (the chain was reset or re-organised)`, hint: 'if this is the embedded chain it was restarted from genesis; start a new release to rehearse again' };
+		ctx.release.apply({
+			type: 'stage/set',
+			env: env.name,
+			stage: 'verify',
+			status: 'failed',
+			detail: `block #${upgrade.blockNumber} is no longer ${upgrade.blockHash}: the chain was reset or reorganised`,
+			at,
+		});
+		return {
+			kind: 'failed',
+			stage: 'verify',
+			message: `the recorded upgrade block #${upgrade.blockNumber} ${upgrade.blockHash} is not on this chain any more (the chain was reset or re-organised)`,
+			hint: 'if this is the embedded chain it was restarted from genesis; start a new release to rehearse again',
+		};
 	}
 	const events = await eventsAt(api, upgrade.blockHash);
 	const codeUpdated = events.some((e) => e.event.section === 'system' && e.event.method === 'CodeUpdated');
@@ -28,8 +45,10 @@ export async function verifyStage(ctx: EngineContext, api: ApiPromise): Promise<
 	const codeHash = await onChainCodeHash(api);
 	const problems: string[] = [];
 	if (!codeUpdated) problems.push(`no system.CodeUpdated event in block #${upgrade.blockNumber}`);
-	if (version.specVersion.toNumber() !== release.artifact.specVersion) problems.push(`runtime reports spec ${version.specVersion.toNumber()}, expected ${release.artifact.specVersion}`);
-	if (version.specName.toString() !== release.artifact.specName) problems.push(`runtime reports spec name ${version.specName.toString()}, expected ${release.artifact.specName}`);
+	if (version.specVersion.toNumber() !== release.artifact.specVersion)
+		problems.push(`runtime reports spec ${version.specVersion.toNumber()}, expected ${release.artifact.specVersion}`);
+	if (version.specName.toString() !== release.artifact.specName)
+		problems.push(`runtime reports spec name ${version.specName.toString()}, expected ${release.artifact.specName}`);
 	if (codeHash !== release.artifact.codeHash) problems.push(`on-chain code hash ${codeHash}, expected ${release.artifact.codeHash}`);
 	if (problems.length > 0) {
 		ctx.release.apply({ type: 'stage/set', env: env.name, stage: 'verify', status: 'failed', detail: problems.join('; '), at });
@@ -37,7 +56,18 @@ export async function verifyStage(ctx: EngineContext, api: ApiPromise): Promise<
 	}
 	ctx.release.apply(
 		{ type: 'verify/done', env: env.name, specVersion: version.specVersion.toNumber(), codeHash: codeHash!, blockNumber: best, at },
-		{ type: 'stage/set', env: env.name, stage: 'verify', status: 'done', detail: `CodeUpdated in #${upgrade.blockNumber}; runtime ${version.specName.toString()} ${version.specVersion.toNumber()}; code hash matches`, at },
+		{
+			type: 'stage/set',
+			env: env.name,
+			stage: 'verify',
+			status: 'done',
+			detail: `CodeUpdated in #${upgrade.blockNumber}; runtime ${version.specName.toString()} ${version.specVersion.toNumber()}; code hash matches`,
+			at,
+		},
 	);
-	return { kind: 'progressed', stage: 'verify', message: `verified: CodeUpdated in #${upgrade.blockNumber}, runtime ${version.specName.toString()}/${version.specVersion.toNumber()}, code hash ${codeHash}` };
+	return {
+		kind: 'progressed',
+		stage: 'verify',
+		message: `verified: CodeUpdated in #${upgrade.blockNumber}, runtime ${version.specName.toString()}/${version.specVersion.toNumber()}, code hash ${codeHash}`,
+	};
 }

@@ -45,7 +45,10 @@ export function AlignmentView({ release, env, envs, at }: AlignmentViewProps) {
 								<Text color={style.color}>{`  ${style.symbol} ${g.status.padEnd(7)}`}</Text>
 								{GATE_TITLES[g.id] ?? g.id}
 							</Text>
-							<Text wrap="wrap" color={colors.muted}>{`      ${g.summary}${reference && !g.summary.includes(reference) ? ` (${reference})` : ''}${g.waiver ? ` — waived: ${g.waiver.reason}` : ''}`}</Text>
+							<Text
+								wrap="wrap"
+								color={colors.muted}
+							>{`      ${g.summary}${reference && !g.summary.includes(reference) ? ` (${reference})` : ''}${g.waiver ? ` — waived: ${g.waiver.reason}` : ''}`}</Text>
 						</Box>
 					);
 				})}
@@ -55,7 +58,11 @@ export function AlignmentView({ release, env, envs, at }: AlignmentViewProps) {
 				{notes ? (
 					<>
 						<Text wrap="truncate-end">{`  ${notes.commits.length} commit${notes.commits.length === 1 ? '' : 's'} ${notes.fromCommit.slice(0, 10)}..${notes.releaseCommit.slice(0, 10)}, ${notes.onBranch ? `on ${notes.branchRef ?? notes.branch}` : `NOT on ${notes.branch}`}`}</Text>
-						<Text wrap="truncate-end">{`  ${groupedCommits(notes).map((g) => `${NOTE_GROUP_TITLES[g.group]} ${g.commits.length}`).join(' · ') || 'no commits'}`}</Text>
+						<Text wrap="truncate-end">{`  ${
+							groupedCommits(notes)
+								.map((g) => `${NOTE_GROUP_TITLES[g.group]} ${g.commits.length}`)
+								.join(' · ') || 'no commits'
+						}`}</Text>
 					</>
 				) : (
 					<Text color={colors.muted}>{'  no notes yet (release-console notes ID --repo PATH --from SHA --to SHA)'}</Text>
@@ -63,17 +70,36 @@ export function AlignmentView({ release, env, envs, at }: AlignmentViewProps) {
 			</Box>
 			<Box flexDirection="column" marginTop={1}>
 				<Text color={colors.muted} wrap="truncate-end">{`Sign-offs — manifest ${short(signoffs.digest)}: ${signoffs.state}`}</Text>
-				{signoffs.groups.length === 0 ? <Text color={colors.muted}>{'  no stakeholder groups for '}{env}</Text> : null}
+				{signoffs.groups.length === 0 ? (
+					<Text color={colors.muted}>
+						{'  no stakeholder groups for '}
+						{env}
+					</Text>
+				) : null}
 				{signoffs.groups.map((g) => (
 					<Box key={g.group.name} flexDirection="column">
 						<Text wrap="truncate-end">
-							<Text color={g.met ? checkStatusStyle.pass.color : checkStatusStyle.pending.color}>{`  ${g.met ? checkStatusStyle.pass.symbol : checkStatusStyle.pending.symbol} `}</Text>
+							<Text
+								color={g.met ? checkStatusStyle.pass.color : checkStatusStyle.pending.color}
+							>{`  ${g.met ? checkStatusStyle.pass.symbol : checkStatusStyle.pending.symbol} `}</Text>
 							{`${g.group.name} ${g.approvals}/${g.group.threshold}`}
 						</Text>
 						{g.signoffs.map((s) => {
-							const label = !s.member ? 'not a member' : s.verdict === 'valid' ? (s.signoff.decision === 'approve' ? 'approved' : 'rejected') : s.verdict === 'stale' ? 'stale' : 'invalid signature';
+							const label = !s.member
+								? 'not a member'
+								: s.verdict === 'valid'
+									? s.signoff.decision === 'approve'
+										? 'approved'
+										: 'rejected'
+									: s.verdict === 'stale'
+										? 'stale'
+										: 'invalid signature';
 							return (
-								<Text key={s.signoff.publicKey} wrap="truncate-end" color={s.verdict === 'valid' && s.member ? undefined : colors.muted}>
+								<Text
+									key={s.signoff.publicKey}
+									wrap="truncate-end"
+									color={s.verdict === 'valid' && s.member ? undefined : colors.muted}
+								>
 									{`      ${short(s.signoff.signer)} ${label}${s.signoff.reason ? `: ${s.signoff.reason}` : ''}`}
 								</Text>
 							);
@@ -88,7 +114,10 @@ export function AlignmentView({ release, env, envs, at }: AlignmentViewProps) {
 					<>
 						<Text color={checkStatusStyle.fail.color}>{`Promotion to ${env}: blocked by`}</Text>
 						{blockers.map((b) => (
-							<Text key={`${b.env}:${b.gate}`} wrap="truncate-end">{`  ${b.gate}${b.env !== env ? ` (${b.env})` : ''}: ${b.status}`}</Text>
+							<Text
+								key={`${b.env}:${b.gate}`}
+								wrap="truncate-end"
+							>{`  ${b.gate}${b.env !== env ? ` (${b.env})` : ''}: ${b.status}`}</Text>
 						))}
 					</>
 				)}

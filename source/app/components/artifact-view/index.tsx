@@ -72,9 +72,7 @@ export function ArtifactView({ artifact, checks }: ArtifactViewProps) {
 									<Box flexShrink={1}>
 										<Text wrap="truncate-end">
 											{check.label}
-											{check.detail && !failed ? (
-												<Text color={colors.muted}>{` — ${check.detail}`}</Text>
-											) : null}
+											{check.detail && !failed ? <Text color={colors.muted}>{` — ${check.detail}`}</Text> : null}
 										</Text>
 									</Box>
 								</Box>

@@ -42,11 +42,19 @@ export function describeConnection(connection: ConnectionState, now?: number): C
 				connection.skipped?.length ? `fallback; ${connection.skipped.length} down` : '',
 				connection.reconnects ? `reconnected, ${connection.reconnects} ${connection.reconnects === 1 ? 'try' : 'tries'}` : '',
 			].filter(Boolean);
-			return { symbol: symbols.done, text: 'connected', endpoint: connection.endpoint, note: notes.length ? `(${notes.join('; ')})` : undefined, color: colors.ok };
+			return {
+				symbol: symbols.done,
+				text: 'connected',
+				endpoint: connection.endpoint,
+				note: notes.length ? `(${notes.join('; ')})` : undefined,
+				color: colors.ok,
+			};
 		}
 		case 'reconnecting': {
 			const remainingMs =
-				connection.nextAttemptAt !== undefined && now !== undefined ? Math.min(connection.backoffMs, connection.nextAttemptAt - now) : connection.backoffMs;
+				connection.nextAttemptAt !== undefined && now !== undefined
+					? Math.min(connection.backoffMs, connection.nextAttemptAt - now)
+					: connection.backoffMs;
 			const seconds = Math.max(0, Math.ceil(remainingMs / 1000));
 			return {
 				symbol: symbols.waiting,
@@ -85,11 +93,7 @@ function blockNumber(n: number | undefined): string {
 export function ChainPanel({ state, now, envName, envKind }: ChainPanelProps) {
 	const connection = describeConnection(state.connection, now);
 	const borderColor =
-		state.connection.status === 'error'
-			? colors.bad
-			: state.connection.status === 'connected'
-				? colors.accent
-				: colors.warn;
+		state.connection.status === 'error' ? colors.bad : state.connection.status === 'connected' ? colors.accent : colors.warn;
 
 	let age: { text: string; color?: string } = { text: 'no block yet', color: colors.muted };
 	if (state.lastBlockAt !== undefined) {
@@ -101,9 +105,7 @@ export function ChainPanel({ state, now, envName, envKind }: ChainPanelProps) {
 	}
 
 	const spec =
-		state.specName !== undefined || state.specVersion !== undefined
-			? `${state.specName ?? '?'}/${state.specVersion ?? '?'}`
-			: '—';
+		state.specName !== undefined || state.specVersion !== undefined ? `${state.specName ?? '?'}/${state.specVersion ?? '?'}` : '—';
 	const sep = <Text color={colors.muted}>{` ${symbols.separator} `}</Text>;
 
 	return (

@@ -39,7 +39,9 @@ type Line = { kind: 'pallet'; text: string } | { kind: 'change'; change: CompatC
 /** The list as lines: a heading per pallet, then its changes. */
 export function compatLines(changes: CompatChange[], filter: string): Line[] {
 	const f = filter.trim().toLowerCase();
-	const shown = f ? changes.filter((c) => `${c.pallet} ${c.kind} ${c.action} ${c.item ?? ''} ${c.severity} ${c.detail}`.toLowerCase().includes(f)) : changes;
+	const shown = f
+		? changes.filter((c) => `${c.pallet} ${c.kind} ${c.action} ${c.item ?? ''} ${c.severity} ${c.detail}`.toLowerCase().includes(f))
+		: changes;
 	const lines: Line[] = [];
 	let pallet: string | undefined;
 	for (const change of shown) {
@@ -83,7 +85,11 @@ export function CompatView({ from, to, verdicts, counts, changes, height, offset
 			</Box>
 			{waiver ? <Text color={colors.warn} wrap="truncate-end">{`⊘ waived: ${waiver.reason}`}</Text> : null}
 			<Text color={colors.muted} wrap="truncate-end">
-				{filtering ? `filter: ${filter}▏` : filter ? `filter: ${filter} (${lines.filter((l) => l.kind === 'change').length} shown)` : 'all changes'}
+				{filtering
+					? `filter: ${filter}▏`
+					: filter
+						? `filter: ${filter} (${lines.filter((l) => l.kind === 'change').length} shown)`
+						: 'all changes'}
 				{lines.length > height ? ` · ${start + 1}–${Math.min(lines.length, start + height)} of ${lines.length}` : ''}
 			</Text>
 			{visible.map((line, i) =>
@@ -93,7 +99,9 @@ export function CompatView({ from, to, verdicts, counts, changes, height, offset
 					</Text>
 				) : (
 					<Text key={`c${start + i}`} wrap="truncate-end">
-						<Text color={line.change.severity === 'breaking' ? colors.bad : colors.ok}>{line.change.severity === 'breaking' ? ' ✖ ' : ' + '}</Text>
+						<Text color={line.change.severity === 'breaking' ? colors.bad : colors.ok}>
+							{line.change.severity === 'breaking' ? ' ✖ ' : ' + '}
+						</Text>
 						<Text>{line.change.detail}</Text>
 					</Text>
 				),

@@ -63,11 +63,7 @@ export function GateTable({ gates }: GateTableProps) {
 							</Box>
 							<Box flexShrink={1}>
 								{/* A failure's summary is the "why": wrap it rather than cut it. */}
-								{failed ? (
-									<Paragraph>{gate.summary}</Paragraph>
-								) : (
-									<Text wrap="truncate-end">{gate.summary}</Text>
-								)}
+								{failed ? <Paragraph>{gate.summary}</Paragraph> : <Text wrap="truncate-end">{gate.summary}</Text>}
 							</Box>
 						</Box>
 						{gate.status === 'waived' && gate.waiver ? (

@@ -21,12 +21,20 @@ const short = (hex: string) => (hex.length > 22 ? `${hex.slice(0, 10)}…${hex.s
 export function trailLines(gov: GovProgress | undefined): string[] {
 	if (!gov) return [];
 	const lines: string[] = [];
-	if (gov.preimage) lines.push(`preimage ${short(gov.preimage.hash)} · ${gov.preimage.len.toLocaleString('en-US')} bytes · ${gov.preimage.call}`);
-	if (gov.multisig) lines.push(`multisig ${short(gov.multisig.address)} · call ${short(gov.multisig.callHash)} · threshold ${gov.multisig.threshold}${gov.multisig.timepoint ? ` · since #${gov.multisig.timepoint.height}` : ''}`);
+	if (gov.preimage)
+		lines.push(`preimage ${short(gov.preimage.hash)} · ${gov.preimage.len.toLocaleString('en-US')} bytes · ${gov.preimage.call}`);
+	if (gov.multisig)
+		lines.push(
+			`multisig ${short(gov.multisig.address)} · call ${short(gov.multisig.callHash)} · threshold ${gov.multisig.threshold}${gov.multisig.timepoint ? ` · since #${gov.multisig.timepoint.height}` : ''}`,
+		);
 	if (gov.council) lines.push(`council motion #${gov.council.index} · ${short(gov.council.hash)} · threshold ${gov.council.threshold}`);
-	if (gov.fastTrack) lines.push(`fast-track motion #${gov.fastTrack.index} · ${short(gov.fastTrack.hash)} · threshold ${gov.fastTrack.threshold}`);
+	if (gov.fastTrack)
+		lines.push(`fast-track motion #${gov.fastTrack.index} · ${short(gov.fastTrack.hash)} · threshold ${gov.fastTrack.threshold}`);
 	if (gov.whitelist) lines.push(`whitelisted call ${short(gov.whitelist.callHash)}`);
-	if (gov.referendum) lines.push(`${gov.referendum.kind === 'referenda' ? 'OpenGov' : 'democracy'} referendum #${gov.referendum.index}${gov.referendum.approvedAt !== undefined ? ` · approved at #${gov.referendum.approvedAt}` : ''}`);
+	if (gov.referendum)
+		lines.push(
+			`${gov.referendum.kind === 'referenda' ? 'OpenGov' : 'democracy'} referendum #${gov.referendum.index}${gov.referendum.approvedAt !== undefined ? ` · approved at #${gov.referendum.approvedAt}` : ''}`,
+		);
 	if (gov.enactment?.scheduledAt !== undefined) lines.push(`enactment scheduled at #${gov.enactment.scheduledAt}`);
 	if (gov.enactment?.blockNumber !== undefined) lines.push(`enacted at #${gov.enactment.blockNumber}`);
 	if (gov.authorized) lines.push(`code hash ${short(gov.authorized.codeHash)} authorized at #${gov.authorized.blockNumber}`);
@@ -58,17 +66,32 @@ export function GovernanceView({ stage, progress, gov, route, payload, signer, c
 	return (
 		<Box flexDirection="column">
 			<Text bold>
-				{info?.title ?? stage} <Text color={colors.muted}>({route}, {payload} payload)</Text>
+				{info?.title ?? stage}{' '}
+				<Text color={colors.muted}>
+					({route}, {payload} payload)
+				</Text>
 			</Text>
 			<Paragraph color={colors.muted}>{info?.description ?? ''}</Paragraph>
 			{progress?.detail ? (
 				<Box marginTop={1}>
-					<Text color={color}>{status === 'waiting' ? symbols.waiting : status === 'failed' ? symbols.failed : status === 'done' ? symbols.done : '·'} </Text>
+					<Text color={color}>
+						{status === 'waiting'
+							? symbols.waiting
+							: status === 'failed'
+								? symbols.failed
+								: status === 'done'
+									? symbols.done
+									: '·'}{' '}
+					</Text>
 					<Paragraph color={color}>{progress.detail}</Paragraph>
 				</Box>
 			) : null}
 			<TitledLines title="on chain so far" lines={trail} />
-			{signer ? <Text wrap="truncate-end">signer: {signer.label} ({short(signer.address)})</Text> : null}
+			{signer ? (
+				<Text wrap="truncate-end">
+					signer: {signer.label} ({short(signer.address)})
+				</Text>
+			) : null}
 			{canSwitchSigner ? <Text color={colors.muted}>Rehearsal with several keys? Press s to act as another signer.</Text> : null}
 		</Box>
 	);

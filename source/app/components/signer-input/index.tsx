@@ -2,7 +2,8 @@ import { Box, Text } from 'ink';
 
 /** Dev URIs, env: references and paths are shown; anything else might be a mnemonic and is masked. */
 export function maskSigner(text: string): string {
-	if (text.startsWith('//') || text.startsWith('env:') || text.endsWith('.json') || text.startsWith('/') || text.startsWith('.')) return text;
+	if (text.startsWith('//') || text.startsWith('env:') || text.endsWith('.json') || text.startsWith('/') || text.startsWith('.'))
+		return text;
 	return '•'.repeat(text.length);
 }
 

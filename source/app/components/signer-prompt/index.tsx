@@ -35,13 +35,7 @@ function indentCallLine(line: string, level: number): string {
 export function SignerPrompt({ model, phase }: SignerPromptProps) {
 	const refused = model.refusals.length > 0;
 	return (
-		<Box
-			borderStyle="round"
-			borderColor={refused ? colors.bad : colors.warn}
-			flexDirection="column"
-			paddingX={1}
-			width="100%"
-		>
+		<Box borderStyle="round" borderColor={refused ? colors.bad : colors.warn} flexDirection="column" paddingX={1} width="100%">
 			<Text bold color={refused ? colors.bad : colors.warn}>
 				{SIGNER_PROMPT_TITLE}
 			</Text>

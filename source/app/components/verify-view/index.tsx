@@ -53,8 +53,7 @@ export function VerifyView({ rows }: VerifyViewProps) {
 			</Box>
 			{rows.map((row, index) => {
 				const result = rowResult(row);
-				const showFull =
-					row.ok === false && (row.expected.length > LONG_VALUE || (row.actual?.length ?? 0) > LONG_VALUE);
+				const showFull = row.ok === false && (row.expected.length > LONG_VALUE || (row.actual?.length ?? 0) > LONG_VALUE);
 				return (
 					<Box key={index} flexDirection="column">
 						<Box>

@@ -152,7 +152,13 @@ export async function buildBlock(env: BuildEnv, parent: BlockData, timestamp: bi
 	}
 }
 
-async function build(env: BuildEnv, rt: Runtime, parent: BlockData, timestamp: bigint, removeFromPool: (txs: PoolTx[]) => void): Promise<BuiltBlock> {
+async function build(
+	env: BuildEnv,
+	rt: Runtime,
+	parent: BlockData,
+	timestamp: bigint,
+	removeFromPool: (txs: PoolTx[]) => void,
+): Promise<BuiltBlock> {
 	const { registry, meta } = env;
 	const number = rt.number;
 	initializeSystem(rt, parent);

@@ -19,7 +19,8 @@ export class BlockStore {
 	/** A kept block by number or hash (blocks older than the block window are forgotten). */
 	blockAt(hashOrNumber?: string | number | null): BlockData | undefined {
 		if (hashOrNumber === undefined || hashOrNumber === null) return this.best;
-		if (typeof hashOrNumber === 'number') return hashOrNumber >= this.firstKept ? this.blocks[hashOrNumber - this.firstKept] : undefined;
+		if (typeof hashOrNumber === 'number')
+			return hashOrNumber >= this.firstKept ? this.blocks[hashOrNumber - this.firstKept] : undefined;
 		return this.byHash.get(hashOrNumber.toLowerCase());
 	}
 

@@ -6,7 +6,14 @@
 import { Metadata, TypeRegistry } from '@polkadot/types';
 import { compactFromU8a, hexToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
-import { buildDevnetMetadata, DEFAULT_PERIODS, encodeRuntimeVersion, type GovernancePeriods, kitchensinkVersion, type RuntimeVersionJson } from '../metadata.js';
+import {
+	buildDevnetMetadata,
+	DEFAULT_PERIODS,
+	encodeRuntimeVersion,
+	type GovernancePeriods,
+	kitchensinkVersion,
+	type RuntimeVersionJson,
+} from '../metadata.js';
 import { buildRuntimeWasm } from '../runtime-wasm.js';
 import type { Hex } from '../storage.js';
 import { IMPL_NAME, type RuntimeInfo } from './types.js';
@@ -46,7 +53,10 @@ export function devnetWasm(version: RuntimeVersionJson, periods: GovernancePerio
  * upgrade rehearsals.
  */
 export function buildDevnetCode(opts: { specVersion?: number; specName?: string; periods?: Partial<GovernancePeriods> } = {}): Uint8Array {
-	const version = { ...devnetVersion(opts.specVersion ?? devnetVersion().specVersion + 1), ...(opts.specName ? { specName: opts.specName } : {}) };
+	const version = {
+		...devnetVersion(opts.specVersion ?? devnetVersion().specVersion + 1),
+		...(opts.specName ? { specName: opts.specName } : {}),
+	};
 	const periods = { ...DEFAULT_PERIODS, ...opts.periods };
 	return devnetWasm(version, periods);
 }
@@ -93,7 +103,13 @@ export class RuntimeCode {
 async function execute(code: Hex, codeHash: Hex): Promise<RuntimeInfo> {
 	const ex = await executor();
 	const v = await ex.getRuntimeVersion(code);
-	const res = await ex.runTask({ wasm: code, calls: [['Metadata_metadata', []]], mockSignatureHost: false, allowUnresolvedImports: false, runtimeLogLevel: 0 });
+	const res = await ex.runTask({
+		wasm: code,
+		calls: [['Metadata_metadata', []]],
+		mockSignatureHost: false,
+		allowUnresolvedImports: false,
+		runtimeLogLevel: 0,
+	});
 	if (!('Call' in res)) throw new Error(`Metadata_metadata failed: ${res.Error}`);
 	const opaque = hexToU8a(res.Call.result);
 	const [offset, length] = compactFromU8a(opaque);

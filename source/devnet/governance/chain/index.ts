@@ -180,7 +180,12 @@ export class GovernanceChain extends EventEmitter {
 	private async buildGenesis(): Promise<void> {
 		const version = devnetVersion();
 		const code = devnetWasm(version, this.periods);
-		const state = genesisState(this.store, code, version, DEV_ACCOUNTS.map((n) => this.devAccount(n)));
+		const state = genesisState(
+			this.store,
+			code,
+			version,
+			DEV_ACCOUNTS.map((n) => this.devAccount(n)),
+		);
 		const runtime = await this.runtimeFor(u8aToHex(code) as Hex);
 		const header: Header = {
 			parentHash: `0x${'00'.repeat(32)}` as Hex,
@@ -348,7 +353,9 @@ export class GovernanceChain extends EventEmitter {
 	private reportBuildFailure(e: BlockBuildError): void {
 		for (const n of e.notes) this.messages.push(n);
 		const cause = e.cause as Error | undefined;
-		this.messages.push(`block ${e.number}: governance devnet (simulation) internal error building the block: ${cause?.stack ?? String(cause)}`);
+		this.messages.push(
+			`block ${e.number}: governance devnet (simulation) internal error building the block: ${cause?.stack ?? String(cause)}`,
+		);
 		const failure: BuildFailure = { block: e.number, message: e.message, at: new Date().toISOString() };
 		this.failures.count += 1;
 		this.failures.last = failure;
@@ -368,6 +375,11 @@ export class GovernanceChain extends EventEmitter {
 
 	/** state_call: answers for the runtime APIs the devnet serves. */
 	stateCall(method: string, data: Hex, at?: BlockData): Promise<Hex> {
-		return stateCall({ registry: this.registry, meta: this.meta, readContext: (b) => this.readContext(b) }, method, data, at ?? this.best);
+		return stateCall(
+			{ registry: this.registry, meta: this.meta, readContext: (b) => this.readContext(b) },
+			method,
+			data,
+			at ?? this.best,
+		);
 	}
 }

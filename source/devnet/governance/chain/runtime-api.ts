@@ -48,7 +48,9 @@ export async function stateCall(env: RuntimeApiEnv, method: string, data: Hex, b
 				const partialFee = ext.isSigned ? transactionFee(meta, len, weight) : 0n;
 				return registry.createType('RuntimeDispatchInfoV2', { weight, class: cls, partialFee }).toHex() as Hex;
 			}
-			const inclusion = ext.isSigned ? { baseFee: meta.baseExtrinsicRefTime, lenFee: BigInt(len) * TRANSACTION_BYTE_FEE, adjustedWeightFee: weight.refTime } : null;
+			const inclusion = ext.isSigned
+				? { baseFee: meta.baseExtrinsicRefTime, lenFee: BigInt(len) * TRANSACTION_BYTE_FEE, adjustedWeightFee: weight.refTime }
+				: null;
 			return registry.createType('FeeDetails', { inclusionFee: inclusion, tip: 0 }).toHex() as Hex;
 		}
 		default:

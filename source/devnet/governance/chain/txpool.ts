@@ -52,7 +52,12 @@ export class TxPool {
 		let future = checked.future;
 		if (checked.signer !== undefined) {
 			const same = this.txs.filter((t) => t.sender === checked.signer);
-			if (same.some((t) => t.nonce === checked.nonce)) throw new NodeRpcError(1014, 'Priority is too low: (0 vs 0)', 'The transaction has too low priority to replace another transaction already in the pool.');
+			if (same.some((t) => t.nonce === checked.nonce))
+				throw new NodeRpcError(
+					1014,
+					'Priority is too low: (0 vs 0)',
+					'The transaction has too low priority to replace another transaction already in the pool.',
+				);
 			// ready if every nonce between the account's and this one is already pooled
 			const accountNonce = rt.account(checked.signer).nonce;
 			future = false;

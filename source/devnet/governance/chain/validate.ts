@@ -113,7 +113,8 @@ export async function validateTransaction(env: ValidationEnv, bytes: Uint8Array,
 	}
 	// Raw layout: [0x84][MultiAddress][MultiSignature][extensions][call]
 	const body = bytes.subarray(compactFromU8a(bytes)[0]);
-	if (body[1] !== 0) throw new NodeRpcError(1011, 'Unknown Transaction Validity', 'Could not lookup information required to validate the transaction');
+	if (body[1] !== 0)
+		throw new NodeRpcError(1011, 'Unknown Transaction Validity', 'Could not lookup information required to validate the transaction');
 	const signerBytes = body.subarray(2, 34);
 	const signer = registry.createType('AccountId', signerBytes).toString();
 	const sigType = body[34]!;
@@ -168,6 +169,7 @@ export async function validateTransaction(env: ValidationEnv, bytes: Uint8Array,
 	const future = nonce > account.nonce;
 	if (future && mode === 'apply') throw invalidTx('Transaction will be valid in the future');
 	const fee = transactionFee(env.meta, len, weight);
-	if (account.providers === 0 || rt.reducible(signer, true) < fee + tip) throw invalidTx('Inability to pay some fees (e.g. account balance too low)');
+	if (account.providers === 0 || rt.reducible(signer, true) < fee + tip)
+		throw invalidTx('Inability to pay some fees (e.g. account balance too low)');
 	return { ext, call, len, signer, nonce, tip, weight, fee, future };
 }

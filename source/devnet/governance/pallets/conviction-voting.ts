@@ -61,7 +61,8 @@ export const convictionVotingHandlers: Record<string, Handler> = {
 			tally.support -= old.support;
 			votes[pos] = [index, vote];
 		} else {
-			if (votes.length >= rt.meta.constant<u32>('ConvictionVoting', 'MaxVotes').toNumber()) throw rt.error('ConvictionVoting', 'MaxVotesReached');
+			if (votes.length >= rt.meta.constant<u32>('ConvictionVoting', 'MaxVotes').toNumber())
+				throw rt.error('ConvictionVoting', 'MaxVotesReached');
 			votes.push([index, vote]);
 			votes.sort((a, b) => a[0] - b[0]);
 		}
@@ -69,7 +70,9 @@ export const convictionVotingHandlers: Record<string, Handler> = {
 		tally.nays += effect.nays;
 		tally.support += effect.support;
 		st.tally = tally;
-		rt.store.put('ConvictionVoting', 'VotingFor', [[who, cls]], { Casting: { votes, delegations: casting.delegations, prior: casting.prior } });
+		rt.store.put('ConvictionVoting', 'VotingFor', [[who, cls]], {
+			Casting: { votes, delegations: casting.delegations, prior: casting.prior },
+		});
 		updateClassLock(rt, who, cls, effect.balance);
 		rt.store.put('Referenda', 'ReferendumInfoFor', [index], { Ongoing: st });
 	},
@@ -77,7 +80,11 @@ export const convictionVotingHandlers: Record<string, Handler> = {
 		const who = rt.ensureSigned(o);
 		const index = pollIndex.toNumber();
 		const info = rt.store.get('Referenda', 'ReferendumInfoFor', [index]) as any;
-		const cls: number | undefined = classArg.isSome ? classArg.unwrap().toNumber() : info?.isOngoing ? info.asOngoing.track.toNumber() : undefined;
+		const cls: number | undefined = classArg.isSome
+			? classArg.unwrap().toNumber()
+			: info?.isOngoing
+				? info.asOngoing.track.toNumber()
+				: undefined;
 		if (cls === undefined) throw rt.error('ConvictionVoting', 'ClassNeeded');
 		const voting = rt.store.get('ConvictionVoting', 'VotingFor', [[who, cls]]) as any;
 		if (!voting.isCasting) throw rt.error('ConvictionVoting', 'NotVoter');
@@ -89,10 +96,16 @@ export const convictionVotingHandlers: Record<string, Handler> = {
 		if (info?.isOngoing) {
 			const st = info.asOngoing.toJSON();
 			const e = voteEffect(old);
-			st.tally = { ayes: BigInt(st.tally.ayes) - e.ayes, nays: BigInt(st.tally.nays) - e.nays, support: BigInt(st.tally.support) - e.support };
+			st.tally = {
+				ayes: BigInt(st.tally.ayes) - e.ayes,
+				nays: BigInt(st.tally.nays) - e.nays,
+				support: BigInt(st.tally.support) - e.support,
+			};
 			rt.store.put('Referenda', 'ReferendumInfoFor', [index], { Ongoing: st });
 		}
-		rt.store.put('ConvictionVoting', 'VotingFor', [[who, cls]], { Casting: { votes, delegations: casting.delegations, prior: casting.prior } });
+		rt.store.put('ConvictionVoting', 'VotingFor', [[who, cls]], {
+			Casting: { votes, delegations: casting.delegations, prior: casting.prior },
+		});
 	},
 };
 

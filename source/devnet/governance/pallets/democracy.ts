@@ -54,7 +54,9 @@ function accountVoteEffect(vote: any): { ayes: bigint; nays: bigint; turnout: bi
 function injectReferendum(rt: Runtime, end: number, proposal: unknown, threshold: string, delay: number): number {
 	const index = rt.store.get<u32>('Democracy', 'ReferendumCount')!.toNumber();
 	rt.store.put('Democracy', 'ReferendumCount', [], index + 1);
-	rt.store.put('Democracy', 'ReferendumInfoOf', [index], { Ongoing: { end, proposal, threshold, delay, tally: { ayes: 0, nays: 0, turnout: 0 } } });
+	rt.store.put('Democracy', 'ReferendumInfoOf', [index], {
+		Ongoing: { end, proposal, threshold, delay, tally: { ayes: 0, nays: 0, turnout: 0 } },
+	});
 	rt.deposit('Democracy', 'Started', [index, threshold]);
 	return index;
 }
@@ -102,7 +104,13 @@ async function democracyOnInitialize(rt: Runtime): Promise<void> {
 		if (!info?.isOngoing) continue;
 		const st = info.asOngoing;
 		if (st.end.toNumber() !== now) continue;
-		const approved = thresholdApproved(st.threshold.type, st.tally.ayes.toBigInt(), st.tally.nays.toBigInt(), st.tally.turnout.toBigInt(), rt.totalIssuance());
+		const approved = thresholdApproved(
+			st.threshold.type,
+			st.tally.ayes.toBigInt(),
+			st.tally.nays.toBigInt(),
+			st.tally.turnout.toBigInt(),
+			rt.totalIssuance(),
+		);
 		if (approved) {
 			rt.deposit('Democracy', 'Passed', [index]);
 			const when = now + Math.max(st.delay.toNumber(), 1);
@@ -140,9 +148,17 @@ export const democracyHandlers: Record<string, Handler> = {
 	// ExternalOrigin: EnsureProportionAtLeast<Council, 1, 2>
 	'democracy.externalPropose': externalPropose('SuperMajorityApprove', (rt, o) => rt.ensureProportionAtLeast(o, 'Council', 1, 2), true),
 	// ExternalMajorityOrigin: EnsureProportionAtLeast<Council, 3, 4>
-	'democracy.externalProposeMajority': externalPropose('SimpleMajority', (rt, o) => rt.ensureProportionAtLeast(o, 'Council', 3, 4), false),
+	'democracy.externalProposeMajority': externalPropose(
+		'SimpleMajority',
+		(rt, o) => rt.ensureProportionAtLeast(o, 'Council', 3, 4),
+		false,
+	),
 	// ExternalDefaultOrigin: EnsureProportionAtLeast<Council, 1, 1>
-	'democracy.externalProposeDefault': externalPropose('SuperMajorityAgainst', (rt, o) => rt.ensureProportionAtLeast(o, 'Council', 1, 1), false),
+	'democracy.externalProposeDefault': externalPropose(
+		'SuperMajorityAgainst',
+		(rt, o) => rt.ensureProportionAtLeast(o, 'Council', 1, 1),
+		false,
+	),
 	'democracy.fastTrack': (rt, o, [proposalHash, votingPeriodArg, delayArg]) => {
 		const votingPeriod = votingPeriodArg.toNumber();
 		// FastTrackOrigin: TC 2/3; below FastTrackVotingPeriod it takes InstantOrigin (TC 1/1) and InstantAllowed.

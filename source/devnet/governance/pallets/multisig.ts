@@ -42,7 +42,16 @@ function deposit(rt: Runtime, threshold: number): bigint {
 	return base + factor * BigInt(threshold);
 }
 
-async function operate(rt: Runtime, who: string, threshold: number, others: any[], maybeTimepoint: any, call: any | undefined, callHashArg: Hex | undefined, maxWeight: any) {
+async function operate(
+	rt: Runtime,
+	who: string,
+	threshold: number,
+	others: any[],
+	maybeTimepoint: any,
+	call: any | undefined,
+	callHashArg: Hex | undefined,
+	maxWeight: any,
+) {
 	if (threshold < 2) throw rt.error('Multisig', 'MinimumThreshold');
 	const signatories = sortedWith(rt, others, who);
 	const id = multiAccountId(rt, signatories, threshold);
@@ -59,7 +68,8 @@ async function operate(rt: Runtime, who: string, threshold: number, others: any[
 		if (needed) count++;
 		if (call && count >= threshold) {
 			const w = Runtime.callWeight(call);
-			if (w.refTime > BigInt(maxWeight.refTime.toString()) || w.proofSize > BigInt(maxWeight.proofSize.toString())) throw rt.error('Multisig', 'MaxWeightTooLow');
+			if (w.refTime > BigInt(maxWeight.refTime.toString()) || w.proofSize > BigInt(maxWeight.proofSize.toString()))
+				throw rt.error('Multisig', 'MaxWeightTooLow');
 			rt.store.remove('Multisig', 'Multisigs', [[id, callHash]]);
 			rt.unreserve(m.depositor.toString(), m.deposit.toBigInt());
 			const res = await rt.dispatch(call, { kind: 'signed', who: id });
@@ -92,7 +102,16 @@ export const multisigHandlers: Record<string, Handler> = {
 	'multisig.asMulti': (rt, o, [threshold, others, maybeTimepoint, call, maxWeight]) =>
 		operate(rt, rt.ensureSigned(o), threshold.toNumber(), [...others], maybeTimepoint, call, undefined, maxWeight),
 	'multisig.approveAsMulti': (rt, o, [threshold, others, maybeTimepoint, callHash, maxWeight]) =>
-		operate(rt, rt.ensureSigned(o), threshold.toNumber(), [...others], maybeTimepoint, undefined, u8aToHex(callHash.toU8a()) as Hex, maxWeight),
+		operate(
+			rt,
+			rt.ensureSigned(o),
+			threshold.toNumber(),
+			[...others],
+			maybeTimepoint,
+			undefined,
+			u8aToHex(callHash.toU8a()) as Hex,
+			maxWeight,
+		),
 	'multisig.cancelAsMulti': (rt, o, [thresholdArg, others, tp, callHashArg]) => {
 		const who = rt.ensureSigned(o);
 		const threshold = thresholdArg.toNumber();

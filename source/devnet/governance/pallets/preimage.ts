@@ -70,7 +70,9 @@ function unrequestPreimage(rt: Runtime, hash: Hex): void {
 	const r = st.asRequested;
 	const count = r.count.toNumber();
 	if (count > 1) {
-		rt.store.put('Preimage', 'RequestStatusFor', [hash], { Requested: { maybeTicket: r.maybeTicket, count: count - 1, maybeLen: r.maybeLen } });
+		rt.store.put('Preimage', 'RequestStatusFor', [hash], {
+			Requested: { maybeTicket: r.maybeTicket, count: count - 1, maybeLen: r.maybeLen },
+		});
 		return;
 	}
 	if (r.maybeLen.isNone) {
@@ -122,7 +124,9 @@ export const preimageHandlers: Record<string, Handler> = {
 				const [owner, amount] = r.maybeTicket.unwrap();
 				if (who !== undefined && owner.toString() !== who) throw rt.error('Preimage', 'NotAuthorized');
 				rt.release(PREIMAGE_HOLD, owner.toString(), amount.toBigInt());
-				rt.store.put('Preimage', 'RequestStatusFor', [hash], { Requested: { maybeTicket: null, count: r.count, maybeLen: r.maybeLen } });
+				rt.store.put('Preimage', 'RequestStatusFor', [hash], {
+					Requested: { maybeTicket: null, count: r.count, maybeLen: r.maybeLen },
+				});
 				return;
 			}
 			if (who !== undefined) throw rt.error('Preimage', 'NotAuthorized');

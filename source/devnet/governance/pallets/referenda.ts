@@ -179,7 +179,13 @@ function serviceReferendum(rt: Runtime, index: number, st: any, trackInfo: Map<n
 				const e = st.enactment;
 				const desired = 'at' in e ? e.at : 'At' in e ? e.At : now + (e.after ?? e.After);
 				try {
-					rt.scheduleNamed(assemblyTaskName(index), Math.max(desired, earliest), callerToOrigin(rt.registry.createType(rt.meta.originCallerType, st.origin)), st.proposal, 63);
+					rt.scheduleNamed(
+						assemblyTaskName(index),
+						Math.max(desired, earliest),
+						callerToOrigin(rt.registry.createType(rt.meta.originCallerType, st.origin)),
+						st.proposal,
+						63,
+					);
 				} catch {
 					rt.note(`referenda could not schedule the enactment of referendum ${index}`);
 				}
@@ -223,7 +229,8 @@ function referendaOnInitialize(rt: Runtime): void {
 		const st = r.asOngoing.toJSON();
 		const before = JSON.stringify(st);
 		const next = serviceReferendum(rt, index, st, info);
-		if (!('Ongoing' in (next as object)) || JSON.stringify(st) !== before) rt.store.put('Referenda', 'ReferendumInfoFor', [index], next);
+		if (!('Ongoing' in (next as object)) || JSON.stringify(st) !== before)
+			rt.store.put('Referenda', 'ReferendumInfoFor', [index], next);
 	}
 }
 
@@ -234,7 +241,8 @@ export const referendaHandlers: Record<string, Handler> = {
 		if (track === undefined) throw rt.error('Referenda', 'NoTrack');
 		if (proposal.isLookup) {
 			const known = rt.preimageLen(proposal.asLookup.hash_.toHex());
-			if (known !== undefined && known !== proposal.asLookup.len.toNumber()) throw rt.error('Referenda', 'PreimageStoredWithDifferentLength');
+			if (known !== undefined && known !== proposal.asLookup.len.toNumber())
+				throw rt.error('Referenda', 'PreimageStoredWithDifferentLength');
 		}
 		const amount = rt.meta.constant<u128>('Referenda', 'SubmissionDeposit').toBigInt();
 		rt.reserve(who, amount);

@@ -1,7 +1,16 @@
 /** pallet_scheduler, following substrate/frame/scheduler. */
 import type { u32 } from '@polkadot/types';
 import type { GenericCall } from '@polkadot/types';
-import { callerToOrigin, DispatchErr, type Handler, type Origin, originToCaller, type Pallet, type SchedulerProvider, Runtime } from '../runtime.js';
+import {
+	callerToOrigin,
+	DispatchErr,
+	type Handler,
+	type Origin,
+	originToCaller,
+	type Pallet,
+	type SchedulerProvider,
+	Runtime,
+} from '../runtime.js';
 import type { Hex } from '../storage.js';
 
 interface ScheduledJson {
@@ -103,7 +112,8 @@ async function serviceAgenda(rt: Runtime): Promise<void> {
 }
 
 function noPeriodic(maybePeriodic: { isSome: boolean }): void {
-	if (maybePeriodic.isSome) throw new DispatchErr({ Other: null }, 'periodic scheduler tasks are not modelled by the governance devnet (simulation)');
+	if (maybePeriodic.isSome)
+		throw new DispatchErr({ Other: null }, 'periodic scheduler tasks are not modelled by the governance devnet (simulation)');
 }
 
 export const schedulerHandlers: Record<string, Handler> = {
@@ -146,4 +156,9 @@ const schedulerService: SchedulerProvider = {
 	},
 };
 
-export const scheduler: Pallet = { name: 'Scheduler', calls: schedulerHandlers, onInitialize: serviceAgenda, services: { scheduler: schedulerService } };
+export const scheduler: Pallet = {
+	name: 'Scheduler',
+	calls: schedulerHandlers,
+	onInitialize: serviceAgenda,
+	services: { scheduler: schedulerService },
+};

@@ -49,5 +49,4 @@ export const utilityHandlers: Record<string, Handler> = {
 	},
 };
 
-
 export const utility: Pallet = { name: 'Utility', calls: utilityHandlers };

@@ -6,7 +6,9 @@ async function cleanAndDispatch(rt: Runtime, callHash: Hex, call: any): Promise<
 	rt.store.remove('Whitelist', 'WhitelistedCall', [callHash]);
 	rt.unrequestPreimage(callHash);
 	const res = await rt.dispatch(call, ROOT);
-	const result = res.ok ? { Ok: { actualWeight: null, paysFee: 'Yes' } } : { Err: { postInfo: { actualWeight: null, paysFee: 'Yes' }, error: res.error.value } };
+	const result = res.ok
+		? { Ok: { actualWeight: null, paysFee: 'Yes' } }
+		: { Err: { postInfo: { actualWeight: null, paysFee: 'Yes' }, error: res.error.value } };
 	rt.deposit('Whitelist', 'WhitelistedCallDispatched', [callHash, result]);
 }
 
