@@ -208,7 +208,8 @@ async function sendVote(
 			...(onStatus ? { onStatus } : {}),
 		});
 	} catch (error) {
-		return { status: 'failed', ...(tx.hash ? { extrinsicHash: tx.hash.toHex() as Hex } : {}), error: (error as Error).message };
+		// Once signed (in place), its hash is the signed extrinsic's; a failure before signing has none.
+		return { status: 'failed', ...(tx.isSigned ? { extrinsicHash: tx.hash.toHex() as Hex } : {}), error: (error as Error).message };
 	}
 	const { outcome, events } = result;
 	const blockNumber = outcome.blockNumber!;

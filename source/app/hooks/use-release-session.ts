@@ -308,8 +308,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 				say: (line) => mounted.current && dispatch({ type: 'log', line }),
 			});
 			if (!opened.ok) {
-				if (mounted.current)
-					handle(opened.result.kind === 'failed' ? { ...opened.result, message: opened.result.message } : opened.result);
+				if (mounted.current) handle(opened.result);
 				return;
 			}
 			const { session } = opened;
