@@ -15,9 +15,18 @@
  * Outputs are written beside the old ones and renamed into place (a command
  * started during the build never reads a half-written file); files of an older
  * build are removed afterwards.
+ *
+ * `--if-changed` (npm start, npm test, npm install's prepare): build only when the
+ * inputs changed. The inputs are every file under source/, this script, package.json,
+ * package-lock.json and tsconfig.json; their SHA-256 (paths and contents, not mtimes,
+ * so a checkout or a copy that keeps the content does not rebuild and an edit that
+ * keeps the mtime does) is written to dist/.build-inputs.json with the list of files
+ * written, at the end of a successful build. The build is skipped when the hash is the
+ * same and every file it lists is still there. Without the flag (`npm run build`) it
+ * always builds.
  */
-import { build } from 'esbuild';
-import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +35,42 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist');
 process.env.NODE_ENV = 'production';
 const requireHere = createRequire(path.join(root, 'package.json'));
+const STAMP = path.join(outdir, '.build-inputs.json');
+const INPUTS = ['source', 'scripts/build.mjs', 'package.json', 'package-lock.json', 'tsconfig.json'];
+
+/** SHA-256 over the inputs' relative paths and contents, in a fixed order. */
+function inputsHash() {
+	const hash = createHash('sha256');
+	const add = (rel) => {
+		const abs = path.join(root, rel);
+		if (!existsSync(abs)) return;
+		if (statSync(abs).isDirectory()) {
+			for (const name of readdirSync(abs).sort()) add(path.posix.join(rel, name));
+			return;
+		}
+		const content = readFileSync(abs);
+		hash.update(`${rel}\0${content.length}\0`);
+		hash.update(content);
+	};
+	for (const rel of INPUTS) add(rel);
+	return hash.digest('hex');
+}
+
+const inputs = inputsHash();
+if (process.argv.includes('--if-changed')) {
+	let stamp;
+	try {
+		stamp = JSON.parse(readFileSync(STAMP, 'utf8'));
+	} catch {
+		stamp = undefined;
+	}
+	const whole = Array.isArray(stamp?.files) && stamp.files.every((f) => existsSync(path.join(outdir, f)));
+	if (stamp?.inputs === inputs && whole) {
+		process.stdout.write('dist/ is up to date (sources unchanged since the last build; `npm run build` rebuilds)\n');
+		process.exit(0);
+	}
+}
+const { build } = await import('esbuild');
 
 /** Output name (under dist/, without .js) → source. */
 const entries = {
@@ -140,6 +185,11 @@ if (existsSync(outdir)) prune(outdir);
 // `node scripts/build.mjs --meta FILE`: esbuild's metafile, e.g. for https://esbuild.github.io/analyze/
 const metaAt = process.argv.indexOf('--meta');
 if (metaAt > 0 && process.argv[metaAt + 1]) writeFileSync(process.argv[metaAt + 1], JSON.stringify(result.metafile));
+
+// Last: the inputs this dist/ was built from (an interrupted build leaves the old stamp, whose hash no longer matches).
+const stampTmp = `${STAMP}.${process.pid}.tmp`;
+writeFileSync(stampTmp, `${JSON.stringify({ inputs, files: [...written].map((p) => path.relative(outdir, p)).sort() }, null, '\t')}\n`);
+renameSync(stampTmp, STAMP);
 
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
 const chunks = [...written].filter((p) => p.endsWith('.js')).length;
