@@ -86,6 +86,10 @@ export function releaseReducer(release: Release, action: ReleaseAction): Release
 			return waiveGate(release, action.env, action.gate, action.reason, action.at);
 		case 'audit':
 			return { ...release, updatedAt: action.entry.at, audit: [...release.audit, { ...action.entry }] };
+		case 'chain/checked':
+			return chainChecked(release, action);
+		case 'chain/rederive':
+			return chainRederive(release, action);
 		default: {
 			const unknown: never = action;
 			throw new ReleaseError(
@@ -166,6 +170,55 @@ function stripUndefined<T extends object>(value: T): T {
 	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+// --- chain/checked, chain/rederive ---------------------------------------------------
+
+function chainChecked(release: Release, action: Extract<ReleaseAction, { type: 'chain/checked' }>): Release {
+	const { env, instance, head, differences, at } = action;
+	const progress = requireProgress(release, env);
+	const agrees = differences.length === 0;
+	const before = progress.chain?.lastCheck;
+	const chain = { ...progress.chain, ...(instance ? { instance: progress.chain?.instance ?? instance } : {}) };
+	chain.lastCheck = { at, agrees, head, differences: differences.map((d) => ({ ...d })) };
+	// A check that finds what the last one found is not news: the audit log records changes only.
+	const same = before && before.agrees === agrees && JSON.stringify(before.differences) === JSON.stringify(chain.lastCheck.differences);
+	const entry = same
+		? undefined
+		: {
+				env,
+				action: action.type,
+				detail: agrees
+					? `the chain (head #${head}) shows what this release recorded`
+					: `the chain (head #${head}) does not show what this release recorded: ${differences.map((d) => d.message).join('; ')}`,
+			};
+	return commit(release, at, { ...progress, chain }, entry);
+}
+
+function chainRederive(release: Release, action: Extract<ReleaseAction, { type: 'chain/rederive' }>): Release {
+	const { env, differences, at } = action;
+	const progress = requireProgress(release, env);
+	const { superseded = [], ...kept } = progress;
+	const fresh: EnvProgress = {
+		...emptyProgress(env, progress.route ?? 'sudo'),
+		superseded: [...superseded, { at, differences: differences.map((d) => ({ ...d })), progress: kept }],
+	};
+	// Gates measured on the old chain are measured again; a person's waiver stays.
+	const gates = release.gates.filter((g) => g.env !== env || g.status === 'waived');
+	const upgrade = progress.upgrade ? `; its upgrade was in block #${progress.upgrade.blockNumber} ${progress.upgrade.blockHash}` : '';
+	return commit(
+		release,
+		at,
+		fresh,
+		{
+			env,
+			action: action.type,
+			detail:
+				`${env} starts again: the chain no longer shows this release's progress (${differences.map((d) => d.message).join('; ')})` +
+				`${upgrade}; the earlier record (${progress.intents.length} extrinsic${progress.intents.length === 1 ? '' : 's'}) is kept under superseded`,
+		},
+		gates,
+	);
+}
+
 // --- stage/set -----------------------------------------------------------------
 
 function setStage(release: Release, action: Extract<ReleaseAction, { type: 'stage/set' }>): Release {
@@ -203,6 +256,11 @@ function setStage(release: Release, action: Extract<ReleaseAction, { type: 'stag
 	const updated: StageProgress = { id: stage, status, updatedAt: at };
 	if (detail !== undefined) updated.detail = detail;
 	const stages = progress.stages.map((s, i) => (i === index ? updated : s));
+	// The audit log records transitions, not ticks: a waiting stage whose countdown moved is not an entry.
+	if (current.status === status) {
+		if (current.detail === updated.detail) return release;
+		return commit(release, at, { ...progress, stages }, undefined);
+	}
 	return commit(
 		release,
 		at,

@@ -164,6 +164,28 @@ export interface EnvProgress {
 	soak?: SoakProgress;
 	/** What the governance route found or did on chain (indexes, hashes, blocks): the on-chain trail. */
 	gov?: GovProgress;
+	/** The chain this progress was made on, and the last check that it still shows it (engine/agreement.ts). */
+	chain?: ChainRecord;
+	/** Earlier progress the chain no longer shows (an embedded chain reset), kept whole: nothing recorded is dropped. */
+	superseded?: SupersededProgress[];
+}
+
+/** A fact the release recorded that the chain, as read now, does not show. */
+export interface ChainDifference {
+	kind: 'instance' | 'block' | 'code' | 'spec';
+	message: string;
+}
+
+export interface ChainRecord {
+	/** An embedded chain's instance id (`devnet_instance`): a reset makes a new one, the genesis hash stays the same. */
+	instance?: string;
+	lastCheck?: { at: string; agrees: boolean; head: number; differences: ChainDifference[] };
+}
+
+export interface SupersededProgress {
+	at: string;
+	differences: ChainDifference[];
+	progress: Omit<EnvProgress, 'superseded'>;
 }
 
 /** The on-chain trail of a governance route; every field is re-read from chain before it is trusted. */
@@ -239,5 +261,9 @@ export type ReleaseAction =
 	| { type: 'gate/set'; gate: Omit<GateResult, 'waiver'>; at: string }
 	| { type: 'gate/waive'; env: string; gate: GateId; reason: string; at: string }
 	| { type: 'audit'; entry: AuditEntry }
+	/** The chain was read against what this env's progress recorded. */
+	| { type: 'chain/checked'; env: string; instance?: string; head: number; differences: ChainDifference[]; at: string }
+	/** The chain no longer shows this env's progress (an embedded chain was reset): start the env again, keeping the old record. */
+	| { type: 'chain/rederive'; env: string; differences: ChainDifference[]; at: string }
 	// alignment (issue 6): handled by alignment-reducer.ts
 	| AlignmentAction;

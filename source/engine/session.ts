@@ -5,7 +5,7 @@
  * signer, and run steps until the release must wait for something: blocks,
  * time, inclusion, someone else, a signer, or a person reading a prompt.
  */
-import type { Environment, Release, ReleaseAction } from '../domain/types.js';
+import type { ChainDifference, Environment, Release, ReleaseAction } from '../domain/types.js';
 import { applyActions } from '../domain/reducer.js';
 import { checkGenesis } from '../domain/environments.js';
 import type { ConnectionState } from '../chain/types.js';
@@ -66,6 +66,16 @@ export interface Session {
 	connection: Connection;
 	release: ReleaseAccess;
 	disconnect: () => Promise<void>;
+	/** The chain did not show what the release recorded when the session opened (and what was done about it). */
+	disagreement?: Disagreement;
+}
+
+export interface Disagreement {
+	differences: ChainDifference[];
+	/** An embedded chain: the environment was started again from the chain. */
+	rederived: boolean;
+	/** What to tell the person, one line each. */
+	lines: string[];
 }
 
 export interface OpenSessionOptions {
@@ -117,15 +127,86 @@ export async function openSession(o: OpenSessionOptions): Promise<{ ok: true; se
 		return { ok: false, result: { kind: 'refused', stage: 'artifact', message: genesis.error } };
 	}
 	let pinned = env;
-	// Embedded chains are started afresh by the console: their genesis is not a chain's identity.
-	if (genesis.pin && !env.endpoints.every((e) => e.startsWith('embedded:'))) {
+	// Embedded chains all report frame-system's placeholder genesis: their identity is their instance id (agreement.ts).
+	const embedded = env.endpoints.every((e) => e.startsWith('embedded:'));
+	if (genesis.pin && !embedded) {
 		pinned = { ...env, genesisHash: genesis.pin };
 		o.store.saveEnvironment(pinned);
 		o.say?.(`pinned ${env.name} to genesis ${genesis.pin}`);
 	}
+	const release = releaseAccess(o.store, o.releaseId);
+	const agreed = await agreeWithChain(connection, pinned, release, embedded, o.say);
+	if (!agreed.ok) {
+		await connection.disconnect();
+		return { ok: false, result: agreed.result };
+	}
 	return {
 		ok: true,
-		session: { env: pinned, connection, release: releaseAccess(o.store, o.releaseId), disconnect: () => connection.disconnect() },
+		session: {
+			env: pinned,
+			connection,
+			release,
+			disconnect: () => connection.disconnect(),
+			...(agreed.disagreement ? { disagreement: agreed.disagreement } : {}),
+		},
+	};
+}
+
+/**
+ * Read the chain against what the release recorded on this environment. On an
+ * embedded chain that no longer shows it (reset, replaced) the environment
+ * starts again, keeping the old record; on any other chain nothing is changed
+ * and the session is refused: a re-org, a node that is behind, or another chain
+ * is for a person to look at.
+ */
+async function agreeWithChain(
+	connection: Connection,
+	env: Environment,
+	release: ReleaseAccess,
+	embedded: boolean,
+	say: ((line: string) => void) | undefined,
+): Promise<{ ok: true; disagreement?: Disagreement } | { ok: false; result: StepResult }> {
+	const current = release.get();
+	if (!current.progress[env.name]) return { ok: true };
+	const { checkAgreement, disagreementText } = await import('./agreement.js');
+	const agreement = await checkAgreement(connection.api, current, env.name);
+	const at = new Date().toISOString();
+	release.apply({
+		type: 'chain/checked',
+		env: env.name,
+		...(agreement.instance ? { instance: agreement.instance.id } : {}),
+		head: agreement.head,
+		differences: agreement.differences,
+		at,
+	});
+	for (const note of agreement.notes) say?.(note);
+	if (agreement.differences.length === 0) return { ok: true };
+	if (embedded) {
+		release.apply({ type: 'chain/rederive', env: env.name, differences: agreement.differences, at });
+		// The new instance is the one the rehearsal now runs on.
+		release.apply({
+			type: 'chain/checked',
+			env: env.name,
+			...(agreement.instance ? { instance: agreement.instance.id } : {}),
+			head: agreement.head,
+			differences: [],
+			at,
+		});
+		const lines = disagreementText(env.name, agreement.differences, true);
+		for (const line of lines) say?.(line);
+		return { ok: true, disagreement: { differences: agreement.differences, rederived: true, lines } };
+	}
+	const lines = disagreementText(env.name, agreement.differences, false);
+	return {
+		ok: false,
+		result: {
+			kind: 'refused',
+			stage: 'artifact',
+			message: lines.join('\n'),
+			hint: agreement.differences.some((d) => d.kind === 'block' && d.message.includes('does not exist'))
+				? `the node at ${connection.endpoint} may be behind (head #${agreement.head}): wait for it to sync or add another endpoint; if the chain was replaced, the release's record of it is history`
+				: `a re-org or another chain behind ${connection.endpoint}: compare with a block explorer or another node before going on`,
+		},
 	};
 }
 

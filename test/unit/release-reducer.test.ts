@@ -493,3 +493,74 @@ describe('audit', () => {
 		expectRefusal(() => releaseReducer(fresh(), { type: 'nope' } as unknown as ReleaseAction), 'unknown-action');
 	});
 });
+
+describe('the audit log records transitions, not ticks', () => {
+	it('a waiting stage whose detail moves updates the stage without an audit entry; a change of status is one', () => {
+		let r = reduce(fresh(), {
+			type: 'stage/set',
+			env: 'devnet',
+			stage: 'artifact',
+			status: 'waiting',
+			detail: '3 blocks to go',
+			at: T1,
+		});
+		const entries = r.audit.length;
+		r = reduce(r, { type: 'stage/set', env: 'devnet', stage: 'artifact', status: 'waiting', detail: '2 blocks to go', at: T2 });
+		expect(r.progress.devnet!.stages[0]!.detail).toBe('2 blocks to go');
+		expect(r.audit.length).toBe(entries);
+		const same = reduce(r, {
+			type: 'stage/set',
+			env: 'devnet',
+			stage: 'artifact',
+			status: 'waiting',
+			detail: '2 blocks to go',
+			at: T2,
+		});
+		expect(same).toBe(r);
+		r = reduce(r, { type: 'stage/set', env: 'devnet', stage: 'artifact', status: 'done', at: T2 });
+		expect(r.audit.length).toBe(entries + 1);
+		expect(r.audit.at(-1)!.detail).toBe('artifact: waiting → done');
+	});
+});
+
+describe('chain agreement', () => {
+	const gone = [{ kind: 'block' as const, message: 'block #3 does not exist (the chain head is #1)' }];
+
+	it('chain/checked keeps the first instance and audits only a change of verdict', () => {
+		let r = reduce(fresh(), { type: 'chain/checked', env: 'devnet', instance: 'i1', head: 5, differences: [], at: T1 });
+		expect(r.progress.devnet!.chain).toMatchObject({ instance: 'i1', lastCheck: { agrees: true, head: 5 } });
+		const entries = r.audit.length;
+		r = reduce(r, { type: 'chain/checked', env: 'devnet', instance: 'i1', head: 6, differences: [], at: T2 });
+		expect(r.audit.length).toBe(entries);
+		r = reduce(r, { type: 'chain/checked', env: 'devnet', instance: 'i2', head: 1, differences: gone, at: T2 });
+		expect(r.progress.devnet!.chain!.instance).toBe('i1');
+		expect(r.progress.devnet!.chain!.lastCheck).toMatchObject({ agrees: false, head: 1 });
+		expect(r.audit.at(-1)!.detail).toContain('does not show what this release recorded: block #3 does not exist');
+	});
+
+	it('chain/rederive starts the env again and keeps the earlier progress whole', () => {
+		let r = reduce(fresh(), { type: 'stage/set', env: 'devnet', stage: 'artifact', status: 'done', at: T1 });
+		r = reduce(r, {
+			type: 'upgrade/included',
+			env: 'devnet',
+			record: { blockNumber: 3, blockHash: H('b'), extrinsicHash: H('c'), at: T1, fromSpecVersion: 9130, toSpecVersion: 9140 },
+			at: T1,
+		});
+		r = reduce(r, {
+			type: 'gate/set',
+			gate: { id: 'spec-version', env: 'devnet', status: 'pass', summary: 'ok', checkedAt: T1 },
+			at: T1,
+		});
+		r = reduce(r, { type: 'chain/rederive', env: 'devnet', differences: gone, at: T2 });
+		const p = r.progress.devnet!;
+		expect(p.stages.every((s) => s.status === 'pending')).toBe(true);
+		expect(p.upgrade).toBeUndefined();
+		expect(p.superseded).toHaveLength(1);
+		expect(p.superseded![0]!.progress.upgrade!.blockHash).toBe(H('b'));
+		expect(p.superseded![0]!.differences).toEqual(gone);
+		expect(r.gates.filter((g) => g.env === 'devnet')).toEqual([]);
+		expect(r.audit.at(-1)!.detail).toMatch(/devnet starts again: .*block #3 does not exist.*upgrade was in block #3/);
+		// The other environment is untouched.
+		expect(r.progress.testnet).toEqual(fresh().progress.testnet);
+	});
+});
