@@ -31,6 +31,8 @@ export interface SessionState {
 	message?: { kind: 'info' | 'warn' | 'error' | 'success'; title: string; lines: string[] };
 	signer?: { address: string; label: string };
 	log: string[];
+	/** The chain did not show what the release recorded when it was opened (engine/agreement.ts): stays on screen. */
+	chainNotice?: string[];
 }
 
 type Action =
@@ -40,6 +42,7 @@ type Action =
 	| { type: 'prompt'; prompt?: SignerPromptModel }
 	| { type: 'tx'; steps: TxStepView[] }
 	| { type: 'signer'; signer?: SessionState['signer'] }
+	| { type: 'notice'; lines: string[] }
 	| { type: 'log'; line: string };
 
 export function sessionReducer(state: SessionState, action: Action): SessionState {
@@ -56,6 +59,8 @@ export function sessionReducer(state: SessionState, action: Action): SessionStat
 			return { ...state, txSteps: action.steps };
 		case 'signer':
 			return { ...state, signer: action.signer };
+		case 'notice':
+			return { ...state, chainNotice: action.lines };
 		case 'log':
 			return { ...state, log: [...state.log.slice(-20), action.line] };
 	}
@@ -307,6 +312,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 				}),
 				say: (line) => mounted.current && dispatch({ type: 'log', line }),
 			});
+			if (!opened.ok && mounted.current && opened.result.kind === 'refused') refreshRelease();
 			if (!opened.ok) {
 				if (mounted.current) handle(opened.result);
 				return;
@@ -317,6 +323,10 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 				return;
 			}
 			sessionRef.current = session;
+			if (session.disagreement) {
+				dispatch({ type: 'notice', lines: session.disagreement.lines });
+				refreshRelease();
+			}
 			stopWatch = await watchChain(session.connection.api, (patch) => {
 				if (!mounted.current) return;
 				dispatch({ type: 'chain', patch });
@@ -354,7 +364,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 				})(),
 			);
 		};
-	}, [envName, releaseId, store, home, handle]);
+	}, [envName, releaseId, store, home, handle, refreshRelease]);
 
 	/** Rehearsals: act as another signer (the current one is dropped from memory). */
 	const switchSigner = useCallback(() => {
