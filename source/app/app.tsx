@@ -1,6 +1,7 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { Text, useApp } from 'ink';
 import type { Store } from '../store/store.js';
+import type { SamplesOutcome } from '../engine/samples.js';
 import { HomeScreen } from './screens/home-screen.js';
 
 // The release and review screens (and the engine, @polkadot/api and hashing behind them) load
@@ -16,33 +17,91 @@ export interface AppProps {
 	home: string;
 	initialScreen?: Screen;
 	demo?: boolean;
-	createSample: () => Promise<string>;
+	/** Make the sample releases that are missing: what was made and what existed (or only the id of the sample to open). */
+	createSample: () => Promise<SamplesOutcome | string>;
+	/** First start: create the samples at once, saying so on the home screen while it runs. */
+	createSamplesOnStart?: boolean;
 }
 
-export function App({ store, home, initialScreen, demo, createSample }: AppProps) {
+type Notice = { kind: 'info' | 'warn' | 'error' | 'success'; title: string; lines: string[] };
+
+/** What the home screen says after `createSample`: the samples made, those that existed (n never copies one), failures. */
+export function sampleNotice(outcome: SamplesOutcome): Notice {
+	const lines: string[] = [];
+	const named = (refs: { id: string; name: string }[]) => refs.map((r) => `${r.name} (${r.id})`);
+	if (outcome.created.length > 0) lines.push(...named(outcome.created));
+	if (outcome.existing.length > 0) {
+		lines.push(
+			outcome.created.length > 0
+				? 'Already there (each sample is made once):'
+				: 'n makes each sample once; these are the ones there:',
+		);
+		lines.push(...named(outcome.existing));
+	}
+	for (const f of outcome.failed) lines.push(`Could not create ${f.name}: ${f.message}`);
+	lines.push('Select one with ↑ ↓ and press enter to open it.');
+	if (outcome.created.length === 0 && outcome.existing.length > 0)
+		return { kind: 'info', title: 'The sample releases exist already', lines };
+	return {
+		kind: outcome.failed.length > 0 ? 'warn' : 'success',
+		title: outcome.created.length === 1 ? 'Sample release ready' : 'Sample releases ready',
+		lines,
+	};
+}
+
+export function App({ store, home, initialScreen, demo, createSample, createSamplesOnStart }: AppProps) {
 	const { exit } = useApp();
 	const [screen, setScreen] = useState<Screen>(initialScreen ?? { name: 'home' });
-	const [notice, setNotice] = useState<{ kind: 'info' | 'warn' | 'error' | 'success'; title: string; lines: string[] } | undefined>();
+	const [notice, setNotice] = useState<Notice | undefined>();
+	const [creating, setCreating] = useState(Boolean(createSamplesOnStart));
+	const inFlight = useRef<Promise<void> | undefined>(undefined);
 	const [, setTick] = useState(0);
 	const quit = useCallback(() => exit(), [exit]);
-	const onCreateSample = useCallback(async () => {
-		try {
-			const id = await createSample();
+	const asOutcome = useCallback(
+		(result: SamplesOutcome | string): SamplesOutcome => {
+			if (typeof result !== 'string') return result;
+			const release = store.getRelease(result);
+			return { open: result, created: release ? [{ id: release.id, name: release.name }] : [], existing: [], failed: [] };
+		},
+		[store],
+	);
+	const onCreateSample = useCallback((): Promise<void> => {
+		// One run at a time: `n` while the samples are being made says so and starts nothing.
+		if (inFlight.current) {
 			setNotice({
-				kind: 'success',
-				title: 'Sample release ready',
-				lines: [`${id}: Rococo 9130 → 9140 on the embedded chain. Press enter to open it.`],
+				kind: 'info',
+				title: 'Already creating the sample releases',
+				lines: ['They appear here when they are ready; n does not start a second copy.'],
 			});
-			setTick((t) => t + 1);
-		} catch (error) {
-			setNotice({ kind: 'error', title: 'Could not create the sample release', lines: [(error as Error).message] });
+			return inFlight.current;
 		}
-	}, [createSample]);
+		setCreating(true);
+		setNotice(undefined);
+		const run = (async () => {
+			try {
+				setNotice(sampleNotice(asOutcome(await createSample())));
+			} catch (error) {
+				setNotice({ kind: 'error', title: 'Could not create the sample releases', lines: [(error as Error).message] });
+			} finally {
+				inFlight.current = undefined;
+				setCreating(false);
+				setTick((t) => t + 1);
+			}
+		})();
+		inFlight.current = run;
+		return run;
+	}, [createSample, asOutcome]);
+	const startedOnce = useRef(false);
+	useEffect(() => {
+		if (!createSamplesOnStart || demo || startedOnce.current) return;
+		startedOnce.current = true;
+		void onCreateSample();
+	}, [createSamplesOnStart, demo, onCreateSample]);
 	useEffect(() => {
 		if (demo && screen.name === 'home') {
-			void createSample().then((id) => setScreen({ name: 'release', id }));
+			void createSample().then((result) => setScreen({ name: 'release', id: asOutcome(result).open }));
 		}
-	}, [demo, screen.name, createSample]);
+	}, [demo, screen.name, createSample, asOutcome]);
 	if (screen.name === 'release') {
 		return (
 			<Suspense fallback={loading}>
@@ -69,6 +128,7 @@ export function App({ store, home, initialScreen, demo, createSample }: AppProps
 			store={store}
 			onOpen={(id) => setScreen({ name: 'release', id })}
 			onCreateSample={onCreateSample}
+			creatingSamples={creating}
 			onReview={() => setScreen({ name: 'review' })}
 			onQuit={quit}
 			notice={notice}

@@ -15,14 +15,17 @@ export interface StartOptions {
 
 export async function startConsole(options: StartOptions): Promise<number> {
 	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-	if (!interactive && !options.demo) {
+	if (!interactive) {
+		// The demo draws the console too: without a terminal it refuses the same way.
 		process.stderr.write(
-			'release-console: no terminal (TTY) here, so the console cannot take keys.\n' +
+			`release-console${options.demo ? ' --demo' : ''}: no terminal (TTY) here, so the console cannot ${options.demo ? 'draw the demo' : 'take keys'}.\n` +
 				'  In scripts and CI use the headless commands instead:\n' +
 				'    release-console status --json\n' +
 				'    release-console new --name NAME --wasm PATH --json\n' +
 				'    release-console advance ID --env NAME --signer S --yes\n' +
-				'  or play the sample hands-free with `release-console --demo`.\n',
+				(options.demo
+					? '  Run the demo in a terminal, or under a pseudo-terminal to record it (`npm run media`).\n'
+					: '  or play the sample hands-free in a terminal with `release-console --demo`.\n'),
 		);
 		return 2;
 	}
@@ -35,32 +38,30 @@ export async function startConsole(options: StartOptions): Promise<number> {
 		return 2;
 	}
 	const home = path.dirname(store.path);
-	const [{ render }, React, { App }, { ensureSampleRelease, ensureGovernanceSample }] = await Promise.all([
+	const [{ render }, React, { App }, { ensureSamples }] = await Promise.all([
 		import('ink'),
 		import('react'),
 		import('./app.js'),
 		import('../engine/samples.js'),
 	]);
-	const createSample = async () => {
-		// The governance rehearsal is the second sample: made first, so the Rococo one (newest) is on top.
-		if (!options.demo) await ensureGovernanceSample(store, home).catch(() => undefined);
-		return (await ensureSampleRelease(store, home)).id;
-	};
-	// First start: a ready sample release, so a newcomer has something to walk through.
+	// One run per store at a time (a key pressed during the first start's run joins it); the demo plays the Rococo sample only.
+	const createSample = () => ensureSamples(store, home, { governance: !options.demo });
+	// First start: ready sample releases, so a newcomer has something to walk through; the home screen
+	// says "Creating the sample releases…" from its first frame until they are there.
 	const first = store.listReleases().length === 0;
 	const initialScreen = options.release ? { name: 'release' as const, id: options.release } : undefined;
-	const instance = render(React.createElement(App, { store, home, initialScreen, demo: options.demo, createSample }), {
-		exitOnCtrlC: true,
-	});
+	const instance = render(
+		React.createElement(App, {
+			store,
+			home,
+			initialScreen,
+			demo: options.demo,
+			createSample,
+			createSamplesOnStart: first && !options.demo,
+		}),
+		{ exitOnCtrlC: true },
+	);
 	filterLibraryNoise();
-	if (first && !options.demo) {
-		// after the first frame: reading the sample wasm executes it, which takes a moment
-		setTimeout(() => {
-			createSample()
-				.then(() => instance.rerender(React.createElement(App, { store, home, initialScreen, demo: options.demo, createSample })))
-				.catch(() => {});
-		}, 0);
-	}
 	await instance.waitUntilExit();
 	await runCleanups();
 	return 0;

@@ -1,7 +1,14 @@
 /**
- * The sample release that `npm start` opens: Rococo 9130 → 9140 on the
- * embedded chain. The 9140 wasm is written from the npm package into the
- * store directory (never copied into the repository).
+ * The sample releases the console creates on first start (and on `n`): Rococo
+ * 9130 → 9140 on the embedded chain, and the governance rehearsal. The 9140
+ * wasm is written from the npm package (`rococo-9140`, i.e.
+ * `@substrate/connect@0.6.5`: the genesis `:code` of its Rococo chain spec)
+ * into `<store dir>/samples/` (never copied into the repository).
+ *
+ * Creating them is idempotent: a sample is found by its name, looked up again
+ * after the (slow) inspection and just before it is saved, and concurrent
+ * calls on one store share one run (`ensureSamples`), so a key pressed while
+ * the first start is still creating them never makes a second copy.
  */
 import path from 'node:path';
 import type { Store } from '../store/store.js';
@@ -18,6 +25,8 @@ export async function ensureSampleRelease(store: Store, home: string): Promise<R
 	const { inspectArtifact, toArtifactInfo } = await import('../artifact/inspect.js');
 	const wasm = writeRococoWasm(9140, path.join(home, 'samples'));
 	const inspection = await inspectArtifact(wasm);
+	const made = store.listReleases().find((r) => r.name === SAMPLE_NAME);
+	if (made) return made;
 	const at = new Date().toISOString();
 	const env = store.getEnvironment('devnet') ?? builtinDevnetEnvironment();
 	const release = createRelease({
@@ -51,6 +60,8 @@ export async function ensureGovernanceSample(store: Store, home: string): Promis
 	const wasm = path.join(dir, 'governance-devnet-next.wasm');
 	writeFileSync(wasm, buildDevnetCode());
 	const inspection = await inspectArtifact(wasm);
+	const made = store.listReleases().find((r) => r.name === GOVERNANCE_SAMPLE_NAME);
+	if (made) return made;
 	const env =
 		store.getEnvironment(GOVERNANCE_SAMPLE_ENV) ??
 		store.saveEnvironment({
@@ -71,4 +82,53 @@ export async function ensureGovernanceSample(store: Store, home: string): Promis
 	});
 	store.saveRelease(release);
 	return release;
+}
+
+export interface SampleRef {
+	id: string;
+	name: string;
+}
+
+/** What `ensureSamples` did: the samples it made, those that were there already, and those it could not make. */
+export interface SamplesOutcome {
+	/** The Rococo sample (what `--demo` opens). */
+	open: string;
+	created: SampleRef[];
+	existing: SampleRef[];
+	failed: { name: string; message: string }[];
+}
+
+const running = new WeakMap<Store, Promise<SamplesOutcome>>();
+
+/**
+ * Make the samples that are missing (the governance rehearsal first, so the
+ * Rococo one, newest, is listed on top). Calls on the same store while one
+ * runs get that run's outcome; nothing is ever made twice.
+ */
+export function ensureSamples(store: Store, home: string, options: { governance?: boolean } = {}): Promise<SamplesOutcome> {
+	const current = running.get(store);
+	if (current) return current;
+	const run = (async (): Promise<SamplesOutcome> => {
+		const outcome: SamplesOutcome = { open: '', created: [], existing: [], failed: [] };
+		const names = new Set(store.listReleases().map((r) => r.name));
+		const note = (release: Release) =>
+			(names.has(release.name) ? outcome.existing : outcome.created).push({ id: release.id, name: release.name });
+		if (options.governance !== false) {
+			try {
+				note(await ensureGovernanceSample(store, home));
+			} catch (error) {
+				outcome.failed.push({ name: GOVERNANCE_SAMPLE_NAME, message: (error as Error).message });
+			}
+		}
+		const rococo = await ensureSampleRelease(store, home);
+		note(rococo);
+		outcome.open = rococo.id;
+		return outcome;
+	})();
+	running.set(store, run);
+	const clear = () => {
+		if (running.get(store) === run) running.delete(store);
+	};
+	run.then(clear, clear);
+	return run;
 }

@@ -8,8 +8,9 @@ import { openStore } from '../../source/store/store.js';
 import { createRelease } from '../../source/domain/release.js';
 import { builtinDevnetEnvironment } from '../../source/domain/environments.js';
 import type { ArtifactInfo } from '../../source/domain/types.js';
+import { ensureSamples, GOVERNANCE_SAMPLE_NAME, SAMPLE_NAME } from '../../source/engine/samples.js';
 import { runCli, tempHome } from '../helpers/cli.js';
-import { waitForFrame } from '../helpers/frames.js';
+import { sendInput, waitForFrame } from '../helpers/frames.js';
 
 const artifact: ArtifactInfo = {
 	path: '/tmp/runtime.wasm',
@@ -71,6 +72,50 @@ describe('home screen', () => {
 	});
 });
 
+describe('first start: the sample releases', () => {
+	const names = (store: ReturnType<typeof openStore>) =>
+		store
+			.listReleases()
+			.map((r) => r.name)
+			.sort();
+
+	it('says it is creating them from the first frame, and n (pressed then, and after) never makes a duplicate', async () => {
+		const home = tempHome();
+		const store = openStore({ dir: home });
+		const ui = render(<App store={store} home={home} createSample={() => ensureSamples(store, home)} createSamplesOnStart />);
+		// The first frame: what is happening, not "No releases yet. Press n …".
+		let frame = ui.lastFrame() ?? '';
+		expect(frame).toContain('Creating the sample releases');
+		expect(frame).not.toContain('No releases yet');
+		// n, as the first frame used to tell people to, pressed twice while the samples are being made
+		await sendInput(ui, 'n', 'n');
+		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Already creating the sample releases'));
+		expect(frame).toContain('n does not start a second copy');
+		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Sample releases ready'), 120_000);
+		expect(frame).not.toContain('Creating the sample releases');
+		expect(names(store)).toEqual([GOVERNANCE_SAMPLE_NAME, SAMPLE_NAME].sort());
+		// n again, once they exist: it names the existing samples and makes nothing
+		await sendInput(ui, 'n');
+		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('exist already'), 120_000);
+		const rococo = store.listReleases().find((r) => r.name === SAMPLE_NAME)!;
+		expect(frame.replace(/\s+/g, ' ')).toContain(rococo.id);
+		expect(names(store)).toEqual([GOVERNANCE_SAMPLE_NAME, SAMPLE_NAME].sort());
+		ui.unmount();
+	}, 180_000);
+
+	it('calls that overlap (two starts of the home screen on one store) share one run: each sample once', async () => {
+		const home = tempHome();
+		const store = openStore({ dir: home });
+		const [a, b] = await Promise.all([ensureSamples(store, home), ensureSamples(store, home)]);
+		expect(a).toEqual(b);
+		expect(a.created.map((r) => r.name).sort()).toEqual([GOVERNANCE_SAMPLE_NAME, SAMPLE_NAME].sort());
+		const again = await ensureSamples(store, home);
+		expect(again.created).toEqual([]);
+		expect(again.existing.map((r) => r.id).sort()).toEqual(a.created.map((r) => r.id).sort());
+		expect(store.listReleases()).toHaveLength(2);
+	}, 180_000);
+});
+
 describe('without a terminal', () => {
 	it('says so, points to the headless commands, and exits 2', async () => {
 		const home = tempHome();
@@ -78,6 +123,15 @@ describe('without a terminal', () => {
 		expect(r.code).toBe(2);
 		expect(r.stderr).toContain('no terminal (TTY)');
 		expect(r.stderr).toContain('release-console status --json');
+	});
+
+	it('--demo without a terminal refuses the same way (exit 2), and creates nothing', async () => {
+		const home = tempHome();
+		const r = await runCli(['--demo'], { RELEASE_CONSOLE_HOME: home });
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain('release-console --demo: no terminal (TTY)');
+		expect(r.stderr).toContain('release-console status --json');
+		expect((await runCli(['status', '--json'], { RELEASE_CONSOLE_HOME: home })).json().releases).toEqual([]);
 	});
 
 	it('a corrupt store is reported with its backup, not reset', async () => {

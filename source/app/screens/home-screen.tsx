@@ -11,16 +11,21 @@ export interface HomeScreenProps {
 	store: Store;
 	onOpen: (id: string) => void;
 	onCreateSample: () => Promise<void>;
+	/** The sample releases are being created (first start, or `n`). */
+	creatingSamples?: boolean;
 	/** Open review mode (no release needed). */
 	onReview?: () => void;
 	onQuit: () => void;
 	notice?: { kind: 'info' | 'warn' | 'error' | 'success'; title: string; lines: string[] };
 }
 
-export function HomeScreen({ store, onOpen, onCreateSample, onReview, onQuit, notice }: HomeScreenProps) {
+/** Shown while the samples are made (reading and executing their runtimes takes a few seconds). */
+export const CREATING_SAMPLES =
+	'Creating the sample releases (Rococo 9130 → 9140, governance rehearsal)… reading their runtimes takes a few seconds.';
+
+export function HomeScreen({ store, onOpen, onCreateSample, creatingSamples, onReview, onQuit, notice }: HomeScreenProps) {
 	const releases = store.listReleases().sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
 	const [selected, setSelected] = useState(0);
-	const [busy, setBusy] = useState(false);
 	const { isRawModeSupported } = useStdin();
 	// The handler is replaced on every render and called through a ref: a key
 	// that arrives before React re-subscribes still sees the latest state.
@@ -32,10 +37,7 @@ export function HomeScreen({ store, onOpen, onCreateSample, onReview, onQuit, no
 		else if (action === 'down') setSelected((s) => Math.min(releases.length - 1, s + 1));
 		else if (action === 'open' && releases[selected]) onOpen(releases[selected]!.id);
 		else if (action === 'review' && onReview) onReview();
-		else if (action === 'newSample' && !busy) {
-			setBusy(true);
-			void onCreateSample().finally(() => setBusy(false));
-		}
+		else if (action === 'newSample') void onCreateSample();
 	};
 	useInput((input, key) => onKey.current(input, key), { isActive: isRawModeSupported === true });
 	const items = releases.map((r) => ({
@@ -54,8 +56,8 @@ export function HomeScreen({ store, onOpen, onCreateSample, onReview, onQuit, no
 				</Text>
 				<Text color="gray">{'  runtime upgrades, stage by stage'}</Text>
 			</Box>
-			<ReleaseList releases={items} selected={selected} />
-			{busy ? <Text color="cyan">reading the sample runtime…</Text> : null}
+			{creatingSamples && items.length === 0 ? null : <ReleaseList releases={items} selected={selected} />}
+			{creatingSamples ? <Text color="cyan">{CREATING_SAMPLES}</Text> : null}
 			{notice ? <Banner kind={notice.kind} title={notice.title} lines={notice.lines} /> : null}
 			<Text color="gray">store: {store.path}</Text>
 			<KeyHints
