@@ -35,8 +35,9 @@ const cli = meow(
     $ release-console export ID --format markdown|json [--out FILE]
     $ release-console verify RECORD.json [--wasm PATH]                   exit 0 valid, 1 invalid or stale, 2 bad input
     $ release-console inspect WASM [--against WASM|ENV] [--srtool REPORT.json] [--json]
-    $ release-console devnet --chain rococo|governance [--port N] [--block-time MS|manual|instant]
-    $ release-console devnet stop
+    $ release-console devnet --chain rococo|governance [--port N] [--block-time MS|manual|instant] [--data-dir DIR]
+    $ release-console devnet stop [--chain rococo|governance]      stops the store's embedded chains (all, or one)
+    $ release-console devnet reset [--chain rococo|governance]     deletes their kept state: the next start is a new chain
     $ release-console review --env NAME (--motion HASH|INDEX | --referendum INDEX | --preimage HASH) [--wasm PATH] [--record RECORD.json] [--json]
                       [--vote aye|nay --signer S [--conviction Locked1x] [--balance N] [--yes]]
 
@@ -96,6 +97,7 @@ const cli = meow(
 			port: { type: 'number' },
 			blockTime: { type: 'string' },
 			stateFile: { type: 'string' },
+			dataDir: { type: 'string' },
 			against: { type: 'string' },
 			srtool: { type: 'string' },
 			release: { type: 'string' },
@@ -258,6 +260,7 @@ async function main(): Promise<number> {
 				port: flags.port,
 				blockTime: flags.blockTime,
 				stateFile: flags.stateFile,
+				dataDir: flags.dataDir,
 			});
 		}
 		default:

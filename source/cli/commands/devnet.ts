@@ -11,6 +11,8 @@ export interface DevnetFlags {
 	port?: number;
 	blockTime?: string;
 	stateFile?: string;
+	/** Keep the chain's blocks and state in this directory (the background mode passes the store directory). */
+	dataDir?: string;
 }
 
 export function parseBlockTime(value: string | undefined): number | 'manual' | 'instant' {
