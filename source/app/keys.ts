@@ -16,17 +16,29 @@ import type { Key } from 'ink';
 export type InkKey = Key;
 
 export const KEYS = {
-	quit: ['q', 'escape', 'ctrl+c'],
+	/** `q` quits; `esc` never does (it means back). In a text field only ctrl+c quits (`interrupt`). */
+	quit: ['q', 'ctrl+c'],
+	interrupt: ['ctrl+c'],
 	up: ['up', 'k'],
 	down: ['down', 'j'],
-	/** Previous / next environment (or column). */
-	left: ['left', 'h'],
-	right: ['right', 'l'],
+	pageUp: ['pageup'],
+	pageDown: ['pagedown'],
+	/** Previous / next environment (review form) or conviction (vote amount). */
+	left: ['left'],
+	right: ['right'],
+	/** Review form: next / previous field (no letters: the fields take text). */
+	fieldNext: ['tab', 'down'],
+	fieldPrev: ['up'],
 	open: ['return'],
+	/** Enter in a text field: use what was typed. */
+	submit: ['return'],
 	confirm: ['y'],
-	/** Escape also cancels: containers check `cancel` before `quit` while a prompt is open. */
+	/** The signer prompt: `n` or `esc` cancels (nothing is sent). */
 	cancel: ['n', 'escape'],
-	back: ['b', 'backspace'],
+	/** Back to where this view was opened from: `esc` means back on every screen. */
+	back: ['b', 'escape'],
+	/** In a text field: leave it (esc). */
+	leave: ['escape'],
 	/** Advance the current stage. */
 	next: ['a'],
 	newSample: ['n'],
@@ -52,17 +64,86 @@ export const KEYS = {
 export type KeyAction = keyof typeof KEYS;
 export type KeyBinding = readonly string[];
 
-/** Default hint labels, used when `hintsFor` is given a bare action. */
+/**
+ * Where the keys are read. A binding is active only in the modes listed for it in
+ * `KEY_MODES`; within one mode no key may be bound twice (test/unit checks it), and
+ * text modes (a field is open) bind no printable key: there every character is text.
+ */
+export const MODES = [
+	'home',
+	'release',
+	'prompt',
+	'compat',
+	'compat-detail',
+	'alignment',
+	'help',
+	'review',
+	'review-choose',
+	// text fields
+	'signer',
+	'filter',
+	'waive',
+	'review-form',
+	'review-amount',
+] as const;
+export type Mode = (typeof MODES)[number];
+export const TEXT_MODES: readonly Mode[] = ['signer', 'filter', 'waive', 'review-form', 'review-amount'];
+
+const VIEWS: Mode[] = ['home', 'release', 'prompt', 'compat', 'compat-detail', 'alignment', 'help', 'review', 'review-choose'];
+const SCROLLS: Mode[] = ['release', 'prompt', 'compat', 'compat-detail', 'alignment', 'help', 'review'];
+
+/** The modes each action is active in (a new binding must say where it works). */
+export const KEY_MODES: Record<KeyAction, readonly Mode[]> = {
+	quit: VIEWS,
+	interrupt: TEXT_MODES,
+	up: ['home', ...SCROLLS],
+	down: ['home', ...SCROLLS],
+	pageUp: SCROLLS,
+	pageDown: SCROLLS,
+	left: ['review-form', 'review-amount'],
+	right: ['review-form', 'review-amount'],
+	fieldNext: ['review-form'],
+	fieldPrev: ['review-form'],
+	open: ['home', 'compat'],
+	submit: TEXT_MODES,
+	confirm: ['prompt'],
+	cancel: ['prompt'],
+	back: ['release', 'compat', 'compat-detail', 'alignment', 'help', 'review', 'review-choose'],
+	leave: TEXT_MODES,
+	next: ['release'],
+	newSample: ['home'],
+	retry: ['release', 'review'],
+	waive: ['compat'],
+	help: VIEWS,
+	compat: ['release', 'compat'],
+	filter: ['compat'],
+	switchSigner: ['release'],
+	alignment: ['release', 'alignment'],
+	review: ['home'],
+	vote: ['review'],
+	voteAye: ['review-choose'],
+	voteNay: ['review-choose'],
+	edit: ['review'],
+};
+
+/** Default hint labels, used when `hintsFor` is given a bare action (and by the key help). */
 export const KEY_LABELS: Record<KeyAction, string> = {
 	quit: 'quit',
+	interrupt: 'quit',
 	up: 'up',
 	down: 'down',
-	left: 'prev',
+	pageUp: 'page up',
+	pageDown: 'page down',
+	left: 'previous',
 	right: 'next',
+	fieldNext: 'next field',
+	fieldPrev: 'previous field',
 	open: 'open',
+	submit: 'use what was typed',
 	confirm: 'sign and submit',
 	cancel: 'cancel',
 	back: 'back',
+	leave: 'leave the field',
 	next: 'advance',
 	newSample: 'new sample release',
 	retry: 'retry',
@@ -78,6 +159,130 @@ export const KEY_LABELS: Record<KeyAction, string> = {
 	voteNay: 'nay',
 	edit: 'edit',
 };
+
+/** What an action does in a given mode, when that differs from its default label. */
+const MODE_LABELS: Partial<Record<Mode, Partial<Record<KeyAction, string>>>> = {
+	home: { up: 'previous release', down: 'next release', open: 'open the release' },
+	release: {
+		up: 'previous stage (read its details)',
+		down: 'next stage',
+		pageUp: 'scroll the stage up',
+		pageDown: 'scroll the stage down',
+		next: 'advance: run the next step (nothing is signed without the prompt)',
+		retry: 'advance (retry after an error)',
+		back: 'back to the releases',
+		compat: 'the forward-compatibility list',
+		alignment: 'gates, notes, sign-offs, promotion',
+		switchSigner: 'act as another signer (governance rehearsals)',
+	},
+	prompt: { up: 'scroll up', down: 'scroll down', cancel: 'cancel (nothing is sent)' },
+	compat: {
+		up: 'previous change',
+		down: 'next change',
+		open: 'details of the change',
+		waive: 'waive the gate with a written reason',
+		compat: 'back',
+	},
+	'compat-detail': { up: 'scroll up', down: 'scroll down' },
+	alignment: { up: 'scroll up', down: 'scroll down', alignment: 'back' },
+	help: { up: 'scroll up', down: 'scroll down' },
+	review: { up: 'scroll up', down: 'scroll down', retry: 'review again (fresh vote state)', edit: 'edit the form' },
+	'review-form': { submit: 'run the review', left: 'previous environment', right: 'next environment', leave: 'back' },
+	'review-amount': { submit: 'prepare the vote', left: 'lower conviction', right: 'higher conviction', leave: 'back' },
+	signer: { submit: 'use this signer', leave: 'back' },
+	filter: { submit: 'done', leave: 'done' },
+	waive: { submit: 'record the waiver', leave: 'back' },
+};
+
+/** The actions active in a mode, in table order. */
+export function actionsIn(mode: Mode): KeyAction[] {
+	return (Object.keys(KEYS) as KeyAction[]).filter((action) => KEY_MODES[action].includes(mode));
+}
+
+export interface HelpLine {
+	keys: string;
+	label: string;
+}
+
+/** The key help of a mode, generated from the table: every key of every active action. */
+export function helpFor(mode: Mode): HelpLine[] {
+	return actionsIn(mode).map((action) => ({
+		keys: KEYS[action].map(keyLabel).join(' / '),
+		label: MODE_LABELS[mode]?.[action] ?? KEY_LABELS[action],
+	}));
+}
+
+/** Which action this key means in a mode (the table says which are active where). */
+export function actionIn(mode: Mode, input: string, key: InkKey): KeyAction | undefined {
+	return actionFor(input, key, actionsIn(mode));
+}
+
+/** One key of a chunk (see `splitKeys`). */
+export interface KeyEvent {
+	input: string;
+	key: InkKey;
+	/** Part of a chunk of several keys (a paste, fast typing, a loaded machine). */
+	inChunk: boolean;
+}
+
+const SPECIAL: ReadonlyArray<keyof InkKey> = [
+	'upArrow',
+	'downArrow',
+	'leftArrow',
+	'rightArrow',
+	'pageUp',
+	'pageDown',
+	'home',
+	'end',
+	'return',
+	'escape',
+	'tab',
+	'backspace',
+	'delete',
+	'ctrl',
+	'meta',
+];
+
+function isControl(ch: string): boolean {
+	const code = ch.codePointAt(0) ?? 0;
+	return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+}
+
+/**
+ * The keys in one `useInput` call, in order. Ink hands a chunk that holds no escape
+ * sequence to `useInput` whole (a paste, `//Alice\r` typed faster than it is read,
+ * three backspaces): split it into the keys it is — each character, each enter
+ * (`\r`, `\n`, `\r\n`), each backspace (`\x7f` or `\b`), each tab — and drop other
+ * control characters, so none of them ever enters a value.
+ */
+export function splitKeys(input: string, key: InkKey): KeyEvent[] {
+	const chars = [...input];
+	if (SPECIAL.some((name) => key[name] === true)) return [{ input, key, inChunk: false }];
+	if (chars.length <= 1) {
+		if (input === '\n') return [{ input: '', key: { ...key, return: true }, inChunk: false }];
+		if (input !== '' && isControl(input)) return [];
+		return [{ input, key, inChunk: false }];
+	}
+	const events: KeyEvent[] = [];
+	const push = (text: string, patch: Partial<InkKey> = {}) => events.push({ input: text, key: { ...key, ...patch }, inChunk: true });
+	chars.forEach((ch, i) => {
+		if (ch === '\r') push('', { return: true });
+		else if (ch === '\n') {
+			if (chars[i - 1] !== '\r') push('', { return: true });
+		} else if (ch === '\x7f') push('', { delete: true });
+		else if (ch === '\b') push('', { backspace: true });
+		else if (ch === '\t') push('', { tab: true });
+		else if (!isControl(ch)) push(ch, { shift: /[A-Z]/.test(ch) });
+	});
+	if (events.length === 1) events[0]!.inChunk = false;
+	return events;
+}
+
+/** A printable character (text for a field), not a named key. */
+export function isTextKey(event: KeyEvent): boolean {
+	const { input, key } = event;
+	return input !== '' && !key.ctrl && !key.meta && !SPECIAL.some((name) => key[name] === true) && !isControl(input);
+}
 
 /** True when this keypress (as Ink's `useInput` reports it) is one of `binding`. */
 export function matchKey(input: string, key: InkKey, binding: KeyBinding): boolean {

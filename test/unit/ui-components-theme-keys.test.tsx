@@ -12,7 +12,7 @@ import {
 	stageStatusStyle,
 } from '../../source/app/theme.js';
 import { shortHash } from '../../source/domain/hash-text.js';
-import { actionFor, hintsFor, KEYS, matchKey, type KeyAction } from '../../source/app/keys.js';
+import { actionFor, helpFor, hintsFor, KEY_MODES, KEYS, matchKey, MODES, TEXT_MODES, type KeyAction } from '../../source/app/keys.js';
 import { KeyHints } from '../../source/app/components/key-hints/index.js';
 import { waitFor, waitForFrame } from '../helpers/frames.js';
 
@@ -83,11 +83,14 @@ describe('theme formatters', () => {
 });
 
 describe('keys', () => {
-	test('backspace matches both Ink reports of it (delete for \\x7f, backspace for \\b)', () => {
-		expect(matchKey('', key({ delete: true }), KEYS.back)).toBe(true);
-		expect(matchKey('', key({ backspace: true }), KEYS.back)).toBe(true);
+	test('backspace matches both Ink reports of it (delete for \\x7f, backspace for \\b); esc and b mean back', () => {
+		expect(matchKey('', key({ delete: true }), ['backspace'])).toBe(true);
+		expect(matchKey('', key({ backspace: true }), ['backspace'])).toBe(true);
 		expect(matchKey('b', key(), KEYS.back)).toBe(true);
+		expect(matchKey('', key({ escape: true, meta: true }), KEYS.back)).toBe(true);
 		expect(matchKey('x', key(), KEYS.back)).toBe(false);
+		// a burst of backspaces after a field closed never leaves the screen
+		expect(matchKey('', key({ delete: true }), KEYS.back)).toBe(false);
 	});
 
 	test('plain letters need no ctrl/meta and are case sensitive', () => {
@@ -97,7 +100,8 @@ describe('keys', () => {
 		expect(matchKey('Y', key({ shift: true }), KEYS.confirm)).toBe(false);
 		expect(matchKey('c', key({ ctrl: true }), KEYS.quit)).toBe(true);
 		expect(matchKey('c', key(), KEYS.quit)).toBe(false);
-		expect(matchKey('', key({ escape: true, meta: true }), KEYS.quit)).toBe(true);
+		// esc is back, never quit
+		expect(matchKey('', key({ escape: true, meta: true }), KEYS.quit)).toBe(false);
 		expect(matchKey('', key({ escape: true, meta: true }), KEYS.cancel)).toBe(true);
 		expect(matchKey('n', key({ ctrl: true }), KEYS.cancel)).toBe(false);
 	});
@@ -125,11 +129,13 @@ describe('keys', () => {
 	});
 
 	test('matchKey agrees with what Ink actually delivers from stdin', async () => {
-		const seen: KeyAction[] = [];
+		const seen: Array<KeyAction | 'erase'> = [];
 		function Harness() {
 			const [last, setLast] = useState('none');
 			useInput((input, inkKey) => {
-				const action = actionFor(input, inkKey, ['back', 'open', 'up', 'down', 'quit', 'confirm']);
+				const action = matchKey(input, inkKey, ['backspace'])
+					? 'erase'
+					: actionFor(input, inkKey, ['back', 'open', 'up', 'down', 'quit', 'confirm']);
 				if (action) {
 					seen.push(action);
 					setLast(action);
@@ -148,9 +154,33 @@ describe('keys', () => {
 		// a lone escape is held until Ink knows no sequence follows, then delivered
 		stdin.write('\x1b');
 		await waitFor(() => seen.length === 9, 'the escape key', 5_000);
-		expect(seen).toEqual(['back', 'back', 'open', 'up', 'down', 'quit', 'confirm', 'quit', 'quit']);
-		expect(lastFrame()).toContain('last: quit');
+		expect(seen).toEqual(['erase', 'erase', 'open', 'up', 'down', 'quit', 'confirm', 'quit', 'back']);
+		expect(lastFrame()).toContain('last: back');
 		unmount();
+	});
+
+	test('the key table: no key bound twice in one mode; text modes bind no printable key; every action works somewhere', () => {
+		for (const mode of MODES) {
+			const owner = new Map<string, KeyAction>();
+			for (const action of Object.keys(KEYS) as KeyAction[]) {
+				if (!KEY_MODES[action].includes(mode)) continue;
+				for (const name of KEYS[action]) {
+					expect(owner.get(name), `${name} in mode ${mode}: ${owner.get(name)} and ${action}`).toBeUndefined();
+					owner.set(name, action);
+				}
+			}
+			if (TEXT_MODES.includes(mode)) {
+				const printable = [...owner.keys()].filter((name) => [...name].length === 1);
+				expect(printable, `printable keys bound in text mode ${mode}`).toEqual([]);
+			}
+			expect(helpFor(mode).length).toBeGreaterThan(0);
+		}
+		for (const action of Object.keys(KEYS) as KeyAction[]) expect(KEY_MODES[action].length, action).toBeGreaterThan(0);
+		// the same letter means different things in different modes, never two things in one
+		expect(KEY_MODES.cancel).not.toContain('home');
+		expect(KEY_MODES.newSample).not.toContain('prompt');
+		expect(helpFor('release').map((line) => line.keys)).toContain('b / esc');
+		expect(helpFor('release').some((line) => line.keys.includes('esc') && line.label === 'quit')).toBe(false);
 	});
 
 	test('KeyHints renders one line from hintsFor', () => {

@@ -1,6 +1,6 @@
 import { useSyncedState } from '../hooks/use-synced-state.js';
-import { useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput, useStdin, useStdout, type Key } from 'ink';
+import { useEffect, useState } from 'react';
+import { Box, Text, useStdout } from 'ink';
 import type { Store } from '../../store/store.js';
 import { useReleaseSession } from '../hooks/use-release-session.js';
 import {
@@ -27,7 +27,9 @@ import { currentStage } from '../../domain/release.js';
 import { evaluateSoak } from '../../domain/gates.js';
 import { livenessAlarm } from '../../domain/enactment.js';
 import { recoveryLines } from '../../domain/recovery.js';
-import { KEYS, actionFor, hintsFor, matchKey, type HintSpec } from '../keys.js';
+import { KEYS, actionFor, hintsFor, matchKey, type HintSpec, type KeyEvent } from '../keys.js';
+import { useKeyEvents } from '../hooks/use-key-events.js';
+import { TextInput, useTextInput, useTextInputState } from '../components/text-input/index.js';
 import type { StageId } from '../../domain/types.js';
 
 const TITLES = Object.fromEntries(Object.entries(STAGE_INFO).map(([id, info]) => [id, info.title])) as Record<StageId, string>;
@@ -45,10 +47,9 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	const session = useReleaseSession({ store, home, releaseId, demo });
 	const { state } = session;
 	const [now, setNow] = useState(Date.now());
-	// Keys can arrive faster than renders: typed text is read through its ref,
+	// Keys can arrive faster than renders: each field's value is read at once after each key,
 	// so enter always sees what was typed, not the last rendered value.
-	const [signerText, setSignerText, signerTextRef] = useSyncedState('');
-	const { isRawModeSupported } = useStdin();
+	const signerField = useTextInputState('');
 	const { stdout } = useStdout();
 	const columns = stdout?.columns || 80;
 	const rows = stdout?.rows || 24;
@@ -76,9 +77,9 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		})();
 	}, [view, alignmentView]);
 	const [compatOffset, setCompatOffset] = useSyncedState(0);
-	const [filter, setFilter, filterRef] = useSyncedState('');
+	const filterField = useTextInputState('');
 	const [filtering, setFiltering, filteringRef] = useSyncedState(false);
-	const [reason, setReason, reasonRef] = useSyncedState('');
+	const reasonField = useTextInputState('');
 	const compatGate = state.release?.gates.find((g) => g.id === 'forward-compatible' && g.env === state.envName);
 	const compatHeight = Math.max(3, rows - 15);
 
@@ -93,21 +94,29 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	// that arrives before React re-subscribes still sees the latest state.
 	const routeOfEnv = state.envName ? store.getEnvironment(state.envName)?.route : undefined;
 	const isGovernance = routeOfEnv !== undefined && routeOfEnv !== 'sudo';
-	const onKey = useRef<(input: string, key: Key) => void>(() => {});
-	onKey.current = (input, key) => {
-		if (viewRef.current === 'waive') {
-			if (key.return) {
-				const text = reasonRef.current.trim();
-				if (text.length >= 10) {
-					void session.waive('forward-compatible', text);
-					setReason(() => '');
-					setView('stage');
-				}
-				return;
+	// Every text field takes a chunk as the keys it is: text, then enter; each backspace deletes one.
+	const reasonKey = useTextInput(reasonField, {
+		onSubmit: (value) => {
+			const text = value.trim();
+			if (text.length >= 10) {
+				void session.waive('forward-compatible', text);
+				reasonField.set('');
+				setView('stage');
 			}
+		},
+	});
+	const filterKey = useTextInput(filterField, { onSubmit: () => setFiltering(false) });
+	const signerKey = useTextInput(signerField, {
+		onSubmit: (value) => {
+			const spec = value.trim();
+			if (spec) void session.setSigner(spec);
+		},
+	});
+	const onKey = (event: KeyEvent) => {
+		const { input, key } = event;
+		if (viewRef.current === 'waive') {
+			if (reasonKey(event)) return;
 			if (key.escape) return setView('compat');
-			if (key.backspace || key.delete) return setReason((t) => t.slice(0, -1));
-			if (input && !key.ctrl && !key.meta) setReason((t) => t + input);
 			return;
 		}
 		if (viewRef.current === 'alignment') {
@@ -117,16 +126,13 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		}
 		if (viewRef.current === 'compat') {
 			if (filteringRef.current) {
-				if (key.return || key.escape) return setFiltering(false);
-				if (key.backspace || key.delete) return setFilter((f) => f.slice(0, -1));
-				if (input && !key.ctrl && !key.meta) {
-					setCompatOffset(0);
-					setFilter((f) => f + input);
-				}
+				if (key.escape) return setFiltering(false);
+				const before = filterField.current();
+				if (filterKey(event) && filterField.current() !== before) setCompatOffset(0);
 				return;
 			}
 			const changes = ((compatGate?.evidence as { changes?: CompatChange[] } | undefined)?.changes ?? []) as CompatChange[];
-			const total = compatLines(changes, filterRef.current).length;
+			const total = compatLines(changes, filterField.current()).length;
 			if (matchKey(input, key, KEYS.up)) return setCompatOffset((o) => Math.max(0, o - 1));
 			if (matchKey(input, key, KEYS.down)) return setCompatOffset((o) => Math.min(Math.max(0, total - compatHeight), o + 1));
 			if (key.pageDown || input === ' ') return setCompatOffset((o) => Math.min(Math.max(0, total - compatHeight), o + compatHeight));
@@ -143,19 +149,13 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 			matchKey(input, key, KEYS.compat) &&
 			compatGate &&
 			state.phase !== 'confirm' &&
-			(state.phase !== 'signer-input' || signerTextRef.current === '')
+			(state.phase !== 'signer-input' || signerField.current() === '')
 		)
 			return setView('compat');
 		if (state.phase === 'signer-input') {
-			if (key.return) {
-				const spec = signerTextRef.current.trim();
-				if (spec) void session.setSigner(spec);
-				return;
-			}
+			if (signerKey(event)) return;
 			if (key.escape) return onBack();
-			if (key.backspace || key.delete) return setSignerText((t) => t.slice(0, -1));
 			if (key.ctrl && input === 'c') return onQuit();
-			if (input && !key.ctrl && !key.meta) setSignerText((t) => t + input);
 			return;
 		}
 		if (state.phase === 'confirm') {
@@ -164,7 +164,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		}
 		if (key.escape) return onBack();
 		if (matchKey(input, key, KEYS.switchSigner) && ['waiting', 'ready', 'error'].includes(state.phase) && isGovernance) {
-			setSignerText(() => '');
+			signerField.set('');
 			return session.switchSigner();
 		}
 		const action = actionFor(input, key, ['quit', 'back', 'next', 'retry']);
@@ -173,7 +173,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		if ((action === 'next' || action === 'retry') && ['ready', 'error', 'waiting', 'done'].includes(state.phase))
 			void session.advance();
 	};
-	useInput((input, key) => onKey.current(input, key), { isActive: isRawModeSupported === true });
+	useKeyEvents(onKey);
 
 	const release = state.release;
 	if (!release || !state.envName) return <Banner kind="error" title="No such release" lines={[releaseId]} />;
@@ -210,6 +210,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	return (
 		<Box flexDirection="column" width="100%">
 			<ChainPanel state={state.chain} now={now} envName={state.envName} envKind={env?.kind ?? '?'} />
+			{state.chainNotice ? <Banner kind="warn" title="The chain does not show this release" lines={state.chainNotice} /> : null}
 			<Box>
 				<Text bold>{release.name}</Text>
 				<Text color="gray">{`  ${release.id}`}</Text>
@@ -234,18 +235,14 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 						changes={((compatGate.evidence as { changes?: CompatChange[] }).changes ?? []) as CompatChange[]}
 						height={compatHeight}
 						offset={compatOffset}
-						filter={filter}
+						filter={filterField.value}
 						filtering={filtering}
 						waiver={compatGate.waiver}
 					/>
 					{view === 'waive' ? (
 						<Box flexDirection="column">
 							<Text>Why is shipping this acceptable? (at least 10 characters; recorded in the audit log)</Text>
-							<Text>
-								{'> '}
-								{reason}
-								<Text inverse> </Text>
-							</Text>
+							<TextInput prefix="> " value={reasonField.value} />
 						</Box>
 					) : null}
 				</Box>
@@ -269,7 +266,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 					</Box>
 				</Box>
 			)}
-			{state.phase === 'signer-input' ? <SignerInput envName={state.envName} envKind={env?.kind} text={signerText} /> : null}
+			{state.phase === 'signer-input' ? <SignerInput envName={state.envName} envKind={env?.kind} text={signerField.value} /> : null}
 			{state.message ? <Banner kind={state.message.kind} title={state.message.title} lines={state.message.lines} /> : null}
 			{state.phase === 'working' ? <Text color="cyan">working… reading the chain</Text> : null}
 			<KeyHints hints={hintsFor(hints)} />

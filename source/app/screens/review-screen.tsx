@@ -6,7 +6,7 @@
  */
 import { useSyncedState } from '../hooks/use-synced-state.js';
 import { useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput, useStdin, useStdout, type Key } from 'ink';
+import { Box, Text, useStdout } from 'ink';
 import type { Store } from '../../store/store.js';
 import type { Connection } from '../../chain/connect.js';
 import type { Environment } from '../../domain/types.js';
@@ -21,7 +21,9 @@ import { KeyHints } from '../components/key-hints/index.js';
 import { SignerPrompt } from '../components/signer-prompt/index.js';
 import { ReviewVerdict } from '../components/review-verdict/index.js';
 import { ReviewDetails } from '../components/review-details/index.js';
-import { KEYS, hintsFor, matchKey, type HintSpec } from '../keys.js';
+import { KEYS, hintsFor, matchKey, type HintSpec, type KeyEvent } from '../keys.js';
+import { useKeyEvents } from '../hooks/use-key-events.js';
+import { TextInput, applyTextKey, useTextInputState, type TextInputStateHook } from '../components/text-input/index.js';
 import { colors, symbols } from '../theme.js';
 import { trackCleanup } from '../cleanup.js';
 import { SignerInput } from '../components/signer-input/index.js';
@@ -45,16 +47,16 @@ interface Message {
 
 export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps) {
 	const envs = store.listEnvironments();
-	const { isRawModeSupported } = useStdin();
 	const { stdout } = useStdout();
 	const rows = stdout?.rows || 24;
 	const [phase, setPhase, phaseRef] = useSyncedState<Phase>('form');
 	const [field, setField, fieldRef] = useSyncedState<Field>('target');
 	const [envIndex, setEnvIndex, envIndexRef] = useSyncedState(0);
-	const [target, setTarget, targetRef] = useSyncedState('');
-	const [wasm, setWasm, wasmRef] = useSyncedState('');
-	const [signerText, setSignerText, signerTextRef] = useSyncedState('');
-	const [amount, setAmount, amountRef] = useSyncedState('');
+	// The text fields: each value is read at once after each key (keys arrive faster than renders).
+	const targetField = useTextInputState('');
+	const wasmField = useTextInputState('');
+	const signerField = useTextInputState('');
+	const amountField = useTextInputState('');
 	const [conviction, setConviction, convictionRef] = useSyncedState<Conviction>('Locked1x');
 	const [aye, setAye, ayeRef] = useSyncedState(true);
 	const [message, setMessage] = useState<Message | undefined>();
@@ -102,7 +104,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		}
 		let t;
 		try {
-			t = parseTargetText(targetRef.current);
+			t = parseTargetText(targetField.current());
 		} catch (error) {
 			const err = error as ReviewInputError;
 			setMessage({ kind: 'error', title: err.message, lines: err.hint ? [err.hint] : [] });
@@ -116,7 +118,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 			const c = await connect(e);
 			const { runReview } = await import('../../review/review.js');
 			const result = await runReview(c.api, e, c.endpoint, t, {
-				wasmPath: wasmRef.current.trim() || undefined,
+				wasmPath: wasmField.current().trim() || undefined,
 				reviewer: signer.current?.address,
 				onProgress: setProgress,
 			});
@@ -132,7 +134,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 
 	async function applySigner(): Promise<void> {
 		const e = env()!;
-		const spec = signerTextRef.current.trim();
+		const spec = signerField.current().trim();
 		if (!spec) return;
 		try {
 			const { resolveSigner } = await import('../../signer/signer.js');
@@ -159,7 +161,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		let balance: bigint | undefined;
 		if (phaseRef.current === 'amount') {
 			try {
-				balance = parseBalance(amountRef.current, token.decimals, token.symbol);
+				balance = parseBalance(amountField.current(), token.decimals, token.symbol);
 			} catch (error) {
 				const err = error as ReviewInputError;
 				setMessage({ kind: 'error', title: err.message, lines: err.hint ? [err.hint] : [] });
@@ -195,17 +197,17 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		setPhase('voted');
 	}
 
-	const onKey = useRef<(input: string, key: Key) => void>(() => {});
-	onKey.current = (input, key) => {
+	const onKey = (event: KeyEvent) => {
+		const { input, key } = event;
 		const p = phaseRef.current;
 		if (key.ctrl && input === 'c') return onQuit();
-		const text = (set: (u: (prev: string) => string) => void) => {
-			if (key.backspace || key.delete) return set((t) => t.slice(0, -1));
-			if (input && !key.ctrl && !key.meta && !key.return && !key.tab && !key.escape) set((t) => t + input);
+		// A text field takes characters and backspaces; enter is handled by the phase below.
+		const text = (field: TextInputStateHook) => {
+			if (!key.return) applyTextKey(field, event, {});
 		};
 		if (p === 'form') {
 			if (key.escape) return onBack();
-			if (key.return) return void review();
+			if (matchKey(input, key, KEYS.submit)) return void review();
 			if (key.tab || key.downArrow) return setField((f) => FIELDS[(FIELDS.indexOf(f) + 1) % FIELDS.length]!);
 			if (key.upArrow) return setField((f) => FIELDS[(FIELDS.indexOf(f) + FIELDS.length - 1) % FIELDS.length]!);
 			const f = fieldRef.current;
@@ -214,22 +216,22 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 				if (key.rightArrow || input === ' ') return setEnvIndex((i) => (i + 1) % Math.max(1, envs.length));
 				return;
 			}
-			return text(f === 'target' ? setTarget : setWasm);
+			return text(f === 'target' ? targetField : wasmField);
 		}
 		if (p === 'loading' || p === 'preparing' || p === 'submitting') return;
 		if (p === 'signer') {
 			if (key.escape) return setPhase('report');
-			if (key.return) return void applySigner();
-			return text(setSignerText);
+			if (matchKey(input, key, KEYS.submit)) return void applySigner();
+			return text(signerField);
 		}
 		if (p === 'amount') {
 			if (key.escape) return setPhase('report');
-			if (key.return) return void prepare();
+			if (matchKey(input, key, KEYS.submit)) return void prepare();
 			if (key.leftArrow || key.rightArrow) {
 				const i = CONVICTIONS.indexOf(convictionRef.current) + (key.rightArrow ? 1 : -1);
 				return setConviction(CONVICTIONS[Math.min(CONVICTIONS.length - 1, Math.max(0, i))]!);
 			}
-			return text(setAmount);
+			return text(amountField);
 		}
 		if (p === 'confirm') {
 			if (matchKey(input, key, KEYS.confirm)) return void submit();
@@ -272,7 +274,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 			return setPhase('choose');
 		}
 	};
-	useInput((input, key) => onKey.current(input, key), { isActive: isRawModeSupported === true });
+	useKeyEvents(onKey);
 
 	const e = envs[envIndex];
 	const report = run?.report;
@@ -311,7 +313,9 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 				</Text>
 				<Text color="gray">{'  check a proposed upgrade against what you built, then vote'}</Text>
 			</Box>
-			{phase === 'form' ? <ReviewForm envs={envs} envIndex={envIndex} field={field} target={target} wasm={wasm} /> : null}
+			{phase === 'form' ? (
+				<ReviewForm envs={envs} envIndex={envIndex} field={field} target={targetField.value} wasm={wasmField.value} />
+			) : null}
 			{phase === 'loading' ? (
 				<Text color={colors.accent}>
 					{symbols.waiting} {progress}
@@ -335,12 +339,11 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 				</Box>
 			) : null}
 			{phase === 'choose' ? <Text bold>Vote on {report?.findings.label}: a aye · n nay · esc back</Text> : null}
-			{phase === 'signer' ? <SignerInput envName={e?.name} envKind={e?.kind} text={signerText} example="//Bob" /> : null}
+			{phase === 'signer' ? <SignerInput envName={e?.name} envKind={e?.kind} text={signerField.value} example="//Bob" /> : null}
 			{phase === 'amount' ? (
 				<Box flexDirection="column">
 					<Text>
-						Amount to vote {aye ? 'aye' : 'nay'} with ({token.symbol}): <Text>{amount}</Text>
-						<Text inverse> </Text>
+						Amount to vote {aye ? 'aye' : 'nay'} with ({token.symbol}): <TextInput value={amountField.value} />
 					</Text>
 					<Text>
 						Conviction (←/→): <Text bold>{conviction}</Text>

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { TextInput } from '../text-input/index.js';
 
 /** Dev URIs, env: references and paths are shown; anything else might be a mnemonic and is masked. */
 export function maskSigner(text: string): string {
@@ -22,11 +23,7 @@ export function SignerInput({ envName, envKind, text, example = '//Alice' }: Sig
 			<Text>
 				Signer for {envName} ({envKind}): a dev URI ({example}, local/testnet only), env:VAR, or a keystore JSON path
 			</Text>
-			<Text>
-				{'> '}
-				{maskSigner(text)}
-				<Text inverse> </Text>
-			</Text>
+			<TextInput prefix="> " value={text} display={maskSigner} />
 			<Text color="gray">enter use · esc back · the secret stays in memory and leaves with the process</Text>
 		</Box>
 	);
