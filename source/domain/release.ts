@@ -1,6 +1,6 @@
 import { ReleaseError } from './errors.js';
 import { STAGE_INFO, stagesFor } from './stages.js';
-import type { ArtifactInfo, Environment, EnvProgress, GateResult, Release, StageId, StageProgress } from './types.js';
+import type { ArtifactInfo, ChainDifference, Environment, EnvProgress, GateResult, Release, StageId, StageProgress } from './types.js';
 
 export interface CreateReleaseInput {
 	id: string;
@@ -102,8 +102,16 @@ export function isEnvComplete(release: Release, env: string): boolean {
 	return currentStage(release, env) === undefined;
 }
 
+/** What the last read of env's chain found that the release recorded and the chain does not show; empty when it agreed. */
+export function chainDifferences(release: Release, env: string): ChainDifference[] {
+	const check = release.progress[env]?.chain?.lastCheck;
+	return check && !check.agrees ? check.differences : [];
+}
+
 export function isReleaseComplete(release: Release): boolean {
-	return release.environments.every((env) => release.progress[env] && isEnvComplete(release, env));
+	return release.environments.every(
+		(env) => release.progress[env] && isEnvComplete(release, env) && chainDifferences(release, env).length === 0,
+	);
 }
 
 /** The first environment (in travel order) that is not complete. */
@@ -147,6 +155,11 @@ export function releaseSummary(release: Release): EnvSummary[] {
 		const stage = progress.stages.find((s) => s.status !== 'done');
 		const stagesDone = progress.stages.filter((s) => s.status === 'done').length;
 		const base = { env, stagesDone, stagesTotal: progress.stages.length, failingGates };
+		const differences = chainDifferences(release, env);
+		if (!stage && differences.length > 0) {
+			// Never "complete" while the chain, as last read, does not show it.
+			return { ...base, complete: false, statusLine: `the chain does not show it: ${differences[0]!.message}${gateNote}` };
+		}
 		if (!stage) {
 			return { ...base, complete: true, statusLine: `complete${gateNote}` };
 		}

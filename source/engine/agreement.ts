@@ -32,12 +32,13 @@ const MAX_BLOCKS = 64;
 
 function blockFacts(progress: EnvProgress): BlockFact[] {
 	const facts: BlockFact[] = [];
+	// The upgrade first: where its extrinsic's block is also recorded, the line names the upgrade.
+	if (progress.upgrade) facts.push({ number: progress.upgrade.blockNumber, hash: progress.upgrade.blockHash, what: 'the upgrade' });
 	for (const intent of progress.intents) {
 		const o = intent.outcome;
 		if (o && o.status !== 'dropped' && o.blockNumber !== undefined)
 			facts.push({ number: o.blockNumber, ...(o.blockHash ? { hash: o.blockHash } : {}), what: intent.call });
 	}
-	if (progress.upgrade) facts.push({ number: progress.upgrade.blockNumber, hash: progress.upgrade.blockHash, what: 'the upgrade' });
 	if (progress.verified) facts.push({ number: progress.verified.blockNumber, what: 'the verification' });
 	if (progress.soak) facts.push({ number: progress.soak.lastBlock, what: 'the soak' });
 	const gov = progress.gov;

@@ -191,4 +191,32 @@ describe('sudo route on the embedded Rococo chain', () => {
 		}),
 		s.timeout(60_000),
 	);
+
+	it(
+		'a fresh chain behind the same endpoint: advance is refused naming what differs, status no longer says complete',
+		s.step(async () => {
+			const port = devnet.port;
+			await api.disconnect();
+			await devnet.close();
+			// The same runtime, the same placeholder genesis hash, but none of the release's blocks.
+			devnet = await startRococoDevnet({ blockTime: 'manual', port });
+			api = await ApiPromise.create({ provider: new WsProvider(devnet.endpoint), noInitWarn: true });
+			const r = await runCli(['advance', id, '--env', 'rehearsal', '--signer', '//Alice', '--yes', '--json'], env());
+			expect(r.code).toBe(1);
+			const out = r.json();
+			expect(out.result.kind).toBe('refused');
+			expect(out.result.message).toMatch(/does not show what this release recorded/);
+			expect(out.result.message).toMatch(/block #\d+ \(the upgrade\) does not exist: the chain's head is #1/);
+			expect(out.result.hint).toMatch(/may be behind/);
+			expect(await countUpgradeExtrinsics()).toBe(0);
+			const status = await runCli(['status', id, '--json'], env());
+			const e = status.json().environments[0];
+			expect(e.complete).toBe(false);
+			expect(e.chain.lastCheck.agrees).toBe(false);
+			const text = await runCli(['status', id], env());
+			expect(text.stdout).toContain('rehearsal: the chain does not show it');
+			expect(text.stdout).toMatch(/✖ block #\d+ \(the upgrade\) does not exist/);
+		}),
+		s.timeout(60_000),
+	);
 });

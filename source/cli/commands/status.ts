@@ -1,5 +1,5 @@
 import { EXIT, findRelease, type CommandContext } from './context.js';
-import { currentStage } from '../../domain/release.js';
+import { chainDifferences, currentStage } from '../../domain/release.js';
 import { STAGE_INFO } from '../../domain/stages.js';
 import type { Release } from '../../domain/types.js';
 
@@ -14,7 +14,15 @@ export function describeRelease(release: Release): string[] {
 		const p = release.progress[env];
 		if (!p) continue;
 		const current = currentStage(release, env)?.id;
-		lines.push(`  ${env}: ${current ? `at ${STAGE_INFO[current].title}` : 'complete'}`);
+		const differences = chainDifferences(release, env);
+		const check = p.chain?.lastCheck;
+		lines.push(
+			`  ${env}: ${current ? `at ${STAGE_INFO[current].title}` : differences.length > 0 ? 'the chain does not show it' : 'complete'}` +
+				(check ? ` (chain last read ${check.at}, head #${check.head})` : ''),
+		);
+		for (const d of differences) lines.push(`    ✖ ${d.message}`);
+		for (const s of p.superseded ?? [])
+			lines.push(`    earlier progress superseded ${s.at}: ${s.differences.map((d) => d.message).join('; ')}`);
 		for (const s of p.stages) lines.push(`    ${SYMBOL[s.status] ?? '?'} ${STAGE_INFO[s.id].title}${s.detail ? ` — ${s.detail}` : ''}`);
 		if (p.upgrade)
 			lines.push(`    upgrade: block #${p.upgrade.blockNumber} ${p.upgrade.blockHash}, extrinsic ${p.upgrade.extrinsicHash}`);
@@ -32,7 +40,9 @@ export function statusJson(release: Release) {
 			return {
 				name,
 				currentStage: currentStage(release, name)?.id ?? null,
-				complete: currentStage(release, name) === undefined,
+				complete: currentStage(release, name) === undefined && chainDifferences(release, name).length === 0,
+				chain: p?.chain ?? null,
+				superseded: p?.superseded ?? [],
 				stages: p?.stages ?? [],
 				upgrade: p?.upgrade ?? null,
 				verified: p?.verified ?? null,
