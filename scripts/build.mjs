@@ -94,6 +94,8 @@ export const EXTERNAL = [
 	'@acala-network/chopsticks-core/*',
 	'@acala-network/chopsticks-executor',
 	'@acala-network/chopsticks-executor/*',
+	// chopsticks' SQLite database (typeorm, the native sqlite3 addon): the embedded Rococo chain's kept state
+	'@acala-network/chopsticks-db',
 	'rococo-9130',
 	'rococo-9140',
 	// optional: ws's native speed-ups, Ink's React devtools (DEV=true only)
