@@ -22,6 +22,10 @@ export interface PromptRequest {
 	env: Pick<Environment, 'name' | 'kind' | 'route'>;
 	tx: SubmittableExtrinsic<'promise'>;
 	signerAddress: string;
+	/** How the person named the signer (never the secret). */
+	signerLabel?: string;
+	/** The role the step needs (who may sign it). */
+	role?: string;
 	authority: Authority;
 	/** Refusals the step itself decided (a duplicate vote, a blocked review). */
 	refusals?: string[];
@@ -68,7 +72,10 @@ export async function buildSignerPrompt(api: ApiPromise, request: PromptRequest)
 		env: env.name,
 		envKind: env.kind,
 		signerAddress: address,
+		...(request.signerLabel ? { signerLabel: request.signerLabel } : {}),
 		authority: request.authority.text,
+		authorityOk: request.authority.ok,
+		...(request.role ? { role: request.role } : {}),
 		callLines: describeCall(tx.method as unknown as Call),
 		callHash: tx.method.hash.toHex() as Hex,
 		encodedLength: tx.method.encodedLength,

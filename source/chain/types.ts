@@ -33,8 +33,14 @@ export interface SignerPromptModel {
 	env: string;
 	envKind: string;
 	signerAddress: string;
+	/** The signer as the person knows it: "dev account //Alice", "keystore ./k.json (name)", "secret from $VAR". */
+	signerLabel?: string;
 	/** e.g. "is the sudo key (Sudo.Key)" */
 	authority: string;
+	/** Whether this signer has the role the step needs (the authority text says why, or why not). */
+	authorityOk?: boolean;
+	/** The role the step needs, e.g. "the sudo key", "a member of the Council". */
+	role?: string;
 	/** Human-readable decoded call, one line per nesting level. */
 	callLines: string[];
 	callHash: Hex;

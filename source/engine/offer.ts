@@ -50,6 +50,8 @@ export async function offer(ctx: EngineContext, api: ApiPromise, o: Offer): Prom
 		env,
 		tx: o.plan.tx,
 		signerAddress: signer.address,
+		signerLabel: signer.label,
+		role: o.who,
 		authority: o.authority,
 		...(o.purpose ? { purpose: o.purpose } : {}),
 		...(o.facts ? { facts: o.facts } : {}),

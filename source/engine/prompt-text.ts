@@ -5,7 +5,10 @@ export function formatPrompt(p: SignerPromptModel): string[] {
 	return [
 		'── signer prompt: you are about to sign ──',
 		`environment: ${p.env} (${p.envKind})`,
-		`signer:      ${p.signerAddress}`,
+		`signer:      ${p.signerLabel ? `${p.signerLabel}, ` : ''}${p.signerAddress}`,
+		...(p.role
+			? [`role:        needs ${p.role}: ${p.authorityOk === false ? 'this signer does not have it' : 'this signer has it'}`]
+			: []),
 		`why:         ${p.authority}`,
 		...(p.purpose ? [`step:        ${p.purpose}`] : []),
 		...(p.facts ?? []).map((f) => `${`${f.label}:`.padEnd(13)}${f.value}`),

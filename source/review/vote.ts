@@ -138,6 +138,7 @@ export async function prepareVote(
 				env,
 				tx,
 				signerAddress: signer.address,
+				signerLabel: signer.label,
 				authority: { ok: true, text: authority },
 				refusals,
 				...(state.kind === 'democracy' || state.kind === 'opengov'
@@ -148,6 +149,7 @@ export async function prepareVote(
 				env: env.name,
 				envKind: env.kind,
 				signerAddress: signer.address,
+				signerLabel: signer.label,
 				authority,
 				callLines: ['(no vote call for this target)'],
 				callHash: '0x' as Hex,

@@ -6,7 +6,7 @@ import stringWidth from 'string-width';
 import type { ChainState } from '../../source/chain/types.js';
 import type { SignerPromptModel } from '../../source/chain/types.js';
 import type { StageId, StageProgress } from '../../source/domain/types.js';
-import { ChainPanel } from '../../source/app/components/chain-panel/index.js';
+import { ChainPanel, signerName } from '../../source/app/components/chain-panel/index.js';
 import { Checklist } from '../../source/app/components/checklist/index.js';
 import { SignerPrompt } from '../../source/app/components/signer-prompt/index.js';
 import { TxProgress, type TxStep } from '../../source/app/components/tx-progress/index.js';
@@ -201,6 +201,18 @@ describe('SignerPrompt', () => {
 		expect(frame).toContain('y sign and submit · n cancel');
 		expect(frame).not.toContain('Cannot sign');
 		expectFits(frame);
+	});
+
+	test('names the signer as the person gave it and says which role the step needs and whether it has it', () => {
+		const named = { ...model, signerLabel: 'keystore ./keys/sudo.json (release sudo)', role: 'the sudo key', authorityOk: true };
+		let frame = frameOf(<SignerPrompt model={named} phase="review" />);
+		expect(frame).toContain('keystore ./keys/sudo.json (release sudo)');
+		expect(lineWith(frame, 'Role')).toContain('needs the sudo key: ✔ this signer has it');
+		frame = frameOf(<SignerPrompt model={{ ...named, authorityOk: false, authority: 'is not the sudo key' }} phase="review" />);
+		expect(lineWith(frame, 'Role')).toContain('needs the sudo key: ✖ this signer does not have it');
+		expect(signerName('dev account //Alice')).toBe('//Alice');
+		expect(signerName('secret from $RELEASE_CONSOLE_SURI')).toBe('from env:RELEASE_CONSOLE_SURI');
+		expect(signerName('keystore /home/me/keys/sudo.json (release sudo)')).toBe('sudo.json (release sudo)');
 	});
 
 	test('call lines are indented by nesting level', () => {

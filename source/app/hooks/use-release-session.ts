@@ -29,6 +29,8 @@ export interface SessionState {
 	prompt?: SignerPromptModel;
 	txSteps: TxStepView[];
 	message?: { kind: 'info' | 'warn' | 'error' | 'success'; title: string; lines: string[] };
+	/** What is in flight while connecting / working / submitting ("checking the signer", "submitting …"). */
+	activity?: string;
 	signer?: { address: string; label: string };
 	log: string[];
 	/** The chain did not show what the release recorded when it was opened (engine/agreement.ts): stays on screen. */
@@ -38,7 +40,7 @@ export interface SessionState {
 type Action =
 	| { type: 'chain'; patch: Partial<ChainState> }
 	| { type: 'release'; release: Release }
-	| { type: 'phase'; phase: Phase; message?: SessionState['message'] }
+	| { type: 'phase'; phase: Phase; message?: SessionState['message']; activity?: string }
 	| { type: 'prompt'; prompt?: SignerPromptModel }
 	| { type: 'tx'; steps: TxStepView[] }
 	| { type: 'signer'; signer?: SessionState['signer'] }
@@ -52,7 +54,7 @@ export function sessionReducer(state: SessionState, action: Action): SessionStat
 		case 'release':
 			return { ...state, release: action.release };
 		case 'phase':
-			return { ...state, phase: action.phase, message: action.message };
+			return { ...state, phase: action.phase, message: action.message, activity: action.activity };
 		case 'prompt':
 			return { ...state, prompt: action.prompt };
 		case 'tx':
@@ -96,6 +98,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 	const signerRef = useRef<EngineSigner | undefined>(undefined);
 	const pendingConfirm = useRef<ConfirmResult | undefined>(undefined);
 	const busy = useRef(false);
+	// The phase as the keys must see it: set at once where an action starts (keys arrive faster than renders).
 	const phaseRef = useRef<Phase>('connecting');
 	const mounted = useRef(true);
 	phaseRef.current = state.phase;
@@ -208,7 +211,8 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		const session = sessionRef.current;
 		if (!session || busy.current) return;
 		busy.current = true;
-		dispatch({ type: 'phase', phase: 'working' });
+		phaseRef.current = 'working';
+		dispatch({ type: 'phase', phase: 'working', activity: 'reading the chain' });
 		try {
 			const { runUntilBlocked } = await import('../../engine/session.js');
 			const result = await runUntilBlocked(session, runOptions());
@@ -226,7 +230,8 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		if (!pending || !session || busy.current) return;
 		pendingConfirm.current = undefined;
 		busy.current = true;
-		dispatch({ type: 'phase', phase: 'submitting' });
+		phaseRef.current = 'submitting';
+		dispatch({ type: 'phase', phase: 'submitting', activity: `submitting ${pending.prompt.purpose ?? 'the extrinsic'}` });
 		dispatch({ type: 'tx', steps: TX_LABELS.map((label) => ({ label, status: 'pending' })) });
 		try {
 			const { confirmAndContinue } = await import('../../engine/session.js');
@@ -244,6 +249,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 	const cancel = useCallback(() => {
 		pendingConfirm.current = undefined;
 		dispatch({ type: 'prompt', prompt: undefined });
+		phaseRef.current = 'ready';
 		dispatch({
 			type: 'phase',
 			phase: 'ready',
@@ -255,6 +261,8 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		async (spec: string) => {
 			const env = envName ? store.getEnvironment(envName) : undefined;
 			if (!env) return;
+			phaseRef.current = 'working';
+			dispatch({ type: 'phase', phase: 'working', activity: 'checking the signer' });
 			try {
 				const { resolveEngineSigner } = await import('../../engine/session.js');
 				const resolved = await resolveEngineSigner(spec, env, process.env.RELEASE_CONSOLE_PASSWORD);
@@ -370,6 +378,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 	const switchSigner = useCallback(() => {
 		signerRef.current = undefined;
 		dispatch({ type: 'signer', signer: undefined });
+		phaseRef.current = 'signer-input';
 		dispatch({
 			type: 'phase',
 			phase: 'signer-input',
@@ -416,6 +425,8 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 
 	return {
 		state,
+		/** The phase now (set as soon as an action starts, before the next render). */
+		phaseRef,
 		waive,
 		switchSigner,
 		advance: runStep,

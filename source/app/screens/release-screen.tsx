@@ -1,5 +1,5 @@
 import { useSyncedState } from '../hooks/use-synced-state.js';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Box, Text, useStdout } from 'ink';
 import type { Store } from '../../store/store.js';
 import { useReleaseSession } from '../hooks/use-release-session.js';
@@ -9,6 +9,7 @@ import {
 	ChainPanel,
 	SignerInput,
 	TitledLines,
+	signerName,
 	Checklist,
 	CompatView,
 	GovernanceView,
@@ -27,10 +28,16 @@ import { currentStage } from '../../domain/release.js';
 import { evaluateSoak } from '../../domain/gates.js';
 import { livenessAlarm } from '../../domain/enactment.js';
 import { recoveryLines } from '../../domain/recovery.js';
-import { KEYS, actionFor, hintsFor, matchKey, type HintSpec, type KeyEvent } from '../keys.js';
+import { KEYS, KEY_LABELS, actionFor, hintsFor, isTextKey, keyLabel, matchKey, type HintSpec, type KeyEvent } from '../keys.js';
+import type { Phase } from '../hooks/use-release-session.js';
 import { useKeyEvents } from '../hooks/use-key-events.js';
 import { TextInput, useTextInput, useTextInputState } from '../components/text-input/index.js';
 import type { StageId } from '../../domain/types.js';
+
+/** Phases in which something is in flight: keys are queued (a, s) or refused with a line saying so. */
+const IN_FLIGHT: Phase[] = ['connecting', 'working', 'submitting'];
+/** After a key was ignored as typed text, the rest of the word typed key by key is ignored too. */
+const TYPED_GUARD_MS = 1500;
 
 const TITLES = Object.fromEntries(Object.entries(STAGE_INFO).map(([id, info]) => [id, info.title])) as Record<StageId, string>;
 
@@ -112,7 +119,50 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 			if (spec) void session.setSigner(spec);
 		},
 	});
-	const onKey = (event: KeyEvent) => {
+	// Keys that cannot act now are refused or queued with a visible line; none is dropped silently.
+	const [keyNotice, setKeyNotice] = useState<{ text: string; until?: number } | undefined>();
+	const lastIgnoredAt = useRef(0);
+	const refusedChunk = useRef<readonly KeyEvent[] | undefined>(undefined);
+	const queued = useRef<'switchSigner' | 'next' | undefined>(undefined);
+	const say = (text: string, ms?: number) => setKeyNotice({ text, ...(ms ? { until: Date.now() + ms } : {}) });
+	const accept = (run: () => void) => {
+		setKeyNotice(undefined);
+		run();
+	};
+	const switchSigner = () => {
+		signerField.set('');
+		session.switchSigner();
+	};
+	const refuseText = (events: readonly KeyEvent[]) => {
+		// A word typed key by key: the keys after this one are part of it (a chunk came whole).
+		if (events.length === 1) lastIgnoredAt.current = Date.now();
+		if (refusedChunk.current === events) return;
+		refusedChunk.current = events;
+		const typed = events
+			.filter(isTextKey)
+			.map((e) => e.input)
+			.join('');
+		say(
+			`typed text ignored (${JSON.stringify(typed)}): no text field is open${isGovernance ? ' — to give another signer, press s first' : ''} · ? lists the keys`,
+			TYPED_GUARD_MS,
+		);
+	};
+	// A key queued while something was in flight is applied once it is done — or says why not.
+	useEffect(() => {
+		const action = queued.current;
+		if (!action || IN_FLIGHT.includes(state.phase)) return;
+		queued.current = undefined;
+		const name = action === 'switchSigner' ? 's' : 'a';
+		if (state.phase === 'confirm') {
+			const who = state.prompt?.signerLabel ?? state.prompt?.signerAddress ?? 'this signer';
+			say(`${name} was not applied: a signer prompt for ${who} opened meanwhile — read it: y signs, n cancels; then press ${name}`);
+			return;
+		}
+		if (action === 'switchSigner' && ['waiting', 'ready', 'error'].includes(state.phase)) return accept(switchSigner);
+		if (action === 'next' && ['ready', 'error', 'waiting', 'done'].includes(state.phase)) return accept(() => void session.advance());
+		say(`${name} was not applied (${state.phase})`, 6000);
+	});
+	const onKey = (event: KeyEvent, events: readonly KeyEvent[]) => {
 		const { input, key } = event;
 		if (viewRef.current === 'waive') {
 			if (reasonKey(event)) return;
@@ -143,35 +193,59 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 			if (matchKey(input, key, ['q'])) return onQuit();
 			return;
 		}
-		if (matchKey(input, key, KEYS.alignment) && state.phase !== 'confirm' && state.phase !== 'signer-input')
-			return setView('alignment');
-		if (
-			matchKey(input, key, KEYS.compat) &&
-			compatGate &&
-			state.phase !== 'confirm' &&
-			(state.phase !== 'signer-input' || signerField.current() === '')
-		)
-			return setView('compat');
-		if (state.phase === 'signer-input') {
+		const phase = session.phaseRef.current;
+		if (phase === 'signer-input') {
+			// The signer field is open: text goes there. c opens the compatibility list while it is empty.
+			if (matchKey(input, key, KEYS.compat) && compatGate && !event.inChunk && signerField.current() === '') return setView('compat');
 			if (signerKey(event)) return;
 			if (key.escape) return onBack();
 			if (key.ctrl && input === 'c') return onQuit();
 			return;
 		}
-		if (state.phase === 'confirm') {
-			if (matchKey(input, key, KEYS.confirm) && state.prompt && state.prompt.refusals.length === 0) return void session.confirm();
-			if (matchKey(input, key, KEYS.cancel)) return session.cancel();
+		// No text field is open from here: a typed word is never a sequence of hotkeys.
+		if (isTextKey(event) && event.inChunk) return refuseText(events);
+		if (matchKey(input, key, KEYS.quit)) return onQuit();
+		if (IN_FLIGHT.includes(phase)) {
+			const activity = session.state.activity ?? (phase === 'connecting' ? 'connecting' : 'reading the chain');
+			const queueable = actionFor(input, key, ['switchSigner', 'next', 'retry']);
+			if (queueable && (queueable !== 'switchSigner' || isGovernance)) {
+				queued.current = queueable === 'switchSigner' ? 'switchSigner' : 'next';
+				return say(`queued: ${keyLabel(KEYS[queueable][0])} (${KEY_LABELS[queueable]}) — applied when ${activity} is done`);
+			}
+			if (isTextKey(event) && !matchKey(input, key, KEYS.alignment) && !matchKey(input, key, KEYS.compat)) {
+				lastIgnoredAt.current = Date.now();
+				return say(`busy: ${activity}; ${input} was not applied — press it again when it is done`, 6000);
+			}
+			if (key.escape && phase === 'submitting')
+				return say(`busy: ${activity}; esc was not applied — press it again when it is done (the extrinsic is on its way)`, 6000);
 		}
+		// A word typed key by key (//Dave): once a key was ignored, the rest of the word is too.
+		if (isTextKey(event) && Date.now() - lastIgnoredAt.current < TYPED_GUARD_MS) return refuseText([event]);
+		if (matchKey(input, key, KEYS.alignment) && phase !== 'confirm') return accept(() => setView('alignment'));
+		if (matchKey(input, key, KEYS.compat) && compatGate && phase !== 'confirm') return accept(() => setView('compat'));
+		if (phase === 'confirm') {
+			if (matchKey(input, key, KEYS.confirm) && state.prompt && state.prompt.refusals.length === 0)
+				return accept(() => void session.confirm());
+			if (matchKey(input, key, KEYS.cancel)) return accept(() => session.cancel());
+		}
+		if (IN_FLIGHT.includes(phase)) return;
 		if (key.escape) return onBack();
-		if (matchKey(input, key, KEYS.switchSigner) && ['waiting', 'ready', 'error'].includes(state.phase) && isGovernance) {
-			signerField.set('');
-			return session.switchSigner();
+		if (matchKey(input, key, KEYS.switchSigner) && isGovernance) {
+			if (['waiting', 'ready', 'error'].includes(phase)) return accept(() => switchSigner());
+			return say(
+				phase === 'confirm'
+					? 's: a signer prompt is open — read it: y signs, n cancels; then press s'
+					: `s: no other signer is needed (${phase})`,
+				6000,
+			);
 		}
-		const action = actionFor(input, key, ['quit', 'back', 'next', 'retry']);
-		if (action === 'quit') return onQuit();
+		const action = actionFor(input, key, ['back', 'next', 'retry']);
 		if (action === 'back') return onBack();
-		if ((action === 'next' || action === 'retry') && ['ready', 'error', 'waiting', 'done'].includes(state.phase))
-			void session.advance();
+		if (action === 'next' || action === 'retry') {
+			if (['ready', 'error', 'waiting', 'done'].includes(phase)) return accept(() => void session.advance());
+			return say(phase === 'confirm' ? 'a: a signer prompt is open — y signs, n cancels' : `a: nothing to advance (${phase})`, 6000);
+		}
+		if (isTextKey(event)) return refuseText([event]);
 	};
 	useKeyEvents(onKey);
 
@@ -209,7 +283,13 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 
 	return (
 		<Box flexDirection="column" width="100%">
-			<ChainPanel state={state.chain} now={now} envName={state.envName} envKind={env?.kind ?? '?'} />
+			<ChainPanel
+				state={state.chain}
+				now={now}
+				envName={state.envName}
+				envKind={env?.kind ?? '?'}
+				{...(state.signer ? { signer: signerName(state.signer.label) } : {})}
+			/>
 			{state.chainNotice ? <Banner kind="warn" title="The chain does not show this release" lines={state.chainNotice} /> : null}
 			<Box>
 				<Text bold>{release.name}</Text>
@@ -268,7 +348,12 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 			)}
 			{state.phase === 'signer-input' ? <SignerInput envName={state.envName} envKind={env?.kind} text={signerField.value} /> : null}
 			{state.message ? <Banner kind={state.message.kind} title={state.message.title} lines={state.message.lines} /> : null}
-			{state.phase === 'working' ? <Text color="cyan">working… reading the chain</Text> : null}
+			{state.phase === 'working' ? <Text color="cyan">working… {state.activity ?? 'reading the chain'}</Text> : null}
+			{keyNotice && (keyNotice.until === undefined || keyNotice.until > now) ? (
+				<Text color="yellow" wrap="wrap">
+					⚠ {keyNotice.text}
+				</Text>
+			) : null}
 			<KeyHints hints={hintsFor(hints)} />
 		</Box>
 	);

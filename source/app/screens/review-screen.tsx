@@ -21,7 +21,7 @@ import { KeyHints } from '../components/key-hints/index.js';
 import { SignerPrompt } from '../components/signer-prompt/index.js';
 import { ReviewVerdict } from '../components/review-verdict/index.js';
 import { ReviewDetails } from '../components/review-details/index.js';
-import { KEYS, hintsFor, matchKey, type HintSpec, type KeyEvent } from '../keys.js';
+import { KEYS, hintsFor, isTextKey, matchKey, type HintSpec, type KeyEvent } from '../keys.js';
 import { useKeyEvents } from '../hooks/use-key-events.js';
 import { TextInput, applyTextKey, useTextInputState, type TextInputStateHook } from '../components/text-input/index.js';
 import { colors, symbols } from '../theme.js';
@@ -218,7 +218,19 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 			}
 			return text(f === 'target' ? targetField : wasmField);
 		}
-		if (p === 'loading' || p === 'preparing' || p === 'submitting') return;
+		if (p === 'loading' || p === 'preparing' || p === 'submitting') {
+			if (!matchKey(input, key, KEYS.quit))
+				setMessage({ kind: 'warn', title: `busy: ${p}`, lines: ['that key was not applied — press it again when this is done'] });
+			return;
+		}
+		// Outside a text field a typed word is never a sequence of keys (a y or an a inside it must not sign or vote).
+		if (p !== 'signer' && p !== 'amount' && isTextKey(event) && event.inChunk) {
+			return setMessage({
+				kind: 'warn',
+				title: 'typed text ignored',
+				lines: ['no text field is open here: keys are single letters (see the line at the bottom)'],
+			});
+		}
 		if (p === 'signer') {
 			if (key.escape) return setPhase('report');
 			if (matchKey(input, key, KEYS.submit)) return void applySigner();

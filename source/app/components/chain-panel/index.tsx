@@ -9,6 +9,8 @@ export interface ChainPanelProps {
 	now: number;
 	envName: string;
 	envKind: string;
+	/** Who signs in this session, as the person named it (//Alice, a keystore file and its name, env:VAR). */
+	signer?: string;
 }
 
 /** Seconds without a new best block before the age turns yellow / red. */
@@ -73,6 +75,15 @@ export function describeConnection(connection: ConnectionState, now?: number): C
 	}
 }
 
+/** The signer as the person named it, short enough for the panel: //Alice, alice.json (Alice), from env:VAR. */
+export function signerName(label: string): string {
+	if (label.startsWith('dev account ')) return label.slice('dev account '.length);
+	if (label.startsWith('secret from $')) return `from env:${label.slice('secret from $'.length)}`;
+	const keystore = /^keystore (.+?)( \(.*\))?$/.exec(label);
+	if (keystore) return `${keystore[1]!.split(/[\\/]/).pop()}${keystore[2] ?? ''}`;
+	return label;
+}
+
 function kindColor(kind: string): string | undefined {
 	if (kind === 'production') return colors.bad;
 	if (kind === 'testnet') return colors.warn;
@@ -90,7 +101,7 @@ function blockNumber(n: number | undefined): string {
  * │ best #1,234 · finalized #1,232 · last block 3s ago                            │
  * ╰──────────────────────────────────────────────────────────────────────────────╯
  */
-export function ChainPanel({ state, now, envName, envKind }: ChainPanelProps) {
+export function ChainPanel({ state, now, envName, envKind, signer }: ChainPanelProps) {
 	const connection = describeConnection(state.connection, now);
 	const borderColor =
 		state.connection.status === 'error' ? colors.bad : state.connection.status === 'connected' ? colors.accent : colors.warn;
@@ -152,15 +163,25 @@ export function ChainPanel({ state, now, envName, envKind }: ChainPanelProps) {
 				</Box>
 			</Box>
 			<Box>
-				<Text wrap="truncate-end">
-					<Text color={colors.muted}>best </Text>
-					{blockNumber(state.bestNumber)}
-					{sep}
-					<Text color={colors.muted}>finalized </Text>
-					{blockNumber(state.finalizedNumber)}
-					{sep}
-					<Text color={age.color}>{age.text}</Text>
-				</Text>
+				<Box flexGrow={1} flexShrink={1}>
+					<Text wrap="truncate-end">
+						<Text color={colors.muted}>best </Text>
+						{blockNumber(state.bestNumber)}
+						{sep}
+						<Text color={colors.muted}>finalized </Text>
+						{blockNumber(state.finalizedNumber)}
+						{sep}
+						<Text color={age.color}>{age.text}</Text>
+					</Text>
+				</Box>
+				{signer ? (
+					<Box flexShrink={0} marginLeft={2}>
+						<Text>
+							<Text color={colors.muted}>signer </Text>
+							<Text bold>{signer}</Text>
+						</Text>
+					</Box>
+				) : null}
 			</Box>
 		</Box>
 	);

@@ -50,9 +50,25 @@ export function SignerPrompt({ model, phase }: SignerPromptProps) {
 					</Text>
 				</Field>
 				<Field label="Signer" labelWidth={LABEL_WIDTH}>
+					{model.signerLabel ? <Text bold>{model.signerLabel}</Text> : null}
 					<Text>{model.signerAddress}</Text>
-					<Text color={colors.muted}>why: {model.authority}</Text>
+					{model.role ? null : <Text color={colors.muted}>why: {model.authority}</Text>}
 				</Field>
+				{model.role ? (
+					<Field label="Role" labelWidth={LABEL_WIDTH}>
+						<Text>
+							{'needs '}
+							{model.role}
+							{': '}
+							{model.authorityOk === false ? (
+								<Text color={colors.bad}>{symbols.failed} this signer does not have it</Text>
+							) : (
+								<Text color={colors.ok}>{symbols.done} this signer has it</Text>
+							)}
+						</Text>
+						<Text color={colors.muted}>why: {model.authority}</Text>
+					</Field>
+				) : null}
 				{model.purpose ? (
 					<Field label="Step" labelWidth={LABEL_WIDTH}>
 						<Text>{model.purpose}</Text>
