@@ -11,7 +11,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { ChainDifference, EnvProgress, Hex, Release } from '../domain/types.js';
 import { onChainCodeHash } from '../chain/live.js';
-import { readChainInstance, type ChainInstance } from '../chain/instance.js';
+import { readChainInstance, type ChainInstance } from '../chain/embedded.js';
 
 export interface Agreement {
 	head: number;

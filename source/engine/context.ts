@@ -2,13 +2,13 @@
  * What every step works with (the release, the environment, the connection, the signer)
  * and what it answers; small helpers that record a stage's state.
  */
-import type { ApiPromise } from '@polkadot/api';
 import type { Environment, GovProgress, PayloadKind, Release, ReleaseAction, StageId } from '../domain/types.js';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { SignerPromptModel } from '../chain/types.js';
 import type { Connection } from '../chain/connect.js';
 import type { TxStep } from '../chain/submit.js';
 import { expectedBlockTimeMs } from '../chain/block-time.js';
+import type { BlockMode } from '../chain/embedded.js';
 
 export interface ReleaseAccess {
 	get: () => Release;
@@ -22,6 +22,19 @@ export interface EngineSigner {
 	label: string;
 }
 
+/**
+ * How blocks come on this chain: `node` (a real node's own production), or an
+ * embedded chain's mode; `paced` when blocks come only when someone acts or
+ * asks (instant/manual), so a wait is in blocks, never in minutes.
+ */
+export interface Pace {
+	mode: BlockMode | 'node';
+	paced: boolean;
+	/** Wall time per block, as measured from the chain (or what the runtime expects). */
+	blockMs: number;
+	how: 'measured' | 'expected';
+}
+
 export interface EngineContext {
 	release: ReleaseAccess;
 	env: Environment;
@@ -29,12 +42,20 @@ export interface EngineContext {
 	signer?: EngineSigner;
 	onTx?: (step: TxStep, detail?: string) => void;
 	now?: () => number;
+	pace?: Pace;
 }
 
 export type StepResult =
 	| { kind: 'progressed'; stage: StageId; message: string }
 	| { kind: 'complete'; message: string }
-	| { kind: 'wait'; stage: StageId; message: string; waitingFor: 'blocks' | 'time' | 'inclusion' | 'someone-else' }
+	| {
+			kind: 'wait';
+			stage: StageId;
+			message: string;
+			waitingFor: 'blocks' | 'time' | 'inclusion' | 'someone-else';
+			/** The next block where something can happen (an end of period, an enactment, the end of the soak): fast-forward's target. */
+			until?: number;
+	  }
 	| { kind: 'needs-signer'; stage: StageId; message: string }
 	| { kind: 'confirm'; stage: StageId; prompt: SignerPromptModel; submit: () => Promise<StepResult> }
 	| { kind: 'refused'; stage: StageId; message: string; hint?: string }
@@ -51,11 +72,24 @@ export function payloadOf(env: Environment): PayloadKind {
 
 export const short = (hex: string) => (hex.length > 20 ? `${hex.slice(0, 10)}…${hex.slice(-6)}` : hex);
 
-/** Blocks → "≈ 1 min 12 s" from the chain's expected block time (chain/block-time.ts). */
-export function eta(api: ApiPromise, blocks: number): string {
-	const ms = expectedBlockTimeMs(api) * Math.max(0, blocks);
+/** "1 block" / "12 blocks". */
+export function blocks(n: number): string {
+	return `${n} block${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Blocks from now, with the time they take at this chain's measured pace:
+ * "12 blocks, ≈ 1 min"; on a chain paced by the person, "12 blocks (built when
+ * asked: f fast-forwards)".
+ */
+export function blocksAway(ctx: EngineContext, n: number): string {
+	const count = Math.max(0, n);
+	const pace = ctx.pace;
+	if (pace?.paced) return `${blocks(count)}; this chain builds blocks when asked: f in the console, or advance --follow`;
+	const ms = (pace?.blockMs ?? expectedBlockTimeMs(ctx.connection.api)) * count;
 	const s = Math.round(ms / 1000);
-	return s < 90 ? `≈ ${s} s` : s < 5400 ? `≈ ${Math.round(s / 60)} min` : `≈ ${(s / 3600).toFixed(1)} h`;
+	const time = s < 90 ? `≈ ${s} s` : s < 5400 ? `≈ ${Math.round(s / 60)} min` : `≈ ${(s / 3600).toFixed(1)} h`;
+	return `${blocks(count)}, ${time}`;
 }
 
 export function gov(ctx: EngineContext): GovProgress {
@@ -76,12 +110,13 @@ export function waiting(
 	stage: StageId,
 	detail: string,
 	waitingFor: 'blocks' | 'someone-else' | 'time' = 'blocks',
+	until?: number,
 ): StepResult {
 	const current = ctx.release.get().progress[ctx.env.name]?.stages.find((s) => s.id === stage);
 	if (current?.status !== 'waiting' || current.detail !== detail) {
 		ctx.release.apply({ type: 'stage/set', env: ctx.env.name, stage, status: 'waiting', detail, at: iso(ctx) });
 	}
-	return { kind: 'wait', stage, message: detail, waitingFor };
+	return { kind: 'wait', stage, message: detail, waitingFor, ...(until !== undefined ? { until } : {}) };
 }
 
 export function failed(ctx: EngineContext, stage: StageId, message: string, hint?: string): StepResult {

@@ -12,7 +12,7 @@ import type { ConnectionState } from '../chain/types.js';
 import type { Connection } from '../chain/connect.js';
 import type { TxStep } from '../chain/submit.js';
 import type { ResolvedSigner } from '../signer/signer.js';
-import type { EngineSigner, ReleaseAccess, StepResult } from './context.js';
+import type { EngineSigner, Pace, ReleaseAccess, StepResult } from './context.js';
 import { step } from './step.js';
 
 /** What the session needs of the store (store/store.ts implements it). */
@@ -68,6 +68,44 @@ export interface Session {
 	disconnect: () => Promise<void>;
 	/** The chain did not show what the release recorded when the session opened (and what was done about it). */
 	disagreement?: Disagreement;
+	/** How blocks come here (a paced embedded chain builds them only when someone acts or asks). */
+	pace: Pace;
+	/** Every endpoint is an embedded chain: blocks may be built on request (fastForward). */
+	embedded: boolean;
+}
+
+/** How blocks come on the connected chain: an embedded chain says its mode; the time per block is measured from the chain. */
+async function readPace(connection: Connection): Promise<Pace> {
+	const [{ readBlockMode }, { chainBlockTime }] = await Promise.all([import('../chain/embedded.js'), import('../chain/block-time.js')]);
+	const [mode, time] = await Promise.all([readBlockMode(connection.api), chainBlockTime(connection.api).catch(() => undefined)]);
+	const { expectedBlockTimeMs } = await import('../chain/block-time.js');
+	return {
+		mode: mode ?? 'node',
+		paced: mode === 'instant' || mode === 'manual',
+		blockMs: time?.ms ?? expectedBlockTimeMs(connection.api),
+		how: time?.how ?? 'expected',
+	};
+}
+
+/**
+ * Build blocks on an embedded chain up to the next block where something can
+ * happen (`until`, from the wait), or one block. Refused on any other chain: a
+ * real chain makes its own blocks.
+ */
+export async function fastForward(
+	session: Session,
+	until?: number,
+): Promise<{ ok: true; best: number; message: string } | { ok: false; message: string }> {
+	if (!session.embedded)
+		return {
+			ok: false,
+			message: `${session.env.name} is not an embedded chain: its blocks come from its own nodes, nothing can fast-forward them`,
+		};
+	const { buildBlocksTo } = await import('../chain/embedded.js');
+	const before = (await session.connection.api.rpc.chain.getHeader()).number.toNumber();
+	const target = until !== undefined && until > before ? until : before + 1;
+	const best = await buildBlocksTo(session.connection.api, target);
+	return { ok: true, best, message: `fast-forwarded ${best - before} block${best - before === 1 ? '' : 's'}: #${before} → #${best}` };
 }
 
 export interface Disagreement {
@@ -135,7 +173,7 @@ export async function openSession(o: OpenSessionOptions): Promise<{ ok: true; se
 		o.say?.(`pinned ${env.name} to genesis ${genesis.pin}`);
 	}
 	const release = releaseAccess(o.store, o.releaseId);
-	const agreed = await agreeWithChain(connection, pinned, release, embedded, o.say);
+	const [agreed, pace] = await Promise.all([agreeWithChain(connection, pinned, release, embedded, o.say), readPace(connection)]);
 	if (!agreed.ok) {
 		await connection.disconnect();
 		return { ok: false, result: agreed.result };
@@ -146,6 +184,8 @@ export async function openSession(o: OpenSessionOptions): Promise<{ ok: true; se
 			env: pinned,
 			connection,
 			release,
+			pace,
+			embedded,
 			disconnect: () => connection.disconnect(),
 			...(agreed.disagreement ? { disagreement: agreed.disagreement } : {}),
 		},
@@ -229,6 +269,7 @@ export async function runUntilBlocked(session: Session, options: RunOptions = {}
 			release: session.release,
 			env: session.env,
 			connection: session.connection,
+			pace: session.pace,
 			...(options.signer ? { signer: options.signer } : {}),
 			...(options.onTx ? { onTx: options.onTx } : {}),
 		});

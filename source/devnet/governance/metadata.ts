@@ -52,6 +52,30 @@ export const DEFAULT_PERIODS: GovernancePeriods = {
 	trackMinEnactmentPeriod: 4,
 };
 
+/**
+ * Periods for a chain paced by a person (blocks built when someone acts and
+ * when they ask, `instant` mode): long enough that nothing expires while a
+ * prompt is open or a person reads, since the console's fast-forward key
+ * skips to the next block where something can happen. The launch period is
+ * far longer than a fast-track takes, so a rehearsal never loses its
+ * fast-track to the next launch.
+ */
+export const PACED_PERIODS: GovernancePeriods = {
+	launchPeriod: 1000,
+	votingPeriod: 50,
+	fastTrackVotingPeriod: 10,
+	enactmentPeriod: 10,
+	cooloffPeriod: 100,
+	voteLockingPeriod: 10,
+	motionDuration: 200,
+	convictionVoteLockingPeriod: 10,
+	undecidingTimeout: 400,
+	trackPreparePeriod: 4,
+	trackDecisionPeriod: 50,
+	trackConfirmPeriod: 4,
+	trackMinEnactmentPeriod: 4,
+};
+
 export const STATIC_METADATA_HEX = staticSubstrate as `0x${string}`;
 
 let baseRegistry: { registry: TypeRegistry; metadata: Metadata } | undefined;

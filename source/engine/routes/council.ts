@@ -21,7 +21,19 @@ import {
 	type CollectiveName,
 } from '../../chain/pallets/collective.js';
 import { democracyReferendum, democracyVotes, findDemocracyReferendum, nextExternalHash } from '../../chain/pallets/democracy.js';
-import { type Again, type EngineContext, type StepResult, done, eta, failed, gov, record, short, waiting } from '../context.js';
+import {
+	type Again,
+	type EngineContext,
+	type StepResult,
+	blocks,
+	blocksAway,
+	done,
+	failed,
+	gov,
+	record,
+	short,
+	waiting,
+} from '../context.js';
 import { offer, rerun } from '../offer.js';
 import type { Plans } from './plans.js';
 
@@ -187,7 +199,7 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 	}
 	const voted = (a: string) => state.ayes.some((x) => sameAccount(x, a)) || state.nays.some((x) => sameAccount(x, a));
 	const missing = m.members.filter((a) => !voted(a));
-	const tally = `${title} motion #${state.index}: ${state.ayes.length} aye, ${state.nays.length} nay of ${m.members.length}; threshold ${state.threshold}; ends at #${state.end}${state.end > best ? ` (${state.end - best} blocks, ${eta(api, state.end - best)})` : ' (ended)'}`;
+	const tally = `${title} motion #${state.index}: ${state.ayes.length} aye, ${state.nays.length} nay of ${m.members.length}; threshold ${state.threshold}; ends at #${state.end}${state.end > best ? ` (${blocksAway(ctx, state.end - best)})` : ' (ended)'}`;
 	if (state.nays.length > m.members.length - state.threshold) {
 		return failed(
 			ctx,
@@ -234,7 +246,11 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 			after: rerun(m.stage),
 		});
 	}
-	const why = !signer ? '' : !isMember ? ` (${signer.address} is not a member)` : ' (you have voted)';
+	const why = !signer
+		? ''
+		: !isMember
+			? ` (${signer.label} is not a member)`
+			: ` (${signer.label} has voted${missing.length > 0 ? '; the next vote needs a member who has not' : ''})`;
 	return waiting(ctx, m.stage, `${tally}; waiting for votes from: ${missing.join(', ') || 'nobody'}${why}`, 'someone-else');
 }
 
@@ -275,7 +291,7 @@ export async function democracyStage(ctx: EngineContext, api: ApiPromise, p: Pla
 	const o = ref.ongoing!;
 	const best = (await api.rpc.chain.getHeader()).number.toNumber();
 	const fmt = (v: bigint) => api.createType('Balance', v).toHuman() as unknown as string;
-	const tally = `referendum #${ref.index} (${o.threshold}): ayes ${fmt(o.ayes)}, nays ${fmt(o.nays)}, turnout ${fmt(o.turnout)}; ends at #${o.end} (${Math.max(0, o.end - best)} blocks, ${eta(api, o.end - best)}), enactment ${o.delay} blocks later`;
+	const tally = `referendum #${ref.index} (${o.threshold}): ayes ${fmt(o.ayes)}, nays ${fmt(o.nays)}, turnout ${fmt(o.turnout)}; ends at #${o.end} (${blocksAway(ctx, o.end - best)}), enactment ${blocks(o.delay)} later`;
 	const signer = ctx.signer;
 	if (signer && !(await democracyVotes(api, signer.address)).includes(ref.index)) {
 		const balance = await voteBalance(ctx, api, signer.address);
@@ -297,5 +313,5 @@ export async function democracyStage(ctx: EngineContext, api: ApiPromise, p: Pla
 			});
 		}
 	}
-	return waiting(ctx, 'referendum', `${tally}${signer ? '' : '; vote with --signer'}`);
+	return waiting(ctx, 'referendum', `${tally}${signer ? '' : '; vote with --signer'}`, 'blocks', o.end);
 }

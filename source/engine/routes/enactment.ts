@@ -3,7 +3,7 @@ import type { ApiPromise } from '@polkadot/api';
 import type { Hex } from '../../domain/types.js';
 import { authorizedCodeHash } from '../../chain/pallets/system.js';
 import { scheduledAt } from '../../chain/pallets/scheduler.js';
-import { type EngineContext, type StepResult, done, eta, gov, record, short, waiting } from '../context.js';
+import { type EngineContext, type StepResult, blocksAway, done, gov, record, short, waiting } from '../context.js';
 import { findUpgradeBlock, recordUpgradeOutcome } from '../upgrade-record.js';
 import { type Plans, enacted } from './plans.js';
 
@@ -47,8 +47,16 @@ export async function enactmentStage(ctx: EngineContext, api: ApiPromise, p: Pla
 		return waiting(
 			ctx,
 			'enactment',
-			`the scheduler dispatches ${p.proposal.label} at block #${at} (${Math.max(0, at - best)} blocks, ${eta(api, at - best)})`,
+			`the scheduler dispatches ${p.proposal.label} at block #${at} (${blocksAway(ctx, at - best)})`,
+			'blocks',
+			at,
 		);
 	}
-	return waiting(ctx, 'enactment', `waiting for the approved proposal to be scheduled and dispatched (best block #${best})`);
+	return waiting(
+		ctx,
+		'enactment',
+		`waiting for the approved proposal to be scheduled and dispatched (best block #${best})`,
+		'blocks',
+		best + 1,
+	);
 }

@@ -4,7 +4,7 @@ import { boundedArg, planOf, sameAccount, palletCall, palletConsts, type NumberC
 import { findOpenGovReferendum, openGovOrigin, openGovReferendum } from '../../chain/pallets/referenda.js';
 import { convictionVotes } from '../../chain/pallets/conviction-voting.js';
 import { scheduledAt } from '../../chain/pallets/scheduler.js';
-import { type EngineContext, type StepResult, done, failed, gov, record, short, waiting } from '../context.js';
+import { type EngineContext, type StepResult, blocks, done, failed, gov, record, short, waiting } from '../context.js';
 import { offer, rerun } from '../offer.js';
 import type { Plans } from './plans.js';
 import { voteBalance } from './council.js';
@@ -149,7 +149,7 @@ export async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans
 	const best = (await api.rpc.chain.getHeader()).number.toNumber();
 	const phase =
 		ref.status === 'confirming'
-			? `confirming until #${o.confirmingUntil} (${Math.max(0, o.confirmingUntil! - best)} blocks)`
+			? `confirming until #${o.confirmingUntil} (${blocks(Math.max(0, o.confirmingUntil! - best))})`
 			: ref.status === 'deciding'
 				? `deciding since #${o.decidingSince}`
 				: o.inQueue
@@ -199,7 +199,9 @@ export async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans
 			stage: 'referendum',
 			message: `${tally}; any funded account may place the decision deposit: run advance with --signer`,
 		};
-	return waiting(ctx, 'referendum', `${tally}${signer ? '' : '; vote with --signer'}`);
+	// Fast-forward stops where the referendum can move: the end of its confirmation, else the next block.
+	const until = ref.status === 'confirming' && o.confirmingUntil !== undefined ? o.confirmingUntil : best + 1;
+	return waiting(ctx, 'referendum', `${tally}${signer ? '' : '; vote with --signer'}`, 'blocks', until);
 }
 
 function undecidingTimeout(api: ApiPromise): number {

@@ -2,7 +2,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { Hex, ReleaseAction } from '../../domain/types.js';
 import { soakGate, updateSoak, evaluateSoak, formatDuration } from '../../domain/gates.js';
-import { type EngineContext, type StepResult, iso } from '../context.js';
+import { type EngineContext, type StepResult, blocks, iso } from '../context.js';
 import { blockTimestamp } from '../upgrade-record.js';
 
 export async function soakStage(ctx: EngineContext, api: ApiPromise): Promise<StepResult> {
@@ -46,10 +46,22 @@ export async function soakStage(ctx: EngineContext, api: ApiPromise): Promise<St
 	ctx.release.apply(...actions, { type: 'stage/set', env: env.name, stage: 'soak', status: 'waiting', detail: gate.summary, at });
 	const waitingFor = evaluation.remainingBlocks > 0 ? 'blocks' : 'time';
 	const since = formatDuration(Math.max(0, Math.round((bestAt - upgradeAt) / 1000)));
+	// The soak ends where both its blocks and its chain time are reached (chain time moves with blocks).
+	const chainMsPerBlock = ctx.pace?.blockMs ?? 6000;
+	const until = best + Math.max(evaluation.remainingBlocks, Math.ceil((evaluation.remainingSeconds * 1000) / chainMsPerBlock), 1);
+	const toGo = [
+		evaluation.remainingBlocks > 0 ? `${blocks(evaluation.remainingBlocks)} more` : '',
+		evaluation.remainingSeconds > 0 ? `${formatDuration(evaluation.remainingSeconds)} of chain time` : '',
+	]
+		.filter(Boolean)
+		.join(' and ');
+	// On a chain paced by the person no block is expected until they ask: that is not a stall.
+	const stall = !ctx.pace?.paced && wallStall > env.soak.maxStallSeconds ? `; no block for ${Math.round(wallStall)}s` : '';
 	return {
 		kind: 'wait',
 		stage: 'soak',
 		waitingFor,
-		message: `soaking since block #${upgrade.blockNumber} (${since} of chain time): ${gate.summary}; ${evaluation.remainingBlocks} more blocks and ${formatDuration(evaluation.remainingSeconds)} to go${wallStall > env.soak.maxStallSeconds ? `; no block for ${Math.round(wallStall)}s` : ''}`,
+		until,
+		message: `soaking since block #${upgrade.blockNumber} (${since} of chain time): ${gate.summary}; ${toGo} to go${ctx.pace?.paced ? ' (f fast-forwards)' : ''}${stall}`,
 	};
 }

@@ -20,6 +20,7 @@ export async function verifyStage(ctx: EngineContext, api: ApiPromise): Promise<
 			stage: 'verify',
 			message: `the new runtime takes effect in the block after #${upgrade.blockNumber}; waiting for it`,
 			waitingFor: 'blocks',
+			until: upgrade.blockNumber + 1,
 		};
 	}
 	const canonical = await api.rpc.chain.getBlockHash(upgrade.blockNumber);
