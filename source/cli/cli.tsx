@@ -10,6 +10,7 @@ import meow from 'meow';
 import { EXIT, UsageError, openContext, processIo } from './commands/context.js';
 import { filterLibraryNoise } from '../noise.js';
 import { BUG_LINE, exitCodeOf, kindOf } from '../errors.js';
+import { FLAG_TYPES, acceptedFlags, checkFlags, checkSignerFlag, tableKey } from './flags.js';
 
 filterLibraryNoise();
 
@@ -45,6 +46,7 @@ const cli = meow(
     //Alice …          dev keys, on local and testnet environments only
     env:VAR            a mnemonic or secret URI read from environment variable VAR
     path/to/key.json   a polkadot-js keystore; password from RELEASE_CONSOLE_PASSWORD or a prompt
+    (a mnemonic or 0x seed written after --signer is refused: it would show in ps and the shell history)
 
   Routes (env add --route): sudo | multisig-sudo | council-democracy | opengov
     --payload set-code|authorize     the whole wasm in the preimage, or only its hash (code applied after)
@@ -59,78 +61,25 @@ const cli = meow(
     --yes              sign and submit after printing the signer prompt
     --follow           keep advancing as blocks arrive (e.g. through the soak) until done or --timeout seconds
 
-  Exit codes: 0 done or waiting, 1 refused or failed, 2 bad input.
+  Every command checks its flags first: one it does not take is bad input (exit 2), with the closest valid flag.
+
+  Exit codes: 0 done or waiting (advance without --yes: needs confirmation, nothing signed), 1 refused or failed
+  (inspect: not forward compatible, srtool mismatch), 2 bad input, 3 inspect --against ENV could not reach the chain.
 `,
 	{
 		importMeta: import.meta,
-		flags: {
-			configDir: { type: 'string' },
-			json: { type: 'boolean', default: false },
-			demo: { type: 'boolean', default: false },
-			name: { type: 'string' },
-			wasm: { type: 'string' },
-			env: { type: 'string', isMultiple: true },
-			signer: { type: 'string' },
-			yes: { type: 'boolean', default: false },
-			follow: { type: 'boolean', default: false },
-			timeout: { type: 'number' },
-			endpoint: { type: 'string', isMultiple: true },
-			kind: { type: 'string' },
-			route: { type: 'string' },
-			soakBlocks: { type: 'number' },
-			soakMinutes: { type: 'number' },
-			maxStall: { type: 'number' },
-			payload: { type: 'string' },
-			external: { type: 'string' },
-			track: { type: 'string' },
-			signatory: { type: 'string', isMultiple: true },
-			threshold: { type: 'number' },
-			fastTrackPeriod: { type: 'number' },
-			fastTrackDelay: { type: 'number' },
-			enactmentDelay: { type: 'number' },
-			conviction: { type: 'string' },
-			votePercent: { type: 'number' },
-			at: { type: 'string' },
-			window: { type: 'boolean', default: false },
-			block: { type: 'number' },
-			chain: { type: 'string' },
-			port: { type: 'number' },
-			blockTime: { type: 'string' },
-			stateFile: { type: 'string' },
-			dataDir: { type: 'string' },
-			against: { type: 'string' },
-			srtool: { type: 'string' },
-			release: { type: 'string' },
-			gate: { type: 'string' },
-			reason: { type: 'string' },
-			// alignment (issue 6)
-			group: { type: 'string' },
-			member: { type: 'string', isMultiple: true },
-			owns: { type: 'string', isMultiple: true },
-			require: { type: 'string', isMultiple: true },
-			reject: { type: 'boolean', default: false },
-			reference: { type: 'string' },
-			by: { type: 'string' },
-			keyType: { type: 'string' },
-			repo: { type: 'string' },
-			from: { type: 'string' },
-			to: { type: 'string' },
-			branch: { type: 'string' },
-			format: { type: 'string' },
-			out: { type: 'string' },
-			motion: { type: 'string' },
-			referendum: { type: 'string' },
-			preimage: { type: 'string' },
-			record: { type: 'string' },
-			vote: { type: 'string' },
-			balance: { type: 'string' },
-		},
+		// The one table of flags (types here, which command takes which in COMMAND_FLAGS): source/cli/flags.ts
+		flags: FLAG_TYPES,
 	},
 );
 
 async function main(): Promise<number> {
 	const [command, ...rest] = cli.input;
 	const flags = cli.flags;
+	// Before any work: every flag is one this command takes (exit 2 otherwise, naming the closest),
+	// and a --signer is no secret written on the command line, nor a keystore file that is not there.
+	checkFlags(process.argv.slice(2), command, rest[0], flags);
+	if (acceptedFlags(tableKey(command, rest[0])).includes('signer')) checkSignerFlag(flags.signer);
 	// One store directory for everything this process touches (the inspect cache included).
 	if (flags.configDir) process.env.RELEASE_CONSOLE_HOME = flags.configDir;
 	if (!command) {
@@ -264,6 +213,7 @@ async function main(): Promise<number> {
 			});
 		}
 		default:
+			// (checkFlags has refused unknown commands already)
 			throw new UsageError(`unknown command "${command}"`, 'run `release-console --help`');
 	}
 }

@@ -4,7 +4,8 @@
  *   //Alice, //Bob//stash …   dev keys (well known!): local and testnet only
  *   env:VARNAME               a mnemonic or secret URI read from that variable
  *   ./key.json, /abs/key.json a polkadot-js keystore JSON (needs its password)
- *   "word word … word"        a raw mnemonic / secret URI (allowed, with a warning)
+ *   "word word … word"        a raw mnemonic / secret URI (typed at the console's prompt; the CLI refuses
+ *                             it after --signer, see cli/flags.ts checkSignerFlag)
  *
  * Nothing is written to disk, and no message ever contains the secret.
  */
@@ -16,6 +17,7 @@ import type { KeyringPair, KeyringPair$Json } from '@polkadot/keyring/types';
 import { cryptoWaitReady, keyExtractSuri, mnemonicValidate } from '@polkadot/util-crypto';
 import { ReleaseError } from '../domain/errors.js';
 import type { EnvironmentKind } from '../domain/types.js';
+import { isPathLikeSignerSpec } from './spec.js';
 
 /** Conventional variable for a signer secret: `--signer env:RELEASE_CONSOLE_SURI`. */
 export const DEFAULT_SURI_VAR = 'RELEASE_CONSOLE_SURI';
@@ -79,19 +81,6 @@ export interface ResolvedSigner {
 
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function isPathLike(spec: string): boolean {
-	if (spec.startsWith('//')) return false;
-	return (
-		spec.startsWith('/') ||
-		spec.startsWith('./') ||
-		spec.startsWith('../') ||
-		spec.startsWith('~/') ||
-		spec.startsWith('file:') ||
-		/\.json$/i.test(spec) ||
-		/^[A-Za-z]:[\\/]/.test(spec)
-	);
-}
-
 function looksLikeSecret(spec: string): boolean {
 	return /\s/.test(spec.trim()) || /^0x[0-9a-f]+/i.test(spec);
 }
@@ -101,7 +90,7 @@ export function classifySignerSpec(spec: string): SignerSpecKind {
 	const s = spec.trim();
 	if (s.startsWith('env:')) return 'env';
 	if (s.startsWith('//')) return 'dev';
-	if (isPathLike(s)) return 'keystore';
+	if (isPathLikeSignerSpec(s)) return 'keystore';
 	if (looksLikeSecret(s)) return isDevSecret(s) ? 'dev' : 'mnemonic';
 	return 'unknown';
 }

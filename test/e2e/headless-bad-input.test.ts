@@ -226,3 +226,106 @@ describe('bad input', () => {
 		}
 	}, 120_000);
 });
+
+describe('the headless contract: flags, confirmation, exit codes, secrets', () => {
+	let id: string;
+	beforeAll(async () => {
+		const created = await runCli(['new', '--name', 'contract', '--wasm', wasm9140, '--env', 'bad', '--json'], env());
+		expect(created.code).toBe(0);
+		id = created.json().id;
+	}, 120_000);
+	/** The release as `status` shows it: a refused command line leaves it as it was, and sends nothing. */
+	const snapshot = async () => (await runCli(['status', id, '--json'], env())).json().environments;
+
+	it('an unknown flag is refused before any work (exit 2), naming the closest valid flag', async () => {
+		const before = await snapshot();
+		const yse = await runCli(['advance', id, '--env', 'bad', '--signer', '//Alice', '--yse'], env());
+		expect(yse.code).toBe(2);
+		expect(yse.stderr).toContain('unknown flag --yse for `advance`; did you mean --yes?');
+		expect(yse.stdout).not.toContain('signer prompt');
+		const jsno = await runCli(['status', '--jsno'], env());
+		expect(jsno.code).toBe(2);
+		expect(jsno.stderr).toContain('unknown flag --jsno for `status`; did you mean --json?');
+		expect(jsno.stdout).toBe('');
+		// a flag of another command: says whose it is
+		const port = await runCli(['status', id, '--port', '9944', '--json'], env());
+		expect(port.code).toBe(2);
+		expect(port.json().error).toBe('unknown flag --port for `status`');
+		expect(port.json().hint).toMatch(/--port is a flag of `devnet`/);
+		const typo = await runCli(['advnce', id], env());
+		expect(typo.code).toBe(2);
+		expect(typo.stderr).toContain('unknown command "advnce"; did you mean advance?');
+		expect(await snapshot()).toEqual(before);
+		expect(before[0].intents).toHaveLength(0);
+	}, 60_000);
+
+	it('advance without --yes prints the prompt and says it needs confirmation (and which flag), not that it waits for someone else', async () => {
+		const text = await runCli(['advance', id, '--env', 'bad', '--signer', '//Alice'], env());
+		expect(text.code).toBe(0);
+		expect(text.stdout).toContain('signer prompt');
+		expect(text.stdout).toMatch(/needs confirmation: nothing was signed; .*run again with --yes/);
+		expect(text.stdout).not.toMatch(/someone.else/);
+		const json = await runCli(['advance', id, '--env', 'bad', '--signer', '//Alice', '--json'], env());
+		expect(json.code).toBe(0);
+		expect(json.json().result).toMatchObject({ kind: 'wait', waitingFor: 'confirmation' });
+		expect(json.json().result.message).toMatch(/--yes/);
+		expect(json.json().release.environments[0].intents).toHaveLength(0);
+	}, 120_000);
+
+	it('inspect --against ENV: an unreachable chain is exit 3 (kind unreachable), not the exit 1 of "not forward compatible"', async () => {
+		expect(
+			(await runCli(['env', 'add', 'nowhere', '--endpoint', 'ws://127.0.0.1:1', '--kind', 'local', '--route', 'sudo'], env())).code,
+		).toBe(0);
+		const gone = await runCli(['inspect', wasm9140, '--against', 'nowhere', '--json'], env());
+		expect(gone.code).toBe(3);
+		expect(gone.json()).toMatchObject({ kind: 'unreachable', exitCode: 3, error: { code: 'unreachable', environment: 'nowhere' } });
+		expect(gone.json().error.message).toMatch(/no endpoint answered .*ECONNREFUSED/);
+		const goneText = await runCli(['inspect', wasm9140, '--against', 'nowhere'], env());
+		expect(goneText.code).toBe(3);
+		expect(goneText.stderr).toMatch(/cannot compare with nowhere: .*no endpoint answered/);
+		expect(goneText.stderr).toContain('no forward-compatibility verdict');
+		// the reachable chain runs 9130: 9140 is really not forward compatible with it
+		const verdict = await runCli(['inspect', wasm9140, '--against', 'bad', '--json'], env());
+		expect(verdict.code).toBe(1);
+		expect(verdict.json()).toMatchObject({ kind: 'not-forward-compatible', exitCode: 1 });
+		const alone = await runCli(['inspect', wasm9140, '--json'], env());
+		expect(alone.code).toBe(0);
+		expect(alone.json().kind).toBe('inspected');
+	}, 180_000);
+
+	it('a mnemonic or a raw seed after --signer is refused (exit 2) with what to use instead; //Alice is not', async () => {
+		const before = await snapshot();
+		await cryptoWaitReady();
+		const mnemonic = mnemonicGenerate();
+		const seed = `0x${'5e'.repeat(32)}`;
+		for (const secret of [mnemonic, `${mnemonic}//stash`, seed]) {
+			const r = await runCli(['advance', id, '--env', 'bad', '--signer', secret, '--yes', '--json'], env());
+			expect(r.code).toBe(2);
+			const out = r.json();
+			expect(out.error).toMatch(/^--signer was given (a mnemonic \(or secret URI\)|a raw seed) on the command line; refused/);
+			expect(out.hint).toMatch(/env:VAR/);
+			expect(out.hint).toMatch(/keystore JSON file/);
+			expect(out.hint).toMatch(/signer prompt/);
+			expect(r.stdout + r.stderr).not.toContain(mnemonic.split(' ')[0] + ' ' + mnemonic.split(' ')[1]);
+			expect(r.stdout + r.stderr).not.toContain(seed.slice(2));
+		}
+		const review = await runCli(['review', '--env', 'bad', '--referendum', '0', '--vote', 'aye', '--signer', mnemonic], env());
+		expect(review.code).toBe(2);
+		expect(review.stderr).toMatch(/--signer was given a mnemonic/);
+		expect(await snapshot()).toEqual(before);
+		expect(before[0].intents).toHaveLength(0);
+	}, 60_000);
+
+	it('--signer ./missing.json says the file does not exist, before asking for a password', async () => {
+		const before = await snapshot();
+		const r = await runCli(['advance', id, '--env', 'bad', '--signer', './missing.json', '--yes'], {
+			...env(),
+			RELEASE_CONSOLE_PASSWORD: undefined,
+		});
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(/keystore file .*missing\.json does not exist/);
+		expect(r.stdout + r.stderr).not.toMatch(/password/i);
+		expect(await snapshot()).toEqual(before);
+		expect(before[0].intents).toHaveLength(0);
+	}, 60_000);
+});

@@ -4,10 +4,14 @@
  */
 import { EXIT, UsageError, findEnvironment, findRelease, resolveCommandSigner, type CommandContext } from './context.js';
 import type { EngineSigner, StepResult } from '../../engine/context.js';
+import type { StageId } from '../../domain/types.js';
 import { pickEnvironment } from '../../domain/release.js';
-import { embeddedResolver, openSession, runUntilBlocked } from '../../engine/session.js';
+import { embeddedResolver, fastForward, openSession, runUntilBlocked } from '../../engine/session.js';
 import { describeRelease, statusJson } from './status.js';
 import { formatPrompt } from '../../engine/prompt-text.js';
+
+/** What `advance` reports: a step's result, or (without --yes) a prompt that needs confirmation. */
+type AdvanceResult = StepResult | { kind: 'wait'; stage: StageId; message: string; waitingFor: 'confirmation' };
 
 export interface AdvanceFlags {
 	env?: string;
@@ -92,16 +96,24 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 					{
 						kind: 'wait',
 						stage: result.stage,
-						waitingFor: 'someone-else',
-						message: 'not signed: review the prompt above and run again with --yes to sign and submit',
+						waitingFor: 'confirmation',
+						message:
+							'needs confirmation: nothing was signed; review the signer prompt above and run again with --yes to sign and submit',
 					},
 					log,
 					EXIT.ok,
 				);
 			}
 			if (result.kind === 'wait' && flags.follow && Date.now() < deadline) {
-				await waitForNextBlock(connection.api);
-				continue;
+				// An embedded chain paced by the person builds no block by itself: following it means asking for them.
+				if (session.pace.paced && (result.waitingFor === 'blocks' || result.waitingFor === 'time')) {
+					const forwarded = await fastForward(session, result.until);
+					say(forwarded.message);
+					if (forwarded.ok) continue;
+				} else if (!session.pace.paced || result.waitingFor === 'inclusion') {
+					await waitForNextBlock(connection.api);
+					continue;
+				}
 			}
 			const code = result.kind === 'failed' || result.kind === 'refused' ? EXIT.failed : EXIT.ok;
 			return finish(ctx, release.id, result, log, code);
@@ -144,10 +156,10 @@ async function waitForNextBlock(api: import('@polkadot/api').ApiPromise): Promis
 	});
 }
 
-function finish(ctx: CommandContext, id: string, result: StepResult, log: string[], code: number): number {
+function finish(ctx: CommandContext, id: string, result: AdvanceResult, log: string[], code: number): number {
 	const release = ctx.store.getRelease(id)!;
 	if (ctx.json) {
-		const { submit: _submit, ...plain } = result as StepResult & { submit?: unknown };
+		const { submit: _submit, ...plain } = result as AdvanceResult & { submit?: unknown };
 		ctx.io.stdout(JSON.stringify({ result: plain, log, release: statusJson(release) }));
 		return code;
 	}
@@ -156,7 +168,8 @@ function finish(ctx: CommandContext, id: string, result: StepResult, log: string
 			ctx.io.stdout(`done: ${result.message}`);
 			break;
 		case 'wait':
-			ctx.io.stdout(`waiting (${result.waitingFor}): ${result.message}`);
+			// Without --yes the message says what it needs (confirmation), not what it waits for.
+			ctx.io.stdout(result.waitingFor === 'confirmation' ? result.message : `waiting (${result.waitingFor}): ${result.message}`);
 			break;
 		case 'needs-signer':
 			ctx.io.stdout(

@@ -65,6 +65,9 @@ export function findRelease(store: Store, id: string): Release {
  * password comes from RELEASE_CONSOLE_PASSWORD or a masked prompt, never a flag.
  */
 export async function resolveCommandSigner(spec: string, env: Pick<Environment, 'name' | 'kind'>): Promise<ResolvedSigner> {
+	// A keystore that is not there is said before any password prompt (the CLI checks --signer first too).
+	const { checkSignerFlag } = await import('../flags.js');
+	checkSignerFlag(spec);
 	let password = process.env.RELEASE_CONSOLE_PASSWORD;
 	if (password === undefined && spec.endsWith('.json')) {
 		const { promptSecret } = await import('../../signer/prompt.js');

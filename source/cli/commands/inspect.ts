@@ -3,7 +3,9 @@
  *
  * Headless artifact inspection and the forward-compatibility verdict.
  * Exit codes: 0 forward compatible (or nothing to compare against),
- * 1 not forward compatible or srtool digest mismatch, 2 bad input.
+ * 1 not forward compatible or srtool digest mismatch, 2 bad input,
+ * 3 `--against ENV` could not read the environment's chain (no verdict).
+ * `--json` carries the same outcome as `kind` (INSPECT_KIND).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -23,7 +25,33 @@ import type { RuntimeVersionInfo } from '../../artifact/version.js';
 // (@polkadot/types, the diff) is imported only when a comparison needs it.
 const metadataTools = () => Promise.all([import('../../artifact/metadata.js'), import('../../artifact/model.js')]);
 
-export const INSPECT_EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+export const INSPECT_EXIT = { ok: 0, failed: 1, badInput: 2, unreachable: 3 } as const;
+
+/** What an inspection came to, as `kind` in `--json` (beside `exitCode`). */
+export type InspectKind =
+	| 'inspected' // no --against: nothing to compare with (exit 0)
+	| 'forward-compatible' // exit 0
+	| 'not-forward-compatible' // exit 1
+	| 'srtool-mismatch' // exit 1 (forward compatible or not compared)
+	| 'bad-input' // exit 2
+	| 'unreachable'; // exit 3: the chain of --against ENV did not answer (or is not the pinned chain); no verdict
+
+/**
+ * `--against ENV` could not read the environment's chain: not a verdict on the
+ * runtime, so not exit 1 (see INSPECT_EXIT.unreachable). Thrown by `io.resolveAgainst`.
+ */
+export class AgainstUnreachable extends Error {
+	readonly hint?: string;
+	constructor(
+		readonly environment: string,
+		message: string,
+		hint?: string,
+	) {
+		super(message);
+		this.name = 'AgainstUnreachable';
+		this.hint = hint;
+	}
+}
 
 export interface InspectArgv {
 	wasm: string;
@@ -268,8 +296,15 @@ export async function runInspect(argv: InspectArgv, io: InspectIo): Promise<numb
 			gate = forwardCompatGate(against.source === 'environment' ? argv.against : against.label, diff);
 		}
 		let exit: number = INSPECT_EXIT.ok;
-		if (gate?.status === 'fail') exit = INSPECT_EXIT.failed;
-		if (srtool && !srtool.match) exit = INSPECT_EXIT.failed;
+		let kind: InspectKind = gate ? 'forward-compatible' : 'inspected';
+		if (srtool && !srtool.match) {
+			exit = INSPECT_EXIT.failed;
+			kind = 'srtool-mismatch';
+		}
+		if (gate?.status === 'fail') {
+			exit = INSPECT_EXIT.failed;
+			kind = 'not-forward-compatible';
+		}
 		if (argv.json) {
 			io.stdout(
 				JSON.stringify({
@@ -289,6 +324,7 @@ export async function runInspect(argv: InspectArgv, io: InspectIo): Promise<numb
 						: {}),
 					...(diff ? { diff } : {}),
 					...(gate ? { gate } : {}),
+					kind,
 					exitCode: exit,
 				}),
 			);
@@ -302,10 +338,31 @@ export async function runInspect(argv: InspectArgv, io: InspectIo): Promise<numb
 		}
 		return exit;
 	} catch (error) {
+		if (error instanceof AgainstUnreachable) {
+			const message = `cannot compare with ${error.environment}: ${error.message}`;
+			if (argv.json)
+				io.stdout(
+					JSON.stringify({
+						kind: 'unreachable' satisfies InspectKind,
+						error: {
+							code: 'unreachable',
+							message,
+							environment: error.environment,
+							...(error.hint ? { hint: error.hint } : {}),
+						},
+						exitCode: INSPECT_EXIT.unreachable,
+					}),
+				);
+			io.stderr(
+				`error [unreachable]: ${message}\n  no forward-compatibility verdict (exit ${INSPECT_EXIT.unreachable}, not ${INSPECT_EXIT.failed})${error.hint ? `\n  what to do: ${error.hint}` : ''}`,
+			);
+			return INSPECT_EXIT.unreachable;
+		}
 		if (!(error instanceof ArtifactError)) throw error;
 		if (argv.json)
 			io.stdout(
 				JSON.stringify({
+					kind: 'bad-input' satisfies InspectKind,
 					error: { code: error.code, message: error.message, ...(error.path ? { path: error.path } : {}) },
 					exitCode: INSPECT_EXIT.badInput,
 				}),
