@@ -1,13 +1,21 @@
 /**
  * The embedded chain as a background process, so that it outlives one
  * headless command (new → advance → status) and a console restart.
- * Its pid and endpoint live in a small state file in the store directory.
+ * Its pid, endpoint and instance identity (./instance.ts) live in a small
+ * state file in the store directory; its blocks and state are kept there too
+ * (`--data-dir`), so a chain stopped (`devnet stop`, idle exit, the console
+ * quitting) resumes where it was at its next start. `devnet reset` deletes them.
+ *
+ * The console stops, when it quits, every chain this process started
+ * (`stopChainsStartedHere`) and only those: a chain that was already running
+ * (started by a headless command or another console) keeps running.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { isPidAlive as isAlive } from '../store/lock.js';
+import { type DevnetInstance, EMBEDDED_CHAINS, type EmbeddedChainName, dataFiles, isEmbeddedChainName } from './instance.js';
 
 export interface DaemonState {
 	pid: number;
@@ -15,7 +23,14 @@ export interface DaemonState {
 	endpoint: string;
 	chain: string;
 	startedAt: string;
+	/** The chain instance it serves (also answered by the `devnet_instance` RPC). */
+	instance?: DevnetInstance;
+	/** It resumed kept state at this block (absent: created afresh). */
+	resumedAt?: number;
 }
+
+/** Chains this process started in the background, by state file (what the console stops when it quits). */
+const startedHere = new Map<string, { home: string; chain: string; pid: number }>();
 
 export function cliEntry(): string {
 	const here = fileURLToPath(import.meta.url);
@@ -53,7 +68,7 @@ export async function ensureEmbeddedChain(
 	chain: string,
 	options: { blockTime?: string; timeoutMs?: number } = {},
 ): Promise<EnsureResult> {
-	if (chain !== 'rococo' && chain !== 'governance')
+	if (!isEmbeddedChainName(chain))
 		throw new Error(`unknown embedded chain "${chain}"; the embedded chains are embedded:rococo and embedded:governance`);
 	const existing = readDaemonState(home, chain);
 	if (existing) return { state: existing, started: false };
@@ -61,11 +76,12 @@ export async function ensureEmbeddedChain(
 	const stateFile = daemonStateFile(home, chain);
 	rmSync(stateFile, { force: true });
 	const log = openSync(path.join(home, `devnet-${chain}.log`), 'a');
-	// The governance devnet's periods are counted in blocks (a motion lasts 10): 2 s blocks keep a rehearsal short.
-	const blockTime = options.blockTime ?? process.env.RELEASE_CONSOLE_DEVNET_BLOCK_TIME ?? (chain === 'governance' ? '2000' : '6000');
+	// The governance devnet is paced by the person: a block when someone acts and when they ask (the console's
+	// fast-forward key, `advance --follow`), with periods long enough that nothing expires while they read.
+	const blockTime = options.blockTime ?? process.env.RELEASE_CONSOLE_DEVNET_BLOCK_TIME ?? (chain === 'governance' ? 'instant' : '6000');
 	const child = spawn(
 		process.execPath,
-		[cliEntry(), 'devnet', '--chain', chain, '--port', '0', '--block-time', blockTime, '--state-file', stateFile],
+		[cliEntry(), 'devnet', '--chain', chain, '--port', '0', '--block-time', blockTime, '--state-file', stateFile, '--data-dir', home],
 		{
 			detached: true,
 			stdio: ['ignore', log, log],
@@ -81,7 +97,10 @@ export async function ensureEmbeddedChain(
 	});
 	while (Date.now() < deadline) {
 		const state = readDaemonState(home, chain);
-		if (state) return { state, started: true };
+		if (state) {
+			startedHere.set(stateFile, { home, chain, pid: state.pid });
+			return { state, started: true };
+		}
 		if (exited !== null) break;
 		await new Promise((r) => setTimeout(r, 100));
 	}
@@ -93,17 +112,69 @@ export async function ensureEmbeddedChain(
 	throw new Error(`the embedded ${chain} chain did not start (see ${path.join(home, `devnet-${chain}.log`)})`);
 }
 
-export async function stopEmbeddedChain(home: string, chain: string): Promise<boolean> {
+export interface StoppedChain {
+	chain: EmbeddedChainName;
+	pid: number;
+	endpoint: string;
+}
+
+/** Stop the store's background chain `chain`, if it runs; what was stopped. */
+export async function stopEmbeddedChain(home: string, chain: string): Promise<StoppedChain | undefined> {
 	const state = readDaemonState(home, chain);
 	rmSync(daemonStateFile(home, chain), { force: true });
-	if (!state) return false;
+	startedHere.delete(daemonStateFile(home, chain));
+	if (!state || !isEmbeddedChainName(chain)) return undefined;
 	try {
 		process.kill(state.pid, 'SIGTERM');
 	} catch {
-		return false;
+		return undefined;
 	}
-	const deadline = Date.now() + 10_000;
+	// SIGTERM lets it save its state (the governance snapshot) and close the database.
+	const deadline = Date.now() + 15_000;
 	while (isAlive(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 	if (isAlive(state.pid)) process.kill(state.pid, 'SIGKILL');
-	return true;
+	return { chain, pid: state.pid, endpoint: state.endpoint };
+}
+
+/** Stop every embedded chain of the store that runs (each one named in the result). */
+export async function stopAllEmbeddedChains(home: string): Promise<StoppedChain[]> {
+	const stopped = await Promise.all(EMBEDDED_CHAINS.map((chain) => stopEmbeddedChain(home, chain)));
+	return stopped.filter((s): s is StoppedChain => s !== undefined);
+}
+
+/**
+ * Stop the chains this process started (and that still run as the process it
+ * started: a chain restarted since by someone else is theirs). The console
+ * calls it when it quits; headless commands leave their chains running.
+ */
+export async function stopChainsStartedHere(): Promise<StoppedChain[]> {
+	const mine = [...startedHere.values()];
+	startedHere.clear();
+	const stopped = await Promise.all(
+		mine.map(async ({ home, chain, pid }) => (readDaemonState(home, chain)?.pid === pid ? stopEmbeddedChain(home, chain) : undefined)),
+	);
+	return stopped.filter((s): s is StoppedChain => s !== undefined);
+}
+
+export interface ResetChain {
+	chain: EmbeddedChainName;
+	/** The running chain that was stopped first, if any. */
+	stopped?: StoppedChain;
+	/** The instance whose state was deleted, when the daemon state file knew it. */
+	instance?: DevnetInstance;
+	/** The files deleted (none: it had no kept state). */
+	deleted: string[];
+}
+
+/** Stop `chain` if it runs and delete its kept state: its next start is a new chain (a new instance id). */
+export async function resetEmbeddedChain(home: string, chain: EmbeddedChainName): Promise<ResetChain> {
+	const instance = readDaemonState(home, chain)?.instance;
+	const stopped = await stopEmbeddedChain(home, chain);
+	const deleted: string[] = [];
+	for (const file of dataFiles(home, chain)) {
+		if (!existsSync(file)) continue;
+		rmSync(file, { force: true });
+		deleted.push(file);
+	}
+	return { chain, deleted, ...(stopped ? { stopped } : {}), ...(instance ? { instance } : {}) };
 }

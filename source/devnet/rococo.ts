@@ -10,10 +10,28 @@
  *    after the 9140 upgrade crashes chopsticks' executor in the
  *    `session_historical` migration.
  *  - Timestamp starts at the current wall time; each block adds 6 s.
+ *
+ * Persistence (`dataDir`, which the background mode sets to the store
+ * directory): blocks and their storage diffs go to a SQLite file through
+ * chopsticks' `db` option (@acala-network/chopsticks-db, `saveBlocks`), each
+ * block written when it is built. chopsticks-core's `setup()` has no resume
+ * (that lives in the chopsticks CLI) and, for a genesis chain, always builds a
+ * new block 1, whose save would replace the kept block 1 (the database keeps
+ * one block per number). So a restart with a database builds the Blockchain
+ * at genesis itself, loads the highest kept block (chopsticks loads its
+ * ancestors from the database, each a storage layer over its parent) and sets
+ * it as the head: the chain continues from the same block number, hash, spec
+ * version and storage. Limits: transactions in the pool when the chain stopped
+ * are gone; a block in the making when the process was killed is lost; a
+ * restart loads every kept block (see README for the figures); dev_setStorage
+ * and dev_timeTravel writes are saved with the head block they change.
+ * The instance identity (./instance.ts) is kept in the same database.
  */
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { startRpcServer, type RpcHandler, type RpcServer } from './rpc-server.js';
+import { type DevnetInstance, INSTANCE_RPC, dataFile, newInstance } from './instance.js';
 import { filterLibraryNoise } from '../noise.js';
 
 const require = createRequire(import.meta.url);
@@ -22,18 +40,26 @@ export const HISTORICAL_STORAGE_VERSION_KEY = '0x2f85f1e1378cb2d7b83adbaf0b5869c
 export const DEV_ACCOUNTS = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve', '//Ferdie'] as const;
 export const EMBEDDED_NAME = 'release-console embedded Rococo (real runtime on chopsticks)';
 
+/** Where the instance identity is kept in the chopsticks database (a row of its key/value table, outside any block). */
+const INSTANCE_KEY = { blockHash: 'release-console:instance' as `0x${string}`, key: 'instance' as `0x${string}` };
+
 export type BlockTime = number | 'manual' | 'instant';
 
 export interface RococoDevnetOptions {
 	port?: number;
 	/** Milliseconds between blocks (default 6000), `manual` (dev_newBlock only) or `instant` (a block per extrinsic). */
 	blockTime?: BlockTime;
+	/** Keep blocks and storage in `<dataDir>/devnet-rococo.sqlite` and resume from it (default: in memory only). */
+	dataDir?: string;
 }
 
 export interface RococoDevnet {
 	endpoint: string;
 	port: number;
 	rpc: RpcServer;
+	instance: DevnetInstance;
+	/** Resumed from kept state (the block it resumed at), or created afresh. */
+	resumedAt?: number;
 	/** Build n blocks now. */
 	newBlocks: (n?: number) => Promise<number>;
 	close: () => Promise<void>;
@@ -74,23 +100,67 @@ export async function startRococoDevnet(options: RococoDevnetOptions = {}): Prom
 		genesis: { raw: { top: spec.genesis.raw.top } },
 	});
 	const blockTime = options.blockTime ?? 6000;
-	const chain = await core.setup({
-		genesis,
-		buildBlockMode: blockTime === 'instant' ? core.BuildBlockMode.Instant : core.BuildBlockMode.Manual,
-		runtimeLogLevel: 0,
-	});
+	const buildBlockMode = blockTime === 'instant' ? core.BuildBlockMode.Instant : core.BuildBlockMode.Manual;
+	let db: import('@acala-network/chopsticks-core').Database | undefined;
+	let kept: { number: number } | null = null;
+	let instance: DevnetInstance | undefined;
+	if (options.dataDir) {
+		mkdirSync(options.dataDir, { recursive: true });
+		const { SqliteDatabase } = await import('@acala-network/chopsticks-db');
+		db = new SqliteDatabase(path.resolve(dataFile(options.dataDir, 'rococo')));
+		kept = await db.queryHighestBlock();
+		const stored = await db.queryStorage(INSTANCE_KEY.blockHash, INSTANCE_KEY.key);
+		if (kept && stored?.value) instance = JSON.parse(stored.value) as DevnetInstance;
+	}
 
-	const keyring = new Keyring({ type: 'sr25519' });
-	const accounts = DEV_ACCOUNTS.map((uri) => keyring.addFromUri(uri).address);
-	const alice = accounts[0]!;
-	await core.setStorage(chain, {
-		Sudo: { Key: alice },
-		System: {
-			Account: accounts.map((address) => [[address], { providers: 1, data: { free: '1000000000000000000' } }]),
-		},
-		Timestamp: { Now: Date.now() },
-	});
-	await core.setStorage(chain, [[HISTORICAL_STORAGE_VERSION_KEY, '0x0100']]);
+	let chain: import('@acala-network/chopsticks-core').Blockchain;
+	let resumedAt: number | undefined;
+	if (db && kept && kept.number >= 1) {
+		// Resume: the Blockchain at genesis (no new block 1), then the kept head and its ancestors from the database.
+		const { api, blockHash } = await core.processOptions({ genesis });
+		chain = new core.Blockchain({
+			api,
+			buildBlockMode,
+			inherentProviders: core.inherentProviders,
+			db,
+			header: { hash: blockHash as `0x${string}`, number: 0 },
+			runtimeLogLevel: 0,
+			registeredTypes: {},
+			saveBlocks: true,
+		});
+		const head = await chain.loadBlockFromDB(kept.number);
+		if (!head)
+			throw new Error(
+				`the kept Rococo chain in ${options.dataDir} has no block ${kept.number}; reset it with \`release-console devnet reset --chain rococo\``,
+			);
+		await chain.setHead(head);
+		resumedAt = head.number;
+		instance ??= newInstance('rococo', true);
+	} else {
+		chain = await core.setup({ genesis, buildBlockMode, runtimeLogLevel: 0, ...(db ? { db, saveBlocks: true } : {}) });
+		const keyring = new Keyring({ type: 'sr25519' });
+		const accounts = DEV_ACCOUNTS.map((uri) => keyring.addFromUri(uri).address);
+		const alice = accounts[0]!;
+		await core.setStorage(chain, {
+			Sudo: { Key: alice },
+			System: {
+				Account: accounts.map((address) => [[address], { providers: 1, data: { free: '1000000000000000000' } }]),
+			},
+			Timestamp: { Now: Date.now() },
+		});
+		await core.setStorage(chain, [[HISTORICAL_STORAGE_VERSION_KEY, '0x0100']]);
+		instance = newInstance('rococo', Boolean(db));
+		if (db) {
+			// Block 1 was saved when setup() built it: save it again with the rehearsal set-up above.
+			await chain.saveBlockToDB(chain.head);
+			await db.saveStorage(INSTANCE_KEY.blockHash, INSTANCE_KEY.key, JSON.stringify(instance) as `0x${string}`);
+		}
+	}
+	const identity = instance!;
+	/** Writes into the head block's storage (dev_setStorage, dev_timeTravel) are kept with that block. */
+	const saveHead = async () => {
+		if (db) await chain.saveBlockToDB(chain.head);
+	};
 
 	let building: Promise<unknown> = Promise.resolve();
 	const newBlocks = async (n = 1) => {
@@ -108,6 +178,19 @@ export async function startRococoDevnet(options: RococoDevnetOptions = {}): Prom
 			...handlers,
 			system_name: () => EMBEDDED_NAME,
 			system_version: () => 'chopsticks-core 1.1.0',
+			// Same answer as the governance devnet's: how blocks are made here.
+			devnet_blockMode: () => ({ mode: typeof blockTime === 'number' ? 'interval' : blockTime }),
+			[INSTANCE_RPC]: () => identity,
+			dev_setStorage: async (context, params, subs) => {
+				const result = await handlers.dev_setStorage!(context, params, subs);
+				await saveHead();
+				return result;
+			},
+			dev_timeTravel: async (context, params, subs) => {
+				const result = await handlers.dev_timeTravel!(context, params, subs);
+				await saveHead();
+				return result;
+			},
 		},
 		{ chain },
 		{ port: options.port ?? 0 },
@@ -125,6 +208,8 @@ export async function startRococoDevnet(options: RococoDevnetOptions = {}): Prom
 		endpoint: rpc.endpoint,
 		port: rpc.port,
 		rpc,
+		instance: identity,
+		...(resumedAt === undefined ? {} : { resumedAt }),
 		newBlocks,
 		close: async () => {
 			if (closed) return;

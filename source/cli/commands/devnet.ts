@@ -1,10 +1,15 @@
 /**
  * `release-console devnet --chain rococo`: run the embedded chain in the foreground.
- * With --state-file it also writes its endpoint there (used by the background mode).
+ * With --state-file it also writes its endpoint there (used by the background mode);
+ * with --data-dir it keeps its blocks and state there and resumes from them.
+ * `devnet stop [--chain C]` stops the store's background chains (all, or one);
+ * `devnet reset [--chain C]` stops them and deletes their kept state.
  */
 import { writeFileSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { EXIT, UsageError, type CommandContext } from './context.js';
-import { stopEmbeddedChain } from '../../devnet/daemon.js';
+import { resetEmbeddedChain, stopAllEmbeddedChains, stopEmbeddedChain, type StoppedChain } from '../../devnet/daemon.js';
+import { EMBEDDED_CHAINS, type DevnetInstance, type EmbeddedChainName, isEmbeddedChainName } from '../../devnet/instance.js';
 
 export interface DevnetFlags {
 	chain?: string;
@@ -24,17 +29,76 @@ export function parseBlockTime(value: string | undefined): number | 'manual' | '
 	return n;
 }
 
-export async function runDevnet(ctx: CommandContext, sub: string | undefined, flags: DevnetFlags): Promise<number> {
-	if (sub === 'stop') {
-		const stopped = await stopEmbeddedChain(ctx.home, flags.chain ?? 'rococo');
-		ctx.io.stdout(stopped ? 'stopped the embedded chain' : 'no embedded chain was running for this store');
+function chainFlag(chain: string | undefined): EmbeddedChainName | undefined {
+	if (chain === undefined) return undefined;
+	if (!isEmbeddedChainName(chain))
+		throw new UsageError(
+			`unknown chain "${chain}"`,
+			`the embedded chains are ${EMBEDDED_CHAINS.join(' and ')}: use --chain rococo or --chain governance`,
+		);
+	return chain;
+}
+
+const stoppedLine = (s: StoppedChain) =>
+	`stopped the embedded ${s.chain} chain (pid ${s.pid}, ${s.endpoint}); its state is kept: the next start resumes it`;
+
+async function stop(ctx: CommandContext, only: EmbeddedChainName | undefined): Promise<number> {
+	const stopped = only ? [await stopEmbeddedChain(ctx.home, only)].filter((s) => s !== undefined) : await stopAllEmbeddedChains(ctx.home);
+	if (ctx.json) ctx.io.stdout(JSON.stringify({ stopped }));
+	else if (stopped.length === 0)
+		ctx.io.stdout(only ? `the embedded ${only} chain was not running for this store` : 'no embedded chain was running for this store');
+	else for (const s of stopped) ctx.io.stdout(stoppedLine(s));
+	return EXIT.ok;
+}
+
+async function reset(ctx: CommandContext, only: EmbeddedChainName | undefined): Promise<number> {
+	const results = [];
+	for (const chain of only ? [only] : EMBEDDED_CHAINS) results.push(await resetEmbeddedChain(ctx.home, chain));
+	if (ctx.json) {
+		ctx.io.stdout(JSON.stringify({ reset: results }));
 		return EXIT.ok;
 	}
+	const idText = (i: DevnetInstance | undefined) => (i ? ` (instance ${i.id}, created ${i.createdAt})` : '');
+	for (const r of results) {
+		if (r.stopped) ctx.io.stdout(`stopped the embedded ${r.chain} chain (pid ${r.stopped.pid})`);
+		if (r.deleted.length === 0)
+			ctx.io.stdout(`embedded ${r.chain} chain: no kept state in ${ctx.home}; its next start is a new chain anyway`);
+		else
+			ctx.io.stdout(
+				`reset the embedded ${r.chain} chain${idText(r.instance)}: deleted ${r.deleted.map((f) => path.basename(f)).join(', ')} in ${ctx.home}\n` +
+					`  its next start is a new chain from genesis, with a new instance id. Releases rehearsed on it recorded blocks\n` +
+					`  that no longer exist: they will show the chain disagreeing with what they recorded.`,
+			);
+	}
+	return EXIT.ok;
+}
+
+export async function runDevnet(ctx: CommandContext, sub: string | undefined, flags: DevnetFlags): Promise<number> {
+	if (sub === 'stop') return stop(ctx, chainFlag(flags.chain));
+	if (sub === 'reset') return reset(ctx, chainFlag(flags.chain));
+	if (sub !== undefined)
+		throw new UsageError(
+			`unknown devnet command "${sub}"`,
+			'use `devnet --chain C` (run one), `devnet stop [--chain C]` or `devnet reset [--chain C]`',
+		);
 	const chain = flags.chain ?? 'rococo';
 	const blockTime = parseBlockTime(flags.blockTime);
+	const dataDir = flags.dataDir ? path.resolve(flags.dataDir) : undefined;
+	const kept = dataDir ? `; state kept in ${dataDir}` : '; in memory (give --data-dir DIR to keep its state)';
 	if (chain === 'governance') {
 		const { startGovernanceDevnet } = await import('../../devnet/governance/index.js');
-		const devnet = await startGovernanceDevnet({ port: flags.port ?? 0, blockTime });
+		const t0 = Date.now();
+		// A chain paced by a person (blocks when someone acts or asks) gets periods long enough that nothing expires while they read.
+		const { PACED_PERIODS } = await import('../../devnet/governance/metadata.js');
+		const devnet = await startGovernanceDevnet({
+			port: flags.port ?? 0,
+			blockTime,
+			...(blockTime === 'instant' ? { periods: PACED_PERIODS } : {}),
+			...(dataDir ? { dataDir } : {}),
+		});
+		ctx.io.stdout(
+			`governance devnet ${devnet.resumedAt === undefined ? 'created' : `resumed at block #${devnet.resumedAt}`} in ${Date.now() - t0} ms${kept}`,
+		);
 		return serve(
 			ctx,
 			devnet.endpoint,
@@ -43,16 +107,26 @@ export async function runDevnet(ctx: CommandContext, sub: string | undefined, fl
 			flags.stateFile,
 			chain,
 			() => devnet.connections(),
+			{ instance: devnet.instance, resumedAt: devnet.resumedAt },
 		);
 	}
 	if (chain !== 'rococo')
 		throw new UsageError(`unknown chain "${chain}"`, 'use --chain rococo (real Rococo 9130 runtime) or --chain governance');
 	const { startRococoDevnet } = await import('../../devnet/rococo.js');
 	const t0 = Date.now();
-	const devnet = await startRococoDevnet({ port: flags.port ?? 0, blockTime });
-	ctx.io.stdout(`embedded Rococo 9130 (real runtime, chopsticks) ready in ${Date.now() - t0} ms`);
-	return serve(ctx, devnet.endpoint, `rococo, block time ${blockTime}`, devnet.close, flags.stateFile, chain, () =>
-		devnet.rpc.connections(),
+	const devnet = await startRococoDevnet({ port: flags.port ?? 0, blockTime, ...(dataDir ? { dataDir } : {}) });
+	ctx.io.stdout(
+		`embedded Rococo (real runtime, chopsticks) ${devnet.resumedAt === undefined ? 'created at genesis (9130)' : `resumed at block #${devnet.resumedAt}`} in ${Date.now() - t0} ms${kept}`,
+	);
+	return serve(
+		ctx,
+		devnet.endpoint,
+		`rococo, block time ${blockTime}`,
+		devnet.close,
+		flags.stateFile,
+		chain,
+		() => devnet.rpc.connections(),
+		{ instance: devnet.instance, resumedAt: devnet.resumedAt },
 	);
 }
 
@@ -66,17 +140,19 @@ async function serve(
 	close: () => Promise<void>,
 	stateFile: string | undefined,
 	chain: string,
-	connections?: () => number,
+	connections: () => number,
+	about: { instance: DevnetInstance; resumedAt: number | undefined },
 ): Promise<number> {
 	const port = Number(new URL(endpoint).port);
 	if (stateFile) {
 		const tmp = `${stateFile}.${process.pid}.tmp`;
-		writeFileSync(tmp, JSON.stringify({ pid: process.pid, port, endpoint, chain, startedAt: new Date().toISOString() }));
+		const state = { pid: process.pid, port, endpoint, chain, startedAt: new Date().toISOString(), instance: about.instance };
+		writeFileSync(tmp, JSON.stringify(about.resumedAt === undefined ? state : { ...state, resumedAt: about.resumedAt }));
 		renameSync(tmp, stateFile);
 	}
 	ctx.io.stdout(
 		ctx.json
-			? JSON.stringify({ endpoint, port, pid: process.pid })
+			? JSON.stringify({ endpoint, port, pid: process.pid, instance: about.instance })
 			: `${label}\nlistening on ${endpoint} (127.0.0.1 only); Ctrl+C stops it`,
 	);
 	await new Promise<void>((resolve) => {
@@ -85,7 +161,7 @@ async function serve(
 		process.once('SIGTERM', stop);
 		// In the background, a chain nobody uses any more (its console was killed)
 		// must not run forever: stop after IDLE_EXIT_MS without a client.
-		if (stateFile && connections) {
+		if (stateFile) {
 			let idleSince = Date.now();
 			const timer = setInterval(
 				() => {

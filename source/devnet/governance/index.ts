@@ -78,9 +78,18 @@
  * //Alice..//Ferdie with 10M DOLLARS, Alice is sudo, Council Alice/Bob/Charlie
  * (prime Alice), TechnicalCommittee Alice/Bob/Dave, short periods (DEFAULT_PERIODS,
  * in blocks) that the served metadata constants repeat.
+ *
+ * Persistence (`dataDir`, which the background mode sets to the store
+ * directory): the kept window is written to `devnet-governance.snapshot.json`
+ * after each block (one write at a time, atomically) and on close, and a start
+ * with that file resumes from it: same blocks, state, periods and instance id
+ * (`devnet_instance`, ../instance.ts). What a snapshot does not keep is listed
+ * in chain/snapshot.ts (pool transactions, notes of the previous run).
  */
+import { mkdirSync } from 'node:fs';
 import { startRpcServer } from '../rpc-server.js';
-import { buildDevnetCode, executor, GovernanceChain } from './chain/index.js';
+import { type DevnetInstance, dataFile, newInstance } from '../instance.js';
+import { buildDevnetCode, executor, GovernanceChain, readSnapshotFile, writeSnapshotFile } from './chain/index.js';
 import { DEFAULT_PERIODS, type GovernancePeriods } from './metadata.js';
 import { type DevnetContext, rpcHandlers } from './rpc.js';
 
@@ -97,8 +106,10 @@ export interface GovernanceDevnetOptions {
 	 * as a transaction arrives) or 'manual' (only dev_newBlock / newBlocks).
 	 */
 	blockTime?: number | 'manual' | 'instant';
-	/** Governance periods in blocks; the served metadata carries the same values. */
+	/** Governance periods in blocks; the served metadata carries the same values. A resumed chain keeps its own. */
 	periods?: Partial<GovernancePeriods>;
+	/** Keep the chain in `<dataDir>/devnet-governance.snapshot.json` and resume from it (default: in memory only). */
+	dataDir?: string;
 }
 
 export interface GovernanceDevnet {
@@ -106,6 +117,11 @@ export interface GovernanceDevnet {
 	port: number;
 	/** The simulated chain (for in-process inspection; tests should use @polkadot/api). */
 	chain: GovernanceChain;
+	instance: DevnetInstance;
+	/** Resumed from a snapshot (the best block it resumed at), or created afresh. */
+	resumedAt?: number;
+	/** Write the snapshot now (with `dataDir`; resolves when it is on disk). */
+	save(): Promise<void>;
 	close(): Promise<void>;
 	newBlocks(n?: number): Promise<void>;
 	/** Open client connections (a background devnet with none for a while stops). */
@@ -120,11 +136,40 @@ const reported = (): void => undefined;
 export async function startGovernanceDevnet(opts: GovernanceDevnetOptions = {}): Promise<GovernanceDevnet> {
 	openDevnets++;
 	let chain: GovernanceChain;
+	const file = opts.dataDir ? dataFile(opts.dataDir, 'governance') : undefined;
+	let instance: DevnetInstance;
+	let resumedAt: number | undefined;
 	try {
-		chain = await GovernanceChain.create({ periods: opts.periods });
+		const snapshot = file ? readSnapshotFile<DevnetInstance>(file) : undefined;
+		chain = await GovernanceChain.create({ periods: opts.periods, ...(snapshot ? { snapshot } : {}) });
+		instance = snapshot?.instance ?? newInstance('governance', Boolean(file));
+		if (snapshot) resumedAt = chain.best.number;
 	} catch (e) {
 		openDevnets--;
 		throw e;
+	}
+	// One snapshot write at a time; one asked for meanwhile follows it (it will see the newest blocks).
+	let writing: Promise<void> = Promise.resolve();
+	let queued: Promise<void> | undefined;
+	const save = (): Promise<void> => {
+		if (!file) return Promise.resolve();
+		if (queued) return queued;
+		const next = writing.then(async () => {
+			queued = undefined;
+			await writeSnapshotFile(file, chain.toSnapshot(instance));
+		});
+		queued = next;
+		writing = next.catch((error: Error) => {
+			process.stderr.write(`governance devnet (simulation): could not save ${file}: ${error.message}\n`);
+		});
+		return next;
+	};
+	if (file) {
+		mkdirSync(opts.dataDir!, { recursive: true });
+		// A new chain is on disk from its genesis on.
+		if (resumedAt === undefined) await save();
+		chain.on('block', () => void save().catch(reported));
+		chain.on('storage', () => void save().catch(reported));
 	}
 	const blockTime = opts.blockTime ?? 6000;
 	let closed = false;
@@ -133,6 +178,7 @@ export async function startGovernanceDevnet(opts: GovernanceDevnetOptions = {}):
 	const produce = () => void chain.newBlocks(1).catch(reported);
 	const ctx: DevnetContext = {
 		chain,
+		instance,
 		buildMode: blockTime === 'manual' ? 'manual' : blockTime === 'instant' ? 'instant' : 'interval',
 		onSubmitted: () => {
 			if (ctx.buildMode === 'instant' && !closed) setTimeout(produce, 0);
@@ -150,6 +196,9 @@ export async function startGovernanceDevnet(opts: GovernanceDevnetOptions = {}):
 		endpoint: server.endpoint,
 		port: server.port,
 		chain,
+		instance,
+		...(resumedAt === undefined ? {} : { resumedAt }),
+		save,
 		connections: () => server.connections(),
 		newBlocks: async (n = 1) => {
 			await chain.newBlocks(n);
@@ -161,6 +210,8 @@ export async function startGovernanceDevnet(opts: GovernanceDevnetOptions = {}):
 			await server.close();
 			// Waits for the block in flight; its failure, if any, is reported already.
 			await chain.newBlocks(0).catch(reported);
+			// The last state on disk (a write failure was written to stderr).
+			await save().catch(reported);
 			// The wasm executor worker is shared by every devnet in the process: stop it with the last one.
 			openDevnets--;
 			if (openDevnets === 0) {

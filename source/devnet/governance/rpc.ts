@@ -8,6 +8,7 @@ import { blake2AsHex, decodeAddress } from '@polkadot/util-crypto';
 import type { RpcHandler, SubscriptionManager } from '../rpc-server.js';
 import { type BlockData, type GovernanceChain, NodeRpcError, type TxStatus } from './chain/index.js';
 import type { Hex } from './storage.js';
+import { type DevnetInstance, INSTANCE_RPC } from '../instance.js';
 
 export const SYSTEM_NAME = 'release-console governance devnet (simulation)';
 export const CHAIN_NAME = 'Governance Devnet (simulation)';
@@ -20,6 +21,8 @@ export interface DevnetContext {
 	buildMode: BuildMode;
 	/** Called after a transaction is accepted into the pool. */
 	onSubmitted: () => void;
+	/** This chain instance (`devnet_instance`; ../instance.ts). */
+	instance?: DevnetInstance;
 }
 
 const subId = () => randomBytes(16).toString('hex');
@@ -95,6 +98,7 @@ const unsubscribe: RpcHandler<DevnetContext> = (_ctx, [id], subs) => {
 
 export function rpcHandlers(): Record<string, RpcHandler<DevnetContext>> {
 	const h: Record<string, RpcHandler<DevnetContext>> = {
+		[INSTANCE_RPC]: ({ instance }) => instance ?? null,
 		system_name: () => SYSTEM_NAME,
 		system_chain: () => CHAIN_NAME,
 		system_version: () => SYSTEM_VERSION,
@@ -266,6 +270,8 @@ export function rpcHandlers(): Record<string, RpcHandler<DevnetContext>> {
 		devnet_unmodelledCalls: ({ chain }) => chain.notes,
 		// Blocks the devnet failed to build (also in devnet_unmodelledCalls and on its stderr): { count, last? }.
 		devnet_buildFailures: ({ chain }) => chain.buildFailures,
+		// How blocks are made: 'interval' (a timer), 'instant' (when a transaction arrives, or dev_newBlock), 'manual' (dev_newBlock only).
+		devnet_blockMode: (ctx) => ({ mode: ctx.buildMode }),
 	};
 	// Substrate's aliases
 	h.chain_subscribeNewHead = h.chain_subscribeNewHeads!;

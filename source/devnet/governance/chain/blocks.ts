@@ -29,6 +29,25 @@ export class BlockStore {
 		return { firstBlock: this.firstKept, firstState: Math.max(this.firstKept, this.best.number - this.stateWindow + 1) };
 	}
 
+	/** Every kept block, oldest first (a snapshot's window). */
+	list(): readonly BlockData[] {
+		return this.blocks;
+	}
+
+	/** Replace the kept blocks with a restored window: consecutive numbers, oldest first. */
+	restore(blocks: BlockData[]): void {
+		if (blocks.length === 0) throw new Error('a restored window has no block');
+		this.blocks.length = 0;
+		this.byHash.clear();
+		this.firstKept = blocks[0]!.number;
+		for (const b of blocks) {
+			if (b.number !== this.firstKept + this.blocks.length)
+				throw new Error(`a restored window skips from #${this.best.number} to #${b.number}`);
+			this.blocks.push(b);
+			this.byHash.set(b.hash, b);
+		}
+	}
+
 	/** Append a block, then drop the state and the blocks that left the windows. */
 	keep(block: BlockData): void {
 		this.blocks.push(block);

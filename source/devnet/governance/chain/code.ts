@@ -64,6 +64,8 @@ export function buildDevnetCode(opts: { specVersion?: number; specName?: string;
 /** Executes code's Core_version and Metadata_metadata (cached per code hash; a failure is not cached). */
 export class RuntimeCode {
 	private readonly infos = new Map<string, Promise<RuntimeInfo>>();
+	/** The code of each runtime answered, by code hash (a snapshot keeps the codes its blocks ran). */
+	private readonly codes = new Map<string, Hex>();
 
 	/** @param metadata the devnet runtime's metadata, which code must match to be run (`canRun`). */
 	constructor(private readonly metadata: Metadata) {}
@@ -73,10 +75,19 @@ export class RuntimeCode {
 		let p = this.infos.get(codeHash);
 		if (!p) {
 			p = execute(code, codeHash);
-			p.catch(() => this.infos.delete(codeHash));
+			p.catch(() => {
+				this.infos.delete(codeHash);
+				this.codes.delete(codeHash);
+			});
 			this.infos.set(codeHash, p);
+			this.codes.set(codeHash, code);
 		}
 		return p;
+	}
+
+	/** The code with this hash, if a runtime was answered for it. */
+	codeOf(codeHash: Hex): Hex | undefined {
+		return this.codes.get(codeHash);
 	}
 
 	/**

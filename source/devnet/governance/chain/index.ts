@@ -4,7 +4,8 @@
  * is elsewhere in this folder: txpool.ts (pool), validate.ts (transaction
  * validation), block-builder.ts (blocks, with injected inherent providers
  * from inherents.ts), runtime-api.ts (state_call answers), code.ts (runtime
- * code), genesis.ts, blocks.ts (pruning windows). Pallet behaviour lives in
+ * code), genesis.ts, blocks.ts (pruning windows), snapshot.ts (the kept
+ * window as a file, for a restart). Pallet behaviour lives in
  * ../pallets/*, one file per FRAME pallet.
  *
  * Events: 'block' (block, parent), 'runtime' (block, when its code changed),
@@ -31,6 +32,7 @@ import { SetTimestamp } from './inherents.js';
 import type { InherentProvider } from './types.js';
 import { stateCall } from './runtime-api.js';
 import { TxPool, type PoolTx } from './txpool.js';
+import { type ChainSnapshot, decodeStates, encodeSnapshot } from './snapshot.js';
 import {
 	BLOCK_TIME_MS,
 	type BlockData,
@@ -50,6 +52,7 @@ export { buildDevnetCode, devnetMetadata, devnetVersion, executor } from './code
 export { SetTimestamp } from './inherents.js';
 export { BlockBuildError } from './block-builder.js';
 export type { PoolTx } from './txpool.js';
+export { readSnapshotFile, writeSnapshotFile, type ChainSnapshot } from './snapshot.js';
 
 /** Outside the block builder, so the timer does not keep the block's runtime context alive. */
 function reportFinalized(included: PoolTx[], hash: Hex): void {
@@ -89,7 +92,7 @@ export class GovernanceChain extends EventEmitter {
 		this.metadata = metadata;
 		this.meta = new RuntimeMeta(this.registry, metadata.asV14);
 		this.store = new TypedStore(this.registry, metadata, new Overlay(new Map()));
-		this.periods = { ...DEFAULT_PERIODS, ...opts.periods };
+		this.periods = { ...DEFAULT_PERIODS, ...(opts.snapshot ? opts.snapshot.periods : opts.periods) };
 		const start = opts.startTime ?? Math.floor(Date.now() / BLOCK_TIME_MS) * BLOCK_TIME_MS;
 		this.nextTimestamp = BigInt(start);
 		this.pallets = installPallets();
@@ -109,8 +112,48 @@ export class GovernanceChain extends EventEmitter {
 	static async create(opts: ChainOptions = {}): Promise<GovernanceChain> {
 		await cryptoWaitReady();
 		const chain = new GovernanceChain(opts);
-		await chain.buildGenesis();
+		if (opts.snapshot) await chain.restore(opts.snapshot);
+		else await chain.buildGenesis();
 		return chain;
+	}
+
+	/** The kept window, to be written as a file (./snapshot.ts) and resumed by `create({ snapshot })`. */
+	toSnapshot<I>(instance: I): ChainSnapshot<I> {
+		return encodeSnapshot({
+			instance,
+			genesis: this.genesisHash,
+			periods: this.periods,
+			nextTimestamp: this.nextTimestamp,
+			blocks: this.blocks.list(),
+			codeOf: (hash) => this.code.codeOf(hash),
+		});
+	}
+
+	private async restore(s: ChainSnapshot): Promise<void> {
+		const runtimes = new Map<string, RuntimeInfo>();
+		for (const [hash, code] of Object.entries(s.codes)) runtimes.set(hash, await this.runtimeFor(code));
+		const states = decodeStates(s);
+		const blocks: BlockData[] = s.blocks.map((b) => {
+			const runtime = runtimes.get(b.codeHash);
+			if (!runtime) throw new Error(`the snapshot has no code for block #${b.number}`);
+			const state = states.get(b.number);
+			return {
+				number: b.number,
+				hash: b.hash,
+				parentHash: b.parentHash,
+				header: b.header,
+				extrinsics: b.extrinsics,
+				runtime,
+				state: state ?? new Map(),
+				...(state ? {} : { statePruned: true }),
+			};
+		});
+		this.blocks.restore(blocks);
+		this.genesis = s.genesis;
+		this.nextTimestamp = BigInt(s.nextTimestamp);
+		// The trie holds the best block's state (later roots are computed from it incrementally;
+		// dev_setStorage writes after the best block's root are in it too, as before the restart).
+		this.trie.root(this.best.state);
 	}
 
 	// ------------------------------------------------------------ blocks

@@ -69,6 +69,8 @@ export interface ChainOptions {
 	blockWindow?: number;
 	/** The inherents every block starts with (default: the timestamp, as chopsticks' SetTimestamp). */
 	inherents?: InherentProvider[];
+	/** Resume this kept window (./snapshot.ts) instead of building a genesis; its periods win over `periods`. */
+	snapshot?: ChainSnapshot;
 }
 
 /** A block the chain failed to build (see GovernanceChain's 'buildFailed' event and `buildFailures`). */
@@ -92,4 +94,39 @@ export interface InherentContext {
 
 export interface InherentProvider {
 	createInherents(ctx: InherentContext): GenericCall[] | Promise<GenericCall[]>;
+}
+
+/** The governance devnet's kept window as written to a file (./snapshot.ts). */
+export const SNAPSHOT_FORMAT = 'release-console governance devnet snapshot';
+export const SNAPSHOT_VERSION = 1;
+
+export interface SnapshotBlock {
+	number: number;
+	hash: Hex;
+	parentHash: Hex;
+	header: Header;
+	extrinsics: Hex[];
+	/** The code this block ran (a key of `codes`). */
+	codeHash: Hex;
+}
+
+/** A state as [key, value] pairs; a `:code` value is written as `code:` + its hash (the code is in `codes`). */
+type Pairs = Array<[string, string]>;
+
+export interface ChainSnapshot<I = unknown> {
+	format: typeof SNAPSHOT_FORMAT;
+	version: typeof SNAPSHOT_VERSION;
+	savedAt: string;
+	instance: I;
+	genesis: Hex;
+	periods: GovernancePeriods;
+	/** Unix ms of the next block (decimal). */
+	nextTimestamp: string;
+	codes: Record<string, Hex>;
+	/** The block window, oldest first. */
+	blocks: SnapshotBlock[];
+	/** Number of the oldest block whose state is kept, its state, then each later block's changes. */
+	stateFrom: number;
+	state: Pairs;
+	changes: Array<{ set: Pairs; deleted: string[] }>;
 }
