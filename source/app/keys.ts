@@ -50,6 +50,8 @@ export const KEYS = {
 	filter: ['/'],
 	/** Release screen: act as another signer (rehearsals with several keys in one session). */
 	switchSigner: ['s'],
+	/** Release screen, embedded chains: build blocks up to the next block where something can happen. */
+	fastForward: ['f'],
 	/** Release screen: the alignment view (gates with evidence, notes, sign-offs, promotion, recovery plan). */
 	alignment: ['g'],
 	/** Home: open review mode (check a proposed upgrade, then vote). */
@@ -118,6 +120,7 @@ export const KEY_MODES: Record<KeyAction, readonly Mode[]> = {
 	compat: ['release', 'compat'],
 	filter: ['compat'],
 	switchSigner: ['release'],
+	fastForward: ['release'],
 	alignment: ['release', 'alignment'],
 	review: ['home'],
 	vote: ['review'],
@@ -152,6 +155,7 @@ export const KEY_LABELS: Record<KeyAction, string> = {
 	compat: 'compatibility',
 	filter: 'filter',
 	switchSigner: 'other signer',
+	fastForward: 'fast-forward',
 	alignment: 'gates & sign-offs',
 	review: 'review a proposal',
 	vote: 'vote',
@@ -174,6 +178,7 @@ const MODE_LABELS: Partial<Record<Mode, Partial<Record<KeyAction, string>>>> = {
 		compat: 'the forward-compatibility list',
 		alignment: 'gates, notes, sign-offs, promotion',
 		switchSigner: 'act as another signer (governance rehearsals)',
+		fastForward: 'embedded chains: build blocks to the next one where something can happen',
 	},
 	prompt: { up: 'scroll up', down: 'scroll down', cancel: 'cancel (nothing is sent)' },
 	compat: {

@@ -35,6 +35,10 @@ export interface SessionState {
 	log: string[];
 	/** The chain did not show what the release recorded when it was opened (engine/agreement.ts): stays on screen. */
 	chainNotice?: string[];
+	/** How blocks come: an embedded chain can be fast-forwarded; a paced one builds blocks only when someone acts or asks. */
+	pace?: { embedded: boolean; paced: boolean };
+	/** The block the current wait ends at (fast-forward's target), when the step said. */
+	waitUntil?: number;
 }
 
 type Action =
@@ -45,6 +49,8 @@ type Action =
 	| { type: 'tx'; steps: TxStepView[] }
 	| { type: 'signer'; signer?: SessionState['signer'] }
 	| { type: 'notice'; lines: string[] }
+	| { type: 'pace'; pace: NonNullable<SessionState['pace']> }
+	| { type: 'until'; until?: number }
 	| { type: 'log'; line: string };
 
 export function sessionReducer(state: SessionState, action: Action): SessionState {
@@ -63,6 +69,10 @@ export function sessionReducer(state: SessionState, action: Action): SessionStat
 			return { ...state, signer: action.signer };
 		case 'notice':
 			return { ...state, chainNotice: action.lines };
+		case 'pace':
+			return { ...state, pace: action.pace };
+		case 'until':
+			return { ...state, waitUntil: action.until };
 		case 'log':
 			return { ...state, log: [...state.log.slice(-20), action.line] };
 	}
@@ -156,6 +166,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 					});
 					return;
 				case 'wait':
+					dispatch({ type: 'until', until: result.until });
 					dispatch({
 						type: 'phase',
 						phase: 'waiting',
@@ -331,6 +342,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 				return;
 			}
 			sessionRef.current = session;
+			dispatch({ type: 'pace', pace: { embedded: session.embedded, paced: session.pace.paced } });
 			if (session.disagreement) {
 				dispatch({ type: 'notice', lines: session.disagreement.lines });
 				refreshRelease();
@@ -423,10 +435,46 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		[envName, store, releaseId, refreshRelease],
 	);
 
+	/**
+	 * Embedded chains: build blocks up to where the current wait ends (or one
+	 * block), then read the chain again. Only while the release waits: never
+	 * under an open prompt or a submission.
+	 */
+	const fastForward = useCallback(async () => {
+		const session = sessionRef.current;
+		if (!session || busy.current || phaseRef.current !== 'waiting') return;
+		busy.current = true;
+		phaseRef.current = 'working';
+		dispatch({ type: 'phase', phase: 'working', activity: 'building blocks on the embedded chain' });
+		try {
+			const engine = await import('../../engine/session.js');
+			const forwarded = await engine.fastForward(session, state.waitUntil);
+			dispatch({ type: 'log', line: forwarded.ok ? `⏩ ${forwarded.message}` : forwarded.message });
+			busy.current = false;
+			if (!forwarded.ok) {
+				dispatch({
+					type: 'phase',
+					phase: 'waiting',
+					message: { kind: 'warn', title: 'Cannot fast-forward', lines: [forwarded.message] },
+				});
+				return;
+			}
+			await actions.current.runStep();
+		} catch (error) {
+			busy.current = false;
+			dispatch({
+				type: 'phase',
+				phase: 'error',
+				message: { kind: 'error', title: 'Fast-forward failed', lines: [(error as Error).message] },
+			});
+		}
+	}, [state.waitUntil]);
+
 	return {
 		state,
 		/** The phase now (set as soon as an action starts, before the next render). */
 		phaseRef,
+		fastForward,
 		waive,
 		switchSigner,
 		advance: runStep,
