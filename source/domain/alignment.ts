@@ -92,6 +92,15 @@ export interface SignoffSummary {
 	state: 'met' | 'missing' | 'stale' | 'rejected' | 'no-groups';
 }
 
+/** Each sign-off state in words, for screens and text output. */
+export const SIGNOFF_STATE_TEXT: Record<SignoffSummary['state'], string> = {
+	met: 'every group has signed off',
+	missing: 'waiting for sign-offs',
+	stale: 'sign-offs are stale: the manifest changed since they were given',
+	rejected: 'rejected',
+	'no-groups': 'no stakeholder groups are configured',
+};
+
 export function signoffSummary(release: Release, env: string): SignoffSummary {
 	const { digest } = currentManifest(release, env);
 	const all = (release.alignment?.signoffs ?? []).filter((s) => s.env === env);

@@ -82,7 +82,29 @@ describe('AlignmentView', () => {
 			at: at(6),
 		});
 		const g = frame(changed);
-		expect(g).toMatch(/: stale/);
+		expect(g.replace(/\s+/g, ' ')).toContain(': sign-offs are stale: the manifest changed since they were given');
 		expect(g).toMatch(/5GrwvaEF…utQY stale/);
+	});
+});
+
+describe('AlignmentView on a local environment', () => {
+	it('a failing gate that promotion does not require says it is advice, beside "allowed"', () => {
+		const release = apply(makeRelease(), {
+			type: 'gate/set',
+			gate: { id: 'forward-compatible', env: 'devnet', status: 'fail', summary: '2 breaking changes', checkedAt: at(3) },
+			at: at(3),
+		});
+		const { lastFrame } = render(
+			<Box width={80}>
+				<AlignmentView release={release} env="devnet" envs={ENVS} at={at(30)} />
+			</Box>,
+		);
+		const f = lastFrame() ?? '';
+		expect(f).toContain('Promotion to devnet: allowed');
+		expect(f.replace(/\s+/g, ' ')).toContain(
+			'2 breaking changes — advice only: promotion to devnet (local) does not require this gate',
+		);
+		expect(f).toContain('no stakeholder groups are configured');
+		expect(f).not.toMatch(/: no-groups/);
 	});
 });

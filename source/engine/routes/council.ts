@@ -1,4 +1,5 @@
 /** Council-democracy: the council's external-proposal motion, the technical committee's fast-track, the democracy referendum. */
+import { formatAmount } from '../../chain/prompt.js';
 import type { ApiPromise } from '@polkadot/api';
 import type { GovProgress, StageId } from '../../domain/types.js';
 import type { Authority } from '../../chain/prompt.js';
@@ -290,7 +291,7 @@ export async function democracyStage(ctx: EngineContext, api: ApiPromise, p: Pla
 	}
 	const o = ref.ongoing!;
 	const best = (await api.rpc.chain.getHeader()).number.toNumber();
-	const fmt = (v: bigint) => api.createType('Balance', v).toHuman() as unknown as string;
+	const fmt = (v: bigint) => formatAmount(api, v);
 	const tally = `referendum #${ref.index} (${o.threshold}): ayes ${fmt(o.ayes)}, nays ${fmt(o.nays)}, turnout ${fmt(o.turnout)}; ends at #${o.end} (${blocksAway(ctx, o.end - best)}), enactment ${blocks(o.delay)} later`;
 	const signer = ctx.signer;
 	if (signer && !(await democracyVotes(api, signer.address)).includes(ref.index)) {

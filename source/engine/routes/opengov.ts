@@ -1,4 +1,5 @@
 /** OpenGov: the whitelist (Fellowship) and the referendum on its track. */
+import { formatAmount } from '../../chain/prompt.js';
 import type { ApiPromise } from '@polkadot/api';
 import { boundedArg, planOf, sameAccount, palletCall, palletConsts, type NumberCodec } from '../../chain/pallets/common.js';
 import { findOpenGovReferendum, openGovOrigin, openGovReferendum } from '../../chain/pallets/referenda.js';
@@ -13,7 +14,7 @@ import { isWhitelisted } from '../../chain/pallets/whitelist.js';
 import { totalIssuance } from '../../chain/pallets/balances.js';
 
 interface Amount {
-	toHuman(): unknown;
+	toString(): string;
 }
 
 /** The Referenda constants this route reads. */
@@ -107,7 +108,7 @@ export async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans
 			),
 			authority: {
 				ok: true,
-				text: `any funded account may submit a referendum (submission deposit ${deposit?.toHuman?.() ?? 'per the chain'})`,
+				text: `any funded account may submit a referendum (submission deposit ${deposit ? formatAmount(api, BigInt(deposit.toString())) : 'per the chain'})`,
 			},
 			who: 'any funded account',
 			purpose: `submit a referendum on the ${label} track for ${p.proposal.label}, enacted ${delay} block(s) after approval`,
@@ -141,7 +142,7 @@ export async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans
 		);
 	}
 	const o = ref.ongoing;
-	const fmt = (v: bigint) => api.createType('Balance', v).toHuman() as unknown as string;
+	const fmt = (v: bigint) => formatAmount(api, v);
 	const total = o.ayes + o.nays;
 	const approval = total > 0n ? Number((o.ayes * 10_000n) / total) / 100 : 0;
 	const issuance = (await totalIssuance(api)) ?? 0n;
@@ -163,7 +164,10 @@ export async function openGovStage(ctx: EngineContext, api: ApiPromise, p: Plans
 		return offer(ctx, api, {
 			stage: 'referendum',
 			plan: planOf(palletCall(api, 'referenda', 'placeDecisionDeposit')(ref.index), 'referenda.placeDecisionDeposit'),
-			authority: { ok: true, text: `any funded account may place the decision deposit${deposit ? ` (${deposit.toHuman()})` : ''}` },
+			authority: {
+				ok: true,
+				text: `any funded account may place the decision deposit${deposit ? ` (${formatAmount(api, BigInt(deposit.toString()))})` : ''}`,
+			},
 			who: 'any funded account',
 			purpose: `place the decision deposit for referendum #${ref.index} so it can start deciding`,
 			facts: [{ label: 'State', value: tally }],

@@ -8,7 +8,8 @@
  */
 import { Box, Text } from 'ink';
 import type { Environment, Release } from '../../../domain/types.js';
-import { GATE_TITLES, promotionBlockers, signoffSummary } from '../../../domain/alignment.js';
+import { GATE_TITLES, SIGNOFF_STATE_TEXT, promotionBlockers, requirementsOf, signoffSummary } from '../../../domain/alignment.js';
+import type { GateId } from '../../../domain/types.js';
 import { groupedCommits, NOTE_GROUP_TITLES } from '../../../domain/notes.js';
 import { checkStatusStyle, colors } from '../../theme.js';
 
@@ -30,6 +31,11 @@ export function AlignmentView({ release, env, envs, at }: AlignmentViewProps) {
 	const notes = release.alignment?.notes;
 	const signoffs = signoffSummary(release, env);
 	const blockers = promotionBlockers(release, env, envs, when);
+	const kind = envs.find((e) => e.name === env)?.kind;
+	const required = new Set(kind ? requirementsOf(release, { name: env, kind }) : []);
+	/** A failing gate that promotion to this environment does not require is advice, and says so. */
+	const advice = (id: GateId) =>
+		required.has(id) ? '' : ` — advice only: promotion to ${env}${kind ? ` (${kind})` : ''} does not require this gate`;
 	return (
 		<Box flexDirection="column">
 			<Text bold>Alignment — {env}</Text>
@@ -48,7 +54,7 @@ export function AlignmentView({ release, env, envs, at }: AlignmentViewProps) {
 							<Text
 								wrap="wrap"
 								color={colors.muted}
-							>{`      ${g.summary}${reference && !g.summary.includes(reference) ? ` (${reference})` : ''}${g.waiver ? ` — waived: ${g.waiver.reason}` : ''}`}</Text>
+							>{`      ${g.summary}${reference && !g.summary.includes(reference) ? ` (${reference})` : ''}${g.waiver ? ` — waived: ${g.waiver.reason}` : ''}${g.status === 'fail' ? advice(g.id) : ''}`}</Text>
 						</Box>
 					);
 				})}
@@ -69,7 +75,10 @@ export function AlignmentView({ release, env, envs, at }: AlignmentViewProps) {
 				)}
 			</Box>
 			<Box flexDirection="column" marginTop={1}>
-				<Text color={colors.muted} wrap="truncate-end">{`Sign-offs — manifest ${short(signoffs.digest)}: ${signoffs.state}`}</Text>
+				<Text
+					color={colors.muted}
+					wrap="wrap"
+				>{`Sign-offs — manifest ${short(signoffs.digest)}: ${SIGNOFF_STATE_TEXT[signoffs.state]}`}</Text>
 				{signoffs.groups.length === 0 ? (
 					<Text color={colors.muted}>
 						{'  no stakeholder groups for '}

@@ -28,6 +28,8 @@ export interface CompatViewProps {
 	height: number;
 	/** First visible line of the (filtered, grouped) list. */
 	offset: number;
+	/** The line of the change at the cursor (enter shows it whole). */
+	cursor?: number;
 	filter: string;
 	/** True while the filter is being typed. */
 	filtering: boolean;
@@ -63,7 +65,7 @@ function Verdict({ ok, yes, no }: { ok: boolean; yes: string; no: string }) {
 }
 
 /** Forward-compatibility summary first, then a scrollable, filterable list grouped by pallet. */
-export function CompatView({ from, to, verdicts, counts, changes, height, offset, filter, filtering, waiver }: CompatViewProps) {
+export function CompatView({ from, to, verdicts, counts, changes, height, offset, cursor, filter, filtering, waiver }: CompatViewProps) {
 	const lines = compatLines(changes, filter);
 	const start = Math.max(0, Math.min(offset, Math.max(0, lines.length - height)));
 	const visible = lines.slice(start, start + height);
@@ -90,7 +92,7 @@ export function CompatView({ from, to, verdicts, counts, changes, height, offset
 					: filter
 						? `filter: ${filter} (${lines.filter((l) => l.kind === 'change').length} shown)`
 						: 'all changes'}
-				{lines.length > height ? ` · ${start + 1}–${Math.min(lines.length, start + height)} of ${lines.length}` : ''}
+				{lines.length > height ? ` · lines ${start + 1}–${Math.min(lines.length, start + height)} of ${lines.length}` : ''}
 			</Text>
 			{visible.map((line, i) =>
 				line.kind === 'pallet' ? (
@@ -98,9 +100,9 @@ export function CompatView({ from, to, verdicts, counts, changes, height, offset
 						{line.text}
 					</Text>
 				) : (
-					<Text key={`c${start + i}`} wrap="truncate-end">
+					<Text key={`c${start + i}`} wrap="truncate-end" inverse={cursor === start + i}>
 						<Text color={line.change.severity === 'breaking' ? colors.bad : colors.ok}>
-							{line.change.severity === 'breaking' ? ' ✖ ' : ' + '}
+							{`${cursor === start + i ? '❯' : ' '}${line.change.severity === 'breaking' ? '✖' : '+'} `}
 						</Text>
 						<Text>{line.change.detail}</Text>
 					</Text>
