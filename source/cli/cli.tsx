@@ -36,6 +36,7 @@ const cli = meow(
     $ release-console export ID --format markdown|json [--out FILE]
     $ release-console verify RECORD.json [--wasm PATH]                   exit 0 valid, 1 invalid or stale, 2 bad input
     $ release-console inspect WASM [--against WASM|ENV] [--srtool REPORT.json] [--json]
+    $ release-console sample-wasm [--out DIR]                            write the Rococo 9130 and 9140 runtimes shipped with the package
     $ release-console devnet --chain rococo|governance [--port N] [--block-time MS|manual|instant] [--data-dir DIR]
     $ release-console devnet stop [--chain rococo|governance]      stops the store's embedded chains (all, or one)
     $ release-console devnet reset [--chain rococo|governance]     deletes their kept state: the next start is a new chain
@@ -98,6 +99,10 @@ async function main(): Promise<number> {
 					(await import('./commands/against.js')).resolveAgainstEnvironment(openContext({ configDir: flags.configDir }), name),
 			},
 		);
+	}
+	if (command === 'sample-wasm') {
+		const { runSampleWasm } = await import('./commands/sample-wasm.js');
+		return runSampleWasm(processIo, { out: flags.out, json: flags.json });
 	}
 	// alignment (issue 6): commands a stakeholder or auditor runs without a store
 	if (command === 'verify') {

@@ -109,6 +109,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagName[]>> = {
 	'env remove': [],
 	waive: ['env', 'gate', 'reason'],
 	inspect: ['against', 'srtool'],
+	'sample-wasm': ['out'],
 	devnet: ['chain', 'port', 'blockTime', 'stateFile', 'dataDir'],
 	'devnet stop': ['chain'],
 	'devnet reset': ['chain'],
