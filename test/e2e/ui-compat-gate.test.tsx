@@ -58,7 +58,7 @@ describe('forward-compatibility gate', () => {
 		try {
 			let frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Refused'), 120_000);
 			expect(frame).toContain('not forward compatible with rococo 9130');
-			expect(frame).toContain('c compatibility');
+			expect(frame).toContain('c compat');
 			ui.stdin.write('c');
 			frame = await waitForFrame(ui.lastFrame, (f) => f.includes('NOT forward compatible'));
 			expect(frame).toMatch(/\d+ breaking/);

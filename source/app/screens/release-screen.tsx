@@ -1,6 +1,6 @@
 import { useSyncedState } from '../hooks/use-synced-state.js';
 import { useEffect, useRef, useState } from 'react';
-import { Box, Text, useStdout } from 'ink';
+import { Box, Text } from 'ink';
 import type { Store } from '../../store/store.js';
 import { useReleaseSession } from '../hooks/use-release-session.js';
 import {
@@ -28,7 +28,21 @@ import { currentStage } from '../../domain/release.js';
 import { evaluateSoak } from '../../domain/gates.js';
 import { livenessAlarm } from '../../domain/enactment.js';
 import { recoveryLines } from '../../domain/recovery.js';
-import { KEYS, KEY_LABELS, actionFor, hintsFor, isTextKey, keyLabel, matchKey, type HintSpec, type KeyEvent } from '../keys.js';
+import {
+	KEYS,
+	KEY_LABELS,
+	actionFor,
+	helpFor,
+	hintsFor,
+	isTextKey,
+	keyLabel,
+	matchKey,
+	type HintSpec,
+	type KeyEvent,
+	type Mode,
+} from '../keys.js';
+import { useTerminalSize } from '../hooks/use-terminal-size.js';
+import { ScrollView } from '../components/scroll-view/index.js';
 import type { Phase } from '../hooks/use-release-session.js';
 import { useKeyEvents } from '../hooks/use-key-events.js';
 import { TextInput, useTextInput, useTextInputState } from '../components/text-input/index.js';
@@ -57,16 +71,52 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	// Keys can arrive faster than renders: each field's value is read at once after each key,
 	// so enter always sees what was typed, not the last rendered value.
 	const signerField = useTextInputState('');
-	const { stdout } = useStdout();
-	const columns = stdout?.columns || 80;
-	const rows = stdout?.rows || 24;
+	// The whole screen fits the terminal (rows − 1: a full-height frame would make Ink clear the screen each time).
+	const { columns, rows } = useTerminalSize();
+	const budget = rows ?? 24;
 	useEffect(() => {
 		const timer = setInterval(() => setNow(Date.now()), 1000);
 		return () => clearInterval(timer);
 	}, []);
 
 	// Sub-views: the compatibility list (c) and the waiver reason (w).
-	const [view, setView, viewRef] = useSyncedState<'stage' | 'compat' | 'waive' | 'alignment'>('stage');
+	const [view, setView, viewRef] = useSyncedState<'stage' | 'compat' | 'compat-detail' | 'waive' | 'alignment' | 'help'>('stage');
+	// ? opens the key help of the mode it was pressed in; esc goes back there.
+	const [helpOf, setHelpOf] = useState<{ mode: Mode; view: 'stage' | 'compat' | 'compat-detail' | 'alignment' }>({
+		mode: 'release',
+		view: 'stage',
+	});
+	// ↑/↓ move between stages (any stage's details can be read after it is done); pgup/pgdn scroll what does not fit.
+	const [selectedStage, setSelectedStage, selectedStageRef] = useSyncedState<StageId | undefined>(undefined);
+	const [scroll, setScroll] = useSyncedState(0);
+	const pageRef = useRef({ height: 10, content: 0 });
+	const onMeasure = (m: { height: number; content: number }) => {
+		pageRef.current = m;
+	};
+	const scrollBy = (lines: number) =>
+		setScroll((o) => Math.max(0, Math.min(Math.max(0, pageRef.current.content - pageRef.current.height), o + lines)));
+	const scrollKey = (input: string, key: KeyEvent['key'], arrows: boolean): boolean => {
+		const page = Math.max(1, pageRef.current.height - 1);
+		if (matchKey(input, key, KEYS.pageDown) || (arrows && matchKey(input, key, KEYS.down))) {
+			scrollBy(matchKey(input, key, KEYS.pageDown) ? page : 1);
+			return true;
+		}
+		if (matchKey(input, key, KEYS.pageUp) || (arrows && matchKey(input, key, KEYS.up))) {
+			scrollBy(matchKey(input, key, KEYS.pageUp) ? -page : -1);
+			return true;
+		}
+		return false;
+	};
+	const openView = (next: typeof view) => {
+		setScroll(0);
+		setView(next);
+	};
+	const openHelp = (mode: Mode) => {
+		const from = viewRef.current;
+		setHelpOf({ mode, view: from === 'waive' || from === 'help' ? 'stage' : from });
+		openView('help');
+	};
+	const [compatCursor, setCompatCursor, compatCursorRef] = useSyncedState(0);
 	// Sign-off verification needs the crypto wasm; the alignment view waits for it.
 	// It is loaded on first use, so the first frame never waits for the crypto libraries.
 	const [alignmentView, setAlignmentView] = useState<
@@ -88,7 +138,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	const [filtering, setFiltering, filteringRef] = useSyncedState(false);
 	const reasonField = useTextInputState('');
 	const compatGate = state.release?.gates.find((g) => g.id === 'forward-compatible' && g.env === state.envName);
-	const compatHeight = Math.max(3, rows - 15);
+	const compatHeight = Math.max(3, budget - 14);
 
 	// Demo: leave by itself a few seconds after the release completes.
 	useEffect(() => {
@@ -162,6 +212,10 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		if (action === 'next' && ['ready', 'error', 'waiting', 'done'].includes(state.phase)) return accept(() => void session.advance());
 		say(`${name} was not applied (${state.phase})`, 6000);
 	});
+	const stageIds = (): StageId[] =>
+		(state.release && state.envName ? state.release.progress[state.envName]?.stages.map((st) => st.id) : undefined) ?? [];
+	const activeStage = (): StageId =>
+		(state.release && state.envName ? currentStage(state.release, state.envName)?.id : undefined) ?? 'soak';
 	const onKey = (event: KeyEvent, events: readonly KeyEvent[]) => {
 		const { input, key } = event;
 		if (viewRef.current === 'waive') {
@@ -169,34 +223,63 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 			if (key.escape) return setView('compat');
 			return;
 		}
+		if (viewRef.current === 'help') {
+			if (matchKey(input, key, KEYS.back) || matchKey(input, key, KEYS.help)) return openView(helpOf.view);
+			if (matchKey(input, key, KEYS.quit)) return onQuit();
+			scrollKey(input, key, true);
+			return;
+		}
+		if (viewRef.current === 'compat-detail') {
+			if (matchKey(input, key, KEYS.back)) return openView('compat');
+			if (matchKey(input, key, KEYS.quit)) return onQuit();
+			if (matchKey(input, key, KEYS.help)) return openHelp('compat-detail');
+			scrollKey(input, key, true);
+			return;
+		}
 		if (viewRef.current === 'alignment') {
-			if (key.escape || matchKey(input, key, KEYS.alignment) || matchKey(input, key, KEYS.back)) return setView('stage');
-			if (matchKey(input, key, ['q'])) return onQuit();
+			if (matchKey(input, key, KEYS.alignment) || matchKey(input, key, KEYS.back)) return openView('stage');
+			if (matchKey(input, key, KEYS.quit)) return onQuit();
+			if (matchKey(input, key, KEYS.help)) return openHelp('alignment');
+			scrollKey(input, key, true);
 			return;
 		}
 		if (viewRef.current === 'compat') {
 			if (filteringRef.current) {
 				if (key.escape) return setFiltering(false);
 				const before = filterField.current();
-				if (filterKey(event) && filterField.current() !== before) setCompatOffset(0);
+				if (filterKey(event) && filterField.current() !== before) {
+					setCompatOffset(0);
+					setCompatCursor(0);
+				}
 				return;
 			}
 			const changes = ((compatGate?.evidence as { changes?: CompatChange[] } | undefined)?.changes ?? []) as CompatChange[];
-			const total = compatLines(changes, filterField.current()).length;
-			if (matchKey(input, key, KEYS.up)) return setCompatOffset((o) => Math.max(0, o - 1));
-			if (matchKey(input, key, KEYS.down)) return setCompatOffset((o) => Math.min(Math.max(0, total - compatHeight), o + 1));
-			if (key.pageDown || input === ' ') return setCompatOffset((o) => Math.min(Math.max(0, total - compatHeight), o + compatHeight));
-			if (key.pageUp) return setCompatOffset((o) => Math.max(0, o - compatHeight));
+			const lines = compatLines(changes, filterField.current());
+			const changeRows = lines.flatMap((l, i) => (l.kind === 'change' ? [i] : []));
+			// The cursor moves over the changes; the list follows it.
+			const moveTo = (index: number) => {
+				const next = Math.max(0, Math.min(changeRows.length - 1, index));
+				setCompatCursor(next);
+				const row = changeRows[next] ?? 0;
+				setCompatOffset((o) => (row < o + 1 ? Math.max(0, row - 1) : row >= o + compatHeight ? row - compatHeight + 1 : o));
+			};
+			if (matchKey(input, key, KEYS.up)) return moveTo(compatCursorRef.current - 1);
+			if (matchKey(input, key, KEYS.down)) return moveTo(compatCursorRef.current + 1);
+			if (matchKey(input, key, KEYS.pageDown)) return moveTo(compatCursorRef.current + compatHeight);
+			if (matchKey(input, key, KEYS.pageUp)) return moveTo(compatCursorRef.current - compatHeight);
+			if (matchKey(input, key, KEYS.open) && changeRows.length > 0) return openView('compat-detail');
 			if (matchKey(input, key, KEYS.filter)) return setFiltering(true);
 			if (matchKey(input, key, KEYS.waive) && compatGate?.status === 'fail') return setView('waive');
-			if (key.escape || matchKey(input, key, KEYS.compat)) return setView('stage');
-			if (matchKey(input, key, ['q'])) return onQuit();
+			if (matchKey(input, key, KEYS.back) || matchKey(input, key, KEYS.compat)) return setView('stage');
+			if (matchKey(input, key, KEYS.quit)) return onQuit();
+			if (matchKey(input, key, KEYS.help)) return openHelp('compat');
 			return;
 		}
 		const phase = session.phaseRef.current;
 		if (phase === 'signer-input') {
 			// The signer field is open: text goes there. c opens the compatibility list while it is empty.
-			if (matchKey(input, key, KEYS.compat) && compatGate && !event.inChunk && signerField.current() === '') return setView('compat');
+			if (matchKey(input, key, KEYS.compat) && compatGate && !event.inChunk && signerField.current() === '')
+				return openView('compat');
 			if (signerKey(event)) return;
 			if (key.escape) return onBack();
 			if (key.ctrl && input === 'c') return onQuit();
@@ -205,6 +288,19 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		// No text field is open from here: a typed word is never a sequence of hotkeys.
 		if (isTextKey(event) && event.inChunk) return refuseText(events);
 		if (matchKey(input, key, KEYS.quit)) return onQuit();
+		if (matchKey(input, key, KEYS.help)) return accept(() => openHelp(phase === 'confirm' ? 'prompt' : 'release'));
+		// Reading, never acting: scroll the prompt or the stage, move between stages.
+		if (phase === 'confirm' && scrollKey(input, key, true)) return;
+		if (phase !== 'confirm') {
+			if (scrollKey(input, key, false)) return;
+			const stages = stageIds();
+			const at = stages.indexOf(selectedStageRef.current ?? activeStage());
+			if (matchKey(input, key, KEYS.up) || matchKey(input, key, KEYS.down)) {
+				const next = stages[Math.max(0, Math.min(stages.length - 1, at + (matchKey(input, key, KEYS.up) ? -1 : 1)))];
+				setScroll(0);
+				return setSelectedStage(next === activeStage() ? undefined : next);
+			}
+		}
 		if (IN_FLIGHT.includes(phase)) {
 			const activity = session.state.activity ?? (phase === 'connecting' ? 'connecting' : 'reading the chain');
 			const queueable = actionFor(input, key, ['switchSigner', 'next', 'retry']);
@@ -221,8 +317,8 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		}
 		// A word typed key by key (//Dave): once a key was ignored, the rest of the word is too.
 		if (isTextKey(event) && Date.now() - lastIgnoredAt.current < TYPED_GUARD_MS) return refuseText([event]);
-		if (matchKey(input, key, KEYS.alignment) && phase !== 'confirm') return accept(() => setView('alignment'));
-		if (matchKey(input, key, KEYS.compat) && compatGate && phase !== 'confirm') return accept(() => setView('compat'));
+		if (matchKey(input, key, KEYS.alignment) && phase !== 'confirm') return accept(() => openView('alignment'));
+		if (matchKey(input, key, KEYS.compat) && compatGate && phase !== 'confirm') return accept(() => openView('compat'));
 		if (phase === 'confirm') {
 			if (matchKey(input, key, KEYS.confirm) && state.prompt && state.prompt.refusals.length === 0)
 				return accept(() => void session.confirm());
@@ -239,6 +335,10 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 				6000,
 			);
 		}
+		if (matchKey(input, key, KEYS.fastForward)) {
+			if (phase === 'waiting' && state.pace?.embedded) return accept(() => void session.fastForward());
+			return say('f: fast-forward builds blocks on an embedded chain while the release waits for blocks', 6000);
+		}
 		const action = actionFor(input, key, ['back', 'next', 'retry']);
 		if (action === 'back') return onBack();
 		if (action === 'next' || action === 'retry') {
@@ -254,107 +354,255 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	const env = store.getEnvironment(state.envName);
 	const progress = release.progress[state.envName]!;
 	const active = currentStage(release, state.envName)?.id ?? 'soak';
+	const shown = selectedStage && progress.stages.some((st) => st.id === selectedStage) ? selectedStage : active;
+	const changes = ((compatGate?.evidence as { changes?: CompatChange[] } | undefined)?.changes ?? []) as CompatChange[];
+	const compatRows = compatLines(changes, filterField.value).flatMap((l, i) => (l.kind === 'change' ? [i] : []));
+	const cursorRow = compatRows[Math.min(compatCursor, compatRows.length - 1)];
 	const hints: HintSpec[] =
-		view === 'alignment'
-			? [['back', 'esc back'], 'quit']
-			: view === 'compat'
-				? [
-						[['up', 'down'], 'scroll'],
-						['filter', 'filter'],
-						...(compatGate?.status === 'fail' ? [['waive', 'waive'] as HintSpec] : []),
-						['back', 'esc back'],
-					]
-				: view === 'waive'
-					? []
-					: state.phase === 'confirm'
-						? state.prompt && state.prompt.refusals.length > 0
-							? [['cancel', 'cancel'], 'quit']
-							: [['confirm', 'sign and submit'], ['cancel', 'cancel'], 'quit']
-						: state.phase === 'signer-input'
-							? []
-							: [
-									['next', 'advance'],
-									...(compatGate ? [['compat', 'compatibility'] as HintSpec] : []),
-									...(isGovernance ? [['switchSigner', 'other signer'] as HintSpec] : []),
-									['alignment', 'gates'],
-									['back', 'releases'],
-									'quit',
-								];
+		view === 'help'
+			? [[['up', 'down'], 'scroll'], ['back', 'esc back'], 'quit']
+			: view === 'alignment' || view === 'compat-detail'
+				? [[['up', 'down'], 'scroll'], ['back', 'esc back'], ['help', 'keys'], 'quit']
+				: view === 'compat'
+					? [
+							[['up', 'down'], 'move'],
+							['open', 'details'],
+							['filter', 'filter'],
+							...(compatGate?.status === 'fail' ? [['waive', 'waive'] as HintSpec] : []),
+							['back', 'esc back'],
+							['help', 'keys'],
+						]
+					: view === 'waive'
+						? [
+								['submit', 'record'],
+								['leave', 'back'],
+							]
+						: state.phase === 'confirm'
+							? state.prompt && state.prompt.refusals.length > 0
+								? [['cancel', 'cancel'], [['up', 'down'], 'scroll'], ['help', 'keys'], 'quit']
+								: [
+										['confirm', 'sign and submit'],
+										['cancel', 'cancel'],
+										[['up', 'down'], 'scroll'],
+										['help', 'keys'],
+										'quit',
+									]
+							: state.phase === 'signer-input'
+								? []
+								: [
+										['next', 'advance'],
+										...(state.phase === 'waiting' && state.pace?.embedded
+											? [['fastForward', state.waitUntil ? `to #${state.waitUntil}` : 'next block'] as HintSpec]
+											: []),
+										[['up', 'down'], 'stages'],
+										...(compatGate ? [['compat', 'compat'] as HintSpec] : []),
+										...(isGovernance ? [['switchSigner', 'signer'] as HintSpec] : []),
+										['alignment', 'gates'],
+										['back', 'back'],
+										['help', 'keys'],
+										'quit',
+									];
 
-	return (
-		<Box flexDirection="column" width="100%">
-			<ChainPanel
-				state={state.chain}
-				now={now}
-				envName={state.envName}
-				envKind={env?.kind ?? '?'}
-				{...(state.signer ? { signer: signerName(state.signer.label) } : {})}
-			/>
-			{state.chainNotice ? <Banner kind="warn" title="The chain does not show this release" lines={state.chainNotice} /> : null}
-			<Box>
-				<Text bold>{release.name}</Text>
-				<Text color="gray">{`  ${release.id}`}</Text>
-			</Box>
-			{view === 'alignment' ? (
-				alignmentView ? (
+	// Lines the footer's message may take: what the header, the stage's minimum, the signer field and the keys leave.
+	const bodyMin = Math.max(3, Math.floor((budget - 1) / 3));
+	const messageLines = Math.max(
+		2,
+		budget -
+			1 -
+			6 -
+			(state.chainNotice ? state.chainNotice.length + 3 : 0) -
+			bodyMin -
+			1 -
+			2 -
+			(state.phase === 'signer-input' ? 3 : 0) -
+			(keyNotice ? 1 : 0),
+	);
+	const body =
+		view === 'help' ? (
+			<ScrollView offset={scroll} onMeasure={onMeasure} keysHint="↑↓ pgup/pgdn scroll · esc back">
+				<KeyHelp mode={helpOf.mode} />
+			</ScrollView>
+		) : view === 'alignment' ? (
+			alignmentView ? (
+				<ScrollView offset={scroll} onMeasure={onMeasure} keysHint="↑↓ pgup/pgdn scroll · esc back">
 					<alignmentView.View
 						release={release}
 						env={state.envName}
 						envs={release.environments.map((name) => ({ name, kind: store.getEnvironment(name)?.kind ?? 'local' }))}
 					/>
-				) : (
-					<Text color="gray">loading…</Text>
-				)
-			) : view !== 'stage' && compatGate ? (
-				<Box flexDirection="column">
-					<CompatView
-						from={String((compatGate.evidence as { from?: string })?.from ?? '?')}
-						to={String((compatGate.evidence as { to?: string })?.to ?? '?')}
-						verdicts={(compatGate.evidence as { verdicts: CompatVerdicts }).verdicts}
-						counts={(compatGate.evidence as { counts: { total: number; breaking: number; additive: number } }).counts}
-						changes={((compatGate.evidence as { changes?: CompatChange[] }).changes ?? []) as CompatChange[]}
-						height={compatHeight}
-						offset={compatOffset}
-						filter={filterField.value}
-						filtering={filtering}
-						waiver={compatGate.waiver}
-					/>
-					{view === 'waive' ? (
-						<Box flexDirection="column">
-							<Text>Why is shipping this acceptable? (at least 10 characters; recorded in the audit log)</Text>
-							<TextInput prefix="> " value={reasonField.value} />
+				</ScrollView>
+			) : (
+				<Text color="gray">loading…</Text>
+			)
+		) : view === 'compat-detail' && compatGate && cursorRow !== undefined ? (
+			<ScrollView offset={scroll} onMeasure={onMeasure} keysHint="↑↓ pgup/pgdn scroll · esc back">
+				<CompatDetail line={compatLines(changes, filterField.value)[cursorRow]!} />
+			</ScrollView>
+		) : view !== 'stage' && compatGate ? (
+			<Box flexDirection="column">
+				<CompatView
+					from={String((compatGate.evidence as { from?: string })?.from ?? '?')}
+					to={String((compatGate.evidence as { to?: string })?.to ?? '?')}
+					verdicts={(compatGate.evidence as { verdicts: CompatVerdicts }).verdicts}
+					counts={(compatGate.evidence as { counts: { total: number; breaking: number; additive: number } }).counts}
+					changes={changes}
+					height={compatHeight}
+					offset={compatOffset}
+					{...(cursorRow !== undefined && view === 'compat' ? { cursor: cursorRow } : {})}
+					filter={filterField.value}
+					filtering={filtering}
+					waiver={compatGate.waiver}
+				/>
+				{view === 'waive' ? (
+					<Box flexDirection="column">
+						<Text>Why is shipping this acceptable? (at least 10 characters; recorded in the audit log)</Text>
+						<TextInput prefix="> " value={reasonField.value} />
+					</Box>
+				) : null}
+			</Box>
+		) : state.phase === 'confirm' && state.prompt ? (
+			// The prompt takes the full width: what is signed must be readable in one piece; it scrolls, the keys stay below.
+			<ScrollView offset={scroll} onMeasure={onMeasure} keysHint="↑↓ pgup/pgdn scroll">
+				<SignerPrompt model={state.prompt} phase="review" hints={false} />
+			</ScrollView>
+		) : (
+			<Box flexDirection="row" flexGrow={1} flexShrink={1}>
+				<Box flexDirection="column" width={28} marginRight={1} flexShrink={0}>
+					<ScrollView offset={0} keepVisible={progress.stages.findIndex((st) => st.id === shown)} keysHint="↑↓">
+						<Checklist stages={progress.stages} current={shown} titles={TITLES} details="current" />
+					</ScrollView>
+				</Box>
+				<Box flexDirection="column" flexGrow={1} flexShrink={1}>
+					{shown !== active ? (
+						<Box flexShrink={0}>
+							<Text color="gray" wrap="truncate-end">
+								{`viewing ${TITLES[shown]} · the release is at ${TITLES[active]} · ↑↓ stages`}
+							</Text>
 						</Box>
 					) : null}
-				</Box>
-			) : state.phase === 'confirm' && state.prompt ? (
-				// The prompt takes the full width: what is signed must be readable in one piece.
-				<SignerPrompt model={state.prompt} phase="review" />
-			) : (
-				<Box flexDirection="row">
-					<Box flexDirection="column" width={28} marginRight={1} flexShrink={0}>
-						<Checklist stages={progress.stages} current={active} titles={TITLES} />
-					</Box>
-					<Box flexDirection="column" flexGrow={1}>
+					<ScrollView offset={scroll} onMeasure={onMeasure}>
 						<StageBody
-							stage={active}
+							stage={shown}
+							viewing={shown !== active}
 							session={session}
 							storeEnvSoak={env?.soak}
 							width={Math.max(30, columns - 31)}
-							tall={rows >= 34}
+							tall={budget >= 34}
 							payloadLabel={env?.routeOptions?.payload ?? 'set-code'}
 						/>
+					</ScrollView>
+				</Box>
+			</Box>
+		);
+
+	return (
+		<Box flexDirection="column" width="100%" {...(rows ? { height: rows - 1 } : {})}>
+			<Box flexDirection="column" flexShrink={0}>
+				<ChainPanel
+					state={state.chain}
+					now={now}
+					envName={state.envName}
+					envKind={env?.kind ?? '?'}
+					{...(state.signer ? { signer: signerName(state.signer.label) } : {})}
+				/>
+				{state.chainNotice ? <Banner kind="warn" title="The chain does not show this release" lines={state.chainNotice} /> : null}
+				<Box>
+					<Box flexShrink={1}>
+						<Text bold wrap="truncate-end">
+							{release.name}
+						</Text>
+					</Box>
+					<Box flexShrink={0} marginLeft={2}>
+						<Text color="gray">{release.id}</Text>
 					</Box>
 				</Box>
-			)}
-			{state.phase === 'signer-input' ? <SignerInput envName={state.envName} envKind={env?.kind} text={signerField.value} /> : null}
-			{state.message ? <Banner kind={state.message.kind} title={state.message.title} lines={state.message.lines} /> : null}
-			{state.phase === 'working' ? <Text color="cyan">working… {state.activity ?? 'reading the chain'}</Text> : null}
-			{keyNotice && (keyNotice.until === undefined || keyNotice.until > now) ? (
-				<Text color="yellow" wrap="wrap">
-					⚠ {keyNotice.text}
-				</Text>
-			) : null}
-			<KeyHints hints={hintsFor(hints)} />
+			</Box>
+			{/* The stage takes what the header and the footer leave (at least a third of the screen), and scrolls. */}
+			<Box
+				flexDirection="column"
+				flexGrow={1}
+				flexShrink={1}
+				overflow="hidden"
+				{...(rows ? { flexBasis: 0, minHeight: bodyMin } : {})}
+			>
+				{body}
+			</Box>
+			<Box flexDirection="column" flexShrink={0}>
+				{state.phase === 'signer-input' ? (
+					<Box flexShrink={0}>
+						<SignerInput envName={state.envName} envKind={env?.kind} text={signerField.value} />
+					</Box>
+				) : null}
+				{state.message ? (
+					// On a short terminal the message gives up lines before the stage goes below a third of the screen.
+					<Banner
+						kind={state.message.kind}
+						title={state.message.title}
+						lines={state.message.lines}
+						{...(rows ? { budget: { maxLines: messageLines, width: columns } } : {})}
+					/>
+				) : null}
+				{state.phase === 'working' ? (
+					<Box flexShrink={0}>
+						<Text color="cyan">working… {state.activity ?? 'reading the chain'}</Text>
+					</Box>
+				) : null}
+				{keyNotice && (keyNotice.until === undefined || keyNotice.until > now) ? (
+					<Box flexShrink={0}>
+						<Text color="yellow" wrap="wrap">
+							⚠ {keyNotice.text}
+						</Text>
+					</Box>
+				) : null}
+				<Box flexShrink={0}>
+					<KeyHints hints={hintsFor(hints)} />
+				</Box>
+			</Box>
+		</Box>
+	);
+}
+
+const MODE_TITLES: Partial<Record<Mode, string>> = {
+	release: 'release',
+	prompt: 'signer prompt',
+	compat: 'compatibility list',
+	'compat-detail': 'a change of the compatibility list',
+	alignment: 'alignment view',
+};
+
+/** The keys of a mode, from the one table (keys.ts). */
+function KeyHelp({ mode }: { mode: Mode }) {
+	const lines = helpFor(mode);
+	const width = Math.min(20, Math.max(...lines.map((l) => l.keys.length)) + 2);
+	return (
+		<Box flexDirection="column">
+			<Text bold>Keys — {MODE_TITLES[mode] ?? mode}</Text>
+			{lines.map((line) => (
+				<Box key={line.keys + line.label}>
+					<Box width={width} flexShrink={0}>
+						<Text color="cyan" bold>
+							{line.keys}
+						</Text>
+					</Box>
+					<Text wrap="wrap">{line.label}</Text>
+				</Box>
+			))}
+			<Text color="gray">In a text field every character is text: enter uses it, esc goes back, ctrl+c quits.</Text>
+		</Box>
+	);
+}
+
+/** One change of the compatibility list, whole. */
+function CompatDetail({ line }: { line: ReturnType<typeof compatLines>[number] }) {
+	if (line.kind !== 'change') return <Text>{line.text}</Text>;
+	const c = line.change;
+	return (
+		<Box flexDirection="column">
+			<Text bold color={c.severity === 'breaking' ? 'red' : 'green'}>
+				{c.severity === 'breaking' ? '✖ breaking' : '+ additive'} change in {c.pallet}
+			</Text>
+			<Text>{`what:   ${c.kind} ${c.action}${c.item ? ` ${c.item}` : ''}`}</Text>
+			<Text wrap="wrap">{`detail: ${c.detail}`}</Text>
 		</Box>
 	);
 }
@@ -363,6 +611,7 @@ export { maskSigner } from '../components/signer-input/index.js';
 
 function StageBody({
 	stage,
+	viewing,
 	session,
 	storeEnvSoak,
 	width,
@@ -370,6 +619,8 @@ function StageBody({
 	payloadLabel,
 }: {
 	stage: StageId;
+	/** Not the stage the release is at: read back after it was done (or ahead of it). */
+	viewing?: boolean;
 	session: ReturnType<typeof useReleaseSession>;
 	storeEnvSoak?: { minBlocks: number; minSeconds: number; maxStallSeconds: number };
 	width: number;
@@ -381,7 +632,25 @@ function StageBody({
 	const envName = state.envName!;
 	const progress = release.progress[envName]!;
 	const gates = release.gates.filter((g) => g.env === envName);
-	if (state.phase === 'submitting') return <TxProgress steps={state.txSteps} />;
+	if (state.phase === 'submitting' && !viewing) return <TxProgress steps={state.txSteps} />;
+	const stageProgress = progress.stages.find((st) => st.id === stage);
+	if (viewing && stage === 'upgrade') {
+		const upgrade = progress.upgrade;
+		return (
+			<Box flexDirection="column">
+				<Text bold>
+					{TITLES.upgrade} — {stageProgress?.status ?? 'pending'}
+				</Text>
+				{stageProgress?.detail ? <Text wrap="wrap">{stageProgress.detail}</Text> : null}
+				{upgrade ? (
+					<>
+						<Text>{`block:     #${upgrade.blockNumber}`}</Text>
+						<Text wrap="wrap">{`extrinsic: ${upgrade.extrinsicHash}`}</Text>
+					</>
+				) : null}
+			</Box>
+		);
+	}
 	switch (stage) {
 		case 'artifact':
 			return (
@@ -477,8 +746,8 @@ function StageBody({
 			return (
 				<Box flexDirection="column">
 					{progress.upgrade ? (
-						<Text wrap="truncate-end">
-							upgraded in block #{progress.upgrade.blockNumber}, extrinsic {progress.upgrade.extrinsicHash.slice(0, 12)}…
+						<Text wrap="wrap">
+							upgraded in block #{progress.upgrade.blockNumber}, extrinsic {progress.upgrade.extrinsicHash}
 						</Text>
 					) : null}
 					<SoakView
@@ -513,7 +782,11 @@ function Liveness({ session, maxStallSeconds }: { session: ReturnType<typeof use
 	const upgradeBlock = release.progress[envName]?.upgrade?.blockNumber;
 	const lastBlockAt = state.chain.lastBlockAt;
 	// The stall limit is the alarm threshold: 3 × (limit / 3) keeps livenessAlarm's "multiple of the block time" wording true.
-	const alarm = lastBlockAt !== undefined ? livenessAlarm(lastBlockAt, Date.now(), (maxStallSeconds * 1000) / 3, 3) : undefined;
+	// A chain paced by the person makes no block until someone acts or asks: silence there is not a stall.
+	const alarm =
+		lastBlockAt !== undefined && !state.pace?.paced
+			? livenessAlarm(lastBlockAt, Date.now(), (maxStallSeconds * 1000) / 3, 3)
+			: undefined;
 	if (!plan) return null;
 	const lines = recoveryLines(plan, upgradeBlock);
 	if (alarm?.alarm) return <Banner kind="error" title="Block production may have stopped" lines={[alarm.message, ...lines]} />;

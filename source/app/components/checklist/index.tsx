@@ -7,13 +7,15 @@ export interface ChecklistProps {
 	/** The stage the cursor is on: marked with ❯ and bold. */
 	current: StageId;
 	titles: Partial<Record<StageId, string>>;
+	/** Detail lines for every stage, or only for the one at the cursor (the stage view beside it has it whole). */
+	details?: 'all' | 'current';
 }
 
 /**
  * ❯ ▶ Upgrade            active
  *     waiting for sudo signature
  */
-export function Checklist({ stages, current, titles }: ChecklistProps) {
+export function Checklist({ stages, current, titles, details = 'all' }: ChecklistProps) {
 	// Align the status words in a column (titles are short; cap it anyway).
 	const titleWidth = Math.min(40, Math.max(0, ...stages.map((stage) => (titles[stage.id] ?? stage.id).length)));
 	return (
@@ -39,7 +41,7 @@ export function Checklist({ stages, current, titles }: ChecklistProps) {
 								<Text color={style.color}>{style.word}</Text>
 							</Box>
 						</Box>
-						{stage.detail ? (
+						{stage.detail && (details === 'all' || isCurrent) ? (
 							<Box paddingLeft={4}>
 								<Text color={colors.muted} wrap="truncate-end">
 									{stage.detail}

@@ -15,7 +15,8 @@ export interface GovernanceViewProps {
 	canSwitchSigner?: boolean;
 }
 
-const short = (hex: string) => (hex.length > 22 ? `${hex.slice(0, 10)}…${hex.slice(-8)}` : hex);
+// Hashes a person compares are shown whole (the lines wrap).
+const short = (hex: string) => hex;
 
 /** The on-chain trail so far, one fact per line. */
 export function trailLines(gov: GovProgress | undefined): string[] {
@@ -41,17 +42,16 @@ export function trailLines(gov: GovProgress | undefined): string[] {
 	return lines;
 }
 
-/** A muted title over indented, truncated lines; nothing when there are no lines. */
+/** A muted title over indented lines, wrapped (never cut); nothing when there are no lines. */
 export function TitledLines({ title, lines }: { title: string; lines: string[] }) {
 	if (lines.length === 0) return null;
 	return (
 		<Box marginTop={1} flexDirection="column">
 			<Text color={colors.muted}>{title}</Text>
 			{lines.map((line) => (
-				<Text key={line} wrap="truncate-end">
-					{'  '}
-					{line}
-				</Text>
+				<Box key={line} paddingLeft={2}>
+					<Text wrap="wrap">{line}</Text>
+				</Box>
 			))}
 		</Box>
 	);
@@ -88,7 +88,7 @@ export function GovernanceView({ stage, progress, gov, route, payload, signer, c
 			) : null}
 			<TitledLines title="on chain so far" lines={trail} />
 			{signer ? (
-				<Text wrap="truncate-end">
+				<Text wrap="wrap">
 					signer: {signer.label} ({short(signer.address)})
 				</Text>
 			) : null}

@@ -11,6 +11,8 @@ export type SignerPromptPhase = 'review' | 'signing' | 'submitted';
 export interface SignerPromptProps {
 	model: SignerPromptModel;
 	phase: SignerPromptPhase;
+	/** The y/n line inside the prompt (off where the screen shows the keys below a scrolling prompt). */
+	hints?: boolean;
 }
 
 export const SIGNER_PROMPT_TITLE = 'Signer prompt — you are about to sign';
@@ -29,16 +31,33 @@ function indentCallLine(line: string, level: number): string {
 }
 
 /**
- * Everything that will be signed, before it is signed. Security-relevant values
- * (address, call, hash) wrap instead of being truncated.
+ * Everything that will be signed, before it is signed: why it cannot be signed first,
+ * if it cannot. Security-relevant values (address, call, hash) wrap instead of being truncated.
  */
-export function SignerPrompt({ model, phase }: SignerPromptProps) {
+export function SignerPrompt({ model, phase, hints = true }: SignerPromptProps) {
 	const refused = model.refusals.length > 0;
 	return (
 		<Box borderStyle="round" borderColor={refused ? colors.bad : colors.warn} flexDirection="column" paddingX={1} width="100%">
 			<Text bold color={refused ? colors.bad : colors.warn}>
 				{SIGNER_PROMPT_TITLE}
 			</Text>
+			{refused ? (
+				<Box marginTop={1} flexDirection="column">
+					<Text bold color={colors.bad}>
+						{symbols.failed} Cannot sign:
+					</Text>
+					{model.refusals.map((reason, index) => (
+						<Box key={index} paddingLeft={2}>
+							<Box width={2} flexShrink={0}>
+								<Text color={colors.bad}>•</Text>
+							</Box>
+							<Box flexShrink={1}>
+								<Paragraph color={colors.bad}>{reason}</Paragraph>
+							</Box>
+						</Box>
+					))}
+				</Box>
+			) : null}
 			<Box marginTop={1} flexDirection="column">
 				<Field label="Environment" labelWidth={LABEL_WIDTH}>
 					<Text>
@@ -101,26 +120,13 @@ export function SignerPrompt({ model, phase }: SignerPromptProps) {
 			</Box>
 			<Box marginTop={1} flexDirection="column">
 				{refused ? (
-					<>
-						<Text bold color={colors.bad}>
-							{symbols.failed} Cannot sign:
-						</Text>
-						{model.refusals.map((reason, index) => (
-							<Box key={index} paddingLeft={2}>
-								<Box width={2} flexShrink={0}>
-									<Text color={colors.bad}>•</Text>
-								</Box>
-								<Box flexShrink={1}>
-									<Paragraph color={colors.bad}>{reason}</Paragraph>
-								</Box>
-							</Box>
-						))}
-						<Box marginTop={1}>
-							<KeyHints hints={hintsFor(['cancel'])} />
-						</Box>
-					</>
+					hints ? (
+						<KeyHints hints={hintsFor(['cancel'])} />
+					) : null
 				) : phase === 'review' ? (
-					<KeyHints hints={hintsFor(['confirm', 'cancel'])} />
+					hints ? (
+						<KeyHints hints={hintsFor(['confirm', 'cancel'])} />
+					) : null
 				) : phase === 'signing' ? (
 					<Text color={colors.warn}>{symbols.waiting} Signing and submitting — keep the console open</Text>
 				) : (
