@@ -11,6 +11,8 @@ export interface ChainPanelProps {
 	envKind: string;
 	/** Who signs in this session, as the person named it (//Alice, a keystore file and its name, env:VAR). */
 	signer?: string;
+	/** An embedded chain that builds blocks only when someone acts or asks: no block for a while is not a stall. */
+	paced?: boolean;
 }
 
 /** Seconds without a new best block before the age turns yellow / red. */
@@ -101,7 +103,7 @@ function blockNumber(n: number | undefined): string {
  * │ best #1,234 · finalized #1,232 · last block 3s ago                            │
  * ╰──────────────────────────────────────────────────────────────────────────────╯
  */
-export function ChainPanel({ state, now, envName, envKind, signer }: ChainPanelProps) {
+export function ChainPanel({ state, now, envName, envKind, signer, paced }: ChainPanelProps) {
 	const connection = describeConnection(state.connection, now);
 	const borderColor =
 		state.connection.status === 'error' ? colors.bad : state.connection.status === 'connected' ? colors.accent : colors.warn;
@@ -110,7 +112,8 @@ export function ChainPanel({ state, now, envName, envKind, signer }: ChainPanelP
 	if (state.lastBlockAt !== undefined) {
 		const seconds = Math.max(0, Math.floor((now - state.lastBlockAt) / 1000));
 		const text = `last block ${formatAgo(seconds)}`;
-		if (seconds > STALLED_BLOCK_SECONDS) age = { text: `${text} (stalled)`, color: colors.bad };
+		if (paced) age = { text: `${text} (blocks when asked)` };
+		else if (seconds > STALLED_BLOCK_SECONDS) age = { text: `${text} (stalled)`, color: colors.bad };
 		else if (seconds > SLOW_BLOCK_SECONDS) age = { text: `${text} (slow)`, color: colors.warn };
 		else age = { text };
 	}
