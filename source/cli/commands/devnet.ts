@@ -96,9 +96,10 @@ export async function runDevnet(ctx: CommandContext, sub: string | undefined, fl
 			...(blockTime === 'instant' ? { periods: PACED_PERIODS } : {}),
 			...(dataDir ? { dataDir } : {}),
 		});
-		ctx.io.stdout(
-			`governance devnet ${devnet.resumedAt === undefined ? 'created' : `resumed at block #${devnet.resumedAt}`} in ${Date.now() - t0} ms${kept}`,
-		);
+		if (!ctx.json)
+			ctx.io.stdout(
+				`governance devnet ${devnet.resumedAt === undefined ? 'created' : `resumed at block #${devnet.resumedAt}`} in ${Date.now() - t0} ms${kept}`,
+			);
 		return serve(
 			ctx,
 			devnet.endpoint,
@@ -115,9 +116,10 @@ export async function runDevnet(ctx: CommandContext, sub: string | undefined, fl
 	const { startRococoDevnet } = await import('../../devnet/rococo.js');
 	const t0 = Date.now();
 	const devnet = await startRococoDevnet({ port: flags.port ?? 0, blockTime, ...(dataDir ? { dataDir } : {}) });
-	ctx.io.stdout(
-		`embedded Rococo (real runtime, chopsticks) ${devnet.resumedAt === undefined ? 'created at genesis (9130)' : `resumed at block #${devnet.resumedAt}`} in ${Date.now() - t0} ms${kept}`,
-	);
+	if (!ctx.json)
+		ctx.io.stdout(
+			`embedded Rococo (real runtime, chopsticks) ${devnet.resumedAt === undefined ? 'created at genesis (9130)' : `resumed at block #${devnet.resumedAt}`} in ${Date.now() - t0} ms${kept}`,
+		);
 	return serve(
 		ctx,
 		devnet.endpoint,
@@ -152,7 +154,7 @@ async function serve(
 	}
 	ctx.io.stdout(
 		ctx.json
-			? JSON.stringify({ endpoint, port, pid: process.pid, instance: about.instance })
+			? JSON.stringify({ endpoint, port, pid: process.pid, instance: about.instance, resumedAt: about.resumedAt ?? null })
 			: `${label}\nlistening on ${endpoint} (127.0.0.1 only); Ctrl+C stops it`,
 	);
 	await new Promise<void>((resolve) => {
