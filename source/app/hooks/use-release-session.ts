@@ -108,6 +108,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 	const signerRef = useRef<EngineSigner | undefined>(undefined);
 	const pendingConfirm = useRef<ConfirmResult | undefined>(undefined);
 	const busy = useRef(false);
+	const forwardNote = useRef<string | undefined>(undefined);
 	// The phase as the keys must see it: set at once where an action starts (keys arrive faster than renders).
 	const phaseRef = useRef<Phase>('connecting');
 	const mounted = useRef(true);
@@ -165,8 +166,11 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 						message: { kind: 'success', title: 'Release complete on this environment', lines: [result.message] },
 					});
 					return;
-				case 'wait':
+				case 'wait': {
 					dispatch({ type: 'until', until: result.until });
+					// What the last fast-forward did stays in view with the wait it led to.
+					const forwarded = forwardNote.current;
+					forwardNote.current = undefined;
 					dispatch({
 						type: 'phase',
 						phase: 'waiting',
@@ -176,10 +180,11 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 								result.waitingFor === 'someone-else'
 									? 'Waiting for someone else to act'
 									: `Waiting for ${result.waitingFor}`,
-							lines: [result.message],
+							lines: [...(forwarded ? [forwarded] : []), result.message],
 						},
 					});
 					return;
+				}
 				case 'needs-signer':
 					if (demo) {
 						void actions.current.setSigner('//Alice');
@@ -450,6 +455,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			const engine = await import('../../engine/session.js');
 			const forwarded = await engine.fastForward(session, state.waitUntil);
 			dispatch({ type: 'log', line: forwarded.ok ? `⏩ ${forwarded.message}` : forwarded.message });
+			if (forwarded.ok) forwardNote.current = `⏩ ${forwarded.message}`;
 			busy.current = false;
 			if (!forwarded.ok) {
 				dispatch({

@@ -504,6 +504,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 					envName={state.envName}
 					envKind={env?.kind ?? '?'}
 					{...(state.signer ? { signer: signerName(state.signer.label) } : {})}
+					paced={state.pace?.paced ?? false}
 				/>
 				{state.chainNotice ? <Banner kind="warn" title="The chain does not show this release" lines={state.chainNotice} /> : null}
 				<Box>
