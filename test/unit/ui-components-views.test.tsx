@@ -204,10 +204,24 @@ describe('VerifyView', () => {
 		expectFits(frame);
 	});
 
-	test('a matching long value is not repeated', () => {
-		const frame = frameOf(<VerifyView rows={[{ label: 'Code hash', expected: HASH, actual: HASH, ok: true }]} />);
-		expect(frame).not.toContain('expected 0x');
-		expectFits(frame);
+	test('a code hash is shown whole (wrapped), never cut in the middle, when it matches too', () => {
+		// 49 columns: the stage's width beside the checklist at 80×24
+		const frame = frameOf(<VerifyView rows={[{ label: 'code hash', expected: HASH, actual: HASH, ok: true }]} />, 49);
+		expect(frame).not.toContain('…');
+		expect(lineWith(frame, 'code hash')).toMatch(/✔ code hash .*match/);
+		// each value whole once the wrapped lines are joined: expected, then actual
+		const joined = lines(frame)
+			.map((line) => line.replace(/^\s*(expected|actual)?\s*/, ''))
+			.join('');
+		expect(joined.split(HASH).length - 1).toBe(2);
+		expectFits(frame, 49);
+	});
+
+	test('a code hash not read yet says so under the expected one', () => {
+		const frame = frameOf(<VerifyView rows={[{ label: 'code hash', expected: HASH }]} />, 49);
+		expect(flat(frame).replace(/ /g, '')).toContain(HASH);
+		expect(frame).toContain('not read yet');
+		expectFits(frame, 49);
 	});
 });
 

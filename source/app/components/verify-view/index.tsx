@@ -16,7 +16,7 @@ export interface VerifyViewProps {
 
 const LABEL_WIDTH = 16;
 const RESULT_WIDTH = 11;
-/** Mismatched values longer than this are repeated in full under the row. */
+/** Values longer than this (hashes) are never shortened: they are shown whole, wrapped, on lines under the row. */
 const LONG_VALUE = 20;
 
 function rowResult(row: VerifyRow): { symbol: string; word: string; color: string } {
@@ -29,9 +29,11 @@ function rowResult(row: VerifyRow): { symbol: string; word: string; color: strin
 /**
  *   Check           Expected              Actual                Result
  * ✔ Spec version    9140                  9140                  match
- * ✖ Code hash       0xe49e4c…9f3c05b6     0x12ab34…56cd78ef     mismatch
- *     expected 0xe49e…(full)
- *     actual   0x12ab…(full)
+ * ✖ Code hash       below                 below                 mismatch
+ *     expected 0xe49e4c…(whole, wrapped)
+ *     actual   0x12ab34…(whole, wrapped)
+ *
+ * A hash is what a person compares: it is never cut in the middle, match or not.
  */
 export function VerifyView({ rows }: VerifyViewProps) {
 	return (
@@ -53,7 +55,7 @@ export function VerifyView({ rows }: VerifyViewProps) {
 			</Box>
 			{rows.map((row, index) => {
 				const result = rowResult(row);
-				const showFull = row.ok === false && (row.expected.length > LONG_VALUE || (row.actual?.length ?? 0) > LONG_VALUE);
+				const showFull = row.expected.length > LONG_VALUE || (row.actual?.length ?? 0) > LONG_VALUE;
 				return (
 					<Box key={index} flexDirection="column">
 						<Box>
@@ -64,11 +66,13 @@ export function VerifyView({ rows }: VerifyViewProps) {
 								<Text wrap="truncate-end">{row.label}</Text>
 							</Box>
 							<Box flexGrow={1} flexShrink={1} flexBasis={0} marginRight={1}>
-								<Text wrap="truncate-middle">{row.expected}</Text>
+								<Text wrap="truncate-end" color={showFull ? colors.muted : undefined}>
+									{showFull ? '↓ below' : row.expected}
+								</Text>
 							</Box>
 							<Box flexGrow={1} flexShrink={1} flexBasis={0} marginRight={1}>
-								<Text wrap="truncate-middle" color={row.actual === undefined ? colors.muted : result.color}>
-									{row.actual ?? '—'}
+								<Text wrap="truncate-end" color={row.actual === undefined || showFull ? colors.muted : result.color}>
+									{row.actual === undefined ? '—' : showFull ? '↓ below' : row.actual}
 								</Text>
 							</Box>
 							<Box width={RESULT_WIDTH} flexShrink={0}>
@@ -77,14 +81,24 @@ export function VerifyView({ rows }: VerifyViewProps) {
 						</Box>
 						{showFull ? (
 							<Box flexDirection="column" paddingLeft={4}>
-								<Text>
-									<Text color={colors.muted}>expected </Text>
-									{row.expected}
-								</Text>
-								<Text>
-									<Text color={colors.muted}>{'actual   '}</Text>
-									<Text color={colors.bad}>{row.actual}</Text>
-								</Text>
+								<Box>
+									<Box width={9} flexShrink={0}>
+										<Text color={colors.muted}>expected</Text>
+									</Box>
+									<Box flexShrink={1}>
+										<Text wrap="wrap">{row.expected}</Text>
+									</Box>
+								</Box>
+								<Box>
+									<Box width={9} flexShrink={0}>
+										<Text color={colors.muted}>actual</Text>
+									</Box>
+									<Box flexShrink={1}>
+										<Text wrap="wrap" color={row.actual === undefined ? colors.muted : result.color}>
+											{row.actual ?? '— (not read yet)'}
+										</Text>
+									</Box>
+								</Box>
 							</Box>
 						) : null}
 					</Box>
