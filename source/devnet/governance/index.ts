@@ -81,7 +81,7 @@
  *
  * Persistence (`dataDir`, which the background mode sets to the store
  * directory): the kept window is written to `devnet-governance.snapshot.json`
- * after each block (one write at a time, atomically) and on close, and a start
+ * half a second after a block (one write at a time, atomically) and on close, and a start
  * with that file resumes from it: same blocks, state, periods and instance id
  * (`devnet_instance`, ../instance.ts). What a snapshot does not keep is listed
  * in chain/snapshot.ts (pool transactions, notes of the previous run).
@@ -130,6 +130,9 @@ export interface GovernanceDevnet {
 
 let openDevnets = 0;
 
+/** How long after a block its snapshot is written (a burst of blocks shares one write; stop writes at once). */
+const SAVE_DELAY_MS = 500;
+
 /** For promises of block production whose failure GovernanceChain has already reported. */
 const reported = (): void => undefined;
 
@@ -148,6 +151,7 @@ export async function startGovernanceDevnet(opts: GovernanceDevnetOptions = {}):
 		openDevnets--;
 		throw e;
 	}
+	let saveTimer: NodeJS.Timeout | undefined;
 	// One snapshot write at a time; one asked for meanwhile follows it (it will see the newest blocks).
 	let writing: Promise<void> = Promise.resolve();
 	let queued: Promise<void> | undefined;
@@ -165,11 +169,23 @@ export async function startGovernanceDevnet(opts: GovernanceDevnetOptions = {}):
 		return next;
 	};
 	if (file) {
-		mkdirSync(opts.dataDir!, { recursive: true });
-		// A new chain is on disk from its genesis on.
-		if (resumedAt === undefined) await save();
-		chain.on('block', () => void save().catch(reported));
-		chain.on('storage', () => void save().catch(reported));
+		try {
+			mkdirSync(opts.dataDir!, { recursive: true });
+			// A new chain is on disk from its genesis on.
+			if (resumedAt === undefined) await save();
+		} catch (e) {
+			openDevnets--;
+			throw e;
+		}
+		// Half a second after a block (or a dev_setStorage): blocks built in a burst share one write.
+		const soon = () => {
+			saveTimer ??= setTimeout(() => {
+				saveTimer = undefined;
+				void save().catch(reported);
+			}, SAVE_DELAY_MS);
+		};
+		chain.on('block', soon);
+		chain.on('storage', soon);
 	}
 	const blockTime = opts.blockTime ?? 6000;
 	let closed = false;
@@ -211,6 +227,7 @@ export async function startGovernanceDevnet(opts: GovernanceDevnetOptions = {}):
 			// Waits for the block in flight; its failure, if any, is reported already.
 			await chain.newBlocks(0).catch(reported);
 			// The last state on disk (a write failure was written to stderr).
+			clearTimeout(saveTimer);
 			await save().catch(reported);
 			// The wasm executor worker is shared by every devnet in the process: stop it with the last one.
 			openDevnets--;
