@@ -154,6 +154,9 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 	const handle = useCallback(
 		(result: StepResult): void => {
 			debug(`step ${result.kind} ${'message' in result ? result.message : ''}`);
+			// What the last fast-forward did stays in view with the wait it led to (and only that one).
+			const forwarded = forwardNote.current;
+			forwardNote.current = undefined;
 			refreshRelease();
 			switch (result.kind) {
 				case 'progressed':
@@ -168,9 +171,6 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 					return;
 				case 'wait': {
 					dispatch({ type: 'until', until: result.until });
-					// What the last fast-forward did stays in view with the wait it led to.
-					const forwarded = forwardNote.current;
-					forwardNote.current = undefined;
 					dispatch({
 						type: 'phase',
 						phase: 'waiting',

@@ -1,4 +1,5 @@
 /** Council-democracy: the council's external-proposal motion, the technical committee's fast-track, the democracy referendum. */
+import { accountText } from '../../chain/dev-accounts.js';
 import { formatAmount } from '../../chain/prompt.js';
 import type { ApiPromise } from '@polkadot/api';
 import type { GovProgress, StageId } from '../../domain/types.js';
@@ -154,7 +155,10 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 	const isMember = signer ? m.members.some((a) => sameAccount(a, signer.address)) : false;
 	const memberAuthority: Authority = isMember
 		? { ok: true, text: `is a member of the ${title} (${m.members.length} members)` }
-		: { ok: false, text: `${signer?.address ?? 'this signer'} is not a member of the ${title}; members: ${m.members.join(', ')}` };
+		: {
+				ok: false,
+				text: `${signer?.label ?? 'this signer'} is not a member of the ${title}; members: ${m.members.map(accountText).join(', ')}`,
+			};
 
 	if (!state) {
 		if (known && known.hash === motionHash) {
@@ -170,7 +174,7 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 			return waiting(
 				ctx,
 				m.stage,
-				`waiting for a member of the ${title} to propose ${m.describe} (${signer.address} is not a member; members: ${m.members.join(', ')})`,
+				`waiting for a member of the ${title} to propose ${m.describe} (${signer.label} is not a member; members: ${m.members.map(accountText).join(', ')})`,
 				'someone-else',
 			);
 		}
@@ -252,7 +256,12 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 		: !isMember
 			? ` (${signer.label} is not a member)`
 			: ` (${signer.label} has voted${missing.length > 0 ? '; the next vote needs a member who has not' : ''})`;
-	return waiting(ctx, m.stage, `${tally}; waiting for votes from: ${missing.join(', ') || 'nobody'}${why}`, 'someone-else');
+	return waiting(
+		ctx,
+		m.stage,
+		`${tally}; waiting for votes from: ${missing.map(accountText).join(', ') || 'nobody'}${why}`,
+		'someone-else',
+	);
 }
 
 // --- referendum: democracy -----------------------------------------------------------------------

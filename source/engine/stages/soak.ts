@@ -2,7 +2,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { Hex, ReleaseAction } from '../../domain/types.js';
 import { soakGate, updateSoak, evaluateSoak, formatDuration } from '../../domain/gates.js';
-import { type EngineContext, type StepResult, blocks, iso } from '../context.js';
+import { type EngineContext, type StepResult, iso } from '../context.js';
 import { blockTimestamp } from '../upgrade-record.js';
 
 export async function soakStage(ctx: EngineContext, api: ApiPromise): Promise<StepResult> {
@@ -50,7 +50,7 @@ export async function soakStage(ctx: EngineContext, api: ApiPromise): Promise<St
 	const chainMsPerBlock = ctx.pace?.blockMs ?? 6000;
 	const until = best + Math.max(evaluation.remainingBlocks, Math.ceil((evaluation.remainingSeconds * 1000) / chainMsPerBlock), 1);
 	const toGo = [
-		evaluation.remainingBlocks > 0 ? `${blocks(evaluation.remainingBlocks)} more` : '',
+		evaluation.remainingBlocks > 0 ? `${evaluation.remainingBlocks} more ${evaluation.remainingBlocks === 1 ? 'block' : 'blocks'}` : '',
 		evaluation.remainingSeconds > 0 ? `${formatDuration(evaluation.remainingSeconds)} of chain time` : '',
 	]
 		.filter(Boolean)
