@@ -136,12 +136,20 @@ export interface EnvSummary {
 	statusLine: string;
 }
 
-export function releaseSummary(release: Release): EnvSummary[] {
+/**
+ * One line per environment for lists. `advice` says which failing gates only
+ * advise there (a `local` environment's forward-compatibility check): they are
+ * named as advice, not as failures.
+ */
+export function releaseSummary(release: Release, advice: (env: string, gate: GateResult['id']) => boolean = () => false): EnvSummary[] {
 	return release.environments.map((env) => {
 		const progress = release.progress[env];
-		const failingGates = blockingGates(release, env).map((g) => g.id);
+		const failing = blockingGates(release, env);
+		const failingGates = failing.filter((g) => !advice(env, g.id)).map((g) => g.id);
+		const advised = failing.filter((g) => advice(env, g.id)).map((g) => g.id);
 		const gateNote =
-			failingGates.length > 0 ? ` · ${failingGates.length === 1 ? 'gate' : 'gates'} ${failingGates.join(', ')} failing` : '';
+			(failingGates.length > 0 ? ` · ${failingGates.length === 1 ? 'gate' : 'gates'} ${failingGates.join(', ')} failing` : '') +
+			(advised.length > 0 ? ` · advice: ${advised.join(', ')}` : '');
 		if (!progress) {
 			return {
 				env,

@@ -150,6 +150,19 @@ describe('currentStage / isEnvComplete / summary', () => {
 		]);
 	});
 
+	it('a failing gate the environment does not require is advice, not a failure', () => {
+		let r = finish(make(), 'devnet');
+		r = releaseReducer(r, {
+			type: 'gate/set',
+			gate: { id: 'forward-compatible', env: 'devnet', status: 'fail', summary: 'x', checkedAt: AT },
+			at: AT,
+		});
+		const [devnet] = releaseSummary(r, (e, gate) => e === 'devnet' && gate === 'forward-compatible');
+		expect(devnet!.failingGates).toEqual([]);
+		expect(devnet!.statusLine).toBe('complete · advice: forward-compatible');
+		expect(releaseSummary(r)[0]!.statusLine).toBe('complete · gate forward-compatible failing');
+	});
+
 	it('a waived gate does not count as failing', () => {
 		let r = make();
 		r = releaseReducer(r, {

@@ -6,6 +6,7 @@ import { KeyHints } from '../components/key-hints/index.js';
 import { ReleaseList } from '../components/release-list/index.js';
 import { actionFor, hintsFor } from '../keys.js';
 import { releaseSummary } from '../../domain/release.js';
+import { requirementsOf } from '../../domain/alignment.js';
 
 export interface HomeScreenProps {
 	store: Store;
@@ -44,7 +45,11 @@ export function HomeScreen({ store, onOpen, onCreateSample, creatingSamples, onR
 		id: r.id,
 		name: r.name,
 		updatedAt: r.updatedAt,
-		summary: releaseSummary(r)
+		summary: releaseSummary(r, (env, gate) => {
+			// A gate the environment's promotion does not require is advice there (alignment.ts).
+			const kind = store.getEnvironment(env)?.kind;
+			return kind !== undefined && !requirementsOf(r, { name: env, kind }).includes(gate);
+		})
 			.map((s) => `${s.env}: ${s.statusLine}`)
 			.join(' · '),
 	}));
