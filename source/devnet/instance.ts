@@ -14,12 +14,19 @@
  * `--data-dir`): `devnet-rococo.sqlite` (chopsticks' SQLite database:
  * blocks with their storage diffs; plus its `-wal`/`-shm` files) and
  * `devnet-governance.snapshot.json` (the governance devnet's kept window).
+ * The genesis chains (`kusama-1020`, `polkadot-0`: ./genesis-chains.ts) keep
+ * no state: they run in memory and start at genesis each time.
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
-export type EmbeddedChainName = 'rococo' | 'governance';
-export const EMBEDDED_CHAINS: readonly EmbeddedChainName[] = ['rococo', 'governance'];
+/** The embedded chains whose state is kept across restarts. */
+export type PersistentChainName = 'rococo' | 'governance';
+/** The real genesis runtimes of Kusama and Polkadot (./genesis-chains.ts), in memory only. */
+export type GenesisChainName = 'kusama-1020' | 'polkadot-0';
+export type EmbeddedChainName = PersistentChainName | GenesisChainName;
+export const GENESIS_CHAINS: readonly GenesisChainName[] = ['kusama-1020', 'polkadot-0'];
+export const EMBEDDED_CHAINS: readonly EmbeddedChainName[] = ['rococo', 'governance', ...GENESIS_CHAINS];
 
 export const INSTANCE_RPC = 'devnet_instance';
 
@@ -41,13 +48,18 @@ export function isEmbeddedChainName(name: string): name is EmbeddedChainName {
 	return (EMBEDDED_CHAINS as readonly string[]).includes(name);
 }
 
+export function isGenesisChainName(name: string): name is GenesisChainName {
+	return (GENESIS_CHAINS as readonly string[]).includes(name);
+}
+
 /** The file holding a chain's persisted state in `dataDir`. */
-export function dataFile(dataDir: string, chain: EmbeddedChainName): string {
+export function dataFile(dataDir: string, chain: PersistentChainName): string {
 	return path.join(dataDir, chain === 'rococo' ? 'devnet-rococo.sqlite' : 'devnet-governance.snapshot.json');
 }
 
 /** Every file of a chain's persisted state (what `devnet reset` deletes). */
 export function dataFiles(dataDir: string, chain: EmbeddedChainName): string[] {
+	if (isGenesisChainName(chain)) return [];
 	const main = dataFile(dataDir, chain);
 	return chain === 'rococo' ? [main, `${main}-wal`, `${main}-shm`, `${main}-journal`] : [main];
 }
