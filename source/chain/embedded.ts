@@ -13,12 +13,9 @@
  *   comes, and `dev_newBlock` fast-forwards.
  */
 import type { ApiPromise } from '@polkadot/api';
+import { type DevnetInstance, INSTANCE_RPC } from '../devnet/instance.js';
 
-export interface ChainInstance {
-	id: string;
-	createdAt?: string;
-	chain?: string;
-}
+export type ChainInstance = DevnetInstance;
 
 export type BlockMode = 'interval' | 'instant' | 'manual';
 
@@ -32,7 +29,7 @@ function send(api: ApiPromise): Send {
 
 export async function readChainInstance(api: ApiPromise): Promise<ChainInstance | undefined> {
 	try {
-		const answer = (await send(api)('devnet_instance', [])) as Partial<ChainInstance> | null;
+		const answer = (await send(api)(INSTANCE_RPC, [])) as Partial<ChainInstance> | null;
 		return answer && typeof answer.id === 'string' ? (answer as ChainInstance) : undefined;
 	} catch {
 		// Method not found: not an embedded chain (or one without an identity).

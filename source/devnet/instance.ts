@@ -8,7 +8,7 @@
  * restart that resumes the chain keeps it, and `devnet reset` or a lost store
  * gives a new one). Both embedded chains serve it over JSON-RPC as
  * `devnet_instance` → `{ id, createdAt, chain, persistent }`; the daemon state
- * file repeats it. source/chain/devnet-instance.ts reads it through @polkadot/api.
+ * file repeats it. source/chain/embedded.ts reads it through @polkadot/api.
  *
  * Persisted state, in the store directory (the background mode passes it as
  * `--data-dir`): `devnet-rococo.sqlite` (chopsticks' SQLite database:

@@ -74,14 +74,20 @@ export interface Session {
 	embedded: boolean;
 }
 
-/** How blocks come on the connected chain: an embedded chain says its mode; the time per block is measured from the chain. */
-async function readPace(connection: Connection): Promise<Pace> {
+/**
+ * How blocks come on the connected chain: an embedded chain says its mode; the
+ * time per block is measured from the chain. Only an environment whose
+ * endpoints are all embedded is paced by the person (its blocks are theirs to
+ * ask for); a dev chain behind a ws:// endpoint gets its blocks from whoever
+ * runs it.
+ */
+async function readPace(connection: Connection, embedded: boolean): Promise<Pace> {
 	const [{ readBlockMode }, { chainBlockTime }] = await Promise.all([import('../chain/embedded.js'), import('../chain/block-time.js')]);
 	const [mode, time] = await Promise.all([readBlockMode(connection.api), chainBlockTime(connection.api).catch(() => undefined)]);
 	const { expectedBlockTimeMs } = await import('../chain/block-time.js');
 	return {
 		mode: mode ?? 'node',
-		paced: mode === 'instant' || mode === 'manual',
+		paced: embedded && (mode === 'instant' || mode === 'manual'),
 		blockMs: time?.ms ?? expectedBlockTimeMs(connection.api),
 		how: time?.how ?? 'expected',
 	};
@@ -173,7 +179,10 @@ export async function openSession(o: OpenSessionOptions): Promise<{ ok: true; se
 		o.say?.(`pinned ${env.name} to genesis ${genesis.pin}`);
 	}
 	const release = releaseAccess(o.store, o.releaseId);
-	const [agreed, pace] = await Promise.all([agreeWithChain(connection, pinned, release, embedded, o.say), readPace(connection)]);
+	const [agreed, pace] = await Promise.all([
+		agreeWithChain(connection, pinned, release, embedded, o.say),
+		readPace(connection, embedded),
+	]);
 	if (!agreed.ok) {
 		await connection.disconnect();
 		return { ok: false, result: agreed.result };

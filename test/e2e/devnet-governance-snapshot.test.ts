@@ -11,7 +11,7 @@ import type { ApiPromise } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { buildDevnetCode, startGovernanceDevnet, type GovernanceDevnet } from '../../source/devnet/governance/index.js';
-import { embeddedInstance } from '../../source/chain/devnet-instance.js';
+import { readChainInstance } from '../../source/chain/embedded.js';
 import { connect, devKeys, send } from '../helpers/governance.js';
 import { tempHome } from '../helpers/cli.js';
 
@@ -38,7 +38,7 @@ describe('governance devnet snapshot', () => {
 		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(spec + 1);
 		const head = await api.rpc.chain.getHeader();
 		const bob = (await api.query.system.account(keys.bob.address)).data.free.toString();
-		const instance = await embeddedInstance(api);
+		const instance = await readChainInstance(api);
 		expect(instance).toEqual(devnet.instance);
 		expect(instance?.persistent).toBe(true);
 		await api.disconnect();
@@ -53,7 +53,7 @@ describe('governance devnet snapshot', () => {
 		expect((await api.rpc.state.getRuntimeVersion(beforeUpgrade)).specVersion.toNumber()).toBe(spec);
 		expect((await api.query.preimage.requestStatusFor(blake2AsHex(preimage, 256))).isSome).toBe(true);
 		expect((await api.query.system.account(keys.bob.address)).data.free.toString()).toBe(bob);
-		expect((await embeddedInstance(api))?.id).toBe(instance!.id);
+		expect((await readChainInstance(api))?.id).toBe(instance!.id);
 		const next = await send(api, api.tx.system.remark('after the restart'), keys.charlie);
 		const built = await api.rpc.chain.getHeader(next.blockHash);
 		expect(built.parentHash.toHex()).toBe(head.hash.toHex());

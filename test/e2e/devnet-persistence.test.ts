@@ -13,7 +13,7 @@ import type { ApiPromise } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { ensureEmbeddedChain, readDaemonState, stopAllEmbeddedChains } from '../../source/devnet/daemon.js';
-import { embeddedInstance } from '../../source/chain/devnet-instance.js';
+import { readChainInstance } from '../../source/chain/embedded.js';
 import { isPidAlive } from '../../source/store/lock.js';
 import { connect, devKeys, findEvent, send } from '../helpers/governance.js';
 import { runCli, tempHome } from '../helpers/cli.js';
@@ -60,7 +60,7 @@ describe('background chains: stop, restart, reset', () => {
 			);
 			const referendum = (findEvent(submitted.events, 'referenda.Submitted')!.event.data as any)[0].toNumber();
 			const head = await api.rpc.chain.getHeader();
-			const instance = await embeddedInstance(api);
+			const instance = await readChainInstance(api);
 			expect(instance).toEqual(state.instance);
 			before = { number: head.number.toNumber(), hash: head.hash.toHex(), instance: instance!.id, preimage: hash, referendum };
 			await close();
@@ -90,7 +90,7 @@ describe('background chains: stop, restart, reset', () => {
 			const head = await api.rpc.chain.getHeader();
 			expect(head.number.toNumber()).toBe(before.number);
 			expect(head.hash.toHex()).toBe(before.hash);
-			expect((await embeddedInstance(api))?.id).toBe(before.instance);
+			expect((await readChainInstance(api))?.id).toBe(before.instance);
 			expect(state.instance?.id).toBe(before.instance);
 			expect((await api.query.preimage.requestStatusFor(before.preimage)).isSome).toBe(true);
 			const info = await api.query.referenda.referendumInfoFor(before.referendum);
@@ -124,7 +124,7 @@ describe('background chains: stop, restart, reset', () => {
 			const { state, api } = await open();
 			expect(state.resumedAt).toBeUndefined();
 			expect(state.instance?.id).not.toBe(before.instance);
-			expect((await embeddedInstance(api))?.id).toBe(state.instance?.id);
+			expect((await readChainInstance(api))?.id).toBe(state.instance?.id);
 			expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(0);
 			expect((await api.query.referenda.referendumInfoFor(before.referendum)).isNone).toBe(true);
 			await close();

@@ -14,7 +14,7 @@ import type { ApiPromise } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import { readFileSync } from 'node:fs';
 import { writeRococoWasm } from '../../source/artifact/embedded-runtimes.js';
-import { embeddedInstance } from '../../source/chain/devnet-instance.js';
+import { readChainInstance } from '../../source/chain/embedded.js';
 import { connect, devKeys, rawRpc } from '../helpers/governance.js';
 import { spawnCli, tempHome } from '../helpers/cli.js';
 import { scenario } from '../helpers/steps.js';
@@ -109,7 +109,7 @@ describe('embedded Rococo with --data-dir', () => {
 				const dave = (await api.query.system.account(keys.dave.address)).data.free.toBigInt();
 				expect(dave).toBe(daveBefore + 123_456_789n);
 				const head = await api.rpc.chain.getHeader();
-				const instance = await embeddedInstance(api);
+				const instance = await readChainInstance(api);
 				expect(instance?.id).toBe(started.instance.id);
 				before = {
 					number: head.number.toNumber(),
@@ -143,7 +143,7 @@ describe('embedded Rococo with --data-dir', () => {
 				expect((await api.query.system.account(keys.dave.address)).data.free.toString()).toBe(before.dave);
 				const remark = await api.rpc.chain.getBlock(before.remarkBlock);
 				expect(remark.block.extrinsics.some((x) => x.method.section === 'system' && x.method.method === 'remark')).toBe(true);
-				expect((await embeddedInstance(api))?.id).toBe(before.instance);
+				expect((await readChainInstance(api))?.id).toBe(before.instance);
 				const next = await include(api, api.tx.system.remark('after the restart'), keys.charlie);
 				const nextHeader = await api.rpc.chain.getHeader(next);
 				expect(nextHeader.number.toNumber()).toBe(before.number + 1);
