@@ -15,6 +15,7 @@ import type { ApiPromise, WsProvider as WsProviderType } from '@polkadot/api';
 import type { ConnectionState } from './types.js';
 import type { Environment, Hex } from '../domain/types.js';
 import { RefusedError } from '../errors.js';
+import { applyLegacyExtrinsicVersion } from './legacy-registry.js';
 
 /** No endpoint could be used (kind `refused`, exit 1). */
 export class ConnectError extends RefusedError {
@@ -134,6 +135,8 @@ export async function connectEndpoint(endpoint: string, options: ConnectOptions 
 		await api.disconnect().catch(() => {});
 		throw new ConnectError(`cannot use ${endpoint}: ${messageOf(error)}`, 'is this a Substrate node endpoint?');
 	}
+	// Metadata before v11 (Kusama 1020) names no extrinsic version: block bodies are version 4 (a no-op elsewhere).
+	applyLegacyExtrinsicVersion(api.registry);
 	const genesisHash = api.genesisHash.toHex() as Hex;
 	const gate: TrustGate = { state: 'trusted', listeners: new Set() };
 	trustGates.set(api, gate);

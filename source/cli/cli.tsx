@@ -37,9 +37,9 @@ const cli = meow(
     $ release-console verify RECORD.json [--wasm PATH]                   exit 0 valid, 1 invalid or stale, 2 bad input
     $ release-console inspect WASM [--against WASM|ENV] [--srtool REPORT.json] [--json]
     $ release-console sample-wasm [--out DIR]                            write the Rococo 9130 and 9140 runtimes shipped with the package
-    $ release-console devnet --chain rococo|governance [--port N] [--block-time MS|manual|instant] [--data-dir DIR]
-    $ release-console devnet stop [--chain rococo|governance]      stops the store's embedded chains (all, or one)
-    $ release-console devnet reset [--chain rococo|governance]     deletes their kept state: the next start is a new chain
+    $ release-console devnet --chain rococo|governance|kusama-1020|polkadot-0 [--port N] [--block-time MS|manual|instant] [--data-dir DIR]
+    $ release-console devnet stop [--chain C]                      stops the store's embedded chains (all, or one)
+    $ release-console devnet reset [--chain C]                     deletes their kept state: the next start is a new chain
     $ release-console review --env NAME (--motion HASH|INDEX | --referendum INDEX | --preimage HASH) [--wasm PATH] [--record RECORD.json] [--json]
                       [--vote aye|nay --signer S [--conviction Locked1x] [--balance N] [--yes]]
 

@@ -69,7 +69,9 @@ export async function ensureEmbeddedChain(
 	options: { blockTime?: string; timeoutMs?: number } = {},
 ): Promise<EnsureResult> {
 	if (!isEmbeddedChainName(chain))
-		throw new Error(`unknown embedded chain "${chain}"; the embedded chains are embedded:rococo and embedded:governance`);
+		throw new Error(
+			`unknown embedded chain "${chain}"; the embedded chains are ${EMBEDDED_CHAINS.map((c) => `embedded:${c}`).join(', ')}`,
+		);
 	const existing = readDaemonState(home, chain);
 	if (existing) return { state: existing, started: false };
 	mkdirSync(home, { recursive: true });

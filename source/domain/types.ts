@@ -32,7 +32,10 @@ export type RouteKind = 'sudo' | 'multisig-sudo' | 'council-democracy' | 'opengo
 export const EMBEDDED_ROCOCO = 'embedded:rococo';
 /** The governance devnet (a simulation): council, democracy, OpenGov, multisig, sudo. */
 export const EMBEDDED_GOVERNANCE = 'embedded:governance';
-export const EMBEDDED_ENDPOINTS: readonly string[] = [EMBEDDED_ROCOCO, EMBEDDED_GOVERNANCE];
+/** The real genesis runtimes of Kusama (1020) and Polkadot (0), governance members replaced for rehearsal (in memory only). */
+export const EMBEDDED_KUSAMA_1020 = 'embedded:kusama-1020';
+export const EMBEDDED_POLKADOT_0 = 'embedded:polkadot-0';
+export const EMBEDDED_ENDPOINTS: readonly string[] = [EMBEDDED_ROCOCO, EMBEDDED_GOVERNANCE, EMBEDDED_KUSAMA_1020, EMBEDDED_POLKADOT_0];
 
 export interface SoakPolicy {
 	/** Blocks that must be produced after the upgrade block. */

@@ -9,7 +9,13 @@ import { writeFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, UsageError, type CommandContext } from './context.js';
 import { resetEmbeddedChain, stopAllEmbeddedChains, stopEmbeddedChain, type StoppedChain } from '../../devnet/daemon.js';
-import { EMBEDDED_CHAINS, type DevnetInstance, type EmbeddedChainName, isEmbeddedChainName } from '../../devnet/instance.js';
+import {
+	EMBEDDED_CHAINS,
+	type DevnetInstance,
+	type EmbeddedChainName,
+	isEmbeddedChainName,
+	isGenesisChainName,
+} from '../../devnet/instance.js';
 
 export interface DevnetFlags {
 	chain?: string;
@@ -34,13 +40,13 @@ function chainFlag(chain: string | undefined): EmbeddedChainName | undefined {
 	if (!isEmbeddedChainName(chain))
 		throw new UsageError(
 			`unknown chain "${chain}"`,
-			`the embedded chains are ${EMBEDDED_CHAINS.join(' and ')}: use --chain rococo or --chain governance`,
+			`the embedded chains are ${EMBEDDED_CHAINS.join(', ')}: use --chain with one of them`,
 		);
 	return chain;
 }
 
 const stoppedLine = (s: StoppedChain) =>
-	`stopped the embedded ${s.chain} chain (pid ${s.pid}, ${s.endpoint}); its state is kept: the next start resumes it`;
+	`stopped the embedded ${s.chain} chain (pid ${s.pid}, ${s.endpoint}); ${isGenesisChainName(s.chain) ? 'it keeps no state: the next start is at genesis' : 'its state is kept: the next start resumes it'}`;
 
 async function stop(ctx: CommandContext, only: EmbeddedChainName | undefined): Promise<number> {
 	const stopped = only ? [await stopEmbeddedChain(ctx.home, only)].filter((s) => s !== undefined) : await stopAllEmbeddedChains(ctx.home);
@@ -111,8 +117,31 @@ export async function runDevnet(ctx: CommandContext, sub: string | undefined, fl
 			{ instance: devnet.instance, resumedAt: devnet.resumedAt },
 		);
 	}
+	if (isGenesisChainName(chain)) {
+		// The real Kusama 1020 / Polkadot 0 genesis runtimes: in memory only (--data-dir is not used).
+		const { startGenesisChain, GENESIS_CHAIN_FACTS } = await import('../../devnet/genesis-chains.js');
+		const devnet = await startGenesisChain(chain, { port: flags.port ?? 0, blockTime });
+		const { label } = GENESIS_CHAIN_FACTS[chain];
+		if (!ctx.json)
+			ctx.io.stdout(
+				`embedded ${label} (the real genesis runtime on chopsticks; governance members replaced for rehearsal) created at genesis in ${devnet.bootMs} ms; in memory only (this chain keeps no state)`,
+			);
+		return serve(
+			ctx,
+			devnet.endpoint,
+			`${chain}, block time ${blockTime}`,
+			devnet.close,
+			flags.stateFile,
+			chain,
+			() => devnet.rpc.connections(),
+			{ instance: devnet.instance, resumedAt: undefined },
+		);
+	}
 	if (chain !== 'rococo')
-		throw new UsageError(`unknown chain "${chain}"`, 'use --chain rococo (real Rococo 9130 runtime) or --chain governance');
+		throw new UsageError(
+			`unknown chain "${chain}"`,
+			'use --chain rococo (real Rococo 9130 runtime), kusama-1020 or polkadot-0 (real genesis runtimes), or governance',
+		);
 	const { startRococoDevnet } = await import('../../devnet/rococo.js');
 	const t0 = Date.now();
 	const devnet = await startRococoDevnet({ port: flags.port ?? 0, blockTime, ...(dataDir ? { dataDir } : {}) });
