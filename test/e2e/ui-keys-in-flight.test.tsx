@@ -6,61 +6,26 @@
  * never read as hotkeys), and the signer named as the person knows it in the
  * prompt and the chain panel, with the role the step needs.
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
-import type { ApiPromise } from '@polkadot/api';
 import { App } from '../../source/app/app.js';
-import { openStore, type Store } from '../../source/store/store.js';
-import { buildDevnetCode, startGovernanceDevnet, type GovernanceDevnet } from '../../source/devnet/governance/index.js';
-import { inspectArtifact, toArtifactInfo } from '../../source/artifact/inspect.js';
-import { createRelease } from '../../source/domain/release.js';
-import { validateEnvironment } from '../../source/domain/environments.js';
-import { runCleanups } from '../../source/app/cleanup.js';
-import { connect } from '../helpers/governance.js';
-import { tempHome } from '../helpers/cli.js';
+import type { Store } from '../../source/store/store.js';
+import { councilRehearsal, type ConsoleRehearsal } from '../helpers/console-rehearsal.js';
 import { settled, waitForFrame } from '../helpers/frames.js';
 
-let devnet: GovernanceDevnet;
-let api: ApiPromise & { query: any };
+let api: ConsoleRehearsal['api'];
 let store: Store;
 let home: string;
-let specVersion: number;
+let rehearsal: ConsoleRehearsal;
 const releaseId = 'tui-keys';
 
 beforeAll(async () => {
-	devnet = await startGovernanceDevnet({ blockTime: 'instant', periods: { launchPeriod: 1000 } });
-	api = (await connect(devnet.endpoint)) as any;
-	home = tempHome('rc-tui-keys-');
-	store = openStore({ dir: home });
-	const env = validateEnvironment({
-		name: 'gov',
-		endpoints: [devnet.endpoint],
-		kind: 'local',
-		route: 'council-democracy',
-		soak: { minBlocks: 2, minSeconds: 0, maxStallSeconds: 600 },
-	});
-	if (!env.ok) throw new Error(env.errors.join());
-	store.saveEnvironment(env.env);
-	specVersion = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber() + 1;
-	const wasm = path.join(home, 'next.wasm');
-	writeFileSync(wasm, buildDevnetCode({ specVersion }));
-	store.saveRelease(
-		createRelease({
-			id: releaseId,
-			name: 'keys rehearsal',
-			artifact: toArtifactInfo(await inspectArtifact(wasm), wasm),
-			environments: [env.env],
-			at: new Date().toISOString(),
-		}),
-	);
+	rehearsal = await councilRehearsal({ releaseId, name: 'keys rehearsal', homePrefix: 'rc-tui-keys-' });
+	({ api, store, home } = rehearsal);
 });
 
 afterAll(async () => {
-	await runCleanups();
-	await api?.disconnect();
-	await devnet?.close();
+	await rehearsal?.close();
 }, 60_000);
 
 describe('keys on the release screen', () => {
