@@ -11,7 +11,8 @@ export function formatPrompt(p: SignerPromptModel): string[] {
 			: []),
 		`why:         ${p.authority}`,
 		...(p.purpose ? [`step:        ${p.purpose}`] : []),
-		...(p.facts ?? []).map((f) => `${`${f.label}:`.padEnd(13)}${f.value}`),
+		// A label longer than the column still gets its space: "preimage hash: 0x…".
+		...(p.facts ?? []).map((f) => `${`${f.label.toLowerCase()}: `.padEnd(13)}${f.value}`),
 		'call:',
 		...p.callLines.map((l) => `  ${l}`),
 		`call hash:   ${p.callHash}`,
