@@ -11,6 +11,8 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import { startGenesisChain, type GenesisChain } from '../../source/devnet/genesis-chains.js';
 import { applyLegacyExtrinsicVersion } from '../../source/chain/legacy-registry.js';
 import type { GenesisChainName } from '../../source/devnet/instance.js';
+import { ensureEmbeddedChain, stopEmbeddedChain } from '../../source/devnet/daemon.js';
+import { tempHome } from '../helpers/cli.js';
 
 interface Keys {
 	alice: KeyringPair;
@@ -128,4 +130,24 @@ describe('embedded Polkadot 0 (2020 shapes, launch call filter)', () => {
 		expect(events).toContain('council.Proposed');
 		expect(events).toContain('sudo.SudoAsDone');
 	});
+});
+
+describe('embedded:polkadot-0 in the background (the daemon, from the build)', () => {
+	it('starts with devnet --chain polkadot-0, answers as the real Polkadot 0, keeps no state, and stops', async () => {
+		const home = tempHome('rc-genesis-daemon-');
+		const { state, started } = await ensureEmbeddedChain(home, 'polkadot-0', { blockTime: 'manual' });
+		try {
+			expect(started).toBe(true);
+			expect(state.instance).toMatchObject({ chain: 'polkadot-0', persistent: false });
+			const api = await connect(state.endpoint);
+			try {
+				expect((await api.rpc.system.name()).toString()).toMatch(/embedded Polkadot 0 \(the real genesis runtime/);
+				expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(0);
+			} finally {
+				await api.disconnect();
+			}
+		} finally {
+			expect(await stopEmbeddedChain(home, 'polkadot-0')).toMatchObject({ chain: 'polkadot-0' });
+		}
+	}, 60_000);
 });
