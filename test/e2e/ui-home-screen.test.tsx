@@ -42,7 +42,7 @@ describe('home screen', () => {
 		};
 		const ui = render(<App store={store} home={home} createSample={createSample} />);
 		let frame = await waitForFrame(ui.lastFrame, (f) => f.includes('No releases yet'));
-		expect(frame).toContain('n new sample release');
+		expect(frame).toContain('n sample releases');
 		ui.stdin.write('n');
 		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Sample release ready'));
 		expect(created).toBe(1);

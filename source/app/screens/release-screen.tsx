@@ -28,21 +28,10 @@ import { currentStage } from '../../domain/release.js';
 import { evaluateSoak } from '../../domain/gates.js';
 import { livenessAlarm } from '../../domain/enactment.js';
 import { recoveryLines } from '../../domain/recovery.js';
-import {
-	KEYS,
-	KEY_LABELS,
-	actionFor,
-	helpFor,
-	hintsFor,
-	isTextKey,
-	keyLabel,
-	matchKey,
-	type HintSpec,
-	type KeyEvent,
-	type Mode,
-} from '../keys.js';
+import { KEYS, KEY_LABELS, actionFor, hintsFor, isTextKey, keyLabel, matchKey, type HintSpec, type KeyEvent, type Mode } from '../keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { ScrollView } from '../components/scroll-view/index.js';
+import { KeyHelp } from '../components/key-help/index.js';
 import type { Phase } from '../hooks/use-release-session.js';
 import { useKeyEvents } from '../hooks/use-key-events.js';
 import { TextInput, useTextInput, useTextInputState } from '../components/text-input/index.js';
@@ -559,36 +548,6 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 					<KeyHints hints={hintsFor(hints)} />
 				</Box>
 			</Box>
-		</Box>
-	);
-}
-
-const MODE_TITLES: Partial<Record<Mode, string>> = {
-	release: 'release',
-	prompt: 'signer prompt',
-	compat: 'compatibility list',
-	'compat-detail': 'a change of the compatibility list',
-	alignment: 'alignment view',
-};
-
-/** The keys of a mode, from the one table (keys.ts). */
-function KeyHelp({ mode }: { mode: Mode }) {
-	const lines = helpFor(mode);
-	const width = Math.min(20, Math.max(...lines.map((l) => l.keys.length)) + 2);
-	return (
-		<Box flexDirection="column">
-			<Text bold>Keys — {MODE_TITLES[mode] ?? mode}</Text>
-			{lines.map((line) => (
-				<Box key={line.keys + line.label}>
-					<Box width={width} flexShrink={0}>
-						<Text color="cyan" bold>
-							{line.keys}
-						</Text>
-					</Box>
-					<Text wrap="wrap">{line.label}</Text>
-				</Box>
-			))}
-			<Text color="gray">In a text field every character is text: enter uses it, esc goes back, ctrl+c quits.</Text>
 		</Box>
 	);
 }
