@@ -6,7 +6,7 @@
  */
 import { useSyncedState } from '../hooks/use-synced-state.js';
 import { useEffect, useRef, useState } from 'react';
-import { Box, Text, useStdout } from 'ink';
+import { Box, Text } from 'ink';
 import type { Store } from '../../store/store.js';
 import type { Connection } from '../../chain/connect.js';
 import type { Environment } from '../../domain/types.js';
@@ -21,7 +21,10 @@ import { KeyHints } from '../components/key-hints/index.js';
 import { SignerPrompt } from '../components/signer-prompt/index.js';
 import { ReviewVerdict } from '../components/review-verdict/index.js';
 import { ReviewDetails } from '../components/review-details/index.js';
-import { KEYS, hintsFor, isTextKey, matchKey, type HintSpec, type KeyEvent } from '../keys.js';
+import { KEYS, actionIn, hintsFor, isTextKey, matchKey, type HintSpec, type KeyEvent, type Mode } from '../keys.js';
+import { useTerminalSize } from '../hooks/use-terminal-size.js';
+import { ScrollView } from '../components/scroll-view/index.js';
+import { KeyHelp } from '../components/key-help/index.js';
 import { useKeyEvents } from '../hooks/use-key-events.js';
 import { TextInput, applyTextKey, useTextInputState, type TextInputStateHook } from '../components/text-input/index.js';
 import { colors, symbols } from '../theme.js';
@@ -47,8 +50,8 @@ interface Message {
 
 export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps) {
 	const envs = store.listEnvironments();
-	const { stdout } = useStdout();
-	const rows = stdout?.rows || 24;
+	// The whole screen fits the terminal (rows − 1): the header on top, the keys at the bottom, the body scrolls between.
+	const { columns, rows } = useTerminalSize();
 	const [phase, setPhase, phaseRef] = useSyncedState<Phase>('form');
 	const [field, setField, fieldRef] = useSyncedState<Field>('target');
 	const [envIndex, setEnvIndex, envIndexRef] = useSyncedState(0);
@@ -68,6 +71,28 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 	const [outcome, setOutcome] = useState<VoteOutcome | undefined>();
 	const connection = useRef<{ env: string; connection: Connection } | undefined>(undefined);
 	const signer = useRef<VoteSigner | undefined>(undefined);
+	// ? opens the keys of the mode it was pressed in (from the key table); esc goes back to it.
+	const [helpOf, setHelpOf, helpOfRef] = useSyncedState<Mode | undefined>(undefined);
+	const [scroll, setScroll] = useSyncedState(0);
+	const pageRef = useRef({ height: 10, content: 0 });
+	const onMeasure = (m: { height: number; content: number }) => {
+		pageRef.current = m;
+	};
+	const scrollKey = (event: KeyEvent, mode: Mode): boolean => {
+		const action = actionIn(mode, event.input, event.key);
+		const page = Math.max(1, pageRef.current.height - 1);
+		const by = action === 'down' ? 1 : action === 'up' ? -1 : action === 'pageDown' ? page : action === 'pageUp' ? -page : undefined;
+		if (by === undefined) return false;
+		setScroll((o) => Math.max(0, Math.min(Math.max(0, pageRef.current.content - pageRef.current.height), o + by)));
+		return true;
+	};
+	// Each phase's body is read from its top (the verdict first).
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	useEffect(() => setScroll(0), [phase]);
+	const openHelp = (mode: Mode) => {
+		setScroll(0);
+		setHelpOf(mode);
+	};
 
 	useEffect(
 		() => () => {
@@ -124,6 +149,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 			});
 			setToken({ decimals: c.api.registry.chainDecimals[0] ?? 12, symbol: c.api.registry.chainTokens[0] ?? 'UNIT' });
 			setRun(result);
+			setScroll(0);
 			setPhase('report');
 		} catch (error) {
 			const err = error as Error & { hint?: string };
@@ -178,6 +204,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 				...(balance !== undefined ? { balance } : {}),
 			});
 			setPrepared(p);
+			setScroll(0);
 			setPhase('confirm');
 		} catch (error) {
 			setMessage({ kind: 'error', title: `could not prepare the vote: ${(error as Error).message}`, lines: [] });
@@ -201,6 +228,15 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		const { input, key } = event;
 		const p = phaseRef.current;
 		if (key.ctrl && input === 'c') return onQuit();
+		if (helpOfRef.current) {
+			if (matchKey(input, key, KEYS.back) || matchKey(input, key, KEYS.help)) {
+				setScroll(0);
+				return setHelpOf(undefined);
+			}
+			if (matchKey(input, key, KEYS.quit)) return onQuit();
+			scrollKey(event, 'help');
+			return;
+		}
 		// A text field takes characters and backspaces; enter is handled by the phase below.
 		const text = (field: TextInputStateHook) => {
 			if (!key.return) applyTextKey(field, event, {});
@@ -246,6 +282,8 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 			return text(amountField);
 		}
 		if (p === 'confirm') {
+			if (matchKey(input, key, KEYS.help)) return openHelp('prompt');
+			if (scrollKey(event, 'prompt')) return;
 			if (matchKey(input, key, KEYS.confirm)) return void submit();
 			if (matchKey(input, key, KEYS.cancel)) {
 				setPrepared(undefined);
@@ -254,6 +292,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 			return;
 		}
 		if (p === 'choose') {
+			if (matchKey(input, key, KEYS.help)) return openHelp('review-choose');
 			if (matchKey(input, key, KEYS.voteAye) || matchKey(input, key, KEYS.voteNay)) {
 				setAye(matchKey(input, key, KEYS.voteAye));
 				if (signer.current) {
@@ -267,6 +306,8 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		}
 		// report / voted
 		if (matchKey(input, key, KEYS.quit) && !key.escape) return onQuit();
+		if (matchKey(input, key, KEYS.help)) return openHelp('review');
+		if (scrollKey(event, 'review')) return;
 		if (key.escape || matchKey(input, key, KEYS.back)) return onBack();
 		if (matchKey(input, key, KEYS.edit)) return setPhase('form');
 		if (matchKey(input, key, KEYS.retry)) return void review();
@@ -291,15 +332,18 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 	const e = envs[envIndex];
 	const report = run?.report;
 	const canVote = report && report.verdict.verdict !== 'blocked' && report.voteState.kind !== 'none';
-	const hints: HintSpec[] =
-		phase === 'form'
+	const hints: HintSpec[] = helpOf
+		? [[['up', 'down'], 'scroll'], ['back', 'esc back'], 'quit']
+		: phase === 'form'
 			? []
 			: phase === 'report' || phase === 'voted'
 				? [
 						...(phase === 'report' && canVote ? [['vote', 'vote'] as HintSpec] : []),
 						['retry', 'review again'],
 						['edit', 'edit'],
+						[['up', 'down'], 'scroll'],
 						['back', 'back'],
+						['help', 'keys'],
 						'quit',
 					]
 				: phase === 'choose'
@@ -307,77 +351,131 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 							['voteAye', 'aye'],
 							['voteNay', 'nay'],
 							['back', 'esc back'],
+							['help', 'keys'],
 						]
 					: phase === 'confirm'
 						? prepared && prepared.prompt.refusals.length > 0
-							? [['cancel', 'cancel']]
+							? [
+									['cancel', 'cancel'],
+									[['up', 'down'], 'scroll'],
+									['help', 'keys'],
+								]
 							: [
 									['confirm', 'sign and submit'],
 									['cancel', 'cancel'],
+									[['up', 'down'], 'scroll'],
+									['help', 'keys'],
 								]
 						: [];
+	// Lines the message may take: what the header (3), the body's minimum, the input lines below it and the keys leave.
+	const budget = rows ?? 24;
+	const bodyMin = Math.max(3, Math.floor((budget - 1) / 3));
+	const inputLines = phase === 'signer' ? 3 : phase === 'amount' ? 3 : phase === 'form' ? 0 : 1;
+	const messageLines = Math.max(2, budget - 1 - 3 - bodyMin - inputLines - 1 - 2);
+	const scrolled = (children: React.ReactNode, hint = '↑↓ pgup/pgdn scroll') => (
+		<ScrollView offset={scroll} onMeasure={onMeasure} keysHint={hint}>
+			{children}
+		</ScrollView>
+	);
+	const body = helpOf
+		? scrolled(<KeyHelp mode={helpOf} />, '↑↓ pgup/pgdn scroll · esc back')
+		: phase === 'form'
+			? scrolled(<ReviewForm envs={envs} envIndex={envIndex} field={field} target={targetField.value} wasm={wasmField.value} />)
+			: phase === 'loading'
+				? scrolled(
+						<Text color={colors.accent} wrap="wrap">
+							{symbols.waiting} {progress}
+						</Text>,
+					)
+				: phase === 'confirm' && prepared
+					? scrolled(
+							<Box flexDirection="column">
+								<Text wrap="wrap">{prepared.context}</Text>
+								<SignerPrompt model={prepared.prompt as SignerPromptModel} phase="review" hints={false} />
+							</Box>,
+						)
+					: report
+						? scrolled(
+								<Box flexDirection="column">
+									<ReviewVerdict
+										verdict={report.verdict.verdict}
+										line={report.verdict.line}
+										differences={report.verdict.differences}
+									/>
+									<ReviewDetails
+										details={detailLines(report)}
+										vote={voteStateLines(report.voteState, token)}
+										role={report.role?.summary}
+									/>
+								</Box>,
+							)
+						: null;
 
 	return (
-		<Box flexDirection="column" width="100%">
-			<Box borderStyle="round" paddingX={1}>
+		<Box flexDirection="column" width="100%" {...(rows ? { height: rows - 1 } : {})}>
+			<Box borderStyle="round" paddingX={1} flexShrink={0}>
 				<Text bold color="cyan">
 					review
 				</Text>
-				<Text color="gray">{'  check a proposed upgrade against what you built, then vote'}</Text>
+				<Text color="gray" wrap="truncate-end">
+					{'  check a proposed upgrade against what you built, then vote'}
+				</Text>
 			</Box>
-			{phase === 'form' ? (
-				<ReviewForm envs={envs} envIndex={envIndex} field={field} target={targetField.value} wasm={wasmField.value} />
-			) : null}
-			{phase === 'loading' ? (
-				<Text color={colors.accent}>
-					{symbols.waiting} {progress}
-				</Text>
-			) : null}
-			{report && phase !== 'form' && phase !== 'loading' && phase !== 'confirm' ? (
-				<Box flexDirection="column">
-					<ReviewVerdict verdict={report.verdict.verdict} line={report.verdict.line} differences={report.verdict.differences} />
-					<ReviewDetails
-						details={detailLines(report)}
-						vote={voteStateLines(report.voteState, token)}
-						role={report.role?.summary}
-						maxLines={Math.max(4, rows - 16 - report.verdict.differences.length)}
+			{/* The body takes what the header and the footer leave (at least a third of the screen), and scrolls. */}
+			<Box
+				flexDirection="column"
+				flexGrow={1}
+				flexShrink={1}
+				overflow="hidden"
+				{...(rows ? { flexBasis: 0, minHeight: bodyMin } : {})}
+			>
+				{body}
+			</Box>
+			<Box flexDirection="column" flexShrink={0}>
+				{phase === 'choose' && !helpOf ? (
+					<Text bold wrap="wrap">
+						Vote on {report?.findings.label}: a aye · n nay · esc back
+					</Text>
+				) : null}
+				{phase === 'signer' ? <SignerInput envName={e?.name} envKind={e?.kind} text={signerField.value} example="//Bob" /> : null}
+				{phase === 'amount' ? (
+					<Box flexDirection="column">
+						<Text>
+							Amount to vote {aye ? 'aye' : 'nay'} with ({token.symbol}): <TextInput value={amountField.value} />
+						</Text>
+						<Text>
+							Conviction (←/→): <Text bold>{conviction}</Text>
+						</Text>
+						<Text color="gray">enter prepare the vote · esc back</Text>
+					</Box>
+				) : null}
+				{phase === 'preparing' ? (
+					<Text color={colors.accent} wrap="wrap">
+						{symbols.waiting} reading the vote again and preparing the signer prompt…
+					</Text>
+				) : null}
+				{phase === 'submitting' ? (
+					<Text color={colors.warn} wrap="wrap">
+						{symbols.waiting} signing and submitting — keep the console open {txSteps.length ? `(${txSteps.join(' → ')})` : ''}
+					</Text>
+				) : null}
+				{phase === 'voted' && outcome ? <OutcomeBanner outcome={outcome} aye={aye} /> : null}
+				{message ? (
+					<Banner
+						kind={message.kind}
+						title={message.title}
+						lines={message.lines}
+						{...(rows ? { budget: { maxLines: messageLines, width: columns } } : {})}
 					/>
-				</Box>
-			) : null}
-			{phase === 'confirm' && prepared ? (
-				<Box flexDirection="column">
-					<Text wrap="wrap">{prepared.context}</Text>
-					<SignerPrompt model={prepared.prompt as SignerPromptModel} phase="review" />
-				</Box>
-			) : null}
-			{phase === 'choose' ? <Text bold>Vote on {report?.findings.label}: a aye · n nay · esc back</Text> : null}
-			{phase === 'signer' ? <SignerInput envName={e?.name} envKind={e?.kind} text={signerField.value} example="//Bob" /> : null}
-			{phase === 'amount' ? (
-				<Box flexDirection="column">
-					<Text>
-						Amount to vote {aye ? 'aye' : 'nay'} with ({token.symbol}): <TextInput value={amountField.value} />
+				) : null}
+				{phase === 'form' && !helpOf ? (
+					<Text color="gray" wrap="truncate-end">
+						tab/↓ next field · ←/→ environment · enter review · esc back
 					</Text>
-					<Text>
-						Conviction (←/→): <Text bold>{conviction}</Text>
-					</Text>
-					<Text color="gray">enter prepare the vote · esc back</Text>
-				</Box>
-			) : null}
-			{phase === 'preparing' ? (
-				<Text color={colors.accent}>{symbols.waiting} reading the vote again and preparing the signer prompt…</Text>
-			) : null}
-			{phase === 'submitting' ? (
-				<Text color={colors.warn}>
-					{symbols.waiting} signing and submitting — keep the console open {txSteps.length ? `(${txSteps.join(' → ')})` : ''}
-				</Text>
-			) : null}
-			{phase === 'voted' && outcome ? <OutcomeBanner outcome={outcome} aye={aye} /> : null}
-			{message ? <Banner kind={message.kind} title={message.title} lines={message.lines} /> : null}
-			{phase === 'form' ? (
-				<Text color="gray">tab/↓ next field · ←/→ environment · enter review · esc back</Text>
-			) : (
-				<KeyHints hints={hintsFor(hints)} />
-			)}
+				) : (
+					<KeyHints hints={hintsFor(hints)} />
+				)}
+			</Box>
 		</Box>
 	);
 }
