@@ -215,7 +215,7 @@ for (const { track, payload, driver, again, submittedByOther } of cases) {
 					expect(out.result.kind).toBe('wait');
 					expect(out.result.message).toMatch(
 						new RegExp(
-							`referendum #${index} \\(track 0\\): deciding since #\\d+; approval 100% \\(ayes [^)]+, nays 0\\), support \\d+(\\.\\d+)?%; vote with --signer`,
+							`referendum #${index} \\(track 0\\): deciding since #\\d+; approval 100% \\(ayes [^)]+, nays 0 [A-Z]+\\), support \\d+(\\.\\d+)?%; vote with --signer`,
 						),
 					);
 					const support = Number(/support ([\d.]+)%/.exec(out.result.message)![1]);
