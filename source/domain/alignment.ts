@@ -389,3 +389,31 @@ export function alignmentGates(
 		out.push(signoffGate(release, env, at));
 	return out;
 }
+
+/**
+ * Whether a waiver of env's forward-compatibility gate is offered: only when the gate fails and
+ * something waits on it — the artifact stage refuses on testnet and production until it passes or
+ * is waived, and promotion waits where the environment requires the gate. On a local environment
+ * that does not require it the gate is advice; on a complete environment a waiver changes nothing.
+ */
+export function compatWaiverOffer(
+	release: Release,
+	env: Pick<Environment, 'name' | 'kind'>,
+): { offered: true } | { offered: false; reason: string } {
+	const gate = release.gates.find((g) => g.id === 'forward-compatible' && g.env === env.name);
+	if (!gate || gate.status !== 'fail')
+		return {
+			offered: false,
+			reason:
+				gate?.status === 'waived' ? 'the gate is waived already' : `the gate is not failing (${gate?.status ?? 'not checked yet'})`,
+		};
+	const stages = release.progress[env.name]?.stages ?? [];
+	if (stages.length > 0 && stages.every((s) => s.status === 'done'))
+		return { offered: false, reason: `${env.name} is complete: a waiver would change nothing` };
+	if (env.kind === 'local' && !requirementsOf(release, env).includes('forward-compatible'))
+		return {
+			offered: false,
+			reason: `on ${env.name} (local) the gate is advice only: the release goes on and promotion does not require it, so nothing waits on a waiver`,
+		};
+	return { offered: true };
+}

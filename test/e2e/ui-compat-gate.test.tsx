@@ -2,6 +2,8 @@
  * The forward-compatibility gate on a testnet environment, in the console:
  * the real Rococo 9130 → 9140 diff fails it, the stage refuses, the list of
  * changes is scrollable and filterable, and a written waiver lets it go on.
+ * On a local environment the failing gate is advice: the release goes on, and
+ * the list offers no waiver (w says why).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
@@ -33,6 +35,15 @@ beforeAll(async () => {
 	});
 	if (!env.ok) throw new Error(env.errors.join());
 	store.saveEnvironment(env.env);
+	const local = validateEnvironment({
+		name: 'scratch',
+		endpoints: [devnet.endpoint],
+		kind: 'local',
+		route: 'sudo',
+		soak: { minBlocks: 2, minSeconds: 0, maxStallSeconds: 120 },
+	});
+	if (!local.ok) throw new Error(local.errors.join());
+	store.saveEnvironment(local.env);
 	const wasm = writeRococoWasm(9140, home);
 	store.saveRelease(
 		createRelease({
@@ -40,6 +51,15 @@ beforeAll(async () => {
 			name: 'compat check',
 			artifact: toArtifactInfo(await inspectArtifact(wasm), wasm),
 			environments: [env.env],
+			at: new Date().toISOString(),
+		}),
+	);
+	store.saveRelease(
+		createRelease({
+			id: 'compat-local',
+			name: 'compat advice',
+			artifact: toArtifactInfo(await inspectArtifact(wasm), wasm),
+			environments: [local.env],
 			at: new Date().toISOString(),
 		}),
 	);
@@ -88,6 +108,27 @@ describe('forward-compatibility gate', () => {
 			ui.stdin.write('a');
 			frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Signer for staging'), 120_000);
 			expect(store.getRelease('compat-release')!.progress.staging!.stages[0]!.status).toBe('done');
+		} finally {
+			ui.unmount();
+		}
+	}, 240_000);
+
+	it('on a local environment the failing gate is advice: the list offers no waiver, and w says why', async () => {
+		const ui = render(
+			<App store={store} home={home} initialScreen={{ name: 'release', id: 'compat-local' }} createSample={async () => 'x'} />,
+		);
+		try {
+			// the release goes on to the signer (the gate is recorded, not a refusal)
+			await waitForFrame(ui.lastFrame, (f) => f.includes('Signer for scratch'), 120_000);
+			expect(store.getRelease('compat-local')!.gates.find((g) => g.id === 'forward-compatible')!.status).toBe('fail');
+			ui.stdin.write('c');
+			let frame = await waitForFrame(ui.lastFrame, (f) => f.includes('NOT forward compatible') && f.includes('esc back'));
+			expect(frame).not.toContain('w waive');
+			ui.stdin.write('w');
+			frame = await waitForFrame(ui.lastFrame, (f) => f.includes('no waiver is offered'));
+			expect(frame.replace(/\s+/g, ' ')).toContain('on scratch (local) the gate is advice only');
+			expect(frame).not.toContain('Why is shipping this acceptable');
+			expect(store.getRelease('compat-local')!.gates.find((g) => g.id === 'forward-compatible')!.status).toBe('fail');
 		} finally {
 			ui.unmount();
 		}

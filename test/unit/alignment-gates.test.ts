@@ -3,6 +3,7 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { ReleaseError } from '../../source/domain/errors.js';
 import {
 	attestationGate,
+	compatWaiverOffer,
 	currentManifest,
 	promotionBlockers,
 	signoffGate,
@@ -265,5 +266,45 @@ describe('enactment time and liveness', () => {
 		const alarm = livenessAlarm(0, 18_001, 6000, 3);
 		expect(alarm.alarm).toBe(true);
 		expect(alarm.message).toMatch(/no block for 18s \(more than 3× the 6s block time\)/);
+	});
+});
+
+describe('a waiver of the forward-compatibility gate is offered only where the gate blocks something', () => {
+	const failing = (env: string) =>
+		apply(makeRelease(), {
+			type: 'gate/set',
+			gate: { id: 'forward-compatible', env, status: 'fail', summary: '2 breaking changes', checkedAt: at(1) },
+			at: at(1),
+		});
+	const env = (name: string) => ENVS.find((e) => e.name === name)!;
+
+	it('testnet: the artifact stage refuses until it is waived, so w is offered', () => {
+		expect(compatWaiverOffer(failing('testnet'), env('testnet'))).toEqual({ offered: true });
+	});
+
+	it('local: advice, unless the environment requires the gate', () => {
+		const offer = compatWaiverOffer(failing('devnet'), env('devnet'));
+		expect(offer).toMatchObject({ offered: false, reason: expect.stringContaining('advice only') });
+		const required = apply(failing('devnet'), {
+			type: 'alignment/configure',
+			env: 'devnet',
+			config: { requires: ['forward-compatible'] },
+			at: at(1),
+		});
+		expect(compatWaiverOffer(required, env('devnet'))).toEqual({ offered: true });
+	});
+
+	it('a complete environment: a waiver would change nothing', () => {
+		expect(compatWaiverOffer(completeEnv(failing('testnet'), 'testnet'), env('testnet'))).toMatchObject({
+			offered: false,
+			reason: 'testnet is complete: a waiver would change nothing',
+		});
+	});
+
+	it('a gate that passes or is not checked: nothing to waive', () => {
+		expect(compatWaiverOffer(makeRelease(), env('testnet'))).toMatchObject({
+			offered: false,
+			reason: expect.stringContaining('not failing'),
+		});
 	});
 });

@@ -28,6 +28,7 @@ import { currentStage } from '../../domain/release.js';
 import { evaluateSoak } from '../../domain/gates.js';
 import { livenessAlarm } from '../../domain/enactment.js';
 import { recoveryLines } from '../../domain/recovery.js';
+import { compatWaiverOffer } from '../../domain/alignment.js';
 import { KEYS, KEY_LABELS, actionFor, hintsFor, isTextKey, keyLabel, matchKey, type HintSpec, type KeyEvent, type Mode } from '../keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { ScrollView } from '../components/scroll-view/index.js';
@@ -128,6 +129,12 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	const reasonField = useTextInputState('');
 	const compatGate = state.release?.gates.find((g) => g.id === 'forward-compatible' && g.env === state.envName);
 	const compatHeight = Math.max(3, budget - 14);
+	// w is offered only where the failing gate blocks something (not where it is advice, not on a complete environment).
+	const envOfRelease = state.envName ? store.getEnvironment(state.envName) : undefined;
+	const waiverOffer =
+		state.release && envOfRelease
+			? compatWaiverOffer(state.release, envOfRelease)
+			: ({ offered: false, reason: 'no environment' } as const);
 
 	// Demo: leave by itself a few seconds after the release completes.
 	useEffect(() => {
@@ -258,7 +265,10 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 			if (matchKey(input, key, KEYS.pageUp)) return moveTo(compatCursorRef.current - compatHeight);
 			if (matchKey(input, key, KEYS.open) && changeRows.length > 0) return openView('compat-detail');
 			if (matchKey(input, key, KEYS.filter)) return setFiltering(true);
-			if (matchKey(input, key, KEYS.waive) && compatGate?.status === 'fail') return setView('waive');
+			if (matchKey(input, key, KEYS.waive)) {
+				if (waiverOffer.offered) return accept(() => setView('waive'));
+				return say(`w: no waiver is offered — ${waiverOffer.reason}`, 8000);
+			}
 			if (matchKey(input, key, KEYS.back) || matchKey(input, key, KEYS.compat)) return setView('stage');
 			if (matchKey(input, key, KEYS.quit)) return onQuit();
 			if (matchKey(input, key, KEYS.help)) return openHelp('compat');
@@ -357,7 +367,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 							[['up', 'down'], 'move'],
 							['open', 'details'],
 							['filter', 'filter'],
-							...(compatGate?.status === 'fail' ? [['waive', 'waive'] as HintSpec] : []),
+							...(waiverOffer.offered ? [['waive', 'waive'] as HintSpec] : []),
 							['back', 'esc back'],
 							['help', 'keys'],
 						]
