@@ -72,7 +72,7 @@ const firstAt = (needle) => {
 const stills = [
 	['screen-artifact.svg', 'Artifact'],
 	['screen-signer-prompt.svg', 'you are about to sign'],
-	['screen-soak.svg', 'Soak passed'],
+	['screen-soak.svg', 'Soaking:'],
 	['screen-complete.svg', 'Release complete'],
 ];
 for (const [file, needle] of stills) {
