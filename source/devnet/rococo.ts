@@ -138,6 +138,12 @@ export async function startRococoDevnet(options: RococoDevnetOptions = {}): Prom
 		instance ??= newInstance('rococo', true);
 	} else {
 		chain = await core.setup({ genesis, buildBlockMode, runtimeLogLevel: 0, ...(db ? { db, saveBlocks: true } : {}) });
+		// setup() builds block 1 from genesis, whose timestamp is 0: chopsticks takes the slot from the wall clock
+		// and the timestamp from it a moment later, and on a loaded machine the two can fall in different 6 s slots
+		// (BABE: "Timestamp slot must match `CurrentSlot`"). chopsticks logs the failure and leaves the head at
+		// genesis, where the reported genesis hash later changes: build block 1 again until it exists.
+		for (let attempt = 0; chain.head.number < 1 && attempt < 5; attempt++) await chain.newBlock();
+		if (chain.head.number < 1) throw new Error('the embedded Rococo chain could not build its first block (see its log)');
 		const keyring = new Keyring({ type: 'sr25519' });
 		const accounts = DEV_ACCOUNTS.map((uri) => keyring.addFromUri(uri).address);
 		const alice = accounts[0]!;
