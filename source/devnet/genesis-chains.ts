@@ -49,7 +49,7 @@ import { readFileSync } from 'node:fs';
 import type { HexString } from '@polkadot/util/types';
 import { startRpcServer, type RpcHandler, type RpcServer } from './rpc-server.js';
 import { type DevnetInstance, type GenesisChainName, INSTANCE_RPC, newInstance } from './instance.js';
-import { DEV_ACCOUNTS, type BlockTime } from './rococo.js';
+import { DEV_ACCOUNTS, settleWithin, type BlockTime } from './rococo.js';
 import { applyLegacyExtrinsicVersion } from '../chain/legacy-registry.js';
 import { filterLibraryNoise } from '../noise.js';
 
@@ -263,16 +263,4 @@ export async function startGenesisChain(chain: GenesisChainName, options: Genesi
 			await settleWithin(core.destroyWorker(), 5_000);
 		},
 	};
-}
-
-async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
-	let timer: NodeJS.Timeout | undefined;
-	await Promise.race([
-		work.catch(() => {}),
-		new Promise<void>((resolve) => {
-			timer = setTimeout(resolve, ms);
-			timer.unref();
-		}),
-	]);
-	clearTimeout(timer);
 }

@@ -231,7 +231,8 @@ export async function startRococoDevnet(options: RococoDevnetOptions = {}): Prom
 	};
 }
 
-async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+/** Wait for `work` at most `ms` (its failure ignored): each step of stopping a chain is bounded. */
+export async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
 	let timer: NodeJS.Timeout | undefined;
 	await Promise.race([
 		work.catch(() => {}),
