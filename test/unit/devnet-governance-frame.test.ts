@@ -83,6 +83,22 @@ const FRAME: Record<string, string> = {
 		'MinimumThreshold; sorted signatories; first call reserves DepositBase + DepositFactor * threshold (UnexpectedTimepoint if given), NewMultisig; later calls need the timepoint (NoTimepoint, WrongTimepoint); at threshold with the call: MaxWeightTooLow, unreserve, dispatch as the multisig, MultisigExecuted(result); else MultisigApproval or AlreadyApproved',
 	'multisig.approveAsMulti': 'as as_multi with the call hash only',
 	'multisig.cancelAsMulti': 'NotFound; WrongTimepoint; NotOwner (depositor only); unreserve; MultisigCancelled',
+	'proxy.proxy':
+		"signed; find_proxy(real, who, force_proxy_type) (NotProxy); a delay is Unannounced; do_proxy: dispatch as Signed(real) with the proxy type's InstanceFilter (Polkadot 9410's) added to the origin (a filtered call, nested ones included, is frame_system CallFiltered; add/remove_proxy only for a subset type, remove_proxies/kill_pure only as Any); ProxyExecuted(result), the proxy call itself Ok",
+	'proxy.addProxy':
+		'NoSelfProxy; Duplicate (same delegate, type and delay); TooMany (MaxProxies); definitions kept sorted; deposit ProxyDepositBase + ProxyDepositFactor × n reserved; ProxyAdded',
+	'proxy.removeProxy': 'NotFound; deposit rejigged (unreserved), the entry removed with the last proxy; ProxyRemoved',
+	'proxy.removeProxies': 'Proxies taken; the whole deposit unreserved',
+	'proxy.createPure':
+		'pure_account = blake2_256(("modlpy/proxy____", who, height, ext_index, proxy_type, index)); Duplicate; reserves ProxyDepositBase + ProxyDepositFactor; PureCreated',
+	'proxy.killPure':
+		'the sender must be pure_account(spawner, type, index, height, ext_index) (NoPermission); Proxies taken; deposit unreserved to the spawner',
+	'proxy.announce':
+		'NotProxy (any type of the real account); TooMany (MaxPending); Announcement { real, call_hash, height: now }; deposit AnnouncementDepositBase + AnnouncementDepositFactor × n; Announced',
+	'proxy.removeAnnouncement': "the delegate's own announcement (NotFound); deposit rejigged",
+	'proxy.rejectAnnouncement': "the real account removes a delegate's announcement (NotFound); deposit rejigged",
+	'proxy.proxyAnnounced':
+		'any signed sender; find_proxy(real, delegate, force); removes the announcements of blake2_256(call) made at least `delay` blocks ago, none is Unannounced; then do_proxy as proxy',
 	'referenda.submit':
 		'signed; TracksInfo::track_for (kitchensink: Root → track 0, else NoTrack); PreimageStoredWithDifferentLength; reserves SubmissionDeposit; Ongoing status; Submitted',
 	'referenda.placeDecisionDeposit':

@@ -5,7 +5,7 @@
  */
 import { Metadata, TypeRegistry } from '@polkadot/types';
 import type { Codec } from '@polkadot/types/types';
-import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { compactAddLength, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import staticSubstrate from '@polkadot/types-support/metadata/static-substrate';
 
 /** Governance periods, in blocks. Defaults are short so a rehearsal takes seconds. */
@@ -78,13 +78,96 @@ export const PACED_PERIODS: GovernancePeriods = {
 
 export const STATIC_METADATA_HEX = staticSubstrate as `0x${string}`;
 
+/**
+ * The Proxy pallet follows Polkadot's runtime 9410 (paritytech/polkadot
+ * runtime/polkadot/src/lib.rs, the last Polkadot runtime with both Gov1 and
+ * OpenGov, like this devnet) rather than the kitchensink's: its `ProxyType`
+ * (same indices, 4 skipped as Polkadot skips it) and InstanceFilter
+ * (pallets/proxy.ts), and its deposits.
+ */
+export const PROXY_TYPES: ReadonlyArray<readonly [name: string, index: number]> = [
+	['Any', 0],
+	['NonTransfer', 1],
+	['Governance', 2],
+	['Staking', 3],
+	// 4 was SudoBalances, removed
+	['IdentityJudgement', 5],
+	['CancelProxy', 6],
+	['Auction', 7],
+	['NominationPools', 8],
+];
+
+/**
+ * Polkadot's proxy deposits (`deposit(items, bytes) = items × 20 DOT + bytes × 100 millicents`),
+ * in the devnet's token: 1 DEV = 10^12 planck stands for 1 DOT.
+ */
+const DEV = 1_000_000_000_000n;
+const polkadotDeposit = (items: bigint, bytes: bigint) => items * 20n * DEV + (bytes * 100n * DEV) / 100_000n;
+export const PROXY_DEPOSITS = {
+	ProxyDepositBase: polkadotDeposit(1n, 8n),
+	ProxyDepositFactor: polkadotDeposit(0n, 33n),
+	AnnouncementDepositBase: polkadotDeposit(1n, 8n),
+	AnnouncementDepositFactor: polkadotDeposit(0n, 66n),
+} as const;
+
+/** The kitchensink's own ProxyType and proxy deposits (`deposit(1, 8)`, `deposit(0, 33)`, `deposit(0, 66)`), replaced below. */
+const KITCHENSINK_PROXY_TYPES = ['Any', 'NonTransfer', 'Governance', 'Staking'];
+const KITCHENSINK_PROXY_DEPOSITS: Record<keyof typeof PROXY_DEPOSITS, bigint> = {
+	ProxyDepositBase: 63_000_000_000_000n,
+	ProxyDepositFactor: 198_000_000_000_000n,
+	AnnouncementDepositBase: 63_000_000_000_000n,
+	AnnouncementDepositFactor: 396_000_000_000_000n,
+};
+
+/** `needle`'s one occurrence in `hay`, replaced by `by` (a change of the kitchensink metadata fails loudly). */
+function replaceOnce(hay: Buffer, needle: Uint8Array, by: Uint8Array, what: string): Buffer {
+	const at = hay.indexOf(needle);
+	if (at < 0 || hay.indexOf(needle, at + 1) >= 0) throw new Error(`the kitchensink metadata does not have exactly one ${what}`);
+	return Buffer.concat([hay.subarray(0, at), by, hay.subarray(at + needle.length)]);
+}
+
+/**
+ * The kitchensink metadata with Polkadot's ProxyType and proxy deposits, patched
+ * in its bytes (decoding and re-encoding the whole metadata would add seconds
+ * to every start). Same type ids and type count, so upgrade checks still hold.
+ */
+function devnetBaseMetadata(): Uint8Array {
+	const r = new TypeRegistry();
+	const proxyType = (variants: ReadonlyArray<readonly [string, number]>) =>
+		r
+			.createType('Si1Type', {
+				path: ['kitchensink_runtime', 'ProxyType'],
+				params: [],
+				def: { variant: { variants: variants.map(([name, index]) => ({ name, fields: [], index, docs: [] })) } },
+				docs: [],
+			})
+			.toU8a();
+	let bytes: Buffer = Buffer.from(hexToU8a(STATIC_METADATA_HEX));
+	bytes = replaceOnce(bytes, proxyType(KITCHENSINK_PROXY_TYPES.map((n, i) => [n, i])), proxyType(PROXY_TYPES), 'kitchensink ProxyType');
+	const u128TypeId = 6;
+	const constant = (name: string, value: bigint) =>
+		u8aConcat(
+			r.createType('Text', name).toU8a(),
+			r.createType('Compact<u32>', u128TypeId).toU8a(),
+			compactAddLength(r.createType('u128', value).toU8a()),
+		);
+	for (const [name, value] of Object.entries(PROXY_DEPOSITS)) {
+		const old = KITCHENSINK_PROXY_DEPOSITS[name as keyof typeof PROXY_DEPOSITS];
+		bytes = replaceOnce(bytes, constant(name, old), constant(name, value), `Proxy.${name} constant`);
+	}
+	return bytes;
+}
+
 let baseRegistry: { registry: TypeRegistry; metadata: Metadata } | undefined;
 
-/** A registry over the unmodified kitchensink metadata (types are the same in every devnet metadata). */
+/**
+ * A registry over the kitchensink metadata with the Proxy pallet's types and
+ * deposits of Polkadot (types are the same in every devnet metadata).
+ */
 export function kitchensinkRegistry(): { registry: TypeRegistry; metadata: Metadata } {
 	if (!baseRegistry) {
 		const registry = new TypeRegistry();
-		const metadata = new Metadata(registry, STATIC_METADATA_HEX);
+		const metadata = new Metadata(registry, devnetBaseMetadata());
 		registry.setMetadata(metadata);
 		// The kitchensink wraps its UncheckedExtrinsic, so @polkadot/types cannot infer these from the lookup.
 		registry.register({ Address: 'MultiAddress', LookupSource: 'MultiAddress', ExtrinsicSignature: 'MultiSignature' });

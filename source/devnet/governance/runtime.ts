@@ -16,12 +16,20 @@ import { CODE_KEY, type Hex, type Overlay, type TypedStore } from './storage.js'
 export type Origin =
 	| { kind: 'root' }
 	| { kind: 'none' }
-	| { kind: 'signed'; who: string }
+	| { kind: 'signed'; who: string; filter?: CallFilter }
 	| { kind: 'members'; collective: Collective; yes: number; total: number }
 	| { kind: 'member'; collective: Collective; who: string }
 	| { kind: 'unsupported'; description: string };
 
 export type Collective = 'Council' | 'TechnicalCommittee';
+
+/**
+ * A call filter an origin carries (OriginTrait::add_filter, as pallet_proxy
+ * adds its proxy type's InstanceFilter): `dispatch` refuses a call it rejects
+ * with frame_system's `CallFiltered`. Root bypasses filters, and an origin made
+ * afresh (`RawOrigin::….into()`) has none.
+ */
+export type CallFilter = (call: GenericCall) => boolean;
 
 export const ROOT: Origin = { kind: 'root' };
 
@@ -398,6 +406,9 @@ export class Runtime {
 	/** Dispatch a call as FRAME does: transactional, errors as values. */
 	async dispatch(call: GenericCall, origin: Origin): Promise<DispatchOutcome> {
 		try {
+			// RuntimeCall::dispatch: the origin's filter first (Root bypasses it).
+			if (origin.kind === 'signed' && origin.filter && !origin.filter(call))
+				return { ok: false, error: this.error('System', 'CallFiltered') };
 			const post = await this.transactional(async () => {
 				const key = `${call.section}.${call.method}`;
 				const handler = this.calls.get(key);
@@ -456,6 +467,9 @@ export class Runtime {
 		if (/^system\.(setCode|setCodeWithoutChecks|applyAuthorizedUpgrade|authorizeUpgrade|authorizeUpgradeWithoutChecks)$/.test(key))
 			return 'Operational';
 		if (/^(council|technicalCommittee)\.(propose|vote|close|execute)$/.test(key)) return 'Operational';
+		// pallet_proxy weighs proxy and proxy_announced with the inner call's class.
+		if (key === 'proxy.proxy' || key === 'proxy.proxyAnnounced')
+			return Runtime.dispatchClass(call.args[call.args.length - 1] as GenericCall);
 		return 'Normal';
 	}
 

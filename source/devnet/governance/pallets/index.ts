@@ -11,6 +11,7 @@ import { convictionVoting } from './conviction-voting.js';
 import { democracy } from './democracy.js';
 import { multisig } from './multisig.js';
 import { preimage } from './preimage.js';
+import { proxy } from './proxy.js';
 import { referenda } from './referenda.js';
 import { scheduler } from './scheduler.js';
 import { sudo } from './sudo.js';
@@ -31,6 +32,7 @@ export const PALLETS: readonly Pallet[] = [
 	sudo, // 22
 	scheduler, // 32
 	preimage, // 34
+	proxy, // 35
 	multisig, // 36
 	referenda, // 55
 	convictionVoting, // 58

@@ -34,7 +34,8 @@ export const utilityHandlers: Record<string, Handler> = {
 		const pub = rt.registry.createType('AccountId', who).toU8a();
 		const entropy = blake2AsU8a(u8aConcat(new TextEncoder().encode('modlpy/utilisuba'), pub, u16ToU8a(index.toNumber())), 256);
 		const derived = rt.registry.createType('AccountId', entropy).toString();
-		const res = await rt.dispatch(call, { kind: 'signed', who: derived });
+		// origin.set_caller_from(Signed(pseudonym)): the caller changes, the origin's filters stay.
+		const res = await rt.dispatch(call, { kind: 'signed', who: derived, filter: o.kind === 'signed' ? o.filter : undefined });
 		if (!res.ok) throw res.error;
 	},
 	'utility.dispatchAs': async (rt, o, [asOrigin, call]) => {
