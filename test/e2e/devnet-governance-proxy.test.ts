@@ -154,6 +154,18 @@ describe('governance devnet: proxy', () => {
 		expect(await ayes(m1.hash)).toEqual([bob.address]);
 		expect(await free(ferdie.address)).toBe(ferdieBefore);
 
+		// as_derivative changes the caller but keeps the origin's filter (set_caller_from)
+		const derived = await send(
+			api,
+			api.tx.proxy.proxy(
+				bob.address,
+				'Governance',
+				api.tx.utility.asDerivative(0, api.tx.balances.transferKeepAlive(ferdie.address, DEV)),
+			),
+			eve,
+		);
+		expect(proxyExecuted(derived)).toBe('System.CallFiltered');
+
 		const m2 = await motion();
 		const outer = await send(
 			api,
