@@ -34,6 +34,11 @@
  *   through the scheduler, cancel_referendum).
  * - Multisig (as_multi, as_multi_threshold_1, approve_as_multi,
  *   cancel_as_multi, deposits, timepoints).
+ * - Proxy (proxy, add_proxy, remove_proxy, remove_proxies, create_pure,
+ *   kill_pure, announce, remove/reject_announcement, proxy_announced) with
+ *   Polkadot runtime 9410's ProxyType (served in the metadata in place of the
+ *   kitchensink's), InstanceFilter (added to the Signed(real) origin, so nested
+ *   calls are filtered too: CallFiltered) and deposits.
  * - Referenda (root track from the metadata's Referenda.Tracks; submit,
  *   place_decision_deposit, cancel, kill; preparing -> deciding -> confirming
  *   -> approved/rejected/timed out with the real curves; enactment through the
@@ -69,7 +74,8 @@
  *   tasks and retries, and collective proposal deposits are not modelled.
  * - Kitchensink configuration is followed where the metadata cannot say it:
  *   council/TC origins for Democracy, Root-only Whitelist origins, Root → track
- *   0 as the only Referenda track, Preimage/Multisig deposits.
+ *   0 as the only Referenda track, Preimage/Multisig deposits; Proxy follows
+ *   Polkadot instead (see above).
  * - CheckMetadataHash mode 1 (RFC-78 hash) is not supported; MultiAddress::Index
  *   lookups are not modelled.
  *
