@@ -13,6 +13,7 @@ import type { Hex, Intent, IntentOutcome, StageId } from '../domain/types.js';
 import { messageOf } from './connect.js';
 import { debug } from '../debug.js';
 import { storageBytes } from './live.js';
+import { validateSigned, type Validity } from './validate.js';
 
 export const MORTAL_PERIOD = 64;
 
@@ -60,9 +61,30 @@ export interface IntentLog {
 	outcome: (intentId: string, outcome: IntentOutcome) => void | Promise<void>;
 }
 
+/**
+ * The chain said, before anything was sent, that it would not take the extrinsic
+ * (`validate_transaction` on the best block): nothing was sent.
+ */
+export class TransactionRefused extends SubmitRejected {
+	override name = 'TransactionRefused';
+	constructor(
+		message: string,
+		readonly hint: string,
+		readonly code: string,
+	) {
+		super(message);
+	}
+}
+
 export interface SubmitRequest {
 	tx: SubmittableExtrinsic<'promise'>;
-	pair: KeyringPair;
+	/** Signs here. */
+	pair?: KeyringPair;
+	/**
+	 * Signed elsewhere: `tx` already carries the signature, and its intent (with the
+	 * extrinsic hash) is recorded. Exactly one of `pair` and `presigned`.
+	 */
+	presigned?: { intent: Intent };
 	/** The nonce the signer prompt showed; read from the chain when absent. */
 	nonce?: number;
 	meta: { env: string; stage: StageId; call: string; callHash: Hex };
@@ -73,31 +95,46 @@ export interface SubmitRequest {
 /**
  * Sign, submit and track one extrinsic. Resolves once it is in a block (its
  * outcome says whether the call failed); throws SubmitRejected when the node
- * refused it (the intent is then closed as dropped, so it can be sent again).
+ * refused it (the intent is then closed as dropped, so it can be sent again),
+ * TransactionRefused when the chain's validation said no before sending (no
+ * intent was opened for a key signed here; a presigned one is closed as dropped).
  */
 export async function submitExtrinsic(api: ApiPromise, request: SubmitRequest): Promise<TrackResult> {
 	const { intents, meta } = request;
-	const nonce = request.nonce ?? (await api.rpc.system.accountNextIndex(request.pair.address)).toNumber();
-	const intentId = `${meta.env}-${meta.stage}-${Date.now().toString(36)}`;
+	let intentId: string;
 	let recorded = false;
+	let intent: Intent | undefined;
+	if (request.presigned) {
+		intent = request.presigned.intent;
+		intentId = intent.id;
+		recorded = true;
+	} else {
+		const pair = request.pair;
+		if (!pair) throw new Error('submitExtrinsic needs a key (pair) or a presigned extrinsic');
+		const nonce = request.nonce ?? (await api.rpc.system.accountNextIndex(pair.address)).toNumber();
+		intentId = `${meta.env}-${meta.stage}-${Date.now().toString(36)}`;
+		intent = await signHere(api, request.tx, pair, nonce, { ...meta, intentId });
+	}
 	try {
-		return await signAndTrack(
-			api,
-			request.tx,
-			request.pair,
-			nonce,
-			{ ...meta, intentId },
-			{
-				onIntent: async (intent) => {
-					await intents?.record(intent);
-					recorded = true;
-				},
-				...(request.onStatus ? { onStatus: request.onStatus } : {}),
-				onOutcome: async (outcome) => {
-					await intents?.outcome(intentId, outcome);
-				},
+		const validity = await validateSigned(api, request.tx);
+		if (!validity.ok)
+			throw new TransactionRefused(
+				`the chain would refuse ${meta.call}: ${validity.reason}; nothing was sent`,
+				validity.hint,
+				validity.code,
+			);
+		if (!validity.checked) debug(validity.note);
+		return await track(api, request.tx, intent, {
+			onIntent: async (i) => {
+				if (recorded) return;
+				await intents?.record(i);
+				recorded = true;
 			},
-		);
+			...(request.onStatus ? { onStatus: request.onStatus } : {}),
+			onOutcome: async (outcome) => {
+				await intents?.outcome(intentId, outcome);
+			},
+		});
 	} catch (error) {
 		if (error instanceof SubmitRejected && recorded) {
 			await intents?.outcome(intentId, { status: 'dropped', error: error.message, at: new Date().toISOString() });
@@ -106,20 +143,19 @@ export async function submitExtrinsic(api: ApiPromise, request: SubmitRequest): 
 	}
 }
 
-async function signAndTrack(
+/** Sign with a key held here, with a mortal era from the best block: the intent to record before sending. */
+async function signHere(
 	api: ApiPromise,
 	tx: SubmittableExtrinsic<'promise'>,
 	pair: KeyringPair,
 	nonce: number,
 	meta: { env: string; stage: StageId; call: string; callHash: Hex; intentId: string },
-	hooks: TrackHooks,
-): Promise<TrackResult> {
+): Promise<Intent> {
 	const header = await api.rpc.chain.getHeader();
 	const current = header.number.toNumber();
 	const era = api.createType('ExtrinsicEra', { current, period: MORTAL_PERIOD });
 	await tx.signAsync(pair, { nonce, era, blockHash: header.hash });
-	const extrinsicHash = tx.hash.toHex() as Hex;
-	const intent: Intent = {
+	return {
 		id: meta.intentId,
 		env: meta.env,
 		stage: meta.stage,
@@ -127,11 +163,44 @@ async function signAndTrack(
 		callHash: meta.callHash,
 		signer: pair.address,
 		nonce,
-		extrinsicHash,
+		extrinsicHash: tx.hash.toHex() as Hex,
 		mortalFrom: current,
 		mortalPeriod: MORTAL_PERIOD,
 		createdAt: new Date().toISOString(),
 	};
+}
+
+/**
+ * Sign `tx` with `pair` on a copy and ask the chain whether it would take it:
+ * what a signer prompt can say before anyone confirms. The plan's extrinsic
+ * stays unsigned.
+ */
+export async function wouldAccept(
+	api: ApiPromise,
+	tx: SubmittableExtrinsic<'promise'>,
+	pair: KeyringPair,
+	nonce: number,
+): Promise<Validity> {
+	const copy = api.tx(api.createType('Call', tx.method.toHex()));
+	const header = await api.rpc.chain.getHeader();
+	const era = api.createType('ExtrinsicEra', { current: header.number.toNumber(), period: MORTAL_PERIOD });
+	await copy.signAsync(pair, { nonce, era, blockHash: header.hash });
+	return validateSigned(api, copy);
+}
+
+/** Inner results FRAME reports as an event while the extrinsic itself succeeds: a proxied call that failed or was filtered. */
+function innerFailure(api: ApiPromise, events: Array<{ event: { section: string; method: string; data: unknown[] } }>): string | undefined {
+	for (const { event } of events) {
+		if (event.section === 'proxy' && event.method === 'ProxyExecuted') {
+			const result = event.data[0] as { isErr?: boolean; asErr?: unknown } | undefined;
+			if (result?.isErr) return `the proxied call failed: ${describeDispatchError(api, result.asErr)}`;
+		}
+	}
+	return undefined;
+}
+
+async function track(api: ApiPromise, tx: SubmittableExtrinsic<'promise'>, intent: Intent, hooks: TrackHooks): Promise<TrackResult> {
+	const extrinsicHash = tx.hash.toHex() as Hex;
 	await hooks.onIntent(intent);
 	hooks.onStatus?.('signed', extrinsicHash);
 
@@ -154,12 +223,15 @@ async function signAndTrack(
 			if ((status.isInBlock || status.isFinalized) && !recorded) {
 				const blockHash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex() as Hex;
 				const events = result.events.map(({ event }) => `${event.section}.${event.method}`);
+				const error = result.dispatchError
+					? describeDispatchError(api, result.dispatchError)
+					: innerFailure(api, result.events as unknown as Array<{ event: { section: string; method: string; data: unknown[] } }>);
 				const outcome: IntentOutcome = {
-					status: result.dispatchError ? 'failed' : 'included',
+					status: error ? 'failed' : 'included',
 					blockHash,
 					extrinsicHash,
 					at: new Date().toISOString(),
-					...(result.dispatchError ? { error: describeDispatchError(api, result.dispatchError) } : {}),
+					...(error ? { error } : {}),
 				};
 				recorded = { outcome, events };
 				api.rpc.chain
@@ -246,12 +318,13 @@ export async function findExtrinsic(api: ApiPromise, extrinsicHash: Hex, from: n
 		const events = await eventsAt(api, blockHash.toHex() as Hex);
 		const mine = events.filter((e) => e.phase.isApplyExtrinsic && e.phase.asApplyExtrinsic.toNumber() === index);
 		const failed = mine.find((e) => e.event.section === 'system' && e.event.method === 'ExtrinsicFailed');
+		const error = failed ? describeDispatchError(api, failed.event.data[0]) : innerFailure(api, mine);
 		return {
 			blockNumber: n,
 			blockHash: blockHash.toHex() as Hex,
 			index,
-			success: !failed,
-			...(failed ? { error: describeDispatchError(api, failed.event.data[0]) } : {}),
+			success: !error,
+			...(error ? { error } : {}),
 			events: mine.map((e) => `${e.event.section}.${e.event.method}`),
 		};
 	}

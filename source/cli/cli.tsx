@@ -21,7 +21,8 @@ const cli = meow(
     $ release-console --demo                play the sample release hands-free
     $ release-console new --name N --wasm PATH [--env NAME ...] [--json]
     $ release-console status [ID] [--json]
-    $ release-console advance ID --env NAME [--signer S] [--yes] [--follow] [--json]
+    $ release-console advance ID --env NAME [--signer S] [--as REAL] [--yes] [--follow] [--json]
+    $ release-console advance ID --env NAME --signer external:ADDRESS [--signature 0x…] [--mortality BLOCKS]
     $ release-console env list | add NAME --endpoint URL --kind K --route R [route options] | remove NAME
     $ release-console recovery ID --env NAME [--out codeSubstitutes.json]
     $ release-console schedule --env NAME [--at ISO_TIME | --window] [--block N]
@@ -47,6 +48,9 @@ const cli = meow(
     //Alice …          dev keys, on local and testnet environments only
     env:VAR            a mnemonic or secret URI read from environment variable VAR
     path/to/key.json   a polkadot-js keystore; password from RELEASE_CONSOLE_PASSWORD or a prompt
+    external:ADDRESS   signed elsewhere (polkadot-js-signer, Polkadot Vault): advance prints the payload to sign,
+                       then takes the signature back with --signature 0x… (checked before anything is sent)
+    --as REAL          act for REAL through a proxy (Proxy.Proxies(REAL) must list the signer, with no delay)
     (a mnemonic or 0x seed written after --signer is refused: it would show in ps and the shell history)
 
   Routes (env add --route): sudo | multisig-sudo | council-democracy | opengov
@@ -137,6 +141,9 @@ async function main(): Promise<number> {
 				yes: flags.yes,
 				follow: flags.follow,
 				timeout: flags.timeout,
+				signature: flags.signature,
+				as: flags.as,
+				mortality: flags.mortality,
 			});
 		}
 		case 'env': {

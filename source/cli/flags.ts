@@ -74,6 +74,9 @@ export const FLAG_TYPES = {
 	record: { type: 'string' },
 	vote: { type: 'string' },
 	balance: { type: 'string' },
+	signature: { type: 'string' },
+	as: { type: 'string' },
+	mortality: { type: 'number' },
 } as const satisfies Record<string, FlagType>;
 
 export type FlagName = keyof typeof FLAG_TYPES;
@@ -102,7 +105,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagName[]>> = {
 	'': ['demo', 'release'],
 	new: ['name', 'wasm', 'env'],
 	status: [],
-	advance: ['env', 'signer', 'yes', 'follow', 'timeout'],
+	advance: ['env', 'signer', 'yes', 'follow', 'timeout', 'signature', 'as', 'mortality'],
 	env: [],
 	'env list': [],
 	'env add': ['endpoint', 'kind', 'route', 'soakBlocks', 'soakMinutes', 'maxStall', ...ROUTE_OPTIONS],

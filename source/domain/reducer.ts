@@ -10,6 +10,7 @@ import type {
 	AuditEntry,
 	EnvProgress,
 	GateResult,
+	Hex,
 	Intent,
 	IntentOutcome,
 	Release,
@@ -32,6 +33,8 @@ export function releaseReducer(release: Release, action: ReleaseAction): Release
 			return recordIntent(release, action.intent, action.at);
 		case 'intent/outcome':
 			return recordOutcome(release, action.env, action.intentId, action.outcome, action.at);
+		case 'intent/signed':
+			return recordSignature(release, action.env, action.intentId, action.signature, action.extrinsicHash, action.at);
 		case 'upgrade/included': {
 			const { env, record, at } = action;
 			const progress = requireProgress(release, env);
@@ -292,7 +295,8 @@ function recordIntent(release: Release, intent: Intent, at: string): Release {
 			);
 		}
 	}
-	const open = progress.intents.find((i) => i.stage === intent.stage && !i.outcome);
+	// A payload handed out to another signer and never signed was not sent: it blocks only that signer's next one.
+	const open = progress.intents.find((i) => i.stage === intent.stage && !i.outcome && (!isUnsigned(i) || i.signer === intent.signer));
 	if (open) {
 		throw new ReleaseError(
 			'intent-pending',
@@ -322,6 +326,46 @@ function recordIntent(release: Release, intent: Intent, at: string): Release {
 			action: 'intent/record',
 			detail: `about to send ${intent.call} (call ${intent.callHash}) from ${intent.signer} with nonce ${intent.nonce}; intent ${intent.id}`,
 			extrinsicHash: intent.extrinsicHash,
+		},
+	);
+}
+
+/** An intent handed to an outside signer whose signature has not come back: nothing was sent. */
+export function isUnsigned(intent: Intent): boolean {
+	return Boolean(intent.awaiting) && !intent.signature && !intent.extrinsicHash;
+}
+
+/** The signature of a payload handed out came back, and the extrinsic it makes is about to be sent. */
+function recordSignature(release: Release, env: string, intentId: string, signature: Hex, extrinsicHash: Hex, at: string): Release {
+	const progress = progressFor(release, env);
+	const intent = progress.intents.find((i) => i.id === intentId);
+	if (!intent) throw new ReleaseError('unknown-intent', `no intent ${intentId} on ${env}`, 'record the intent before its signature');
+	if (!intent.awaiting)
+		throw new ReleaseError('not-awaiting', `intent ${intentId} on ${env} was signed here; it takes no outside signature`);
+	if (intent.signature) {
+		if (intent.signature === signature && intent.extrinsicHash === extrinsicHash) return release;
+		throw new ReleaseError(
+			'already-signed',
+			`intent ${intentId} on ${env} already has a signature (extrinsic ${intent.extrinsicHash ?? 'unknown'})`,
+			'a payload is signed once; run advance again to learn what became of that extrinsic',
+		);
+	}
+	if (intent.outcome)
+		throw new ReleaseError(
+			'outcome-recorded',
+			`intent ${intentId} on ${env} already has outcome ${intent.outcome.status}; its signature is not needed any more`,
+			'run advance again without --signature for a new payload',
+		);
+	const intents = progress.intents.map((i) => (i.id === intentId ? { ...i, signature, extrinsicHash } : i));
+	return commit(
+		release,
+		at,
+		{ ...progress, intents },
+		{
+			env,
+			action: 'intent/signed',
+			detail: `the signature of ${intent.signer} for ${intent.call} (intent ${intentId}) came back; about to send extrinsic ${extrinsicHash}`,
+			extrinsicHash,
 		},
 	);
 }

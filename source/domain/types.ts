@@ -126,7 +126,26 @@ export interface Intent {
 	mortalFrom?: number;
 	mortalPeriod?: number;
 	createdAt: string;
+	/**
+	 * Signed elsewhere (an air-gapped signer, Polkadot Vault): what was handed out to sign.
+	 * Until `signature` comes back the intent was never sent and has no extrinsic hash.
+	 */
+	awaiting?: AwaitingSignature;
+	/** The signature that came back for `awaiting` (MultiSignature bytes), once it has. */
+	signature?: Hex;
 	outcome?: IntentOutcome;
+}
+
+/** A signing payload handed to a signer outside this process. */
+export interface AwaitingSignature {
+	/** The signer payload as polkadot-js describes it (SignerPayloadJSON): method, era, nonce, tip, versions, extensions. */
+	payload: Record<string, unknown>;
+	/** The exact bytes the signer signs: the extrinsic payload, or its blake2-256 when longer than 256 bytes. */
+	signingPayload: Hex;
+	/** The extrinsic payload itself (Vault decodes and shows it). */
+	extrinsicPayload: Hex;
+	/** The first block at which the signed extrinsic is no longer valid (its era ends). */
+	expiresAt: number;
 }
 
 export interface IntentOutcome {
@@ -257,6 +276,7 @@ export type ReleaseAction =
 	  }
 	| { type: 'intent/record'; intent: Intent; at: string }
 	| { type: 'intent/outcome'; env: string; intentId: string; outcome: IntentOutcome; at: string }
+	| { type: 'intent/signed'; env: string; intentId: string; signature: Hex; extrinsicHash: Hex; at: string }
 	| { type: 'upgrade/included'; env: string; record: UpgradeRecord; at: string }
 	| { type: 'verify/done'; env: string; specVersion: number; codeHash: Hex; blockNumber: number; at: string }
 	| { type: 'soak/update'; env: string; soak: SoakProgress; at: string }

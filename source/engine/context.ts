@@ -2,7 +2,7 @@
  * What every step works with (the release, the environment, the connection, the signer)
  * and what it answers; small helpers that record a stage's state.
  */
-import type { Environment, GovProgress, PayloadKind, Release, ReleaseAction, StageId } from '../domain/types.js';
+import type { Environment, GovProgress, Hex, PayloadKind, Release, ReleaseAction, StageId } from '../domain/types.js';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { SignerPromptModel } from '../chain/types.js';
 import type { Connection } from '../chain/connect.js';
@@ -17,9 +17,45 @@ export interface ReleaseAccess {
 }
 
 export interface EngineSigner {
-	pair: KeyringPair;
+	/** The account whose authority the step uses: the real account when acting through a proxy. */
 	address: string;
 	label: string;
+	/** The key that signs here; absent when the signature is made elsewhere (`external`). */
+	pair?: KeyringPair;
+	/** Signed elsewhere (polkadot-js-signer on an air-gapped machine, Polkadot Vault): no secret here. */
+	external?: {
+		/** The signature that came back for the payload handed out (hex, with or without its type byte). */
+		signature?: string;
+		/** Blocks a payload handed out stays valid (default chain/external.ts EXTERNAL_MORTAL_PERIOD). */
+		mortality?: number;
+	};
+	/** Acting for `address` through pallet_proxy: this account signs and pays, `proxy.proxy(address, type, call)`. */
+	proxy?: { delegate: string; delegateLabel: string };
+}
+
+/** The account that signs and pays the fee: the delegate of a proxy, or the signer itself. */
+export function senderOf(signer: EngineSigner): string {
+	return signer.proxy?.delegate ?? signer.address;
+}
+
+/** A payload handed to an outside signer, as shown to the person and printed by `advance` (`signingPayload` in JSON). */
+export interface SigningHandout {
+	env: string;
+	intentId: string;
+	/** The address that must sign. */
+	address: string;
+	/** Exactly the bytes to sign (the payload, or its blake2-256 when longer than 256 bytes). */
+	signingPayload: Hex;
+	/** The extrinsic payload itself (what Polkadot Vault decodes and shows). */
+	extrinsicPayload: Hex;
+	hashed: boolean;
+	genesisHash: Hex;
+	nonce: number;
+	/** The block from which a signature of it is refused (its era ends). */
+	expiresAt: number;
+	bestBlock: number;
+	/** The key type, for Vault's UOS header. */
+	crypto: 'sr25519' | 'ed25519' | 'ecdsa';
 }
 
 /**
@@ -57,7 +93,16 @@ export type StepResult =
 			until?: number;
 	  }
 	| { kind: 'needs-signer'; stage: StageId; message: string }
-	| { kind: 'confirm'; stage: StageId; prompt: SignerPromptModel; submit: () => Promise<StepResult> }
+	/** A payload was handed out to sign elsewhere; the step goes on when its signature comes back. Nothing was sent. */
+	| { kind: 'needs-signature'; stage: StageId; message: string; prompt: SignerPromptModel; signing: SigningHandout }
+	| {
+			kind: 'confirm';
+			stage: StageId;
+			prompt: SignerPromptModel;
+			submit: () => Promise<StepResult>;
+			/** The signature came back from an outside signer: signing it was the confirmation, nothing more to ask. */
+			signed?: true;
+	  }
 	| { kind: 'refused'; stage: StageId; message: string; hint?: string }
 	| { kind: 'failed'; stage: StageId; message: string; hint?: string };
 

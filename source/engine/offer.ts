@@ -5,10 +5,16 @@
  */
 import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
-import type { Hex, IntentOutcome, StageId } from '../domain/types.js';
+import type { Call } from '@polkadot/types/interfaces';
+import type { Hex, Intent, IntentOutcome, StageId } from '../domain/types.js';
+import { isUnsigned } from '../domain/reducer.js';
 import { buildSignerPrompt, type Authority } from '../chain/prompt.js';
-import { submitExtrinsic, type IntentLog } from '../chain/submit.js';
-import { failed, iso, type EngineContext, type StepResult } from './context.js';
+import { TransactionRefused, submitExtrinsic, wouldAccept, type IntentLog } from '../chain/submit.js';
+import { attachSignature, probeCall, signingRequest } from '../chain/external.js';
+import { buildProxyCall, checkProxy } from '../chain/pallets/proxy.js';
+import type { Tx } from '../chain/pallets/common.js';
+import type { SignerPromptModel } from '../chain/types.js';
+import { failed, iso, senderOf, short, type EngineContext, type SigningHandout, type StepResult } from './context.js';
 
 export interface Offer {
 	stage: StageId;
@@ -46,18 +52,39 @@ export async function offer(ctx: EngineContext, api: ApiPromise, o: Offer): Prom
 	const { env } = ctx;
 	if (!ctx.signer) return { kind: 'needs-signer', stage: o.stage, message: `${o.purpose ?? o.plan.label}: needs a signer (${o.who})` };
 	const signer = ctx.signer;
+	const sender = senderOf(signer);
+	// Through a proxy: the delegate signs `proxy.proxy(real, type, call)`; the role is the real account's.
+	let tx = o.plan.tx;
+	let label = o.plan.label;
+	let authority = o.authority;
+	if (signer.proxy) {
+		const check = await checkProxy(api, signer.address, signer.proxy.delegate, tx.method as unknown as Call);
+		if (!check.ok) return { kind: 'refused', stage: o.stage, message: `${check.reason}; nothing was signed`, hint: check.hint };
+		tx = buildProxyCall(api, signer.address, check.proxyType, tx);
+		label = `proxy.proxy(${o.plan.label})`;
+		authority = {
+			ok: o.authority.ok,
+			text: `${signer.proxy.delegateLabel} acts for ${signer.address} through a ${check.proxyType} proxy; ${signer.address} ${o.authority.text}`,
+		};
+	}
 	const prompt = await buildSignerPrompt(api, {
 		env,
-		tx: o.plan.tx,
-		signerAddress: signer.address,
-		signerLabel: signer.label,
+		tx,
+		signerAddress: sender,
+		signerLabel: signer.proxy ? signer.proxy.delegateLabel : signer.label,
 		role: o.who,
-		authority: o.authority,
+		authority,
 		...(o.purpose ? { purpose: o.purpose } : {}),
 		...(o.facts ? { facts: o.facts } : {}),
 	});
+	// Before anyone is asked to sign: would the chain take it? A key held here signs a copy and asks;
+	// an outside signer's call is probed with a throwaway key (its fee and nonce are the prompt's to check).
 	if (prompt.refusals.length === 0) {
-		const awaiting = `awaiting confirmation by ${signer.label}`;
+		const validity = signer.pair ? await wouldAccept(api, tx, signer.pair, prompt.nonce) : await probeCall(api, tx);
+		if (!validity.ok) prompt.refusals.push(`the chain would refuse it: ${validity.reason} (${validity.hint})`);
+	}
+	if (prompt.refusals.length === 0) {
+		const awaiting = signer.external ? `awaiting a signature from ${sender}` : `awaiting confirmation by ${signer.label}`;
 		ctx.release.apply({
 			type: 'stage/set',
 			env: env.name,
@@ -67,53 +94,212 @@ export async function offer(ctx: EngineContext, api: ApiPromise, o: Offer): Prom
 			at: iso(ctx),
 		});
 	}
+	const refused = (): StepResult => ({
+		kind: 'refused',
+		stage: o.stage,
+		message: prompt.refusals.join('; '),
+		hint: o.refusalHint ?? `this step needs ${o.who}`,
+	});
+	const meta = { env: env.name, stage: o.stage, call: label, callHash: o.plan.hash };
+	/** Checks right before sending, whoever signs: the chain may have moved, an earlier extrinsic may be open. */
+	const beforeSending = async (): Promise<StepResult | undefined> => {
+		const again = await o.recheck?.();
+		if (again) return again;
+		const open = ctx.release
+			.get()
+			.progress[env.name]?.intents.some(
+				(i) => !i.outcome && !isUnsigned(i) && (!o.onlyOpenIntentsOf || i.stage === o.onlyOpenIntentsOf),
+			);
+		if (open) {
+			return {
+				kind: 'wait',
+				stage: o.stage,
+				message: `an earlier ${o.onlyOpenIntentsOf ? `${o.onlyOpenIntentsOf} ` : ''}extrinsic has no outcome yet`,
+				waitingFor: 'inclusion',
+			};
+		}
+		return undefined;
+	};
+	const afterSubmit = async (submit: () => Promise<{ outcome: IntentOutcome; events: string[] }>): Promise<StepResult> => {
+		let result;
+		try {
+			result = await submit();
+		} catch (error) {
+			if (error instanceof TransactionRefused) return { kind: 'refused', stage: o.stage, message: error.message, hint: error.hint };
+			return failed(ctx, o.stage, (error as Error).message);
+		}
+		if (result.outcome.error && !o.afterSeesFailures) {
+			return failed(
+				ctx,
+				o.stage,
+				`${label} in block #${result.outcome.blockNumber} failed: ${result.outcome.error}`,
+				'read the error; advance again re-reads the chain and offers the step again',
+			);
+		}
+		return o.after(result);
+	};
+
+	if (signer.external) return external(ctx, api, { o, tx, meta, prompt, sender, refused, beforeSending, afterSubmit });
+
 	return {
 		kind: 'confirm',
 		stage: o.stage,
 		prompt,
 		submit: async () => {
-			if (prompt.refusals.length > 0)
+			if (prompt.refusals.length > 0) return refused();
+			const stop = await beforeSending();
+			if (stop) return stop;
+			return afterSubmit(() =>
+				submitExtrinsic(api, {
+					tx,
+					...(signer.pair ? { pair: signer.pair } : {}),
+					nonce: prompt.nonce,
+					meta,
+					intents: releaseIntents(ctx),
+					...(ctx.onTx ? { onStatus: ctx.onTx } : {}),
+				}),
+			);
+		},
+	};
+}
+
+interface ExternalOffer {
+	o: Offer;
+	tx: Tx;
+	meta: { env: string; stage: StageId; call: string; callHash: Hex };
+	prompt: SignerPromptModel;
+	sender: string;
+	refused: () => StepResult;
+	beforeSending: () => Promise<StepResult | undefined>;
+	afterSubmit: (submit: () => Promise<{ outcome: IntentOutcome; events: string[] }>) => Promise<StepResult>;
+}
+
+/**
+ * Signed elsewhere: hand out the payload (recorded as a write-ahead intent, so
+ * running again shows the same one), and when its signature comes back check
+ * it against that payload and address, attach it and send it like any other.
+ */
+async function external(ctx: EngineContext, api: ApiPromise, x: ExternalOffer): Promise<StepResult> {
+	const { o, prompt, sender } = x;
+	const env = ctx.env;
+	if (prompt.refusals.length > 0) return x.refused();
+	const best = (await api.rpc.chain.getHeader()).number.toNumber();
+	const mine = (i: Intent) => i.stage === o.stage && i.signer === sender && isUnsigned(i) && !i.outcome;
+	let handed = ctx.release.get().progress[env.name]?.intents.find(mine);
+	// A payload for another call (the chain moved: another index, another nonce) or past its era is closed, not signed.
+	if (handed?.awaiting) {
+		const stale =
+			handed.callHash !== x.meta.callHash
+				? `the step's call is now ${short(x.meta.callHash)}, not ${short(handed.callHash)}`
+				: best + 1 >= handed.awaiting.expiresAt
+					? `its era ended at block #${handed.awaiting.expiresAt} (the chain is at #${best})`
+					: handed.nonce !== prompt.nonce
+						? `the account's next nonce is ${prompt.nonce}, not ${handed.nonce}`
+						: undefined;
+		if (stale) {
+			const given = ctx.signer?.external?.signature;
+			ctx.release.apply({
+				type: 'intent/outcome',
+				env: env.name,
+				intentId: handed.id,
+				outcome: { status: 'dropped', error: `payload not signed in time: ${stale}`, at: iso(ctx) },
+				at: iso(ctx),
+			});
+			if (given)
 				return {
 					kind: 'refused',
 					stage: o.stage,
-					message: prompt.refusals.join('; '),
-					hint: o.refusalHint ?? `this step needs ${o.who}`,
+					message: `the payload that signature is for can no longer be sent: ${stale}; nothing was sent`,
+					hint: 'run advance again without --signature for a new payload, and sign that one',
 				};
-			const again = await o.recheck?.();
-			if (again) return again;
-			const open = ctx.release
-				.get()
-				.progress[env.name]?.intents.some((i) => !i.outcome && (!o.onlyOpenIntentsOf || i.stage === o.onlyOpenIntentsOf));
-			if (open) {
-				return {
-					kind: 'wait',
-					stage: o.stage,
-					message: `an earlier ${o.onlyOpenIntentsOf ? `${o.onlyOpenIntentsOf} ` : ''}extrinsic has no outcome yet`,
-					waitingFor: 'inclusion',
-				};
-			}
-			let result;
-			try {
-				result = await submitExtrinsic(api, {
-					tx: o.plan.tx,
-					pair: signer.pair,
-					nonce: prompt.nonce,
-					meta: { env: env.name, stage: o.stage, call: o.plan.label, callHash: o.plan.hash },
+			handed = undefined;
+		}
+	}
+	if (!handed && ctx.signer?.external?.signature)
+		return {
+			kind: 'refused',
+			stage: o.stage,
+			message: `the signature given is for no payload awaiting one on ${o.stage}; nothing was sent`,
+			hint: "run advance again without --signature to get this step's payload, sign it, then pass that signature",
+		};
+	if (!handed) {
+		const request = await signingRequest(api, x.tx, sender, prompt.nonce, ctx.signer?.external?.mortality);
+		const intent: Intent = {
+			id: `${env.name}-${o.stage}-${Date.now().toString(36)}`,
+			env: env.name,
+			stage: o.stage,
+			call: x.meta.call,
+			callHash: x.meta.callHash,
+			signer: sender,
+			nonce: prompt.nonce,
+			mortalFrom: request.mortalFrom,
+			mortalPeriod: request.mortalPeriod,
+			createdAt: iso(ctx),
+			awaiting: request.awaiting,
+		};
+		ctx.release.apply({ type: 'intent/record', intent, at: iso(ctx) });
+		handed = intent;
+	}
+	const awaiting = handed.awaiting!;
+	const handout: SigningHandout = {
+		env: env.name,
+		intentId: handed.id,
+		address: sender,
+		signingPayload: awaiting.signingPayload,
+		extrinsicPayload: awaiting.extrinsicPayload,
+		hashed: awaiting.signingPayload !== awaiting.extrinsicPayload,
+		genesisHash: api.genesisHash.toHex() as Hex,
+		nonce: handed.nonce,
+		expiresAt: awaiting.expiresAt,
+		bestBlock: best,
+		// An address does not say its key type; sr25519 is what polkadot-js-signer and Vault use unless told otherwise.
+		crypto: 'sr25519',
+	};
+	const withMortality: SignerPromptModel = {
+		...prompt,
+		facts: [
+			...(prompt.facts ?? []),
+			{ label: 'Valid', value: `from block #${handed.mortalFrom} until #${awaiting.expiresAt} (the chain is at #${best})` },
+		],
+	};
+	const signature = ctx.signer?.external?.signature;
+	if (!signature)
+		return {
+			kind: 'needs-signature',
+			stage: o.stage,
+			message: `needs a signature: sign the payload with ${sender}${handout.hashed ? ' (the blake2-256 of the payload: it is longer than 256 bytes)' : ''}, then run again with --signature`,
+			prompt: withMortality,
+			signing: handout,
+		};
+	const intent = handed;
+	return {
+		kind: 'confirm',
+		stage: o.stage,
+		prompt: withMortality,
+		signed: true,
+		submit: async () => {
+			const attached = await attachSignature(api, awaiting, sender, signature);
+			if (!attached.ok) return { kind: 'refused', stage: o.stage, message: attached.reason, hint: attached.hint };
+			const stop = await x.beforeSending();
+			if (stop) return stop;
+			const recorded = ctx.release.apply({
+				type: 'intent/signed',
+				env: env.name,
+				intentId: intent.id,
+				signature: attached.signature,
+				extrinsicHash: attached.extrinsicHash,
+				at: iso(ctx),
+			});
+			const signedIntent = recorded.progress[env.name]!.intents.find((i) => i.id === intent.id)!;
+			return x.afterSubmit(() =>
+				submitExtrinsic(api, {
+					tx: attached.tx,
+					presigned: { intent: signedIntent },
+					meta: x.meta,
 					intents: releaseIntents(ctx),
 					...(ctx.onTx ? { onStatus: ctx.onTx } : {}),
-				});
-			} catch (error) {
-				return failed(ctx, o.stage, (error as Error).message);
-			}
-			if (result.outcome.error && !o.afterSeesFailures) {
-				return failed(
-					ctx,
-					o.stage,
-					`${o.plan.label} in block #${result.outcome.blockNumber} failed: ${result.outcome.error}`,
-					'read the error; advance again re-reads the chain and offers the step again',
-				);
-			}
-			return o.after(result);
+				}),
+			);
 		},
 	};
 }

@@ -61,6 +61,82 @@ export async function resolveEngineSigner(
 	return resolveSigner({ spec, envKind: env.kind, envName: env.name, password });
 }
 
+/** How the person chose to sign: a key spec or `external:ADDRESS`, maybe acting for another account through a proxy. */
+export interface SignerChoice {
+	spec: string;
+	/** Keystore password (never a flag: RELEASE_CONSOLE_PASSWORD or a prompt). */
+	password?: string;
+	/** Act for this account through pallet_proxy (`--as`): the signer is its delegate. */
+	as?: string;
+	/** The signature an outside signer gave back for the payload handed out (`--signature`). */
+	signature?: string;
+	/** Blocks a payload handed out stays valid. */
+	mortality?: number;
+}
+
+/** `external:ADDRESS`: the signature is made elsewhere. */
+export function externalAddressOf(spec: string): string | undefined {
+	const s = spec.trim();
+	return s.startsWith('external:') ? s.slice('external:'.length).trim() : undefined;
+}
+
+/**
+ * The signer a step uses: a key held here (dev URI, env:VAR, keystore), or an
+ * address whose key is elsewhere (`external:ADDRESS`: the payload is handed out,
+ * the signature comes back); with `as`, acting for that account as its proxy.
+ */
+export async function engineSignerFor(choice: SignerChoice, env: Pick<Environment, 'name' | 'kind'>): Promise<EngineSigner> {
+	const { SignerError } = await import('../signer/signer.js');
+	const { decodeAddress, encodeAddress } = await import('@polkadot/util-crypto');
+	const address = (text: string, what: string): string => {
+		try {
+			return encodeAddress(decodeAddress(text), 42);
+		} catch {
+			throw new SignerError(
+				'unknown-spec',
+				`${what} "${text}" is not an SS58 address or a 0x public key`,
+				'pass the account as polkadot-js shows it, e.g. 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY',
+			);
+		}
+	};
+	const outside = externalAddressOf(choice.spec);
+	let signer: EngineSigner;
+	if (outside !== undefined) {
+		const who = address(outside, 'external:');
+		signer = {
+			address: who,
+			label: `signed elsewhere by ${who}`,
+			external: {
+				...(choice.signature ? { signature: choice.signature } : {}),
+				...(choice.mortality ? { mortality: choice.mortality } : {}),
+			},
+		};
+	} else {
+		if (choice.signature)
+			throw new SignerError(
+				'unknown-spec',
+				'--signature is for a payload signed elsewhere; this signer signs here',
+				'pass --signer external:ADDRESS with --signature, or drop --signature',
+			);
+		const resolved = await resolveEngineSigner(choice.spec, env, choice.password);
+		signer = { pair: resolved.pair, address: resolved.address, label: resolved.label };
+	}
+	if (choice.as === undefined) return signer;
+	const real = address(choice.as, '--as');
+	if (real === signer.address)
+		throw new SignerError(
+			'unknown-spec',
+			`--as names the signer itself (${real})`,
+			'drop --as to sign as this account, or name the account it is a proxy of',
+		);
+	return {
+		...signer,
+		address: real,
+		label: `${signer.label} for ${real}`,
+		proxy: { delegate: signer.address, delegateLabel: signer.label },
+	};
+}
+
 export interface Session {
 	env: Environment;
 	connection: Connection;
@@ -301,6 +377,11 @@ export async function confirmAndContinue(session: Session, prompt: ConfirmResult
 
 async function submitPrompt(prompt: ConfirmResult, options: RunOptions): Promise<StepResult | 'again'> {
 	const after = await prompt.submit();
+	// A signature that came back is for one payload: the steps after it hand out their own.
+	if (prompt.signed && options.signer?.external?.signature) {
+		const { signature: _used, ...external } = options.signer.external;
+		options.signer = { ...options.signer, external };
+	}
 	if (after.kind === 'progressed') {
 		options.onProgress?.(after.message);
 		return 'again';

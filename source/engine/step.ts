@@ -11,6 +11,7 @@
  */
 import { reconcileIntent } from '../chain/submit.js';
 import { currentStage } from '../domain/release.js';
+import { isUnsigned } from '../domain/reducer.js';
 import { iso, payloadOf, type EngineContext, type StepResult } from './context.js';
 import { artifactStage } from './stages/artifact.js';
 import { verifyStage } from './stages/verify.js';
@@ -32,8 +33,25 @@ export async function step(ctx: EngineContext): Promise<StepResult> {
 			hint: `its environments are: ${release.environments.join(', ')}`,
 		};
 	}
-	// 1. Reconcile what was sent before a stop.
-	for (const intent of progress.intents.filter((i) => !i.outcome)) {
+	// 1. Reconcile what was sent before a stop. A payload handed to an outside signer was never sent:
+	//    the stage's offer takes its signature (offer.ts); only once its era is over is it closed here.
+	for (const intent of progress.intents.filter((i) => !i.outcome && isUnsigned(i))) {
+		const best = (await api.rpc.chain.getHeader()).number.toNumber();
+		// With a signature in hand the offer closes it, and says why that signature cannot be sent.
+		if (best + 1 < intent.awaiting!.expiresAt || ctx.signer?.external?.signature) continue;
+		release = ctx.release.apply({
+			type: 'intent/outcome',
+			env: env.name,
+			intentId: intent.id,
+			outcome: {
+				status: 'dropped',
+				error: `payload not signed before its era ended at block #${intent.awaiting!.expiresAt}`,
+				at: iso(ctx),
+			},
+			at: iso(ctx),
+		});
+	}
+	for (const intent of progress.intents.filter((i) => !i.outcome && !isUnsigned(i))) {
 		const result = await reconcileIntent(api, intent);
 		if (result.kind === 'pending') return { kind: 'wait', stage: intent.stage, message: result.reason, waitingFor: 'inclusion' };
 		release = ctx.release.apply({ type: 'intent/outcome', env: env.name, intentId: intent.id, outcome: result.outcome, at: iso(ctx) });

@@ -2,7 +2,7 @@
  * `advance ID --env NAME [--signer S] [--yes]`: do every step this signer can
  * do now, and stop with a clear reason where the release must wait.
  */
-import { EXIT, UsageError, findEnvironment, findRelease, resolveCommandSigner, type CommandContext } from './context.js';
+import { EXIT, UsageError, findEnvironment, findRelease, resolveCommandEngineSigner, type CommandContext } from './context.js';
 import type { EngineSigner, StepResult } from '../../engine/context.js';
 import type { StageId } from '../../domain/types.js';
 import { pickEnvironment } from '../../domain/release.js';
@@ -19,6 +19,11 @@ export interface AdvanceFlags {
 	yes?: boolean;
 	follow?: boolean;
 	timeout?: number;
+	/** The signature an outside signer made of the payload printed before. */
+	signature?: string;
+	/** Act for this account through a proxy. */
+	as?: string;
+	mortality?: number;
 }
 
 export async function runAdvance(ctx: CommandContext, id: string | undefined, flags: AdvanceFlags): Promise<number> {
@@ -41,12 +46,46 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 		if (!ctx.json) ctx.io.stdout(line);
 	};
 
+	if (!flags.signer && (flags.signature || flags.as))
+		throw new UsageError(
+			`${flags.signature ? '--signature' : '--as'} needs --signer`,
+			flags.signature
+				? 'pass --signer external:ADDRESS, the address that signed the payload'
+				: 'pass --signer S, the proxy that acts for --as',
+		);
+	if (flags.mortality !== undefined && (!Number.isInteger(flags.mortality) || flags.mortality < 4 || flags.mortality > 65536))
+		throw new UsageError(
+			`--mortality ${flags.mortality} is not a number of blocks from 4 to 65536`,
+			'e.g. --mortality 256 (rounded to a power of two)',
+		);
 	let signer: EngineSigner | undefined;
 	if (flags.signer) {
 		try {
-			signer = await resolveCommandSigner(flags.signer, env);
+			signer = await resolveCommandEngineSigner(
+				{
+					spec: flags.signer,
+					...(flags.as ? { as: flags.as } : {}),
+					...(flags.signature ? { signature: flags.signature } : {}),
+					...(flags.mortality ? { mortality: flags.mortality } : {}),
+				},
+				env,
+			);
 		} catch (error) {
 			return finish(ctx, release.id, { kind: 'refused', stage: 'upgrade', message: (error as Error).message }, log, EXIT.failed);
+		}
+	}
+	// A signature already sent is never sent again: say so, and go on without it.
+	const given = signer?.external?.signature;
+	if (signer?.external && given) {
+		const { sameSignature } = await import('../../chain/external.js');
+		const used = release.progress[envName]?.intents.find((i) => i.signature && sameSignature(i.signature, given));
+		if (used) {
+			const what = used.outcome
+				? `${used.outcome.status}${used.outcome.blockNumber !== undefined ? ` in block #${used.outcome.blockNumber}` : ''}`
+				: 'sent, its outcome not known yet';
+			say(`the signature given was already used: extrinsic ${used.extrinsicHash} (${used.call}) was ${what}; nothing is sent again`);
+			const { signature: _used, ...rest } = signer.external;
+			signer = { ...signer, external: rest };
 		}
 	}
 
@@ -77,7 +116,8 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 							refusal = { kind: 'refused', stage: prompt.stage, message: prompt.prompt.refusals.join('; ') };
 							return 'stop';
 						}
-						return flags.yes ? 'submit' : 'stop';
+						// A signature that came back from the outside signer is the confirmation.
+						return flags.yes || prompt.signed ? 'submit' : 'stop';
 					},
 				});
 			} catch (error) {
@@ -160,7 +200,8 @@ function finish(ctx: CommandContext, id: string, result: AdvanceResult, log: str
 	const release = ctx.store.getRelease(id)!;
 	if (ctx.json) {
 		const { submit: _submit, ...plain } = result as AdvanceResult & { submit?: unknown };
-		ctx.io.stdout(JSON.stringify({ result: plain, log, release: statusJson(release) }));
+		const signing = result.kind === 'needs-signature' ? { signingPayload: result.signing.signingPayload, signing: result.signing } : {};
+		ctx.io.stdout(JSON.stringify({ result: plain, ...signing, log, release: statusJson(release) }));
 		return code;
 	}
 	switch (result.kind) {
@@ -171,6 +212,25 @@ function finish(ctx: CommandContext, id: string, result: AdvanceResult, log: str
 			// Without --yes the message says what it needs (confirmation), not what it waits for.
 			ctx.io.stdout(result.waitingFor === 'confirmation' ? result.message : `waiting (${result.waitingFor}): ${result.message}`);
 			break;
+		case 'needs-signature': {
+			const h = result.signing;
+			ctx.io.stdout(
+				[
+					formatPrompt(result.prompt).join('\n'),
+					'',
+					`needs a signature (nothing was sent): sign this payload with ${h.address}, before block #${h.expiresAt} (the chain is at #${h.bestBlock})`,
+					h.hashed
+						? '  (the blake2-256 of the extrinsic payload: the payload is longer than 256 bytes, so that is what the chain verifies)'
+						: '',
+					`  payload: ${h.signingPayload}`,
+					`  on the signing machine: polkadot-js-signer sign --account ${h.address} --type ${h.crypto} --seed <its secret, on that machine only> ${h.signingPayload}`,
+					`  then: release-console advance ${id} --env ${h.env} --signer external:${h.address} --signature 0x…`,
+				]
+					.filter(Boolean)
+					.join('\n'),
+			);
+			break;
+		}
 		case 'needs-signer':
 			ctx.io.stdout(
 				`waiting for a signer: ${result.message}\n  run again with --signer (a dev URI like //Alice on local/testnet, env:VAR holding a mnemonic, or a keystore JSON path)`,

@@ -7,6 +7,8 @@ import { UserError } from '../../errors.js';
 import { openStore, type Store } from '../../store/store.js';
 import type { Environment, Release } from '../../domain/types.js';
 import type { ResolvedSigner } from '../../signer/signer.js';
+import type { EngineSigner } from '../../engine/context.js';
+import type { SignerChoice } from '../../engine/session.js';
 
 export interface Io {
 	stdout: (text: string) => void;
@@ -75,4 +77,17 @@ export async function resolveCommandSigner(spec: string, env: Pick<Environment, 
 	}
 	const { resolveEngineSigner } = await import('../../engine/session.js');
 	return resolveEngineSigner(spec, env, password);
+}
+
+/** The signer of an engine step from the command line: a key, or `external:ADDRESS`; `--as` for a proxy. */
+export async function resolveCommandEngineSigner(choice: SignerChoice, env: Pick<Environment, 'name' | 'kind'>): Promise<EngineSigner> {
+	const { checkSignerFlag } = await import('../flags.js');
+	checkSignerFlag(choice.spec);
+	let password = process.env.RELEASE_CONSOLE_PASSWORD;
+	if (password === undefined && choice.spec.endsWith('.json')) {
+		const { promptSecret } = await import('../../signer/prompt.js');
+		password = await promptSecret(`password for ${choice.spec}: `);
+	}
+	const { engineSignerFor } = await import('../../engine/session.js');
+	return engineSignerFor({ ...choice, ...(password !== undefined ? { password } : {}) }, env);
 }

@@ -419,7 +419,12 @@ export class GovernanceChain extends EventEmitter {
 	/** state_call: answers for the runtime APIs the devnet serves. */
 	stateCall(method: string, data: Hex, at?: BlockData): Promise<Hex> {
 		return stateCall(
-			{ registry: this.registry, meta: this.meta, readContext: (b) => this.readContext(b) },
+			{
+				registry: this.registry,
+				meta: this.meta,
+				readContext: (b) => this.readContext(b),
+				validate: (bytes, rt) => validateTransaction(this.validation, bytes, rt, 'pool'),
+			},
 			method,
 			data,
 			at ?? this.best,

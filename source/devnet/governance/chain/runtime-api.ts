@@ -12,6 +12,47 @@ export interface RuntimeApiEnv {
 	meta: RuntimeMeta;
 	/** A read-only runtime context over the block's state. */
 	readContext(at: BlockData): Runtime;
+	/** The pool's validation of a transaction against a runtime context (chain/validate.ts); throws the node's RPC errors. */
+	validate?(bytes: Uint8Array, rt: Runtime): Promise<unknown>;
+}
+
+/** The pool's refusal texts (sp_runtime's `InvalidTransaction` Display strings) and the variants they are. */
+const INVALID_OF: Record<string, string> = {
+	'Transaction has a bad signature': 'BadProof',
+	'Transaction is outdated': 'Stale',
+	'Transaction will be valid in the future': 'Future',
+	'Inability to pay some fees (e.g. account balance too low)': 'Payment',
+	'Transaction has an ancient birth block': 'AncientBirthBlock',
+	'Invalid signing address': 'BadSigner',
+	'Transaction call is not expected': 'Call',
+	'Transaction dispatch is mandatory; transactions must not be validated.': 'MandatoryValidation',
+};
+
+/**
+ * TaggedTransactionQueue_validate_transaction (v3: source, extrinsic, block hash):
+ * the pool's own validation, answered as the runtime answers it, a
+ * `TransactionValidity` (Ok, or the InvalidTransaction / UnknownTransaction variant).
+ */
+async function validateTransactionCall(env: RuntimeApiEnv, input: Uint8Array, b: BlockData): Promise<Hex> {
+	const { registry } = env;
+	if (!env.validate)
+		throw new NodeRpcError(-32000, 'Client error: Execution failed: TaggedTransactionQueue_validate_transaction is not served here');
+	const rest = input.subarray(1);
+	const [offset, length] = compactFromU8a(rest);
+	const bytes = rest.subarray(0, offset + length.toNumber());
+	try {
+		await env.validate(bytes, env.readContext(b));
+	} catch (error) {
+		if (!(error instanceof NodeRpcError) || (error.code !== 1010 && error.code !== 1011)) throw error;
+		const data = String(error.data ?? '');
+		const err =
+			error.code === 1010
+				? { Invalid: INVALID_OF[data] ?? 'Call' }
+				: { Unknown: /unsigned validator/i.test(data) ? 'NoUnsignedValidator' : 'CannotLookup' };
+		return registry.createType('TransactionValidity', { Err: err }).toHex() as Hex;
+	}
+	const ok = { priority: 0, requires: [], provides: [u8aToHex(bytes.subarray(0, 32))], longevity: 64, propagate: true };
+	return registry.createType('TransactionValidity', { Ok: ok }).toHex() as Hex;
 }
 
 /** state_call of `method` with SCALE `data` at block `b`. */
@@ -30,6 +71,8 @@ export async function stateCall(env: RuntimeApiEnv, method: string, data: Hex, b
 			if (v !== 14) return '0x00';
 			return u8aToHex(u8aConcat(Uint8Array.from([1]), compactAddLength(hexToU8a(b.runtime.metadataHex)))) as Hex;
 		}
+		case 'TaggedTransactionQueue_validate_transaction':
+			return validateTransactionCall(env, input, b);
 		case 'AccountNonceApi_account_nonce': {
 			const who = registry.createType('AccountId', input.subarray(0, 32)).toString();
 			const rt = env.readContext(b);
