@@ -46,8 +46,10 @@ export interface SigningHandout {
 	address: string;
 	/** Exactly the bytes to sign (the payload, or its blake2-256 when longer than 256 bytes). */
 	signingPayload: Hex;
-	/** The extrinsic payload itself (what Polkadot Vault decodes and shows). */
+	/** The extrinsic payload itself, `toU8a({ method: true })` (what Polkadot Vault decodes and shows). */
 	extrinsicPayload: Hex;
+	/** The call alone (the payload's `method`): Vault's UOS carries it with its length prefix. */
+	call: Hex;
 	hashed: boolean;
 	genesisHash: Hex;
 	nonce: number;

@@ -247,6 +247,7 @@ async function external(ctx: EngineContext, api: ApiPromise, x: ExternalOffer): 
 		address: sender,
 		signingPayload: awaiting.signingPayload,
 		extrinsicPayload: awaiting.extrinsicPayload,
+		call: String(awaiting.payload.method) as Hex,
 		hashed: awaiting.signingPayload !== awaiting.extrinsicPayload,
 		genesisHash: api.genesisHash.toHex() as Hex,
 		nonce: handed.nonce,

@@ -98,18 +98,26 @@ function callsWithin(call: Call): Call[] {
 	return out;
 }
 
+/** The filters of the proxy types the console knows, as Polkadot, Kusama and Rococo define them. */
+const FILTERS: Record<string, (c: Call) => boolean> = {
+	Governance: (c) => GOVERNANCE.has(c.section),
+	NonTransfer: (c) => NON_TRANSFER.has(c.section),
+	Staking: (c) => STAKING.has(c.section),
+	CancelProxy: (c) => (c.section === 'proxy' && c.method === 'rejectAnnouncement') || c.section === 'utility' || c.section === 'multisig',
+	Auction: (c) => ['auctions', 'crowdloan', 'registrar', 'slots'].includes(c.section),
+};
+
 /** Does a proxy of this type let the call through? `ok: false` names the call it stops. */
 export function proxyTypeAllows(type: string, call: Call): { ok: true } | { ok: false; why: string } {
 	if (type === 'Any') return { ok: true };
-	const sets: Record<string, Set<string>> = { Governance: GOVERNANCE, NonTransfer: NON_TRANSFER, Staking: STAKING };
-	const allowed = sets[type];
-	if (!allowed)
+	const filter = FILTERS[type];
+	if (!filter)
 		return {
 			ok: false,
 			why: `the console does not know what a ${type} proxy may call on this chain, so it does not offer to sign through it`,
 		};
 	for (const c of callsWithin(call)) {
-		if (!allowed.has(c.section)) return { ok: false, why: `a ${type} proxy may not call ${c.section}.${c.method}` };
+		if (!filter(c)) return { ok: false, why: `a ${type} proxy may not call ${c.section}.${c.method}` };
 	}
 	return { ok: true };
 }
