@@ -13,6 +13,7 @@ import { Keyring } from '@polkadot/keyring';
 import { blake2AsU8a, cryptoWaitReady, mnemonicGenerate, signatureVerify } from '@polkadot/util-crypto';
 import type { AwaitingSignature, Hex } from '../domain/types.js';
 import { validateSigned, type Validity } from './validate.js';
+import { mortalEra } from './submit.js';
 
 /** Payloads longer than this are signed as their blake2-256 (sp_runtime's `SignedPayload::using_encoded`). */
 export const HASHED_PAYLOAD_OVER = 256;
@@ -45,9 +46,7 @@ export async function signingRequest(
 	nonce: number,
 	period = EXTERNAL_MORTAL_PERIOD,
 ): Promise<SigningRequest> {
-	const header = await api.rpc.chain.getHeader();
-	const current = header.number.toNumber();
-	const era = api.createType('ExtrinsicEra', { current, period });
+	const { era, blockHash, birth } = await mortalEra(api, period);
 	let captured: SignerPayloadJSON | undefined;
 	const signer = {
 		signPayload: async (payload: SignerPayloadJSON): Promise<never> => {
@@ -58,7 +57,7 @@ export async function signingRequest(
 	// A copy: the plan's own extrinsic stays unsigned.
 	const copy = api.tx(api.createType('Call', tx.method.toHex()));
 	try {
-		await copy.signAsync(address, { nonce, era, blockHash: header.hash, signer });
+		await copy.signAsync(address, { nonce, era, blockHash, signer });
 	} catch (error) {
 		if (!(error instanceof Captured)) throw error;
 	}
@@ -70,9 +69,9 @@ export async function signingRequest(
 			payload: { ...captured } as unknown as Record<string, unknown>,
 			signingPayload: u8aToHex(signingBytes(extrinsicPayload)) as Hex,
 			extrinsicPayload: u8aToHex(extrinsicPayload) as Hex,
-			expiresAt: mortal.death(current),
+			expiresAt: mortal.death(birth),
 		},
-		mortalFrom: mortal.birth(current),
+		mortalFrom: mortal.birth(birth),
 		mortalPeriod: mortal.period.toNumber(),
 	};
 }
@@ -157,9 +156,8 @@ export async function probeCall(api: ApiPromise, tx: SubmittableExtrinsic<'promi
 	await cryptoWaitReady();
 	const throwaway = new Keyring({ type: 'sr25519' }).addFromUri(mnemonicGenerate());
 	const copy = api.tx(api.createType('Call', tx.method.toHex()));
-	const header = await api.rpc.chain.getHeader();
-	const era = api.createType('ExtrinsicEra', { current: header.number.toNumber(), period: 64 });
-	await copy.signAsync(throwaway, { nonce: 0, era, blockHash: header.hash });
+	const { era, blockHash } = await mortalEra(api, 64);
+	await copy.signAsync(throwaway, { nonce: 0, era, blockHash });
 	const validity = await validateSigned(api, copy);
 	if (!validity.ok && ABOUT_THE_PROBE.has(validity.code)) return { ok: true, checked: false, note: `probe said ${validity.code}` };
 	return validity;

@@ -8,6 +8,7 @@
  */
 import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import type { ExtrinsicEra } from '@polkadot/types/interfaces';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { Hex, Intent, IntentOutcome, StageId } from '../domain/types.js';
 import { messageOf } from './connect.js';
@@ -143,7 +144,26 @@ export async function submitExtrinsic(api: ApiPromise, request: SubmitRequest): 
 	}
 }
 
-/** Sign with a key held here, with a mortal era from the best block: the intent to record before sending. */
+/**
+ * A mortal era born at the parent of the best block, and that block's hash (what
+ * the signature commits to). Not at the best block itself: a runtime validates a
+ * transaction at the best block's number, and runtimes before 2020 (Kusama 1020,
+ * Polkadot 0) know a block's hash only once a child of it exists, so an era born
+ * at the best block is refused there as AncientBirthBlock. Born one block earlier
+ * it is valid on every chain.
+ */
+export async function mortalEra(
+	api: ApiPromise,
+	period: number,
+): Promise<{ era: ExtrinsicEra; blockHash: Hex; birth: number; best: number }> {
+	const header = await api.rpc.chain.getHeader();
+	const best = header.number.toNumber();
+	const birth = Math.max(0, best - 1);
+	const blockHash = (birth === best ? header.hash : header.parentHash).toHex() as Hex;
+	return { era: api.createType('ExtrinsicEra', { current: birth, period }), blockHash, birth, best };
+}
+
+/** Sign with a key held here, with a mortal era from the best block's parent: the intent to record before sending. */
 async function signHere(
 	api: ApiPromise,
 	tx: SubmittableExtrinsic<'promise'>,
@@ -151,10 +171,8 @@ async function signHere(
 	nonce: number,
 	meta: { env: string; stage: StageId; call: string; callHash: Hex; intentId: string },
 ): Promise<Intent> {
-	const header = await api.rpc.chain.getHeader();
-	const current = header.number.toNumber();
-	const era = api.createType('ExtrinsicEra', { current, period: MORTAL_PERIOD });
-	await tx.signAsync(pair, { nonce, era, blockHash: header.hash });
+	const { era, blockHash, birth } = await mortalEra(api, MORTAL_PERIOD);
+	await tx.signAsync(pair, { nonce, era, blockHash });
 	return {
 		id: meta.intentId,
 		env: meta.env,
@@ -164,7 +182,7 @@ async function signHere(
 		signer: pair.address,
 		nonce,
 		extrinsicHash: tx.hash.toHex() as Hex,
-		mortalFrom: current,
+		mortalFrom: birth,
 		mortalPeriod: MORTAL_PERIOD,
 		createdAt: new Date().toISOString(),
 	};
@@ -182,9 +200,8 @@ export async function wouldAccept(
 	nonce: number,
 ): Promise<Validity> {
 	const copy = api.tx(api.createType('Call', tx.method.toHex()));
-	const header = await api.rpc.chain.getHeader();
-	const era = api.createType('ExtrinsicEra', { current: header.number.toNumber(), period: MORTAL_PERIOD });
-	await copy.signAsync(pair, { nonce, era, blockHash: header.hash });
+	const { era, blockHash } = await mortalEra(api, MORTAL_PERIOD);
+	await copy.signAsync(pair, { nonce, era, blockHash });
 	return validateSigned(api, copy);
 }
 

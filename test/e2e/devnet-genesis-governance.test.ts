@@ -119,6 +119,60 @@ describe('embedded Polkadot 0 (2020 shapes, launch call filter)', () => {
 		await expect(tx.signAndSend(keys.alice, { era: 0 })).rejects.toThrow(/"custom":2/);
 	});
 
+	it('the console never submits what the chain would reject: its one submission path validates first and says why, no intent, nothing in the pool', async () => {
+		const { api, chain, keys } = state;
+		const { submitExtrinsic, TransactionRefused } = await import('../../source/chain/submit.js');
+		const recorded: unknown[] = [];
+		const intents = { record: (i: unknown) => void recorded.push(i), outcome: () => undefined };
+		const tx = api.tx.democracy!.notePreimage!('0x0000');
+		const meta = {
+			env: 'p0',
+			stage: 'preimage' as const,
+			call: 'democracy.notePreimage',
+			callHash: tx.method.hash.toHex() as `0x${string}`,
+		};
+		const attempt = submitExtrinsic(api, { tx, pair: keys.alice, meta, intents });
+		await expect(attempt).rejects.toBeInstanceOf(TransactionRefused);
+		await expect(attempt).rejects.toThrow(/Custom\(2\) — polkadot's NoPermission.*nothing was sent/);
+		expect(recorded).toHaveLength(0);
+		expect((await api.rpc.author.pendingExtrinsics()).length).toBe(0);
+		await chain.newBlocks(1);
+		const body = await api.rpc.chain.getBlock();
+		expect(body.block.extrinsics.map((x) => x.method.section)).not.toContain('democracy');
+	});
+
+	it('an outside signer is not asked to sign a call the chain filters: the probe says Custom(2) first', async () => {
+		const { probeCall } = await import('../../source/chain/external.js');
+		const verdict = await probeCall(state.api, state.api.tx.democracy!.notePreimage!('0x0000'));
+		expect(verdict).toMatchObject({ ok: false, code: 'Custom(2)' });
+		expect(await probeCall(state.api, state.api.tx.sudo!.sudo!(state.api.tx.system!.remark!('0x01')))).toMatchObject({ ok: true });
+	});
+
+	it('and sends what it accepts, with a mortal era born at the best block’s parent (an era born at the best block is AncientBirthBlock here)', async () => {
+		const { api, chain, keys } = state;
+		const { submitExtrinsic } = await import('../../source/chain/submit.js');
+		const recorded: Array<{ mortalFrom?: number }> = [];
+		const intents = { record: (i: { mortalFrom?: number }) => void recorded.push(i), outcome: () => undefined };
+		const tx = api.tx.sudo!.sudo!(api.tx.system!.remark!('0x72656865617273616c'));
+		const meta = {
+			env: 'p0',
+			stage: 'upgrade' as const,
+			call: 'sudo.sudo(system.remark)',
+			callHash: tx.method.hash.toHex() as `0x${string}`,
+		};
+		const best = (await api.rpc.chain.getHeader()).number.toNumber();
+		const sent = submitExtrinsic(api, { tx, pair: keys.alice, meta, intents });
+		// the pool has it once it is validated and sent: then a block
+		const deadline = Date.now() + 30_000;
+		while ((await api.rpc.author.pendingExtrinsics()).length === 0 && Date.now() < deadline)
+			await new Promise((r) => setTimeout(r, 20));
+		await chain.newBlocks(1);
+		const result = await sent;
+		expect(result.outcome.status).toBe('included');
+		expect(result.events).toContain('sudo.Sudid');
+		expect(recorded[0]?.mortalFrom).toBe(best - 1);
+	});
+
 	it('includes sudo.sudoAs(//Alice, council.propose(3, externalProposeMajority(hash), length)) by //Alice', async () => {
 		const { api, chain, keys } = state;
 		const inner = api.tx.system!.remark!('0x72656865617273616c');
