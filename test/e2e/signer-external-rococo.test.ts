@@ -7,7 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import QRCode from 'qrcode';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
@@ -154,16 +156,24 @@ describe('the sudo key signs elsewhere (polkadot-js-signer)', () => {
 	);
 
 	it(
-		'the real signature upgrades the chain: exactly one upgrade on chain',
+		'the real signature, given back as a picture of a QR code (as Polkadot Vault shows it), upgrades the chain: exactly one upgrade on chain',
 		s.step(async () => {
 			const signature = await signElsewhere(alice, `${DEV_PHRASE}//Alice`, payload);
+			// Vault's signature QR carries the hex without 0x; a PNG of it is what a person saves from a camera or screenshot
+			const picture = path.join(home, 'signature.png');
+			await QRCode.toFile(picture, signature.slice(2), { type: 'png', errorCorrectionLevel: 'L' });
+			const notPicture = path.join(home, 'signature.txt');
+			writeFileSync(notPicture, 'not a picture');
+			const bad = await advance('--signature', notPicture);
+			expect(bad.code).toBe(2);
+			expect(bad.stdout + bad.stderr).toMatch(/is not a PNG image/);
 			const stop = pumpBlocks(
 				devnet.newBlocks,
 				pendingOr(api, async () => false),
 			);
 			let r;
 			try {
-				r = await advance('--signature', signature);
+				r = await advance('--signature', picture);
 			} finally {
 				await stop();
 			}

@@ -9,6 +9,7 @@ import { pickEnvironment } from '../../domain/release.js';
 import { embeddedResolver, fastForward, openSession, runUntilBlocked } from '../../engine/session.js';
 import { describeRelease, statusJson } from './status.js';
 import { formatPrompt } from '../../engine/prompt-text.js';
+import { kindOf } from '../../errors.js';
 
 /** What `advance` reports: a step's result, or (without --yes) a prompt that needs confirmation. */
 type AdvanceResult = StepResult | { kind: 'wait'; stage: StageId; message: string; waitingFor: 'confirmation' };
@@ -71,6 +72,8 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 				env,
 			);
 		} catch (error) {
+			// Bad input (a signature image that is not one) is the person's to fix: exit 2 with its hint.
+			if (kindOf(error) === 'user') throw error;
 			return finish(ctx, release.id, { kind: 'refused', stage: 'upgrade', message: (error as Error).message }, log, EXIT.failed);
 		}
 	}

@@ -88,6 +88,13 @@ export async function resolveCommandEngineSigner(choice: SignerChoice, env: Pick
 		const { promptSecret } = await import('../../signer/prompt.js');
 		password = await promptSecret(`password for ${choice.spec}: `);
 	}
+	// --signature takes what the outside signer gives: polkadot-js-signer's "Signature: 0x…" line, bare hex
+	// (Vault shows it so), or the path of a PNG of Vault's signature QR code.
+	let signature = choice.signature?.trim().replace(/^Signature:\s*/i, '');
+	if (signature !== undefined) {
+		const { readSignature } = await import('../../signer/vault.js');
+		signature = readSignature(signature, { cwd: process.cwd() }).signature;
+	}
 	const { engineSignerFor } = await import('../../engine/session.js');
-	return engineSignerFor({ ...choice, ...(password !== undefined ? { password } : {}) }, env);
+	return engineSignerFor({ ...choice, ...(signature ? { signature } : {}), ...(password !== undefined ? { password } : {}) }, env);
 }
