@@ -54,6 +54,8 @@ export const KEYS = {
 	fastForward: ['f'],
 	/** Release screen: the alignment view (gates with evidence, notes, sign-offs, promotion, recovery plan). */
 	alignment: ['g'],
+	/** Signing elsewhere: the payload as a Polkadot Vault QR code, and back (no letter: the signature field takes text). */
+	vault: ['tab'],
 	/** Home: open review mode (check a proposed upgrade, then vote). */
 	review: ['r'],
 	/** Review screen: vote after the verdict; aye / nay; edit the form again. */
@@ -81,17 +83,21 @@ export const MODES = [
 	'help',
 	'review',
 	'review-choose',
+	/** The Polkadot Vault QR code of a payload to sign elsewhere. */
+	'vault',
 	// text fields
 	'signer',
+	/** A payload handed out to sign elsewhere: the field takes its signature back. */
+	'signature',
 	'filter',
 	'waive',
 	'review-form',
 	'review-amount',
 ] as const;
 export type Mode = (typeof MODES)[number];
-export const TEXT_MODES: readonly Mode[] = ['signer', 'filter', 'waive', 'review-form', 'review-amount'];
+export const TEXT_MODES: readonly Mode[] = ['signer', 'signature', 'filter', 'waive', 'review-form', 'review-amount'];
 
-const VIEWS: Mode[] = ['home', 'release', 'prompt', 'compat', 'compat-detail', 'alignment', 'help', 'review', 'review-choose'];
+const VIEWS: Mode[] = ['home', 'release', 'prompt', 'compat', 'compat-detail', 'alignment', 'help', 'review', 'review-choose', 'vault'];
 const SCROLLS: Mode[] = ['release', 'prompt', 'compat', 'compat-detail', 'alignment', 'help', 'review'];
 
 /** The modes each action is active in (a new binding must say where it works). */
@@ -100,8 +106,8 @@ export const KEY_MODES: Record<KeyAction, readonly Mode[]> = {
 	interrupt: TEXT_MODES,
 	up: ['home', ...SCROLLS],
 	down: ['home', ...SCROLLS],
-	pageUp: SCROLLS,
-	pageDown: SCROLLS,
+	pageUp: [...SCROLLS, 'signature'],
+	pageDown: [...SCROLLS, 'signature'],
 	left: ['review-form', 'review-amount'],
 	right: ['review-form', 'review-amount'],
 	fieldNext: ['review-form'],
@@ -110,7 +116,7 @@ export const KEY_MODES: Record<KeyAction, readonly Mode[]> = {
 	submit: TEXT_MODES,
 	confirm: ['prompt'],
 	cancel: ['prompt'],
-	back: ['release', 'compat', 'compat-detail', 'alignment', 'help', 'review', 'review-choose'],
+	back: ['release', 'compat', 'compat-detail', 'alignment', 'help', 'review', 'review-choose', 'vault'],
 	leave: TEXT_MODES,
 	next: ['release'],
 	newSample: ['home'],
@@ -122,6 +128,7 @@ export const KEY_MODES: Record<KeyAction, readonly Mode[]> = {
 	switchSigner: ['release'],
 	fastForward: ['release'],
 	alignment: ['release', 'alignment'],
+	vault: ['signature', 'vault'],
 	review: ['home'],
 	vote: ['review'],
 	voteAye: ['review-choose'],
@@ -157,6 +164,7 @@ export const KEY_LABELS: Record<KeyAction, string> = {
 	switchSigner: 'other signer',
 	fastForward: 'fast-forward',
 	alignment: 'gates & sign-offs',
+	vault: 'Vault QR',
 	review: 'review a proposal',
 	vote: 'vote',
 	voteAye: 'aye',
@@ -194,7 +202,18 @@ const MODE_LABELS: Partial<Record<Mode, Partial<Record<KeyAction, string>>>> = {
 	review: { up: 'scroll up', down: 'scroll down', retry: 'review again (fresh vote state)', edit: 'edit the form' },
 	'review-form': { submit: 'run the review', left: 'previous environment', right: 'next environment', leave: 'back' },
 	'review-amount': { submit: 'prepare the vote', left: 'lower conviction', right: 'higher conviction', leave: 'back' },
-	signer: { submit: 'use this signer', leave: 'back' },
+	signer: {
+		submit: 'use this signer (a dev URI, env:VAR, a keystore path or external:ADDRESS to sign elsewhere; "… as ADDRESS" acts for that account as its proxy)',
+		leave: 'back',
+	},
+	signature: {
+		submit: 'check the signature pasted (Signature: 0x… line, hex, or the path of a PNG of Vault’s signature QR) and send it',
+		leave: 'back to the releases (the payload stays handed out: give external:ADDRESS again to see it)',
+		vault: 'show the payload as a Polkadot Vault QR code',
+		pageUp: 'scroll the prompt and the payload up',
+		pageDown: 'scroll the prompt and the payload down',
+	},
+	vault: { vault: 'back to the payload', back: 'back to the payload' },
 	filter: { submit: 'done', leave: 'done' },
 	waive: { submit: 'record the waiver', leave: 'back' },
 };

@@ -6,14 +6,37 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { Release } from '../../domain/types.js';
 import type { ChainState, SignerPromptModel } from '../../chain/types.js';
-import type { EngineSigner, StepResult } from '../../engine/context.js';
+import type { EngineSigner, SigningHandout, StepResult } from '../../engine/context.js';
 import type { ConfirmResult, RunOptions, Session } from '../../engine/session.js';
 import type { Store } from '../../store/store.js';
 import { pickEnvironment } from '../../domain/release.js';
+import { isUnsigned } from '../../domain/reducer.js';
 import { trackCleanup } from '../cleanup.js';
 import { debug } from '../../debug.js';
 
-export type Phase = 'connecting' | 'ready' | 'working' | 'confirm' | 'signer-input' | 'submitting' | 'waiting' | 'done' | 'error';
+export type Phase =
+	| 'connecting'
+	| 'ready'
+	| 'working'
+	| 'confirm'
+	| 'signer-input'
+	/** A payload was handed out to sign elsewhere: the screen shows it and takes the signature back. */
+	| 'signature-input'
+	| 'submitting'
+	| 'waiting'
+	| 'done'
+	| 'error';
+
+/**
+ * What the signer field takes: a key spec (dev URI, env:VAR, keystore path) or
+ * `external:ADDRESS` (signed elsewhere), optionally followed by `as ADDRESS` to act
+ * for that account through a proxy (`//Bob as 5Grw…`). No mnemonic word is `as`.
+ */
+export function parseSignerChoice(text: string): { spec: string; as?: string } {
+	const trimmed = text.trim();
+	const proxied = /^(.*\S)\s+as\s+(\S+)$/u.exec(trimmed);
+	return proxied ? { spec: proxied[1]!, as: proxied[2]! } : { spec: trimmed };
+}
 
 export interface TxStepView {
 	label: string;
@@ -27,6 +50,8 @@ export interface SessionState {
 	release?: Release;
 	envName?: string;
 	prompt?: SignerPromptModel;
+	/** The payload handed out to sign elsewhere (phase `signature-input`). */
+	signing?: SigningHandout;
 	txSteps: TxStepView[];
 	message?: { kind: 'info' | 'warn' | 'error' | 'success'; title: string; lines: string[] };
 	/** What is in flight while connecting / working / submitting ("checking the signer", "submitting …"). */
@@ -46,6 +71,7 @@ type Action =
 	| { type: 'release'; release: Release }
 	| { type: 'phase'; phase: Phase; message?: SessionState['message']; activity?: string }
 	| { type: 'prompt'; prompt?: SignerPromptModel }
+	| { type: 'signing'; signing?: SigningHandout }
 	| { type: 'tx'; steps: TxStepView[] }
 	| { type: 'signer'; signer?: SessionState['signer'] }
 	| { type: 'notice'; lines: string[] }
@@ -63,6 +89,8 @@ export function sessionReducer(state: SessionState, action: Action): SessionStat
 			return { ...state, phase: action.phase, message: action.message, activity: action.activity };
 		case 'prompt':
 			return { ...state, prompt: action.prompt };
+		case 'signing':
+			return { ...state, signing: action.signing };
 		case 'tx':
 			return { ...state, txSteps: action.steps };
 		case 'signer':
@@ -109,6 +137,18 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 	const pendingConfirm = useRef<ConfirmResult | undefined>(undefined);
 	const busy = useRef(false);
 	const forwardNote = useRef<string | undefined>(undefined);
+	// A signature that came back is being checked: a refusal shows the payload again (the same, or a new one) with why.
+	const signatureAttempt = useRef(false);
+	/** The payload last handed out (to say whether a refusal led to a new one). */
+	const handedOut = useRef<string | undefined>(undefined);
+	const signatureRefusal = useRef<{ message: string; hint?: string; payload?: string } | undefined>(undefined);
+	/** A signature is for one payload: once a step has used it (or refused it), the signer holds none. */
+	const dropSignature = () => {
+		const signer = signerRef.current;
+		if (!signer?.external?.signature) return;
+		const { signature: _used, ...external } = signer.external;
+		signerRef.current = { ...signer, external };
+	};
 	// The phase as the keys must see it: set at once where an action starts (keys arrive faster than renders).
 	const phaseRef = useRef<Phase>('connecting');
 	const mounted = useRef(true);
@@ -147,9 +187,11 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 
 	// The session's actions call each other (a step needs a signer, a signer runs the step, a
 	// demo confirms the prompt): each reads the latest of the others through this ref.
-	const actions = useRef<{ runStep: () => Promise<void>; confirm: () => Promise<void>; setSigner: (spec: string) => Promise<void> }>(
-		undefined as never,
-	);
+	const actions = useRef<{
+		runStep: (activity?: string) => Promise<void>;
+		confirm: () => Promise<void>;
+		setSigner: (spec: string) => Promise<void>;
+	}>(undefined as never);
 
 	const handle = useCallback(
 		(result: StepResult): void => {
@@ -158,6 +200,21 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			const forwarded = forwardNote.current;
 			forwardNote.current = undefined;
 			refreshRelease();
+			const signedConfirm = result.kind === 'confirm' && result.signed === true;
+			const attempted = signatureAttempt.current;
+			if (!signedConfirm) signatureAttempt.current = false;
+			// The signature given was refused (it does not verify, its era ended, the chain would not take it):
+			// read the step again without it, which shows the payload to sign now, with why.
+			if (attempted && result.kind === 'refused') {
+				signatureRefusal.current = {
+					message: result.message,
+					...(result.hint ? { hint: result.hint } : {}),
+					...(handedOut.current ? { payload: handedOut.current } : {}),
+				};
+				void actions.current.runStep('reading the chain again');
+				return;
+			}
+			if (result.kind !== 'needs-signature') dispatch({ type: 'signing', signing: undefined });
 			switch (result.kind) {
 				case 'progressed':
 					dispatch({ type: 'log', line: `✔ ${result.message}` });
@@ -185,20 +242,69 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 					});
 					return;
 				}
-				case 'needs-signer':
+				case 'needs-signer': {
 					if (demo) {
 						void actions.current.setSigner('//Alice');
 						return;
 					}
+					// A payload handed out earlier (before a quit) still awaits its signature: say how to see it again.
+					const awaiting = envName
+						? store.getRelease(releaseId)?.progress[envName]?.intents.find((i) => isUnsigned(i) && !i.outcome)
+						: undefined;
 					dispatch({
 						type: 'phase',
 						phase: 'signer-input',
-						message: { kind: 'info', title: 'A signer is needed', lines: [result.message] },
+						message: {
+							kind: 'info',
+							title: 'A signer is needed',
+							lines: [
+								...(awaiting
+									? [
+											`A payload for ${awaiting.stage} awaits its signature: give external:${awaiting.signer}${awaiting.call.startsWith('proxy.') ? ' as ADDRESS (the account it acts for)' : ''} to see it again.`,
+										]
+									: []),
+								result.message,
+							],
+						},
 					});
 					return;
+				}
+				case 'needs-signature': {
+					const refusal = signatureRefusal.current;
+					signatureRefusal.current = undefined;
+					const h = result.signing;
+					handedOut.current = h.signingPayload;
+					dispatch({ type: 'signing', signing: h });
+					dispatch({ type: 'prompt', prompt: result.prompt });
+					const ask = `Sign the payload below with ${h.address}${h.hashed ? ' (the blake2-256 of the extrinsic payload)' : ''} before block #${h.expiresAt} (the chain is at #${h.bestBlock}), then paste the signature here. Nothing was sent.`;
+					phaseRef.current = 'signature-input';
+					dispatch({
+						type: 'phase',
+						phase: 'signature-input',
+						message: refusal
+							? {
+									kind: 'error',
+									title: 'Signature refused: nothing was sent',
+									lines: [
+										refusal.message,
+										...(refusal.hint ? [`What to do: ${refusal.hint}`] : []),
+										refusal.payload && refusal.payload !== h.signingPayload
+											? `A new payload was handed out (the one signed can no longer be sent): sign this one, until block #${h.expiresAt}.`
+											: `The payload is unchanged: sign it with ${h.address} and paste that signature.`,
+									],
+								}
+							: { kind: 'info', title: 'Sign elsewhere', lines: [ask] },
+					});
+					return;
+				}
 				case 'confirm':
 					pendingConfirm.current = result;
 					dispatch({ type: 'prompt', prompt: result.prompt });
+					// The signature that came back was the confirmation: the person signed it after reading the prompt.
+					if (signedConfirm) {
+						void actions.current.confirm();
+						return;
+					}
 					dispatch({ type: 'phase', phase: 'confirm' });
 					if (demo && result.prompt.refusals.length === 0) {
 						setTimeout(() => {
@@ -220,31 +326,39 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 					return;
 			}
 		},
-		[refreshRelease, demo, demoPauseMs],
+		[refreshRelease, demo, demoPauseMs, envName, store, releaseId],
 	);
 
-	const runStep = useCallback(async (): Promise<void> => {
-		const session = sessionRef.current;
-		if (!session || busy.current) return;
-		busy.current = true;
-		phaseRef.current = 'working';
-		dispatch({ type: 'phase', phase: 'working', activity: 'reading the chain' });
-		try {
-			const { runUntilBlocked } = await import('../../engine/session.js');
-			const result = await runUntilBlocked(session, runOptions());
-			busy.current = false;
-			handle(result);
-		} catch (error) {
-			busy.current = false;
-			dispatch({ type: 'phase', phase: 'error', message: { kind: 'error', title: 'Failed', lines: [(error as Error).message] } });
-		}
-	}, [handle, runOptions]);
+	const runStep = useCallback(
+		async (activity = 'reading the chain'): Promise<void> => {
+			const session = sessionRef.current;
+			if (!session || busy.current) return;
+			busy.current = true;
+			phaseRef.current = 'working';
+			dispatch({ type: 'phase', phase: 'working', activity });
+			try {
+				const { runUntilBlocked } = await import('../../engine/session.js');
+				const result = await runUntilBlocked(session, runOptions());
+				// A signed prompt holds its signature in its submit; the signer keeps none for the next step.
+				dropSignature();
+				busy.current = false;
+				handle(result);
+			} catch (error) {
+				dropSignature();
+				signatureAttempt.current = false;
+				busy.current = false;
+				dispatch({ type: 'phase', phase: 'error', message: { kind: 'error', title: 'Failed', lines: [(error as Error).message] } });
+			}
+		},
+		[handle, runOptions],
+	);
 
 	const confirm = useCallback(async () => {
 		const pending = pendingConfirm.current;
 		const session = sessionRef.current;
 		if (!pending || !session || busy.current) return;
 		pendingConfirm.current = undefined;
+		if (pending.signed) dropSignature();
 		busy.current = true;
 		phaseRef.current = 'submitting';
 		dispatch({ type: 'phase', phase: 'submitting', activity: `submitting ${pending.prompt.purpose ?? 'the extrinsic'}` });
@@ -257,6 +371,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			handle(result);
 		} catch (error) {
 			busy.current = false;
+			signatureAttempt.current = false;
 			debug(`confirm failed: ${(error as Error).stack}`);
 			dispatch({ type: 'phase', phase: 'error', message: { kind: 'error', title: 'Failed', lines: [(error as Error).message] } });
 		}
@@ -280,10 +395,18 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			phaseRef.current = 'working';
 			dispatch({ type: 'phase', phase: 'working', activity: 'checking the signer' });
 			try {
-				const { resolveEngineSigner } = await import('../../engine/session.js');
-				const resolved = await resolveEngineSigner(spec, env, process.env.RELEASE_CONSOLE_PASSWORD);
-				signerRef.current = { pair: resolved.pair, address: resolved.address, label: resolved.label };
-				dispatch({ type: 'signer', signer: { address: resolved.address, label: resolved.label } });
+				const { engineSignerFor } = await import('../../engine/session.js');
+				const choice = parseSignerChoice(spec);
+				const signer = await engineSignerFor(
+					{
+						spec: choice.spec,
+						...(choice.as ? { as: choice.as } : {}),
+						...(process.env.RELEASE_CONSOLE_PASSWORD ? { password: process.env.RELEASE_CONSOLE_PASSWORD } : {}),
+					},
+					env,
+				);
+				signerRef.current = signer;
+				dispatch({ type: 'signer', signer: { address: signer.address, label: signer.label } });
 				await runStep();
 			} catch (error) {
 				dispatch({
@@ -294,6 +417,47 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			}
 		},
 		[envName, store, runStep],
+	);
+
+	/**
+	 * The signature that came back for the payload handed out: a `Signature: 0x…` line
+	 * (polkadot-js-signer), bare hex, or the path of a PNG of Vault's signature QR code.
+	 * What cannot be read as a signature is refused here ('unreadable', the field keeps it);
+	 * otherwise the step runs with it: the engine checks it against the payload and the
+	 * address, and sends it ('checking'; a refusal comes back with the payload to sign).
+	 */
+	const submitSignature = useCallback(
+		async (text: string): Promise<'checking' | 'unreadable' | 'not-now'> => {
+			const signer = signerRef.current;
+			if (!signer?.external || busy.current || phaseRef.current !== 'signature-input') return 'not-now';
+			phaseRef.current = 'working';
+			dispatch({ type: 'phase', phase: 'working', activity: 'reading the signature' });
+			let signature: string;
+			try {
+				const { readSignature } = await import('../../signer/vault.js');
+				const read = readSignature(text.trim().replace(/^Signature:\s*/iu, ''), { cwd: process.cwd() });
+				if (read.from === 'image') dispatch({ type: 'log', line: `read the signature from the QR code in ${read.file}` });
+				signature = read.signature;
+			} catch (error) {
+				const hint = (error as { hint?: string }).hint;
+				phaseRef.current = 'signature-input';
+				dispatch({
+					type: 'phase',
+					phase: 'signature-input',
+					message: {
+						kind: 'error',
+						title: 'Not a signature: nothing was sent',
+						lines: [(error as Error).message, ...(hint ? [`What to do: ${hint}`] : [])],
+					},
+				});
+				return 'unreadable';
+			}
+			signerRef.current = { ...signer, external: { ...signer.external, signature } };
+			signatureAttempt.current = true;
+			void runStep('checking the signature');
+			return 'checking';
+		},
+		[runStep],
 	);
 	actions.current = { runStep, confirm, setSigner };
 
@@ -402,7 +566,9 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			message: {
 				kind: 'info',
 				title: 'Another signer',
-				lines: ['Type the next signer: a dev URI (local/testnet), env:VAR or a keystore path.'],
+				lines: [
+					'Type the next signer: a dev URI (local/testnet), env:VAR, a keystore path, or external:ADDRESS to sign elsewhere; add "as ADDRESS" to act for that account as its proxy.',
+				],
 			},
 		});
 	}, []);
@@ -487,6 +653,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		confirm,
 		cancel,
 		setSigner,
+		submitSignature,
 		onTx,
 	};
 }

@@ -36,6 +36,7 @@ import { KeyHelp } from '../components/key-help/index.js';
 import type { Phase } from '../hooks/use-release-session.js';
 import { useKeyEvents } from '../hooks/use-key-events.js';
 import { TextInput, useTextInput, useTextInputState } from '../components/text-input/index.js';
+import { SignElsewhere, SignatureInput, signatureInputLines } from '../components/sign-elsewhere/index.js';
 import type { StageId } from '../../domain/types.js';
 
 /** Phases in which something is in flight: keys are queued (a, s) or refused with a line saying so. */
@@ -61,6 +62,8 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	// Keys can arrive faster than renders: each field's value is read at once after each key,
 	// so enter always sees what was typed, not the last rendered value.
 	const signerField = useTextInputState('');
+	// Signing elsewhere: the signature pasted back.
+	const signatureField = useTextInputState('');
 	// The whole screen fits the terminal (rows − 1: a full-height frame would make Ink clear the screen each time).
 	const { columns, rows } = useTerminalSize();
 	const budget = rows ?? 24;
@@ -70,9 +73,11 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	}, []);
 
 	// Sub-views: the compatibility list (c) and the waiver reason (w).
-	const [view, setView, viewRef] = useSyncedState<'stage' | 'compat' | 'compat-detail' | 'waive' | 'alignment' | 'help'>('stage');
+	const [view, setView, viewRef] = useSyncedState<'stage' | 'compat' | 'compat-detail' | 'waive' | 'alignment' | 'help' | 'vault'>(
+		'stage',
+	);
 	// ? opens the key help of the mode it was pressed in; esc goes back there.
-	const [helpOf, setHelpOf] = useState<{ mode: Mode; view: 'stage' | 'compat' | 'compat-detail' | 'alignment' }>({
+	const [helpOf, setHelpOf] = useState<{ mode: Mode; view: 'stage' | 'compat' | 'compat-detail' | 'alignment' | 'vault' }>({
 		mode: 'release',
 		view: 'stage',
 	});
@@ -123,6 +128,14 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 			setAlignmentView({ View: AlignmentView });
 		})();
 	}, [view, alignmentView]);
+	// The Polkadot Vault QR code (QR encoder and all) loads on first use too.
+	const [vaultView, setVaultView] = useState<
+		{ View: typeof import('../components/sign-elsewhere/vault-view.js').VaultView } | undefined
+	>();
+	useEffect(() => {
+		if (view !== 'vault' || vaultView) return;
+		void import('../components/sign-elsewhere/vault-view.js').then(({ VaultView }) => setVaultView({ View: VaultView }));
+	}, [view, vaultView]);
 	const [compatOffset, setCompatOffset] = useSyncedState(0);
 	const filterField = useTextInputState('');
 	const [filtering, setFiltering, filteringRef] = useSyncedState(false);
@@ -163,6 +176,16 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		onSubmit: (value) => {
 			const spec = value.trim();
 			if (spec) void session.setSigner(spec);
+		},
+	});
+	const signatureKey = useTextInput(signatureField, {
+		onSubmit: (value) => {
+			if (!value.trim())
+				return say('paste the signature first: its “Signature: 0x…” line, the hex, or the path of a PNG of Vault’s QR', 6000);
+			// A signature that could be read is checked and sent; the field is emptied for the next one. What could not be read stays to be corrected.
+			void session.submitSignature(value).then((taken) => {
+				if (taken === 'checking') signatureField.set('');
+			});
 		},
 	});
 	// Keys that cannot act now are refused or queued with a visible line; none is dropped silently.
@@ -232,6 +255,12 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 			scrollKey(input, key, true);
 			return;
 		}
+		if (viewRef.current === 'vault') {
+			if (matchKey(input, key, KEYS.back) || matchKey(input, key, KEYS.vault)) return openView('stage');
+			if (matchKey(input, key, KEYS.quit)) return onQuit();
+			if (matchKey(input, key, KEYS.help)) return openHelp('vault');
+			return;
+		}
 		if (viewRef.current === 'alignment') {
 			if (matchKey(input, key, KEYS.alignment) || matchKey(input, key, KEYS.back)) return openView('stage');
 			if (matchKey(input, key, KEYS.quit)) return onQuit();
@@ -275,6 +304,15 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 			return;
 		}
 		const phase = session.phaseRef.current;
+		if (phase === 'signature-input') {
+			// The signature field is open: text goes there; tab shows the Vault QR code (not inside a pasted chunk).
+			if (matchKey(input, key, KEYS.vault) && !event.inChunk) return accept(() => openView('vault'));
+			if (scrollKey(input, key, false)) return;
+			if (signatureKey(event)) return;
+			if (key.escape) return onBack();
+			if (key.ctrl && input === 'c') return onQuit();
+			return;
+		}
 		if (phase === 'signer-input') {
 			// The signer field is open: text goes there. c opens the compatibility list while it is empty.
 			if (matchKey(input, key, KEYS.compat) && compatGate && !event.inChunk && signerField.current() === '')
@@ -358,49 +396,63 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 	const compatRows = compatLines(changes, filterField.value).flatMap((l, i) => (l.kind === 'change' ? [i] : []));
 	const cursorRow = compatRows[Math.min(compatCursor, compatRows.length - 1)];
 	const hints: HintSpec[] =
-		view === 'help'
-			? [[['up', 'down'], 'scroll'], ['back', 'esc back'], 'quit']
-			: view === 'alignment' || view === 'compat-detail'
-				? [[['up', 'down'], 'scroll'], ['back', 'esc back'], ['help', 'keys'], 'quit']
-				: view === 'compat'
-					? [
-							[['up', 'down'], 'move'],
-							['open', 'details'],
-							['filter', 'filter'],
-							...(waiverOffer.offered ? [['waive', 'waive'] as HintSpec] : []),
-							['back', 'esc back'],
-							['help', 'keys'],
-						]
-					: view === 'waive'
+		view === 'vault'
+			? [['back', 'esc back'], ['help', 'keys'], 'quit']
+			: view === 'help'
+				? [[['up', 'down'], 'scroll'], ['back', 'esc back'], 'quit']
+				: view === 'alignment' || view === 'compat-detail'
+					? [[['up', 'down'], 'scroll'], ['back', 'esc back'], ['help', 'keys'], 'quit']
+					: view === 'compat'
 						? [
-								['submit', 'record'],
-								['leave', 'back'],
+								[['up', 'down'], 'move'],
+								['open', 'details'],
+								['filter', 'filter'],
+								...(waiverOffer.offered ? [['waive', 'waive'] as HintSpec] : []),
+								['back', 'esc back'],
+								['help', 'keys'],
 							]
-						: state.phase === 'confirm'
-							? state.prompt && state.prompt.refusals.length > 0
-								? [['cancel', 'cancel'], [['up', 'down'], 'scroll'], ['help', 'keys'], 'quit']
-								: [
-										['confirm', 'sign and submit'],
-										['cancel', 'cancel'],
-										[['up', 'down'], 'scroll'],
-										['help', 'keys'],
-										'quit',
-									]
-							: state.phase === 'signer-input'
-								? []
-								: [
-										['next', 'advance'],
-										...(state.phase === 'waiting' && state.pace?.embedded
-											? [['fastForward', state.waitUntil ? `to #${state.waitUntil}` : 'next block'] as HintSpec]
-											: []),
-										[['up', 'down'], 'stages'],
-										...(compatGate ? [['compat', 'compat'] as HintSpec] : []),
-										...(isGovernance ? [['switchSigner', 'signer'] as HintSpec] : []),
-										['alignment', 'gates'],
-										['back', 'back'],
-										['help', 'keys'],
-										'quit',
-									];
+						: view === 'waive'
+							? [
+									['submit', 'record'],
+									['leave', 'back'],
+								]
+							: state.phase === 'confirm'
+								? state.prompt && state.prompt.refusals.length > 0
+									? [['cancel', 'cancel'], [['up', 'down'], 'scroll'], ['help', 'keys'], 'quit']
+									: [
+											['confirm', 'sign and submit'],
+											['cancel', 'cancel'],
+											[['up', 'down'], 'scroll'],
+											['help', 'keys'],
+											'quit',
+										]
+								: state.phase === 'signature-input'
+									? [
+											['submit', 'check and send the signature'],
+											['vault', 'Vault QR'],
+											[['pageUp', 'pageDown'], 'scroll'],
+											['leave', 'back'],
+										]
+									: state.phase === 'signer-input'
+										? []
+										: [
+												['next', 'advance'],
+												...(state.phase === 'waiting' && state.pace?.embedded
+													? [
+															[
+																'fastForward',
+																state.waitUntil ? `to #${state.waitUntil}` : 'next block',
+															] as HintSpec,
+														]
+													: []),
+												[['up', 'down'], 'stages'],
+												...(compatGate ? [['compat', 'compat'] as HintSpec] : []),
+												...(isGovernance ? [['switchSigner', 'signer'] as HintSpec] : []),
+												['alignment', 'gates'],
+												['back', 'back'],
+												['help', 'keys'],
+												'quit',
+											];
 
 	// Lines the footer's message may take: what the header, the stage's minimum, the signer field and the keys leave.
 	const bodyMin = Math.max(3, Math.floor((budget - 1) / 3));
@@ -414,6 +466,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 			1 -
 			2 -
 			(state.phase === 'signer-input' ? 3 : 0) -
+			(state.phase === 'signature-input' ? signatureInputLines(signatureField.value, columns) : 0) -
 			(keyNotice ? 1 : 0),
 	);
 	const body =
@@ -459,6 +512,12 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 					</Box>
 				) : null}
 			</Box>
+		) : state.phase === 'signature-input' && state.prompt && state.signing ? (
+			// Signing elsewhere: the prompt (what is signed, why this key may) and then the exact bytes, full width; both scroll.
+			<ScrollView offset={scroll} onMeasure={onMeasure} keysHint="pgup/pgdn scroll">
+				<SignerPrompt model={state.prompt} phase="review" hints={false} />
+				<SignElsewhere signing={state.signing} width={columns} />
+			</ScrollView>
 		) : state.phase === 'confirm' && state.prompt ? (
 			// The prompt takes the full width: what is signed must be readable in one piece; it scrolls, the keys stay below.
 			<ScrollView offset={scroll} onMeasure={onMeasure} keysHint="↑↓ pgup/pgdn scroll">
@@ -490,6 +549,25 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 							payloadLabel={env?.routeOptions?.payload ?? 'set-code'}
 						/>
 					</ScrollView>
+				</Box>
+			</Box>
+		);
+
+	// The Vault QR code takes the whole screen (at 80×24 its frames need 20 lines): its title, the code, the keys.
+	if (view === 'vault')
+		return (
+			<Box flexDirection="column" width="100%" {...(rows ? { height: rows - 1 } : {})}>
+				<Box flexDirection="column" flexGrow={1} flexShrink={1} overflow="hidden">
+					{!state.signing ? (
+						<Text color="gray">no payload is handed out now · esc back</Text>
+					) : vaultView ? (
+						<vaultView.View signing={state.signing} />
+					) : (
+						<Text color="gray">loading…</Text>
+					)}
+				</Box>
+				<Box flexShrink={0}>
+					<KeyHints hints={hintsFor(hints)} />
 				</Box>
 			</Box>
 		);
@@ -530,7 +608,12 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 			<Box flexDirection="column" flexShrink={0}>
 				{state.phase === 'signer-input' ? (
 					<Box flexShrink={0}>
-						<SignerInput envName={state.envName} envKind={env?.kind} text={signerField.value} />
+						<SignerInput envName={state.envName} envKind={env?.kind} text={signerField.value} elsewhere />
+					</Box>
+				) : null}
+				{state.phase === 'signature-input' ? (
+					<Box flexShrink={0}>
+						<SignatureInput text={signatureField.value} />
 					</Box>
 				) : null}
 				{state.message ? (

@@ -12,6 +12,8 @@ const MODE_TITLES: Partial<Record<Mode, string>> = {
 	'review-choose': 'review: choose your vote',
 	'review-form': 'review form',
 	'review-amount': 'review: amount and conviction',
+	signature: 'sign elsewhere: the signature field',
+	vault: 'Polkadot Vault QR code',
 };
 
 /** The keys of a mode, generated from the one table (keys.ts): what the screen shows on `?`. */
