@@ -14,6 +14,7 @@ import type { TxStep } from '../chain/submit.js';
 import type { ResolvedSigner } from '../signer/signer.js';
 import type { EngineSigner, Pace, ReleaseAccess, StepResult } from './context.js';
 import { step } from './step.js';
+import { UserError } from '../errors.js';
 
 /** What the session needs of the store (store/store.ts implements it). */
 export interface SessionStore {
@@ -86,14 +87,12 @@ export function externalAddressOf(spec: string): string | undefined {
  * the signature comes back); with `as`, acting for that account as its proxy.
  */
 export async function engineSignerFor(choice: SignerChoice, env: Pick<Environment, 'name' | 'kind'>): Promise<EngineSigner> {
-	const { SignerError } = await import('../signer/signer.js');
 	const { decodeAddress, encodeAddress } = await import('@polkadot/util-crypto');
 	const address = (text: string, what: string): string => {
 		try {
 			return encodeAddress(decodeAddress(text), 42);
 		} catch {
-			throw new SignerError(
-				'unknown-spec',
+			throw new UserError(
 				`${what} "${text}" is not an SS58 address or a 0x public key`,
 				'pass the account as polkadot-js shows it, e.g. 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY',
 			);
@@ -113,8 +112,7 @@ export async function engineSignerFor(choice: SignerChoice, env: Pick<Environmen
 		};
 	} else {
 		if (choice.signature)
-			throw new SignerError(
-				'unknown-spec',
+			throw new UserError(
 				'--signature is for a payload signed elsewhere; this signer signs here',
 				'pass --signer external:ADDRESS with --signature, or drop --signature',
 			);
@@ -124,8 +122,7 @@ export async function engineSignerFor(choice: SignerChoice, env: Pick<Environmen
 	if (choice.as === undefined) return signer;
 	const real = address(choice.as, '--as');
 	if (real === signer.address)
-		throw new SignerError(
-			'unknown-spec',
+		throw new UserError(
 			`--as names the signer itself (${real})`,
 			'drop --as to sign as this account, or name the account it is a proxy of',
 		);

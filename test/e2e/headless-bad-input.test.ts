@@ -259,6 +259,30 @@ describe('the headless contract: flags, confirmation, exit codes, secrets', () =
 		expect(before[0].intents).toHaveLength(0);
 	}, 60_000);
 
+	it('signing elsewhere and proxies: a flag without what it needs, or an address that is none, is exit 2 before any work', async () => {
+		const before = await snapshot();
+		const alice = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
+		const sig = `0x${'11'.repeat(64)}`;
+		const cases: Array<[string[], RegExp]> = [
+			[['--signature', sig], /--signature needs --signer/],
+			[['--signer', '//Alice', '--signature', sig], /--signature is for a payload signed elsewhere/],
+			[['--signer', '//Alice', '--mortality', '16'], /--mortality is for a payload signed elsewhere/],
+			[['--signer', `external:${alice}`, '--mortality', '3'], /--mortality 3 is not a number of blocks from 4 to 65536/],
+			[['--signer', 'external:not-an-address'], /external: "not-an-address" is not an SS58 address/],
+			[['--signer', '//Bob', '--as', 'nobody'], /--as "nobody" is not an SS58 address/],
+			[['--signer', '//Alice', '--as', alice], /--as names the signer itself/],
+			[['--signer', `external:${alice}`, '--signature', './no-such-signature.png'], /no file at .*no-such-signature\.png/],
+		];
+		for (const [flags, message] of cases) {
+			const r = await runCli(['advance', id, '--env', 'bad', ...flags], env());
+			expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(message)]);
+		}
+		const review = await runCli(['review', '--env', 'bad', '--motion', '0', '--vote', 'aye', '--signer', `external:${alice}`], env());
+		expect(review.code).toBe(2);
+		expect(review.stderr).toMatch(/review votes are signed here/);
+		expect(await snapshot()).toEqual(before);
+	}, 120_000);
+
 	it('advance without --yes prints the prompt and says it needs confirmation (and which flag), not that it waits for someone else', async () => {
 		const text = await runCli(['advance', id, '--env', 'bad', '--signer', '//Alice'], env());
 		expect(text.code).toBe(0);

@@ -54,6 +54,8 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 				? 'pass --signer external:ADDRESS, the address that signed the payload'
 				: 'pass --signer S, the proxy that acts for --as',
 		);
+	if (flags.mortality !== undefined && !flags.signer?.trim().startsWith('external:'))
+		throw new UsageError('--mortality is for a payload signed elsewhere', 'pass it with --signer external:ADDRESS, or drop it');
 	if (flags.mortality !== undefined && (!Number.isInteger(flags.mortality) || flags.mortality < 4 || flags.mortality > 65536))
 		throw new UsageError(
 			`--mortality ${flags.mortality} is not a number of blocks from 4 to 65536`,

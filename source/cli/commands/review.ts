@@ -74,6 +74,11 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 
 	// The signer first (a bad key is bad input, found before any chain work); its address shows the reviewer's role.
 	let signer: { pair: import('@polkadot/keyring/types').KeyringPair; address: string; label: string } | undefined;
+	if (flags.signer?.trim().startsWith('external:'))
+		throw new UsageError(
+			'review votes are signed here, with a key this process holds; external: signers are not taken by review',
+			"to vote from a key held elsewhere, vote through the release's route: `release-console advance ID --env NAME --signer external:ADDRESS` hands out the vote's payload to sign",
+		);
 	if (flags.signer) {
 		const { SignerError } = await import('../../signer/signer.js');
 		try {
