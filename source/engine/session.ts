@@ -104,7 +104,7 @@ export async function engineSignerFor(choice: SignerChoice, env: Pick<Environmen
 		const who = address(outside, 'external:');
 		signer = {
 			address: who,
-			label: `signed elsewhere by ${who}`,
+			label: 'key held elsewhere (external:)',
 			external: {
 				...(choice.signature ? { signature: choice.signature } : {}),
 				...(choice.mortality ? { mortality: choice.mortality } : {}),
