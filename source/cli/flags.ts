@@ -77,6 +77,7 @@ export const FLAG_TYPES = {
 	signature: { type: 'string' },
 	as: { type: 'string' },
 	mortality: { type: 'number' },
+	blocks: { type: 'number' },
 } as const satisfies Record<string, FlagType>;
 
 export type FlagName = keyof typeof FLAG_TYPES;
@@ -106,6 +107,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagName[]>> = {
 	new: ['name', 'wasm', 'env'],
 	status: [],
 	advance: ['env', 'signer', 'yes', 'follow', 'timeout', 'signature', 'as', 'mortality'],
+	rehearse: ['env', 'block', 'blocks'],
 	env: [],
 	'env list': [],
 	'env add': ['endpoint', 'kind', 'route', 'soakBlocks', 'soakMinutes', 'maxStall', ...ROUTE_OPTIONS],
@@ -115,6 +117,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagName[]>> = {
 	'sample-wasm': ['out'],
 	devnet: ['chain', 'port', 'blockTime', 'stateFile', 'dataDir'],
 	'devnet stop': ['chain'],
+	'devnet fork': ['endpoint', 'block'],
 	'devnet reset': ['chain'],
 	recovery: ['env', 'out'],
 	schedule: ['env', 'at', 'window', 'block'],

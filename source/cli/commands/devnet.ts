@@ -24,6 +24,33 @@ export interface DevnetFlags {
 	stateFile?: string;
 	/** Keep the chain's blocks and state in this directory (the background mode passes the store directory). */
 	dataDir?: string;
+	/** `devnet fork`: the chain to fork, and the block. */
+	endpoint?: string;
+	block?: number;
+}
+
+/**
+ * `devnet fork --endpoint URL [--block N]`: a fork of a live chain, in its own
+ * process (a runtime whose block crashes chopsticks' executor takes only this
+ * process down, and its parent says what happened). Prints one JSON line
+ * `{ endpoint, forkedAt }` once it serves, then serves until stdin closes or a
+ * signal comes. `rehearse` runs it.
+ */
+async function fork(ctx: CommandContext, flags: DevnetFlags): Promise<number> {
+	if (!flags.endpoint)
+		throw new UsageError('devnet fork needs --endpoint', 'e.g. devnet fork --endpoint ws://127.0.0.1:9944 [--block 100]');
+	const { startFork } = await import('../../devnet/fork.js');
+	const running = await startFork({ endpoint: flags.endpoint, ...(flags.block !== undefined ? { at: flags.block } : {}) });
+	ctx.io.stdout(JSON.stringify({ endpoint: running.endpoint, forkedAt: running.forkedAt }));
+	await new Promise<void>((resolve) => {
+		process.once('SIGTERM', resolve);
+		process.once('SIGINT', resolve);
+		process.stdin.once('end', resolve);
+		process.stdin.once('close', resolve);
+		process.stdin.resume();
+	});
+	await running.close();
+	return EXIT.ok;
 }
 
 export function parseBlockTime(value: string | undefined): number | 'manual' | 'instant' {
@@ -82,6 +109,7 @@ async function reset(ctx: CommandContext, only: EmbeddedChainName | undefined): 
 export async function runDevnet(ctx: CommandContext, sub: string | undefined, flags: DevnetFlags): Promise<number> {
 	if (sub === 'stop') return stop(ctx, chainFlag(flags.chain));
 	if (sub === 'reset') return reset(ctx, chainFlag(flags.chain));
+	if (sub === 'fork') return fork(ctx, flags);
 	if (sub !== undefined)
 		throw new UsageError(
 			`unknown devnet command "${sub}"`,

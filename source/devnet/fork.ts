@@ -1,0 +1,100 @@
+/**
+ * A fork of a live chain, for rehearsals: chopsticks-core's `setup({ endpoint,
+ * block })` fetches the state it needs from the chain behind `endpoint` at that
+ * block (read-only: nothing is ever sent there) and runs the chain's own
+ * runtime on it; the fork is served over JSON-RPC on 127.0.0.1 like the other
+ * embedded chains, so a rehearsal talks to it through @polkadot/api.
+ *
+ * Blocks are built when asked (dev_newBlock), and a failed build is an
+ * error the caller sees, with the
+ * runtime's own message: a rehearsal must not mistake a broken block for a
+ * quiet chain.
+ */
+import { filterLibraryNoise } from '../noise.js';
+import { startRpcServer, RpcError, type RpcHandler } from './rpc-server.js';
+import { settleWithin } from './rococo.js';
+
+export interface Fork {
+	endpoint: string;
+	/** The block the fork starts from (its head before anything was done on it). */
+	forkedAt: { number: number; hash: string };
+	/** Build `n` blocks; resolves to the new head, or throws with the runtime's message if a block cannot be built. */
+	newBlocks: (n?: number) => Promise<number>;
+	close: () => Promise<void>;
+}
+
+export interface ForkOptions {
+	/** The chain to fork (ws:// or wss://). */
+	endpoint: string;
+	/** Block number or hash to fork at (default: the chain's head). */
+	at?: number | string;
+}
+
+export async function startFork(options: ForkOptions): Promise<Fork> {
+	process.env.LOG_LEVEL ??= 'error';
+	filterLibraryNoise();
+	const core = await import('@acala-network/chopsticks-core');
+	let chain: import('@acala-network/chopsticks-core').Blockchain;
+	try {
+		chain = await core.setup({
+			endpoint: options.endpoint,
+			...(options.at !== undefined ? { block: options.at } : {}),
+			buildBlockMode: core.BuildBlockMode.Manual,
+			runtimeLogLevel: 0,
+		});
+	} catch (error) {
+		throw new Error(
+			`cannot fork ${options.endpoint}${options.at !== undefined ? ` at ${options.at}` : ''}: ${(error as Error).message}`,
+		);
+	}
+	const forkedAt = { number: chain.head.number, hash: chain.head.hash };
+
+	let building: Promise<unknown> = Promise.resolve();
+	const newBlocks = async (n = 1) => {
+		const run = building.then(async () => {
+			for (let i = 0; i < n; i++) {
+				const before = chain.head.number;
+				// A failed build rejects with the runtime's own error (chopsticks' txpool passes it on).
+				await chain.newBlock();
+				if (chain.head.number === before) throw new Error(`block #${before + 1} could not be built`);
+			}
+		});
+		building = run.catch(() => {});
+		await run;
+		return chain.head.number;
+	};
+
+	const handlers = core.allHandlers as unknown as Record<string, RpcHandler<{ chain: typeof chain }>>;
+	const rpc = await startRpcServer(
+		{
+			...handlers,
+			system_name: () => `release-console fork of ${options.endpoint} at #${forkedAt.number} (chopsticks-core 1.1.0)`,
+			devnet_blockMode: () => ({ mode: 'manual' }),
+			dev_newBlock: async (_context, params) => {
+				const count = Number((params[0] as { count?: number } | undefined)?.count ?? 1);
+				try {
+					const head = await newBlocks(count);
+					return chain.head.hash ?? head;
+				} catch (error) {
+					throw new RpcError(1, (error as Error).message);
+				}
+			},
+		},
+		{ chain },
+		{ port: 0 },
+	);
+	let closed = false;
+	return {
+		endpoint: rpc.endpoint,
+		forkedAt,
+		newBlocks,
+		close: async () => {
+			if (closed) return;
+			closed = true;
+			await settleWithin(building, 10_000);
+			await settleWithin(rpc.close(), 5_000);
+			await settleWithin(chain.close(), 5_000);
+			await settleWithin(core.destroyWorker(), 5_000);
+		},
+	};
+}

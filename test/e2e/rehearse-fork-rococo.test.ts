@@ -1,0 +1,104 @@
+/**
+ * `rehearse` forks the embedded Rococo chain (a real runtime behind a real
+ * JSON-RPC endpoint: forked exactly as a live chain would be) and runs the
+ * release's 9130 → 9140 upgrade on the fork with Root reproduced through the
+ * fork's sudo key; the upstream chain stays at 9130 with nothing sent to it.
+ * A chain the upgrade breaks on its first block under the new runtime gives a
+ * failed rehearsal naming what failed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiPromise } from '@polkadot/api';
+import { HISTORICAL_STORAGE_VERSION_KEY, startRococoDevnet, type RococoDevnet } from '../../source/devnet/rococo.js';
+import { writeRococoWasm } from '../../source/artifact/embedded-runtimes.js';
+import { connect, rawRpc } from '../helpers/governance.js';
+import { countExtrinsicsOnChain } from '../helpers/chain.js';
+import { runCli, tempHome } from '../helpers/cli.js';
+import { scenario } from '../helpers/steps.js';
+
+let devnet: RococoDevnet;
+let api: ApiPromise;
+let home: string;
+const env = () => ({ RELEASE_CONSOLE_HOME: home });
+
+beforeAll(async () => {
+	devnet = await startRococoDevnet({ blockTime: 'manual' });
+	api = await connect(devnet.endpoint);
+	home = tempHome('rc-rehearse-');
+}, 120_000);
+afterAll(async () => {
+	await api?.disconnect();
+	await devnet?.close();
+});
+
+describe('rehearse on a fork of the embedded Rococo chain', () => {
+	let id: string;
+	const s = scenario();
+
+	it(
+		'the 9140 upgrade on the fork: CodeUpdated, the first block under 9140 and 2 more; upstream still 9130, nothing sent; the audit log keeps the evidence',
+		s.step(async () => {
+			await runCli(['env', 'add', 'staging', '--endpoint', devnet.endpoint, '--kind', 'testnet', '--route', 'sudo'], env());
+			id = (
+				await runCli(['new', '--name', 'rococo 9140', '--wasm', writeRococoWasm(9140, home), '--env', 'staging', '--json'], env())
+			).json().id;
+			const head = (await api.rpc.chain.getHeader()).number.toNumber();
+			const r = await runCli(['rehearse', id, '--env', 'staging', '--blocks', '2', '--json'], env());
+			expect(r.code).toBe(0);
+			const { report, upstream } = r.json();
+			expect(report.verdict).toBe('passed');
+			expect(report.forkedAt.number).toBe(head);
+			expect(report.before).toEqual({ specName: 'rococo', specVersion: 9130 });
+			expect(report.upgrade).toMatchObject({ number: head + 1, codeUpdated: true, dispatch: 'Ok' });
+			expect(report.upgrade.events).toContain('sudo.Sudid');
+			expect(report.firstUnderNew.number).toBe(head + 2);
+			expect(report.after).toMatchObject({
+				specName: 'rococo',
+				specVersion: 9140,
+				codeHash: '0xe49e1a81ddc4e80d0aed4adf9321136dd7a197deaf8a14a8d52012348f8e05b6',
+			});
+			expect(report.blocks.map((b: { number: number }) => b.number)).toEqual([head + 3, head + 4]);
+			expect(upstream.untouched).toBe(true);
+			// the real chain: still 9130, the same head, no upgrade sent
+			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9130);
+			expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(head);
+			expect(await countExtrinsicsOnChain(api, 'sudo')).toBe(0);
+			const status = (await runCli(['status', id, '--json'], env())).json();
+			expect(status.environments[0].stages.find((x: { id: string }) => x.id === 'upgrade').status).toBe('pending');
+			const audit = await runCli(['export', id, '--format', 'json'], env());
+			expect(audit.stdout).toMatch(/"action":\s*"rehearsal"[^}]*fork of staging at #\d+[^}]*passed/);
+		}),
+		s.timeout(240_000),
+	);
+
+	it(
+		'a chain the upgrade breaks: the first block under the new runtime fails, the rehearsal says so with the runtime’s message (exit 1)',
+		s.step(async () => {
+			// The storage-version fix the embedded chain applies at genesis, taken away on the upstream chain:
+			// 9140's session_historical migration then traps in its first block.
+			await rawRpc(api, 'dev_setStorage', [[[HISTORICAL_STORAGE_VERSION_KEY, null]]]);
+			const r = await runCli(['rehearse', id, '--env', 'staging', '--blocks', '1'], env());
+			expect(r.code).toBe(1);
+			expect(r.stdout).toMatch(
+				/✖ failed: the first block under the new runtime could not be built \(its migrations run there\): the fork's runtime executor crashed \(exit \S+\): .*(panicked at|unreachable)/,
+			);
+			expect(r.stdout).toContain('system.CodeUpdated');
+			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9130);
+		}),
+		s.timeout(240_000),
+	);
+
+	it(
+		'the governance devnet cannot be forked: exit 2, says why',
+		s.step(async () => {
+			await runCli(
+				['env', 'add', 'gov', '--endpoint', 'embedded:governance', '--kind', 'local', '--route', 'council-democracy'],
+				env(),
+			);
+			const created = await runCli(['new', '--name', 'gov', '--wasm', writeRococoWasm(9140, home), '--env', 'gov', '--json'], env());
+			const r = await runCli(['rehearse', created.json().id, '--env', 'gov'], env());
+			expect(r.code).toBe(2);
+			expect(r.stderr).toMatch(/a simulation without an executable runtime: it cannot be forked/);
+		}),
+		s.timeout(60_000),
+	);
+});
