@@ -24,6 +24,7 @@ export const GATE_TITLES: Record<GateId, string> = {
 	'artifact-integrity': 'artifact integrity',
 	'forward-compatible': 'forward compatible',
 	soak: 'soak',
+	'fork-rehearsal': 'rehearsed on a fork of the chain',
 	'transaction-version': 'transaction version increased when needed',
 	'release-commit-on-branch': 'release commit on the protected branch',
 	audits: 'audits of the pallets included (attested)',

@@ -202,3 +202,43 @@ export function updateSoak(prev: SoakProgress | undefined, blockNumber: number, 
 		longestStallSeconds: Math.max(prev.longestStallSeconds, perBlock),
 	};
 }
+
+/** What a fork rehearsal found (engine/rehearsal.ts), as the gate keeps it. */
+export interface ForkRehearsalEvidence {
+	codeHash: Hex;
+	forkedAt: { number: number; hash: string };
+	verdict: 'passed' | 'failed';
+	failure?: string;
+	specAfter?: number;
+	/** blake2-256 of the whole report as JSON. */
+	digest: Hex;
+}
+
+/**
+ * The upgrade was dry-run on a fork of this environment's chain: required on
+ * production before the first signed step (or waived in writing). Without a
+ * rehearsal of this code hash it fails with what to run.
+ */
+export function forkRehearsalGate(env: EnvRef, codeHash: Hex, evidence: ForkRehearsalEvidence | undefined, at?: string): GateEvaluation {
+	const base = { id: 'fork-rehearsal' as const, env: envName(env), checkedAt: stamp(at) };
+	if (!evidence || evidence.codeHash !== codeHash)
+		return {
+			...base,
+			status: 'fail',
+			summary: `code ${codeHash.slice(0, 10)}… has not been rehearsed on a fork of ${envName(env)}`,
+			evidence: { codeHash, rehearsed: evidence ? { codeHash: evidence.codeHash } : null },
+		};
+	if (evidence.verdict === 'passed')
+		return {
+			...base,
+			status: 'pass',
+			summary: `rehearsed on a fork at #${evidence.forkedAt.number}: passed${evidence.specAfter !== undefined ? ` (spec ${evidence.specAfter} after)` : ''}`,
+			evidence: { ...evidence },
+		};
+	return {
+		...base,
+		status: 'fail',
+		summary: `the rehearsal on a fork at #${evidence.forkedAt.number} failed: ${evidence.failure ?? 'see its report'}`,
+		evidence: { ...evidence },
+	};
+}

@@ -17,6 +17,8 @@ export type GateId =
 	| 'artifact-integrity'
 	| 'forward-compatible'
 	| 'soak'
+	// --- the upgrade dry-run on a fork of the environment's chain (rehearse) ---
+	| 'fork-rehearsal'
 	// --- alignment (issue 6): gates of notes, attestations, sign-offs and the release train ---
 	| 'transaction-version'
 	| 'release-commit-on-branch'

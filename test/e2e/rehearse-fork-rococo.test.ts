@@ -71,6 +71,70 @@ describe('rehearse on a fork of the embedded Rococo chain', () => {
 	);
 
 	it(
+		'production: the artifact stage refuses until the code was rehearsed on a fork of its chain; after rehearse it goes on',
+		s.step(async () => {
+			const signatories = [
+				'5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY',
+				'5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty',
+				'5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y',
+			];
+			await runCli(
+				[
+					'env',
+					'add',
+					'prod',
+					'--endpoint',
+					devnet.endpoint,
+					'--kind',
+					'production',
+					'--route',
+					'multisig-sudo',
+					...signatories.flatMap((a) => ['--signatory', a]),
+					'--threshold',
+					'2',
+				],
+				env(),
+			);
+			const prodId = (
+				await runCli(['new', '--name', 'rococo 9140 prod', '--wasm', writeRococoWasm(9140, home), '--env', 'prod', '--json'], env())
+			).json().id;
+			// 9140 is not forward compatible with 9130: accepted in writing, so only the rehearsal is missing
+			const first = await runCli(['advance', prodId, '--env', 'prod', '--json'], env());
+			expect(first.code).toBe(1);
+			expect(first.json().result.message).toMatch(/has not been rehearsed on a fork of prod/);
+			expect(first.json().result.hint).toMatch(/release-console rehearse .* --env prod/);
+			const waived = await runCli(
+				[
+					'waive',
+					prodId,
+					'--env',
+					'prod',
+					'--gate',
+					'forward-compatible',
+					'--reason',
+					'rehearsal chain: the breaking changes are known',
+				],
+				env(),
+			);
+			expect(waived.code).toBe(0);
+			const again = await runCli(['advance', prodId, '--env', 'prod', '--json'], env());
+			expect(again.code).toBe(1);
+			expect(again.json().result.message).toMatch(/^code 0xe49e1a81… has not been rehearsed on a fork of prod$/);
+			const rehearsed = await runCli(['rehearse', prodId, '--env', 'prod', '--blocks', '1', '--json'], env());
+			expect(rehearsed.code).toBe(0);
+			const after = await runCli(['advance', prodId, '--env', 'prod', '--json'], env());
+			// past the artifact stage: the route's own first step decides now (here: the chain's sudo key is not the multisig)
+			const out = after.json();
+			expect(out.release.environments[0].stages[0]).toMatchObject({ id: 'artifact', status: 'done' });
+			expect(out.result.stage).toBe('multisig');
+			const gates = (await runCli(['gates', prodId, '--env', 'prod', '--json'], env())).stdout;
+			expect(gates).toMatch(/fork-rehearsal/);
+			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9130);
+		}),
+		s.timeout(300_000),
+	);
+
+	it(
 		'a chain the upgrade breaks: the first block under the new runtime fails, the rehearsal says so with the runtime’s message (exit 1)',
 		s.step(async () => {
 			// The storage-version fix the embedded chain applies at genesis, taken away on the upstream chain:

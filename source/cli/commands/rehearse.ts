@@ -76,6 +76,23 @@ export async function runRehearse(ctx: CommandContext, id: string | undefined, f
 		}
 		const afterUpstream = await readUpstream();
 		const untouched = afterUpstream.specVersion === beforeUpstream.specVersion;
+		const { forkRehearsalGate } = await import('../../domain/gates.js');
+		const { blake2AsHex } = await import('@polkadot/util-crypto');
+		const at = new Date().toISOString();
+		const gate = forkRehearsalGate(
+			env.name,
+			release.artifact.codeHash,
+			{
+				codeHash: report.codeHash,
+				forkedAt: report.forkedAt,
+				verdict: report.verdict,
+				...(report.failure ? { failure: report.failure } : {}),
+				...(report.after ? { specAfter: report.after.specVersion } : {}),
+				digest: blake2AsHex(JSON.stringify(report), 256) as `0x${string}`,
+			},
+			at,
+		);
+		ctx.store.dispatch(release.id, { type: 'gate/set', gate, at });
 		ctx.store.dispatch(release.id, {
 			type: 'audit',
 			entry: {

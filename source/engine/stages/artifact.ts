@@ -3,7 +3,7 @@ import type { ApiPromise } from '@polkadot/api';
 import type { Environment, Hex, ReleaseAction } from '../../domain/types.js';
 import { readArtifact } from '../../artifact/read.js';
 import { onChainCodeHash } from '../../chain/live.js';
-import { integrityGate, specNameGate, specVersionGate } from '../../domain/gates.js';
+import { forkRehearsalGate, integrityGate, specNameGate, specVersionGate, type ForkRehearsalEvidence } from '../../domain/gates.js';
 import { type EngineContext, type StepResult, iso } from '../context.js';
 import { findUpgradeBlock } from '../upgrade-record.js';
 
@@ -57,6 +57,18 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 		))
 			gates.push(compat as typeof integrity);
 	}
+	// Production: the upgrade must have been dry-run on a fork of this chain (`rehearse`), or waived in writing.
+	if (env.kind === 'production' && !alreadyUpgraded) {
+		const existing = release.gates.find((g) => g.id === 'fork-rehearsal' && g.env === env.name);
+		const evidence = existing?.evidence as ForkRehearsalEvidence | undefined;
+		const waived =
+			existing?.status === 'waived' &&
+			(existing.evidence as { codeHash?: unknown } | undefined)?.codeHash === release.artifact.codeHash;
+		if (!waived)
+			gates.push(
+				forkRehearsalGate(env.name, release.artifact.codeHash, evidence?.digest ? evidence : undefined, at) as typeof integrity,
+			);
+	}
 	const actions: ReleaseAction[] = gates.map((gate) => ({ type: 'gate/set', gate, at }) as ReleaseAction);
 	// On local environments the compatibility gate is advice (recorded, shown);
 	// on testnet and production it blocks until it passes or is waived in writing.
@@ -64,15 +76,19 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 	if (failed.length > 0) {
 		const detail = failed.map((g) => g.summary).join('; ');
 		ctx.release.apply(...actions, { type: 'stage/set', env: env.name, stage: 'artifact', status: 'failed', detail, at });
-		const compatOnly = failed.every((g) => g.id === 'forward-compatible');
-		return {
-			kind: 'refused',
-			stage: 'artifact',
-			message: detail,
-			hint: compatOnly
-				? `review the breaking changes (\`release-console inspect ${release.artifact.path} --against ${env.name}\`); fix the runtime, or waive with a written reason: \`release-console waive ${release.id} --env ${env.name} --gate forward-compatible --reason "…"\``
-				: 'build a runtime for this chain with a higher spec_version, then create a new release with it',
-		};
+		// What to do about each failing gate: a compatibility waiver or a rehearsal can clear theirs; anything else needs another runtime.
+		const hints: string[] = [];
+		if (failed.some((g) => g.id === 'forward-compatible'))
+			hints.push(
+				`review the breaking changes (\`release-console inspect ${release.artifact.path} --against ${env.name}\`); fix the runtime, or waive with a written reason: \`release-console waive ${release.id} --env ${env.name} --gate forward-compatible --reason "…"\``,
+			);
+		if (failed.some((g) => g.id === 'fork-rehearsal'))
+			hints.push(
+				`dry-run the upgrade on a fork of this chain first: \`release-console rehearse ${release.id} --env ${env.name}\`; or waive it with a written reason: \`release-console waive ${release.id} --env ${env.name} --gate fork-rehearsal --reason "…"\``,
+			);
+		if (failed.some((g) => g.id !== 'forward-compatible' && g.id !== 'fork-rehearsal'))
+			hints.push('build a runtime for this chain with a higher spec_version, then create a new release with it');
+		return { kind: 'refused', stage: 'artifact', message: detail, hint: hints.join('; ') };
 	}
 	const advisory = gates.find((g) => g.id === 'forward-compatible' && g.status === 'fail');
 	// The recovery plan: the runtime this upgrade replaces, read from the chain before anything changes.
