@@ -23,7 +23,7 @@ const cli = meow(
     $ release-console status [ID] [--json]
     $ release-console advance ID --env NAME [--signer S] [--as REAL] [--yes] [--follow] [--json]
     $ release-console advance ID --env NAME --signer external:ADDRESS [--signature 0x…] [--mortality BLOCKS]
-    $ release-console rehearse ID --env NAME [--block N] [--blocks 10] [--json]   the upgrade on a fork of NAME's chain
+    $ release-console rehearse ID --env NAME [--block N] [--blocks 10] [--no-cache] [--json]   the upgrade on a fork of NAME's chain
     $ release-console env list | add NAME --endpoint URL --kind K --route R [route options] | remove NAME
     $ release-console recovery ID --env NAME [--out codeSubstitutes.json]
     $ release-console schedule --env NAME [--at ISO_TIME | --window] [--block N]
@@ -40,7 +40,7 @@ const cli = meow(
     $ release-console inspect WASM [--against WASM|ENV] [--srtool REPORT.json] [--json]
     $ release-console sample-wasm [--out DIR]                            write the Rococo 9130 and 9140 runtimes shipped with the package
     $ release-console devnet --chain rococo|governance|kusama-1020|polkadot-0 [--port N] [--block-time MS|manual|instant] [--data-dir DIR]
-    $ release-console devnet fork --endpoint URL [--block N]      a fork of that chain (what rehearse runs)
+    $ release-console devnet fork --endpoint URL [--block N] [--data-dir DIR]   a fork of that chain (what rehearse runs)
     $ release-console devnet stop [--chain C]                      stops the store's embedded chains (all, or one)
     $ release-console devnet reset [--chain C]                     deletes their kept state: the next start is a new chain
     $ release-console review --env NAME (--motion HASH|INDEX | --referendum INDEX | --preimage HASH) [--wasm PATH] [--record RECORD.json] [--json]
@@ -150,7 +150,7 @@ async function main(): Promise<number> {
 		}
 		case 'rehearse': {
 			const { runRehearse } = await import('./commands/rehearse.js');
-			return runRehearse(ctx, rest[0], { env: flags.env?.[0], block: flags.block, blocks: flags.blocks });
+			return runRehearse(ctx, rest[0], { env: flags.env?.[0], block: flags.block, blocks: flags.blocks, noCache: flags.noCache });
 		}
 		case 'env': {
 			const { runEnv } = await import('./commands/env.js');

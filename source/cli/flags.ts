@@ -78,6 +78,7 @@ export const FLAG_TYPES = {
 	as: { type: 'string' },
 	mortality: { type: 'number' },
 	blocks: { type: 'number' },
+	noCache: { type: 'boolean', default: false },
 } as const satisfies Record<string, FlagType>;
 
 export type FlagName = keyof typeof FLAG_TYPES;
@@ -107,7 +108,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagName[]>> = {
 	new: ['name', 'wasm', 'env'],
 	status: [],
 	advance: ['env', 'signer', 'yes', 'follow', 'timeout', 'signature', 'as', 'mortality'],
-	rehearse: ['env', 'block', 'blocks'],
+	rehearse: ['env', 'block', 'blocks', 'noCache'],
 	env: [],
 	'env list': [],
 	'env add': ['endpoint', 'kind', 'route', 'soakBlocks', 'soakMinutes', 'maxStall', ...ROUTE_OPTIONS],
@@ -117,7 +118,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagName[]>> = {
 	'sample-wasm': ['out'],
 	devnet: ['chain', 'port', 'blockTime', 'stateFile', 'dataDir'],
 	'devnet stop': ['chain'],
-	'devnet fork': ['endpoint', 'block'],
+	'devnet fork': ['endpoint', 'block', 'dataDir'],
 	'devnet reset': ['chain'],
 	recovery: ['env', 'out'],
 	schedule: ['env', 'at', 'window', 'block'],

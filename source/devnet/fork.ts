@@ -28,15 +28,23 @@ export interface ForkOptions {
 	endpoint: string;
 	/** Block number or hash to fork at (default: the chain's head). */
 	at?: number | string;
+	/** Keep what is fetched from the chain in this SQLite file (chopsticks-db): a second fork of the same blocks reads it from there. */
+	cacheFile?: string;
 }
 
 export async function startFork(options: ForkOptions): Promise<Fork> {
 	process.env.LOG_LEVEL ??= 'error';
 	filterLibraryNoise();
 	const core = await import('@acala-network/chopsticks-core');
+	let db: import('@acala-network/chopsticks-core').Database | undefined;
+	if (options.cacheFile) {
+		const { SqliteDatabase } = await import('@acala-network/chopsticks-db');
+		db = new SqliteDatabase(options.cacheFile);
+	}
 	let chain: import('@acala-network/chopsticks-core').Blockchain;
 	try {
 		chain = await core.setup({
+			...(db ? { db } : {}),
 			endpoint: options.endpoint,
 			...(options.at !== undefined ? { block: options.at } : {}),
 			buildBlockMode: core.BuildBlockMode.Manual,

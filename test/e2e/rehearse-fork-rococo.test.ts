@@ -6,6 +6,8 @@
  * A chain the upgrade breaks on its first block under the new runtime gives a
  * failed rehearsal naming what failed.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiPromise } from '@polkadot/api';
 import { HISTORICAL_STORAGE_VERSION_KEY, startRococoDevnet, type RococoDevnet } from '../../source/devnet/rococo.js';
@@ -58,6 +60,9 @@ describe('rehearse on a fork of the embedded Rococo chain', () => {
 			});
 			expect(report.blocks.map((b: { number: number }) => b.number)).toEqual([head + 3, head + 4]);
 			expect(upstream.untouched).toBe(true);
+			// a dev chain can change a block's state in place: nothing fetched from it is kept
+			expect(r.json().cache).toMatch(/^off: the chain can change a block’s state in place \(dev_setStorage\)/);
+			expect(existsSync(path.join(home, 'fork-cache'))).toBe(false);
 			// the real chain: still 9130, the same head, no upgrade sent
 			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9130);
 			expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(head);

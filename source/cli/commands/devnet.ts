@@ -40,8 +40,32 @@ async function fork(ctx: CommandContext, flags: DevnetFlags): Promise<number> {
 	if (!flags.endpoint)
 		throw new UsageError('devnet fork needs --endpoint', 'e.g. devnet fork --endpoint ws://127.0.0.1:9944 [--block 100]');
 	const { startFork } = await import('../../devnet/fork.js');
-	const running = await startFork({ endpoint: flags.endpoint, ...(flags.block !== undefined ? { at: flags.block } : {}) });
-	ctx.io.stdout(JSON.stringify({ endpoint: running.endpoint, forkedAt: running.forkedAt }));
+	let cacheFile: string | undefined;
+	let cacheNote = 'off';
+	if (flags.dataDir) {
+		// One cache per chain: what was fetched is keyed by block hash inside it.
+		const { mkdirSync } = await import('node:fs');
+		const { connectEndpoint } = await import('../../chain/connect.js');
+		const probe = await connectEndpoint(flags.endpoint, { timeoutMs: 10_000 });
+		const genesis = probe.genesisHash;
+		// A dev chain (chopsticks, the embedded chains) can change a block's state in place (dev_setStorage):
+		// what was fetched for a block hash may no longer be its state, so nothing is cached for it.
+		const methods = ((await probe.api.rpc.rpc.methods()).methods as unknown as Array<{ toString(): string }>).map(String);
+		await probe.disconnect();
+		if (methods.includes('dev_setStorage'))
+			cacheNote = 'off: the chain can change a block’s state in place (dev_setStorage), so fetched state is not kept';
+		else {
+			mkdirSync(flags.dataDir, { recursive: true });
+			cacheFile = path.join(flags.dataDir, `fork-cache-${genesis.slice(2, 18)}.sqlite`);
+			cacheNote = `kept in ${cacheFile}`;
+		}
+	}
+	const running = await startFork({
+		endpoint: flags.endpoint,
+		...(flags.block !== undefined ? { at: flags.block } : {}),
+		...(cacheFile ? { cacheFile } : {}),
+	});
+	ctx.io.stdout(JSON.stringify({ endpoint: running.endpoint, forkedAt: running.forkedAt, cache: cacheNote }));
 	await new Promise<void>((resolve) => {
 		process.once('SIGTERM', resolve);
 		process.once('SIGINT', resolve);

@@ -8,12 +8,16 @@
 import { EXIT, UsageError, findEnvironment, findRelease, type CommandContext } from './context.js';
 import { pickEnvironment } from '../../domain/release.js';
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { embeddedResolver } from '../../engine/session.js';
 
 export interface RehearseFlags {
 	env?: string;
 	block?: number;
 	blocks?: number;
+	/** Fetch everything from the chain again: the fork cache of this store is deleted first. */
+	noCache?: boolean;
 }
 
 export async function runRehearse(ctx: CommandContext, id: string | undefined, flags: RehearseFlags): Promise<number> {
@@ -52,7 +56,9 @@ export async function runRehearse(ctx: CommandContext, id: string | undefined, f
 			`forking ${env.name} (${upstream.endpoint}) at ${flags.block !== undefined ? `#${flags.block}` : `its head #${beforeUpstream.head}`}…`,
 		);
 		try {
-			fork = await spawnFork(upstream.endpoint, flags.block);
+			const cacheDir = path.join(ctx.home, 'fork-cache');
+			if (flags.noCache) rmSync(cacheDir, { recursive: true, force: true });
+			fork = await spawnFork(upstream.endpoint, flags.block, cacheDir);
 		} catch (error) {
 			const message = messageOf(error);
 			ctx.io.stderr(
@@ -61,6 +67,7 @@ export async function runRehearse(ctx: CommandContext, id: string | undefined, f
 			if (ctx.json) ctx.io.stdout(JSON.stringify({ error: message }));
 			return EXIT.failed;
 		}
+		say(`  fork cache: ${fork.cache}`);
 		const forkApi = await connectEndpoint(fork.endpoint, { timeoutMs: 30_000 });
 		const { rehearseOnFork, rehearsalText } = await import('../../engine/rehearsal.js');
 		let report;
@@ -104,7 +111,10 @@ export async function runRehearse(ctx: CommandContext, id: string | undefined, f
 				blockHash: report.forkedAt.hash as `0x${string}`,
 			},
 		});
-		if (ctx.json) ctx.io.stdout(JSON.stringify({ report, upstream: { before: beforeUpstream, after: afterUpstream, untouched } }));
+		if (ctx.json)
+			ctx.io.stdout(
+				JSON.stringify({ report, cache: fork.cache, upstream: { before: beforeUpstream, after: afterUpstream, untouched } }),
+			);
 		else {
 			for (const line of rehearsalText(report)) ctx.io.stdout(line);
 			ctx.io.stdout(`upstream ${env.name}: spec ${afterUpstream.specVersion}, head #${afterUpstream.head} (nothing was sent to it)`);
@@ -119,14 +129,25 @@ export async function runRehearse(ctx: CommandContext, id: string | undefined, f
 interface ForkProcess {
 	endpoint: string;
 	forkedAt: { number: number; hash: string };
+	/** Whether fetched state is kept for the next rehearsal, and why not. */
+	cache: string;
 	/** Resolves with what the fork process said if it dies before it is closed (an executor crash). */
 	crashed: Promise<string>;
 	close: () => Promise<void>;
 }
 
 /** The fork in its own process (`devnet fork`): a block that crashes chopsticks' executor takes only that process down. */
-function spawnFork(endpoint: string, block: number | undefined): Promise<ForkProcess> {
-	const args = [process.argv[1]!, 'devnet', 'fork', '--endpoint', endpoint, ...(block !== undefined ? ['--block', String(block)] : [])];
+function spawnFork(endpoint: string, block: number | undefined, cacheDir: string): Promise<ForkProcess> {
+	const args = [
+		process.argv[1]!,
+		'devnet',
+		'fork',
+		'--endpoint',
+		endpoint,
+		'--data-dir',
+		cacheDir,
+		...(block !== undefined ? ['--block', String(block)] : []),
+	];
 	const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: process.env });
 	let stdout = '';
 	let stderr = '';
@@ -149,7 +170,7 @@ function spawnFork(endpoint: string, block: number | undefined): Promise<ForkPro
 			const line = stdout.split('\n').find((l) => l.trim().startsWith('{'));
 			if (!line) return;
 			try {
-				const ready = JSON.parse(line) as { endpoint: string; forkedAt: { number: number; hash: string } };
+				const ready = JSON.parse(line) as { endpoint: string; forkedAt: { number: number; hash: string }; cache: string };
 				resolve({
 					...ready,
 					crashed,
