@@ -167,6 +167,14 @@ describe('rehearse on a fork of the embedded Rococo chain', () => {
 			const r = await runCli(['rehearse', created.json().id, '--env', 'gov'], env());
 			expect(r.code).toBe(2);
 			expect(r.stderr).toMatch(/a simulation without an executable runtime: it cannot be forked/);
+			// and bad flags are bad input before anything is forked
+			const blocks = await runCli(['rehearse', id, '--env', 'staging', '--blocks', '501'], env());
+			expect([blocks.code, blocks.stderr]).toEqual([
+				2,
+				expect.stringMatching(/--blocks 501 is not a number of blocks from 0 to 500/),
+			]);
+			const other = await runCli(['rehearse', id, '--env', 'nowhere'], env());
+			expect([other.code, other.stderr]).toEqual([2, expect.stringMatching(/does not travel environment nowhere/)]);
 		}),
 		s.timeout(60_000),
 	);
