@@ -52,6 +52,8 @@ export const KEYS = {
 	switchSigner: ['s'],
 	/** Release screen, embedded chains: build blocks up to the next block where something can happen. */
 	fastForward: ['f'],
+	/** Release screen: dry-run the upgrade on a fork of the environment's chain. */
+	rehearse: ['d'],
 	/** Release screen: the alignment view (gates with evidence, notes, sign-offs, promotion, recovery plan). */
 	alignment: ['g'],
 	/** Signing elsewhere: the payload as a Polkadot Vault QR code, and back (no letter: the signature field takes text). */
@@ -127,6 +129,7 @@ export const KEY_MODES: Record<KeyAction, readonly Mode[]> = {
 	filter: ['compat'],
 	switchSigner: ['release'],
 	fastForward: ['release'],
+	rehearse: ['release'],
 	alignment: ['release', 'alignment'],
 	vault: ['signature', 'vault'],
 	review: ['home'],
@@ -163,6 +166,7 @@ export const KEY_LABELS: Record<KeyAction, string> = {
 	filter: 'filter',
 	switchSigner: 'other signer',
 	fastForward: 'fast-forward',
+	rehearse: 'rehearse on a fork',
 	alignment: 'gates & sign-offs',
 	vault: 'Vault QR',
 	review: 'review a proposal',
@@ -187,6 +191,7 @@ const MODE_LABELS: Partial<Record<Mode, Partial<Record<KeyAction, string>>>> = {
 		alignment: 'gates, notes, sign-offs, promotion',
 		switchSigner: 'act as another signer (governance rehearsals)',
 		fastForward: 'embedded chains: build blocks to the next one where something can happen',
+		rehearse: 'dry-run the upgrade on a fork of this chain (nothing is sent to it)',
 	},
 	prompt: { up: 'scroll up', down: 'scroll down', cancel: 'cancel (nothing is sent)' },
 	compat: {

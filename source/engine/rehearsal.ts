@@ -11,7 +11,8 @@
 import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import type { Environment, Hex, Release } from '../domain/types.js';
+import type { Environment, Hex, Release, ReleaseAction } from '../domain/types.js';
+import { forkRehearsalGate } from '../domain/gates.js';
 import { readArtifact } from '../artifact/read.js';
 import { onChainCodeHash } from '../chain/live.js';
 import { eventsAt, submitExtrinsic } from '../chain/submit.js';
@@ -205,4 +206,82 @@ export function rehearsalText(r: RehearsalReport): string[] {
 	}
 	lines.push(r.verdict === 'passed' ? '✔ passed: the chain kept producing blocks under the new runtime' : `✖ failed: ${r.failure}`);
 	return lines;
+}
+
+export interface RehearseEnvironmentOptions {
+	/** The environment's chain, already resolved (an embedded chain's ws:// endpoint). */
+	endpoint: string;
+	release: Release;
+	env: Environment;
+	/** Where the fork keeps what it fetched from a live chain. */
+	cacheDir: string;
+	noCache?: boolean;
+	block?: number;
+	blocks?: number;
+	onProgress?: (line: string) => void;
+}
+
+/**
+ * Fork the chain behind `endpoint` in a process of its own, rehearse the
+ * release's upgrade there, and stop the fork: what `rehearse` and the console
+ * both run. Throws only when the fork cannot be started (no state at that
+ * block, an endpoint that does not answer).
+ */
+export async function rehearseEnvironment(o: RehearseEnvironmentOptions): Promise<{ report: RehearsalReport; cache: string }> {
+	const [{ rmSync }, { spawnFork }, { connectEndpoint }] = await Promise.all([
+		import('node:fs'),
+		import('../devnet/fork-process.js'),
+		import('../chain/connect.js'),
+	]);
+	if (o.noCache) rmSync(o.cacheDir, { recursive: true, force: true });
+	const fork = await spawnFork(o.endpoint, o.block, o.cacheDir);
+	try {
+		o.onProgress?.(`fork cache: ${fork.cache}`);
+		const forkApi = await connectEndpoint(fork.endpoint, { timeoutMs: 30_000 });
+		try {
+			const report = await rehearseOnFork(forkApi.api, o.release, o.env, {
+				forkedAt: fork.forkedAt,
+				crashed: fork.crashed,
+				...(o.blocks !== undefined ? { blocks: o.blocks } : {}),
+				...(o.onProgress ? { onProgress: o.onProgress } : {}),
+			});
+			return { report, cache: fork.cache };
+		} finally {
+			await forkApi.disconnect();
+		}
+	} finally {
+		await fork.close();
+	}
+}
+
+/** What a rehearsal leaves on the release: the `fork-rehearsal` gate (with the report's digest) and an audit entry. */
+export async function rehearsalActions(release: Release, env: Environment, report: RehearsalReport, at: string): Promise<ReleaseAction[]> {
+	const { blake2AsHex } = await import('@polkadot/util-crypto');
+	const gate = forkRehearsalGate(
+		env.name,
+		release.artifact.codeHash,
+		{
+			codeHash: report.codeHash,
+			forkedAt: report.forkedAt,
+			verdict: report.verdict,
+			...(report.failure ? { failure: report.failure } : {}),
+			...(report.after ? { specAfter: report.after.specVersion } : {}),
+			digest: blake2AsHex(JSON.stringify(report), 256) as Hex,
+		},
+		at,
+	);
+	return [
+		{ type: 'gate/set', gate, at },
+		{
+			type: 'audit',
+			entry: {
+				at,
+				env: env.name,
+				action: 'rehearsal',
+				detail: `fork of ${env.name} at #${report.forkedAt.number} (${report.forkedAt.hash}): ${report.verdict}${report.failure ? ` — ${report.failure}` : ''}; code ${report.codeHash}${report.after ? `, ${report.after.specName} ${report.after.specVersion} after` : ''}; ${report.blocks.length} blocks built after the first under the new runtime`,
+				blockNumber: report.forkedAt.number,
+				blockHash: report.forkedAt.hash as Hex,
+			},
+		},
+	];
 }

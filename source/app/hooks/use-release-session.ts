@@ -3,6 +3,7 @@
  * the chain, run engine steps, hold the signer for this session only.
  * Components render what this returns; they never talk to the chain.
  */
+import path from 'node:path';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { Release } from '../../domain/types.js';
 import type { ChainState, SignerPromptModel } from '../../chain/types.js';
@@ -642,11 +643,63 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		}
 	}, [state.waitUntil]);
 
+	/**
+	 * Dry-run the upgrade on a fork of this environment's chain (engine/rehearsal.ts, as
+	 * `rehearse` does): progress in the log, the report in the message, the verdict kept
+	 * on the release (gate and audit). Nothing is sent to the chain itself.
+	 */
+	const rehearse = useCallback(async () => {
+		const session = sessionRef.current;
+		if (!session || busy.current || !['ready', 'waiting', 'error', 'done'].includes(phaseRef.current)) return;
+		const back = phaseRef.current === 'error' ? 'ready' : phaseRef.current;
+		busy.current = true;
+		phaseRef.current = 'working';
+		dispatch({ type: 'phase', phase: 'working', activity: 'rehearsing the upgrade on a fork of this chain (nothing is sent to it)' });
+		try {
+			const { rehearseEnvironment, rehearsalActions, rehearsalText } = await import('../../engine/rehearsal.js');
+			const { report } = await rehearseEnvironment({
+				endpoint: session.connection.endpoint,
+				release: session.release.get(),
+				env: session.env,
+				cacheDir: path.join(path.dirname(store.path), 'fork-cache'),
+				blocks: 3,
+				onProgress: (line) => {
+					if (!mounted.current) return;
+					dispatch({ type: 'log', line: `fork: ${line}` });
+					dispatch({ type: 'phase', phase: 'working', activity: `rehearsing on a fork: ${line.slice(0, 60)}` });
+				},
+			});
+			session.release.apply(...(await rehearsalActions(session.release.get(), session.env, report, new Date().toISOString())));
+			refreshRelease();
+			busy.current = false;
+			phaseRef.current = back;
+			const lines = rehearsalText(report);
+			dispatch({
+				type: 'phase',
+				phase: back,
+				message: {
+					kind: report.verdict === 'passed' ? 'success' : 'error',
+					title: report.verdict === 'passed' ? 'Rehearsal on a fork: passed' : 'Rehearsal on a fork: failed',
+					lines: [lines.at(-1)!, ...lines.slice(0, -1).filter((l) => !l.includes('events system.'))],
+				},
+			});
+		} catch (error) {
+			busy.current = false;
+			phaseRef.current = back;
+			dispatch({
+				type: 'phase',
+				phase: back,
+				message: { kind: 'error', title: 'Rehearsal could not start', lines: [(error as Error).message] },
+			});
+		}
+	}, [store, refreshRelease]);
+
 	return {
 		state,
 		/** The phase now (set as soon as an action starts, before the next render). */
 		phaseRef,
 		fastForward,
+		rehearse,
 		waive,
 		switchSigner,
 		advance: runStep,

@@ -372,6 +372,10 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 				6000,
 			);
 		}
+		if (matchKey(input, key, KEYS.rehearse)) {
+			if (['ready', 'waiting', 'error', 'done'].includes(phase)) return accept(() => void session.rehearse());
+			return say(`d: a rehearsal on a fork starts when nothing else runs (${phase})`, 6000);
+		}
 		if (matchKey(input, key, KEYS.fastForward)) {
 			if (phase === 'waiting' && state.pace?.embedded) return accept(() => void session.fastForward());
 			return say('f: fast-forward builds blocks on an embedded chain while the release waits for blocks', 6000);

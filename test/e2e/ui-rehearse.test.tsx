@@ -1,0 +1,81 @@
+/**
+ * The rehearsal on a fork, from the console: on the release screen `d` forks
+ * the environment's chain (the embedded Rococo runtime behind a real JSON-RPC
+ * endpoint), runs the 9130 → 9140 upgrade there and shows the verdict, keys
+ * in and frames out at 80×24. The chain itself stays at 9130 and the release
+ * keeps the evidence (the fork-rehearsal gate).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { render } from 'ink-testing-library';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { App } from '../../source/app/app.js';
+import { openStore, type Store } from '../../source/store/store.js';
+import { startRococoDevnet, type RococoDevnet } from '../../source/devnet/rococo.js';
+import { writeRococoWasm } from '../../source/artifact/embedded-runtimes.js';
+import { inspectArtifact, toArtifactInfo } from '../../source/artifact/inspect.js';
+import { createRelease } from '../../source/domain/release.js';
+import { validateEnvironment } from '../../source/domain/environments.js';
+import { runCleanups } from '../../source/app/cleanup.js';
+import { tempHome } from '../helpers/cli.js';
+import { sendInput, waitForFrame } from '../helpers/frames.js';
+import { countExtrinsicsOnChain } from '../helpers/chain.js';
+
+let devnet: RococoDevnet;
+let api: ApiPromise;
+let store: Store;
+let home: string;
+let releaseId: string;
+
+beforeAll(async () => {
+	devnet = await startRococoDevnet({ blockTime: 'manual' });
+	api = await ApiPromise.create({ provider: new WsProvider(devnet.endpoint), noInitWarn: true });
+	home = tempHome('rc-ui-rehearse-');
+	store = openStore({ dir: home });
+	const env = validateEnvironment({
+		name: 'staging',
+		endpoints: [devnet.endpoint],
+		kind: 'testnet',
+		route: 'sudo',
+		soak: { minBlocks: 1, minSeconds: 0, maxStallSeconds: 600 },
+	});
+	if (!env.ok) throw new Error(env.errors.join());
+	store.saveEnvironment(env.env);
+	const wasm = writeRococoWasm(9140, home);
+	const release = createRelease({
+		id: 'rehearse-release',
+		name: 'rococo 9140 (rehearse)',
+		artifact: toArtifactInfo(await inspectArtifact(wasm), wasm),
+		environments: [env.env],
+		at: new Date().toISOString(),
+	});
+	store.saveRelease(release);
+	releaseId = release.id;
+}, 120_000);
+
+afterAll(async () => {
+	await runCleanups();
+	await api?.disconnect();
+	await devnet?.close();
+}, 60_000);
+
+describe('rehearse from the console', () => {
+	it('d on the release screen: the upgrade on a fork passes, the chain stays at 9130, the gate keeps the verdict', async () => {
+		const ui = render(
+			<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />,
+		);
+		try {
+			// 9140 is not forward compatible with 9130: on a testnet the artifact stage stops there and waits for a person
+			await waitForFrame(ui.lastFrame, (f) => f.includes('Refused') && f.includes('not forward compatible'), 120_000);
+			await sendInput(ui, 'd');
+			await waitForFrame(ui.lastFrame, (f) => f.includes('rehearsing'), 30_000);
+			const done = await waitForFrame(ui.lastFrame, (f) => f.includes('Rehearsal on a fork: passed'), 200_000);
+			expect(done).toContain('the chain kept producing blocks under the new runtime');
+			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9130);
+			expect(await countExtrinsicsOnChain(api, 'sudo')).toBe(0);
+			const gate = store.getRelease(releaseId)!.gates.find((g) => g.id === 'fork-rehearsal');
+			expect(gate).toMatchObject({ env: 'staging', status: 'pass', evidence: { verdict: 'passed', specAfter: 9140 } });
+		} finally {
+			ui.unmount();
+		}
+	}, 300_000);
+});
