@@ -21,15 +21,15 @@ export type BlockMode = 'interval' | 'instant' | 'manual';
 
 type Send = (method: string, params: unknown[]) => Promise<unknown>;
 
-// @polkadot/api decorates only the methods it knows: a node's own methods go through the provider.
-function send(api: ApiPromise): Send {
+/** @polkadot/api decorates only the methods it knows: a node's own methods (dev_*, devnet_*) go through the provider. */
+export function nodeRpc(api: ApiPromise): Send {
 	const provider = (api as unknown as { _rpcCore: { provider: { send: Send } } })._rpcCore.provider;
 	return (method, params) => provider.send(method, params);
 }
 
 export async function readChainInstance(api: ApiPromise): Promise<ChainInstance | undefined> {
 	try {
-		const answer = (await send(api)(INSTANCE_RPC, [])) as Partial<ChainInstance> | null;
+		const answer = (await nodeRpc(api)(INSTANCE_RPC, [])) as Partial<ChainInstance> | null;
 		return answer && typeof answer.id === 'string' ? (answer as ChainInstance) : undefined;
 	} catch {
 		// Method not found: not an embedded chain (or one without an identity).
@@ -39,7 +39,7 @@ export async function readChainInstance(api: ApiPromise): Promise<ChainInstance 
 
 export async function readBlockMode(api: ApiPromise): Promise<BlockMode | undefined> {
 	try {
-		const answer = (await send(api)('devnet_blockMode', [])) as { mode?: unknown } | null;
+		const answer = (await nodeRpc(api)('devnet_blockMode', [])) as { mode?: unknown } | null;
 		const mode = answer?.mode;
 		return mode === 'interval' || mode === 'instant' || mode === 'manual' ? mode : undefined;
 	} catch {
@@ -51,6 +51,6 @@ export async function readBlockMode(api: ApiPromise): Promise<BlockMode | undefi
 export async function buildBlocksTo(api: ApiPromise, to: number): Promise<number> {
 	const best = (await api.rpc.chain.getHeader()).number.toNumber();
 	const count = Math.max(1, to - best);
-	await send(api)('dev_newBlock', [{ count }]);
+	await nodeRpc(api)('dev_newBlock', [{ count }]);
 	return (await api.rpc.chain.getHeader()).number.toNumber();
 }

@@ -12,8 +12,8 @@ import { hexToU8a, isHex, u8aConcat, u8aToHex } from '@polkadot/util';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsU8a, cryptoWaitReady, mnemonicGenerate, signatureVerify } from '@polkadot/util-crypto';
 import type { AwaitingSignature, Hex } from '../domain/types.js';
-import { validateSigned, type Validity } from './validate.js';
-import { mortalEra } from './submit.js';
+import type { Validity } from './validate.js';
+import { mortalEra, wouldAccept } from './submit.js';
 
 /** Payloads longer than this are signed as their blake2-256 (sp_runtime's `SignedPayload::using_encoded`). */
 export const HASHED_PAYLOAD_OVER = 256;
@@ -155,10 +155,7 @@ const ABOUT_THE_PROBE = new Set(['Payment', 'BadProof', 'Stale', 'Future', 'Cann
 export async function probeCall(api: ApiPromise, tx: SubmittableExtrinsic<'promise'>): Promise<Validity> {
 	await cryptoWaitReady();
 	const throwaway = new Keyring({ type: 'sr25519' }).addFromUri(mnemonicGenerate());
-	const copy = api.tx(api.createType('Call', tx.method.toHex()));
-	const { era, blockHash } = await mortalEra(api, 64);
-	await copy.signAsync(throwaway, { nonce: 0, era, blockHash });
-	const validity = await validateSigned(api, copy);
+	const validity = await wouldAccept(api, tx, throwaway, 0);
 	if (!validity.ok && ABOUT_THE_PROBE.has(validity.code)) return { ok: true, checked: false, note: `probe said ${validity.code}` };
 	return validity;
 }

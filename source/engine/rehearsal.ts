@@ -18,6 +18,7 @@ import { onChainCodeHash } from '../chain/live.js';
 import { eventsAt, submitExtrinsic } from '../chain/submit.js';
 import { buildSudoSetCode, hasSudo } from '../chain/pallets/sudo.js';
 import { messageOf } from '../chain/connect.js';
+import { nodeRpc } from '../chain/embedded.js';
 
 export interface RehearsalBlock {
 	number: number;
@@ -44,12 +45,7 @@ export interface RehearsalReport {
 	failure?: string;
 }
 
-type Rpc = (method: string, params: unknown[]) => Promise<unknown>;
-
-function rpcOf(api: ApiPromise): Rpc {
-	const provider = (api as unknown as { _rpcCore: { provider: { send: Rpc } } })._rpcCore.provider;
-	return (method, params) => provider.send(method, params);
-}
+type Rpc = ReturnType<typeof nodeRpc>;
 
 async function build(api: ApiPromise, rpc: Rpc, crashed?: Promise<string>): Promise<RehearsalBlock> {
 	const t0 = performance.now();
@@ -94,7 +90,7 @@ export async function rehearseOnFork(
 	options: RehearseOptions,
 ): Promise<RehearsalReport> {
 	const say = options.onProgress ?? (() => undefined);
-	const rpc = rpcOf(api);
+	const rpc = nodeRpc(api);
 	const before = await version(api);
 	const report: RehearsalReport = {
 		env: env.name,
