@@ -3,10 +3,17 @@ import type { ApiPromise } from '@polkadot/api';
 /** How many extrinsics of a pallet the chain holds, over every block: "exactly one on chain" checks. */
 export async function countExtrinsicsOnChain(api: ApiPromise, section: string): Promise<number> {
 	const best = (await api.rpc.chain.getHeader()).number.toNumber();
+	const provider = (api as unknown as { _rpcCore: { provider: { send: (m: string, p: unknown[]) => Promise<unknown> } } })._rpcCore
+		.provider;
 	let count = 0;
 	for (let n = 1; n <= best; n++) {
-		const block = await api.rpc.chain.getBlock(await api.rpc.chain.getBlockHash(n));
-		count += block.block.extrinsics.filter((x) => x.method.section === section).length;
+		const hash = (await api.rpc.chain.getBlockHash(n)).toHex();
+		// A block's extrinsics are decoded with the runtime they were made for (its parent's): after an
+		// upgrade, the client's own registry is the new runtime's, and the old calls may not decode with it.
+		const header = await api.rpc.chain.getHeader(hash);
+		const { registry } = await api.at(header.parentHash);
+		const raw = (await provider.send('chain_getBlock', [hash])) as { block: { extrinsics: string[] } };
+		count += raw.block.extrinsics.filter((x) => registry.createType('Extrinsic', x).method.section === section).length;
 	}
 	return count;
 }
