@@ -86,6 +86,12 @@ export interface SubmitRequest {
 	 * extrinsic hash) is recorded. Exactly one of `pair` and `presigned`.
 	 */
 	presigned?: { intent: Intent };
+	/**
+	 * An unsigned extrinsic the runtime's `ValidateUnsigned` accepts (e.g. `parachainSystem.enactAuthorizedUpgrade`):
+	 * no key, no nonce, no era. Its hash is known before sending, so it takes the same write-ahead path.
+	 * Exactly one of `pair`, `presigned` and `unsigned`.
+	 */
+	unsigned?: true;
 	/** The nonce the signer prompt showed; read from the chain when absent. */
 	nonce?: number;
 	meta: { env: string; stage: StageId; call: string; callHash: Hex };
@@ -109,15 +115,24 @@ export async function submitExtrinsic(api: ApiPromise, request: SubmitRequest): 
 		intent = request.presigned.intent;
 		intentId = intent.id;
 		recorded = true;
+	} else if (request.unsigned) {
+		intentId = `${meta.env}-${meta.stage}-${Date.now().toString(36)}`;
+		intent = await unsignedIntent(api, request.tx, { ...meta, intentId });
 	} else {
 		const pair = request.pair;
-		if (!pair) throw new Error('submitExtrinsic needs a key (pair) or a presigned extrinsic');
+		if (!pair) throw new Error('submitExtrinsic needs a key (pair), a presigned extrinsic or `unsigned`');
 		const nonce = request.nonce ?? (await api.rpc.system.accountNextIndex(pair.address)).toNumber();
 		intentId = `${meta.env}-${meta.stage}-${Date.now().toString(36)}`;
 		intent = await signHere(api, request.tx, pair, nonce, { ...meta, intentId });
 	}
 	try {
 		const validity = await validateSigned(api, request.tx);
+		if (!validity.ok && request.unsigned && validity.code === 'Call')
+			throw new TransactionRefused(
+				`the chain would refuse ${meta.call} unsigned (InvalidTransaction::Call from its ValidateUnsigned: for an authorized upgrade, nothing is authorized or the code's hash is not the authorized one); nothing was sent`,
+				"read the chain's AuthorizedUpgrade: the code must hash to it; or sign the call with any account",
+				validity.code,
+			);
 		if (!validity.ok)
 			throw new TransactionRefused(
 				`the chain would refuse ${meta.call}: ${validity.reason}; nothing was sent`,
@@ -184,6 +199,39 @@ async function signHere(
 		extrinsicHash: tx.hash.toHex() as Hex,
 		mortalFrom: birth,
 		mortalPeriod: MORTAL_PERIOD,
+		createdAt: new Date().toISOString(),
+	};
+}
+
+/** The `signer` of an intent for an unsigned extrinsic: it has no key, no nonce (recorded as 0) and no era. */
+export const UNSIGNED_SIGNER = 'unsigned extrinsic (no signer)';
+
+export function isUnsignedExtrinsic(intent: Intent): boolean {
+	return intent.signer === UNSIGNED_SIGNER;
+}
+
+/**
+ * The intent of an unsigned extrinsic: its hash is known before sending (no signature to wait for).
+ * It is immortal, so `mortalFrom` is the best block now (it cannot be in an earlier one) and there
+ * is no `mortalPeriod`: reconciliation looks from there to the best block.
+ */
+async function unsignedIntent(
+	api: ApiPromise,
+	tx: SubmittableExtrinsic<'promise'>,
+	meta: { env: string; stage: StageId; call: string; callHash: Hex; intentId: string },
+): Promise<Intent> {
+	if (tx.isSigned) throw new Error('an unsigned submission was given a signed extrinsic');
+	const best = (await api.rpc.chain.getHeader()).number.toNumber();
+	return {
+		id: meta.intentId,
+		env: meta.env,
+		stage: meta.stage,
+		call: meta.call,
+		callHash: meta.callHash,
+		signer: UNSIGNED_SIGNER,
+		nonce: 0,
+		extrinsicHash: tx.hash.toHex() as Hex,
+		mortalFrom: best,
 		createdAt: new Date().toISOString(),
 	};
 }
@@ -360,7 +408,9 @@ export type Reconciliation =
 export async function reconcileIntent(api: ApiPromise, intent: Intent): Promise<Reconciliation> {
 	const best = (await api.rpc.chain.getHeader()).number.toNumber();
 	const from = intent.mortalFrom ?? Math.max(0, best - MORTAL_PERIOD);
-	const until = from + (intent.mortalPeriod ?? MORTAL_PERIOD);
+	// An unsigned extrinsic is immortal: look up to the best block.
+	const unsigned = isUnsignedExtrinsic(intent);
+	const until = unsigned ? best : from + (intent.mortalPeriod ?? MORTAL_PERIOD);
 	if (intent.extrinsicHash) {
 		const found = await findExtrinsic(api, intent.extrinsicHash, from, Math.min(best, until));
 		if (found) {
@@ -382,6 +432,16 @@ export async function reconcileIntent(api: ApiPromise, intent: Intent): Promise<
 			return { kind: 'pending', reason: `extrinsic ${intent.extrinsicHash} is in the node's pool; waiting for a block` };
 		}
 	}
+	if (unsigned)
+		return {
+			kind: 'dropped',
+			outcome: {
+				status: 'dropped',
+				extrinsicHash: intent.extrinsicHash,
+				error: `not on chain (blocks #${from}–#${best}) and not in the pool: it never reached the node`,
+				at: new Date().toISOString(),
+			},
+		};
 	const nextNonce = (await api.rpc.system.accountNextIndex(intent.signer)).toNumber();
 	const why =
 		best > until

@@ -109,7 +109,8 @@ function invalidText(api: ApiPromise, type: string, custom: number | undefined):
 
 /**
  * Validate a signed extrinsic against the chain's best block. `ok: false` means
- * the node would refuse it: it must not be sent.
+ * the node would refuse it: it must not be sent. An unsigned one is validated the
+ * same way (the runtime's `ValidateUnsigned` answers, with source External).
  */
 export async function validateSigned(api: ApiPromise, tx: SubmittableExtrinsic<'promise'>): Promise<Validity> {
 	const queue = (api.call as unknown as Record<string, Record<string, ValidateFn> | undefined>).taggedTransactionQueue;
