@@ -20,6 +20,7 @@ const cli = meow(
     $ release-console                       open the console (needs a terminal)
     $ release-console --demo                play the sample release hands-free
     $ release-console new --name N --wasm PATH [--env NAME ...] [--json]
+    $ release-console new --name N --runtime ENV=WASM [--runtime ENV2=WASM2 ...]   one runtime per chain (relay + parachains)
     $ release-console status [ID] [--json]
     $ release-console advance ID --env NAME [--signer S] [--as REAL] [--yes] [--follow] [--json]
     $ release-console advance ID --env NAME --signer external:ADDRESS [--signature 0x…] [--mortality BLOCKS]
@@ -55,7 +56,8 @@ const cli = meow(
     --as REAL          act for REAL through a proxy (Proxy.Proxies(REAL) must list the signer, with no delay)
     (a mnemonic or 0x seed written after --signer is refused: it would show in ps and the shell history)
 
-  Routes (env add --route): sudo | multisig-sudo | council-democracy | opengov
+  Routes (env add --route): sudo | multisig-sudo | council-democracy | opengov | parachain
+    --relay ENV --para-id N          parachain: its relay's environment (whose route carries the authorization) and para id
     --payload set-code|authorize     the whole wasm in the preimage, or only its hash (code applied after)
     --signatory ADDR --threshold N   multisig-sudo: the multisig that holds the sudo key (repeat --signatory)
     --external majority|default|plain  --fast-track-period N --fast-track-delay N   council-democracy
@@ -129,7 +131,7 @@ async function main(): Promise<number> {
 	switch (command) {
 		case 'new': {
 			const { runNew } = await import('./commands/new.js');
-			return runNew(ctx, { name: flags.name, wasm: flags.wasm, env: flags.env });
+			return runNew(ctx, { name: flags.name, wasm: flags.wasm, env: flags.env, runtime: flags.runtime });
 		}
 		case 'status': {
 			const { runStatus } = await import('./commands/status.js');

@@ -25,6 +25,8 @@ export const GATE_TITLES: Record<GateId, string> = {
 	'forward-compatible': 'forward compatible',
 	soak: 'soak',
 	'fork-rehearsal': 'rehearsed on a fork of the chain',
+	parachain: 'a parachain its relay knows',
+	'code-size': "code fits the relay's maxCodeSize",
 	'transaction-version': 'transaction version increased when needed',
 	'release-commit-on-branch': 'release commit on the protected branch',
 	audits: 'audits of the pallets included (attested)',

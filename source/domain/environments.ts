@@ -116,6 +116,11 @@ export function validateEnvironment(input: unknown): ValidateEnvironmentResult {
 	}
 
 	const routeOptions = validateRouteOptions(input.routeOptions, route, errors);
+	const parachain = validateParachain(input.parachain, route, name, errors);
+	if (route === 'parachain' && routeOptions?.payload === 'set-code')
+		errors.push(
+			'route parachain carries the authorize payload only: the relay authorizes the code hash and the code is applied on the parachain (drop --payload set-code)',
+		);
 
 	if (genesisHash !== undefined && (typeof genesisHash !== 'string' || !HASH_PATTERN.test(genesisHash))) {
 		errors.push('genesisHash must be 0x followed by 64 hex digits');
@@ -165,7 +170,41 @@ export function validateEnvironment(input: unknown): ValidateEnvironmentResult {
 	};
 	if (genesisHash !== undefined) env.genesisHash = (genesisHash as string).toLowerCase() as Hex;
 	if (routeOptions && Object.keys(routeOptions).length > 0) env.routeOptions = routeOptions;
+	if (parachain) env.parachain = parachain;
 	return { ok: true, env };
+}
+
+/** A parachain environment names its relay environment and its para id there; no other route has them. */
+function validateParachain(input: unknown, route: unknown, name: unknown, errors: string[]): Environment['parachain'] {
+	if (input === undefined) {
+		if (route === 'parachain')
+			errors.push(
+				'route parachain needs its relay environment and para id: --relay ENV --para-id N (e.g. --relay rococo --para-id 1000)',
+			);
+		return undefined;
+	}
+	if (route !== 'parachain') {
+		errors.push('--relay and --para-id only apply to route parachain');
+		return undefined;
+	}
+	if (!isRecord(input)) {
+		errors.push('parachain must be an object {relay, paraId}');
+		return undefined;
+	}
+	const { relay, paraId } = input;
+	let ok = true;
+	if (typeof relay !== 'string' || !ENV_NAME_PATTERN.test(relay)) {
+		errors.push(`the relay must be an environment name (got ${JSON.stringify(relay)})`);
+		ok = false;
+	} else if (relay === name) {
+		errors.push('a parachain cannot be its own relay: --relay names the relay chain environment');
+		ok = false;
+	}
+	if (typeof paraId !== 'number' || !Number.isInteger(paraId) || paraId < 0 || paraId > 0xffffffff) {
+		errors.push(`the para id must be a whole number from 0 to 4294967295 (got ${JSON.stringify(paraId)})`);
+		ok = false;
+	}
+	return ok ? { relay: relay as string, paraId: paraId as number } : undefined;
 }
 
 const CONVICTIONS = ['None', 'Locked1x', 'Locked2x', 'Locked3x', 'Locked4x', 'Locked5x', 'Locked6x'] as const;

@@ -19,6 +19,9 @@ export type GateId =
 	| 'soak'
 	// --- the upgrade dry-run on a fork of the environment's chain (rehearse) ---
 	| 'fork-rehearsal'
+	// --- a parachain's runtime against its relay (engine/routes/parachain.ts) ---
+	| 'parachain'
+	| 'code-size'
 	// --- alignment (issue 6): gates of notes, attestations, sign-offs and the release train ---
 	| 'transaction-version'
 	| 'release-commit-on-branch'

@@ -8,10 +8,12 @@ export interface CreateReleaseInput {
 	artifact: ArtifactInfo;
 	/** In travel order. */
 	environments: Environment[];
+	/** Per environment, a runtime other than `artifact` (a release of several chains). */
+	runtimes?: Record<string, ArtifactInfo>;
 	at: string;
 }
 
-export function createRelease({ id, name, artifact, environments, at }: CreateReleaseInput): Release {
+export function createRelease({ id, name, artifact, environments, runtimes, at }: CreateReleaseInput): Release {
 	if (!id || !id.trim()) throw new ReleaseError('invalid-release', 'a release needs an id');
 	if (!name || !name.trim()) throw new ReleaseError('invalid-release', 'a release needs a name', 'e.g. "spec 1002"');
 	if (environments.length === 0) {
@@ -22,6 +24,25 @@ export function createRelease({ id, name, artifact, environments, at }: CreateRe
 	if (duplicate) {
 		throw new ReleaseError('invalid-release', `environment ${duplicate} is listed twice in release ${name}`);
 	}
+	const unknown = Object.keys(runtimes ?? {}).find((n) => !names.includes(n));
+	if (unknown) {
+		throw new ReleaseError(
+			'invalid-release',
+			`a runtime is given for ${unknown}, which release ${name} does not travel`,
+			`its environments: ${names.join(', ')}`,
+		);
+	}
+	for (const env of environments) {
+		if (env.route !== 'parachain') continue;
+		const relay = env.parachain?.relay;
+		if (!relay)
+			throw new ReleaseError(
+				'invalid-release',
+				`parachain environment ${env.name} names no relay environment`,
+				`set it: release-console env add ${env.name} --route parachain --relay ENV --para-id N`,
+			);
+	}
+	const own = (env: string) => runtimes?.[env] ?? artifact;
 	const progress: Record<string, EnvProgress> = {};
 	for (const env of environments) {
 		progress[env.name] = {
@@ -37,6 +58,7 @@ export function createRelease({ id, name, artifact, environments, at }: CreateRe
 		createdAt: at,
 		updatedAt: at,
 		artifact: { ...artifact },
+		...(runtimes && Object.keys(runtimes).length > 0 ? { runtimes: structuredClone(runtimes) } : {}),
 		environments: names,
 		progress,
 		gates: [],
@@ -44,12 +66,35 @@ export function createRelease({ id, name, artifact, environments, at }: CreateRe
 			{
 				at,
 				action: 'created',
-				detail:
-					`release ${name.trim()} created: ${artifact.specName} spec ${artifact.specVersion}, code ${artifact.codeHash}, ` +
-					`through ${environments.map((e) => `${e.name} (${e.kind}, ${e.route})`).join(' → ')}`,
+				detail: runtimes
+					? `release ${name.trim()} created: ${environments
+							.map(
+								(e) =>
+									`${e.name} (${e.kind}, ${e.route}) → ${own(e.name).specName} spec ${own(e.name).specVersion}, code ${own(e.name).codeHash}`,
+							)
+							.join('; ')}`
+					: `release ${name.trim()} created: ${artifact.specName} spec ${artifact.specVersion}, code ${artifact.codeHash}, ` +
+						`through ${environments.map((e) => `${e.name} (${e.kind}, ${e.route})`).join(' → ')}`,
 			},
 		],
 	};
+}
+
+/** The runtime an environment of the release upgrades to: its own in a release of several chains, else the release's. */
+export function artifactFor(release: Release, env: string): ArtifactInfo {
+	return release.runtimes?.[env] ?? release.artifact;
+}
+
+/** The distinct runtimes a release ships, with the environments that take each (one entry for a single-runtime release). */
+export function shippedRuntimes(release: Release): { artifact: ArtifactInfo; environments: string[] }[] {
+	const out: { artifact: ArtifactInfo; environments: string[] }[] = [];
+	for (const env of release.environments) {
+		const artifact = artifactFor(release, env);
+		const entry = out.find((o) => o.artifact.codeHash === artifact.codeHash);
+		if (entry) entry.environments.push(env);
+		else out.push({ artifact, environments: [env] });
+	}
+	return out;
 }
 
 /** "Spec 1002: fix staking!" → "spec-1002-fix-staking" (max 40 chars, never empty). */

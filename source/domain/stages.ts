@@ -3,6 +3,7 @@ import type { RouteKind, RouteOptions, StageId } from './types.js';
 /** Every stage, in travel order. */
 export const ALL_STAGES: readonly StageId[] = [
 	'artifact',
+	'authorize',
 	'preimage',
 	'upgrade',
 	'multisig',
@@ -12,19 +13,25 @@ export const ALL_STAGES: readonly StageId[] = [
 	'referendum',
 	'enactment',
 	'apply',
+	'pending',
 	'verify',
 	'soak',
 ];
 
-export const ALL_ROUTES: readonly RouteKind[] = ['sudo', 'multisig-sudo', 'council-democracy', 'opengov'];
+export const ALL_ROUTES: readonly RouteKind[] = ['sudo', 'multisig-sudo', 'council-democracy', 'opengov', 'parachain'];
 
 /** Routes the console can actually drive today. */
-export const SUPPORTED_ROUTES: readonly RouteKind[] = ['sudo', 'multisig-sudo', 'council-democracy', 'opengov'];
+export const SUPPORTED_ROUTES: readonly RouteKind[] = ['sudo', 'multisig-sudo', 'council-democracy', 'opengov', 'parachain'];
 
 export const STAGE_INFO: Readonly<Record<StageId, { title: string; description: string }>> = {
 	artifact: {
 		title: 'Artifact',
 		description: 'Read the wasm, record its code hash and runtime version, and check it against the chain.',
+	},
+	authorize: {
+		title: 'Authorize',
+		description:
+			"The relay chain's Root authorizes the parachain's code hash: an XCM Transact (Superuser) of authorizeUpgrade(code_hash), sent by the relay's route; the parachain shows UpgradeAuthorized.",
 	},
 	preimage: {
 		title: 'Preimage',
@@ -65,6 +72,11 @@ export const STAGE_INFO: Readonly<Record<StageId, { title: string; description: 
 		description:
 			'The chain holds the authorized code hash: submit the code (system.applyAuthorizedUpgrade); the chain checks the hash.',
 	},
+	pending: {
+		title: 'Pending',
+		description:
+			'The parachain holds the code (ValidationFunctionStored) until the relay chain gives the go-ahead; then ValidationFunctionApplied and CodeUpdated.',
+	},
 	verify: {
 		title: 'Verify',
 		description: 'Confirm the chain now runs the new spec version and that :code matches the artifact hash.',
@@ -97,6 +109,8 @@ export function stagesFor(route: RouteKind, options: RouteOptions = {}): StageId
 				'verify',
 				'soak',
 			];
+		case 'parachain':
+			return ['artifact', 'authorize', 'apply', 'pending', 'verify', 'soak'];
 		case 'sudo':
 		default:
 			return ['artifact', 'upgrade', ...apply, 'verify', 'soak'];

@@ -27,7 +27,12 @@ export interface ArtifactInfo {
 	stateVersion?: number;
 }
 
-export type RouteKind = 'sudo' | 'multisig-sudo' | 'council-democracy' | 'opengov';
+/**
+ * How an environment's upgrade is decided. `parachain`: the relay chain's Root authorizes the
+ * parachain's code hash (an XCM Transact from the relay), anyone applies the code on the
+ * parachain, and the relay's go-ahead makes it take effect (engine/routes/parachain.ts).
+ */
+export type RouteKind = 'sudo' | 'multisig-sudo' | 'council-democracy' | 'opengov' | 'parachain';
 /** Built-in embedded chain identifiers usable as endpoints. */
 export const EMBEDDED_ROCOCO = 'embedded:rococo';
 /** The governance devnet (a simulation): council, democracy, OpenGov, multisig, sudo. */
@@ -83,10 +88,13 @@ export interface Environment {
 	/** Pinned on first successful connect; a different genesis afterwards is refused. */
 	genesisHash?: Hex;
 	soak: SoakPolicy;
+	/** A parachain environment (route `parachain`): its relay chain's environment and its para id there. */
+	parachain?: { relay: string; paraId: number };
 }
 
 export type StageId =
 	| 'artifact'
+	| 'authorize'
 	| 'preimage'
 	| 'upgrade'
 	| 'multisig'
@@ -96,6 +104,7 @@ export type StageId =
 	| 'referendum'
 	| 'enactment'
 	| 'apply'
+	| 'pending'
 	| 'verify'
 	| 'soak';
 
@@ -222,6 +231,20 @@ export interface GovProgress {
 	multisig?: { address: string; callHash: Hex; threshold: number; timepoint?: { height: number; index: number } };
 	enactment?: { scheduledAt?: number; blockNumber?: number };
 	authorized?: { blockNumber: number; codeHash: Hex };
+	/** A parachain's upgrade as the parachain and its relay showed it. */
+	para?: ParaProgress;
+}
+
+export interface ParaProgress {
+	/** The relay block whose extrinsic sent the authorization (xcmPallet.Sent), the relay environment, and the para's best block then. */
+	sent?: { relayEnv: string; blockNumber: number; extrinsicHash?: Hex; paraBlock?: number };
+	/** The parachain block with UpgradeAuthorized for this code hash. */
+	authorizedAt?: number;
+	/** The parachain block with ValidationFunctionStored (the code is pending). */
+	storedAt?: number;
+	/** The parachain block with ValidationFunctionApplied, and the relay block it names. */
+	appliedAt?: number;
+	relayBlock?: number;
 }
 
 export type GateStatus = 'pending' | 'pass' | 'fail' | 'waived';
@@ -251,7 +274,13 @@ export interface Release {
 	name: string;
 	createdAt: string;
 	updatedAt: string;
+	/** The runtime of the release's first chain (and of every environment without its own in `runtimes`). */
 	artifact: ArtifactInfo;
+	/**
+	 * A release of several runtimes ("ship as a set"): the runtime each environment upgrades to, by
+	 * environment name; absent for an environment that takes `artifact`. Read it through domain/release.ts `artifactFor`.
+	 */
+	runtimes?: Record<string, ArtifactInfo>;
 	/** Environment names, in the order the release travels them. */
 	environments: string[];
 	progress: Record<string, EnvProgress>;

@@ -11,6 +11,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { ChainDifference, EnvProgress, Hex, Release } from '../domain/types.js';
 import { onChainCodeHash } from '../chain/live.js';
+import { artifactFor } from '../domain/release.js';
 import { readChainInstance, type ChainInstance } from '../chain/embedded.js';
 
 export interface Agreement {
@@ -100,7 +101,7 @@ export async function checkAgreement(api: ApiPromise, release: Release, envName:
 		const version = await api.rpc.state.getRuntimeVersion();
 		const spec = version.specVersion.toNumber();
 		const specName = version.specName.toString();
-		const want = release.artifact;
+		const want = artifactFor(release, envName);
 		if (spec > want.specVersion && specName === want.specName) {
 			notes.push(`the chain has moved on since: it runs ${specName} ${spec} now (this release upgraded it to ${want.specVersion})`);
 		} else if (spec !== want.specVersion || specName !== want.specName) {

@@ -2,7 +2,8 @@
  * What every step works with (the release, the environment, the connection, the signer)
  * and what it answers; small helpers that record a stage's state.
  */
-import type { Environment, GovProgress, Hex, PayloadKind, Release, ReleaseAction, StageId } from '../domain/types.js';
+import type { ArtifactInfo, Environment, GovProgress, Hex, PayloadKind, Release, ReleaseAction, StageId } from '../domain/types.js';
+import { artifactFor } from '../domain/release.js';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { SignerPromptModel } from '../chain/types.js';
 import type { Connection } from '../chain/connect.js';
@@ -73,10 +74,21 @@ export interface Pace {
 	how: 'measured' | 'expected';
 }
 
+/** Another environment of the release this one works with, connected: a parachain's relay, or a relay's parachains. */
+export interface LinkedChain {
+	env: Environment;
+	connection: Connection;
+}
+
 export interface EngineContext {
 	release: ReleaseAccess;
 	env: Environment;
 	connection: Connection;
+	/**
+	 * The chains of the release this environment's steps read or build for, by environment name: for a
+	 * parachain its relay; for a relay the parachains whose upgrade authorization its route carries.
+	 */
+	linked?: Record<string, LinkedChain>;
 	signer?: EngineSigner;
 	onTx?: (step: TxStep, detail?: string) => void;
 	now?: () => number;
@@ -110,6 +122,11 @@ export type StepResult =
 
 /** Run the current stage again from a fresh read of the chain (after it moved under a prompt). */
 export type Again = () => Promise<StepResult>;
+
+/** The runtime this environment upgrades to (its own in a release of several chains). */
+export function artifactOf(ctx: Pick<EngineContext, 'release' | 'env'>): ArtifactInfo {
+	return artifactFor(ctx.release.get(), ctx.env.name);
+}
 
 export const iso = (ctx: EngineContext) => new Date(ctx.now?.() ?? Date.now()).toISOString();
 

@@ -313,3 +313,98 @@ export function rerun(stage: StageId) {
 		message: `included in block #${outcome.blockNumber} (extrinsic ${outcome.extrinsicHash})`,
 	});
 }
+
+export interface UnsignedOffer {
+	stage: StageId;
+	plan: { tx: SubmittableExtrinsic<'promise'>; label: string; hash: Hex };
+	/** Why no key is needed, shown where a signer prompt says why this key may sign. */
+	authority: string;
+	purpose: string;
+	facts?: Array<{ label: string; value: string }>;
+	recheck?: () => Promise<StepResult | undefined>;
+	after: (r: { outcome: IntentOutcome; events: string[] }) => Promise<StepResult>;
+}
+
+/**
+ * An unsigned extrinsic the runtime's `ValidateUnsigned` takes (a parachain's
+ * `enactAuthorizedUpgrade`): no key, no fee, no nonce. The prompt says what is
+ * sent and that nobody signs it; the chain is asked first whether it would take
+ * it; on confirmation it goes through the same write-ahead path (its hash is
+ * the intent's before anything is sent).
+ */
+export async function offerUnsigned(ctx: EngineContext, api: ApiPromise, o: UnsignedOffer): Promise<StepResult> {
+	const { env } = ctx;
+	const { validateSigned } = await import('../chain/validate.js');
+	const { describeCall } = await import('../chain/call-text.js');
+	const { UNSIGNED_SIGNER } = await import('../chain/submit.js');
+	const refusals: string[] = [];
+	const validity = await validateSigned(api, o.plan.tx);
+	if (!validity.ok) refusals.push(`the chain would refuse it: ${validity.reason} (${validity.hint})`);
+	const prompt: SignerPromptModel = {
+		env: env.name,
+		envKind: env.kind,
+		signerAddress: UNSIGNED_SIGNER,
+		signerLabel: 'no key: an unsigned extrinsic',
+		authority: o.authority,
+		authorityOk: true,
+		role: 'nobody (unsigned)',
+		callLines: describeCall(o.plan.tx.method as unknown as Call),
+		callHash: o.plan.hash,
+		encodedLength: o.plan.tx.method.toU8a().length,
+		fee: 'none (unsigned)',
+		nonce: 0,
+		refusals,
+		purpose: o.purpose,
+		...(o.facts ? { facts: o.facts } : {}),
+	};
+	if (refusals.length === 0)
+		ctx.release.apply({
+			type: 'stage/set',
+			env: env.name,
+			stage: o.stage,
+			status: 'active',
+			detail: `${o.purpose}: awaiting confirmation (unsigned, no key)`,
+			at: iso(ctx),
+		});
+	const meta = { env: env.name, stage: o.stage, call: o.plan.label, callHash: o.plan.hash };
+	return {
+		kind: 'confirm',
+		stage: o.stage,
+		prompt,
+		submit: async () => {
+			if (refusals.length > 0)
+				return { kind: 'refused', stage: o.stage, message: refusals.join('; '), hint: 'read the chain: nothing was sent' };
+			const again = await o.recheck?.();
+			if (again) return again;
+			if (ctx.release.get().progress[env.name]?.intents.some((i) => !i.outcome && i.stage === o.stage))
+				return {
+					kind: 'wait',
+					stage: o.stage,
+					message: `an earlier ${o.stage} extrinsic has no outcome yet`,
+					waitingFor: 'inclusion',
+				};
+			let result;
+			try {
+				result = await submitExtrinsic(api, {
+					tx: o.plan.tx,
+					unsigned: true,
+					meta,
+					intents: releaseIntents(ctx),
+					...(ctx.onTx ? { onStatus: ctx.onTx } : {}),
+				});
+			} catch (error) {
+				if (error instanceof TransactionRefused)
+					return { kind: 'refused', stage: o.stage, message: error.message, hint: error.hint };
+				return failed(ctx, o.stage, (error as Error).message);
+			}
+			if (result.outcome.error)
+				return failed(
+					ctx,
+					o.stage,
+					`${o.plan.label} in block #${result.outcome.blockNumber} failed: ${result.outcome.error}`,
+					'read the error; advance again re-reads the chain and offers the step again',
+				);
+			return o.after(result);
+		},
+	};
+}

@@ -8,6 +8,7 @@
  * could not be built. Talks to the fork through @polkadot/api like to any
  * chain; the real chain is only read (by the fork, for its state).
  */
+import { artifactFor } from '../domain/release.js';
 import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
@@ -96,7 +97,7 @@ export async function rehearseOnFork(
 		env: env.name,
 		forkedAt: options.forkedAt,
 		origin: '',
-		codeHash: release.artifact.codeHash,
+		codeHash: artifactFor(release, env.name).codeHash,
 		before,
 		blocks: [],
 		verdict: 'failed',
@@ -106,9 +107,9 @@ export async function rehearseOnFork(
 		return fail(
 			'this runtime has no Sudo pallet: Root cannot be reproduced on the fork here (injecting the call into Scheduler.Agenda is not built yet)',
 		);
-	const artifact = await readArtifact(release.artifact.path);
-	if (artifact.codeHash !== release.artifact.codeHash)
-		return fail(`the wasm at ${release.artifact.path} changed since the release was created`);
+	const artifact = await readArtifact(artifactFor(release, env.name).path);
+	if (artifact.codeHash !== artifactFor(release, env.name).codeHash)
+		return fail(`the wasm at ${artifactFor(release, env.name).path} changed since the release was created`);
 
 	// Root on the fork: its sudo key becomes //Alice, funded, on the fork only.
 	await cryptoWaitReady();
@@ -169,9 +170,10 @@ export async function rehearseOnFork(
 			);
 		}
 	}
-	if (codeNow !== release.artifact.codeHash) return fail(`the fork runs code ${codeNow}, not the release's ${release.artifact.codeHash}`);
-	if (after.specVersion !== release.artifact.specVersion)
-		return fail(`the fork reports spec version ${after.specVersion}, not the release's ${release.artifact.specVersion}`);
+	if (codeNow !== artifactFor(release, env.name).codeHash)
+		return fail(`the fork runs code ${codeNow}, not the release's ${artifactFor(release, env.name).codeHash}`);
+	if (after.specVersion !== artifactFor(release, env.name).specVersion)
+		return fail(`the fork reports spec version ${after.specVersion}, not the release's ${artifactFor(release, env.name).specVersion}`);
 	return { ...report, verdict: 'passed' };
 }
 
@@ -255,7 +257,7 @@ export async function rehearsalActions(release: Release, env: Environment, repor
 	const { blake2AsHex } = await import('@polkadot/util-crypto');
 	const gate = forkRehearsalGate(
 		env.name,
-		release.artifact.codeHash,
+		artifactFor(release, env.name).codeHash,
 		{
 			codeHash: report.codeHash,
 			forkedAt: report.forkedAt,

@@ -12,7 +12,7 @@ import type { ConnectionState } from '../chain/types.js';
 import type { Connection } from '../chain/connect.js';
 import type { TxStep } from '../chain/submit.js';
 import type { ResolvedSigner } from '../signer/signer.js';
-import type { EngineSigner, Pace, ReleaseAccess, StepResult } from './context.js';
+import type { EngineSigner, LinkedChain, Pace, ReleaseAccess, StepResult } from './context.js';
 import { step } from './step.js';
 import { UserError } from '../errors.js';
 
@@ -145,6 +145,20 @@ export interface Session {
 	pace: Pace;
 	/** Every endpoint is an embedded chain: blocks may be built on request (fastForward). */
 	embedded: boolean;
+	/** The other chains of the release this one works with: a parachain's relay, a relay's parachains. */
+	linked: Record<string, LinkedChain>;
+}
+
+/**
+ * The environments an environment's steps also read: for a parachain its relay; for a relay the
+ * parachain environments of the release that name it (its upgrade carries their authorizations).
+ */
+export function linkedEnvironmentNames(release: Release, env: Environment, lookup: (name: string) => Environment | undefined): string[] {
+	if (env.route === 'parachain') return env.parachain ? [env.parachain.relay] : [];
+	return release.environments.filter((name) => {
+		const other = name === env.name ? undefined : lookup(name);
+		return other?.route === 'parachain' && other.parachain?.relay === env.name;
+	});
 }
 
 /**
@@ -252,12 +266,63 @@ export async function openSession(o: OpenSessionOptions): Promise<{ ok: true; se
 		o.say?.(`pinned ${env.name} to genesis ${genesis.pin}`);
 	}
 	const release = releaseAccess(o.store, o.releaseId);
+	// The chains this one works with, each checked like the main one (a pinned genesis is kept to).
+	const linked: Record<string, LinkedChain> = {};
+	const closeAll = async () => {
+		await Promise.all([connection.disconnect(), ...Object.values(linked).map((l) => l.connection.disconnect().catch(() => {}))]);
+	};
+	const stored = o.store.getRelease(o.releaseId);
+	for (const name of stored ? linkedEnvironmentNames(stored, pinned, (n) => o.store.getEnvironment(n)) : []) {
+		const other = o.store.getEnvironment(name);
+		if (!other) {
+			await closeAll();
+			return {
+				ok: false,
+				result: {
+					kind: 'refused',
+					stage: 'artifact',
+					message: `${env.name} works with environment ${name}, which is not configured`,
+					hint: `add it with \`release-console env add ${name} --endpoint URL --kind KIND --route ROUTE\``,
+				},
+			};
+		}
+		try {
+			const c = await connectEnvironment(other, {
+				resolveEmbedded: o.resolveEmbedded,
+				...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+			});
+			linked[name] = { env: other, connection: c };
+			const check = checkGenesis(other, c.genesisHash, c.endpoint);
+			if (!check.ok) {
+				await closeAll();
+				return { ok: false, result: { kind: 'refused', stage: 'artifact', message: check.error } };
+			}
+			if (check.pin && !other.endpoints.every((e) => e.startsWith('embedded:'))) {
+				const pinnedOther = { ...other, genesisHash: check.pin };
+				o.store.saveEnvironment(pinnedOther);
+				linked[name] = { env: pinnedOther, connection: c };
+				o.say?.(`pinned ${name} to genesis ${check.pin}`);
+			}
+		} catch (error) {
+			await closeAll();
+			const hint = error instanceof ConnectError ? error.hint : undefined;
+			return {
+				ok: false,
+				result: {
+					kind: 'failed',
+					stage: 'artifact',
+					message: `${env.name} works with ${name}, which cannot be reached: ${(error as Error).message}`,
+					...(hint ? { hint } : {}),
+				},
+			};
+		}
+	}
 	const [agreed, pace] = await Promise.all([
 		agreeWithChain(connection, pinned, release, embedded, o.say),
 		readPace(connection, embedded),
 	]);
 	if (!agreed.ok) {
-		await connection.disconnect();
+		await closeAll();
 		return { ok: false, result: agreed.result };
 	}
 	return {
@@ -268,7 +333,8 @@ export async function openSession(o: OpenSessionOptions): Promise<{ ok: true; se
 			release,
 			pace,
 			embedded,
-			disconnect: () => connection.disconnect(),
+			linked,
+			disconnect: closeAll,
 			...(agreed.disagreement ? { disagreement: agreed.disagreement } : {}),
 		},
 	};
@@ -352,6 +418,7 @@ export async function runUntilBlocked(session: Session, options: RunOptions = {}
 			env: session.env,
 			connection: session.connection,
 			pace: session.pace,
+			linked: session.linked,
 			...(options.signer ? { signer: options.signer } : {}),
 			...(options.onTx ? { onTx: options.onTx } : {}),
 		});

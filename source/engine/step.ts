@@ -12,13 +12,14 @@
 import { reconcileIntent } from '../chain/submit.js';
 import { currentStage } from '../domain/release.js';
 import { isUnsigned } from '../domain/reducer.js';
-import { iso, payloadOf, type EngineContext, type StepResult } from './context.js';
+import { artifactOf, iso, payloadOf, type EngineContext, type StepResult } from './context.js';
 import { artifactStage } from './stages/artifact.js';
 import { verifyStage } from './stages/verify.js';
 import { soakStage } from './stages/soak.js';
 import { recordUpgradeOutcome } from './upgrade-record.js';
 import { upgradeStage } from './routes/sudo.js';
 import { governanceStage } from './routes/index.js';
+import { parachainStage } from './routes/parachain.js';
 
 export async function step(ctx: EngineContext): Promise<StepResult> {
 	const { env, connection } = ctx;
@@ -85,9 +86,11 @@ export async function step(ctx: EngineContext): Promise<StepResult> {
 	if (!stage)
 		return {
 			kind: 'complete',
-			message: `${env.name}: upgraded to ${release.artifact.specName} ${release.artifact.specVersion}, verified and soaked`,
+			message: `${env.name}: upgraded to ${artifactOf(ctx).specName} ${artifactOf(ctx).specVersion}, verified and soaked`,
 		};
 
+	if (env.route === 'parachain' && (stage === 'authorize' || stage === 'apply' || stage === 'pending'))
+		return parachainStage(ctx, api, stage);
 	switch (stage) {
 		case 'artifact':
 			return artifactStage(ctx, api);

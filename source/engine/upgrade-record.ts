@@ -2,7 +2,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { Hex, StageId } from '../domain/types.js';
 import { onChainCodeHash } from '../chain/live.js';
-import { type EngineContext, type StepResult, iso } from './context.js';
+import { type EngineContext, type StepResult, artifactOf, iso } from './context.js';
 
 export async function recordUpgradeOutcome(
 	ctx: EngineContext,
@@ -16,12 +16,14 @@ export async function recordUpgradeOutcome(
 ): Promise<StepResult> {
 	const { env } = ctx;
 	const api = ctx.connection.api;
-	const release = ctx.release.get();
 	const at = iso(ctx);
-	if (error || !events.includes('system.CodeUpdated')) {
+	// A parachain applies its pending code in a later block (ParachainSystem.ValidationFunctionApplied);
+	// older cumulus writes :code there without frame-system's CodeUpdated.
+	const applied = events.includes('system.CodeUpdated') || events.includes('parachainSystem.ValidationFunctionApplied');
+	if (error || !applied) {
 		const why =
 			error ??
-			`no system.CodeUpdated in block #${blockNumber} (events: ${events.join(', ') || 'none'}); the call ran but the upgrade did not`;
+			`no system.CodeUpdated${stage === 'pending' ? ' or parachainSystem.ValidationFunctionApplied' : ''} in block #${blockNumber} (events: ${events.join(', ') || 'none'}); the call ran but the upgrade did not`;
 		ctx.release.apply({ type: 'stage/set', env: env.name, stage, status: 'failed', detail: why, at });
 		return {
 			kind: 'failed',
@@ -43,7 +45,7 @@ export async function recordUpgradeOutcome(
 				extrinsicHash,
 				at: new Date(timestamp ?? Date.now()).toISOString(),
 				fromSpecVersion: fromVersion,
-				toSpecVersion: release.artifact.specVersion,
+				toSpecVersion: artifactOf(ctx).specVersion,
 			},
 			at,
 		},

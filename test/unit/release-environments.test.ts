@@ -199,7 +199,8 @@ describe('stages', () => {
 	});
 
 	it('every route is supported', () => {
-		expect(SUPPORTED_ROUTES).toEqual(['sudo', 'multisig-sudo', 'council-democracy', 'opengov']);
+		expect(SUPPORTED_ROUTES).toEqual(['sudo', 'multisig-sudo', 'council-democracy', 'opengov', 'parachain']);
+		expect(stagesFor('parachain')).toEqual(['artifact', 'authorize', 'apply', 'pending', 'verify', 'soak']);
 		expect(routeSupport('opengov')).toEqual({ supported: true, message: 'route opengov is supported' });
 	});
 
@@ -235,5 +236,30 @@ describe('stages', () => {
 			expect(STAGE_INFO[id].title).toBeTruthy();
 			expect(STAGE_INFO[id].description.length).toBeGreaterThan(20);
 		}
+	});
+});
+
+describe('a parachain environment', () => {
+	const para = { ...valid, kind: 'local', route: 'parachain', parachain: { relay: 'rococo', paraId: 1000 } };
+
+	it('names its relay environment and para id', () => {
+		const result = validateEnvironment(para);
+		expect(result.ok && result.env.parachain).toEqual({ relay: 'rococo', paraId: 1000 });
+	});
+
+	it('says what is missing or wrong, and refuses the set-code payload', () => {
+		expect(errorsOf({ ...para, parachain: undefined })).toContain(
+			'route parachain needs its relay environment and para id: --relay ENV --para-id N (e.g. --relay rococo --para-id 1000)',
+		);
+		expect(errorsOf({ ...para, parachain: { relay: 'westend-2', paraId: 1000 } })).toContain(
+			'a parachain cannot be its own relay: --relay names the relay chain environment',
+		);
+		expect(errorsOf({ ...para, parachain: { relay: 'rococo', paraId: -1 } })[0]).toMatch(/para id must be a whole number/);
+		expect(errorsOf({ ...para, routeOptions: { payload: 'set-code' } })[0]).toMatch(
+			/route parachain carries the authorize payload only/,
+		);
+		expect(errorsOf({ ...valid, parachain: { relay: 'rococo', paraId: 1000 } })).toContain(
+			'--relay and --para-id only apply to route parachain',
+		);
 	});
 });

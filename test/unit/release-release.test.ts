@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ReleaseError, formatReleaseError, isReleaseError } from '../../source/domain/errors.js';
 import { releaseReducer } from '../../source/domain/reducer.js';
 import {
+	artifactFor,
 	createRelease,
 	currentStage,
 	isEnvComplete,
@@ -9,6 +10,7 @@ import {
 	newReleaseId,
 	nextEnvironment,
 	releaseSummary,
+	shippedRuntimes,
 	slugify,
 } from '../../source/domain/release.js';
 import type { ArtifactInfo, Environment, Hex, Release, StageId } from '../../source/domain/types.js';
@@ -185,5 +187,48 @@ describe('ReleaseError', () => {
 		expect(formatReleaseError(e)).toBe('msg\n  → do this');
 		expect(formatReleaseError(new ReleaseError('c', 'bare'))).toBe('bare');
 		expect(formatReleaseError('str')).toBe('str');
+	});
+});
+
+describe('a release of several runtimes (relay + parachain)', () => {
+	const relay = env('rococo');
+	const para: Environment = { ...env('asset-hub'), route: 'parachain', parachain: { relay: 'rococo', paraId: 1000 } };
+	const hub: ArtifactInfo = { ...artifact, path: '/w/asset_hub.wasm', codeHash: H('b'), specName: 'statemine', specVersion: 900 };
+	const make2 = () =>
+		createRelease({
+			id: 'm',
+			name: 'relay + hub',
+			artifact,
+			environments: [relay, para],
+			runtimes: { rococo: artifact, 'asset-hub': hub },
+			at: AT,
+		});
+
+	it('keeps one runtime per environment, with the parachain route stages', () => {
+		const r = make2();
+		expect(artifactFor(r, 'rococo').codeHash).toBe(H('a'));
+		expect(artifactFor(r, 'asset-hub')).toEqual(hub);
+		expect(r.progress['asset-hub']!.stages.map((s) => s.id)).toEqual(['artifact', 'authorize', 'apply', 'pending', 'verify', 'soak']);
+		expect(shippedRuntimes(r).map((s) => [s.artifact.specName, s.environments])).toEqual([
+			['rococo', ['rococo']],
+			['statemine', ['asset-hub']],
+		]);
+		expect(r.audit[0]!.detail).toContain('asset-hub (local, parachain) → statemine spec 900');
+	});
+
+	it('is complete only when every chain of the set is', () => {
+		let r = finish(make2(), 'rococo');
+		expect(isReleaseComplete(r)).toBe(false);
+		expect(nextEnvironment(r)).toBe('asset-hub');
+		r = finish(r, 'asset-hub', ['artifact', 'authorize', 'apply', 'pending', 'verify', 'soak']);
+		expect(isReleaseComplete(r)).toBe(true);
+	});
+
+	it('refuses a runtime for an environment the release does not travel, and a parachain without its relay', () => {
+		expect(() => createRelease({ id: 'x', name: 'x', artifact, environments: [relay], runtimes: { other: hub }, at: AT })).toThrow(
+			/a runtime is given for other, which release x does not travel/,
+		);
+		const orphan: Environment = { ...para, parachain: undefined } as Environment;
+		expect(() => createRelease({ id: 'y', name: 'y', artifact, environments: [orphan], at: AT })).toThrow(/names no relay environment/);
 	});
 });

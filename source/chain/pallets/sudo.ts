@@ -25,6 +25,25 @@ export function hasSudo(api: ApiPromise): boolean {
 	return Boolean(api.tx.sudo?.sudoUncheckedWeight && api.query.sudo?.key);
 }
 
+/**
+ * `sudo.sudoUncheckedWeight(call, 0)` of any Root call (the relay's upgrade batched with the
+ * parachains' authorizations): the batch holds setCode, whose weight is the whole block.
+ */
+export function buildSudoUnchecked(api: ApiPromise, inner: SubmittableExtrinsic<'promise'>, innerLabel: string): UpgradePlan {
+	if (!hasSudo(api))
+		throw new Error('this chain has no Sudo pallet; use a governance route (multisig-sudo, council-democracy or opengov)');
+	const weightType = api.tx.sudo.sudoUncheckedWeight.meta.args[1]?.type.toString() ?? '';
+	const weight = /u64/.test(weightType) ? 0 : { refTime: 0, proofSize: 0 };
+	const tx = api.tx.sudo.sudoUncheckedWeight(inner.method, weight as never);
+	return {
+		tx,
+		call: `sudo.sudoUncheckedWeight(${innerLabel})`,
+		callLines: describeCall(tx.method as unknown as Call),
+		callHash: tx.method.hash.toHex() as Hex,
+		encodedLength: tx.method.toU8a().length,
+	};
+}
+
 /** `sudo.sudoUncheckedWeight(system.setCode(code), 0)`: setCode's weight is the whole block, so the unchecked form is the one that fits. */
 export function buildSudoSetCode(api: ApiPromise, code: Uint8Array): UpgradePlan {
 	if (!hasSudo(api)) {

@@ -19,6 +19,8 @@ export interface EnvFlags {
 	enactmentDelay?: number;
 	conviction?: string;
 	votePercent?: number;
+	relay?: string;
+	paraId?: number;
 }
 
 /** Route options from flags; only the flags given (validation says what is wrong). */
@@ -53,7 +55,7 @@ export async function runEnv(ctx: CommandContext, sub: string | undefined, name:
 			if (!name)
 				throw new UsageError(
 					'missing environment name',
-					'usage: release-console env add NAME --endpoint URL --kind local|testnet|production --route sudo|multisig-sudo|council-democracy|opengov [--payload set-code|authorize]',
+					'usage: release-console env add NAME --endpoint URL --kind local|testnet|production --route sudo|multisig-sudo|council-democracy|opengov|parachain [--payload set-code|authorize] [--relay ENV --para-id N]',
 				);
 			const kind = (flags.kind ?? 'local') as EnvironmentKind;
 			const defaults = ['local', 'testnet', 'production'].includes(kind) ? defaultSoakPolicy(kind) : defaultSoakPolicy('local');
@@ -63,6 +65,9 @@ export async function runEnv(ctx: CommandContext, sub: string | undefined, name:
 				kind,
 				route: flags.route ?? 'sudo',
 				routeOptions: routeOptionsFrom(flags),
+				...(flags.relay !== undefined || flags.paraId !== undefined
+					? { parachain: { relay: flags.relay, paraId: flags.paraId } }
+					: {}),
 				soak: {
 					minBlocks: flags.soakBlocks ?? defaults.minBlocks,
 					minSeconds: flags.soakMinutes !== undefined ? flags.soakMinutes * 60 : defaults.minSeconds,
@@ -71,11 +76,17 @@ export async function runEnv(ctx: CommandContext, sub: string | undefined, name:
 			};
 			const result = validateEnvironment(input);
 			if (!result.ok) throw new UsageError(`environment ${name} is not valid:\n  ${result.errors.join('\n  ')}`);
+			const relayName = result.env.parachain?.relay;
+			if (relayName && !ctx.store.getEnvironment(relayName))
+				throw new UsageError(
+					`environment ${name} names relay environment ${relayName}, which is not configured`,
+					`add the relay first: release-console env add ${relayName} --endpoint URL --kind ${kind} --route sudo`,
+				);
 			ctx.store.saveEnvironment(result.env);
 			ctx.io.stdout(
 				ctx.json
 					? JSON.stringify({ environment: result.env })
-					: `saved environment ${name} (${kind}, route ${result.env.route}, ${result.env.endpoints.join(', ')})`,
+					: `saved environment ${name} (${kind}, route ${result.env.route}${result.env.parachain ? `, para ${result.env.parachain.paraId} of ${result.env.parachain.relay}` : ''}, ${result.env.endpoints.join(', ')})`,
 			);
 			return EXIT.ok;
 		}

@@ -1,5 +1,5 @@
 import { EXIT, findRelease, type CommandContext } from './context.js';
-import { chainDifferences, currentStage } from '../../domain/release.js';
+import { artifactFor, chainDifferences, currentStage, isReleaseComplete } from '../../domain/release.js';
 import { STAGE_INFO } from '../../domain/stages.js';
 import type { Release } from '../../domain/types.js';
 
@@ -8,7 +8,7 @@ const SYMBOL: Record<string, string> = { done: '✔', active: '▶', waiting: '�
 export function describeRelease(release: Release): string[] {
 	const lines = [
 		`${release.id}  ${release.name}`,
-		`  ${release.artifact.specName} ${release.artifact.specVersion}  code ${release.artifact.codeHash}`,
+		...(release.runtimes ? [] : [`  ${release.artifact.specName} ${release.artifact.specVersion}  code ${release.artifact.codeHash}`]),
 	];
 	for (const env of release.environments) {
 		const p = release.progress[env];
@@ -16,6 +16,10 @@ export function describeRelease(release: Release): string[] {
 		const current = currentStage(release, env)?.id;
 		const differences = chainDifferences(release, env);
 		const check = p.chain?.lastCheck;
+		if (release.runtimes) {
+			const a = artifactFor(release, env);
+			lines.push(`  ${env}: ${a.specName} ${a.specVersion}  code ${a.codeHash}`);
+		}
 		lines.push(
 			`  ${env}: ${current ? `at ${STAGE_INFO[current].title}` : differences.length > 0 ? 'the chain does not show it' : 'complete'}` +
 				(check ? ` (chain last read ${check.at}, head #${check.head})` : ''),
@@ -35,10 +39,13 @@ export function statusJson(release: Release) {
 		id: release.id,
 		name: release.name,
 		artifact: release.artifact,
+		...(release.runtimes ? { runtimes: release.runtimes } : {}),
+		complete: isReleaseComplete(release),
 		environments: release.environments.map((name) => {
 			const p = release.progress[name];
 			return {
 				name,
+				artifact: artifactFor(release, name),
 				currentStage: currentStage(release, name)?.id ?? null,
 				complete: currentStage(release, name) === undefined && chainDifferences(release, name).length === 0,
 				chain: p?.chain ?? null,

@@ -3,7 +3,7 @@ import type { ApiPromise } from '@polkadot/api';
 import type { Hex } from '../../domain/types.js';
 import { chainRunsCode } from '../../chain/live.js';
 import { authorizedCodeHash, buildApply } from '../../chain/pallets/system.js';
-import { type EngineContext, type StepResult, done, failed } from '../context.js';
+import { artifactOf, type EngineContext, type StepResult, done, failed } from '../context.js';
 import { offer } from '../offer.js';
 import { findUpgradeBlock, recordUpgradeOutcome } from '../upgrade-record.js';
 import type { Plans } from './plans.js';
@@ -11,7 +11,7 @@ import type { Plans } from './plans.js';
 // --- apply an authorized upgrade ---------------------------------------------------------------------
 
 export async function applyStage(ctx: EngineContext, api: ApiPromise, p: Plans): Promise<StepResult> {
-	if (await chainRunsCode(api, p.codeHash, ctx.release.get().artifact.specVersion)) {
+	if (await chainRunsCode(api, p.codeHash, artifactOf(ctx).specVersion)) {
 		const block = await findUpgradeBlock(api, p.codeHash);
 		if (!block) return done(ctx, 'apply', 'the chain already runs this code');
 		return recordUpgradeOutcome(
@@ -47,8 +47,7 @@ export async function applyStage(ctx: EngineContext, api: ApiPromise, p: Plans):
 		who: 'any funded account',
 		purpose: `apply the authorized upgrade: ${p.code.length.toLocaleString('en-US')} bytes whose hash the chain checks`,
 		facts: [{ label: 'Authorized hash', value: authorized }],
-		recheck: async () =>
-			(await chainRunsCode(api, p.codeHash, ctx.release.get().artifact.specVersion)) ? applyStage(ctx, api, p) : undefined,
+		recheck: async () => ((await chainRunsCode(api, p.codeHash, artifactOf(ctx).specVersion)) ? applyStage(ctx, api, p) : undefined),
 		after: async ({ outcome, events }) => {
 			if (events.includes('system.RejectedInvalidAuthorizedUpgrade')) {
 				return failed(

@@ -5,7 +5,8 @@ import { readArtifact } from '../../artifact/read.js';
 import { chainRunsCode } from '../../chain/live.js';
 import { planOf, type CallPlan, palletCall } from '../../chain/pallets/common.js';
 import { authorizedCodeHash, buildPayload } from '../../chain/pallets/system.js';
-import { type EngineContext, type StepResult, iso, payloadOf } from '../context.js';
+import { artifactOf, type EngineContext, type StepResult, iso, payloadOf } from '../context.js';
+import { linkedParas, withParaAuthorizations } from './parachain.js';
 
 // --- what the route decides on ------------------------------------------------------------
 
@@ -19,19 +20,29 @@ export interface Plans {
 }
 
 export async function plans(ctx: EngineContext, api: ApiPromise): Promise<Plans> {
-	const release = ctx.release.get();
-	const artifact = await readArtifact(release.artifact.path);
-	if (artifact.codeHash !== release.artifact.codeHash) {
+	const want = artifactOf(ctx);
+	const artifact = await readArtifact(want.path);
+	if (artifact.codeHash !== want.codeHash) {
 		throw Object.assign(
 			new Error(
-				`the wasm at ${release.artifact.path} changed since the release was created (code hash ${artifact.codeHash}, release ${release.artifact.codeHash})`,
+				`the wasm at ${want.path} changed since the release was created (code hash ${artifact.codeHash}, release ${want.codeHash})`,
 			),
 			{
 				hint: 'restore the file or create a new release',
 			},
 		);
 	}
-	const payload = buildPayload(api, payloadOf(ctx.env), artifact.bytes, release.artifact.codeHash);
+	let payload = buildPayload(api, payloadOf(ctx.env), artifact.bytes, want.codeHash);
+	// A relay whose release also ships parachains: the proposal carries their authorizations (one batch).
+	if (linkedParas(ctx).length > 0) {
+		try {
+			payload = (await withParaAuthorizations(ctx, api, payload)).plan;
+		} catch (error) {
+			throw Object.assign(new Error(`the parachains' authorizations cannot be built: ${(error as Error).message}`), {
+				hint: 'check the parachain environments of the release (their endpoints and para ids)',
+			});
+		}
+	}
 	let proposal = payload;
 	if (ctx.env.route === 'opengov' && ctx.env.routeOptions?.track === 'whitelisted') {
 		proposal = planOf(
@@ -39,7 +50,7 @@ export async function plans(ctx: EngineContext, api: ApiPromise): Promise<Plans>
 			'whitelist.dispatchWhitelistedCallWithPreimage',
 		);
 	}
-	return { code: artifact.bytes, codeHash: release.artifact.codeHash, payload, proposal };
+	return { code: artifact.bytes, codeHash: want.codeHash, payload, proposal };
 }
 
 // --- enacted already? ---------------------------------------------------------------------
@@ -47,7 +58,7 @@ export async function plans(ctx: EngineContext, api: ApiPromise): Promise<Plans>
 export type Enacted = { kind: 'code' } | { kind: 'authorized' } | undefined;
 
 export async function enacted(ctx: EngineContext, api: ApiPromise, codeHash: Hex): Promise<Enacted> {
-	if (await chainRunsCode(api, codeHash, ctx.release.get().artifact.specVersion)) return { kind: 'code' };
+	if (await chainRunsCode(api, codeHash, artifactOf(ctx).specVersion)) return { kind: 'code' };
 	if (payloadOf(ctx.env) === 'authorize' && (await authorizedCodeHash(api)) === codeHash) return { kind: 'authorized' };
 	return undefined;
 }

@@ -4,22 +4,25 @@ import type { Hex } from '../../domain/types.js';
 import { readArtifact } from '../../artifact/read.js';
 import { chainRunsCode, onChainCodeHash } from '../../chain/live.js';
 
-import { buildSudoSetCode, hasSudo, sudoAuthority, sudoKey } from '../../chain/pallets/sudo.js';
+import { buildSudoSetCode, buildSudoUnchecked, hasSudo, sudoAuthority, sudoKey } from '../../chain/pallets/sudo.js';
+import { u8aToHex } from '@polkadot/util';
+import { artifactFor } from '../../domain/release.js';
+import { linkedParas, withParaAuthorizations, type ParaSend } from './parachain.js';
 import { planOf, palletCall } from '../../chain/pallets/common.js';
 import { authorizedCodeHash } from '../../chain/pallets/system.js';
-import { type EngineContext, type StepResult, done, iso, payloadOf, record, short } from '../context.js';
+import { artifactOf, type EngineContext, type StepResult, done, iso, payloadOf, record, short } from '../context.js';
 import { offer, rerun } from '../offer.js';
 import { findUpgradeBlock, recordUpgradeOutcome } from '../upgrade-record.js';
 import { type Plans, plans } from './plans.js';
 
 export async function upgradeStage(ctx: EngineContext, api: ApiPromise): Promise<StepResult> {
 	const { env } = ctx;
-	const release = ctx.release.get();
+	const want = artifactOf(ctx);
 	const at = iso(ctx);
 	const chainCode = await onChainCodeHash(api);
-	if (chainCode === release.artifact.codeHash) {
+	if (chainCode === want.codeHash) {
 		// Already on chain: never send again. Find the block for the record.
-		const found = await findUpgradeBlock(api, release.artifact.codeHash);
+		const found = await findUpgradeBlock(api, want.codeHash);
 		if (found) {
 			return recordUpgradeOutcome(
 				ctx,
@@ -64,25 +67,55 @@ export async function upgradeStage(ctx: EngineContext, api: ApiPromise): Promise
 		const key = await api.query.sudo.key();
 		return { kind: 'needs-signer', stage: 'upgrade', message: `the upgrade must be signed by the sudo key (${key.toString()})` };
 	}
-	const artifact = await readArtifact(release.artifact.path);
-	if (artifact.codeHash !== release.artifact.codeHash) {
+	const artifact = await readArtifact(want.path);
+	if (artifact.codeHash !== want.codeHash) {
 		return {
 			kind: 'refused',
 			stage: 'upgrade',
-			message: `the wasm at ${release.artifact.path} changed since the release was created`,
+			message: `the wasm at ${want.path} changed since the release was created`,
 			hint: 'restore the file or create a new release',
 		};
 	}
-	const plan = buildSudoSetCode(api, artifact.bytes);
+	// A relay whose release also ships parachains: its upgrade carries their authorizations, in one batch.
+	let plan = buildSudoSetCode(api, artifact.bytes);
+	let sends: ParaSend[] = [];
+	if (linkedParas(ctx).length > 0) {
+		try {
+			const carried = await withParaAuthorizations(
+				ctx,
+				api,
+				planOf(api.tx.system.setCode(u8aToHex(artifact.bytes)), 'system.setCode'),
+			);
+			sends = carried.sends;
+			if (sends.length > 0) plan = buildSudoUnchecked(api, carried.plan.tx, carried.plan.label);
+		} catch (error) {
+			return {
+				kind: 'refused',
+				stage: 'upgrade',
+				message: `the parachains' authorizations cannot be built: ${(error as Error).message}; nothing was signed`,
+				hint: 'check the parachain environments of the release (their endpoints and para ids)',
+			};
+		}
+	}
 	return offer(ctx, api, {
 		stage: 'upgrade',
 		plan: { tx: plan.tx, label: plan.call, hash: plan.callHash },
+		...(sends.length > 0
+			? {
+					purpose: `upgrade the relay and authorize ${sends.map((s) => `${s.env} (para ${s.paraId})`).join(', ')} in one batch`,
+					facts: sends.flatMap((s) => [
+						{ label: `To para ${s.paraId}`, value: s.plan.label },
+						{ label: `${s.env} code hash`, value: artifactFor(ctx.release.get(), s.env).codeHash },
+						{ label: 'Transact weight', value: s.plan.weight.text },
+					]),
+				}
+			: {}),
 		authority: await sudoAuthority(api, ctx.signer.address),
 		who: 'the sudo key',
 		refusalHint: 'sign with the sudo key, from a funded account',
 		// Re-check right before sending: someone may have upgraded meanwhile.
 		recheck: async () =>
-			(await chainRunsCode(api, release.artifact.codeHash, release.artifact.specVersion)) ? upgradeStage(ctx, api) : undefined,
+			(await chainRunsCode(api, artifactOf(ctx).codeHash, artifactOf(ctx).specVersion)) ? upgradeStage(ctx, api) : undefined,
 		onlyOpenIntentsOf: 'upgrade',
 		afterSeesFailures: true,
 		after: ({ outcome, events }) =>

@@ -4,16 +4,21 @@ import type { Environment, Hex, ReleaseAction } from '../../domain/types.js';
 import { readArtifact } from '../../artifact/read.js';
 import { onChainCodeHash } from '../../chain/live.js';
 import { forkRehearsalGate, integrityGate, specNameGate, specVersionGate, type ForkRehearsalEvidence } from '../../domain/gates.js';
-import { type EngineContext, type StepResult, iso } from '../context.js';
+import { artifactOf, type EngineContext, type StepResult, iso } from '../context.js';
 import { findUpgradeBlock } from '../upgrade-record.js';
+import { artifactFor } from '../../domain/release.js';
+import { linkedParas, linkedRelay, parachainGates } from '../routes/parachain.js';
 
 export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promise<StepResult> {
 	const { env } = ctx;
 	const release = ctx.release.get();
 	const at = iso(ctx);
 	let current: Hex;
+	let codeLen = 0;
 	try {
-		current = (await readArtifact(release.artifact.path)).codeHash as Hex;
+		const read = await readArtifact(artifactOf(ctx).path);
+		current = read.codeHash as Hex;
+		codeLen = read.bytes.length;
 	} catch (error) {
 		ctx.release.apply({ type: 'stage/set', env: env.name, stage: 'artifact', status: 'failed', detail: (error as Error).message, at });
 		return {
@@ -23,19 +28,19 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 			hint: 'restore the wasm file the release was created from',
 		};
 	}
-	const integrity = integrityGate(env.name, release.artifact.codeHash, current);
+	const integrity = integrityGate(env.name, artifactOf(ctx).codeHash, current);
 	const version = await api.rpc.state.getRuntimeVersion();
 	const chainCode = await onChainCodeHash(api);
-	const alreadyUpgraded = chainCode === release.artifact.codeHash;
-	const nameGate = specNameGate(env.name, release.artifact.specName, version.specName.toString());
-	let versionGate = specVersionGate(env.name, release.artifact.specVersion, version.specVersion.toNumber());
+	const alreadyUpgraded = chainCode === artifactOf(ctx).codeHash;
+	const nameGate = specNameGate(env.name, artifactOf(ctx).specName, version.specName.toString());
+	let versionGate = specVersionGate(env.name, artifactOf(ctx).specVersion, version.specVersion.toNumber());
 	if (alreadyUpgraded) {
 		// Resuming after the upgrade (ours or someone else's) is fine; a chain
 		// that has run this code all along has nothing to upgrade.
-		const upgradedAt = release.progress[env.name]?.upgrade ?? (await findUpgradeBlock(api, release.artifact.codeHash));
+		const upgradedAt = release.progress[env.name]?.upgrade ?? (await findUpgradeBlock(api, artifactOf(ctx).codeHash));
 		versionGate = upgradedAt
 			? {
-					...specVersionGate(env.name, release.artifact.specVersion, release.artifact.specVersion - 1),
+					...specVersionGate(env.name, artifactOf(ctx).specVersion, artifactOf(ctx).specVersion - 1),
 					summary: `the chain already runs this artifact since block #${upgradedAt.blockNumber}`,
 				}
 			: {
@@ -44,11 +49,39 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 					summary: `the chain already runs this exact runtime (spec version ${version.specVersion.toNumber()}): the spec version does not increase and there is nothing to upgrade`,
 				};
 	}
+	// A rehearsal of a parachain's mechanics may re-apply the same spec with other bytes (no newer code exists
+	// offline): on a local environment that is advice, said plainly; anywhere else the version must increase.
+	const sameSpecOtherCode =
+		!alreadyUpgraded && versionGate.status === 'fail' && artifactOf(ctx).specVersion === version.specVersion.toNumber();
+	if (sameSpecOtherCode && env.kind === 'local')
+		versionGate = {
+			...versionGate,
+			summary: `spec version did not increase (${version.specVersion.toNumber()} → ${artifactOf(ctx).specVersion}): other code with the same version, a rehearsal of the upgrade's mechanics only (advice on local; testnet and production need a higher spec_version)`,
+		};
 	const gates = [integrity, nameGate, versionGate];
+	const notes: string[] = [];
+	// A parachain against its relay; a relay against the parachains its upgrade authorizes (checked before anything is signed).
+	if (env.route === 'parachain' && !alreadyUpgraded) {
+		const para = await parachainGates(env, api, linkedRelay(ctx), codeLen, at);
+		gates.push(...(para.gates as (typeof integrity)[]));
+		notes.push(...para.notes);
+	}
+	for (const para of alreadyUpgraded ? [] : linkedParas(ctx)) {
+		const paraArt = artifactFor(release, para.env.name);
+		let len = 0;
+		try {
+			len = (await readArtifact(paraArt.path)).bytes.length;
+		} catch {
+			// its own artifact stage says what is wrong with the file
+		}
+		const checked = await parachainGates(para.env, para.connection.api, { env, connection: ctx.connection }, len, at);
+		gates.push(...(checked.gates as (typeof integrity)[]));
+		notes.push(...checked.notes);
+	}
 	// Forward compatibility of the artifact against what the chain runs now
 	// (skipped once the chain already runs it: there is nothing left to compare).
 	if (!alreadyUpgraded && nameGate.status === 'pass') {
-		const compat = await compatibilityGate(api, env, release.artifact.path);
+		const compat = await compatibilityGate(api, env, artifactOf(ctx).path);
 		const existing = release.gates.find((g) => g.id === 'forward-compatible' && g.env === env.name);
 		if (!(
 			existing?.status === 'waived' &&
@@ -63,16 +96,18 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 		const evidence = existing?.evidence as ForkRehearsalEvidence | undefined;
 		const waived =
 			existing?.status === 'waived' &&
-			(existing.evidence as { codeHash?: unknown } | undefined)?.codeHash === release.artifact.codeHash;
+			(existing.evidence as { codeHash?: unknown } | undefined)?.codeHash === artifactOf(ctx).codeHash;
 		if (!waived)
 			gates.push(
-				forkRehearsalGate(env.name, release.artifact.codeHash, evidence?.digest ? evidence : undefined, at) as typeof integrity,
+				forkRehearsalGate(env.name, artifactOf(ctx).codeHash, evidence?.digest ? evidence : undefined, at) as typeof integrity,
 			);
 	}
 	const actions: ReleaseAction[] = gates.map((gate) => ({ type: 'gate/set', gate, at }) as ReleaseAction);
 	// On local environments the compatibility gate is advice (recorded, shown);
 	// on testnet and production it blocks until it passes or is waived in writing.
-	const failed = gates.filter((g) => g.status === 'fail' && !(g.id === 'forward-compatible' && env.kind === 'local'));
+	const advice = (g: (typeof gates)[number]) =>
+		(g.id === 'forward-compatible' && env.kind === 'local') || (g.id === 'spec-version' && sameSpecOtherCode && env.kind === 'local');
+	const failed = gates.filter((g) => g.status === 'fail' && !advice(g));
 	if (failed.length > 0) {
 		const detail = failed.map((g) => g.summary).join('; ');
 		ctx.release.apply(...actions, { type: 'stage/set', env: env.name, stage: 'artifact', status: 'failed', detail, at });
@@ -80,13 +115,21 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 		const hints: string[] = [];
 		if (failed.some((g) => g.id === 'forward-compatible'))
 			hints.push(
-				`review the breaking changes (\`release-console inspect ${release.artifact.path} --against ${env.name}\`); fix the runtime, or waive with a written reason: \`release-console waive ${release.id} --env ${env.name} --gate forward-compatible --reason "…"\``,
+				`review the breaking changes (\`release-console inspect ${artifactOf(ctx).path} --against ${env.name}\`); fix the runtime, or waive with a written reason: \`release-console waive ${release.id} --env ${env.name} --gate forward-compatible --reason "…"\``,
 			);
 		if (failed.some((g) => g.id === 'fork-rehearsal'))
 			hints.push(
 				`dry-run the upgrade on a fork of this chain first: \`release-console rehearse ${release.id} --env ${env.name}\`; or waive it with a written reason: \`release-console waive ${release.id} --env ${env.name} --gate fork-rehearsal --reason "…"\``,
 			);
-		if (failed.some((g) => g.id !== 'forward-compatible' && g.id !== 'fork-rehearsal'))
+		if (failed.some((g) => g.id === 'code-size'))
+			hints.push(
+				"shrink the parachain's runtime (compressed code) under 95% of the relay's maxCodeSize, or raise maxCodeSize on the relay first",
+			);
+		if (failed.some((g) => g.id === 'parachain'))
+			hints.push(
+				'check the parachain environment: its endpoint, --para-id and --relay (release-console env add NAME --route parachain --relay ENV --para-id N)',
+			);
+		if (failed.some((g) => !['forward-compatible', 'fork-rehearsal', 'code-size', 'parachain'].includes(g.id)))
 			hints.push('build a runtime for this chain with a higher spec_version, then create a new release with it');
 		return { kind: 'refused', stage: 'artifact', message: detail, hint: hints.join('; ') };
 	}
@@ -108,13 +151,13 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 		env: env.name,
 		stage: 'artifact',
 		status: 'done',
-		detail: `${release.artifact.specName} ${version.specVersion.toNumber()} → ${release.artifact.specVersion}, code hash checked${advisory ? '; NOT forward compatible (advisory on local)' : ''}`,
+		detail: `${artifactOf(ctx).specName} ${version.specVersion.toNumber()} → ${artifactOf(ctx).specVersion}, code hash checked${advisory ? '; NOT forward compatible (advisory on local)' : ''}${sameSpecOtherCode ? '; spec version did not increase (advice on local)' : ''}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`,
 		at,
 	});
 	return {
 		kind: 'progressed',
 		stage: 'artifact',
-		message: `artifact checked: spec name ${release.artifact.specName}, spec version ${version.specVersion.toNumber()} → ${release.artifact.specVersion}`,
+		message: `artifact checked: spec name ${artifactOf(ctx).specName}, spec version ${version.specVersion.toNumber()} → ${artifactOf(ctx).specVersion}`,
 	};
 }
 

@@ -2,7 +2,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import { onChainCodeHash } from '../../chain/live.js';
 import { eventsAt } from '../../chain/submit.js';
-import { type EngineContext, type StepResult, iso } from '../context.js';
+import { artifactOf, type EngineContext, type StepResult, iso } from '../context.js';
 
 export async function verifyStage(ctx: EngineContext, api: ApiPromise): Promise<StepResult> {
 	const { env } = ctx;
@@ -41,16 +41,24 @@ export async function verifyStage(ctx: EngineContext, api: ApiPromise): Promise<
 		};
 	}
 	const events = await eventsAt(api, upgrade.blockHash);
-	const codeUpdated = events.some((e) => e.event.section === 'system' && e.event.method === 'CodeUpdated');
+	// A parachain applies its pending code with ParachainSystem.ValidationFunctionApplied (older cumulus without CodeUpdated).
+	const codeUpdated = events.some(
+		(e) =>
+			(e.event.section === 'system' && e.event.method === 'CodeUpdated') ||
+			(e.event.section === 'parachainSystem' && e.event.method === 'ValidationFunctionApplied'),
+	);
 	const version = await api.rpc.state.getRuntimeVersion();
 	const codeHash = await onChainCodeHash(api);
 	const problems: string[] = [];
-	if (!codeUpdated) problems.push(`no system.CodeUpdated event in block #${upgrade.blockNumber}`);
-	if (version.specVersion.toNumber() !== release.artifact.specVersion)
-		problems.push(`runtime reports spec ${version.specVersion.toNumber()}, expected ${release.artifact.specVersion}`);
-	if (version.specName.toString() !== release.artifact.specName)
-		problems.push(`runtime reports spec name ${version.specName.toString()}, expected ${release.artifact.specName}`);
-	if (codeHash !== release.artifact.codeHash) problems.push(`on-chain code hash ${codeHash}, expected ${release.artifact.codeHash}`);
+	if (!codeUpdated)
+		problems.push(
+			`no system.CodeUpdated${env.route === 'parachain' ? ' or parachainSystem.ValidationFunctionApplied' : ''} event in block #${upgrade.blockNumber}`,
+		);
+	if (version.specVersion.toNumber() !== artifactOf(ctx).specVersion)
+		problems.push(`runtime reports spec ${version.specVersion.toNumber()}, expected ${artifactOf(ctx).specVersion}`);
+	if (version.specName.toString() !== artifactOf(ctx).specName)
+		problems.push(`runtime reports spec name ${version.specName.toString()}, expected ${artifactOf(ctx).specName}`);
+	if (codeHash !== artifactOf(ctx).codeHash) problems.push(`on-chain code hash ${codeHash}, expected ${artifactOf(ctx).codeHash}`);
 	if (problems.length > 0) {
 		ctx.release.apply({ type: 'stage/set', env: env.name, stage: 'verify', status: 'failed', detail: problems.join('; '), at });
 		return { kind: 'failed', stage: 'verify', message: problems.join('; ') };
@@ -62,13 +70,13 @@ export async function verifyStage(ctx: EngineContext, api: ApiPromise): Promise<
 			env: env.name,
 			stage: 'verify',
 			status: 'done',
-			detail: `CodeUpdated in #${upgrade.blockNumber}; runtime ${version.specName.toString()} ${version.specVersion.toNumber()}; code hash matches`,
+			detail: `${env.route === 'parachain' ? 'ValidationFunctionApplied' : 'CodeUpdated'} in #${upgrade.blockNumber}; runtime ${version.specName.toString()} ${version.specVersion.toNumber()}; code hash matches`,
 			at,
 		},
 	);
 	return {
 		kind: 'progressed',
 		stage: 'verify',
-		message: `verified: CodeUpdated in #${upgrade.blockNumber}, runtime ${version.specName.toString()}/${version.specVersion.toNumber()}, code hash ${codeHash}`,
+		message: `verified: ${env.route === 'parachain' ? 'ValidationFunctionApplied' : 'CodeUpdated'} in #${upgrade.blockNumber}, runtime ${version.specName.toString()}/${version.specVersion.toNumber()}, code hash ${codeHash}`,
 	};
 }
