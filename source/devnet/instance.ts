@@ -16,6 +16,12 @@
  * `devnet-governance.snapshot.json` (the governance devnet's kept window).
  * The genesis chains (`kusama-1020`, `polkadot-0`: ./genesis-chains.ts) keep
  * no state: they run in memory and start at genesis each time.
+ *
+ * A network (`rococo-network`: ./network.ts) is one devnet process serving
+ * several chains, each on its own endpoint: its relay under the network's own
+ * name and its parachains under theirs (`asset-hub-rococo`). Each chain answers
+ * `devnet_instance` with its own instance (its own chain name and id). In
+ * memory only, like the genesis chains.
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -24,9 +30,22 @@ import path from 'node:path';
 export type PersistentChainName = 'rococo' | 'governance';
 /** The real genesis runtimes of Kusama and Polkadot (./genesis-chains.ts), in memory only. */
 export type GenesisChainName = 'kusama-1020' | 'polkadot-0';
-export type EmbeddedChainName = PersistentChainName | GenesisChainName;
+/** A relay and its parachains in one process (./network.ts), in memory only; the name is also its relay's. */
+export type NetworkName = 'rococo-network';
+/** The embedded chains a devnet process runs (`devnet --chain NAME`, one state file each). */
+export type EmbeddedChainName = PersistentChainName | GenesisChainName | NetworkName;
+/** A parachain served by a network's process beside its relay. */
+export type NetworkParaName = 'asset-hub-rococo';
+/** Every chain an `embedded:NAME` endpoint can name: the embedded chains and the parachains of the networks. */
+export type ServedChainName = EmbeddedChainName | NetworkParaName;
 export const GENESIS_CHAINS: readonly GenesisChainName[] = ['kusama-1020', 'polkadot-0'];
-export const EMBEDDED_CHAINS: readonly EmbeddedChainName[] = ['rococo', 'governance', ...GENESIS_CHAINS];
+export const NETWORKS: readonly NetworkName[] = ['rococo-network'];
+export const EMBEDDED_CHAINS: readonly EmbeddedChainName[] = ['rococo', 'governance', ...GENESIS_CHAINS, ...NETWORKS];
+
+/** The parachains each network serves beside its relay: name, para id, and the network's process that serves it. */
+export const NETWORK_PARAS: Readonly<Record<NetworkParaName, { network: NetworkName; paraId: number }>> = {
+	'asset-hub-rococo': { network: 'rococo-network', paraId: 1000 },
+};
 
 export const INSTANCE_RPC = 'devnet_instance';
 
@@ -35,12 +54,12 @@ export interface DevnetInstance {
 	id: string;
 	/** ISO time the instance was created. */
 	createdAt: string;
-	chain: EmbeddedChainName;
+	chain: ServedChainName;
 	/** Its blocks and state are kept on disk (a restart resumes it); false: in memory only. */
 	persistent: boolean;
 }
 
-export function newInstance(chain: EmbeddedChainName, persistent: boolean): DevnetInstance {
+export function newInstance(chain: ServedChainName, persistent: boolean): DevnetInstance {
 	return { id: randomUUID(), createdAt: new Date().toISOString(), chain, persistent };
 }
 
@@ -52,6 +71,31 @@ export function isGenesisChainName(name: string): name is GenesisChainName {
 	return (GENESIS_CHAINS as readonly string[]).includes(name);
 }
 
+export function isNetworkName(name: string): name is NetworkName {
+	return (NETWORKS as readonly string[]).includes(name);
+}
+
+export function isNetworkParaName(name: string): name is NetworkParaName {
+	return Object.hasOwn(NETWORK_PARAS, name);
+}
+
+/** The chain `embedded:NAME` names and the embedded chain (process) that serves it; undefined for an unknown name. */
+export function servingChain(name: string): { served: ServedChainName; process: EmbeddedChainName } | undefined {
+	if (isEmbeddedChainName(name)) return { served: name, process: name };
+	if (isNetworkParaName(name)) return { served: name, process: NETWORK_PARAS[name].network };
+	return undefined;
+}
+
+/** Every name an `embedded:NAME` endpoint may use. */
+export function servedChainNames(): ServedChainName[] {
+	return [...EMBEDDED_CHAINS, ...(Object.keys(NETWORK_PARAS) as NetworkParaName[])];
+}
+
+/** Its state lives only in the process: the next start is at genesis. */
+export function isInMemoryChain(name: EmbeddedChainName): boolean {
+	return isGenesisChainName(name) || isNetworkName(name);
+}
+
 /** The file holding a chain's persisted state in `dataDir`. */
 export function dataFile(dataDir: string, chain: PersistentChainName): string {
 	return path.join(dataDir, chain === 'rococo' ? 'devnet-rococo.sqlite' : 'devnet-governance.snapshot.json');
@@ -59,7 +103,7 @@ export function dataFile(dataDir: string, chain: PersistentChainName): string {
 
 /** Every file of a chain's persisted state (what `devnet reset` deletes). */
 export function dataFiles(dataDir: string, chain: EmbeddedChainName): string[] {
-	if (isGenesisChainName(chain)) return [];
+	if (isGenesisChainName(chain) || isNetworkName(chain)) return [];
 	const main = dataFile(dataDir, chain);
 	return chain === 'rococo' ? [main, `${main}-wal`, `${main}-shm`, `${main}-journal`] : [main];
 }

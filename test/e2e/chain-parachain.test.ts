@@ -15,8 +15,8 @@
  *    ValidationFunctionStored, the pending code, and ValidationFunctionApplied
  *    in the next block with `:code` the new code.
  *
- * The network is booted by test/helpers/parachain-network.ts (chopsticks-core
- * directly), standing in for source/devnet/network.ts until it is committed.
+ * The network is source/devnet/network.ts's startRococoNetwork in manual
+ * block mode (through test/helpers/parachain-network.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiPromise } from '@polkadot/api';
