@@ -45,7 +45,7 @@ export async function startConsole(options: StartOptions): Promise<number> {
 		import('../engine/samples.js'),
 	]);
 	// One run per store at a time (a key pressed during the first start's run joins it); the demo plays the Rococo sample only.
-	const createSample = () => ensureSamples(store, home, { governance: !options.demo });
+	const createSample = () => ensureSamples(store, home, { governance: !options.demo, network: !options.demo });
 	// First start: ready sample releases, so a newcomer has something to walk through; the home screen
 	// says "Creating the sample releases…" from its first frame until they are there.
 	const first = store.listReleases().length === 0;

@@ -1,6 +1,7 @@
 /**
  * The sample releases the console creates on first start (and on `n`): Rococo
- * 9130 → 9140 on the embedded chain, and the governance rehearsal. The 9140
+ * 9130 → 9140 on the embedded chain, the governance rehearsal, and the relay +
+ * asset hub release on the embedded network. The 9140
  * wasm is written from the npm package (`rococo-9140`, i.e.
  * `@substrate/connect@0.6.5`: the genesis `:code` of its Rococo chain spec)
  * into `<store dir>/samples/` (never copied into the repository).
@@ -84,6 +85,60 @@ export async function ensureGovernanceSample(store: Store, home: string): Promis
 	return release;
 }
 
+export const NETWORK_SAMPLE_NAME = 'Relay + Asset Hub, one proposal (sample)';
+export const NETWORK_RELAY_ENV = 'rococo-network';
+export const NETWORK_PARA_ENV = 'asset-hub';
+
+/**
+ * The third sample: a release of two runtimes on the embedded network — the
+ * relay Rococo 9130 → 9140 and the asset hub (statemine 900 as para 1000). One
+ * relay sudo call upgrades the relay and authorizes the asset hub's code
+ * (utility.batchAll of system.setCode and an XCM Transact); the asset hub then
+ * applies it (unsigned) and takes it when the relay says go. No newer statemine
+ * exists offline: its "new" runtime is a byte-different copy of 900, and the
+ * console says the spec version did not increase.
+ */
+export async function ensureNetworkSample(store: Store, home: string): Promise<Release> {
+	const existing = store.listReleases().find((r) => r.name === NETWORK_SAMPLE_NAME);
+	if (existing) return existing;
+	const { writeRococoWasm, writeAssetHubWasm } = await import('../artifact/embedded-runtimes.js');
+	const { inspectArtifact, toArtifactInfo } = await import('../artifact/inspect.js');
+	const dir = path.join(home, 'samples');
+	const relayWasm = writeRococoWasm(9140, dir);
+	const hubWasm = writeAssetHubWasm(dir, 'rebuilt');
+	const [relayInfo, hubInfo] = [
+		toArtifactInfo(await inspectArtifact(relayWasm), relayWasm),
+		toArtifactInfo(await inspectArtifact(hubWasm), hubWasm),
+	];
+	const made = store.listReleases().find((r) => r.name === NETWORK_SAMPLE_NAME);
+	if (made) return made;
+	const soak = { minBlocks: 5, minSeconds: 10, maxStallSeconds: 60 };
+	const relay =
+		store.getEnvironment(NETWORK_RELAY_ENV) ??
+		store.saveEnvironment({ name: NETWORK_RELAY_ENV, endpoints: ['embedded:rococo-network'], kind: 'local', route: 'sudo', soak });
+	const hub =
+		store.getEnvironment(NETWORK_PARA_ENV) ??
+		store.saveEnvironment({
+			name: NETWORK_PARA_ENV,
+			endpoints: ['embedded:asset-hub-rococo'],
+			kind: 'local',
+			route: 'parachain',
+			parachain: { relay: NETWORK_RELAY_ENV, paraId: 1000 },
+			soak,
+		});
+	const at = new Date().toISOString();
+	const release = createRelease({
+		id: newReleaseId('relay-asset-hub', at),
+		name: NETWORK_SAMPLE_NAME,
+		artifact: relayInfo,
+		environments: [relay, hub],
+		runtimes: { [relay.name]: relayInfo, [hub.name]: hubInfo },
+		at,
+	});
+	store.saveRelease(release);
+	return release;
+}
+
 export interface SampleRef {
 	id: string;
 	name: string;
@@ -101,11 +156,15 @@ export interface SamplesOutcome {
 const running = new WeakMap<Store, Promise<SamplesOutcome>>();
 
 /**
- * Make the samples that are missing (the governance rehearsal first, so the
- * Rococo one, newest, is listed on top). Calls on the same store while one
+ * Make the samples that are missing (the network and governance ones first, so
+ * the Rococo one, newest, is listed on top). Calls on the same store while one
  * runs get that run's outcome; nothing is ever made twice.
  */
-export function ensureSamples(store: Store, home: string, options: { governance?: boolean } = {}): Promise<SamplesOutcome> {
+export function ensureSamples(
+	store: Store,
+	home: string,
+	options: { governance?: boolean; network?: boolean } = {},
+): Promise<SamplesOutcome> {
 	const current = running.get(store);
 	if (current) return current;
 	const run = (async (): Promise<SamplesOutcome> => {
@@ -113,6 +172,13 @@ export function ensureSamples(store: Store, home: string, options: { governance?
 		const names = new Set(store.listReleases().map((r) => r.name));
 		const note = (release: Release) =>
 			(names.has(release.name) ? outcome.existing : outcome.created).push({ id: release.id, name: release.name });
+		if (options.network !== false) {
+			try {
+				note(await ensureNetworkSample(store, home));
+			} catch (error) {
+				outcome.failed.push({ name: NETWORK_SAMPLE_NAME, message: (error as Error).message });
+			}
+		}
 		if (options.governance !== false) {
 			try {
 				note(await ensureGovernanceSample(store, home));

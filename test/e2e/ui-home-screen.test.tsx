@@ -8,7 +8,7 @@ import { openStore } from '../../source/store/store.js';
 import { createRelease } from '../../source/domain/release.js';
 import { builtinDevnetEnvironment } from '../../source/domain/environments.js';
 import type { ArtifactInfo } from '../../source/domain/types.js';
-import { ensureSamples, GOVERNANCE_SAMPLE_NAME, SAMPLE_NAME } from '../../source/engine/samples.js';
+import { ensureSamples, GOVERNANCE_SAMPLE_NAME, NETWORK_SAMPLE_NAME, SAMPLE_NAME } from '../../source/engine/samples.js';
 import { runCli, tempHome } from '../helpers/cli.js';
 import { sendInput, waitForFrame } from '../helpers/frames.js';
 
@@ -93,13 +93,13 @@ describe('first start: the sample releases', () => {
 		expect(frame).toContain('n does not start a second copy');
 		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Sample releases ready'), 120_000);
 		expect(frame).not.toContain('Creating the sample releases');
-		expect(names(store)).toEqual([GOVERNANCE_SAMPLE_NAME, SAMPLE_NAME].sort());
+		expect(names(store)).toEqual([GOVERNANCE_SAMPLE_NAME, NETWORK_SAMPLE_NAME, SAMPLE_NAME].sort());
 		// n again, once they exist: it names the existing samples and makes nothing
 		await sendInput(ui, 'n');
 		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('exist already'), 120_000);
 		const rococo = store.listReleases().find((r) => r.name === SAMPLE_NAME)!;
 		expect(frame.replace(/\s+/g, ' ')).toContain(rococo.id);
-		expect(names(store)).toEqual([GOVERNANCE_SAMPLE_NAME, SAMPLE_NAME].sort());
+		expect(names(store)).toEqual([GOVERNANCE_SAMPLE_NAME, NETWORK_SAMPLE_NAME, SAMPLE_NAME].sort());
 		ui.unmount();
 	}, 180_000);
 
@@ -108,11 +108,11 @@ describe('first start: the sample releases', () => {
 		const store = openStore({ dir: home });
 		const [a, b] = await Promise.all([ensureSamples(store, home), ensureSamples(store, home)]);
 		expect(a).toEqual(b);
-		expect(a.created.map((r) => r.name).sort()).toEqual([GOVERNANCE_SAMPLE_NAME, SAMPLE_NAME].sort());
+		expect(a.created.map((r) => r.name).sort()).toEqual([GOVERNANCE_SAMPLE_NAME, NETWORK_SAMPLE_NAME, SAMPLE_NAME].sort());
 		const again = await ensureSamples(store, home);
 		expect(again.created).toEqual([]);
 		expect(again.existing.map((r) => r.id).sort()).toEqual(a.created.map((r) => r.id).sort());
-		expect(store.listReleases()).toHaveLength(2);
+		expect(store.listReleases()).toHaveLength(3);
 	}, 180_000);
 });
 

@@ -24,7 +24,7 @@ import {
 	type CompatVerdicts,
 } from '../components/index.js';
 import { STAGE_INFO } from '../../domain/stages.js';
-import { currentStage } from '../../domain/release.js';
+import { artifactFor, currentStage } from '../../domain/release.js';
 import { evaluateSoak } from '../../domain/gates.js';
 import { livenessAlarm } from '../../domain/enactment.js';
 import { recoveryLines } from '../../domain/recovery.js';
@@ -37,7 +37,7 @@ import type { Phase } from '../hooks/use-release-session.js';
 import { useKeyEvents } from '../hooks/use-key-events.js';
 import { TextInput, useTextInput, useTextInputState } from '../components/text-input/index.js';
 import { SignElsewhere, SignatureInput, signatureInputLines } from '../components/sign-elsewhere/index.js';
-import type { StageId } from '../../domain/types.js';
+import type { EnvProgress, StageId } from '../../domain/types.js';
 
 /** Phases in which something is in flight: keys are queued (a, s) or refused with a line saying so. */
 const IN_FLIGHT: Phase[] = ['connecting', 'working', 'submitting'];
@@ -689,6 +689,8 @@ function StageBody({
 	const envName = state.envName!;
 	const progress = release.progress[envName]!;
 	const gates = release.gates.filter((g) => g.env === envName);
+	// The runtime this environment upgrades to (its own in a release of several chains).
+	const artifact = artifactFor(release, envName);
 	if (state.phase === 'submitting' && !viewing) return <TxProgress steps={state.txSteps} />;
 	const stageProgress = progress.stages.find((st) => st.id === stage);
 	if (viewing && stage === 'upgrade') {
@@ -712,9 +714,9 @@ function StageBody({
 		case 'artifact':
 			return (
 				<ArtifactView
-					artifact={release.artifact}
+					artifact={artifact}
 					checks={gates
-						.filter((g) => ['artifact-integrity', 'spec-name', 'spec-version'].includes(g.id))
+						.filter((g) => ['artifact-integrity', 'spec-name', 'spec-version', 'parachain', 'code-size'].includes(g.id))
 						.map((g) => ({ label: g.id, status: g.status, detail: g.summary }))}
 				/>
 			);
@@ -726,6 +728,8 @@ function StageBody({
 		case 'referendum':
 		case 'enactment':
 		case 'apply': {
+			if (stage === 'apply' && progress.route === 'parachain')
+				return <ParachainStageView stage={stage} progress={progress} session={session} />;
 			const env = state.envName ? release.progress[envName] : undefined;
 			return (
 				<Box flexDirection="column">
@@ -748,11 +752,14 @@ function StageBody({
 				</Box>
 			);
 		}
+		case 'authorize':
+		case 'pending':
+			return <ParachainStageView stage={stage} progress={progress} session={session} />;
 		case 'upgrade':
 			return (
 				<Box flexDirection="column">
 					<Text>
-						Upgrade {release.artifact.specName} to spec {release.artifact.specVersion} with{' '}
+						Upgrade {artifact.specName} to spec {artifact.specVersion} with{' '}
 						{progress.gov?.payload === 'authorize' || payloadLabel === 'authorize'
 							? 'sudo.sudo(system.authorizeUpgrade(code hash)), then apply the code'
 							: 'sudo.sudoUncheckedWeight(system.setCode)'}
@@ -772,25 +779,22 @@ function StageBody({
 				<VerifyView
 					rows={[
 						{
-							label: 'CodeUpdated',
+							label: progress.route === 'parachain' ? 'ValidationFunctionApplied' : 'CodeUpdated',
 							expected: `in block #${upgrade?.blockNumber ?? '?'}`,
 							actual: progress.verified ? 'seen' : undefined,
 							ok: progress.verified ? true : undefined,
 						},
 						{
 							label: 'spec version',
-							expected: String(release.artifact.specVersion),
+							expected: String(artifact.specVersion),
 							actual: state.chain.specVersion?.toString(),
-							ok:
-								state.chain.specVersion === undefined
-									? undefined
-									: state.chain.specVersion === release.artifact.specVersion,
+							ok: state.chain.specVersion === undefined ? undefined : state.chain.specVersion === artifact.specVersion,
 						},
 						{
 							label: 'code hash',
-							expected: release.artifact.codeHash,
+							expected: artifact.codeHash,
 							actual: state.chain.codeHash,
-							ok: state.chain.codeHash === undefined ? undefined : state.chain.codeHash === release.artifact.codeHash,
+							ok: state.chain.codeHash === undefined ? undefined : state.chain.codeHash === artifact.codeHash,
 						},
 					]}
 				/>
@@ -824,6 +828,38 @@ function StageBody({
 			);
 		}
 	}
+}
+
+/** A parachain's own stages: what the relay and the parachain show, the waiting made visible. */
+function ParachainStageView({
+	stage,
+	progress,
+	session,
+}: {
+	stage: 'authorize' | 'apply' | 'pending';
+	progress: EnvProgress;
+	session: ReturnType<typeof useReleaseSession>;
+}) {
+	const para = progress.gov?.para;
+	const lines = [
+		para?.sent ? `relay ${para.sent.relayEnv}: authorization sent in relay block #${para.sent.blockNumber}` : undefined,
+		para?.authorizedAt !== undefined ? `UpgradeAuthorized seen at para block #${para.authorizedAt}` : undefined,
+		para?.storedAt !== undefined ? `ValidationFunctionStored in para block #${para.storedAt}` : undefined,
+		para?.appliedAt !== undefined
+			? `ValidationFunctionApplied in para block #${para.appliedAt}${para.relayBlock !== undefined ? ` (relay block #${para.relayBlock})` : ''}`
+			: undefined,
+	].filter((l): l is string => l !== undefined);
+	return (
+		<Box flexDirection="column">
+			<Text color="gray" wrap="wrap">
+				{STAGE_INFO[stage].description}
+			</Text>
+			{lines.map((l) => (
+				<Text key={l}>{l}</Text>
+			))}
+			{session.state.txSteps.length > 0 ? <TxProgress steps={session.state.txSteps} /> : null}
+		</Box>
+	);
 }
 
 /**

@@ -29,7 +29,9 @@ export function describeRelease(release: Release): string[] {
 			lines.push(`    earlier progress superseded ${s.at}: ${s.differences.map((d) => d.message).join('; ')}`);
 		for (const s of p.stages) lines.push(`    ${SYMBOL[s.status] ?? '?'} ${STAGE_INFO[s.id].title}${s.detail ? ` — ${s.detail}` : ''}`);
 		if (p.upgrade)
-			lines.push(`    upgrade: block #${p.upgrade.blockNumber} ${p.upgrade.blockHash}, extrinsic ${p.upgrade.extrinsicHash}`);
+			lines.push(
+				`    upgrade: block #${p.upgrade.blockNumber} ${p.upgrade.blockHash}${p.upgrade.extrinsicHash !== '0x' ? `, extrinsic ${p.upgrade.extrinsicHash}` : ''}`,
+			);
 	}
 	return lines;
 }

@@ -63,8 +63,6 @@ export function linkedRelay(ctx: EngineContext): LinkedChain | undefined {
 	return relay ? ctx.linked?.[relay] : undefined;
 }
 
-const isEmbedded = (env: Environment) => env.endpoints.every((e) => e.startsWith('embedded:'));
-
 export interface ParaSend {
 	env: string;
 	paraId: number;
@@ -109,6 +107,8 @@ export async function withParaAuthorizations(
 	);
 	return { plan: planOf(batch.tx, batch.label), sends };
 }
+
+const relayBlocks = (n: number) => `${n} relay block${n === 1 ? '' : 's'}`;
 
 // --- gates a parachain's runtime must pass before anything is signed ------------------------------
 
@@ -156,7 +156,7 @@ export async function parachainGates(
 	}
 	const facts = await relayParaFacts(relay.connection.api, paraId ?? onChainId ?? 0, paraApi);
 	if (!gates.some((g) => g.status === 'fail')) {
-		if (facts.known === false && !isEmbedded(relay.env))
+		if (facts.known === false && relay.env.kind !== 'local')
 			gates.push({
 				...base,
 				id: 'parachain',
@@ -171,7 +171,7 @@ export async function parachainGates(
 				status: 'pass',
 				summary:
 					facts.known === false
-						? `para ${paraId} on ${relay.env.name}: not registered in the embedded relay's genesis (its downward messages are delivered anyway; not simulated here)`
+						? `para ${paraId} is not registered on ${relay.env.name} (a local relay: its downward messages are delivered anyway; on testnet and production an unknown para id fails)`
 						: `para ${paraId} on ${relay.env.name}${facts.lifecycle ? ` (${facts.lifecycle})` : ''}`,
 				evidence: { paraId, known: facts.known ?? null },
 			});
@@ -186,9 +186,9 @@ export async function parachainGates(
 	});
 	if (facts.validationUpgradeDelay !== undefined)
 		notes.push(
-			`the relay applies a new para code ${facts.validationUpgradeDelay} relay blocks after it accepts it (validationUpgradeDelay)` +
+			`the relay applies a new para code ${relayBlocks(facts.validationUpgradeDelay)} after it accepts it (validationUpgradeDelay)` +
 				(facts.validationUpgradeCooldown !== undefined
-					? `; then no new upgrade for ${facts.validationUpgradeCooldown} relay blocks (cooldown)`
+					? `; then no new upgrade for ${relayBlocks(facts.validationUpgradeCooldown)} (cooldown)`
 					: ''),
 		);
 	if (!facts.simulated) notes.push(`relay-side upgrade of para ${paraId}: not simulated here (${facts.simulatedBecause})`);

@@ -119,7 +119,17 @@ export async function upgradeStage(ctx: EngineContext, api: ApiPromise): Promise
 		onlyOpenIntentsOf: 'upgrade',
 		afterSeesFailures: true,
 		after: ({ outcome, events }) =>
-			recordUpgradeOutcome(ctx, outcome.blockNumber!, outcome.blockHash!, outcome.extrinsicHash!, events, outcome.error),
+			recordUpgradeOutcome(
+				ctx,
+				outcome.blockNumber!,
+				outcome.blockHash!,
+				outcome.extrinsicHash!,
+				events,
+				outcome.error,
+				sends.length > 0
+					? `with the authorization of ${sends.map((s) => `${s.env} (para ${s.paraId})`).join(', ')}: ${events.filter((e) => e.endsWith('.Sent')).length} xcmPallet.Sent`
+					: undefined,
+			),
 	});
 }
 

@@ -76,7 +76,7 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 		}
 		const checked = await parachainGates(para.env, para.connection.api, { env, connection: ctx.connection }, len, at);
 		gates.push(...(checked.gates as (typeof integrity)[]));
-		notes.push(...checked.notes);
+		notes.push(...checked.notes.map((n) => `${para.env.name}: ${n}`));
 	}
 	// Forward compatibility of the artifact against what the chain runs now
 	// (skipped once the chain already runs it: there is nothing left to compare).
