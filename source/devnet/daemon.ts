@@ -9,13 +9,27 @@
  * The console stops, when it quits, every chain this process started
  * (`stopChainsStartedHere`) and only those: a chain that was already running
  * (started by a headless command or another console) keeps running.
+ *
+ * A network (`rococo-network`, ./network.ts) is one such process serving
+ * several chains: its state file names each chain's endpoint (`endpoints`),
+ * and `embedded:asset-hub-rococo` resolves to the para endpoint of the
+ * `rococo-network` process (`ensureEmbeddedEndpoint`). It keeps no state.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { isPidAlive as isAlive } from '../store/lock.js';
-import { type DevnetInstance, EMBEDDED_CHAINS, type EmbeddedChainName, dataFiles, isEmbeddedChainName } from './instance.js';
+import {
+	type DevnetInstance,
+	EMBEDDED_CHAINS,
+	type EmbeddedChainName,
+	dataFiles,
+	isEmbeddedChainName,
+	isNetworkName,
+	servedChainNames,
+	servingChain,
+} from './instance.js';
 
 export interface DaemonState {
 	pid: number;
@@ -27,6 +41,10 @@ export interface DaemonState {
 	instance?: DevnetInstance;
 	/** It resumed kept state at this block (absent: created afresh). */
 	resumedAt?: number;
+	/** A network's process: every chain it serves by name (its relay under `chain`, e.g. `{ 'rococo-network': ws, 'asset-hub-rococo': ws }`). */
+	endpoints?: Record<string, string>;
+	/** A network's process: the instance of each chain it serves, by name. */
+	instances?: Record<string, DevnetInstance>;
 }
 
 /** Chains this process started in the background, by state file (what the console stops when it quits). */
@@ -62,16 +80,36 @@ export interface EnsureResult {
 	started: boolean;
 }
 
+/** Starts under way in this process, by state file: a second ask for the same chain waits for the first (one process per chain). */
+const starting = new Map<string, Promise<EnsureResult>>();
+
 /** Reuse the running embedded chain for this store, or start one in the background. */
 export async function ensureEmbeddedChain(
 	home: string,
 	chain: string,
 	options: { blockTime?: string; timeoutMs?: number } = {},
 ): Promise<EnsureResult> {
-	if (!isEmbeddedChainName(chain))
+	const key = daemonStateFile(home, chain);
+	const pending = starting.get(key);
+	if (pending) return pending.then(({ state }) => ({ state, started: false }));
+	const run = ensureOnce(home, chain, options);
+	starting.set(key, run);
+	try {
+		return await run;
+	} finally {
+		starting.delete(key);
+	}
+}
+
+async function ensureOnce(home: string, chain: string, options: { blockTime?: string; timeoutMs?: number }): Promise<EnsureResult> {
+	if (!isEmbeddedChainName(chain)) {
+		const serving = servingChain(chain);
 		throw new Error(
-			`unknown embedded chain "${chain}"; the embedded chains are ${EMBEDDED_CHAINS.map((c) => `embedded:${c}`).join(', ')}`,
+			serving
+				? `${chain} is served by the embedded ${serving.process} process: start that one (ensureEmbeddedEndpoint resolves embedded:${chain})`
+				: `unknown embedded chain "${chain}"; the embedded chains are ${EMBEDDED_CHAINS.map((c) => `embedded:${c}`).join(', ')}`,
 		);
+	}
 	const existing = readDaemonState(home, chain);
 	if (existing) return { state: existing, started: false };
 	mkdirSync(home, { recursive: true });
@@ -80,7 +118,11 @@ export async function ensureEmbeddedChain(
 	const log = openSync(path.join(home, `devnet-${chain}.log`), 'a');
 	// The governance devnet is paced by the person: a block when someone acts and when they ask (the console's
 	// fast-forward key, `advance --follow`), with periods long enough that nothing expires while they read.
-	const blockTime = options.blockTime ?? process.env.RELEASE_CONSOLE_DEVNET_BLOCK_TIME ?? (chain === 'governance' ? 'instant' : '6000');
+	// So is the embedded network: a block when an extrinsic or a message arrives, and on request.
+	const blockTime =
+		options.blockTime ??
+		process.env.RELEASE_CONSOLE_DEVNET_BLOCK_TIME ??
+		(chain === 'governance' || isNetworkName(chain) ? 'instant' : '6000');
 	const child = spawn(
 		process.execPath,
 		[cliEntry(), 'devnet', '--chain', chain, '--port', '0', '--block-time', blockTime, '--state-file', stateFile, '--data-dir', home],
@@ -112,6 +154,31 @@ export async function ensureEmbeddedChain(
 		// already gone
 	}
 	throw new Error(`the embedded ${chain} chain did not start (see ${path.join(home, `devnet-${chain}.log`)})`);
+}
+
+/**
+ * The endpoint of `embedded:NAME`: an embedded chain's own (started in the background if needed), or a
+ * network's parachain (`asset-hub-rococo`), served by its network's process (`rococo-network`).
+ */
+export async function ensureEmbeddedEndpoint(
+	home: string,
+	name: string,
+	options: { blockTime?: string; timeoutMs?: number } = {},
+): Promise<EnsureResult & { endpoint: string; process: EmbeddedChainName }> {
+	const serving = servingChain(name);
+	if (!serving)
+		throw new Error(
+			`unknown embedded chain "${name}"; the embedded chains are ${servedChainNames()
+				.map((c) => `embedded:${c}`)
+				.join(', ')}`,
+		);
+	const result = await ensureEmbeddedChain(home, serving.process, options);
+	const endpoint = serving.served === serving.process ? result.state.endpoint : result.state.endpoints?.[serving.served];
+	if (!endpoint)
+		throw new Error(
+			`the embedded ${serving.process} process (pid ${result.state.pid}) does not say where it serves ${name}; stop it with \`release-console devnet stop --chain ${serving.process}\` and try again`,
+		);
+	return { ...result, endpoint, process: serving.process };
 }
 
 export interface StoppedChain {

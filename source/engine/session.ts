@@ -41,14 +41,21 @@ export function releaseAccess(store: Pick<SessionStore, 'getRelease' | 'updateRe
 export function embeddedResolver(home: string, onStarted?: (chain: string, line: string) => void) {
 	return async (endpoint: string): Promise<string> => {
 		const chain = endpoint.slice('embedded:'.length);
-		const { ensureEmbeddedChain } = await import('../devnet/daemon.js');
-		const { state, started } = await ensureEmbeddedChain(home, chain);
-		if (started)
+		const { ensureEmbeddedEndpoint } = await import('../devnet/daemon.js');
+		// A network's parachain (embedded:asset-hub-rococo) is served by its network's process (rococo-network).
+		const { state, started, endpoint: resolved, process: served } = await ensureEmbeddedEndpoint(home, chain);
+		if (started) {
+			const where = state.endpoints
+				? Object.entries(state.endpoints)
+						.map(([name, url]) => `${name} at ${url}`)
+						.join(', ')
+				: `at ${state.endpoint}`;
 			onStarted?.(
 				chain,
-				`started the embedded ${chain} chain at ${state.endpoint} (pid ${state.pid}); stop it with \`release-console devnet stop\``,
+				`started the embedded ${served} ${state.endpoints ? `network (${where})` : `chain ${where}`} (pid ${state.pid}); stop it with \`release-console devnet stop\``,
 			);
-		return state.endpoint;
+		}
+		return resolved;
 	};
 }
 

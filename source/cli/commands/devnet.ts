@@ -1,20 +1,31 @@
 /**
- * `release-console devnet --chain rococo`: run the embedded chain in the foreground.
+ * `release-console devnet --chain rococo`: run the embedded chain in the foreground
+ * (`--chain rococo-network`: the relay and its asset hub, one process, two endpoints).
  * With --state-file it also writes its endpoint there (used by the background mode);
  * with --data-dir it keeps its blocks and state there and resumes from them.
  * `devnet stop [--chain C]` stops the store's background chains (all, or one);
- * `devnet reset [--chain C]` stops them and deletes their kept state.
+ * `devnet reset [--chain C]` stops them and deletes their kept state;
+ * `devnet status [--chain C]` says which of them run, and where.
  */
 import { writeFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, UsageError, type CommandContext } from './context.js';
-import { resetEmbeddedChain, stopAllEmbeddedChains, stopEmbeddedChain, type StoppedChain } from '../../devnet/daemon.js';
+import {
+	readDaemonState,
+	resetEmbeddedChain,
+	stopAllEmbeddedChains,
+	stopEmbeddedChain,
+	type DaemonState,
+	type StoppedChain,
+} from '../../devnet/daemon.js';
 import {
 	EMBEDDED_CHAINS,
 	type DevnetInstance,
 	type EmbeddedChainName,
-	isEmbeddedChainName,
 	isGenesisChainName,
+	isInMemoryChain,
+	servedChainNames,
+	servingChain,
 } from '../../devnet/instance.js';
 
 export interface DevnetFlags {
@@ -86,18 +97,40 @@ export function parseBlockTime(value: string | undefined): number | 'manual' | '
 	return n;
 }
 
+/** The process `--chain` names: an embedded chain, or the network serving a parachain (asset-hub-rococo → rococo-network). */
 function chainFlag(chain: string | undefined): EmbeddedChainName | undefined {
 	if (chain === undefined) return undefined;
-	if (!isEmbeddedChainName(chain))
+	const serving = servingChain(chain);
+	if (!serving)
 		throw new UsageError(
 			`unknown chain "${chain}"`,
-			`the embedded chains are ${EMBEDDED_CHAINS.join(', ')}: use --chain with one of them`,
+			`the embedded chains are ${servedChainNames().join(', ')}: use --chain with one of them`,
 		);
-	return chain;
+	return serving.process;
 }
 
 const stoppedLine = (s: StoppedChain) =>
-	`stopped the embedded ${s.chain} chain (pid ${s.pid}, ${s.endpoint}); ${isGenesisChainName(s.chain) ? 'it keeps no state: the next start is at genesis' : 'its state is kept: the next start resumes it'}`;
+	`stopped the embedded ${s.chain} chain (pid ${s.pid}, ${s.endpoint}); ${isInMemoryChain(s.chain) ? 'it keeps no state: the next start is at genesis' : 'its state is kept: the next start resumes it'}`;
+
+/** `devnet status [--chain C]`: the store's background chains that run, with every endpoint each serves. */
+function status(ctx: CommandContext, only: EmbeddedChainName | undefined): number {
+	const running = (only ? [only] : EMBEDDED_CHAINS)
+		.map((chain) => ({ chain, state: readDaemonState(ctx.home, chain) }))
+		.filter((r): r is { chain: EmbeddedChainName; state: DaemonState } => r.state !== undefined);
+	if (ctx.json) {
+		ctx.io.stdout(JSON.stringify({ running: running.map((r) => r.state) }));
+		return EXIT.ok;
+	}
+	if (running.length === 0)
+		ctx.io.stdout(only ? `the embedded ${only} chain is not running for this store` : 'no embedded chain is running for this store');
+	for (const { chain, state } of running) {
+		const kept = isInMemoryChain(chain) ? 'in memory' : 'state kept in the store';
+		ctx.io.stdout(`embedded ${chain}: pid ${state.pid}, since ${state.startedAt}, ${kept}`);
+		for (const [name, endpoint] of Object.entries(state.endpoints ?? { [chain]: state.endpoint }))
+			ctx.io.stdout(`  embedded:${name}  ${endpoint}`);
+	}
+	return EXIT.ok;
+}
 
 async function stop(ctx: CommandContext, only: EmbeddedChainName | undefined): Promise<number> {
 	const stopped = only ? [await stopEmbeddedChain(ctx.home, only)].filter((s) => s !== undefined) : await stopAllEmbeddedChains(ctx.home);
@@ -133,11 +166,12 @@ async function reset(ctx: CommandContext, only: EmbeddedChainName | undefined): 
 export async function runDevnet(ctx: CommandContext, sub: string | undefined, flags: DevnetFlags): Promise<number> {
 	if (sub === 'stop') return stop(ctx, chainFlag(flags.chain));
 	if (sub === 'reset') return reset(ctx, chainFlag(flags.chain));
+	if (sub === 'status') return status(ctx, chainFlag(flags.chain));
 	if (sub === 'fork') return fork(ctx, flags);
 	if (sub !== undefined)
 		throw new UsageError(
 			`unknown devnet command "${sub}"`,
-			'use `devnet --chain C` (run one), `devnet stop [--chain C]` or `devnet reset [--chain C]`',
+			'use `devnet --chain C` (run one), `devnet status [--chain C]`, `devnet stop [--chain C]` or `devnet reset [--chain C]`',
 		);
 	const chain = flags.chain ?? 'rococo';
 	const blockTime = parseBlockTime(flags.blockTime);
@@ -169,6 +203,7 @@ export async function runDevnet(ctx: CommandContext, sub: string | undefined, fl
 			{ instance: devnet.instance, resumedAt: devnet.resumedAt },
 		);
 	}
+	if (chain === 'rococo-network' || chain === 'asset-hub-rococo') return network(ctx, flags, blockTime);
 	if (isGenesisChainName(chain)) {
 		// The real Kusama 1020 / Polkadot 0 genesis runtimes: in memory only (--data-dir is not used).
 		const { startGenesisChain, GENESIS_CHAIN_FACTS } = await import('../../devnet/genesis-chains.js');
@@ -192,7 +227,7 @@ export async function runDevnet(ctx: CommandContext, sub: string | undefined, fl
 	if (chain !== 'rococo')
 		throw new UsageError(
 			`unknown chain "${chain}"`,
-			'use --chain rococo (real Rococo 9130 runtime), kusama-1020 or polkadot-0 (real genesis runtimes), or governance',
+			'use --chain rococo (real Rococo 9130 runtime), rococo-network (Rococo 9130 + statemine 900 as para 1000), kusama-1020 or polkadot-0 (real genesis runtimes), or governance',
 		);
 	const { startRococoDevnet } = await import('../../devnet/rococo.js');
 	const t0 = Date.now();
@@ -213,6 +248,44 @@ export async function runDevnet(ctx: CommandContext, sub: string | undefined, fl
 	);
 }
 
+/**
+ * `devnet --chain rococo-network`: the relay and its asset hub in one process (../../devnet/network.ts),
+ * each on its own endpoint, in memory (--data-dir is not used). The state file names both endpoints.
+ */
+async function network(ctx: CommandContext, flags: DevnetFlags, blockTime: number | 'manual' | 'instant'): Promise<number> {
+	const { startRococoNetwork, NOT_SIMULATED, RELAY_NAME, PARA_NAME, ASSET_HUB_PARA_ID } = await import('../../devnet/network.js');
+	// Instant by default (as the daemon starts it): a person paces it.
+	const mode = flags.blockTime === undefined ? 'instant' : blockTime;
+	const port = flags.port ?? 0;
+	const net = await startRococoNetwork({ port, paraPort: port === 0 ? 0 : port + 1, blockTime: mode });
+	if (!ctx.json)
+		ctx.io.stdout(
+			[
+				`embedded Rococo network (real runtimes, chopsticks) created at genesis in ${net.bootMs} ms; in memory only (this network keeps no state)`,
+				`  relay       embedded:${RELAY_NAME}     ${net.relay.endpoint}   Rococo 9130 (//Alice sudo, dev accounts funded)`,
+				`  asset hub   embedded:${PARA_NAME}   ${net.para.endpoint}   statemine 900, para ${ASSET_HUB_PARA_ID} (no sudo: its Root comes from the relay)`,
+				`  joined by chopsticks' connectVertical: the relay's downward messages reach the para's next block`,
+				`not simulated here:`,
+				...NOT_SIMULATED.map((line) => `  - ${line}`),
+			].join('\n'),
+		);
+	return serve(
+		ctx,
+		net.relay.endpoint,
+		`rococo-network, block time ${mode}`,
+		net.close,
+		flags.stateFile,
+		'rococo-network',
+		() => net.connections(),
+		{
+			instance: net.relay.instance,
+			resumedAt: undefined,
+			endpoints: net.endpoints,
+			instances: { [RELAY_NAME]: net.relay.instance, [PARA_NAME]: net.para.instance },
+		},
+	);
+}
+
 /** A background chain (started with --state-file) with no client for this long stops by itself. */
 export const IDLE_EXIT_MS = Number(process.env.RELEASE_CONSOLE_DEVNET_IDLE_MS ?? 15 * 60_000);
 
@@ -224,19 +297,37 @@ async function serve(
 	stateFile: string | undefined,
 	chain: string,
 	connections: () => number,
-	about: { instance: DevnetInstance; resumedAt: number | undefined },
+	about: {
+		instance: DevnetInstance;
+		resumedAt: number | undefined;
+		/** A network: every chain it serves, by name (the relay's is `endpoint`). */
+		endpoints?: Record<string, string>;
+		instances?: Record<string, DevnetInstance>;
+	},
 ): Promise<number> {
 	const port = Number(new URL(endpoint).port);
+	const network = about.endpoints ? { endpoints: about.endpoints, ...(about.instances ? { instances: about.instances } : {}) } : {};
 	if (stateFile) {
 		const tmp = `${stateFile}.${process.pid}.tmp`;
-		const state = { pid: process.pid, port, endpoint, chain, startedAt: new Date().toISOString(), instance: about.instance };
+		const state: DaemonState = {
+			pid: process.pid,
+			port,
+			endpoint,
+			chain,
+			startedAt: new Date().toISOString(),
+			instance: about.instance,
+			...network,
+		};
 		writeFileSync(tmp, JSON.stringify(about.resumedAt === undefined ? state : { ...state, resumedAt: about.resumedAt }));
 		renameSync(tmp, stateFile);
 	}
+	const listening = about.endpoints
+		? `listening on ${Object.values(about.endpoints).join(' and ')} (127.0.0.1 only); Ctrl+C stops it`
+		: `listening on ${endpoint} (127.0.0.1 only); Ctrl+C stops it`;
 	ctx.io.stdout(
 		ctx.json
-			? JSON.stringify({ endpoint, port, pid: process.pid, instance: about.instance, resumedAt: about.resumedAt ?? null })
-			: `${label}\nlistening on ${endpoint} (127.0.0.1 only); Ctrl+C stops it`,
+			? JSON.stringify({ endpoint, port, pid: process.pid, instance: about.instance, resumedAt: about.resumedAt ?? null, ...network })
+			: `${label}\n${listening}`,
 	);
 	await new Promise<void>((resolve) => {
 		const stop = () => resolve();
