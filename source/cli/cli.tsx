@@ -40,7 +40,8 @@ const cli = meow(
     $ release-console verify RECORD.json [--wasm PATH]                   exit 0 valid, 1 invalid or stale, 2 bad input
     $ release-console inspect WASM [--against WASM|ENV] [--srtool REPORT.json] [--json]
     $ release-console sample-wasm [--out DIR]                            write the Rococo 9130 and 9140 runtimes shipped with the package
-    $ release-console devnet --chain rococo|governance|kusama-1020|polkadot-0 [--port N] [--block-time MS|manual|instant] [--data-dir DIR]
+    $ release-console devnet --chain rococo|rococo-network|governance|kusama-1020|polkadot-0 [--port N] [--block-time MS|manual|instant] [--data-dir DIR]
+    $ release-console devnet status [--chain C]                    the store's embedded chains that run, with every endpoint
     $ release-console devnet fork --endpoint URL [--block N] [--data-dir DIR]   a fork of that chain (what rehearse runs)
     $ release-console devnet stop [--chain C]                      stops the store's embedded chains (all, or one)
     $ release-console devnet reset [--chain C]                     deletes their kept state: the next start is a new chain
