@@ -199,6 +199,64 @@ try {
 			record(`9130→9140 upgrade headless, devnet start to soak (${result.kind})`, ms, 'ms', { name: 'status --json', value: status });
 		}
 
+		// 3b. the multi-chain release, headless, end to end on the embedded network (its boot included):
+		// relay 9130 → 9140 with the asset hub's authorization in one sudo call, then the asset hub's apply,
+		// go-ahead, verify and soak (5 blocks each, blocks built on request: instant mode, advance --follow).
+		{
+			const h = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-net-'));
+			const { writeAssetHubWasm } = await import(path.join(root, 'dist/artifact/embedded-runtimes.js'));
+			const hubWasm = writeAssetHubWasm(h, 'rebuilt');
+			const run = (args) =>
+				spawnSync(process.execPath, [cli, ...args], { env: { ...env, RELEASE_CONSOLE_HOME: h }, encoding: 'utf8' });
+			const t0 = Date.now();
+			run([
+				'env',
+				'add',
+				'relay',
+				'--endpoint',
+				'embedded:rococo-network',
+				'--kind',
+				'local',
+				'--route',
+				'sudo',
+				'--soak-blocks',
+				'5',
+				'--soak-minutes',
+				'0',
+			]);
+			run([
+				'env',
+				'add',
+				'hub',
+				'--endpoint',
+				'embedded:asset-hub-rococo',
+				'--kind',
+				'local',
+				'--route',
+				'parachain',
+				'--relay',
+				'relay',
+				'--para-id',
+				'1000',
+				'--soak-blocks',
+				'5',
+				'--soak-minutes',
+				'0',
+			]);
+			const created = run(['new', '--name', 'bench', '--runtime', `relay=${wasm9140}`, '--runtime', `hub=${hubWasm}`, '--json']);
+			const id = JSON.parse(created.stdout).id;
+			const relayRun = run(['advance', id, '--env', 'relay', '--signer', '//Alice', '--yes', '--follow', '--json']);
+			const hubRun = run(['advance', id, '--env', 'hub', '--yes', '--follow', '--json']);
+			const ms = Date.now() - t0;
+			const kinds = [relayRun, hubRun].map((r) => JSON.parse(r.stdout.trim().split('\n').pop()).result.kind).join(', ');
+			run(['devnet', 'stop']);
+			rmSync(h, { recursive: true, force: true });
+			record(`relay 9130→9140 + asset hub, one proposal, headless, network start to both soaked (${kinds})`, ms, 'ms', {
+				name: '9130→9140 sudo upgrade',
+				value: results.find((r) => r.name.startsWith('9130→9140'))?.value ?? ms,
+			});
+		}
+
 		// 4. governance devnet: a full gov v1 rehearsal, and blocks per second in manual mode
 		const { benchGovernance } = await import('./governance.mjs');
 		const gov = await benchGovernance({ blocks: 200 });

@@ -52,6 +52,8 @@ export function sampleNotice(outcome: SamplesOutcome): Notice {
 export function App({ store, home, initialScreen, demo, createSample, createSamplesOnStart }: AppProps) {
 	const { exit } = useApp();
 	const [screen, setScreen] = useState<Screen>(initialScreen ?? { name: 'home' });
+	// Opening the release screen again (its next environment) mounts a new session.
+	const [visit, setVisit] = useState(0);
 	const [notice, setNotice] = useState<Notice | undefined>();
 	const [creating, setCreating] = useState(Boolean(createSamplesOnStart));
 	const inFlight = useRef<Promise<void> | undefined>(undefined);
@@ -106,6 +108,8 @@ export function App({ store, home, initialScreen, demo, createSample, createSamp
 		return (
 			<Suspense fallback={loading}>
 				<ReleaseScreen
+					key={`${screen.id}-${visit}`}
+					onNextEnvironment={() => setVisit((v) => v + 1)}
 					store={store}
 					home={home}
 					releaseId={screen.id}

@@ -142,7 +142,8 @@ async function ensureOnce(home: string, chain: string, options: { blockTime?: st
 	while (Date.now() < deadline) {
 		const state = readDaemonState(home, chain);
 		if (state) {
-			startedHere.set(stateFile, { home, chain, pid: state.pid });
+			// The embedded network keeps its chains in memory only: quitting the console leaves it running (`devnet stop` stops it).
+			if (!isNetworkName(chain)) startedHere.set(stateFile, { home, chain, pid: state.pid });
 			return { state, started: true };
 		}
 		if (exited !== null) break;

@@ -53,6 +53,8 @@ function endpointProblem(endpoint: unknown, index: number): string | undefined {
 	}
 	if (EMBEDDED_ENDPOINTS.includes(endpoint)) return undefined;
 	if (endpoint !== endpoint.trim()) return `${label} "${endpoint}" has leading or trailing spaces`;
+	if (endpoint.startsWith('embedded:'))
+		return `${label} "${endpoint}" is no embedded chain; the embedded endpoints are ${EMBEDDED_ENDPOINTS.join(', ')}`;
 	let url: URL;
 	try {
 		url = new URL(endpoint);

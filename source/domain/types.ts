@@ -40,7 +40,17 @@ export const EMBEDDED_GOVERNANCE = 'embedded:governance';
 /** The real genesis runtimes of Kusama (1020) and Polkadot (0), governance members replaced for rehearsal (in memory only). */
 export const EMBEDDED_KUSAMA_1020 = 'embedded:kusama-1020';
 export const EMBEDDED_POLKADOT_0 = 'embedded:polkadot-0';
-export const EMBEDDED_ENDPOINTS: readonly string[] = [EMBEDDED_ROCOCO, EMBEDDED_GOVERNANCE, EMBEDDED_KUSAMA_1020, EMBEDDED_POLKADOT_0];
+/** The embedded Rococo network: the relay, and statemine 900 as its para 1000 (one process, source/devnet/network.ts). */
+export const EMBEDDED_ROCOCO_NETWORK = 'embedded:rococo-network';
+export const EMBEDDED_ASSET_HUB = 'embedded:asset-hub-rococo';
+export const EMBEDDED_ENDPOINTS: readonly string[] = [
+	EMBEDDED_ROCOCO,
+	EMBEDDED_GOVERNANCE,
+	EMBEDDED_KUSAMA_1020,
+	EMBEDDED_POLKADOT_0,
+	EMBEDDED_ROCOCO_NETWORK,
+	EMBEDDED_ASSET_HUB,
+];
 
 export interface SoakPolicy {
 	/** Blocks that must be produced after the upgrade block. */

@@ -40,6 +40,15 @@ describe('the command', () => {
 		expect(inspected.code).toBe(0);
 		expect(inspected.json().artifact.codeHash).toBe(files[1]!.codeHash);
 		expect(inspected.json().artifact.specVersion).toBe(9140);
+		// The asset hub's two codes: statemine 900 at genesis, and the byte-different copy the relay + asset hub sample ships.
+		const hub = r.json().assetHub as { which: string; path: string; codeHash: string }[];
+		expect(hub.map((f) => f.which)).toEqual(['genesis', 'rebuilt']);
+		expect(hub[0]!.codeHash).toBe('0x0be70b77f97295cdda6109a8476ada38b1c042240641e156ab97a6a0352f47ee');
+		expect(hub[1]!.codeHash).not.toBe(hub[0]!.codeHash);
+		const rebuilt = await runCli(['inspect', hub[1]!.path, '--json'], { RELEASE_CONSOLE_HOME: home });
+		expect(rebuilt.json().artifact.specName).toBe('statemine');
+		expect(rebuilt.json().artifact.specVersion).toBe(900);
+		expect(rebuilt.json().artifact.codeHash).toBe(hub[1]!.codeHash);
 	}, 120_000);
 });
 

@@ -10,7 +10,7 @@ import type { ChainState, SignerPromptModel } from '../../chain/types.js';
 import type { EngineSigner, SigningHandout, StepResult } from '../../engine/context.js';
 import type { ConfirmResult, RunOptions, Session } from '../../engine/session.js';
 import type { Store } from '../../store/store.js';
-import { pickEnvironment } from '../../domain/release.js';
+import { nextEnvironment, pickEnvironment } from '../../domain/release.js';
 import { isUnsigned } from '../../domain/reducer.js';
 import { trackCleanup } from '../cleanup.js';
 import { debug } from '../../debug.js';
@@ -155,6 +155,13 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 	const mounted = useRef(true);
 	phaseRef.current = state.phase;
 
+	/** In a release of several chains, where it goes next once this environment is complete. */
+	const nextLine = useCallback((): string[] => {
+		const r = store.getRelease(releaseId);
+		const next = r ? nextEnvironment(r) : undefined;
+		return next && next !== envName ? [`next: ${next} — press a to go on there`] : [];
+	}, [store, releaseId, envName]);
+
 	const refreshRelease = useCallback(() => {
 		const r = store.getRelease(releaseId);
 		if (r && mounted.current) dispatch({ type: 'release', release: r });
@@ -224,7 +231,11 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 					dispatch({
 						type: 'phase',
 						phase: 'done',
-						message: { kind: 'success', title: 'Release complete on this environment', lines: [result.message] },
+						message: {
+							kind: 'success',
+							title: 'Release complete on this environment',
+							lines: [result.message, ...nextLine()],
+						},
 					});
 					return;
 				case 'wait': {
@@ -327,7 +338,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 					return;
 			}
 		},
-		[refreshRelease, demo, demoPauseMs, envName, store, releaseId],
+		[refreshRelease, demo, demoPauseMs, envName, store, releaseId, nextLine],
 	);
 
 	const runStep = useCallback(
@@ -547,7 +558,10 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			trackCleanup(
 				(async () => {
 					await session?.disconnect();
-					if (startedChain) {
+					// The embedded network keeps its chains in memory only: it runs on (a release of several chains
+					// goes on to its next environment on it, and quitting and coming back finds it) until `devnet stop`.
+					const { isNetworkName, servingChain } = await import('../../devnet/instance.js');
+					if (startedChain && !isNetworkName(servingChain(startedChain)?.process ?? startedChain)) {
 						const { stopEmbeddedChain } = await import('../../devnet/daemon.js');
 						await stopEmbeddedChain(home, startedChain);
 					}

@@ -24,7 +24,7 @@ import {
 	type CompatVerdicts,
 } from '../components/index.js';
 import { STAGE_INFO } from '../../domain/stages.js';
-import { artifactFor, currentStage } from '../../domain/release.js';
+import { artifactFor, currentStage, nextEnvironment } from '../../domain/release.js';
 import { evaluateSoak } from '../../domain/gates.js';
 import { livenessAlarm } from '../../domain/enactment.js';
 import { recoveryLines } from '../../domain/recovery.js';
@@ -53,9 +53,11 @@ export interface ReleaseScreenProps {
 	demo?: boolean;
 	onBack: () => void;
 	onQuit: () => void;
+	/** The environment is complete and the release goes on to its next one (a release of several chains): open that one. */
+	onNextEnvironment?: () => void;
 }
 
-export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: ReleaseScreenProps) {
+export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, onNextEnvironment }: ReleaseScreenProps) {
 	const session = useReleaseSession({ store, home, releaseId, demo });
 	const { state } = session;
 	const [now, setNow] = useState(Date.now());
@@ -228,9 +230,18 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 			return;
 		}
 		if (action === 'switchSigner' && ['waiting', 'ready', 'error'].includes(state.phase)) return accept(switchSigner);
+		if (action === 'next' && goOn()) return;
 		if (action === 'next' && ['ready', 'error', 'waiting', 'done'].includes(state.phase)) return accept(() => void session.advance());
 		say(`${name} was not applied (${state.phase})`, 6000);
 	});
+	/** Done here, and the release travels on: a opens its next environment. */
+	const goOn = (): boolean => {
+		if (state.phase !== 'done' || !onNextEnvironment || !state.release || !state.envName) return false;
+		const next = nextEnvironment(state.release);
+		if (!next || next === state.envName) return false;
+		onNextEnvironment();
+		return true;
+	};
 	const stageIds = (): StageId[] =>
 		(state.release && state.envName ? state.release.progress[state.envName]?.stages.map((st) => st.id) : undefined) ?? [];
 	const activeStage = (): StageId =>
@@ -383,6 +394,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit }: 
 		const action = actionFor(input, key, ['back', 'next', 'retry']);
 		if (action === 'back') return onBack();
 		if (action === 'next' || action === 'retry') {
+			if (action === 'next' && goOn()) return;
 			if (['ready', 'error', 'waiting', 'done'].includes(phase)) return accept(() => void session.advance());
 			return say(phase === 'confirm' ? 'a: a signer prompt is open — y signs, n cancels' : `a: nothing to advance (${phase})`, 6000);
 		}

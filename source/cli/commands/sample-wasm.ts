@@ -1,7 +1,8 @@
 /**
  * `release-console sample-wasm [--out DIR] [--json]`: write the two real Rococo
  * runtimes this package carries (9130, the embedded chain's genesis; 9140, the
- * sample release's artifact) as files, so the README's headless examples can be
+ * sample release's artifact) and the asset hub's statemine 900 (its genesis code
+ * and the byte-different copy the relay + asset hub sample ships) as files, so the README's headless examples can be
  * followed with `--wasm`. They come from npm packages installed with
  * release-console (the genesis `:code` of their Rococo chain specs); nothing is
  * downloaded.
@@ -10,7 +11,8 @@ import path from 'node:path';
 import { EXIT, type Io } from './context.js';
 
 export async function runSampleWasm(io: Io, flags: { out?: string; json?: boolean }): Promise<number> {
-	const { rococoRuntime, writeRococoWasm } = await import('../../artifact/embedded-runtimes.js');
+	const { rococoRuntime, writeRococoWasm, writeAssetHubWasm, assetHubCode, ASSET_HUB_SPEC_MODULE } =
+		await import('../../artifact/embedded-runtimes.js');
 	const { blake2AsHex } = await import('@polkadot/util-crypto');
 	const dir = path.resolve(flags.out ?? '.');
 	const files = ([9130, 9140] as const).map((version) => {
@@ -18,11 +20,22 @@ export async function runSampleWasm(io: Io, flags: { out?: string; json?: boolea
 		const { code, specPath } = rococoRuntime(version);
 		return { specVersion: version, path: file, bytes: code.length, codeHash: blake2AsHex(code, 256), from: specPath };
 	});
-	if (flags.json) io.stdout(JSON.stringify({ files }));
-	else
+	// The asset hub of the embedded network: statemine 900 as its genesis holds it, and the byte-different copy the sample ships.
+	const hub = (['genesis', 'rebuilt'] as const).map((which) => {
+		const file = writeAssetHubWasm(dir, which);
+		const code = assetHubCode(which);
+		return { specName: 'statemine', specVersion: 900, which, path: file, bytes: code.length, codeHash: blake2AsHex(code, 256) };
+	});
+	if (flags.json) io.stdout(JSON.stringify({ files, assetHub: hub }));
+	else {
 		for (const f of files)
 			io.stdout(
 				`rococo ${f.specVersion}: ${f.path} (${f.bytes.toLocaleString('en-US')} bytes, code hash ${f.codeHash})\n  from the genesis :code of ${f.from}`,
 			);
+		for (const f of hub)
+			io.stdout(
+				`statemine 900 (${f.which === 'genesis' ? "the asset hub's genesis code" : 'rebuilt: the same runtime with a custom section appended, a new code hash, spec still 900'}): ${f.path} (${f.bytes.toLocaleString('en-US')} bytes, code hash ${f.codeHash})${f.which === 'genesis' ? `\n  from the genesis :code of ${ASSET_HUB_SPEC_MODULE}` : ''}`,
+			);
+	}
 	return EXIT.ok;
 }
