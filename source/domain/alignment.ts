@@ -7,6 +7,7 @@
  */
 import { manifestDigest, releaseManifest, type ReleaseManifest } from './manifest.js';
 import { verifySignoff, type SignoffVerdict } from './signoff.js';
+import { shippedRuntimes } from './release.js';
 import type { EnvAlignmentConfig, ReleaseNotes, Signoff, StakeholderGroup } from './alignment-types.js';
 import type { GateEvaluation } from './gates.js';
 import type { Environment, EnvironmentKind, GateId, GateResult, Release } from './types.js';
@@ -230,6 +231,7 @@ export function testnetSoakGate(
 	at: string,
 ): GateEvaluation {
 	const base = { id: 'testnet-soak' as const, env, checkedAt: at };
+	if (release.runtimes) return setSoakGate(release, env, envs, base);
 	const index = release.environments.indexOf(env);
 	const earlier = release.environments.slice(0, Math.max(0, index)).reverse();
 	const testnet = earlier.find((name) => envs.find((e) => e.name === name)?.kind === 'testnet');
@@ -243,6 +245,53 @@ export function testnetSoakGate(
 	if (soak.status === 'waived')
 		return { ...base, status: 'pass', summary: `soak on ${testnet} waived: ${soak.waiver?.reason ?? ''}`, evidence };
 	return { ...base, status: soak.status === 'fail' ? 'fail' : 'pending', summary: `soak on ${testnet}: ${soak.summary}`, evidence };
+}
+
+/**
+ * "Test in isolation, ship as a set" (a release of several runtimes): promotion of any of its chains
+ * needs every runtime of the set soaked on a testnet environment of the release that runs it — each
+ * chain may be rehearsed alone, none is promoted before all have passed.
+ */
+function setSoakGate(
+	release: Release,
+	env: string,
+	envs: Array<Pick<Environment, 'name' | 'kind'>>,
+	base: { id: 'testnet-soak'; env: string; checkedAt: string },
+): GateEvaluation {
+	const kindOf = (name: string) => envs.find((e) => e.name === name)?.kind;
+	const passed: string[] = [];
+	const waiting: string[] = [];
+	const missing: string[] = [];
+	for (const { artifact, environments } of shippedRuntimes(release)) {
+		const what = `${artifact.specName} ${artifact.specVersion}`;
+		const testnets = environments.filter((name) => kindOf(name) === 'testnet');
+		if (testnets.length === 0) {
+			missing.push(what);
+			continue;
+		}
+		const soaked = testnets.find((name) => {
+			const g = release.gates.find((x) => x.id === 'soak' && x.env === name);
+			return g?.status === 'pass' || g?.status === 'waived';
+		});
+		if (soaked) passed.push(`${what} on ${soaked}`);
+		else waiting.push(`${what} (${testnets.join(', ')})`);
+	}
+	const evidence = { passed, waiting, missing };
+	if (missing.length > 0)
+		return {
+			...base,
+			status: 'fail',
+			summary: `the set ships together: ${missing.join(', ')} travel${missing.length === 1 ? 's' : ''} no testnet in this release; add one before ${env}`,
+			evidence,
+		};
+	if (waiting.length > 0)
+		return {
+			...base,
+			status: 'pending',
+			summary: `the set ships together: not soaked on a testnet yet: ${waiting.join(', ')}`,
+			evidence,
+		};
+	return { ...base, status: 'pass', summary: `the whole set soaked on testnets: ${passed.join('; ')}`, evidence };
 }
 
 export function releaseCommitGate(env: string, notes: ReleaseNotes | undefined, at: string): GateEvaluation {

@@ -145,6 +145,37 @@ describe('gates', () => {
 		expect(testnetSoakGate(release, 'testnet', ENVS, at(3)).summary).toMatch(/travels no testnet before testnet/);
 	});
 
+	it('a release of several runtimes ships as a set: every runtime soaked on a testnet before any production chain', () => {
+		const base = makeRelease();
+		const hub = { ...base.artifact, codeHash: `0x${'b'.repeat(64)}` as const, specName: 'statemine', specVersion: 900 };
+		// testnet runs the relay's runtime, hub-testnet the asset hub's; production the relay's.
+		const envs = [...ENVS, { name: 'hub-testnet', kind: 'testnet' as const }];
+		const set: Release = {
+			...base,
+			environments: ['devnet', 'testnet', 'hub-testnet', 'production'],
+			progress: { ...base.progress, 'hub-testnet': base.progress.testnet! },
+			runtimes: { devnet: base.artifact, testnet: base.artifact, 'hub-testnet': hub, production: base.artifact },
+		};
+		const soak = (release: Release, env: string) =>
+			apply(release, {
+				type: 'gate/set',
+				gate: { id: 'soak', env, status: 'pass', summary: '10/10 blocks', evidence: {}, checkedAt: at(2) },
+				at: at(2),
+			});
+		expect(testnetSoakGate(soak(set, 'testnet'), 'production', envs, at(3))).toMatchObject({
+			status: 'pending',
+			summary: 'the set ships together: not soaked on a testnet yet: statemine 900 (hub-testnet)',
+		});
+		const all = soak(soak(set, 'testnet'), 'hub-testnet');
+		expect(testnetSoakGate(all, 'production', envs, at(3))).toMatchObject({ status: 'pass' });
+		expect(testnetSoakGate(all, 'production', envs, at(3)).summary).toContain('statemine 900 on hub-testnet');
+		const noTestnet: Release = { ...set, runtimes: { ...set.runtimes, 'hub-testnet': base.artifact, devnet: hub } };
+		expect(testnetSoakGate(noTestnet, 'production', envs, at(3))).toMatchObject({
+			status: 'fail',
+			summary: expect.stringMatching(/statemine 900 travels no testnet in this release/),
+		});
+	});
+
 	it('attestations need a reference', () => {
 		expect(() => attestationGate('production', 'audits', 'ok', undefined, at(1))).toThrow(/reference of at least 8/);
 		expect(attestationGate('production', 'pause', 'https://example.org/pause-review', 'security', at(1))).toMatchObject({
