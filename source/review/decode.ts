@@ -7,7 +7,7 @@
  */
 import type { Call } from '@polkadot/types/interfaces';
 import { blake2AsHex } from '@polkadot/util-crypto';
-import { u8aToHex } from '@polkadot/util';
+import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { callOneLine } from '../chain/call-text.js';
 import { boundedParts, isBounded, type BoundedLike, type BoundedParts } from '../chain/pallets/common.js';
 import type { Hex } from '../domain/types.js';
@@ -36,6 +36,49 @@ export interface WalkedCall {
 	notes: string[];
 	/** For dispatchWhitelistedCallWithPreimage: the inner call's hash, to check Whitelist.WhitelistedCall. */
 	whitelistCheck?: Hex;
+	/** The chain this call runs on when it is not the reviewed one: carried by an XCM Transact, e.g. "para 1000". */
+	destination?: string;
+	/** Problems this call shows by itself (an upgrade in a Transact whose origin is not Superuser, a non-atomic batch). */
+	lints: string[];
+}
+
+/**
+ * Decodes the call an XCM `Transact` carries with the destination chain's metadata (an environment
+ * for that chain); undefined when there is none: the bytes are then shown opaque, with their hash.
+ */
+export type RemoteDecoder = (paraId: number, bytes: Uint8Array) => Call | undefined;
+
+export interface WalkOptions {
+	decodeRemote?: RemoteDecoder;
+	/** Set on everything below an XCM Transact. */
+	destination?: string;
+}
+
+/** The Transact instructions of a sent XCM message, as the chain's JSON gives them (any version). */
+function transactsOf(message: unknown): Array<{ originKind: string; call: Hex }> {
+	const out: Array<{ originKind: string; call: Hex }> = [];
+	const visit = (v: unknown): void => {
+		if (Array.isArray(v)) return v.forEach(visit);
+		if (!v || typeof v !== 'object') return;
+		for (const [key, value] of Object.entries(v as Record<string, unknown>)) {
+			if (key.toLowerCase() === 'transact' && value && typeof value === 'object') {
+				const t = value as Record<string, unknown>;
+				const origin = String(t.originKind ?? t.originType ?? t.origin_kind ?? t.origin_type ?? '?');
+				const call = t.call as { encoded?: string } | string | undefined;
+				const hex = typeof call === 'string' ? call : call?.encoded;
+				if (hex) out.push({ originKind: origin.charAt(0).toUpperCase() + origin.slice(1), call: hex as Hex });
+			} else visit(value);
+		}
+	};
+	visit(message);
+	return out;
+}
+
+/** The parachain an XCM destination names (`{ parents: 0, interior: { x1: { parachain: N } } }` in any version), if one. */
+export function destinationParaId(dest: unknown): number | undefined {
+	const text = JSON.stringify(dest ?? null).toLowerCase();
+	const m = /"parachain":(\d+)/.exec(text);
+	return m ? Number(m[1]) : undefined;
 }
 
 interface CodecLike {
@@ -111,8 +154,8 @@ export function codeOf(call: Call): Uint8Array | undefined {
 	return (call.args[0] as unknown as CodecLike).toU8a(true);
 }
 
-/** Walk one call and everything inline below it. */
-export function walkCall(call: Call, depth = 0): WalkedCall {
+/** Walk one call and everything inline below it (into an XCM Transact too, where `options.decodeRemote` can decode it). */
+export function walkCall(call: Call, depth = 0, options: WalkOptions = {}): WalkedCall {
 	const name = `${call.section}.${call.method}`;
 	const u8a = call.toU8a();
 	const node: WalkedCall = {
@@ -123,6 +166,8 @@ export function walkCall(call: Call, depth = 0): WalkedCall {
 		children: [],
 		refs: [],
 		notes: [],
+		lints: [],
+		...(options.destination ? { destination: options.destination } : {}),
 	};
 	const upgrade = upgradeOf(call, name);
 	if (upgrade) node.upgrade = upgrade;
@@ -144,11 +189,38 @@ export function walkCall(call: Call, depth = 0): WalkedCall {
 			from: name,
 		});
 	}
+	if (call.method === 'send' && (call.section === 'xcmPallet' || call.section === 'polkadotXcm')) {
+		const json = (a: unknown) => (a as { toJSON?: () => unknown })?.toJSON?.() ?? a;
+		const paraId = destinationParaId(json(call.args[0]));
+		const where = paraId === undefined ? 'the destination' : `para ${paraId}`;
+		for (const t of transactsOf(json(call.args[1]))) {
+			const bytes = hexToU8a(t.call);
+			const inner = paraId === undefined ? undefined : options.decodeRemote?.(paraId, bytes);
+			if (inner) {
+				const child = walkCall(inner, depth + 1, { ...options, destination: where });
+				child.line = `Transact(${t.originKind}) on ${where}: ${child.line}`;
+				if (child.upgrade && t.originKind !== 'Superuser')
+					child.lints.push(
+						`the Transact carrying ${child.name} on ${where} has origin kind ${t.originKind}, not Superuser: the upgrade call needs Root there and will fail`,
+					);
+				node.children.push(child);
+			} else {
+				node.notes.push(
+					`a Transact(${t.originKind}) to ${where} carries ${bytes.length} bytes of call (blake2-256 ${blake2AsHex(bytes, 256)}) that could not be decoded: add an environment for ${where} (env add NAME --route parachain --relay THIS_ENV --para-id ${paraId ?? 'N'}) to decode it with that chain's metadata`,
+				);
+			}
+		}
+	}
+	const inBatch = (n: WalkedCall): boolean => Boolean(n.upgrade) || n.children.some(inBatch);
 	for (const arg of call.args) {
 		if (isCall(arg)) {
-			node.children.push(walkCall(arg, depth + 1));
+			node.children.push(walkCall(arg, depth + 1, options));
 		} else if (Array.isArray(arg) && arg.length > 0 && isCall(arg[0])) {
-			for (const inner of arg as unknown as Call[]) node.children.push(walkCall(inner, depth + 1));
+			for (const inner of arg as unknown as Call[]) node.children.push(walkCall(inner, depth + 1, options));
+			if (name === 'utility.batch' && node.children.some(inBatch))
+				node.lints.push(
+					'utility.batch stops at the first failing call and still succeeds: an upgrade in it can fail unseen; batchAll (all or nothing) or forceBatch (failures reported) was meant',
+				);
 		} else if (isBounded(arg)) {
 			node.refs.push(boundedRef(arg, name));
 		}

@@ -22,7 +22,7 @@ import { democracyReferendum, democracyVoting, hasDemocracy, nextExternal } from
 import { preimageBytes, preimageStatus } from '../chain/pallets/preimage.js';
 import { hasReferenda, openGovReferendum, referendaTrack } from '../chain/pallets/referenda.js';
 import { isWhitelisted } from '../chain/pallets/whitelist.js';
-import { codeOf, walkCall, partsRef, type CallRef, type WalkedCall } from './decode.js';
+import { codeOf, walkCall, partsRef, type CallRef, type RemoteDecoder, type WalkedCall } from './decode.js';
 import { ReviewInputError, describeTarget } from './target.js';
 import type {
 	CastVote,
@@ -226,6 +226,7 @@ interface Walk {
 	notes: string[];
 	codes: Map<Hex, Uint8Array>;
 	seen: Set<string>;
+	decodeRemote?: RemoteDecoder;
 }
 
 function collectCodes(call: Call, into: Map<Hex, Uint8Array>, depth = 0): void {
@@ -242,7 +243,7 @@ function collectCodes(call: Call, into: Map<Hex, Uint8Array>, depth = 0): void {
 
 async function visitCall(api: ApiPromise, call: Call, walk: Walk, path: string[], depth: number): Promise<void> {
 	collectCodes(call, walk.codes);
-	const node = walkCall(call);
+	const node = walkCall(call, 0, walk.decodeRemote ? { decodeRemote: walk.decodeRemote } : {});
 	await visitNode(api, node, walk, path, depth);
 }
 
@@ -252,12 +253,16 @@ async function visitNode(api: ApiPromise, node: WalkedCall, walk: Walk, path: st
 	walk.steps.push(`${pad}${node.line}`);
 	if (node.upgrade) {
 		const u = node.upgrade;
-		walk.upgrades.push({ ...u, path: here });
+		walk.upgrades.push({ ...u, path: here, ...(node.destination ? { destination: node.destination } : {}) });
 		walk.steps.push(
-			`${pad}  ⇒ ${u.carriesCode ? 'installs' : 'authorizes'} code hash ${u.codeHash}${u.codeLength !== undefined ? ` (${u.codeLength.toLocaleString('en-US')} bytes of code)` : ''}; call hash of this ${node.name} ${u.callHash}`,
+			`${pad}  ⇒ ${node.destination ? `on ${node.destination}: ` : ''}${u.carriesCode ? 'installs' : 'authorizes'} code hash ${u.codeHash}${u.codeLength !== undefined ? ` (${u.codeLength.toLocaleString('en-US')} bytes of code)` : ''}; call hash of this ${node.name} ${u.callHash}`,
 		);
 	}
 	for (const note of node.notes) walk.notes.push(note);
+	for (const lint of node.lints) {
+		walk.problems.push({ severity: 'warning', message: lint });
+		walk.steps.push(`${pad}  ⚠ ${lint}`);
+	}
 	if (node.whitelistCheck) {
 		const listed = await isWhitelisted(api, node.whitelistCheck);
 		if (listed !== undefined) {
@@ -388,9 +393,18 @@ export interface ChainReview {
 }
 
 /** Follow the target down to its upgrades. */
-export async function reviewChain(api: ApiPromise, target: ReviewTarget): Promise<ChainReview> {
+export async function reviewChain(api: ApiPromise, target: ReviewTarget, decodeRemote?: RemoteDecoder): Promise<ChainReview> {
 	const resolved = await resolveTarget(api, target);
-	const walk: Walk = { steps: [], upgrades: [], preimages: [], problems: [], notes: [], codes: new Map(), seen: new Set() };
+	const walk: Walk = {
+		steps: [],
+		upgrades: [],
+		preimages: [],
+		problems: [],
+		notes: [],
+		codes: new Map(),
+		seen: new Set(),
+		...(decodeRemote ? { decodeRemote } : {}),
+	};
 	const atBlock = (await api.rpc.chain.getHeader()).number.toNumber();
 	let proposal: ChainFindings['proposal'];
 	if (resolved.top.kind === 'call') {
@@ -419,8 +433,10 @@ export async function reviewChain(api: ApiPromise, target: ReviewTarget): Promis
 			'no runtime upgrade (system.setCode, system.authorizeUpgrade, parachainSystem.authorizeUpgrade) inside this proposal',
 		);
 	}
+	// One chain, one runtime: several distinct codes for the same chain (this one, or one destination) is suspect.
 	const distinct = new Set(walk.upgrades.map((u) => u.codeHash));
-	if (distinct.size > 1)
+	const chains = new Set(walk.upgrades.map((u) => u.destination ?? ''));
+	if (distinct.size > chains.size)
 		walk.problems.push({
 			severity: 'warning',
 			message: `the proposal holds ${distinct.size} different runtime upgrades: ${[...distinct].join(', ')}`,

@@ -3,6 +3,7 @@
  * and/or release record, the verdict (verdict.ts), the live vote state and
  * the reviewer's role. Shared by `release-console review` and the review screen.
  */
+import type { RemoteDecoder } from './decode.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ApiPromise } from '@polkadot/api';
@@ -21,6 +22,8 @@ export interface ReviewOptions {
 	reviewer?: string;
 	/** Progress lines ("reading the chain…"). */
 	onProgress?: (line: string) => void;
+	/** Decodes a call an XCM Transact carries to a parachain, with that chain's metadata. */
+	decodeRemote?: RemoteDecoder;
 }
 
 export interface ReviewRun {
@@ -115,7 +118,7 @@ export async function runReview(
 	const release = holdExecutor();
 	try {
 		progress('following the proposal on chain…');
-		const chain = await reviewChain(api, target);
+		const chain = await reviewChain(api, target, options.decodeRemote);
 		progress('reading the version of the code on chain…');
 		await readUpgradeVersions(chain);
 		let wasm: WasmFacts | undefined;

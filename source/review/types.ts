@@ -43,6 +43,8 @@ export interface UpgradeFinding {
 	callHash: Hex;
 	/** parachainSystem.authorizeUpgrade's check_version. */
 	checkVersion?: boolean;
+	/** The chain it upgrades when not the reviewed one (through an XCM Transact), e.g. "para 1000". */
+	destination?: string;
 	/** The calls from the top of the proposal down to this one, e.g. ["democracy.externalProposeMajority", "Lookup 0x…", "system.setCode"]. */
 	path: string[];
 	/** Read from the code on chain when the call carries it. */

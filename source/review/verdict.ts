@@ -65,8 +65,11 @@ export function computeVerdict(findings: ChainFindings, wasm?: WasmFacts, record
 			differences: [`no runtime upgrade on chain; ${theirs}`],
 		};
 	}
+	// Upgrades of other chains (through an XCM Transact) are not compared with a wasm for this chain.
+	const remote = upgrades.filter((x) => x.destination);
+	const local = upgrades.filter((x) => !x.destination);
 	const differences: string[] = [];
-	for (const u of upgrades) {
+	for (const u of local) {
 		if (wasm) differences.push(...differencesOf(u, wasm));
 		if (record?.codeHash && record.codeHash !== u.codeHash)
 			differences.push(`code hash ${u.codeHash} on chain vs ${record.codeHash} in the release record`);
@@ -77,8 +80,9 @@ export function computeVerdict(findings: ChainFindings, wasm?: WasmFacts, record
 	}
 	if (record && !record.ok) differences.push(`the release record does not verify: ${record.problems.join('; ') || 'invalid'}`);
 	if (record && record.ok && !record.codeHash) differences.push('the release record carries no code hash');
-	const u = upgrades[upgrades.length - 1]!;
-	const chainSide = `${label} ${describeUpgrade(u, wasm)}`;
+	const u = local[local.length - 1] ?? upgrades[upgrades.length - 1]!;
+	const chainSide = `${label} ${describeUpgrade(u, wasm)}${remote.length > 0 ? ` and ${remote.map((r) => `on ${r.destination} ${describeUpgrade(r)}`).join(', ')}` : ''}`;
+	const notCompared = remote.map((r) => `${r.destination}: ${describeUpgrade(r)}`);
 	if (!compared) {
 		return {
 			verdict: 'unverified',
@@ -87,6 +91,12 @@ export function computeVerdict(findings: ChainFindings, wasm?: WasmFacts, record
 		};
 	}
 	const against = [wasm ? 'your wasm' : '', record ? 'the release record' : ''].filter(Boolean).join(' and ');
+	if (differences.length === 0 && notCompared.length > 0)
+		return {
+			verdict: 'unverified',
+			line: `NOT ALL COMPARED: ${label}: ${local.length > 0 ? `this chain's upgrade is the same as ${against}` : 'no upgrade of this chain'}; not compared with anything you hold: ${notCompared.join('; ')} (review it against that chain's wasm)`,
+			differences,
+		};
 	if (differences.length === 0) {
 		return { verdict: 'match', line: `MATCH: ${chainSide}, same as ${against}${compatTail(wasm)}`, differences };
 	}

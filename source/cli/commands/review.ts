@@ -110,10 +110,33 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 		if (!ctx.json) ctx.io.stderr(`error: ${e.message}${e.hint ? `\n  what to do: ${e.hint}` : ''}`);
 		return finish(EXIT.failed);
 	}
+	// The parachains of this relay that have an environment: a call an XCM Transact carries to one is
+	// decoded with that chain's metadata (else shown opaque, with its hash).
+	const paras: Array<{ paraId: number; connection: Connection }> = [];
+	for (const other of ctx.store.listEnvironments().filter((e) => e.parachain?.relay === env.name)) {
+		try {
+			const c = await connectEnvironment(other, { resolveEmbedded: embeddedResolver(ctx.home), timeoutMs: 10_000 });
+			paras.push({ paraId: other.parachain!.paraId, connection: c });
+		} catch (error) {
+			ctx.io.stderr(
+				`warning: ${other.name} (para ${other.parachain!.paraId}) cannot be reached: ${(error as Error).message}; calls sent to it are shown undecoded`,
+			);
+		}
+	}
+	const decodeRemote = (paraId: number, bytes: Uint8Array) => {
+		const para = paras.find((p) => p.paraId === paraId);
+		if (!para) return undefined;
+		try {
+			return para.connection.api.registry.createType('Call', bytes) as unknown as import('@polkadot/types/interfaces').Call;
+		} catch {
+			return undefined;
+		}
+	};
 	try {
-		return await reviewConnected(env, connection, target, flags, { aye, conviction, signer }, out, say, finish);
+		return await reviewConnected(env, connection, target, flags, { aye, conviction, signer }, out, say, finish, decodeRemote);
 	} finally {
 		await connection.disconnect();
+		for (const p of paras) await p.connection.disconnect().catch(() => {});
 	}
 }
 
@@ -130,6 +153,7 @@ async function reviewConnected(
 	out: Record<string, unknown>,
 	say: (line: string) => void,
 	finish: (code: number) => number,
+	decodeRemote?: import('../../review/decode.js').RemoteDecoder,
 ): Promise<number> {
 	const api = connection.api;
 	const [{ runReview }, { reportJson, reportLines }] = await Promise.all([
@@ -148,6 +172,7 @@ async function reviewConnected(
 			wasmPath: flags.wasm,
 			recordPath: flags.record,
 			reviewer: vote.signer?.address,
+			...(decodeRemote ? { decodeRemote } : {}),
 		});
 	} catch (error) {
 		if (error instanceof ReviewInputError) throw new UsageError(error.message, error.hint);

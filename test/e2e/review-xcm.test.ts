@@ -1,0 +1,142 @@
+/**
+ * Review sees through a relay proposal that upgrades two chains (issue 16, first
+ * slice), on the real runtimes: Rococo 9130's utility.batchAll of its own
+ * system.setCode and an xcmPallet.send to para 1000 whose Transact carries
+ * statemine 900's parachainSystem.authorizeUpgrade. The walk decodes the
+ * Transact's call with the asset hub's own metadata and lists both upgrades with
+ * their chain; without the para's metadata the bytes are shown opaque with
+ * their hash and what to do; a Transact whose origin is not Superuser and a
+ * non-atomic utility.batch are named; the verdict never says MATCH while the
+ * para's upgrade was not compared.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiPromise } from '@polkadot/api';
+import type { Call } from '@polkadot/types/interfaces';
+import { blake2AsHex } from '@polkadot/util-crypto';
+import { u8aToHex } from '@polkadot/util';
+import { rococoRuntime } from '../../source/artifact/embedded-runtimes.js';
+import { buildAuthorizeXcm, buildRelayBatch } from '../../source/chain/pallets/xcm.js';
+import { walkCall, type WalkedCall } from '../../source/review/decode.js';
+import { computeVerdict } from '../../source/review/verdict.js';
+import type { ChainFindings, UpgradeFinding, WasmFacts } from '../../source/review/types.js';
+import { connect } from '../helpers/governance.js';
+import { byteDifferentAssetHubCode, startTestParachainNetwork, type TestNetwork } from '../helpers/parachain-network.js';
+
+const flatten = (n: WalkedCall): WalkedCall[] => [n, ...n.children.flatMap(flatten)];
+
+describe('review: a relay proposal that upgrades the relay and the asset hub', () => {
+	let net: TestNetwork;
+	let relay: ApiPromise;
+	let para: ApiPromise;
+	const hubHash = blake2AsHex(byteDifferentAssetHubCode(), 256);
+	const relayCode = rococoRuntime(9140).code;
+
+	beforeAll(async () => {
+		net = await startTestParachainNetwork();
+		[relay, para] = await Promise.all([connect(net.relay.endpoint), connect(net.para.endpoint)]);
+	}, 120_000);
+	afterAll(async () => {
+		await relay?.disconnect();
+		await para?.disconnect();
+		await net?.close();
+	});
+
+	const decodeAt = (tx: { method: { toU8a: () => Uint8Array } }) =>
+		relay.registry.createType('Call', tx.method.toU8a()) as unknown as Call;
+	const paraDecoder = (id: number, bytes: Uint8Array) =>
+		id === 1000 ? (para.registry.createType('Call', bytes) as unknown as Call) : undefined;
+
+	async function proposal() {
+		const send = await buildAuthorizeXcm(relay, para, 1000, hubHash as `0x${string}`);
+		return buildRelayBatch(relay, [relay.tx.system.setCode(u8aToHex(relayCode)), { tx: send.tx, label: send.label }], 'batchAll');
+	}
+
+	it('decodes the Transact with the para metadata: both upgrades, each with its chain', async () => {
+		const batch = await proposal();
+		const walked = walkCall(decodeAt(batch.tx), 0, { decodeRemote: paraDecoder });
+		const upgrades = flatten(walked).filter((n) => n.upgrade);
+		expect(upgrades.map((n) => [n.name, n.destination ?? 'this chain', n.upgrade!.codeHash])).toEqual([
+			['system.setCode', 'this chain', blake2AsHex(relayCode, 256)],
+			['parachainSystem.authorizeUpgrade', 'para 1000', hubHash],
+		]);
+		const transact = flatten(walked).find((n) => n.destination)!;
+		expect(transact.line).toMatch(/^Transact\(Superuser\) on para 1000: parachainSystem\.authorizeUpgrade/);
+		expect(flatten(walked).flatMap((n) => n.lints)).toEqual([]);
+	});
+
+	it('without the para environment: the Transact bytes are opaque, with their hash and what to do', async () => {
+		const walked = walkCall(decodeAt((await proposal()).tx));
+		const notes = flatten(walked).flatMap((n) => n.notes);
+		expect(notes.join('\n')).toMatch(
+			/a Transact\(Superuser\) to para 1000 carries \d+ bytes of call \(blake2-256 0x[0-9a-f]{64}\) that could not be decoded: add an environment for para 1000/,
+		);
+		expect(
+			flatten(walked)
+				.filter((n) => n.upgrade)
+				.map((n) => n.name),
+		).toEqual(['system.setCode']);
+	});
+
+	it('names a Transact whose origin is not Superuser, and an upgrade in a non-atomic utility.batch', async () => {
+		const inner = para.tx.parachainSystem.authorizeUpgrade(hubHash);
+		const send = relay.tx.xcmPallet.send(
+			{ V1: { parents: 0, interior: { X1: { Parachain: 1000 } } } },
+			{
+				V2: [
+					{
+						Transact: {
+							originType: 'Native',
+							requireWeightAtMost: 1_000_000_000,
+							call: { encoded: u8aToHex(inner.method.toU8a()) },
+						},
+					},
+				],
+			},
+		);
+		const batch = relay.tx.utility.batch([relay.tx.system.setCode(u8aToHex(relayCode)).method, send.method]);
+		const lints = flatten(walkCall(decodeAt(batch), 0, { decodeRemote: paraDecoder })).flatMap((n) => n.lints);
+		expect(lints).toHaveLength(2);
+		expect(lints[0]).toMatch(/^utility\.batch stops at the first failing call/);
+		expect(lints[1]).toMatch(
+			/the Transact carrying parachainSystem\.authorizeUpgrade on para 1000 has origin kind Native, not Superuser/,
+		);
+	});
+
+	it('the verdict: the relay matches the wasm, the para was not compared — never MATCH', () => {
+		const relayHash = blake2AsHex(relayCode, 256) as `0x${string}`;
+		const u = (codeHash: string, destination?: string): UpgradeFinding => ({
+			kind: destination ? 'parachainSystem.authorizeUpgrade' : 'system.setCode',
+			carriesCode: !destination,
+			codeHash: codeHash as `0x${string}`,
+			callHash: relayHash,
+			path: [],
+			...(destination ? {} : { codeLength: relayCode.length, specName: 'rococo', specVersion: 9140 }),
+			...(destination ? { destination } : {}),
+		});
+		const findings = {
+			label: 'preimage 0x…',
+			proposal: { via: 'preimage' },
+			upgrades: [u(relayHash), u(hubHash, 'para 1000')],
+			preimages: [],
+			steps: [],
+			problems: [],
+			notes: [],
+			atBlock: 1,
+		} as unknown as ChainFindings;
+		const wasm = {
+			path: 'x',
+			codeHash: relayHash,
+			size: relayCode.length,
+			specName: 'rococo',
+			specVersion: 9140,
+			transactionVersion: 0,
+		} as WasmFacts;
+		const v = computeVerdict(findings, wasm);
+		expect(v.verdict).toBe('unverified');
+		expect(v.line).toMatch(
+			/^NOT ALL COMPARED: preimage 0x…: this chain's upgrade is the same as your wasm; not compared with anything you hold: para 1000: authorizes code hash/,
+		);
+		const off = computeVerdict(findings, { ...wasm, codeHash: hubHash as `0x${string}` });
+		expect(off.verdict).toBe('mismatch');
+	});
+});
