@@ -197,6 +197,28 @@ export async function resolveTarget(api: ApiPromise, target: ReviewTarget): Prom
 				top: { kind: 'ref', ref: { kind: 'preimage-hash', hash: target.hash, from: 'preimage' } },
 				vote: { kind: 'none', reason: 'a preimage is not voted on; review the motion or referendum that uses it' },
 			};
+		case 'call': {
+			let call: Call;
+			try {
+				call = api.registry.createType('Call', target.bytes) as unknown as Call;
+			} catch (error) {
+				throw new ReviewInputError(
+					`${target.source} is no call of this chain's runtime: ${(error as Error).message}`,
+					'check that --env names the chain the call was built for (its runtime decodes it)',
+				);
+			}
+			if (call.toU8a().length !== target.bytes.length)
+				throw new ReviewInputError(
+					`${target.source}: ${target.bytes.length} bytes, but the call decodes from the first ${call.toU8a().length}; the rest is not part of it`,
+					'pass exactly the call data (no length prefix, nothing after it)',
+				);
+			return {
+				target,
+				label: target.source,
+				top: { kind: 'call', call, hash: blake2AsHex(target.bytes, 256) as Hex },
+				vote: { kind: 'none', reason: 'call data is reviewed before it is proposed: there is nothing to vote on yet' },
+			};
+		}
 	}
 }
 

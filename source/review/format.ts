@@ -135,7 +135,15 @@ export function reportJson(report: ReviewReport): Record<string, unknown> {
 		line: report.verdict.line,
 		differences: report.verdict.differences,
 		env: report.env,
-		target: report.findings.target,
+		target:
+			report.findings.target.kind === 'call'
+				? {
+						kind: 'call',
+						source: report.findings.target.source,
+						length: report.findings.target.bytes.length,
+						hash: report.findings.proposal.hash,
+					}
+				: report.findings.target,
 		label: report.findings.label,
 		proposal: report.findings.proposal,
 		preimages: report.findings.preimages,

@@ -3,6 +3,8 @@
  * preimage), a vote, a conviction, a balance. Pure; bad input throws
  * ReviewInputError with what to type instead.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { hexToU8a } from '@polkadot/util';
 import type { Hex } from '../domain/types.js';
 import { UserError } from '../errors.js';
 import { CONVICTIONS, type Collective, type Conviction, type ReferendumPallet, type ReviewTarget } from './types.js';
@@ -32,7 +34,33 @@ const PALLETS: Record<string, ReferendumPallet> = {
 };
 
 export const TARGET_USAGE =
-	'--motion HASH|INDEX (or council:INDEX, tc:INDEX), --referendum INDEX (or democracy:INDEX, opengov:INDEX, external), or --preimage HASH';
+	'--motion HASH|INDEX (or council:INDEX, tc:INDEX), --referendum INDEX (or democracy:INDEX, opengov:INDEX, external), --preimage HASH, or --call FILE|0xHEX';
+
+/**
+ * `--call`: call data as 0x-hex, or a file holding it as 0x-hex text (the `.call` files proposal
+ * builders write) or as raw bytes.
+ */
+export function parseCall(value: string): ReviewTarget {
+	const v = value.trim();
+	const hex = (text: string, from: string): Uint8Array => {
+		const t = text.trim();
+		if (!/^0x([0-9a-fA-F]{2})+$/.test(t))
+			throw new ReviewInputError(`${from} is not 0x-hex call data`, 'pass the call as 0x followed by an even number of hex digits');
+		return hexToU8a(t);
+	};
+	if (v.startsWith('0x'))
+		return { kind: 'call', bytes: hex(v, '--call'), source: `call data ${v.length > 22 ? `${v.slice(0, 12)}…${v.slice(-6)}` : v}` };
+	if (!existsSync(v))
+		throw new ReviewInputError(
+			`--call ${v}: no such file, and not 0x-hex`,
+			'pass a file with the call (0x-hex text or raw bytes) or the call as 0x…',
+		);
+	const raw = readFileSync(v);
+	const text = raw.toString('utf8').trim();
+	const bytes = /^0x[0-9a-fA-F]*$/.test(text) ? hex(text, v) : new Uint8Array(raw);
+	if (bytes.length === 0) throw new ReviewInputError(`${v} is empty`, 'pass the file that holds the call data');
+	return { kind: 'call', bytes, source: `call data from ${v}` };
+}
 
 function splitPrefix(value: string): [string | undefined, string] {
 	const at = value.indexOf(':');
@@ -91,13 +119,14 @@ export function parsePreimage(value: string): ReviewTarget {
 }
 
 /** Exactly one of the three flags. */
-export function parseTargetFlags(flags: { motion?: string; referendum?: string; preimage?: string }): ReviewTarget {
-	const given = (['motion', 'referendum', 'preimage'] as const).filter((k) => flags[k] !== undefined && flags[k] !== '');
+export function parseTargetFlags(flags: { motion?: string; referendum?: string; preimage?: string; call?: string }): ReviewTarget {
+	const given = (['motion', 'referendum', 'preimage', 'call'] as const).filter((k) => flags[k] !== undefined && flags[k] !== '');
 	if (given.length === 0) throw new ReviewInputError('nothing to review', `pass one of ${TARGET_USAGE}`);
 	if (given.length > 1)
 		throw new ReviewInputError(`review one thing at a time (got --${given.join(' and --')})`, `pass one of ${TARGET_USAGE}`);
 	if (flags.motion) return parseMotion(flags.motion);
 	if (flags.referendum) return parseReferendum(flags.referendum);
+	if (flags.call) return parseCall(flags.call);
 	return parsePreimage(flags.preimage!);
 }
 
@@ -160,6 +189,8 @@ export function describeTarget(target: ReviewTarget): string {
 			return 'the external proposal (democracy NextExternal)';
 		case 'preimage':
 			return `preimage ${target.hash}`;
+		case 'call':
+			return target.source;
 	}
 }
 

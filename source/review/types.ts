@@ -19,7 +19,9 @@ export type ReviewTarget =
 	| { kind: 'referendum'; pallet?: ReferendumPallet; index: number }
 	/** Democracy's NextExternal: the external proposal waiting to be tabled or fast-tracked. */
 	| { kind: 'external' }
-	| { kind: 'preimage'; hash: Hex };
+	| { kind: 'preimage'; hash: Hex }
+	/** Call data before it is on chain (`--call FILE|0xHEX`): what a proposal builder wrote, reviewed the same way. */
+	| { kind: 'call'; bytes: Uint8Array; source: string };
 
 export type UpgradeKind =
 	| 'system.setCode'

@@ -20,6 +20,10 @@ import { walkCall, type WalkedCall } from '../../source/review/decode.js';
 import { computeVerdict } from '../../source/review/verdict.js';
 import type { ChainFindings, UpgradeFinding, WasmFacts } from '../../source/review/types.js';
 import { connect } from '../helpers/governance.js';
+import { runCli, tempHome } from '../helpers/cli.js';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeRococoWasm } from '../../source/artifact/embedded-runtimes.js';
 import { byteDifferentAssetHubCode, startTestParachainNetwork, type TestNetwork } from '../helpers/parachain-network.js';
 
 const flatten = (n: WalkedCall): WalkedCall[] => [n, ...n.children.flatMap(flatten)];
@@ -139,4 +143,45 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 		const off = computeVerdict(findings, { ...wasm, codeHash: hubHash as `0x${string}` });
 		expect(off.verdict).toBe('mismatch');
 	});
+
+	it(
+		'review --call FILE before anything is on chain: both upgrades with their chain, NOT ALL COMPARED, MISMATCH with the wrong wasm',
+		{ timeout: 180_000 },
+		async () => {
+			const home = tempHome('rc-review-call-');
+			const env = { RELEASE_CONSOLE_HOME: home };
+			const add = (args: string[]) => runCli(['env', 'add', ...args, '--kind', 'local'], env);
+			expect((await add(['relay', '--endpoint', net.relay.endpoint, '--route', 'sudo'])).code).toBe(0);
+			const batch = await proposal();
+			const file = path.join(home, 'upgrade.call');
+			writeFileSync(file, u8aToHex(batch.tx.method.toU8a()));
+			const wasm = writeRococoWasm(9140, home);
+			// Without the para's environment: the Transact is opaque, and says what to add.
+			const blind = await runCli(['review', '--env', 'relay', '--call', file, '--wasm', wasm], env);
+			expect(blind.stdout).toMatch(/could not be decoded: add an environment for para 1000/);
+			expect(
+				(await add(['hub', '--endpoint', net.para.endpoint, '--route', 'parachain', '--relay', 'relay', '--para-id', '1000'])).code,
+			).toBe(0);
+			const seen = await runCli(['review', '--env', 'relay', '--call', file, '--wasm', wasm, '--json'], env);
+			const out = seen.json();
+			expect(out.verdict, seen.stderr).toBe('unverified');
+			expect(out.target).toMatchObject({ kind: 'call', length: batch.tx.method.toU8a().length });
+			expect(out.upgrades.map((u: { destination?: string }) => u.destination ?? 'relay')).toEqual(['relay', 'para 1000']);
+			expect(out.line).toMatch(
+				/^NOT ALL COMPARED: call data from .*upgrade\.call: this chain's upgrade is the same as your wasm; not compared with anything you hold: para 1000: authorizes code hash/,
+			);
+			const text = (await runCli(['review', '--env', 'relay', '--call', file, '--wasm', wasm], env)).stdout;
+			expect(text).toContain('on para 1000: authorizes code hash ' + hubHash);
+			const wrong = await runCli(['review', '--env', 'relay', '--call', file, '--wasm', writeRococoWasm(9130, home)], env);
+			expect(wrong.code).toBe(1);
+			expect(wrong.stdout).toMatch(/MISMATCH/);
+			// Bad input: bytes that are no call of this chain, a file that does not exist.
+			const bad = await runCli(['review', '--env', 'relay', '--call', '0xffff'], env);
+			expect(bad.code).toBe(2);
+			expect(bad.stderr).toMatch(/is no call of this chain's runtime/);
+			const none = await runCli(['review', '--env', 'relay', '--call', path.join(home, 'nope.call')], env);
+			expect(none.code).toBe(2);
+			expect(none.stderr).toMatch(/no such file, and not 0x-hex/);
+		},
+	);
 });

@@ -20,6 +20,7 @@ export interface ReviewFlags {
 	motion?: string;
 	referendum?: string;
 	preimage?: string;
+	call?: string;
 	wasm?: string;
 	record?: string;
 	vote?: string;
