@@ -10,7 +10,7 @@ import meow from 'meow';
 import { EXIT, UsageError, openContext, processIo } from './commands/context.js';
 import { filterLibraryNoise } from '../noise.js';
 import { BUG_LINE, exitCodeOf, kindOf } from '../errors.js';
-import { FLAG_TYPES, acceptedFlags, checkFlags, checkSignerFlag, tableKey } from './flags.js';
+import { FLAG_TYPES, acceptedFlags, checkFlags, checkSignerFlag, single, tableKey } from './flags.js';
 
 filterLibraryNoise();
 
@@ -45,7 +45,7 @@ const cli = meow(
     $ release-console devnet fork --endpoint URL [--block N] [--data-dir DIR]   a fork of that chain (what rehearse runs)
     $ release-console devnet stop [--chain C]                      stops the store's embedded chains (all, or one)
     $ release-console devnet reset [--chain C]                     deletes their kept state: the next start is a new chain
-    $ release-console review --env NAME (--motion HASH|INDEX | --referendum INDEX | --preimage HASH | --call FILE|0xHEX) [--wasm PATH] [--record RECORD.json] [--json]
+    $ release-console review --env NAME (--motion HASH|INDEX | --referendum INDEX | --preimage HASH | --call FILE|0xHEX) [--wasm [ENV=]PATH …] [--record RECORD.json] [--json]
                       [--vote aye|nay --signer S [--conviction Locked1x] [--balance N] [--yes]]
 
   Signers (--signer)
@@ -116,7 +116,7 @@ async function main(): Promise<number> {
 	// alignment (issue 6): commands a stakeholder or auditor runs without a store
 	if (command === 'verify') {
 		const { runVerify } = await import('./commands/alignment.js');
-		return runVerify(processIo, rest[0], { wasm: flags.wasm, json: flags.json });
+		return runVerify(processIo, rest[0], { wasm: single(flags.wasm, 'wasm', 'verify'), json: flags.json });
 	}
 	if (command === 'signoff' && rest[0] !== 'import') {
 		const { runSignoff } = await import('./commands/alignment.js');
@@ -132,7 +132,7 @@ async function main(): Promise<number> {
 	switch (command) {
 		case 'new': {
 			const { runNew } = await import('./commands/new.js');
-			return runNew(ctx, { name: flags.name, wasm: flags.wasm, env: flags.env, runtime: flags.runtime });
+			return runNew(ctx, { name: flags.name, wasm: single(flags.wasm, 'wasm', 'new'), env: flags.env, runtime: flags.runtime });
 		}
 		case 'status': {
 			const { runStatus } = await import('./commands/status.js');

@@ -20,7 +20,8 @@ export const FLAG_TYPES = {
 	demo: { type: 'boolean', default: false },
 	release: { type: 'string' },
 	name: { type: 'string' },
-	wasm: { type: 'string' },
+	/** Repeatable for `review` (`--wasm [ENV=]PATH`: one runtime per chain); once elsewhere. */
+	wasm: { type: 'string', isMultiple: true },
 	runtime: { type: 'string', isMultiple: true },
 	relay: { type: 'string' },
 	paraId: { type: 'number' },
@@ -284,4 +285,12 @@ export function checkSignerFlag(spec: string | undefined, cwd = process.cwd()): 
 				'pass the path of a polkadot-js keystore JSON (exported from polkadot-js, Talisman or subkey), or use --signer env:VAR',
 			);
 	}
+}
+
+/** A flag given at most once (a repeatable one, like --wasm, on a command that takes one): its value. */
+export function single(values: readonly string[] | undefined, flag: string, command: string): string | undefined {
+	if (!values || values.length === 0) return undefined;
+	if (values.length > 1)
+		throw new UsageError(`${command} takes --${flag} once (got ${values.length})`, `pass the one ${flag} file ${command} is about`);
+	return values[0];
 }

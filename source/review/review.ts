@@ -22,6 +22,8 @@ export interface ReviewOptions {
 	reviewer?: string;
 	/** Progress lines ("reading the chain…"). */
 	onProgress?: (line: string) => void;
+	/** Runtimes of other chains the proposal upgrades through XCM, by destination ("para 1000"). */
+	remoteWasms?: Record<string, string>;
 	/** Decodes a call an XCM Transact carries to a parachain, with that chain's metadata. */
 	decodeRemote?: RemoteDecoder;
 }
@@ -58,6 +60,22 @@ export async function readWasmFacts(api: ApiPromise, env: Environment, wasmPath:
 		facts.compat = { status: 'error', summary: (error as Error).message };
 	}
 	return facts;
+}
+
+/** Another chain's runtime (no live chain to compare with here): its hash, size and version. */
+export async function readRemoteWasmFacts(wasmPath: string): Promise<WasmFacts> {
+	const file = path.resolve(wasmPath);
+	const artifact = await readArtifact(file);
+	const { runtimeVersionOf } = await import('../artifact/version.js');
+	const version = await runtimeVersionOf(artifact.code, { module: artifact.module, path: file });
+	return {
+		path: file,
+		codeHash: artifact.codeHash,
+		size: artifact.size,
+		specName: version.specName,
+		specVersion: version.specVersion,
+		transactionVersion: version.transactionVersion,
+	};
 }
 
 export async function readRecordFacts(recordPath: string): Promise<RecordFacts> {
@@ -114,6 +132,7 @@ export async function runReview(
 	progress('reading the release record…');
 	const record = options.recordPath ? await readRecordFacts(options.recordPath) : undefined;
 	if (options.wasmPath) await readArtifact(path.resolve(options.wasmPath));
+	for (const file of Object.values(options.remoteWasms ?? {})) await readArtifact(file);
 	const { holdExecutor } = await import('../artifact/executor.js');
 	const release = holdExecutor();
 	try {
@@ -138,7 +157,12 @@ export async function runReview(
 				});
 			}
 		}
-		const verdict = computeVerdict(chain.findings, wasm, record);
+		const remote: Record<string, WasmFacts> = {};
+		for (const [destination, file] of Object.entries(options.remoteWasms ?? {})) {
+			progress(`inspecting your wasm for ${destination}…`);
+			remote[destination] = await readRemoteWasmFacts(file);
+		}
+		const verdict = computeVerdict(chain.findings, wasm, record, remote);
 		progress('reading the vote…');
 		const voteState = await readVoteState(api, chain.resolved);
 		const role = options.reviewer ? await readRole(api, chain.resolved, voteState, options.reviewer) : undefined;

@@ -44,14 +44,20 @@ export function differencesOf(u: UpgradeFinding, wasm: WasmFacts): string[] {
 	return out;
 }
 
-export function computeVerdict(findings: ChainFindings, wasm?: WasmFacts, record?: RecordFacts): VerdictResult {
+export function computeVerdict(
+	findings: ChainFindings,
+	wasm?: WasmFacts,
+	record?: RecordFacts,
+	/** Runtimes of the other chains the proposal upgrades (through XCM), by destination ("para 1000"). */
+	remoteWasms: Record<string, WasmFacts> = {},
+): VerdictResult {
 	const label = findings.label;
 	const blocking = findings.problems.filter((p) => p.severity === 'blocking');
 	if (blocking.length > 0) {
 		const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more blocking problem${blocking.length > 2 ? 's' : ''})` : '';
 		return { verdict: 'blocked', line: `BLOCKED: ${label}: ${blocking[0]!.message}${more}; no vote is offered`, differences: [] };
 	}
-	const compared = Boolean(wasm || record);
+	const compared = Boolean(wasm || record || Object.keys(remoteWasms).length > 0);
 	const upgrades = findings.upgrades;
 	if (upgrades.length === 0) {
 		const what = findings.proposal.call ? ` (it runs ${findings.proposal.call})` : '';
@@ -82,7 +88,14 @@ export function computeVerdict(findings: ChainFindings, wasm?: WasmFacts, record
 	if (record && record.ok && !record.codeHash) differences.push('the release record carries no code hash');
 	const u = local[local.length - 1] ?? upgrades[upgrades.length - 1]!;
 	const chainSide = `${label} ${describeUpgrade(u, wasm)}${remote.length > 0 ? ` and ${remote.map((r) => `on ${r.destination} ${describeUpgrade(r)}`).join(', ')}` : ''}`;
-	const notCompared = remote.map((r) => `${r.destination}: ${describeUpgrade(r)}`);
+	for (const r of remote) {
+		const theirs = remoteWasms[r.destination!];
+		if (theirs) differences.push(...differencesOf(r, theirs).map((d) => `${r.destination}: ${d}`));
+	}
+	const notCompared = [
+		...(wasm || record ? [] : local.map((l) => `this chain: ${describeUpgrade(l)}`)),
+		...remote.filter((r) => !remoteWasms[r.destination!]).map((r) => `${r.destination}: ${describeUpgrade(r)}`),
+	];
 	if (!compared) {
 		return {
 			verdict: 'unverified',
@@ -90,11 +103,15 @@ export function computeVerdict(findings: ChainFindings, wasm?: WasmFacts, record
 			differences,
 		};
 	}
-	const against = [wasm ? 'your wasm' : '', record ? 'the release record' : ''].filter(Boolean).join(' and ');
+	const remoteNames = Object.keys(remoteWasms).filter((d) => remote.some((r) => r.destination === d));
+	const against =
+		[wasm ? 'your wasm' : '', record ? 'the release record' : '', ...remoteNames.map((d) => `your wasm for ${d}`)]
+			.filter(Boolean)
+			.join(' and ') || 'nothing you hold';
 	if (differences.length === 0 && notCompared.length > 0)
 		return {
 			verdict: 'unverified',
-			line: `NOT ALL COMPARED: ${label}: ${local.length > 0 ? `this chain's upgrade is the same as ${against}` : 'no upgrade of this chain'}; not compared with anything you hold: ${notCompared.join('; ')} (review it against that chain's wasm)`,
+			line: `NOT ALL COMPARED: ${label}: ${wasm || record ? (local.length > 0 ? `this chain's upgrade is the same as ${against}` : 'no upgrade of this chain') : `the same as ${against}`}; not compared with anything you hold: ${notCompared.join('; ')} (review it against that chain's wasm)`,
 			differences,
 		};
 	if (differences.length === 0) {
@@ -102,7 +119,9 @@ export function computeVerdict(findings: ChainFindings, wasm?: WasmFacts, record
 	}
 	const theirs = wasm
 		? `your wasm is ${wasm.specName} spec ${wasm.specVersion}, code hash ${shortHash(wasm.codeHash)} (${int(wasm.size)} bytes)`
-		: `the release record says code hash ${shortHash(record?.codeHash)}`;
+		: record
+			? `the release record says code hash ${shortHash(record.codeHash)}`
+			: `your wasm for ${remoteNames.join(' and ')} differs`;
 	return {
 		verdict: 'mismatch',
 		line: `MISMATCH: ${chainSide}, but ${theirs}: ${differences.map(shortenDifference).join('; ')}`,

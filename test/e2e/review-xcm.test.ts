@@ -23,7 +23,7 @@ import { connect } from '../helpers/governance.js';
 import { runCli, tempHome } from '../helpers/cli.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeRococoWasm } from '../../source/artifact/embedded-runtimes.js';
+import { writeAssetHubWasm, writeRococoWasm } from '../../source/artifact/embedded-runtimes.js';
 import { byteDifferentAssetHubCode, startTestParachainNetwork, type TestNetwork } from '../helpers/parachain-network.js';
 
 const flatten = (n: WalkedCall): WalkedCall[] => [n, ...n.children.flatMap(flatten)];
@@ -175,6 +175,45 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 			const wrong = await runCli(['review', '--env', 'relay', '--call', file, '--wasm', writeRococoWasm(9130, home)], env);
 			expect(wrong.code).toBe(1);
 			expect(wrong.stdout).toMatch(/MISMATCH/);
+			// Every chain's runtime given: MATCH only when both match; one code hash off names the chain.
+			const both = await runCli(
+				[
+					'review',
+					'--env',
+					'relay',
+					'--call',
+					file,
+					'--wasm',
+					wasm,
+					'--wasm',
+					`hub=${writeAssetHubWasm(home, 'rebuilt')}`,
+					'--json',
+				],
+				env,
+			);
+			expect(both.json().verdict, both.stdout.slice(0, 400)).toBe('match');
+			expect(both.json().line).toMatch(/^MATCH: .* same as your wasm and your wasm for para 1000/);
+			const offHub = await runCli(
+				[
+					'review',
+					'--env',
+					'relay',
+					'--call',
+					file,
+					'--wasm',
+					wasm,
+					'--wasm',
+					`hub=${writeAssetHubWasm(home, 'genesis')}`,
+					'--json',
+				],
+				env,
+			);
+			expect(offHub.code).toBe(1);
+			expect(offHub.json().verdict).toBe('mismatch');
+			expect(offHub.json().differences[0]).toMatch(/^para 1000: code hash 0x[0-9a-f]{64} on chain vs 0x0be70b77/);
+			const notPara = await runCli(['review', '--env', 'relay', '--call', file, '--wasm', `relay=${wasm}`, '--wasm', wasm], env);
+			expect(notPara.code).toBe(2);
+			expect(notPara.stderr).toContain('--wasm names this chain twice');
 			// Bad input: bytes that are no call of this chain, a file that does not exist.
 			const bad = await runCli(['review', '--env', 'relay', '--call', '0xffff'], env);
 			expect(bad.code).toBe(2);

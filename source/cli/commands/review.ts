@@ -6,6 +6,8 @@
  * reproduce, then (and only then) votes. Exit codes: 0 match (or nothing to
  * compare and nothing wrong), 1 mismatch, blocking problem, refused or failed vote, 2 bad input.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { EXIT, UsageError, findEnvironment, resolveCommandSigner, type CommandContext } from './context.js';
 import { embeddedResolver } from '../../engine/session.js';
 import { connectEnvironment, type Connection } from '../../chain/connect.js';
@@ -21,7 +23,8 @@ export interface ReviewFlags {
 	referendum?: string;
 	preimage?: string;
 	call?: string;
-	wasm?: string;
+	/** `[ENV=]PATH`, repeatable: the reviewed chain's runtime, and one per parachain environment (ENV). */
+	wasm?: string[];
 	record?: string;
 	vote?: string;
 	signer?: string;
@@ -30,7 +33,7 @@ export interface ReviewFlags {
 	balance?: string;
 }
 
-export const REVIEW_USAGE = `usage: release-console review --env NAME (${TARGET_USAGE}) [--wasm PATH | --record RECORD.json] [--json] [--vote aye|nay --signer S --yes [--conviction Locked1x] [--balance N]]`;
+export const REVIEW_USAGE = `usage: release-console review --env NAME (${TARGET_USAGE}) [--wasm [ENV=]PATH … | --record RECORD.json] [--json] [--vote aye|nay --signer S --yes [--conviction Locked1x] [--balance N]]`;
 
 function asUsage<T>(fn: () => T): T {
 	try {
@@ -53,6 +56,35 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 			}`,
 		);
 	const env = findEnvironment(ctx.store, flags.env);
+	// --wasm [ENV=]PATH: a bare path is the reviewed chain's runtime; ENV=PATH another chain's (a parachain of this relay).
+	let ownWasm: string | undefined;
+	const remoteWasms: Record<string, string> = {};
+	for (const value of flags.wasm ?? []) {
+		const at = value.indexOf('=');
+		const name = at > 0 ? value.slice(0, at) : undefined;
+		const other = name ? ctx.store.getEnvironment(name) : undefined;
+		if (!name || !other) {
+			if (name && !existsSync(value))
+				throw new UsageError(
+					`--wasm ${value}: no environment ${name}, and no file ${value}`,
+					'pass --wasm PATH for this chain, or --wasm ENV=PATH for a parachain environment of it',
+				);
+			if (ownWasm)
+				throw new UsageError('--wasm names this chain twice', 'give one PATH for this chain; ENV=PATH for each other chain');
+			ownWasm = value;
+		} else if (other.name === env.name) {
+			if (ownWasm)
+				throw new UsageError('--wasm names this chain twice', 'give one PATH for this chain; ENV=PATH for each other chain');
+			ownWasm = value.slice(at + 1);
+		} else {
+			if (!other.parachain || other.parachain.relay !== env.name)
+				throw new UsageError(
+					`--wasm ${value}: ${other.name} is not a parachain of ${env.name}`,
+					`only the parachains of the reviewed relay take ENV=PATH (env add ${other.name} --route parachain --relay ${env.name} --para-id N)`,
+				);
+			remoteWasms[`para ${other.parachain.paraId}`] = path.resolve(value.slice(at + 1));
+		}
+	}
 	const target: ReviewTarget = asUsage(() => parseTargetFlags(flags));
 	const aye = asUsage(() => parseVoteFlag(flags.vote));
 	const conviction = asUsage(() => parseConviction(flags.conviction));
@@ -134,7 +166,10 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 		}
 	};
 	try {
-		return await reviewConnected(env, connection, target, flags, { aye, conviction, signer }, out, say, finish, decodeRemote);
+		return await reviewConnected(env, connection, target, flags, { aye, conviction, signer }, out, say, finish, decodeRemote, {
+			own: ownWasm,
+			remote: remoteWasms,
+		});
 	} finally {
 		await connection.disconnect();
 		for (const p of paras) await p.connection.disconnect().catch(() => {});
@@ -155,7 +190,10 @@ async function reviewConnected(
 	say: (line: string) => void,
 	finish: (code: number) => number,
 	decodeRemote?: import('../../review/decode.js').RemoteDecoder,
+	wasms: { own?: string; remote: Record<string, string> } = { remote: {} },
 ): Promise<number> {
+	const ownWasm = wasms.own;
+	const remoteWasms = wasms.remote;
 	const api = connection.api;
 	const [{ runReview }, { reportJson, reportLines }] = await Promise.all([
 		import('../../review/review.js'),
@@ -170,7 +208,8 @@ async function reviewConnected(
 	let run;
 	try {
 		run = await runReview(api, env, connection.endpoint, target, {
-			wasmPath: flags.wasm,
+			...(ownWasm ? { wasmPath: ownWasm } : {}),
+			...(Object.keys(remoteWasms).length > 0 ? { remoteWasms } : {}),
 			recordPath: flags.record,
 			reviewer: vote.signer?.address,
 			...(decodeRemote ? { decodeRemote } : {}),
