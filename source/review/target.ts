@@ -164,11 +164,13 @@ export function parseTargetText(text: string): ReviewTarget {
 		case 'preimage':
 		case 'p':
 			return parsePreimage(arg);
+		case 'call':
+			return parseCall(rest.join(' '));
 	}
 	if (words.length === 1 && HASH.test(head!)) return parsePreimage(head!);
 	throw new ReviewInputError(
 		`cannot read "${text}" as a target`,
-		'e.g. "referendum 0", "opengov 1", "motion 3", "motion tc:0", "preimage 0x…", "external"',
+		'e.g. "referendum 0", "opengov 1", "motion 3", "motion tc:0", "preimage 0x…", "external", "call FILE|0x…"',
 	);
 }
 

@@ -141,12 +141,28 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		setProgress(`connecting to ${e.name}…`);
 		try {
 			const c = await connect(e);
-			const { runReview } = await import('../../review/review.js');
-			const result = await runReview(c.api, e, c.endpoint, t, {
-				wasmPath: wasmField.current().trim() || undefined,
-				reviewer: signer.current?.address,
-				onProgress: setProgress,
-			});
+			const [{ runReview }, { openParaDecoders }, { connectEnvironment }, { embeddedResolver }] = await Promise.all([
+				import('../../review/review.js'),
+				import('../../review/remote.js'),
+				import('../../chain/connect.js'),
+				import('../../engine/session.js'),
+			]);
+			// The relay's parachain environments decode what its XCM Transacts carry to them.
+			const paras = await openParaDecoders(e, envs, (other) =>
+				connectEnvironment(other, { resolveEmbedded: embeddedResolver(home), timeoutMs: 10_000 }),
+			);
+			let result;
+			try {
+				result = await runReview(c.api, e, c.endpoint, t, {
+					wasmPath: wasmField.current().trim() || undefined,
+					reviewer: signer.current?.address,
+					onProgress: setProgress,
+					decodeRemote: paras.decodeRemote,
+				});
+			} finally {
+				trackCleanup(paras.close());
+			}
+			for (const w of paras.warnings) result.report.findings.notes.push(w);
 			setToken({ decimals: c.api.registry.chainDecimals[0] ?? 12, symbol: c.api.registry.chainTokens[0] ?? 'UNIT' });
 			setRun(result);
 			setScroll(0);

@@ -145,26 +145,12 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 	}
 	// The parachains of this relay that have an environment: a call an XCM Transact carries to one is
 	// decoded with that chain's metadata (else shown opaque, with its hash).
-	const paras: Array<{ paraId: number; connection: Connection }> = [];
-	for (const other of ctx.store.listEnvironments().filter((e) => e.parachain?.relay === env.name)) {
-		try {
-			const c = await connectEnvironment(other, { resolveEmbedded: embeddedResolver(ctx.home), timeoutMs: 10_000 });
-			paras.push({ paraId: other.parachain!.paraId, connection: c });
-		} catch (error) {
-			ctx.io.stderr(
-				`warning: ${other.name} (para ${other.parachain!.paraId}) cannot be reached: ${(error as Error).message}; calls sent to it are shown undecoded`,
-			);
-		}
-	}
-	const decodeRemote = (paraId: number, bytes: Uint8Array) => {
-		const para = paras.find((p) => p.paraId === paraId);
-		if (!para) return undefined;
-		try {
-			return para.connection.api.registry.createType('Call', bytes) as unknown as import('@polkadot/types/interfaces').Call;
-		} catch {
-			return undefined;
-		}
-	};
+	const { openParaDecoders } = await import('../../review/remote.js');
+	const paras = await openParaDecoders(env, ctx.store.listEnvironments(), (other) =>
+		connectEnvironment(other, { resolveEmbedded: embeddedResolver(ctx.home), timeoutMs: 10_000 }),
+	);
+	for (const w of paras.warnings) ctx.io.stderr(`warning: ${w}`);
+	const decodeRemote = paras.decodeRemote;
 	try {
 		return await reviewConnected(env, connection, target, flags, { aye, conviction, signer }, out, say, finish, decodeRemote, {
 			own: ownWasm,
@@ -172,7 +158,7 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 		});
 	} finally {
 		await connection.disconnect();
-		for (const p of paras) await p.connection.disconnect().catch(() => {});
+		await paras.close();
 	}
 }
 

@@ -20,6 +20,13 @@ import { walkCall, type WalkedCall } from '../../source/review/decode.js';
 import { computeVerdict } from '../../source/review/verdict.js';
 import type { ChainFindings, UpgradeFinding, WasmFacts } from '../../source/review/types.js';
 import { connect } from '../helpers/governance.js';
+import { App } from '../../source/app/app.js';
+import { openStore } from '../../source/store/store.js';
+import { runCleanups } from '../../source/app/cleanup.js';
+import { sendInput, typeText, waitForFrame } from '../helpers/frames.js';
+import { framesThatDoNotFit, renderAt } from '../helpers/terminal.js';
+
+const SIZE = { columns: 80, rows: 24 };
 import { runCli, tempHome } from '../helpers/cli.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -221,6 +228,34 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 			const none = await runCli(['review', '--env', 'relay', '--call', path.join(home, 'nope.call')], env);
 			expect(none.code).toBe(2);
 			expect(none.stderr).toMatch(/no such file, and not 0x-hex/);
+
+			// The review screen at 80×24, keys in: the same verdict, naming the asset hub's upgrade.
+			const store = openStore({ dir: home });
+			const ui = renderAt(<App store={store} home={home} createSample={async () => 'x'} />, SIZE);
+			try {
+				await waitForFrame(ui.lastFrame, (f) => f.includes('r review a proposal'));
+				ui.stdin.write('r');
+				let frame = await waitForFrame(ui.lastFrame, (f) => f.includes('check a proposed upgrade'));
+				// The form opens on the target field: ↑ to the environment, → until it is the relay.
+				await sendInput(ui, '\u001B[A');
+				for (let i = 0; i < 4 && !frame.includes('‹ relay (local) ›'); i++) {
+					const before = frame;
+					await sendInput(ui, '\u001B[C');
+					frame = await waitForFrame(ui.lastFrame, (f) => f !== before);
+				}
+				expect(frame).toContain('‹ relay (local) ›');
+				await sendInput(ui, '\u001B[B');
+				await typeText(ui, `call ${file}`);
+				await sendInput(ui, '\t');
+				await typeText(ui, wasm);
+				ui.stdin.write('\r');
+				frame = await waitForFrame(ui.lastFrame, (f) => f.includes('NOT ALL COMPARED'), 120_000);
+				expect(frame.replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ')).toContain('para 1000: authorizes code hash');
+				expect(framesThatDoNotFit(ui.frames, SIZE)).toEqual([]);
+			} finally {
+				ui.unmount();
+				await runCleanups();
+			}
 		},
 	);
 });
