@@ -28,6 +28,7 @@ export const GATE_TITLES: Record<GateId, string> = {
 	'fork-rehearsal': 'rehearsed on a fork of the chain',
 	parachain: 'a parachain its relay knows',
 	'code-size': "code fits the relay's maxCodeSize",
+	'runtime-apis': 'runtime APIs the node needs, no dev-only APIs',
 	'transaction-version': 'transaction version increased when needed',
 	'release-commit-on-branch': 'release commit on the protected branch',
 	audits: 'audits of the pallets included (attested)',

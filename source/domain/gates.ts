@@ -242,3 +242,57 @@ export function forkRehearsalGate(env: EnvRef, codeHash: Hex, evidence: ForkRehe
 		evidence: { ...evidence },
 	};
 }
+
+/** Runtime APIs a node calls on every chain (where the live runtime has them, the new one must too). */
+export const REQUIRED_RUNTIME_APIS = [
+	'Core',
+	'Metadata',
+	'BlockBuilder',
+	'TaggedTransactionQueue',
+	'OffchainWorkerApi',
+	'SessionKeys',
+	'AccountNonceApi',
+	'TransactionPaymentApi',
+	'AuraApi',
+	'BabeApi',
+	'GrandpaApi',
+] as const;
+/** APIs of a build for testing, not for a live chain (`try-runtime`, `runtime-benchmarks` features). */
+export const DEV_ONLY_RUNTIME_APIS = ['TryRuntime', 'Benchmark'] as const;
+
+/**
+ * The runtime APIs of the artifact against the live runtime's, by name: a required API (the node's
+ * block production, import, transaction pool, consensus) the chain's runtime has and the artifact
+ * lacks, and a dev-only API (a try-runtime or benchmarking build), fail on testnet and production
+ * and are named as advice on local. `chainApis` undefined: the live runtime's APIs were not read (nothing is
+ * required then but what the artifact is checked for).
+ */
+export function runtimeApisGate(
+	env: EnvRef,
+	kind: Environment['kind'],
+	artifactApis: readonly string[],
+	chainApis: readonly string[] | undefined,
+	at?: string,
+): GateEvaluation {
+	const base = { id: 'runtime-apis' as const, env: envName(env), checkedAt: stamp(at) };
+	const has = new Set(artifactApis);
+	const missing = REQUIRED_RUNTIME_APIS.filter((a) => (chainApis ?? []).includes(a) && !has.has(a));
+	const dev = DEV_ONLY_RUNTIME_APIS.filter((a) => has.has(a));
+	const evidence = { missing, devOnly: dev, artifact: [...artifactApis] };
+	const problems = [
+		...(missing.length > 0 ? [`the artifact lacks ${missing.join(', ')}, which the live runtime has: the node calls them`] : []),
+		...(dev.length > 0
+			? [`it carries the dev-only ${dev.join(', ')} API${dev.length > 1 ? 's' : ''} (a try-runtime or benchmarking build)`]
+			: []),
+	];
+	if (problems.length === 0)
+		return {
+			...base,
+			status: 'pass',
+			summary: `runtime APIs: the ones the node needs are there, no dev-only ones (${artifactApis.length} APIs)`,
+			evidence,
+		};
+	// On local environments (dev chains, simulations) it is advice; on testnet and production it blocks.
+	const advice = kind === 'local';
+	return { ...base, status: advice ? 'pass' : 'fail', summary: `${advice ? 'advice: ' : ''}${problems.join('; ')}`, evidence };
+}

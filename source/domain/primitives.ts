@@ -22,6 +22,8 @@ export type GateId =
 	// --- a parachain's runtime against its relay (engine/routes/parachain.ts) ---
 	| 'parachain'
 	| 'code-size'
+	// --- artifact hygiene (the checks the Fellowship's CI runs) ---
+	| 'runtime-apis'
 	// --- alignment (issue 6): gates of notes, attestations, sign-offs and the release train ---
 	| 'transaction-version'
 	| 'release-commit-on-branch'

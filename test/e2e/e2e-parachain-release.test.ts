@@ -132,6 +132,11 @@ describe('relay + asset hub in one release, headless', () => {
 			expect(relayOut.result.kind, relayRun.stdout + relayRun.stderr).toBe('complete');
 			const gates = relayOut.release.gates.filter((g: { env: string }) => g.env === 'hub');
 			expect(gates.find((g: { id: string }) => g.id === 'code-size').summary).toMatch(/of the relay's maxCodeSize 3,145,728/);
+			// Hygiene on the real runtimes: 9140 keeps every API the node needs of 9130's, and neither build is a dev one.
+			const apis = relayOut.release.gates.find((g: { id: string; env: string }) => g.id === 'runtime-apis' && g.env === 'relay');
+			expect(apis.status).toBe('pass');
+			expect(apis.evidence.missing).toEqual([]);
+			expect(apis.evidence.artifact).toEqual(expect.arrayContaining(['Core', 'BabeApi', 'GrandpaApi', 'ParachainHost']));
 			const relayIntents = relayOut.release.environments.find((e: { name: string }) => e.name === 'relay').intents;
 			expect(relayIntents).toHaveLength(1);
 			expect(relayIntents[0].call).toMatch(

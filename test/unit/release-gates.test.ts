@@ -7,6 +7,7 @@ import {
 	specNameGate,
 	specVersionGate,
 	updateSoak,
+	runtimeApisGate,
 } from '../../source/domain/gates.js';
 import type { Hex, SoakPolicy, SoakProgress } from '../../source/domain/types.js';
 
@@ -214,5 +215,45 @@ describe('updateSoak', () => {
 		expect(s2.lastBlock).toBe(101);
 		expect(s2.lastBlockAt).toBe(s1.lastBlockAt);
 		expect(s2.longestStallSeconds).toBe(0);
+	});
+});
+
+describe('runtimeApisGate: the APIs the node calls, no dev-only ones', () => {
+	const live = [
+		'Core',
+		'Metadata',
+		'BlockBuilder',
+		'TaggedTransactionQueue',
+		'OffchainWorkerApi',
+		'SessionKeys',
+		'AccountNonceApi',
+		'TransactionPaymentApi',
+		'BabeApi',
+		'GrandpaApi',
+		'ParachainHost',
+	];
+
+	it('passes when every required API the live runtime has is there', () => {
+		const g = runtimeApisGate('westend', 'testnet', [...live, 'XcmPaymentApi'], live, '2026-12-02T00:00:00.000Z');
+		expect(g.status).toBe('pass');
+		expect(g.summary).toBe('runtime APIs: the ones the node needs are there, no dev-only ones (12 APIs)');
+	});
+
+	it('fails on testnet for a missing consensus API or a try-runtime build, names both; advice on local', () => {
+		const lacking = live.filter((a) => a !== 'GrandpaApi');
+		const g = runtimeApisGate('westend', 'testnet', [...lacking, 'TryRuntime'], live);
+		expect(g.status).toBe('fail');
+		expect(g.summary).toBe(
+			'the artifact lacks GrandpaApi, which the live runtime has: the node calls them; it carries the dev-only TryRuntime API (a try-runtime or benchmarking build)',
+		);
+		expect(g.evidence).toMatchObject({ missing: ['GrandpaApi'], devOnly: ['TryRuntime'] });
+		const local = runtimeApisGate('devnet', 'local', [...lacking, 'TryRuntime'], live);
+		expect(local.status).toBe('pass');
+		expect(local.summary).toMatch(/^advice: the artifact lacks GrandpaApi/);
+	});
+
+	it('requires nothing the live runtime does not have (a chain without Aura needs no AuraApi)', () => {
+		expect(runtimeApisGate('x', 'production', ['Core'], ['Core']).status).toBe('pass');
+		expect(runtimeApisGate('x', 'production', ['Core', 'Benchmark'], ['Core']).status).toBe('fail');
 	});
 });

@@ -3,7 +3,14 @@ import type { ApiPromise } from '@polkadot/api';
 import type { Environment, Hex, ReleaseAction } from '../../domain/types.js';
 import { readArtifact } from '../../artifact/read.js';
 import { onChainCodeHash } from '../../chain/live.js';
-import { forkRehearsalGate, integrityGate, specNameGate, specVersionGate, type ForkRehearsalEvidence } from '../../domain/gates.js';
+import {
+	forkRehearsalGate,
+	integrityGate,
+	runtimeApisGate,
+	specNameGate,
+	specVersionGate,
+	type ForkRehearsalEvidence,
+} from '../../domain/gates.js';
 import { artifactOf, type EngineContext, type StepResult, iso } from '../context.js';
 import { findUpgradeBlock } from '../upgrade-record.js';
 import { artifactFor } from '../../domain/release.js';
@@ -90,6 +97,24 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 		))
 			gates.push(compat as typeof integrity);
 	}
+	// Hygiene: the runtime APIs the node calls are there, and no dev-only ones (a try-runtime or benchmarking build).
+	if (!alreadyUpgraded) {
+		try {
+			const [{ inspectArtifact }, { runtimeApiName }] = await Promise.all([
+				import('../../artifact/inspect.js'),
+				import('../../artifact/version.js'),
+			]);
+			const inspection = await inspectArtifact(artifactOf(ctx).path);
+			const names = inspection.version.apis.map((a) => a.name ?? a.id);
+			const chainApis = version.apis.map(([id]) => runtimeApiName(id.toHex()) ?? id.toHex());
+			const apisGate = runtimeApisGate(env.name, env.kind, names, chainApis, at);
+			const waived = release.gates.find((g) => g.id === 'runtime-apis' && g.env === env.name)?.status === 'waived';
+			// A waiver in writing stands while the same gate fails (it is dropped once the gate passes).
+			if (!(waived && apisGate.status === 'fail')) gates.push(apisGate as typeof integrity);
+		} catch (error) {
+			notes.push(`runtime APIs not checked: ${(error as Error).message}`);
+		}
+	}
 	// Production: the upgrade must have been dry-run on a fork of this chain (`rehearse`), or waived in writing.
 	if (env.kind === 'production' && !alreadyUpgraded) {
 		const existing = release.gates.find((g) => g.id === 'fork-rehearsal' && g.env === env.name);
@@ -129,7 +154,11 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 			hints.push(
 				'check the parachain environment: its endpoint, --para-id and --relay (release-console env add NAME --route parachain --relay ENV --para-id N)',
 			);
-		if (failed.some((g) => !['forward-compatible', 'fork-rehearsal', 'code-size', 'parachain'].includes(g.id)))
+		if (failed.some((g) => g.id === 'runtime-apis'))
+			hints.push(
+				`build the production runtime (no try-runtime or runtime-benchmarks feature) with every runtime API the chain's runtime has, or waive with a written reason: \`release-console waive ${release.id} --env ${env.name} --gate runtime-apis --reason "…"\``,
+			);
+		if (failed.some((g) => !['forward-compatible', 'fork-rehearsal', 'code-size', 'parachain', 'runtime-apis'].includes(g.id)))
 			hints.push('build a runtime for this chain with a higher spec_version, then create a new release with it');
 		return { kind: 'refused', stage: 'artifact', message: detail, hint: hints.join('; ') };
 	}
