@@ -14,6 +14,9 @@ import type { Hex, Intent, IntentOutcome, StageId } from '../domain/types.js';
 import { messageOf } from './connect.js';
 import { debug } from '../debug.js';
 import { storageBytes } from './live.js';
+import { nodeRpc } from './embedded.js';
+import { hexToU8a } from '@polkadot/util';
+import { blake2AsHex } from '@polkadot/util-crypto';
 import { validateSigned, type Validity } from './validate.js';
 
 export const MORTAL_PERIOD = 64;
@@ -377,8 +380,10 @@ export async function findExtrinsic(api: ApiPromise, extrinsicHash: Hex, from: n
 	for (let n = Math.max(0, from); n <= to; n++) {
 		const blockHash = await api.rpc.chain.getBlockHash(n);
 		if (blockHash.isEmpty) continue;
-		const block = await api.rpc.chain.getBlock(blockHash);
-		const index = block.block.extrinsics.findIndex((ext) => ext.hash.toHex() === extrinsicHash);
+		// The raw bytes, hashed: an extrinsic's hash is blake2-256 of its encoding. Decoding the block with the
+		// client's registry fails (or misreads) for blocks made by an earlier runtime, after an upgrade.
+		const raw = (await nodeRpc(api)('chain_getBlock', [blockHash.toHex()])) as { block: { extrinsics: string[] } } | null;
+		const index = (raw?.block.extrinsics ?? []).findIndex((x) => blake2AsHex(hexToU8a(x), 256) === extrinsicHash);
 		if (index < 0) continue;
 		const events = await eventsAt(api, blockHash.toHex() as Hex);
 		const mine = events.filter((e) => e.phase.isApplyExtrinsic && e.phase.asApplyExtrinsic.toNumber() === index);

@@ -10,10 +10,29 @@ export async function countExtrinsicsOnChain(api: ApiPromise, section: string): 
 		const hash = (await api.rpc.chain.getBlockHash(n)).toHex();
 		// A block's extrinsics are decoded with the runtime they were made for (its parent's): after an
 		// upgrade, the client's own registry is the new runtime's, and the old calls may not decode with it.
+		// The parent's runtime first; around an upgrade a chain may report either runtime for a block, so
+		// the block's own and the client's are tried too. A decoding counts only if it encodes back to the
+		// same bytes (a wrong registry either throws or misreads the call, and then does not round-trip).
 		const header = await api.rpc.chain.getHeader(hash);
-		const { registry } = await api.at(header.parentHash);
+		const registries = [(await api.at(header.parentHash)).registry, (await api.at(hash)).registry, api.registry];
 		const raw = (await provider.send('chain_getBlock', [hash])) as { block: { extrinsics: string[] } };
-		count += raw.block.extrinsics.filter((x) => registry.createType('Extrinsic', x).method.section === section).length;
+		for (const x of raw.block.extrinsics) {
+			let decoded: string | undefined;
+			for (const registry of registries) {
+				try {
+					const ext = registry.createType('Extrinsic', x);
+					if (ext.toHex() === x) {
+						decoded = ext.method.section;
+						break;
+					}
+				} catch {
+					// another runtime's encoding: try the next registry
+				}
+			}
+			if (decoded === undefined)
+				throw new Error(`block #${n}: extrinsic ${x.slice(0, 18)}… decodes with none of the runtimes around it`);
+			if (decoded === section) count++;
+		}
 	}
 	return count;
 }
