@@ -27,6 +27,7 @@ import {
 	dataFiles,
 	isEmbeddedChainName,
 	isNetworkName,
+	outlivesTheConsole,
 	servedChainNames,
 	servingChain,
 } from './instance.js';
@@ -142,8 +143,7 @@ async function ensureOnce(home: string, chain: string, options: { blockTime?: st
 	while (Date.now() < deadline) {
 		const state = readDaemonState(home, chain);
 		if (state) {
-			// The embedded network keeps its chains in memory only: quitting the console leaves it running (`devnet stop` stops it).
-			if (!isNetworkName(chain)) startedHere.set(stateFile, { home, chain, pid: state.pid });
+			if (!outlivesTheConsole(chain)) startedHere.set(stateFile, { home, chain, pid: state.pid });
 			return { state, started: true };
 		}
 		if (exited !== null) break;

@@ -92,6 +92,15 @@ export function servedChainNames(): ServedChainName[] {
 }
 
 /** Its state lives only in the process: the next start is at genesis. */
+/**
+ * Whether the console leaves this chain running when it closes a screen or quits: the embedded network
+ * keeps its chains in memory only, so stopping it would lose a release's progress on it (`devnet stop`
+ * stops it). Every other embedded chain keeps its state on disk and is stopped by whoever started it.
+ */
+export function outlivesTheConsole(name: string): boolean {
+	return isNetworkName(servingChain(name)?.process ?? name);
+}
+
 export function isInMemoryChain(name: EmbeddedChainName): boolean {
 	return isGenesisChainName(name) || isNetworkName(name);
 }

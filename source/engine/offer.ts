@@ -16,6 +16,37 @@ import type { Tx } from '../chain/pallets/common.js';
 import type { SignerPromptModel } from '../chain/types.js';
 import { failed, iso, senderOf, short, type EngineContext, type SigningHandout, type StepResult } from './context.js';
 
+type Submitted = { outcome: IntentOutcome; events: string[] };
+
+/**
+ * Submit, then say what happened: a refusal by the chain's validation (nothing sent), a failure to
+ * send, a call that was included but failed (unless `after` handles failures), or `after`'s answer.
+ */
+async function settle(
+	ctx: EngineContext,
+	stage: StageId,
+	label: string,
+	submit: () => Promise<Submitted>,
+	after: (r: Submitted) => Promise<StepResult>,
+	afterSeesFailures = false,
+): Promise<StepResult> {
+	let result;
+	try {
+		result = await submit();
+	} catch (error) {
+		if (error instanceof TransactionRefused) return { kind: 'refused', stage, message: error.message, hint: error.hint };
+		return failed(ctx, stage, (error as Error).message);
+	}
+	if (result.outcome.error && !afterSeesFailures)
+		return failed(
+			ctx,
+			stage,
+			`${label} in block #${result.outcome.blockNumber} failed: ${result.outcome.error}`,
+			'read the error; advance again re-reads the chain and offers the step again',
+		);
+	return after(result);
+}
+
 export interface Offer {
 	stage: StageId;
 	plan: { tx: SubmittableExtrinsic<'promise'>; label: string; hash: Hex };
@@ -120,24 +151,7 @@ export async function offer(ctx: EngineContext, api: ApiPromise, o: Offer): Prom
 		}
 		return undefined;
 	};
-	const afterSubmit = async (submit: () => Promise<{ outcome: IntentOutcome; events: string[] }>): Promise<StepResult> => {
-		let result;
-		try {
-			result = await submit();
-		} catch (error) {
-			if (error instanceof TransactionRefused) return { kind: 'refused', stage: o.stage, message: error.message, hint: error.hint };
-			return failed(ctx, o.stage, (error as Error).message);
-		}
-		if (result.outcome.error && !o.afterSeesFailures) {
-			return failed(
-				ctx,
-				o.stage,
-				`${label} in block #${result.outcome.blockNumber} failed: ${result.outcome.error}`,
-				'read the error; advance again re-reads the chain and offers the step again',
-			);
-		}
-		return o.after(result);
-	};
+	const afterSubmit = (submit: () => Promise<Submitted>) => settle(ctx, o.stage, label, submit, o.after, o.afterSeesFailures);
 
 	if (signer.external) return external(ctx, api, { o, tx, meta, prompt, sender, refused, beforeSending, afterSubmit });
 
@@ -171,7 +185,7 @@ interface ExternalOffer {
 	sender: string;
 	refused: () => StepResult;
 	beforeSending: () => Promise<StepResult | undefined>;
-	afterSubmit: (submit: () => Promise<{ outcome: IntentOutcome; events: string[] }>) => Promise<StepResult>;
+	afterSubmit: (submit: () => Promise<Submitted>) => Promise<StepResult>;
 }
 
 /**
@@ -383,28 +397,20 @@ export async function offerUnsigned(ctx: EngineContext, api: ApiPromise, o: Unsi
 					message: `an earlier ${o.stage} extrinsic has no outcome yet`,
 					waitingFor: 'inclusion',
 				};
-			let result;
-			try {
-				result = await submitExtrinsic(api, {
-					tx: o.plan.tx,
-					unsigned: true,
-					meta,
-					intents: releaseIntents(ctx),
-					...(ctx.onTx ? { onStatus: ctx.onTx } : {}),
-				});
-			} catch (error) {
-				if (error instanceof TransactionRefused)
-					return { kind: 'refused', stage: o.stage, message: error.message, hint: error.hint };
-				return failed(ctx, o.stage, (error as Error).message);
-			}
-			if (result.outcome.error)
-				return failed(
-					ctx,
-					o.stage,
-					`${o.plan.label} in block #${result.outcome.blockNumber} failed: ${result.outcome.error}`,
-					'read the error; advance again re-reads the chain and offers the step again',
-				);
-			return o.after(result);
+			return settle(
+				ctx,
+				o.stage,
+				o.plan.label,
+				() =>
+					submitExtrinsic(api, {
+						tx: o.plan.tx,
+						unsigned: true,
+						meta,
+						intents: releaseIntents(ctx),
+						...(ctx.onTx ? { onStatus: ctx.onTx } : {}),
+					}),
+				o.after,
+			);
 		},
 	};
 }

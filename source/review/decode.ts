@@ -9,6 +9,7 @@ import type { Call } from '@polkadot/types/interfaces';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { callOneLine } from '../chain/call-text.js';
+import { destinationParaId } from '../chain/pallets/xcm.js';
 import { boundedParts, isBounded, type BoundedLike, type BoundedParts } from '../chain/pallets/common.js';
 import type { Hex } from '../domain/types.js';
 import type { UpgradeFinding, UpgradeKind } from './types.js';
@@ -72,13 +73,6 @@ function transactsOf(message: unknown): Array<{ originKind: string; call: Hex }>
 	};
 	visit(message);
 	return out;
-}
-
-/** The parachain an XCM destination names (`{ parents: 0, interior: { x1: { parachain: N } } }` in any version), if one. */
-export function destinationParaId(dest: unknown): number | undefined {
-	const text = JSON.stringify(dest ?? null).toLowerCase();
-	const m = /"parachain":(\d+)/.exec(text);
-	return m ? Number(m[1]) : undefined;
 }
 
 interface CodecLike {

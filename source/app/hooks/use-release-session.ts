@@ -558,10 +558,9 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			trackCleanup(
 				(async () => {
 					await session?.disconnect();
-					// The embedded network keeps its chains in memory only: it runs on (a release of several chains
-					// goes on to its next environment on it, and quitting and coming back finds it) until `devnet stop`.
-					const { isNetworkName, servingChain } = await import('../../devnet/instance.js');
-					if (startedChain && !isNetworkName(servingChain(startedChain)?.process ?? startedChain)) {
+					// The embedded network runs on (a release goes on to its next chain on it) until `devnet stop`.
+					const { outlivesTheConsole } = await import('../../devnet/instance.js');
+					if (startedChain && !outlivesTheConsole(startedChain)) {
 						const { stopEmbeddedChain } = await import('../../devnet/daemon.js');
 						await stopEmbeddedChain(home, startedChain);
 					}

@@ -317,3 +317,10 @@ export function buildRelayBatch(
 	const labels = items.map((c) => c.label ?? `${c.tx.method.section}.${c.tx.method.method}`);
 	return { tx, label: `utility.${mode}(${labels.join(', ')})`, callHash: blake2AsHex(tx.method.toU8a(), 256) as Hex };
 }
+
+/** The parachain an XCM destination names (`{ parents: 0, interior: { x1: { parachain: N } } }` in any version), if one. */
+export function destinationParaId(dest: unknown): number | undefined {
+	const text = JSON.stringify(dest ?? null).toLowerCase();
+	const m = /"parachain":(\d+)/.exec(text);
+	return m ? Number(m[1]) : undefined;
+}

@@ -34,7 +34,7 @@ import {
 	pendingUpgrade,
 	type ParaUpgradeEvent,
 } from '../../chain/pallets/parachain-system.js';
-import { buildAuthorizeXcm, buildRelayBatch, type AuthorizeXcmPlan } from '../../chain/pallets/xcm.js';
+import { buildAuthorizeXcm, buildRelayBatch, destinationParaId, type AuthorizeXcmPlan } from '../../chain/pallets/xcm.js';
 import { codeSizeGate, relayParaFacts, type RelayParaFacts } from '../../chain/pallets/paras.js';
 import {
 	type EngineContext,
@@ -276,12 +276,9 @@ export async function authorizeStage(ctx: EngineContext, api: ApiPromise): Promi
 		);
 		const paraId = ctx.env.parachain!.paraId;
 		// xcmPallet.Sent(origin, destination, message): the destination names Parachain(paraId).
-		const toUs = sent.some((e) => {
-			const dest = e.event.data[1] as { toJSON?: () => unknown } | undefined;
-			return JSON.stringify(dest?.toJSON?.() ?? null)
-				.toLowerCase()
-				.includes(`"parachain":${paraId}`);
-		});
+		const toUs = sent.some(
+			(e) => destinationParaId((e.event.data[1] as { toJSON?: () => unknown } | undefined)?.toJSON?.()) === paraId,
+		);
 		if (!toUs)
 			return failed(
 				ctx,
@@ -365,11 +362,10 @@ export async function paraApplyStage(ctx: EngineContext, api: ApiPromise): Promi
 			message: `the wasm at ${art.path} changed since the release was created`,
 			hint: 'restore the file or create a new release',
 		};
-	const enact = buildParaEnact(api, artifact.bytes);
-	const plan = planOf(enact.tx, enact.label);
+	const plan = buildParaEnact(api, artifact.bytes);
 	return offerUnsigned(ctx, api, {
 		stage: 'apply',
-		plan: { tx: plan.tx, label: plan.label, hash: plan.hash },
+		plan: { tx: plan.tx, label: plan.label, hash: plan.callHash },
 		authority:
 			"nobody signs it: the parachain's ValidateUnsigned takes this call when the code hashes to the authorized hash (free, no nonce)",
 		purpose: `hand the authorized code to the parachain: ${artifact.bytes.length.toLocaleString('en-US')} bytes, hash ${short(art.codeHash)}`,
