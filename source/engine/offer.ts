@@ -361,7 +361,6 @@ export async function offerUnsigned(ctx: EngineContext, api: ApiPromise, o: Unsi
 		signerLabel: 'no key: an unsigned extrinsic',
 		authority: o.authority,
 		authorityOk: true,
-		role: 'nobody (unsigned)',
 		callLines: describeCall(o.plan.tx.method as unknown as Call),
 		callHash: o.plan.hash,
 		encodedLength: o.plan.tx.method.toU8a().length,

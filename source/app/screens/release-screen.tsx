@@ -563,6 +563,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 							width={Math.max(30, columns - 31)}
 							tall={budget >= 34}
 							payloadLabel={env?.routeOptions?.payload ?? 'set-code'}
+							carries={release.environments.filter((name) => store.getEnvironment(name)?.parachain?.relay === state.envName)}
 						/>
 					</ScrollView>
 				</Box>
@@ -686,6 +687,7 @@ function StageBody({
 	width,
 	tall,
 	payloadLabel,
+	carries,
 }: {
 	stage: StageId;
 	/** Not the stage the release is at: read back after it was done (or ahead of it). */
@@ -695,6 +697,8 @@ function StageBody({
 	width: number;
 	tall: boolean;
 	payloadLabel: string;
+	/** The parachain environments of the release whose authorization this relay's upgrade carries. */
+	carries: string[];
 }) {
 	const { state } = session;
 	const release = state.release!;
@@ -774,7 +778,9 @@ function StageBody({
 						Upgrade {artifact.specName} to spec {artifact.specVersion} with{' '}
 						{progress.gov?.payload === 'authorize' || payloadLabel === 'authorize'
 							? 'sudo.sudo(system.authorizeUpgrade(code hash)), then apply the code'
-							: 'sudo.sudoUncheckedWeight(system.setCode)'}
+							: carries.length > 0
+								? `sudo.sudoUncheckedWeight(utility.batchAll(system.setCode, an xcmPallet.send authorizing ${carries.join(', ')}))`
+								: 'sudo.sudoUncheckedWeight(system.setCode)'}
 					</Text>
 					<Text color="gray">Press a to prepare the extrinsic: you will see exactly what is signed before anything is sent.</Text>
 					{state.signer ? (

@@ -105,7 +105,7 @@ export async function upgradeStage(ctx: EngineContext, api: ApiPromise): Promise
 					purpose: `upgrade the relay and authorize ${sends.map((s) => `${s.env} (para ${s.paraId})`).join(', ')} in one batch`,
 					facts: sends.flatMap((s) => [
 						{ label: `To para ${s.paraId}`, value: s.plan.label },
-						{ label: `${s.env} code hash`, value: artifactFor(ctx.release.get(), s.env).codeHash },
+						{ label: `Para ${s.paraId} hash`, value: artifactFor(ctx.release.get(), s.env).codeHash },
 						{ label: 'Transact weight', value: s.plan.weight.text },
 					]),
 				}
