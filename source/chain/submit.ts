@@ -18,6 +18,7 @@ import { nodeRpc } from './embedded.js';
 import { hexToU8a } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { validateSigned, type Validity } from './validate.js';
+import { expectedBlockTimeMs } from './block-time.js';
 
 export const MORTAL_PERIOD = 64;
 
@@ -407,35 +408,65 @@ export type Reconciliation =
 	| { kind: 'dropped'; outcome: IntentOutcome };
 
 /**
+ * How long a lookup waits for one more block before it calls an intent gone (see reconcileIntent): two block
+ * times, from 6 s to 24 s (an embedded chain compiling a new runtime may take longer than its block time).
+ */
+function graceFor(api: ApiPromise): number {
+	return Math.max(6_000, Math.min(2 * expectedBlockTimeMs(api), 24_000));
+}
+
+async function headAfter(api: ApiPromise, best: number, ms: number): Promise<number> {
+	const deadline = Date.now() + ms;
+	for (;;) {
+		const now = (await api.rpc.chain.getHeader()).number.toNumber();
+		if (now > best || Date.now() >= deadline) return now;
+		await new Promise((r) => setTimeout(r, Math.min(200, Math.max(1, deadline - Date.now()))));
+	}
+}
+
+/**
  * What happened to an intent that has no outcome (the console stopped after
  * recording it)? Included, still in the pool, or gone for good.
+ *
+ * "Gone" is only said after one more block (or a block time without one): a
+ * node may take the extrinsic out of its pool to build a block before that
+ * block is its best (chopsticks does), and an extrinsic seen in neither place
+ * in that moment is on its way in, not lost. Calling it dropped then would
+ * send it a second time.
  */
-export async function reconcileIntent(api: ApiPromise, intent: Intent): Promise<Reconciliation> {
-	const best = (await api.rpc.chain.getHeader()).number.toNumber();
+export async function reconcileIntent(api: ApiPromise, intent: Intent, opts: { graceMs?: number } = {}): Promise<Reconciliation> {
+	let best = (await api.rpc.chain.getHeader()).number.toNumber();
 	const from = intent.mortalFrom ?? Math.max(0, best - MORTAL_PERIOD);
 	// An unsigned extrinsic is immortal: look up to the best block.
 	const unsigned = isUnsignedExtrinsic(intent);
-	const until = unsigned ? best : from + (intent.mortalPeriod ?? MORTAL_PERIOD);
-	if (intent.extrinsicHash) {
-		const found = await findExtrinsic(api, intent.extrinsicHash, from, Math.min(best, until));
-		if (found) {
-			return {
-				kind: 'included',
-				events: found.events,
-				outcome: {
-					status: found.success ? 'included' : 'failed',
-					blockNumber: found.blockNumber,
-					blockHash: found.blockHash,
-					extrinsicHash: intent.extrinsicHash,
-					at: new Date().toISOString(),
-					...(found.error ? { error: found.error } : {}),
-				},
-			};
+	const until = (to: number) => (unsigned ? to : from + (intent.mortalPeriod ?? MORTAL_PERIOD));
+	let scanned = from - 1;
+	for (let look = 0; look < 2; look++) {
+		if (intent.extrinsicHash) {
+			const found = await findExtrinsic(api, intent.extrinsicHash, scanned + 1, Math.min(best, until(best)));
+			if (found) {
+				return {
+					kind: 'included',
+					events: found.events,
+					outcome: {
+						status: found.success ? 'included' : 'failed',
+						blockNumber: found.blockNumber,
+						blockHash: found.blockHash,
+						extrinsicHash: intent.extrinsicHash,
+						at: new Date().toISOString(),
+						...(found.error ? { error: found.error } : {}),
+					},
+				};
+			}
+			scanned = Math.max(scanned, Math.min(best, until(best)));
+			const pending = await api.rpc.author.pendingExtrinsics();
+			if (pending.some((ext) => ext.hash.toHex() === intent.extrinsicHash)) {
+				return { kind: 'pending', reason: `extrinsic ${intent.extrinsicHash} is in the node's pool; waiting for a block` };
+			}
 		}
-		const pending = await api.rpc.author.pendingExtrinsics();
-		if (pending.some((ext) => ext.hash.toHex() === intent.extrinsicHash)) {
-			return { kind: 'pending', reason: `extrinsic ${intent.extrinsicHash} is in the node's pool; waiting for a block` };
-		}
+		// Nothing can still arrive for an intent with no hash or past its era.
+		if (look > 0 || !intent.extrinsicHash || best > until(best)) break;
+		best = await headAfter(api, best, opts.graceMs ?? graceFor(api));
 	}
 	if (unsigned)
 		return {
@@ -449,8 +480,8 @@ export async function reconcileIntent(api: ApiPromise, intent: Intent): Promise<
 		};
 	const nextNonce = (await api.rpc.system.accountNextIndex(intent.signer)).toNumber();
 	const why =
-		best > until
-			? `not included before its mortality ended at block #${until}`
+		best > until(best)
+			? `not included before its mortality ended at block #${until(best)}`
 			: nextNonce > intent.nonce
 				? `nonce ${intent.nonce} of ${intent.signer} was used by another extrinsic`
 				: 'not on chain and not in the pool: it never reached the node';

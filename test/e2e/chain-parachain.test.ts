@@ -258,7 +258,8 @@ describe('parachain upgrade, chain layer: relay Rococo 9130 and statemine 900 as
 			const found = await reconcileIntent(para, intent);
 			expect(found).toMatchObject({ kind: 'included', outcome: { status: 'included', blockNumber: storedAt } });
 			// An unsigned intent that never reached the node is dropped (it may be sent again), not left pending.
-			const lost = await reconcileIntent(para, { ...intent, extrinsicHash: blake2AsHex('never sent', 256) as Hex });
+			// (It is said after one more block or a block time without one; a short grace here, as no block is coming.)
+			const lost = await reconcileIntent(para, { ...intent, extrinsicHash: blake2AsHex('never sent', 256) as Hex }, { graceMs: 300 });
 			expect(lost).toMatchObject({
 				kind: 'dropped',
 				outcome: { error: expect.stringContaining('not in the pool: it never reached the node') },
@@ -284,6 +285,42 @@ describe('parachain upgrade, chain layer: relay Rococo 9130 and statemine 900 as
 			await net.para.newBlocks(1);
 			expect((await para.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(900);
 			expect(u8aToHex(code.subarray(0, 4))).toBe('0x0061736d');
+		}),
+		s.timeout(60_000),
+	);
+
+	it(
+		'an extrinsic out of the pool and in a block still being built is included, not dropped (nothing is sent twice)',
+		s.step(async () => {
+			// chopsticks takes a block's extrinsics out of its pool before the block is its best: in that moment the
+			// extrinsic is in neither place. A block built with the extrinsic handed to it directly holds that moment open.
+			const head = await relay.rpc.chain.getHeader();
+			const best = head.number.toNumber();
+			const nonce = (await relay.rpc.system.accountNextIndex(alice.address)).toNumber();
+			const tx = relay.tx.system.remark('0x72656c656173652d636f6e736f6c65');
+			await tx.signAsync(alice, {
+				nonce,
+				blockHash: head.hash,
+				era: relay.registry.createType('ExtrinsicEra', { current: best, period: 64 }),
+			});
+			const intent: Intent = {
+				id: 'in-the-making',
+				env: 'relay',
+				stage: 'upgrade',
+				call: 'system.remark',
+				callHash: tx.method.hash.toHex() as Hex,
+				signer: alice.address,
+				nonce,
+				extrinsicHash: tx.hash.toHex() as Hex,
+				mortalFrom: best,
+				mortalPeriod: 64,
+				createdAt: new Date().toISOString(),
+			};
+			const building = net.relay.chain.newBlock({ transactions: [tx.toHex() as Hex] });
+			const result = await reconcileIntent(relay, intent);
+			await building;
+			expect((await relay.rpc.author.pendingExtrinsics()).length).toBe(0);
+			expect(result).toMatchObject({ kind: 'included', outcome: { status: 'included', blockNumber: best + 1 } });
 		}),
 		s.timeout(60_000),
 	);
