@@ -111,6 +111,8 @@ export interface CachedInspection {
 	version: RuntimeVersionInfo;
 	metadataVersion: number;
 	metadataVia: string;
+	/** The metadata versions the runtime offers. */
+	metadataVersions: number[];
 	/** The runtime call (its key in the call cache) whose answer holds the metadata, and where the metadata starts in it. */
 	metadataCall?: string;
 	metadataOffset?: number;
@@ -139,6 +141,8 @@ function plausible(entry: unknown): entry is CachedInspection {
 		Array.isArray(e.version.apis) &&
 		typeof e.metadataVersion === 'number' &&
 		typeof e.metadataVia === 'string' &&
+		Array.isArray(e.metadataVersions) &&
+		e.metadataVersions.every((v) => typeof v === 'number') &&
 		Array.isArray(e.pallets) &&
 		typeof e.ownCallHashes?.setCode === 'object' &&
 		Array.isArray(e.warnings)

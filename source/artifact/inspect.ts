@@ -51,6 +51,8 @@ export interface AgainstRuntime {
 	metadata: MetadataInput;
 	version: RuntimeVersionInfo;
 	label: string;
+	/** The metadata versions the runtime offers (`Metadata_metadata_versions`, or the one its metadata has). */
+	metadataVersions?: number[];
 }
 
 export interface Inspection {
@@ -67,6 +69,8 @@ export interface Inspection {
 	metadataVersion: number;
 	/** The runtime API that produced the metadata. */
 	metadataVia: string;
+	/** The metadata versions the runtime offers (`Metadata_metadata_versions`, else only `metadataVersion`), ascending. */
+	metadataVersions: number[];
 	pallets: PalletSummary[];
 	callHashes: CallHashes;
 	warnings: string[];
@@ -131,7 +135,7 @@ async function inspectFully(absolute: string, dir: string | undefined, options: 
 	const [
 		{ holdExecutor },
 		{ readArtifact, SUBSTRATE_CODE_BOMB_LIMIT },
-		{ metadataOfCode },
+		{ metadataOfCode, metadataVersionsOfCode },
 		{ runtimeVersionOf },
 		{ buildModel },
 		{ callHashes },
@@ -160,6 +164,7 @@ async function inspectFully(absolute: string, dir: string | undefined, options: 
 		if (metaResult.status === 'rejected') throw metaResult.reason;
 		const version = versionResult.value;
 		const meta = metaResult.value;
+		const metadataVersions = await metadataVersionsOfCode(artifact.code, meta.version, calls);
 		const model = buildModel(meta.metadata);
 		const warnings: string[] = [];
 		if (artifact.uncompressedSize > SUBSTRATE_CODE_BOMB_LIMIT) {
@@ -190,6 +195,7 @@ async function inspectFully(absolute: string, dir: string | undefined, options: 
 				version,
 				metadataVersion: meta.version,
 				metadataVia: meta.via,
+				metadataVersions,
 				...(answer && used.has(metadataCall) ? { metadataCall, metadataOffset: answer.length - meta.bytes.length } : {}),
 				pallets,
 				ownCallHashes: ownHashes,
@@ -214,6 +220,7 @@ async function inspectFully(absolute: string, dir: string | undefined, options: 
 			metadataBytes: meta.bytes,
 			metadataVersion: meta.version,
 			metadataVia: meta.via,
+			metadataVersions,
 			pallets,
 			callHashes: hashes,
 			warnings,
@@ -264,6 +271,7 @@ async function fromCache(
 		metadataBytes: metadataBytes ?? new Uint8Array(),
 		metadataVersion: entry.metadataVersion,
 		metadataVia: entry.metadataVia,
+		metadataVersions: entry.metadataVersions,
 		pallets: entry.pallets,
 		callHashes: hashes,
 		warnings,
@@ -271,6 +279,40 @@ async function fromCache(
 	Object.defineProperty(inspection, 'metadata', { get: metadata, enumerable: false, configurable: true });
 	Object.defineProperty(inspection, 'artifact', { get: artifact, enumerable: false, configurable: true });
 	return inspection;
+}
+
+/**
+ * The version of the metadata `Metadata_metadata` itself returns (what subwasm, and so srtool, reports as
+ * `metadata_version`): the inspection's own when that is the call it used, else executed (cached by code
+ * hash like the inspection's calls). Needs an inspection made without `summary`.
+ */
+export async function metadataMetadataVersion(inspection: Inspection, options: Pick<InspectOptions, 'cacheDir'> = {}): Promise<number> {
+	if (inspection.metadataVia === 'Metadata_metadata') return inspection.metadataVersion;
+	const [{ callRuntimeApi, holdExecutor }, { unwrapMetadataBytes }, { ArtifactError }] = await Promise.all([
+		import('./executor.js'),
+		import('./metadata.js'),
+		import('./errors.js'),
+	]);
+	const dir = options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir());
+	const release = holdExecutor();
+	try {
+		const raw = await callRuntimeApi(inspection.artifact.code, 'Metadata_metadata', [], {
+			path: inspection.path,
+			cache: dir ? openRuntimeCallCache(dir) : undefined,
+			cacheKey: inspection.codeHash,
+		});
+		const body = unwrapMetadataBytes(raw);
+		if (!body)
+			throw new ArtifactError(
+				'bad-metadata',
+				`Metadata_metadata returned ${raw.length} bytes that are not metadata`,
+				'The wasm is corrupt or not a Substrate runtime',
+				inspection.path,
+			);
+		return body[4]!;
+	} finally {
+		await release();
+	}
 }
 
 /** What a release stores about its wasm. */
@@ -300,6 +342,7 @@ export function inspectionToJson(inspection: Inspection): Record<string, unknown
 		apis: inspection.version.apis,
 		metadataVersion: inspection.metadataVersion,
 		metadataVia: inspection.metadataVia,
+		metadataVersions: inspection.metadataVersions,
 		pallets: inspection.pallets,
 		callHashes: inspection.callHashes,
 		warnings: inspection.warnings,

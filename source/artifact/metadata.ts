@@ -155,6 +155,39 @@ export async function metadataOfCode(code: Uint8Array, options: MetadataOptions 
 	return { metadata, bytes: body, version: metadata.version, via };
 }
 
+/**
+ * The metadata versions a runtime offers: `Metadata_metadata_versions` (Metadata API v2) where it exports
+ * it, else only `fallback` (the version `Metadata_metadata` returned, v14 on every runtime before that API).
+ * Ascending, without duplicates; u32::MAX is a runtime's "unstable" version.
+ */
+export async function metadataVersionsOfCode(code: Uint8Array, fallback: number, options: MetadataOptions = {}): Promise<number[]> {
+	const module = options.module ?? parseWasmModule(code, options.path);
+	if (!exportedFunctions(module).has('Metadata_metadata_versions')) return [fallback];
+	const raw = await callRuntimeApi(code, 'Metadata_metadata_versions', [], {
+		path: options.path,
+		cache: options.cache,
+		cacheKey: options.cacheKey,
+	});
+	const versions = decodeU32Vec(raw);
+	if (!versions) {
+		throw new ArtifactError(
+			'bad-metadata',
+			`Metadata_metadata_versions returned ${raw.length} bytes that are not a Vec<u32>`,
+			'The wasm is corrupt or not a Substrate runtime',
+			options.path,
+		);
+	}
+	return [...new Set(versions)].sort((a, b) => a - b);
+}
+
+/** SCALE `Vec<u32>`, or undefined when the bytes are not exactly one. */
+export function decodeU32Vec(raw: Uint8Array): number[] | undefined {
+	const [offset, length] = decodeCompactSafe(raw);
+	if ((offset === 0 && raw.length > 0) || raw.length === 0 || offset + length * 4 !== raw.length) return undefined;
+	const view = new DataView(raw.buffer, raw.byteOffset + offset, length * 4);
+	return Array.from({ length }, (_, i) => view.getUint32(i * 4, true));
+}
+
 /** The runtime's metadata (prefers v15, then v14, then whatever `Metadata_metadata` returns). */
 export async function metadataOf(code: Uint8Array, options: MetadataOptions = {}): Promise<Metadata> {
 	return (await metadataOfCode(code, options)).metadata;

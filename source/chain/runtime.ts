@@ -25,5 +25,22 @@ export async function liveRuntime(api: ApiPromise, label: string): Promise<Again
 		apis: version.apis.map(([id, v]) => ({ id: id.toHex(), version: v.toNumber() })),
 		source: 'chain',
 	};
-	return { metadata, version: info, label: `${label} (${info.specName} ${info.specVersion})` };
+	const metadataVersions = await liveMetadataVersions(api, info, metadata.version);
+	return { metadata, version: info, label: `${label} (${info.specName} ${info.specVersion})`, metadataVersions };
+}
+
+/** blake2-64 of "Metadata": the Metadata runtime API's id. */
+const METADATA_API = '0x37e397fc7c91f5e4';
+
+/**
+ * The metadata versions the chain's runtime offers: `Metadata_metadata_versions` through `state_call`
+ * where its Metadata API is v2 or later (the version that has it), else only the version of the metadata
+ * the chain gives (`fallback`).
+ */
+export async function liveMetadataVersions(api: ApiPromise, version: RuntimeVersionInfo, fallback: number): Promise<number[]> {
+	const metadataApi = version.apis.find((a) => a.id.toLowerCase() === METADATA_API)?.version ?? 0;
+	if (metadataApi < 2) return [fallback];
+	const raw = await api.rpc.state.call('Metadata_metadata_versions', '0x');
+	const versions = api.createType('Vec<u32>', raw).map((v) => v.toNumber());
+	return [...new Set(versions)].sort((a, b) => a - b);
 }

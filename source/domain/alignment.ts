@@ -29,6 +29,8 @@ export const GATE_TITLES: Record<GateId, string> = {
 	parachain: 'a parachain its relay knows',
 	'code-size': "code fits the relay's maxCodeSize",
 	'runtime-apis': 'runtime APIs the node needs, no dev-only APIs',
+	'metadata-versions': 'metadata versions the live runtime offers kept, v14 or later',
+	'check-metadata-hash': 'CheckMetadataHash kept where the chain uses it',
 	'transaction-version': 'transaction version increased when needed',
 	'release-commit-on-branch': 'release commit on the protected branch',
 	audits: 'audits of the pallets included (attested)',

@@ -296,3 +296,93 @@ export function runtimeApisGate(
 	const advice = kind === 'local';
 	return { ...base, status: advice ? 'pass' : 'fail', summary: `${advice ? 'advice: ' : ''}${problems.join('; ')}`, evidence };
 }
+
+/** `u32::MAX`: the metadata version a runtime offers as "unstable" (not a format a tool can rely on). */
+export const UNSTABLE_METADATA_VERSION = 0xffff_ffff;
+
+const versionText = (versions: readonly number[]) =>
+	versions.length === 0 ? 'none' : versions.map((v) => (v === UNSTABLE_METADATA_VERSION ? 'unstable' : `v${v}`)).join(', ');
+
+/**
+ * The metadata versions the artifact offers (`Metadata_metadata_versions`, or the one `Metadata_metadata`
+ * returns) against the live runtime's: a version the live runtime offers and the artifact drops (v15 → only
+ * v14) is a regression for every wallet and tool that asks for it, and a runtime without v14 or later has
+ * no portable type registry. The unstable version (u32::MAX) is shown but never required. `liveVersions`
+ * undefined: the live runtime's were not read (only the artifact's own are checked then). Advice on local
+ * environments, failing on testnet and production.
+ */
+export function metadataVersionsGate(
+	env: EnvRef,
+	kind: Environment['kind'],
+	artifactVersions: readonly number[],
+	liveVersions: readonly number[] | undefined,
+	at?: string,
+): GateEvaluation {
+	const base = { id: 'metadata-versions' as const, env: envName(env), checkedAt: stamp(at) };
+	const stable = (vs: readonly number[]) => vs.filter((v) => v !== UNSTABLE_METADATA_VERSION);
+	const offered = new Set(artifactVersions);
+	const dropped = stable(liveVersions ?? []).filter((v) => !offered.has(v));
+	const modern = stable(artifactVersions).some((v) => v >= 14);
+	const evidence = { artifact: [...artifactVersions], live: liveVersions ? [...liveVersions] : null, dropped };
+	const sides = `artifact: ${versionText(artifactVersions)}; live runtime: ${liveVersions ? versionText(liveVersions) : 'not read'}`;
+	const problems = [
+		...(modern
+			? []
+			: [`the artifact offers no metadata v14 or later (${versionText(artifactVersions)}): it has no portable type registry`]),
+		...(dropped.length > 0 ? [`the artifact drops metadata ${versionText(dropped)}, which the live runtime offers (${sides})`] : []),
+	];
+	if (problems.length === 0) return { ...base, status: 'pass', summary: `metadata versions: none dropped (${sides})`, evidence };
+	const advice = kind === 'local';
+	return { ...base, status: advice ? 'pass' : 'fail', summary: `${advice ? 'advice: ' : ''}${problems.join('; ')}`, evidence };
+}
+
+/** The signed extension of RFC-78 (a signer commits to the metadata it decoded the transaction with). */
+export const CHECK_METADATA_HASH = 'CheckMetadataHash';
+
+/**
+ * Where the live chain's transactions carry the `CheckMetadataHash` signed extension, the artifact's must
+ * too: without it the new runtime takes transactions of another shape than the signers that check the
+ * metadata hash build. A chain that does not use it passes, and the summary says so. `liveExtensions`
+ * undefined: the live chain's extensions were not read (nothing is required then). Advice on local
+ * environments, failing on testnet and production.
+ */
+export function checkMetadataHashGate(
+	env: EnvRef,
+	kind: Environment['kind'],
+	artifactExtensions: readonly string[],
+	liveExtensions: readonly string[] | undefined,
+	at?: string,
+): GateEvaluation {
+	const base = { id: 'check-metadata-hash' as const, env: envName(env), checkedAt: stamp(at) };
+	const inArtifact = artifactExtensions.includes(CHECK_METADATA_HASH);
+	const onChain = liveExtensions === undefined ? null : liveExtensions.includes(CHECK_METADATA_HASH);
+	const evidence = {
+		live: onChain,
+		artifact: inArtifact,
+		liveExtensions: liveExtensions ? [...liveExtensions] : null,
+		artifactExtensions: [...artifactExtensions],
+	};
+	if (onChain === null)
+		return {
+			...base,
+			status: 'pass',
+			summary: `CheckMetadataHash: the live chain's signed extensions were not read; the artifact ${inArtifact ? 'has' : 'does not have'} it`,
+			evidence,
+		};
+	if (!onChain)
+		return {
+			...base,
+			status: 'pass',
+			summary: `CheckMetadataHash: not used by this chain${inArtifact ? ' (the artifact adds it)' : ''}`,
+			evidence,
+		};
+	if (inArtifact)
+		return { ...base, status: 'pass', summary: 'CheckMetadataHash: the live chain uses it and the artifact keeps it', evidence };
+	const advice = kind === 'local';
+	return {
+		...base,
+		status: advice ? 'pass' : 'fail',
+		summary: `${advice ? 'advice: ' : ''}the live chain's signed extensions include CheckMetadataHash and the artifact's do not (${artifactExtensions.join(', ') || 'none'})`,
+		evidence,
+	};
+}

@@ -24,6 +24,8 @@ export type GateId =
 	| 'code-size'
 	// --- artifact hygiene (the checks the Fellowship's CI runs) ---
 	| 'runtime-apis'
+	| 'metadata-versions'
+	| 'check-metadata-hash'
 	// --- alignment (issue 6): gates of notes, attestations, sign-offs and the release train ---
 	| 'transaction-version'
 	| 'release-commit-on-branch'

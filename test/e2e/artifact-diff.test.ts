@@ -231,6 +231,9 @@ describe('generated runtimes through the executor', () => {
 		const i = await inspectArtifact(p, { keepExecutor: true });
 		expect(i.metadataVersion).toBe(15);
 		expect(i.metadataVia).toBe('Metadata_metadata_at_version(15)');
+		// what it offers, from Metadata_metadata_versions (a runtime without that API offers what Metadata_metadata gives)
+		expect(i.metadataVersions).toEqual([15]);
+		expect(oldRt.metadataVersions).toEqual([14]);
 		// the same runtime compared with itself: no change at all
 		const same = diffMetadata(i.metadata, i.metadataBytes, i.version, { ...i.version, specVersion: i.version.specVersion + 1 });
 		expect(same.changes).toEqual([]);

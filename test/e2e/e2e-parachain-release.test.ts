@@ -137,6 +137,19 @@ describe('relay + asset hub in one release, headless', () => {
 			expect(apis.status).toBe('pass');
 			expect(apis.evidence.missing).toEqual([]);
 			expect(apis.evidence.artifact).toEqual(expect.arrayContaining(['Core', 'BabeApi', 'GrandpaApi', 'ParachainHost']));
+			// Neither 2021 runtime has Metadata_metadata_versions: both offer v14 only; neither chain uses CheckMetadataHash.
+			const relayGate = (id: string) =>
+				relayOut.release.gates.find((g: { id: string; env: string }) => g.id === id && g.env === 'relay');
+			expect(relayGate('metadata-versions')).toMatchObject({
+				status: 'pass',
+				summary: 'metadata versions: none dropped (artifact: v14; live runtime: v14)',
+				evidence: { artifact: [14], live: [14], dropped: [] },
+			});
+			expect(relayGate('check-metadata-hash')).toMatchObject({
+				status: 'pass',
+				summary: 'CheckMetadataHash: not used by this chain',
+				evidence: { live: false, artifact: false },
+			});
 			const relayIntents = relayOut.release.environments.find((e: { name: string }) => e.name === 'relay').intents;
 			expect(relayIntents).toHaveLength(1);
 			expect(relayIntents[0].call).toMatch(

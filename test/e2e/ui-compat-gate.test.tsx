@@ -108,6 +108,14 @@ describe('forward-compatibility gate', () => {
 			ui.stdin.write('a');
 			frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Signer for staging'), 120_000);
 			expect(store.getRelease('compat-release')!.progress.staging!.stages[0]!.status).toBe('done');
+			// The hygiene gates block on testnet; the real 9130 → 9140 passes them (v14 on both sides, no CheckMetadataHash).
+			const hygiene = store
+				.getRelease('compat-release')!
+				.gates.filter((g) => ['metadata-versions', 'check-metadata-hash'].includes(g.id));
+			expect(hygiene.map((g) => [g.id, g.status])).toEqual([
+				['metadata-versions', 'pass'],
+				['check-metadata-hash', 'pass'],
+			]);
 		} finally {
 			ui.unmount();
 		}

@@ -4,8 +4,10 @@ import type { Environment, Hex, ReleaseAction } from '../../domain/types.js';
 import { readArtifact } from '../../artifact/read.js';
 import { onChainCodeHash } from '../../chain/live.js';
 import {
+	checkMetadataHashGate,
 	forkRehearsalGate,
 	integrityGate,
+	metadataVersionsGate,
 	runtimeApisGate,
 	specNameGate,
 	specVersionGate,
@@ -87,8 +89,10 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 	}
 	// Forward compatibility of the artifact against what the chain runs now
 	// (skipped once the chain already runs it: there is nothing left to compare).
+	let compared: Awaited<ReturnType<typeof compareWithLive>> | undefined;
 	if (!alreadyUpgraded && nameGate.status === 'pass') {
-		const compat = await compatibilityGate(api, env, artifactOf(ctx).path);
+		compared = await compareWithLive(api, env, artifactOf(ctx).path);
+		const compat = compared.gate;
 		const existing = release.gates.find((g) => g.id === 'forward-compatible' && g.env === env.name);
 		if (!(
 			existing?.status === 'waived' &&
@@ -97,22 +101,52 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 		))
 			gates.push(compat as typeof integrity);
 	}
-	// Hygiene: the runtime APIs the node calls are there, and no dev-only ones (a try-runtime or benchmarking build).
+	// Hygiene gates: advice on local, blocking elsewhere. A waiver in writing stands while the same gate fails
+	// (it is dropped once the gate passes).
+	const pushUnlessWaived = (gate: (typeof gates)[number]) => {
+		const waived = release.gates.find((g) => g.id === gate.id && g.env === env.name)?.status === 'waived';
+		if (!(waived && gate.status === 'fail')) gates.push(gate);
+	};
+	// The runtime APIs the node calls are there, and no dev-only ones (a try-runtime or benchmarking build).
 	if (!alreadyUpgraded) {
 		try {
 			const [{ inspectArtifact }, { runtimeApiName }] = await Promise.all([
 				import('../../artifact/inspect.js'),
 				import('../../artifact/version.js'),
 			]);
-			const inspection = await inspectArtifact(artifactOf(ctx).path);
+			const inspection = compared?.inspection ?? (await inspectArtifact(artifactOf(ctx).path));
 			const names = inspection.version.apis.map((a) => a.name ?? a.id);
 			const chainApis = version.apis.map(([id]) => runtimeApiName(id.toHex()) ?? id.toHex());
-			const apisGate = runtimeApisGate(env.name, env.kind, names, chainApis, at);
-			const waived = release.gates.find((g) => g.id === 'runtime-apis' && g.env === env.name)?.status === 'waived';
-			// A waiver in writing stands while the same gate fails (it is dropped once the gate passes).
-			if (!(waived && apisGate.status === 'fail')) gates.push(apisGate as typeof integrity);
+			pushUnlessWaived(runtimeApisGate(env.name, env.kind, names, chainApis, at) as typeof integrity);
 		} catch (error) {
 			notes.push(`runtime APIs not checked: ${(error as Error).message}`);
+		}
+	}
+	// The metadata versions the live runtime offers are kept (and v14+ is there); CheckMetadataHash is kept where the chain uses it.
+	if (!alreadyUpgraded) {
+		try {
+			const [{ inspectArtifact }, { buildModel, toModel }, { liveRuntime }] = await Promise.all([
+				import('../../artifact/inspect.js'),
+				import('../../artifact/model.js'),
+				import('../../chain/runtime.js'),
+			]);
+			const inspection = compared?.inspection ?? (await inspectArtifact(artifactOf(ctx).path));
+			const live = compared?.live ?? (await liveRuntime(api, env.name));
+			pushUnlessWaived(
+				metadataVersionsGate(env.name, env.kind, inspection.metadataVersions, live.metadataVersions, at) as typeof integrity,
+			);
+			const extensions = (model: ReturnType<typeof buildModel>) => model.extrinsic.extensions.map((e) => e.identifier);
+			pushUnlessWaived(
+				checkMetadataHashGate(
+					env.name,
+					env.kind,
+					extensions(buildModel(inspection.metadata)),
+					extensions(toModel(live.metadata)),
+					at,
+				) as typeof integrity,
+			);
+		} catch (error) {
+			notes.push(`metadata versions and CheckMetadataHash not checked: ${(error as Error).message}`);
 		}
 	}
 	// Production: the upgrade must have been dry-run on a fork of this chain (`rehearse`), or waived in writing.
@@ -158,7 +192,24 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 			hints.push(
 				`build the production runtime (no try-runtime or runtime-benchmarks feature) with every runtime API the chain's runtime has, or waive with a written reason: \`release-console waive ${release.id} --env ${env.name} --gate runtime-apis --reason "…"\``,
 			);
-		if (failed.some((g) => !['forward-compatible', 'fork-rehearsal', 'code-size', 'parachain', 'runtime-apis'].includes(g.id)))
+		if (failed.some((g) => g.id === 'metadata-versions'))
+			hints.push(
+				`build the runtime with every metadata version the chain's runtime offers (v14 and later), or waive with a written reason: \`release-console waive ${release.id} --env ${env.name} --gate metadata-versions --reason "…"\``,
+			);
+		if (failed.some((g) => g.id === 'check-metadata-hash'))
+			hints.push(
+				`keep frame_metadata_hash_extension::CheckMetadataHash in the runtime's signed extensions (the chain uses it), or waive with a written reason: \`release-console waive ${release.id} --env ${env.name} --gate check-metadata-hash --reason "…"\``,
+			);
+		const ownHint = [
+			'forward-compatible',
+			'fork-rehearsal',
+			'code-size',
+			'parachain',
+			'runtime-apis',
+			'metadata-versions',
+			'check-metadata-hash',
+		];
+		if (failed.some((g) => !ownHint.includes(g.id)))
 			hints.push('build a runtime for this chain with a higher spec_version, then create a new release with it');
 		return { kind: 'refused', stage: 'artifact', message: detail, hint: hints.join('; ') };
 	}
@@ -192,6 +243,11 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 
 /** Diff the artifact's metadata against the chain's live runtime and turn it into the gate. */
 export async function compatibilityGate(api: ApiPromise, env: Environment, wasmPath: string) {
+	return (await compareWithLive(api, env, wasmPath)).gate;
+}
+
+/** The compatibility gate, with the inspection and the live runtime it was made from (the hygiene gates read them too). */
+async function compareWithLive(api: ApiPromise, env: Environment, wasmPath: string) {
 	const [{ inspectArtifact }, { diffMetadata }, { forwardCompatGate }, { liveRuntime }] = await Promise.all([
 		import('../../artifact/inspect.js'),
 		import('../../artifact/diff.js'),
@@ -207,12 +263,16 @@ export async function compatibilityGate(api: ApiPromise, env: Environment, wasmP
 		.slice(0, 2000)
 		.map((c) => ({ pallet: c.pallet, kind: c.kind, action: c.action, item: c.item, severity: c.severity, detail: c.detail }));
 	return {
-		...gate,
-		evidence: {
-			...gate.evidence,
-			verdicts: report.verdicts,
-			counts: { total: report.counts.total, breaking: report.counts.breaking, additive: report.counts.additive },
-			changes,
+		gate: {
+			...gate,
+			evidence: {
+				...gate.evidence,
+				verdicts: report.verdicts,
+				counts: { total: report.counts.total, breaking: report.counts.breaking, additive: report.counts.additive },
+				changes,
+			},
 		},
+		inspection,
+		live,
 	};
 }
