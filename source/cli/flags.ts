@@ -127,7 +127,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagName[]>> = {
 	'devnet reset': ['chain'],
 	recovery: ['env', 'out'],
 	schedule: ['env', 'at', 'window', 'block'],
-	review: ['env', 'motion', 'referendum', 'preimage', 'call', 'wasm', 'record', 'vote', 'signer', 'yes', 'conviction', 'balance'],
+	review: ['env', 'motion', 'referendum', 'preimage', 'call', 'wasm', 'record', 'release', 'vote', 'signer', 'yes', 'conviction', 'balance'],
 	stakeholders: ['env', 'group', 'member', 'threshold', 'owns', 'require'],
 	notes: ['repo', 'from', 'to', 'branch'],
 	attest: ['gate', 'reference', 'env', 'by'],

@@ -42,6 +42,12 @@ export function nextEnactmentWindow(fromMs: number, minLeadMs = 0): number {
 	throw new Error('unreachable: a Monday–Wednesday occurs within 8 days');
 }
 
+/** Whether a time (ms since the epoch) falls in the release window: a Monday, Tuesday or Wednesday, from 08:00 UTC. */
+export function inEnactmentWindow(ms: number): boolean {
+	const at = new Date(ms);
+	return (ENACTMENT_DAYS as readonly number[]).includes(at.getUTCDay()) && at.getUTCHours() >= ENACTMENT_HOUR_UTC;
+}
+
 /** Measured block time from two blocks (ms per block); undefined when it cannot be measured. */
 export function measuredBlockTime(a: { number: number; atMs: number }, b: { number: number; atMs: number }): number | undefined {
 	const blocks = b.number - a.number;

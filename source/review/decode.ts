@@ -12,7 +12,8 @@ import { callOneLine } from '../chain/call-text.js';
 import { destinationParaId } from '../chain/pallets/xcm.js';
 import { boundedParts, isBounded, type BoundedLike, type BoundedParts } from '../chain/pallets/common.js';
 import type { Hex } from '../domain/types.js';
-import type { UpgradeFinding, UpgradeKind } from './types.js';
+import type { ReviewProblem, UpgradeFinding, UpgradeKind } from './types.js';
+import { finding } from './findings.js';
 
 /** A reference to a call held elsewhere (preimage pallet, NextExternal). */
 export type CallRef =
@@ -40,8 +41,33 @@ export interface WalkedCall {
 	/** The chain this call runs on when it is not the reviewed one: carried by an XCM Transact, e.g. "para 1000". */
 	destination?: string;
 	/** Problems this call shows by itself (an upgrade in a Transact whose origin is not Superuser, a non-atomic batch). */
-	lints: string[];
+	lints: ReviewProblem[];
+	/** For xcmPallet/polkadotXcm.send: the destination and the message's version (the chain side checks the destination supports it). */
+	xcm?: { paraId?: number; version?: number };
 }
+
+/** A VersionedXcm's version and its instructions, from the chain's JSON ({ v3: [...] }). */
+function versionedXcm(message: unknown): { version?: number; instructions: unknown[] } {
+	if (!message || typeof message !== 'object') return { instructions: [] };
+	const [key, value] = Object.entries(message as Record<string, unknown>)[0] ?? [];
+	const m = /^v(\d+)$/i.exec(key ?? '');
+	return { ...(m ? { version: Number(m[1]) } : {}), instructions: Array.isArray(value) ? value : [] };
+}
+
+/**
+ * From v3 a system parachain's barrier lets the relay's message through only when it says it is unpaid:
+ * a v3+ message (the chain's JSON, `{ v3: [...] }`) carrying an upgrade must start with UnpaidExecution.
+ */
+export function unpaidExecutionLint(message: unknown, where: string, callName: string): ReviewProblem | undefined {
+	const { version, instructions } = versionedXcm(message);
+	if ((version ?? 0) < 3 || instructionName(instructions[0]) === 'unpaidexecution') return undefined;
+	return finding(
+		'unpaid-execution',
+		`the v${version} message to ${where} carrying ${callName} starts with ${instructionName(instructions[0]) || 'nothing'}, not UnpaidExecution: a barrier that allows only explicit unpaid execution from the relay (AllowExplicitUnpaidExecutionFrom) rejects it`,
+	);
+}
+
+const instructionName = (i: unknown): string => (i && typeof i === 'object' ? (Object.keys(i)[0] ?? '') : String(i)).toLowerCase();
 
 /**
  * Decodes the call an XCM `Transact` carries with the destination chain's metadata (an environment
@@ -187,6 +213,8 @@ export function walkCall(call: Call, depth = 0, options: WalkOptions = {}): Walk
 		const json = (a: unknown) => (a as { toJSON?: () => unknown })?.toJSON?.() ?? a;
 		const paraId = destinationParaId(json(call.args[0]));
 		const where = paraId === undefined ? 'the destination' : `para ${paraId}`;
+		const message = versionedXcm(json(call.args[1]));
+		node.xcm = { ...(paraId === undefined ? {} : { paraId }), ...(message.version === undefined ? {} : { version: message.version }) };
 		for (const t of transactsOf(json(call.args[1]))) {
 			const bytes = hexToU8a(t.call);
 			const inner = paraId === undefined ? undefined : options.decodeRemote?.(paraId, bytes);
@@ -195,8 +223,13 @@ export function walkCall(call: Call, depth = 0, options: WalkOptions = {}): Walk
 				child.line = `Transact(${t.originKind}) on ${where}: ${child.line}`;
 				if (child.upgrade && t.originKind !== 'Superuser')
 					child.lints.push(
-						`the Transact carrying ${child.name} on ${where} has origin kind ${t.originKind}, not Superuser: the upgrade call needs Root there and will fail`,
+						finding(
+							'transact-origin',
+							`the Transact carrying ${child.name} on ${where} has origin kind ${t.originKind}, not Superuser: the upgrade call needs Root there and will fail`,
+						),
 					);
+				const unpaid = child.upgrade ? unpaidExecutionLint(json(call.args[1]), where, child.name) : undefined;
+				if (unpaid) child.lints.push(unpaid);
 				node.children.push(child);
 			} else {
 				node.notes.push(
@@ -213,7 +246,10 @@ export function walkCall(call: Call, depth = 0, options: WalkOptions = {}): Walk
 			for (const inner of arg as unknown as Call[]) node.children.push(walkCall(inner, depth + 1, options));
 			if (name === 'utility.batch' && node.children.some(inBatch))
 				node.lints.push(
-					'utility.batch stops at the first failing call and still succeeds: an upgrade in it can fail unseen; batchAll (all or nothing) or forceBatch (failures reported) was meant',
+					finding(
+						'batch-not-atomic',
+						'utility.batch stops at the first failing call and still succeeds: an upgrade in it can fail unseen; batchAll (all or nothing) or forceBatch (failures reported) was meant',
+					),
 				);
 		} else if (isBounded(arg)) {
 			node.refs.push(boundedRef(arg, name));

@@ -22,8 +22,10 @@ import { democracyReferendum, democracyVoting, hasDemocracy, nextExternal } from
 import { preimageBytes, preimageStatus } from '../chain/pallets/preimage.js';
 import { hasReferenda, openGovReferendum, referendaTrack } from '../chain/pallets/referenda.js';
 import { isWhitelisted } from '../chain/pallets/whitelist.js';
+import { relayXcmVersionFor } from '../chain/pallets/xcm.js';
 import { codeOf, walkCall, partsRef, type CallRef, type RemoteDecoder, type WalkedCall } from './decode.js';
 import { ReviewInputError, describeTarget } from './target.js';
+import { finding } from './findings.js';
 import type {
 	CastVote,
 	ChainFindings,
@@ -36,6 +38,9 @@ import type {
 	UpgradeFinding,
 	VoteState,
 } from './types.js';
+
+/** FRAME's BoundedInline: BoundedVec<u8, ConstU32<128>>. */
+const INLINE_MAX = 128;
 
 const short = (h: string) => (h.length > 14 ? `${h.slice(0, 10)}…${h.slice(-4)}` : h);
 
@@ -249,6 +254,8 @@ interface Walk {
 	codes: Map<Hex, Uint8Array>;
 	seen: Set<string>;
 	decodeRemote?: RemoteDecoder;
+	/** Calls that are neither an upgrade nor carry one (nothing below them): what else the proposal does. */
+	alsoDoes: string[];
 }
 
 function collectCodes(call: Call, into: Map<Hex, Uint8Array>, depth = 0): void {
@@ -281,9 +288,13 @@ async function visitNode(api: ApiPromise, node: WalkedCall, walk: Walk, path: st
 		);
 	}
 	for (const note of node.notes) walk.notes.push(note);
+	if (!node.upgrade && node.children.length === 0 && node.refs.length === 0)
+		walk.alsoDoes.push(`${node.destination ? `on ${node.destination}: ` : ''}${node.line}`);
+	if (node.xcm?.paraId !== undefined && node.xcm.version !== undefined)
+		await checkXcmVersion(api, node.xcm.paraId, node.xcm.version, walk, pad);
 	for (const lint of node.lints) {
-		walk.problems.push({ severity: 'warning', message: lint });
-		walk.steps.push(`${pad}  ⚠ ${lint}`);
+		walk.problems.push(lint);
+		walk.steps.push(`${pad}  ⚠ ${lint.message}`);
 	}
 	if (node.whitelistCheck) {
 		const listed = await isWhitelisted(api, node.whitelistCheck);
@@ -291,14 +302,29 @@ async function visitNode(api: ApiPromise, node: WalkedCall, walk: Walk, path: st
 			const line = `the inner call ${short(node.whitelistCheck)} is ${listed ? '' : 'NOT '}whitelisted (Whitelist.WhitelistedCall)`;
 			walk.steps.push(`${pad}  ${listed ? '✔' : '⚠'} ${line}`);
 			if (!listed)
-				walk.problems.push({
-					severity: 'warning',
-					message: `${line}: dispatch will fail unless it is whitelisted before enactment`,
-				});
+				walk.problems.push(finding('not-whitelisted', `${line}: dispatch will fail unless it is whitelisted before enactment`));
 		}
 	}
 	for (const ref of node.refs) await visitRef(api, ref, walk, here, depth + 1);
 	for (const child of node.children) await visitNode(api, child, walk, here, depth + 1);
+}
+
+/** The message's version against the one the relay records for its destination (what pallet-xcm converts it to). */
+async function checkXcmVersion(api: ApiPromise, paraId: number, version: number, walk: Walk, pad: string): Promise<void> {
+	let supported: number;
+	try {
+		supported = await relayXcmVersionFor(api, paraId);
+	} catch (error) {
+		const message = (error as Error).message;
+		if (/no XCM pallet/.test(message)) return;
+		walk.problems.push(finding('xcm-version', message));
+		walk.steps.push(`${pad}  ⚠ ${message}`);
+		return;
+	}
+	if (version <= supported) return;
+	const message = `the message to para ${paraId} is v${version}, but this chain records v${supported} for para ${paraId} (SupportedVersion, else SafeXcmVersion): pallet-xcm converts it down, and the send fails if an instruction has no v${supported} form`;
+	walk.problems.push(finding('xcm-version', message));
+	walk.steps.push(`${pad}  ⚠ ${message}`);
 }
 
 async function visitRef(api: ApiPromise, ref: CallRef, walk: Walk, path: string[], depth: number): Promise<void> {
@@ -315,15 +341,19 @@ async function visitRef(api: ApiPromise, ref: CallRef, walk: Walk, path: string[
 				walk.steps.push(`${pad}→ fast-tracks the external proposal ${short(ref.hash)} (Democracy.NextExternal)`);
 				return visitRef(api, inner, walk, [...path, 'NextExternal'], depth);
 			}
-			walk.problems.push({
-				severity: 'warning',
-				message: `${ref.from} names proposal ${ref.hash}, but the external proposal waiting is ${inner.hash}: fast_track will fail with ProposalMissing`,
-			});
+			walk.problems.push(
+				finding(
+					'fast-track-mismatch',
+					`${ref.from} names proposal ${ref.hash}, but the external proposal waiting is ${inner.hash}: fast_track will fail with ProposalMissing`,
+				),
+			);
 		} else {
-			walk.problems.push({
-				severity: 'warning',
-				message: `${ref.from} names proposal ${ref.hash}, but there is no external proposal waiting (Democracy.NextExternal is empty)`,
-			});
+			walk.problems.push(
+				finding(
+					'fast-track-mismatch',
+					`${ref.from} names proposal ${ref.hash}, but there is no external proposal waiting (Democracy.NextExternal is empty)`,
+				),
+			);
 		}
 		// Still look the hash up as a preimage, so the reviewer sees what it would run.
 		return visitRef(api, { kind: 'preimage-hash', hash: ref.hash, from: ref.from }, walk, path, depth);
@@ -347,6 +377,13 @@ async function visitRef(api: ApiPromise, ref: CallRef, walk: Walk, path: string[
 		walk.steps.push(
 			`${pad}→ Inline call ${short(ref.hash)} (${bytes.length.toLocaleString('en-US')} bytes, held in the proposal itself)`,
 		);
+		if (bytes.length > INLINE_MAX)
+			walk.problems.push(
+				finding(
+					'inline-too-long',
+					`the Inline call ${ref.hash} from ${ref.from} is ${bytes.length} bytes; Bounded::Inline holds at most ${INLINE_MAX}: the chain does not decode it`,
+				),
+			);
 	} else {
 		const read = await readPreimage(api, ref.hash, expected);
 		bytes = read.bytes;
@@ -372,17 +409,21 @@ async function visitRef(api: ApiPromise, ref: CallRef, walk: Walk, path: string[
 			`${pad}→ ${via} ${short(ref.hash)} (${lenText}): preimage ${bytes ? 'present' : 'MISSING'}, ${noted}${lengthMatches === false ? ' ✖ LENGTH DIFFERS' : lengthMatches ? ' ✔' : ''}`,
 		);
 		if (lengthMatches === false) {
-			walk.problems.push({
-				severity: 'blocking',
-				message: `the preimage of ${ref.hash} is noted with length ${read.notedLength}, but ${ref.from} refers to it with length ${expected}: the call cannot be fetched at enactment`,
-			});
+			walk.problems.push(
+				finding(
+					'preimage-length',
+					`the preimage of ${ref.hash} is noted with length ${read.notedLength}, but ${ref.from} refers to it with length ${expected}: the call cannot be fetched at enactment`,
+				),
+			);
 		} else if (!bytes) {
-			walk.problems.push({
-				severity: 'blocking',
-				message: `the preimage of ${ref.hash} (${via}${expected !== undefined ? `, length ${expected}` : ''}, from ${ref.from}) is missing: nobody can check what it runs, and it cannot be enacted until it is noted`,
-			});
+			walk.problems.push(
+				finding(
+					'preimage-missing',
+					`the preimage of ${ref.hash} (${via}${expected !== undefined ? `, length ${expected}` : ''}, from ${ref.from}) is missing: nobody can check what it runs, and it cannot be enacted until it is noted`,
+				),
+			);
 		} else if (check.hashMatches === false) {
-			walk.problems.push({ severity: 'blocking', message: `the bytes stored for preimage ${ref.hash} do not hash to it` });
+			walk.problems.push(finding('preimage-hash', `the bytes stored for preimage ${ref.hash} do not hash to it`));
 		}
 	}
 	walk.preimages.push(check);
@@ -391,17 +432,21 @@ async function visitRef(api: ApiPromise, ref: CallRef, walk: Walk, path: string[
 	try {
 		call = api.createType('Call', bytes) as Call;
 	} catch (error) {
-		walk.problems.push({
-			severity: 'blocking',
-			message: `the preimage ${ref.hash} does not decode as a call of this runtime: ${(error as Error).message}`,
-		});
+		walk.problems.push(
+			finding(
+				'preimage-undecodable',
+				`the preimage ${ref.hash} does not decode as a call of this runtime: ${(error as Error).message}`,
+			),
+		);
 		return;
 	}
 	if (call.encodedLength !== bytes.length) {
-		walk.problems.push({
-			severity: 'blocking',
-			message: `the preimage ${ref.hash} has ${bytes.length - call.encodedLength} bytes after the call: it does not decode cleanly`,
-		});
+		walk.problems.push(
+			finding(
+				'preimage-undecodable',
+				`the preimage ${ref.hash} has ${bytes.length - call.encodedLength} bytes after the call: it does not decode cleanly`,
+			),
+		);
 	}
 	check.call = walkCall(call).line;
 	await visitCall(api, call, walk, [...path, `${via} ${short(ref.hash)}`], depth + 1);
@@ -426,6 +471,7 @@ export async function reviewChain(api: ApiPromise, target: ReviewTarget, decodeR
 		codes: new Map(),
 		seen: new Set(),
 		...(decodeRemote ? { decodeRemote } : {}),
+		alsoDoes: [],
 	};
 	const atBlock = (await api.rpc.chain.getHeader()).number.toNumber();
 	let proposal: ChainFindings['proposal'];
@@ -448,7 +494,7 @@ export async function reviewChain(api: ApiPromise, target: ReviewTarget, decodeR
 		};
 	} else {
 		proposal = { via: 'none' };
-		walk.problems.push({ severity: 'blocking', message: resolved.top.reason });
+		walk.problems.push(finding('target-missing', resolved.top.reason));
 	}
 	if (resolved.top.kind !== 'none' && walk.upgrades.length === 0 && !walk.problems.some((p) => p.severity === 'blocking')) {
 		walk.notes.push(
@@ -459,15 +505,26 @@ export async function reviewChain(api: ApiPromise, target: ReviewTarget, decodeR
 	const distinct = new Set(walk.upgrades.map((u) => u.codeHash));
 	const chains = new Set(walk.upgrades.map((u) => u.destination ?? ''));
 	if (distinct.size > chains.size)
-		walk.problems.push({
-			severity: 'warning',
-			message: `the proposal holds ${distinct.size} different runtime upgrades: ${[...distinct].join(', ')}`,
-		});
+		walk.problems.push(
+			finding('several-upgrades', `the proposal holds ${distinct.size} different runtime upgrades: ${[...distinct].join(', ')}`),
+		);
+	// The same code twice for the same chain.
+	const counts = new Map<string, { chain: string; hash: Hex; count: number }>();
+	for (const u of walk.upgrades) {
+		const chain = u.destination ?? 'this chain';
+		const entry = counts.get(`${chain}|${u.codeHash}`) ?? { chain, hash: u.codeHash, count: 0 };
+		entry.count++;
+		counts.set(`${chain}|${u.codeHash}`, entry);
+	}
+	for (const { chain, hash, count } of counts.values())
+		if (count > 1)
+			walk.problems.push(finding('double-authorization', `code hash ${hash} is upgraded or authorized ${count} times for ${chain}`));
 	return {
 		findings: {
 			target,
 			label: resolved.label,
 			proposal,
+			alsoDoes: walk.alsoDoes,
 			upgrades: walk.upgrades,
 			preimages: walk.preimages,
 			steps: walk.steps,
@@ -588,6 +645,7 @@ export async function readVoteState(api: ApiPromise, resolved: ResolvedTarget): 
 				...(since !== undefined ? { decidingSince: since } : {}),
 				...(confirming !== undefined ? { confirmingUntil: confirming } : {}),
 				...(t ? { decisionEnds: since !== undefined ? since + t.decision : submitted + t.prepare } : {}),
+				...(o.enactment ? { enactment: o.enactment } : {}),
 				tally: { ayes: o.ayes.toString(), nays: o.nays.toString(), support: o.support.toString() },
 				best,
 			};

@@ -3,6 +3,7 @@
  * and as JSON. Pure. The verdict line always comes first.
  */
 import { formatBalance } from '../domain/amount.js';
+import { shortHash } from '../domain/hash-text.js';
 import type { ReviewReport, VoteState } from './types.js';
 
 export interface Token {
@@ -34,6 +35,15 @@ export function detailLines(report: ReviewReport): string[] {
 			`  preimage ${p.hash} (${p.via}): ${p.present ? 'present' : 'MISSING'}; ${len}; ${noted}${p.lengthMatches === false ? ' — LENGTHS DIFFER' : p.lengthMatches ? ' — lengths match' : ''}`,
 		);
 	}
+	const rows = report.verdict.upgrades ?? [];
+	if (rows.length > 0) {
+		lines.push(`upgrades (${rows.length}):  chain       call                             code hash          yours`);
+		for (const r of rows)
+			lines.push(
+				`  ${r.chain.padEnd(11)} ${r.call.padEnd(32)} ${shortHash(r.codeHash).padEnd(18)} ${r.verdict === 'differs' ? 'DIFFERS' : r.verdict}`,
+			);
+	}
+	for (const a of f.alsoDoes ?? []) lines.push(`also does:   ${a}`);
 	if (f.upgrades.length === 0) lines.push('upgrade:     none found in the proposal');
 	for (const u of f.upgrades) {
 		lines.push(`upgrade:     ${u.kind}${u.checkVersion !== undefined ? ` (check_version ${u.checkVersion})` : ''}`);
@@ -70,7 +80,10 @@ export function detailLines(report: ReviewReport): string[] {
 			lines.push(`  group ${g.group} (${g.env}): ${g.approvals}/${g.threshold} approvals${g.met ? '' : ' — threshold not met'}`);
 		for (const p of r.problems) lines.push(`  ✖ ${p}`);
 	}
-	for (const p of f.problems) lines.push(`${p.severity === 'blocking' ? '✖ BLOCKING' : '⚠ warning'}: ${p.message}`);
+	for (const p of f.problems) {
+		lines.push(`${p.severity === 'blocking' ? '✖ BLOCKING' : '⚠ warning'}${p.id ? ` [${p.id}]` : ''}: ${p.message}`);
+		if (p.todo) lines.push(`  what to do: ${p.todo}`);
+	}
 	for (const n of f.notes) lines.push(`note: ${n}`);
 	return lines;
 }
@@ -147,7 +160,9 @@ export function reportJson(report: ReviewReport): Record<string, unknown> {
 		label: report.findings.label,
 		proposal: report.findings.proposal,
 		preimages: report.findings.preimages,
-		upgrades: report.findings.upgrades,
+		// Each upgrade with its verdict against what the reviewer holds for its chain (the table of upgrades).
+		upgrades: report.findings.upgrades.map((u, i) => ({ ...u, verdict: report.verdict.upgrades?.[i]?.verdict ?? 'not compared' })),
+		alsoDoes: report.findings.alsoDoes,
 		...(report.wasm ? { wasm: report.wasm } : {}),
 		...(report.record ? { record: report.record } : {}),
 		problems: report.findings.problems,

@@ -13,6 +13,8 @@ import { compatibilityGate } from '../engine/stages/artifact.js';
 import { readRole, readUpgradeVersions, readVoteState, reviewChain, type ChainReview } from './fetch.js';
 import { ReviewInputError } from './target.js';
 import { computeVerdict } from './verdict.js';
+import { finding } from './findings.js';
+import { enactmentWindowFinding, expectedEnactment } from './enactment.js';
 import type { RecordFacts, ReviewReport, ReviewTarget, WasmFacts } from './types.js';
 
 export interface ReviewOptions {
@@ -146,15 +148,19 @@ export async function runReview(
 			wasm = await readWasmFacts(api, env, options.wasmPath);
 			const live = wasm.live!;
 			if (wasm.specName !== live.specName) {
-				chain.findings.problems.push({
-					severity: 'warning',
-					message: `your wasm is for ${wasm.specName}, but the chain runs ${live.specName}: an upgrade to it would fail`,
-				});
+				chain.findings.problems.push(
+					finding(
+						'wasm-spec-name',
+						`your wasm is for ${wasm.specName}, but the chain runs ${live.specName}: an upgrade to it would fail`,
+					),
+				);
 			} else if (wasm.specVersion <= live.specVersion) {
-				chain.findings.problems.push({
-					severity: 'warning',
-					message: `your wasm's spec version ${wasm.specVersion} does not increase on the live ${live.specVersion}: setCode with checks would fail`,
-				});
+				chain.findings.problems.push(
+					finding(
+						'wasm-spec-version',
+						`your wasm's spec version ${wasm.specVersion} does not increase on the live ${live.specVersion}: setCode with checks would fail`,
+					),
+				);
 			}
 		}
 		const remote: Record<string, WasmFacts> = {};
@@ -165,6 +171,13 @@ export async function runReview(
 		const verdict = computeVerdict(chain.findings, wasm, record, remote);
 		progress('reading the vote…');
 		const voteState = await readVoteState(api, chain.resolved);
+		const { chainBlockTime } = await import('../chain/block-time.js');
+		// The release window is production's: a devnet or testnet may enact whenever it likes.
+		if (env.kind === 'production' && expectedEnactment(voteState)) {
+			const time = await chainBlockTime(api);
+			const outside = enactmentWindowFinding(voteState, { block: time.best, ms: time.bestAt, blockMs: time.ms });
+			if (outside) chain.findings.problems.push(outside);
+		}
 		const role = options.reviewer ? await readRole(api, chain.resolved, voteState, options.reviewer) : undefined;
 		return {
 			report: {

@@ -80,8 +80,12 @@ export interface PreimageCheck {
 }
 
 export interface ReviewProblem {
+	/** Its name in the table of findings (source/review/findings.ts). */
+	id?: string;
 	severity: 'blocking' | 'warning';
 	message: string;
+	/** What to do about it. */
+	todo?: string;
 }
 
 /** What the chain alone says about the target. */
@@ -100,6 +104,8 @@ export interface ChainFindings {
 		via: string;
 	};
 	upgrades: UpgradeFinding[];
+	/** Every other call the proposal makes (neither an upgrade nor a wrapper of one), one line each: what rides along. */
+	alsoDoes: string[];
 	preimages: PreimageCheck[];
 	/** The walk down the proposal, one indented line per step, for display. */
 	steps: string[];
@@ -146,6 +152,18 @@ export interface VerdictResult {
 	line: string;
 	/** Each difference between chain and reviewer's artifacts, e.g. "code hash 0xa… vs 0xb…". */
 	differences: string[];
+	/** Every upgrade the proposal performs, with its chain and how it compares with what the reviewer holds. */
+	upgrades?: UpgradeRow[];
+}
+
+/** One row of the table of upgrades. */
+export interface UpgradeRow {
+	/** "this chain" or the destination ("para 1000"). */
+	chain: string;
+	call: UpgradeKind;
+	codeHash: Hex;
+	/** Against the reviewer's wasm / release record for that chain. */
+	verdict: 'match' | 'differs' | 'not compared';
 }
 
 export type Conviction = 'None' | 'Locked1x' | 'Locked2x' | 'Locked3x' | 'Locked4x' | 'Locked5x' | 'Locked6x';
@@ -198,6 +216,8 @@ export type VoteState =
 			/** Block at which the decision period ends (deciding) or the prepare period ends (preparing). */
 			decisionEnds?: number;
 			periods?: { prepare: number; decision: number; confirm: number; minEnactment: number };
+			/** DispatchTime of the referendum: at a block, or blocks after approval. */
+			enactment?: { at: number } | { after: number };
 			tally?: { ayes: string; nays: string; support: string };
 			best: number;
 	  }

@@ -8,7 +8,7 @@
  *   unverified  the chain side is consistent, but there was nothing to compare against
  */
 import { shortHash } from '../domain/hash-text.js';
-import type { ChainFindings, RecordFacts, UpgradeFinding, VerdictResult, WasmFacts } from './types.js';
+import type { ChainFindings, RecordFacts, UpgradeFinding, UpgradeRow, VerdictResult, WasmFacts } from './types.js';
 
 const int = (n: number) => n.toLocaleString('en-US');
 
@@ -44,12 +44,53 @@ export function differencesOf(u: UpgradeFinding, wasm: WasmFacts): string[] {
 	return out;
 }
 
+/** The table of upgrades: each with its chain, and whether it is what the reviewer holds for that chain. */
+export function upgradeRows(
+	findings: ChainFindings,
+	wasm?: WasmFacts,
+	record?: RecordFacts,
+	remoteWasms: Record<string, WasmFacts> = {},
+): UpgradeRow[] {
+	return findings.upgrades.map((u) => {
+		const row = { chain: u.destination ?? 'this chain', call: u.kind, codeHash: u.codeHash };
+		if (u.destination) {
+			const theirs = remoteWasms[u.destination];
+			return { ...row, verdict: !theirs ? 'not compared' : differencesOf(u, theirs).length === 0 ? 'match' : 'differs' };
+		}
+		if (!wasm && !record?.codeHash) return { ...row, verdict: 'not compared' };
+		const differs = (wasm && differencesOf(u, wasm).length > 0) || (record?.codeHash !== undefined && record.codeHash !== u.codeHash);
+		return { ...row, verdict: differs ? 'differs' : 'match' };
+	});
+}
+
+/** The verdict with the table of upgrades; a match with other calls riding along is not a MATCH. */
 export function computeVerdict(
 	findings: ChainFindings,
 	wasm?: WasmFacts,
 	record?: RecordFacts,
 	/** Runtimes of the other chains the proposal upgrades (through XCM), by destination ("para 1000"). */
 	remoteWasms: Record<string, WasmFacts> = {},
+): VerdictResult {
+	const result = verdictOf(findings, wasm, record, remoteWasms);
+	const upgrades = upgradeRows(findings, wasm, record, remoteWasms);
+	const also = findings.alsoDoes ?? [];
+	if (result.verdict === 'match' && also.length > 0)
+		return {
+			...result,
+			verdict: 'unverified',
+			line: `${result.line.replace(/^MATCH: /, 'NOT ONLY AN UPGRADE: ')}; but it also does: ${also.join('; ')} (read those calls before you vote)`,
+			upgrades,
+		};
+	if (result.verdict !== 'blocked' && also.length > 0 && findings.upgrades.length > 0)
+		return { ...result, line: `${result.line}; it also does: ${also.join('; ')}`, upgrades };
+	return { ...result, upgrades };
+}
+
+function verdictOf(
+	findings: ChainFindings,
+	wasm: WasmFacts | undefined,
+	record: RecordFacts | undefined,
+	remoteWasms: Record<string, WasmFacts>,
 ): VerdictResult {
 	const label = findings.label;
 	const blocking = findings.problems.filter((p) => p.severity === 'blocking');

@@ -71,6 +71,25 @@ describe('review: OpenGov referenda and blocking preimage problems', () => {
 		return index;
 	}
 
+	it('lint inline-too-long: an Inline proposal over 128 bytes is blocking, before it is submitted; 128 or less passes', async () => {
+		const submitOf = (remarkLength: number) => {
+			const inner = api.tx.system.remark(u8aToHex(new Uint8Array(remarkLength).fill(7))).method.toU8a();
+			return { inner, bytes: api.tx.referenda.submit({ system: 'Root' }, { Inline: u8aToHex(inner) }, { After: 1 }).method.toU8a() };
+		};
+		const long = submitOf(200);
+		const { report } = await runReview(api, env, devnet.endpoint, { kind: 'call', bytes: long.bytes, source: 'test' });
+		expect(report.findings.problems.map((p) => p.id)).toEqual(['inline-too-long']);
+		expect(report.findings.problems[0]!.message).toMatch(
+			new RegExp(`is ${long.inner.length} bytes; Bounded::Inline holds at most 128`),
+		);
+		expect(report.verdict.verdict).toBe('blocked');
+		const short = submitOf(100);
+		expect(short.inner.length).toBeLessThanOrEqual(128);
+		const fine = await runReview(api, env, devnet.endpoint, { kind: 'call', bytes: short.bytes, source: 'test' });
+		expect(fine.report.findings.problems).toEqual([]);
+		expect(fine.report.findings.alsoDoes).toEqual([expect.stringMatching(/^system\.remark\(/)]);
+	}, 60_000);
+
 	it('set-code referendum: MATCH with the right wasm, MISMATCH with another, then a conviction vote seen on chain', async () => {
 		const setCode = api.tx.system.setCode(u8aToHex(buildDevnetCode({ specVersion: spec })));
 		const index = await referendum(setCode.method.toU8a());

@@ -18,6 +18,10 @@ import { rococoRuntime } from '../../source/artifact/embedded-runtimes.js';
 import { buildAuthorizeXcm, buildRelayBatch } from '../../source/chain/pallets/xcm.js';
 import { walkCall, type WalkedCall } from '../../source/review/decode.js';
 import { computeVerdict } from '../../source/review/verdict.js';
+import { reviewChain } from '../../source/review/fetch.js';
+import { submitExtrinsic } from '../../source/chain/submit.js';
+import { devKeys } from '../helpers/governance.js';
+import type { Hex } from '../../source/domain/types.js';
 import type { ChainFindings, UpgradeFinding, WasmFacts } from '../../source/review/types.js';
 import { connect } from '../helpers/governance.js';
 import { App } from '../../source/app/app.js';
@@ -28,7 +32,7 @@ import { framesThatDoNotFit, renderAt } from '../helpers/terminal.js';
 
 const SIZE = { columns: 80, rows: 24 };
 import { runCli, tempHome } from '../helpers/cli.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeAssetHubWasm, writeRococoWasm } from '../../source/artifact/embedded-runtimes.js';
 import { byteDifferentAssetHubCode, startTestParachainNetwork, type TestNetwork } from '../helpers/parachain-network.js';
@@ -106,9 +110,9 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 		);
 		const batch = relay.tx.utility.batch([relay.tx.system.setCode(u8aToHex(relayCode)).method, send.method]);
 		const lints = flatten(walkCall(decodeAt(batch), 0, { decodeRemote: paraDecoder })).flatMap((n) => n.lints);
-		expect(lints).toHaveLength(2);
-		expect(lints[0]).toMatch(/^utility\.batch stops at the first failing call/);
-		expect(lints[1]).toMatch(
+		expect(lints.map((l) => l.id)).toEqual(['batch-not-atomic', 'transact-origin']);
+		expect(lints[0]!.message).toMatch(/^utility\.batch stops at the first failing call/);
+		expect(lints[1]!.message).toMatch(
 			/the Transact carrying parachainSystem\.authorizeUpgrade on para 1000 has origin kind Native, not Superuser/,
 		);
 	});
@@ -256,6 +260,128 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 				ui.unmount();
 				await runCleanups();
 			}
+		},
+	);
+
+	/** Review call data on the relay, decoding para 1000's Transacts with its metadata. */
+	const reviewCall = async (tx: { method: { toU8a: () => Uint8Array } }) =>
+		(await reviewChain(relay, { kind: 'call', bytes: tx.method.toU8a(), source: 'test' }, paraDecoder)).findings;
+
+	it('lints: the same code authorized twice for one chain; an extra call riding along is listed and is not a MATCH', async () => {
+		const send = await buildAuthorizeXcm(relay, para, 1000, hubHash as Hex);
+		const twice = relay.tx.utility.batchAll([send.tx.method, send.tx.method]);
+		const doubled = await reviewCall(twice);
+		expect(doubled.problems.map((p) => p.id)).toEqual(['double-authorization']);
+		expect(doubled.problems[0]!.message).toBe(`code hash ${hubHash} is upgraded or authorized 2 times for para 1000`);
+		expect(doubled.problems[0]!.todo).toMatch(/one call per chain is meant/);
+		// Once is clean, and nothing rides along.
+		const once = await reviewCall((await proposal()).tx);
+		expect(once.problems).toEqual([]);
+		expect(once.alsoDoes).toEqual([]);
+		// A remark rides along: listed, and the verdict is not MATCH although both upgrades are what the reviewer holds.
+		const riding = relay.tx.utility.batchAll([
+			relay.tx.system.setCode(u8aToHex(relayCode)).method,
+			send.tx.method,
+			relay.tx.system.remark('0x6869').method,
+		]);
+		const findings = await reviewCall(riding);
+		expect(findings.alsoDoes).toEqual(['system.remark(remark: 0x6869)']);
+		const relayHash = blake2AsHex(relayCode, 256) as Hex;
+		const facts = (codeHash: Hex, size: number, specName: string, specVersion: number) =>
+			({ path: 'x', codeHash, size, specName, specVersion, transactionVersion: 0 }) as WasmFacts;
+		const hub = byteDifferentAssetHubCode();
+		const v = computeVerdict(findings, facts(relayHash, relayCode.length, 'rococo', 9140), undefined, {
+			'para 1000': facts(hubHash as Hex, hub.length, 'statemine', 900),
+		});
+		expect(v.upgrades!.map((r) => [r.chain, r.call, r.verdict])).toEqual([
+			['this chain', 'system.setCode', 'match'],
+			['para 1000', 'parachainSystem.authorizeUpgrade', 'match'],
+		]);
+		expect(v.verdict).toBe('unverified');
+		expect(v.line).toMatch(
+			/^NOT ONLY AN UPGRADE: .*; but it also does: system\.remark\(remark: 0x6869\) \(read those calls before you vote\)$/,
+		);
+	});
+
+	it('lint: a message in a version the relay does not record for the destination (forceXcmVersion on the real relay)', async () => {
+		const { alice } = await devKeys();
+		const dest = { V1: { parents: 0, interior: { X1: { Parachain: 1000 } } } };
+		const force = async (version: number) => {
+			const tx = relay.tx.sudo.sudo(relay.tx.xcmPallet.forceXcmVersion(dest.V1, version));
+			const sent = submitExtrinsic(relay, {
+				tx,
+				pair: alice,
+				meta: { env: 'relay', stage: 'authorize', call: 'sudo.sudo', callHash: tx.method.hash.toHex() as Hex },
+			});
+			for (let i = 0; i < 500 && (await relay.rpc.author.pendingExtrinsics()).length === 0; i++)
+				await new Promise((r) => setTimeout(r, 20));
+			await net.relay.newBlocks(1);
+			const result = await sent;
+			expect(result.events).toContain('xcmPallet.SupportedVersionChanged');
+		};
+		// Built while the relay still records v2 (the console's own builder refuses to send in v1).
+		const batch = await proposal();
+		await force(1);
+		try {
+			const findings = await reviewCall(batch.tx);
+			expect(findings.problems.map((p) => p.id)).toEqual(['xcm-version']);
+			expect(findings.problems[0]!.message).toMatch(/^the message to para 1000 is v2, but this chain records v1 for para 1000/);
+		} finally {
+			await force(2);
+		}
+		expect((await reviewCall((await proposal()).tx)).problems).toEqual([]);
+	});
+
+	it(
+		'review --release ID compares every runtime of a multi-runtime release; a changed file is refused; another release names the chain',
+		{ timeout: 180_000 },
+		async () => {
+			const home = tempHome('rc-review-release-');
+			const env = { RELEASE_CONSOLE_HOME: home };
+			const add = (args: string[]) => runCli(['env', 'add', ...args, '--kind', 'local'], env);
+			expect((await add(['relay', '--endpoint', net.relay.endpoint, '--route', 'sudo'])).code).toBe(0);
+			expect(
+				(await add(['hub', '--endpoint', net.para.endpoint, '--route', 'parachain', '--relay', 'relay', '--para-id', '1000'])).code,
+			).toBe(0);
+			const file = path.join(home, 'upgrade.call');
+			writeFileSync(file, u8aToHex((await proposal()).tx.method.toU8a()));
+			const relayWasm = writeRococoWasm(9140, home);
+			const make = async (name: string, hubWasm: string) => {
+				const made = await runCli(
+					['new', '--name', name, '--runtime', `relay=${relayWasm}`, '--runtime', `hub=${hubWasm}`, '--json'],
+					env,
+				);
+				expect(made.code, made.stderr).toBe(0);
+				return made.json().id as string;
+			};
+			const rebuilt = writeAssetHubWasm(home, 'rebuilt');
+			const right = await make('right', rebuilt);
+			const both = await runCli(['review', '--env', 'relay', '--call', file, '--release', right, '--json'], env);
+			expect(both.json().verdict, both.stdout.slice(0, 600) + both.stderr).toBe('match');
+			expect(both.json().upgrades.length).toBe(2);
+			const text = (await runCli(['review', '--env', 'relay', '--call', file, '--release', right], env)).stdout;
+			expect(text).toMatch(/upgrades \(2\):/);
+			expect(text).toMatch(/ {2}this chain {2}system\.setCode +0x[0-9a-f]{4}…[0-9a-f]{4} +match/);
+			expect(text).toMatch(/ {2}para 1000 {3}parachainSystem\.authorizeUpgrade +0x[0-9a-f]{4}…[0-9a-f]{4} +match/);
+			// A release whose asset hub runtime is another code: MISMATCH, naming the chain.
+			const genesis = writeAssetHubWasm(home, 'genesis');
+			const other = await make('other hub', genesis);
+			const off = await runCli(['review', '--env', 'relay', '--call', file, '--release', other, '--json'], env);
+			expect(off.code).toBe(1);
+			expect(off.json().differences[0]).toMatch(/^para 1000: code hash 0x[0-9a-f]{64} on chain vs 0x0be70b77/);
+			expect(off.json().upgrades.map((r: { verdict: string }) => r.verdict)).toEqual(['match', 'differs']);
+			// A release's file changed since: refused, it is not what was released.
+			writeFileSync(rebuilt, readFileSync(genesis));
+			const changed = await runCli(['review', '--env', 'relay', '--call', file, '--release', right], env);
+			expect(changed.code).toBe(2);
+			expect(changed.stderr).toContain(`${rebuilt} is not release ${right}'s runtime for hub any more`);
+			// Bad input: both --release and --wasm; an unknown release.
+			const mixed = await runCli(['review', '--env', 'relay', '--call', file, '--release', right, '--wasm', relayWasm], env);
+			expect(mixed.code).toBe(2);
+			expect(mixed.stderr).toContain('--release and --wasm both say what to compare with');
+			const unknown = await runCli(['review', '--env', 'relay', '--call', file, '--release', 'nope'], env);
+			expect(unknown.code).toBe(2);
+			expect(unknown.stderr).toContain('no release "nope"');
 		},
 	);
 });

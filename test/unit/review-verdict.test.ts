@@ -23,6 +23,7 @@ function findings(overrides: Partial<ChainFindings> = {}): ChainFindings {
 		target: { kind: 'referendum', index: 12 },
 		label: 'referendum 12 (democracy)',
 		proposal: { hash: C, length: 40, via: 'Lookup' },
+		alsoDoes: [],
 		upgrades: [
 			{
 				kind: 'system.setCode',
@@ -94,6 +95,7 @@ describe('the verdict line', () => {
 			verdict: 'match',
 			line: 'MATCH: referendum 12 (democracy) installs node spec 272, code hash 0xaaaa…aaaa (1,000 bytes), same as your wasm; forward compatible',
 			differences: [],
+			upgrades: [{ chain: 'this chain', call: 'system.setCode', codeHash: A, verdict: 'match' }],
 		});
 		const nfc = computeVerdict(
 			findings(),

@@ -26,6 +26,8 @@ interface OngoingCodec {
 	/** Absent on the first versions of the pallet. */
 	inQueue?: BoolCodec;
 	deciding: OptionCodec<{ since: NumberCodec; confirming: OptionCodec<NumberCodec> }>;
+	/** DispatchTime: At(block) or After(blocks from approval). */
+	enactment?: { isAt: boolean; asAt: NumberCodec; isAfter: boolean; asAfter: NumberCodec };
 	tally: { ayes: BalanceCodec; nays: BalanceCodec; support: BalanceCodec };
 }
 interface ReferendumInfoCodec {
@@ -82,6 +84,8 @@ export interface OpenGovReferendum {
 		support: bigint;
 		/** What it enacts. */
 		proposal: BoundedParts;
+		/** When: at a block, or that many blocks after approval. */
+		enactment?: { at: number } | { after: number };
 	};
 	endedAt?: number;
 }
@@ -114,6 +118,11 @@ function openGovInfo(index: number, info: ReferendumInfoCodec): OpenGovReferendu
 				nays: o.tally.nays.toBigInt(),
 				support: o.tally.support.toBigInt(),
 				proposal: boundedParts(o.proposal),
+				...(o.enactment?.isAt
+					? { enactment: { at: o.enactment.asAt.toNumber() } }
+					: o.enactment?.isAfter
+						? { enactment: { after: o.enactment.asAfter.toNumber() } }
+						: {}),
 			},
 		};
 	}

@@ -57,7 +57,10 @@ export function newestXcmVersion(api: ApiPromise): number | undefined {
 	return versions.length ? Math.max(...versions) : undefined;
 }
 
-type SupportedVersionEntries = () => Promise<Array<[{ args: [NumberCodec, { toJSON(): unknown }] }, NumberCodec]>>;
+/** SupportedVersion is an OptionQuery map: each value is an Option<u32> (a plain u32 on the oldest pallets). */
+type SupportedVersionEntries = () => Promise<
+	Array<[{ args: [NumberCodec, { toJSON(): unknown }] }, OptionCodec<NumberCodec> | NumberCodec]>
+>;
 interface XcmStorage {
 	supportedVersion?: { entries: SupportedVersionEntries };
 	safeXcmVersion?: () => Promise<OptionCodec<NumberCodec>>;
@@ -91,7 +94,11 @@ export async function relayXcmVersionFor(relayApi: ApiPromise, paraId: number): 
 	if (storage?.supportedVersion) {
 		const entries = await storage.supportedVersion.entries();
 		const found = entries.find(([key]) => isChildPara(key.args[1].toJSON(), paraId));
-		if (found) version = found[1].toNumber();
+		if (found) {
+			const value = found[1];
+			if ('isSome' in value) version = value.isSome ? value.unwrap().toNumber() : undefined;
+			else version = value.toNumber();
+		}
 	}
 	if (version === undefined && storage?.safeXcmVersion) {
 		const safe = await storage.safeXcmVersion();

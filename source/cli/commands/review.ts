@@ -8,7 +8,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { EXIT, UsageError, findEnvironment, resolveCommandSigner, type CommandContext } from './context.js';
+import { EXIT, UsageError, findEnvironment, findRelease, resolveCommandSigner, type CommandContext } from './context.js';
+import { artifactFor } from '../../domain/release.js';
 import { embeddedResolver } from '../../engine/session.js';
 import { connectEnvironment, type Connection } from '../../chain/connect.js';
 import { formatPrompt } from '../../engine/prompt-text.js';
@@ -26,6 +27,8 @@ export interface ReviewFlags {
 	/** `[ENV=]PATH`, repeatable: the reviewed chain's runtime, and one per parachain environment (ENV). */
 	wasm?: string[];
 	record?: string;
+	/** A release ID: every runtime it ships for this chain and its parachains is what the proposal is compared with. */
+	release?: string;
 	vote?: string;
 	signer?: string;
 	yes?: boolean;
@@ -33,7 +36,50 @@ export interface ReviewFlags {
 	balance?: string;
 }
 
-export const REVIEW_USAGE = `usage: release-console review --env NAME (${TARGET_USAGE}) [--wasm [ENV=]PATH … | --record RECORD.json] [--json] [--vote aye|nay --signer S --yes [--conviction Locked1x] [--balance N]]`;
+export const REVIEW_USAGE = `usage: release-console review --env NAME (${TARGET_USAGE}) [--wasm [ENV=]PATH … | --release ID | --record RECORD.json] [--json] [--vote aye|nay --signer S --yes [--conviction Locked1x] [--balance N]]`;
+
+/**
+ * `--release ID`: the runtime the release ships for the reviewed chain and for each of its parachain environments,
+ * each file checked against the code hash the release recorded (a file changed since is not what was released).
+ */
+async function releaseRuntimes(
+	ctx: CommandContext,
+	id: string,
+	env: Environment,
+): Promise<{ own?: string; remote: Record<string, string> }> {
+	const release = findRelease(ctx.store, id);
+	const { readArtifact } = await import('../../artifact/read.js');
+	const out: { own?: string; remote: Record<string, string> } = { remote: {} };
+	const checked = async (name: string) => {
+		const artifact = artifactFor(release, name);
+		let codeHash: string;
+		try {
+			codeHash = (await readArtifact(artifact.path)).codeHash;
+		} catch (error) {
+			throw new UsageError(
+				`release ${release.id}'s runtime for ${name} cannot be read at ${artifact.path}: ${(error as Error).message}`,
+				'put the wasm the release was made from back at that path, or review with --wasm [ENV=]PATH',
+			);
+		}
+		if (codeHash !== artifact.codeHash)
+			throw new UsageError(
+				`${artifact.path} is not release ${release.id}'s runtime for ${name} any more: code hash ${codeHash}, the release recorded ${artifact.codeHash}`,
+				'restore the file the release was made from, or review with --wasm PATH to compare that file instead',
+			);
+		return artifact.path;
+	};
+	if (release.environments.includes(env.name)) out.own = await checked(env.name);
+	for (const name of release.environments) {
+		const other = ctx.store.getEnvironment(name);
+		if (other?.parachain?.relay === env.name) out.remote[`para ${other.parachain.paraId}`] = await checked(name);
+	}
+	if (!out.own && Object.keys(out.remote).length === 0)
+		throw new UsageError(
+			`release ${release.id} ships no runtime for ${env.name} or a parachain of it (its environments: ${release.environments.join(', ')})`,
+			'review against the release that targets this chain, or pass --wasm PATH',
+		);
+	return out;
+}
 
 function asUsage<T>(fn: () => T): T {
 	try {
@@ -84,6 +130,16 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 				);
 			remoteWasms[`para ${other.parachain.paraId}`] = path.resolve(value.slice(at + 1));
 		}
+	}
+	if (flags.release) {
+		if (flags.wasm?.length)
+			throw new UsageError(
+				'--release and --wasm both say what to compare with',
+				'give one: --release ID (its runtimes) or --wasm [ENV=]PATH',
+			);
+		const runtimes = await releaseRuntimes(ctx, flags.release, env);
+		ownWasm = runtimes.own;
+		Object.assign(remoteWasms, runtimes.remote);
 	}
 	const target: ReviewTarget = asUsage(() => parseTargetFlags(flags));
 	const aye = asUsage(() => parseVoteFlag(flags.vote));
