@@ -1,16 +1,19 @@
 /**
  * The real Rococo 9130 and 9140 runtimes (genesis :code of two chain specs
- * shipped in npm packages): inspection and their forward-compatibility diff.
+ * shipped in npm packages): inspection and their forward-compatibility diff;
+ * `inspect` as a child process with srtool reports (statemine 900) and the
+ * hygiene gates on 9140 --against 9130.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decompress } from 'fzstd';
 import { expandMetadata, Metadata, TypeRegistry } from '@polkadot/types';
-import { u8aToHex } from '@polkadot/util';
+import { compactToU8a, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
-import { rococoRuntime, writeRococoWasm } from '../../source/artifact/embedded-runtimes.js';
+import { rococoRuntime, writeAssetHubWasm, writeRococoWasm } from '../../source/artifact/embedded-runtimes.js';
 import { inspectArtifact, toArtifactInfo, type Inspection } from '../../source/artifact/inspect.js';
 import { diffMetadata, type DiffReport, type MetadataChange } from '../../source/artifact/diff.js';
 import { forwardCompatGate } from '../../source/artifact/gate.js';
@@ -19,6 +22,7 @@ import { releaseExecutor } from '../../source/artifact/executor.js';
 import { ZSTD_PREFIX } from '../../source/artifact/read.js';
 import { runInspect } from '../../source/cli/commands/inspect.js';
 import { makeRuntime } from '../helpers/make-runtime.js';
+import { runCli, tempHome } from '../helpers/cli.js';
 import staticSubstrate from '@polkadot/types-support/metadata/static-substrate';
 
 const HASH_9140 = '0xe49e1a81ddc4e80d0aed4adf9321136dd7a197deaf8a14a8d52012348f8e05b6';
@@ -234,8 +238,8 @@ describe('executor worker', () => {
 	});
 });
 
-describe('inspect command with srtool digests', () => {
-	it('real 9140 against 9130 with a matching srtool report: exit 1 (not forward compatible), digest ok', async () => {
+describe('inspect command with srtool reports', () => {
+	it('real 9140 against 9130 with a matching srtool digest: exit 1 (not forward compatible), digest ok', async () => {
 		const report = path.join(dir, 'srtool.json');
 		writeFileSync(
 			report,
@@ -251,7 +255,16 @@ describe('inspect command with srtool digests', () => {
 		);
 		expect(code).toBe(1);
 		const parsed = JSON.parse(out[0]!);
-		expect(parsed.srtool).toMatchObject({ match: true, field: 'runtimes.compressed.blake2_256', actual: HASH_9140 });
+		expect(parsed.srtool).toMatchObject({ match: true, runtime: 'compressed', differs: [] });
+		expect(parsed.srtool.fields[0]).toEqual({
+			field: 'runtimes.compressed.blake2_256',
+			what: 'code hash (blake2-256 of the file)',
+			status: 'match',
+			report: HASH_9140,
+			artifact: HASH_9140,
+		});
+		// the fields the report does not have are listed, not failed
+		expect(parsed.srtool.fields.find((f: { field: string }) => f.field === 'runtimes.compressed.prop').status).toBe('absent');
 		expect(parsed.gate).toMatchObject({ id: 'forward-compatible', status: 'fail' });
 		expect(parsed.artifact.callHashes.setCode.callIndex).toBe('0x0003');
 	});
@@ -268,9 +281,12 @@ describe('inspect command with srtool digests', () => {
 		const err: string[] = [];
 		const code = await runInspect({ wasm: raw, srtool: bad, json: false }, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
 		expect(code).toBe(1);
-		// a raw wasm is compared with the compact digest
-		expect(out.join('\n')).toMatch(/srtool {8}✗ MISMATCH: .* says 0xabab.* \(runtimes\.compact\.blake2_256\)/);
-		expect(err.join('\n')).toMatch(/srtool digest mismatch/);
+		// a raw wasm is compared with the compact entry
+		expect(out.join('\n')).toMatch(/srtool {8}✗ MISMATCH: blake2_256 differs — runtimes\.compact of /);
+		expect(out.join('\n')).toMatch(/✗ blake2_256 +DIFFERS: the report says 0xabab/);
+		expect(err.join('\n')).toMatch(
+			/srtool report mismatch: runtimes\.compact\.blake2_256 differs\. The artifact is not the one srtool built/,
+		);
 
 		const empty = path.join(dir, 'empty-srtool.json');
 		writeFileSync(empty, JSON.stringify({ gen: 'srtool' }));
@@ -280,5 +296,170 @@ describe('inspect command with srtool digests', () => {
 		expect(
 			await runInspect({ wasm: raw, srtool: path.join(dir, 'missing.json'), json: false }, { stdout: () => {}, stderr: () => {} }),
 		).toBe(2);
+	});
+});
+
+describe('inspect as a child process: every srtool field, the hygiene gates', () => {
+	let home: string;
+	let hub: string;
+	let report: { gen: string; runtimes: { compressed: Record<string, unknown> & { subwasm: Record<string, unknown> } } };
+	const cliEnv = () => ({ RELEASE_CONSOLE_HOME: home });
+	const writeReport = (name: string, value: unknown) => {
+		const file = path.join(dir, name);
+		writeFileSync(file, JSON.stringify(value));
+		return file;
+	};
+
+	beforeAll(() => {
+		home = tempHome('rc-srtool-');
+		hub = writeAssetHubWasm(dir, 'genesis');
+		// What srtool writes for statemine 900, each value computed here from the file (not by the console):
+		// setCode is System (0) call 3 in statemine 900, authorizeUpgrade ParachainSystem (1) call 2.
+		const file = new Uint8Array(readFileSync(hub));
+		const wasm = decompress(file.subarray(ZSTD_PREFIX.length));
+		const codeHash = blake2AsHex(file, 256);
+		const prop = blake2AsHex(u8aConcat(Uint8Array.of(0, 3), compactToU8a(file.length), file), 256);
+		const authorize = blake2AsHex(u8aConcat(Uint8Array.of(1, 2), hexToU8a(codeHash)), 256);
+		report = {
+			gen: 'srtool v0.16.0',
+			runtimes: {
+				compressed: {
+					size: String(file.length),
+					prop,
+					authorize_upgrade_prop: authorize,
+					blake2_256: codeHash,
+					ipfs: 'QmNotComputedByTheConsole',
+					sha256: `0x${createHash('sha256').update(file).digest('hex')}`,
+					wasm: 'runtime/target/srtool/release/wbuild/statemine-runtime/statemine_runtime.compact.compressed.wasm',
+					subwasm: {
+						size: wasm.length,
+						compression: { size_compressed: file.length, size_decompressed: wasm.length, compressed: true },
+						reserved_meta: [109, 101, 116, 97],
+						reserved_meta_valid: true,
+						metadata_version: 14,
+						core_version: 'statemine-900 (statemine-0.tx6.au1)',
+						proposal_hash: prop,
+						parachain_authorize_upgrade_hash: authorize,
+						ipfs_hash: 'QmNotComputedByTheConsole',
+						blake2_256: codeHash,
+					},
+				},
+			},
+		};
+	});
+
+	afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+	it('a report with every field right: each one matches (the IPFS CIDs not compared), exit 0', async () => {
+		const r = await runCli(['inspect', hub, '--srtool', writeReport('hub-srtool.json', report), '--json'], cliEnv());
+		expect(r.code, r.stderr).toBe(0);
+		const out = r.json();
+		expect(out.kind).toBe('inspected');
+		expect(out.srtool.match).toBe(true);
+		expect(out.srtool.differs).toEqual([]);
+		const status = Object.fromEntries(
+			out.srtool.fields.map((f: { field: string; status: string }) => [f.field.replace('runtimes.compressed.', ''), f.status]),
+		);
+		expect(status).toEqual({
+			blake2_256: 'match',
+			sha256: 'match',
+			size: 'match',
+			prop: 'match',
+			authorize_upgrade_prop: 'match',
+			'subwasm.blake2_256': 'match',
+			'subwasm.proposal_hash': 'match',
+			'subwasm.parachain_authorize_upgrade_hash': 'match',
+			'subwasm.size': 'match',
+			'subwasm.compression.compressed': 'match',
+			'subwasm.compression.size_compressed': 'match',
+			'subwasm.compression.size_decompressed': 'match',
+			'subwasm.reserved_meta_valid': 'match',
+			'subwasm.metadata_version': 'match',
+			'subwasm.core_version': 'match',
+			ipfs: 'not-compared',
+			'subwasm.ipfs_hash': 'not-compared',
+		});
+		const authorize = out.srtool.fields.find((f: { field: string }) => f.field === 'runtimes.compressed.authorize_upgrade_prop');
+		expect(authorize.note).toMatch(/^parachainSystem\.authorizeUpgrade\(codeHash\), call index 0x0102/);
+
+		const text = await runCli(['inspect', hub, '--srtool', path.join(dir, 'hub-srtool.json')], cliEnv());
+		expect(text.code).toBe(0);
+		expect(text.stdout).toMatch(
+			/srtool {8}✓ every compared field matches — runtimes\.compressed of .* \(15 match, 0 differ, 0 not in the report, 2 not compared\)/,
+		);
+		expect(text.stdout).toMatch(/✓ subwasm\.core_version +statemine-900 \(statemine-0\.tx6\.au1\)/);
+	});
+
+	it('one field wrong (the spec version in core_version): srtool-mismatch, exit 1, naming that field', async () => {
+		const wrong = structuredClone(report);
+		wrong.runtimes.compressed.subwasm.core_version = 'statemine-901 (statemine-0.tx6.au1)';
+		const file = writeReport('hub-srtool-wrong.json', wrong);
+		const r = await runCli(['inspect', hub, '--srtool', file, '--json'], cliEnv());
+		expect(r.code).toBe(1);
+		const out = r.json();
+		expect(out.kind).toBe('srtool-mismatch');
+		expect(out.srtool.differs).toEqual(['runtimes.compressed.subwasm.core_version']);
+		expect(out.srtool.fields.find((f: { status: string }) => f.status === 'differs')).toMatchObject({
+			report: 'statemine-901 (statemine-0.tx6.au1)',
+			artifact: 'statemine-900 (statemine-0.tx6.au1)',
+			note: 'spec version 901 in the report, 900 in the artifact',
+		});
+		const text = await runCli(['inspect', hub, '--srtool', file], cliEnv());
+		expect(text.code).toBe(1);
+		expect(text.stdout).toMatch(
+			/✗ subwasm\.core_version +DIFFERS: the report says statemine-901 \(statemine-0\.tx6\.au1\), the artifact gives statemine-900/,
+		);
+		expect(text.stderr).toMatch(/srtool report mismatch: runtimes\.compressed\.subwasm\.core_version differs/);
+	});
+
+	it("subwasm's own setCode hash (fixed call index 0x0002; statemine 900's is 0x0003): the same code, not this chain's call, exit 0", async () => {
+		const file = new Uint8Array(readFileSync(hub));
+		const subwasmProp = blake2AsHex(u8aConcat(Uint8Array.of(0, 2), compactToU8a(file.length), file), 256);
+		const fixed = structuredClone(report);
+		fixed.runtimes.compressed.prop = subwasmProp;
+		fixed.runtimes.compressed.subwasm.proposal_hash = subwasmProp;
+		const r = await runCli(['inspect', hub, '--srtool', writeReport('hub-srtool-subwasm.json', fixed)], cliEnv());
+		expect(r.code, r.stderr).toBe(0);
+		expect(r.stdout).toMatch(
+			/! prop +same code, not this chain's call: the report's hash is subwasm's system\.setCode\(code\) with call index 0x0002 for this code, not a call of this chain: system\.setCode\(code\) \(call index 0x0003\) hashes to 0x/,
+		);
+		expect(r.stderr).toMatch(
+			/note: the report's runtimes\.compressed\.prop, runtimes\.compressed\.subwasm\.proposal_hash are subwasm's hash of this code with its fixed call indices/,
+		);
+		// Another code's hash is neither: a difference.
+		const other = structuredClone(report);
+		other.runtimes.compressed.prop = `0x${'cd'.repeat(32)}`;
+		const bad = await runCli(['inspect', hub, '--srtool', writeReport('hub-srtool-prop.json', other), '--json'], cliEnv());
+		expect(bad.code).toBe(1);
+		expect(bad.json().srtool.differs).toEqual(['runtimes.compressed.prop']);
+	});
+
+	it('Rococo 9140 --against 9130: metadata-versions and check-metadata-hash pass, with both sides', async () => {
+		const r = await runCli(['inspect', wasm9140, '--against', wasm9130, '--json'], cliEnv());
+		expect(r.code).toBe(1); // not forward compatible (see above); the hygiene gates do not change the exit code
+		const out = r.json();
+		expect(out.artifact.metadataVersions).toEqual([14]);
+		expect(out.against.metadataVersions).toEqual([14]);
+		const [versions, hash] = out.hygiene;
+		expect(versions).toMatchObject({
+			id: 'metadata-versions',
+			status: 'pass',
+			summary: 'metadata versions: none dropped (artifact: v14; live runtime: v14)',
+			evidence: { artifact: [14], live: [14], dropped: [] },
+		});
+		expect(hash).toMatchObject({
+			id: 'check-metadata-hash',
+			status: 'pass',
+			summary: 'CheckMetadataHash: not used by this chain',
+			evidence: { live: false, artifact: false },
+		});
+		expect(hash.evidence.artifactExtensions).toContain('CheckNonZeroSender');
+		const text = await runCli(['inspect', wasm9140, '--against', wasm9130], cliEnv());
+		expect(text.stdout).toContain(
+			'  gate metadata-versions: PASS — metadata versions: none dropped (artifact: v14; live runtime: v14)',
+		);
+		expect(text.stdout).toContain(
+			'  gate check-metadata-hash: PASS — CheckMetadataHash: not used by this chain (live chain does not use it; artifact does not have it)',
+		);
 	});
 });

@@ -312,6 +312,12 @@ describe('the headless contract: flags, confirmation, exit codes, secrets', () =
 		const verdict = await runCli(['inspect', wasm9140, '--against', 'bad', '--json'], env());
 		expect(verdict.code).toBe(1);
 		expect(verdict.json()).toMatchObject({ kind: 'not-forward-compatible', exitCode: 1 });
+		// the live chain's side of the hygiene gates: 9130's Metadata API v1 offers only its v14; no CheckMetadataHash
+		expect(verdict.json().against.metadataVersions).toEqual([14]);
+		expect(verdict.json().hygiene.map((g: { id: string; status: string }) => `${g.id} ${g.status}`)).toEqual([
+			'metadata-versions pass',
+			'check-metadata-hash pass',
+		]);
 		const alone = await runCli(['inspect', wasm9140, '--json'], env());
 		expect(alone.code).toBe(0);
 		expect(alone.json().kind).toBe('inspected');

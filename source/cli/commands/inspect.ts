@@ -8,17 +8,23 @@
  * `--json` carries the same outcome as `kind` (INSPECT_KIND).
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Hex } from '../../domain/types.js';
+import type { GateEvaluation } from '../../domain/gates.js';
 import type { CallHashEntry } from '../../artifact/call-hashes.js';
 import type { DiffReport, MetadataChange } from '../../artifact/diff.js';
-import { ArtifactError, describeError } from '../../artifact/errors.js';
+import { ArtifactError } from '../../artifact/errors.js';
 import { releaseExecutor } from '../../artifact/executor.js';
 import type { forwardCompatGate } from '../../artifact/gate.js';
-import { inspectArtifact, inspectionToJson, type AgainstRuntime, type Inspection } from '../../artifact/inspect.js';
+import {
+	inspectArtifact,
+	inspectionToJson,
+	metadataMetadataVersion,
+	type AgainstRuntime,
+	type Inspection,
+} from '../../artifact/inspect.js';
 import type { MetadataModel } from '../../artifact/model.js';
 import { RUNTIME_SCOPE } from '../../artifact/scope.js';
+import type { SrtoolCheck, SrtoolField } from '../../artifact/srtool.js';
 import type { RuntimeVersionInfo } from '../../artifact/version.js';
 
 // A warm inspection without --against answers from the cache: the metadata code
@@ -58,7 +64,7 @@ export interface InspectArgv {
 	/** A wasm path, or an environment name (resolved through `io.resolveAgainst`). */
 	against?: string;
 	json: boolean;
-	/** Path of an srtool JSON report whose digest the artifact must match. */
+	/** Path of an srtool JSON report whose fields the artifact must match (source/artifact/srtool.ts). */
 	srtool?: string;
 }
 
@@ -71,62 +77,14 @@ export interface InspectIo {
 	resolveAgainst?: (name: string) => Promise<AgainstRuntime | undefined>;
 }
 
-interface SrtoolCheck {
-	report: string;
-	field: string;
-	expected: Hex;
-	actual: Hex;
-	match: boolean;
-}
-
 interface Against {
 	label: string;
 	version: RuntimeVersionInfo;
 	model: MetadataModel;
 	metadataVersion: number;
+	/** The metadata versions it offers. */
+	metadataVersions: number[];
 	source: 'wasm' | 'environment';
-}
-
-async function checkSrtool(reportPath: string, inspection: Inspection): Promise<SrtoolCheck> {
-	const fail = (message: string, hint: string, cause?: unknown): never => {
-		throw new ArtifactError('bad-srtool-report', message, hint, reportPath, cause === undefined ? undefined : { cause });
-	};
-	let text = '';
-	try {
-		text = await readFile(reportPath, 'utf8');
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		fail(
-			code === 'ENOENT'
-				? `no srtool report at ${reportPath}`
-				: `cannot read the srtool report ${reportPath}: ${describeError(error)}`,
-			'Pass the JSON report srtool wrote (srtool build --json > report.json)',
-			error,
-		);
-	}
-	let report: unknown;
-	try {
-		report = JSON.parse(text);
-	} catch (error) {
-		fail(
-			`the srtool report ${reportPath} is not JSON: ${describeError(error)}`,
-			'Pass the JSON report srtool wrote (srtool build --json > report.json)',
-			error,
-		);
-	}
-	const runtimes = (report as { runtimes?: Record<string, { blake2_256?: unknown }> } | null)?.runtimes;
-	// The report's compressed digest is for the .compact.compressed.wasm; a raw artifact is compared with the compact one.
-	const key = inspection.compressed ? 'compressed' : 'compact';
-	const digest = runtimes?.[key]?.blake2_256;
-	if (typeof digest !== 'string' || !/^(0x)?[0-9a-fA-F]{64}$/.test(digest)) {
-		fail(
-			`the srtool report ${reportPath} has no runtimes.${key}.blake2_256 digest`,
-			'Pass the JSON report of `srtool build --json` (srtool ≥ 0.9)',
-		);
-	}
-	const expected = `0x${(digest as string).replace(/^0x/, '').toLowerCase()}` as Hex;
-	const actual = inspection.codeHash.toLowerCase() as Hex;
-	return { report: path.resolve(reportPath), field: `runtimes.${key}.blake2_256`, expected, actual, match: expected === actual };
 }
 
 async function resolveAgainst(name: string, io: InspectIo): Promise<Against> {
@@ -139,6 +97,7 @@ async function resolveAgainst(name: string, io: InspectIo): Promise<Against> {
 			version: inspection.version,
 			model: buildModel(inspection.metadata),
 			metadataVersion: inspection.metadataVersion,
+			metadataVersions: inspection.metadataVersions,
 			source: 'wasm',
 		};
 	}
@@ -160,6 +119,7 @@ async function resolveAgainst(name: string, io: InspectIo): Promise<Against> {
 		version: resolved.version,
 		model: buildModel(metadata),
 		metadataVersion: metadata.version,
+		metadataVersions: resolved.metadataVersions ?? [metadata.version],
 		source: 'environment',
 	};
 }
@@ -178,12 +138,64 @@ function changeLine(c: MetadataChange): string {
 	return `    ${tag}  ${what} — ${c.detail}${c.requiresTxVersionBump ? '  [tx]' : ''}`;
 }
 
+const STATUS_MARK: Record<SrtoolField['status'], string> = {
+	match: '✓',
+	differs: '✗',
+	'subwasm-indices': '!',
+	absent: '-',
+	'not-compared': '·',
+};
+
+function srtoolLine(f: SrtoolField): string {
+	const name = f.field.replace(/^runtimes\.[a-z]+\./, '');
+	const value = (x: unknown) => String(x);
+	const text =
+		f.status === 'match'
+			? `${value(f.artifact)}`
+			: f.status === 'differs'
+				? `DIFFERS: the report says ${value(f.report)}, the artifact gives ${value(f.artifact)}`
+				: f.status === 'subwasm-indices'
+					? `same code, not this chain's call: ${f.note ?? ''}`
+					: f.status === 'absent'
+						? 'not in the report (not compared)'
+						: `not compared: ${f.note ?? ''}`;
+	const note = f.status !== 'not-compared' && f.status !== 'subwasm-indices' && f.note ? `  (${f.note})` : '';
+	return `    ${STATUS_MARK[f.status]} ${name.padEnd(42)} ${text}${note}`;
+}
+
+/** The srtool fields that identify the build itself (a difference: not the wasm srtool built), unlike its call hashes. */
+const CALL_HASH_FIELDS = /\.(prop|authorize_upgrade_prop|proposal_hash|parachain_authorize_upgrade_hash)$/;
+
+function srtoolMismatchMessage(srtool: SrtoolCheck): string {
+	const build = srtool.differs.filter((f) => !CALL_HASH_FIELDS.test(f));
+	const calls = srtool.differs.filter((f) => CALL_HASH_FIELDS.test(f));
+	return [
+		`srtool report mismatch: ${srtool.differs.join(', ')} differ${srtool.differs.length === 1 ? 's' : ''}.`,
+		...(build.length
+			? ['The artifact is not the one srtool built: rebuild with srtool or use the wasm from the same build as the report.']
+			: []),
+		...(calls.length
+			? ["The report's call hashes are neither this chain's calls for this code nor subwasm's hashes of it (see the lines above)."]
+			: []),
+	].join(' ');
+}
+
+function hygieneLine(g: GateEvaluation): string {
+	const e = g.evidence as Record<string, unknown>;
+	const evidence =
+		g.id === 'check-metadata-hash'
+			? `live chain ${e.live === null ? 'not read' : e.live ? 'uses it' : 'does not use it'}; artifact ${e.artifact ? 'has it' : 'does not have it'}`
+			: undefined;
+	return `  gate ${g.id}: ${g.status.toUpperCase()} — ${g.summary}${evidence ? ` (${evidence})` : ''}`;
+}
+
 function renderHuman(
 	inspection: Inspection,
 	srtool: SrtoolCheck | undefined,
 	against: Against | undefined,
 	diff: DiffReport | undefined,
 	gate: ReturnType<typeof forwardCompatGate> | undefined,
+	hygiene: GateEvaluation[],
 ): string {
 	const v = inspection.version;
 	const lines: string[] = [];
@@ -196,14 +208,14 @@ function renderHuman(
 		`  version       ${v.specName}/${v.implName} spec ${v.specVersion} · impl ${v.implVersion} · tx ${v.transactionVersion} · state ${v.stateVersion ?? '-'} · authoring ${v.authoringVersion}  (from ${v.source})`,
 	);
 	lines.push(
-		`  metadata      v${inspection.metadataVersion} via ${inspection.metadataVia}, ${inspection.pallets.length} pallets, ${v.apis.length} runtime APIs`,
+		`  metadata      v${inspection.metadataVersion} via ${inspection.metadataVia}, ${inspection.pallets.length} pallets, ${v.apis.length} runtime APIs; offers ${inspection.metadataVersions.map((x) => `v${x}`).join(', ')}`,
 	);
 	if (srtool) {
+		const count = (status: SrtoolField['status']) => srtool.fields.filter((f) => f.status === status).length;
 		lines.push(
-			srtool.match
-				? `  srtool        ✓ digest matches ${srtool.field} of ${srtool.report}`
-				: `  srtool        ✗ MISMATCH: ${srtool.report} says ${srtool.expected} (${srtool.field}), the artifact hashes to ${srtool.actual}`,
+			`  srtool        ${srtool.match ? '✓ every compared field matches' : `✗ MISMATCH: ${srtool.differs.map((f) => f.replace(/^runtimes\.[a-z]+\./, '')).join(', ')} differ${srtool.differs.length === 1 ? 's' : ''}`} — runtimes.${srtool.runtime} of ${srtool.report} (${count('match')} match, ${count('differs')} differ,${count('subwasm-indices') ? ` ${count('subwasm-indices')} subwasm's call hash not this chain's,` : ''} ${count('absent')} not in the report, ${count('not-compared')} not compared)`,
 		);
+		for (const f of srtool.fields) lines.push(srtoolLine(f));
 	}
 	if (against && diff && gate) {
 		const d = diff.verdicts;
@@ -222,6 +234,7 @@ function renderHuman(
 		);
 		lines.push(`  ${mark(d.specVersionIncreased)} spec version increased    ${diff.old.specVersion} → ${diff.new.specVersion}`);
 		lines.push(`  gate forward-compatible: ${gate.status.toUpperCase()} — ${gate.summary}`);
+		for (const h of hygiene) lines.push(hygieneLine(h));
 		if (diff.problems.length) {
 			lines.push('Problems');
 			for (const p of diff.problems) lines.push(`  - ${p.message}`);
@@ -274,16 +287,25 @@ export async function runInspect(argv: InspectArgv, io: InspectIo): Promise<numb
 				'Pass the runtime wasm to inspect, e.g. --wasm target/srtool/release/wbuild/x-runtime/x_runtime.compact.compressed.wasm',
 			);
 		}
-		const inspection = await inspectArtifact(argv.wasm, { keepExecutor: true, summary: !argv.against });
-		const srtool = argv.srtool ? await checkSrtool(argv.srtool, inspection) : undefined;
+		// Summary only (no metadata decoder on a warm run) unless a comparison or the srtool report needs more.
+		const inspection = await inspectArtifact(argv.wasm, { keepExecutor: true, summary: !argv.against && !argv.srtool });
 		let against: Against | undefined;
 		let diff: DiffReport | undefined;
 		let gate: ReturnType<typeof forwardCompatGate> | undefined;
+		const hygiene: GateEvaluation[] = [];
 		if (argv.against) {
-			const [{ callHashes }, { diffMetadata }, { forwardCompatGate }] = await Promise.all([
+			const [
+				{ callHashes },
+				{ diffMetadata },
+				{ forwardCompatGate },
+				{ buildModel },
+				{ metadataVersionsGate, checkMetadataHashGate },
+			] = await Promise.all([
 				import('../../artifact/call-hashes.js'),
 				import('../../artifact/diff.js'),
 				import('../../artifact/gate.js'),
+				import('../../artifact/model.js'),
+				import('../../domain/gates.js'),
 			]);
 			against = await resolveAgainst(argv.against, io);
 			// The upgrade calls go to the chain that runs the old runtime: its indices count.
@@ -293,7 +315,20 @@ export async function runInspect(argv: InspectArgv, io: InspectIo): Promise<numb
 			});
 			inspection.warnings = inspection.warnings.filter((w) => !w.startsWith('call hashes use'));
 			diff = diffMetadata(against.model, inspection.metadata, against.version, inspection.version);
-			gate = forwardCompatGate(against.source === 'environment' ? argv.against : against.label, diff);
+			const label = against.source === 'environment' ? argv.against : against.label;
+			gate = forwardCompatGate(label, diff);
+			// Artifact hygiene against the other side, judged as on a testnet or production environment (no advice).
+			const extensions = (model: MetadataModel) => model.extrinsic.extensions.map((e) => e.identifier);
+			hygiene.push(
+				metadataVersionsGate(label, 'production', inspection.metadataVersions, against.metadataVersions),
+				checkMetadataHashGate(label, 'production', extensions(buildModel(inspection.metadata)), extensions(against.model)),
+			);
+		}
+		// After --against: the call hashes compared are those of the chain the calls go to.
+		let srtool: SrtoolCheck | undefined;
+		if (argv.srtool) {
+			const { checkSrtool } = await import('../../artifact/srtool.js');
+			srtool = await checkSrtool(argv.srtool, inspection, { metadataMetadataVersion: () => metadataMetadataVersion(inspection) });
 		}
 		let exit: number = INSPECT_EXIT.ok;
 		let kind: InspectKind = gate ? 'forward-compatible' : 'inspected';
@@ -319,22 +354,25 @@ export async function runInspect(argv: InspectArgv, io: InspectIo): Promise<numb
 									specVersion: against.version.specVersion,
 									transactionVersion: against.version.transactionVersion,
 									metadataVersion: against.metadataVersion,
+									metadataVersions: against.metadataVersions,
 								},
 							}
 						: {}),
 					...(diff ? { diff } : {}),
 					...(gate ? { gate } : {}),
+					...(against ? { hygiene } : {}),
 					kind,
 					exitCode: exit,
 				}),
 			);
 		} else {
-			io.stdout(renderHuman(inspection, srtool, against, diff, gate));
-			if (srtool && !srtool.match) {
+			io.stdout(renderHuman(inspection, srtool, against, diff, gate, hygiene));
+			if (srtool && !srtool.match) io.stderr(srtoolMismatchMessage(srtool));
+			const other = srtool?.fields.filter((f) => f.status === 'subwasm-indices') ?? [];
+			if (other.length)
 				io.stderr(
-					`srtool digest mismatch: the artifact is not the one srtool built (${srtool.field} ${srtool.expected}, artifact ${srtool.actual}). Rebuild with srtool or use the wasm from the same build as the report.`,
+					`note: the report's ${other.map((f) => f.field).join(', ')} ${other.length === 1 ? 'is' : 'are'} subwasm's hash of this code with its fixed call indices, not the hash of a call this chain takes: propose with the call hashes above${against ? '' : ' (--against the chain the call goes to)'}`,
 				);
-			}
 		}
 		return exit;
 	} catch (error) {
