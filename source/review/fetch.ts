@@ -22,6 +22,7 @@ import { democracyReferendum, democracyVoting, hasDemocracy, nextExternal } from
 import { preimageBytes, preimageStatus } from '../chain/pallets/preimage.js';
 import { hasReferenda, openGovReferendum, referendaTrack } from '../chain/pallets/referenda.js';
 import { isWhitelisted } from '../chain/pallets/whitelist.js';
+import { pendingMultisigHashes, pendingMultisigs, storedMultisigCall, storesMultisigCalls } from '../chain/pallets/multisig.js';
 import { relayXcmVersionFor } from '../chain/pallets/xcm.js';
 import { codeOf, walkCall, partsRef, type CallRef, type RemoteDecoder, type WalkedCall } from './decode.js';
 import { ReviewInputError, describeTarget } from './target.js';
@@ -202,6 +203,60 @@ export async function resolveTarget(api: ApiPromise, target: ReviewTarget): Prom
 				top: { kind: 'ref', ref: { kind: 'preimage-hash', hash: target.hash, from: 'preimage' } },
 				vote: { kind: 'none', reason: 'a preimage is not voted on; review the motion or referendum that uses it' },
 			};
+		case 'multisig': {
+			let pending: Awaited<ReturnType<typeof pendingMultisigs>>;
+			try {
+				pending = await pendingMultisigs(api, target.hash);
+			} catch (error) {
+				throw new ReviewInputError((error as Error).message, 'review a motion, referendum or preimage instead');
+			}
+			if (pending.length === 0) {
+				const open = await pendingMultisigHashes(api);
+				throw new ReviewInputError(
+					`no pending multisig operation dispatches call ${target.hash} on this chain`,
+					open.length
+						? `pending multisig operations: ${open.join(', ')}`
+						: 'there are none pending: it may have been executed or cancelled already',
+				);
+			}
+			const ops = pending.map(
+				(p) =>
+					`${short(p.address)} (${p.state.approvals.length} approval${p.state.approvals.length === 1 ? '' : 's'}: ${p.state.approvals.map(short).join(', ')}; opened at #${p.state.when.height}-${p.state.when.index})`,
+			);
+			const label = `multisig operation ${short(target.hash)} of ${ops.join(' and ')}`;
+			const vote = {
+				kind: 'none' as const,
+				reason: 'a multisig operation is approved by its signatories (multisig.approveAsMulti / asMulti), not voted on: approve it through a release on the multisig route (advance ID --env NAME --signer …)',
+			};
+			const bytes = await storedMultisigCall(api, target.hash);
+			if (!bytes)
+				return {
+					target,
+					label,
+					top: {
+						kind: 'none',
+						reason: `the call of multisig operation ${target.hash} is not stored on chain (${storesMultisigCalls(api) ? 'Multisig.Calls holds nothing for it' : 'this multisig pallet stores no calls'}): ask its depositor for the call data and review it with --call FILE, whose hash must be ${target.hash}`,
+					},
+					vote,
+				};
+			let call: Call;
+			try {
+				call = api.registry.createType('Call', bytes) as unknown as Call;
+			} catch (error) {
+				return {
+					target,
+					label,
+					top: {
+						kind: 'none',
+						reason: `the call stored for multisig operation ${target.hash} does not decode: ${(error as Error).message}`,
+					},
+					vote,
+				};
+			}
+			if (blake2AsHex(bytes, 256) !== target.hash)
+				return { target, label, top: { kind: 'none', reason: `the call stored for ${target.hash} does not hash to it` }, vote };
+			return { target, label, top: { kind: 'call', call, hash: target.hash }, vote };
+		}
 		case 'call': {
 			let call: Call;
 			try {
@@ -477,7 +532,8 @@ export async function reviewChain(api: ApiPromise, target: ReviewTarget, decodeR
 	let proposal: ChainFindings['proposal'];
 	if (resolved.top.kind === 'call') {
 		const { call, hash } = resolved.top;
-		proposal = { hash, length: call.encodedLength, call: walkCall(call).line, via: 'motion' };
+		const via = target.kind === 'multisig' ? 'multisig (Multisig.Calls)' : target.kind === 'call' ? 'call data' : 'motion';
+		proposal = { hash, length: call.encodedLength, call: walkCall(call).line, via };
 		walk.steps.push(`${resolved.label}, call hash ${hash}:`);
 		await visitCall(api, call, walk, [resolved.label], 1);
 	} else if (resolved.top.kind === 'ref') {

@@ -34,7 +34,7 @@ const PALLETS: Record<string, ReferendumPallet> = {
 };
 
 export const TARGET_USAGE =
-	'--motion HASH|INDEX (or council:INDEX, tc:INDEX), --referendum INDEX (or democracy:INDEX, opengov:INDEX, external), --preimage HASH, or --call FILE|0xHEX';
+	'--motion HASH|INDEX (or council:INDEX, tc:INDEX), --referendum INDEX (or democracy:INDEX, opengov:INDEX, external), --preimage HASH, --multisig CALLHASH, or --call FILE|0xHEX';
 
 /**
  * `--call`: call data as 0x-hex, or a file holding it as 0x-hex text (the `.call` files proposal
@@ -108,6 +108,16 @@ export function parseReferendum(value: string): ReviewTarget {
 	return { kind: 'referendum', ...(pallet ? { pallet } : {}), index: Number(rest) };
 }
 
+export function parseMultisig(value: string): ReviewTarget {
+	const v = value.trim();
+	if (!HASH.test(v))
+		throw new ReviewInputError(
+			`--multisig ${value} is not a call hash`,
+			'a multisig operation is named by the blake2-256 of the call it dispatches: 0x followed by 64 hex digits',
+		);
+	return { kind: 'multisig', hash: v.toLowerCase() as Hex };
+}
+
 export function parsePreimage(value: string): ReviewTarget {
 	const v = value.trim();
 	if (!HASH.test(v))
@@ -119,14 +129,23 @@ export function parsePreimage(value: string): ReviewTarget {
 }
 
 /** Exactly one of the three flags. */
-export function parseTargetFlags(flags: { motion?: string; referendum?: string; preimage?: string; call?: string }): ReviewTarget {
-	const given = (['motion', 'referendum', 'preimage', 'call'] as const).filter((k) => flags[k] !== undefined && flags[k] !== '');
+export function parseTargetFlags(flags: {
+	motion?: string;
+	referendum?: string;
+	preimage?: string;
+	call?: string;
+	multisig?: string;
+}): ReviewTarget {
+	const given = (['motion', 'referendum', 'preimage', 'call', 'multisig'] as const).filter(
+		(k) => flags[k] !== undefined && flags[k] !== '',
+	);
 	if (given.length === 0) throw new ReviewInputError('nothing to review', `pass one of ${TARGET_USAGE}`);
 	if (given.length > 1)
 		throw new ReviewInputError(`review one thing at a time (got --${given.join(' and --')})`, `pass one of ${TARGET_USAGE}`);
 	if (flags.motion) return parseMotion(flags.motion);
 	if (flags.referendum) return parseReferendum(flags.referendum);
 	if (flags.call) return parseCall(flags.call);
+	if (flags.multisig) return parseMultisig(flags.multisig);
 	return parsePreimage(flags.preimage!);
 }
 
@@ -166,11 +185,13 @@ export function parseTargetText(text: string): ReviewTarget {
 			return parsePreimage(arg);
 		case 'call':
 			return parseCall(rest.join(' '));
+		case 'multisig':
+			return parseMultisig(arg);
 	}
 	if (words.length === 1 && HASH.test(head!)) return parsePreimage(head!);
 	throw new ReviewInputError(
 		`cannot read "${text}" as a target`,
-		'e.g. "referendum 0", "opengov 1", "motion 3", "motion tc:0", "preimage 0x…", "external", "call FILE|0x…"',
+		'e.g. "referendum 0", "opengov 1", "motion 3", "motion tc:0", "preimage 0x…", "external", "multisig 0x…", "call FILE|0x…"',
 	);
 }
 
@@ -193,6 +214,8 @@ export function describeTarget(target: ReviewTarget): string {
 			return `preimage ${target.hash}`;
 		case 'call':
 			return target.source;
+		case 'multisig':
+			return `multisig operation ${target.hash}`;
 	}
 }
 

@@ -20,6 +20,8 @@ export type ReviewTarget =
 	/** Democracy's NextExternal: the external proposal waiting to be tabled or fast-tracked. */
 	| { kind: 'external' }
 	| { kind: 'preimage'; hash: Hex }
+	/** A pending pallet-multisig operation, by the hash of the call it dispatches (what its signatories approve). */
+	| { kind: 'multisig'; hash: Hex }
 	/** Call data before it is on chain (`--call FILE|0xHEX`): what a proposal builder wrote, reviewed the same way. */
 	| { kind: 'call'; bytes: Uint8Array; source: string };
 

@@ -333,6 +333,54 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 	});
 
 	it(
+		'review --multisig CALLHASH: a sudo upgrade waiting in a 2-of-3 multisig with its call stored (Rococo 9130), reviewed as a signatory finds it',
+		{ timeout: 180_000 },
+		async () => {
+			const { alice, bob, charlie } = await devKeys();
+			const sudoUpgrade = relay.tx.sudo.sudo((await proposal()).tx);
+			const callHash = blake2AsHex(sudoUpgrade.method.toU8a(), 256) as Hex;
+			const others = [bob.address, charlie.address].sort();
+			const open = relay.tx.multisig.asMulti(2, others, null, sudoUpgrade.method.toHex(), true, 1_000_000_000);
+			const sent = submitExtrinsic(relay, {
+				tx: open,
+				pair: alice,
+				meta: { env: 'relay', stage: 'upgrade', call: 'multisig.asMulti', callHash: open.method.hash.toHex() as Hex },
+			});
+			for (let i = 0; i < 500 && (await relay.rpc.author.pendingExtrinsics()).length === 0; i++)
+				await new Promise((r) => setTimeout(r, 20));
+			await net.relay.newBlocks(1);
+			expect((await sent).events).toEqual(expect.arrayContaining(['multisig.NewMultisig']));
+
+			const home = tempHome('rc-review-multisig-');
+			const env = { RELEASE_CONSOLE_HOME: home };
+			const add = (args: string[]) => runCli(['env', 'add', ...args, '--kind', 'local'], env);
+			expect((await add(['relay', '--endpoint', net.relay.endpoint, '--route', 'sudo'])).code).toBe(0);
+			expect(
+				(await add(['hub', '--endpoint', net.para.endpoint, '--route', 'parachain', '--relay', 'relay', '--para-id', '1000'])).code,
+			).toBe(0);
+			const wasms = ['--wasm', writeRococoWasm(9140, home), '--wasm', `hub=${writeAssetHubWasm(home, 'rebuilt')}`];
+			const seen = await runCli(['review', '--env', 'relay', '--multisig', callHash, ...wasms, '--json'], env);
+			const out = seen.json();
+			expect(out.verdict, seen.stdout.slice(0, 600) + seen.stderr).toBe('match');
+			expect(out.line).toMatch(/^MATCH: multisig operation 0x[0-9a-f]{8}…[0-9a-f]{4} of .* \(1 approval: /);
+			expect(out.proposal).toMatchObject({ hash: callHash, via: 'multisig (Multisig.Calls)' });
+			expect(out.upgrades.map((u: { destination?: string; verdict: string }) => [u.destination ?? 'relay', u.verdict])).toEqual([
+				['relay', 'match'],
+				['para 1000', 'match'],
+			]);
+			expect(out.voteState).toMatchObject({ kind: 'none', reason: expect.stringMatching(/approved by its signatories/) });
+			// A hash no multisig waits on: bad input, naming what is pending.
+			const none = await runCli(['review', '--env', 'relay', '--multisig', `0x${'12'.repeat(32)}`], env);
+			expect(none.code).toBe(2);
+			expect(none.stderr).toContain('no pending multisig operation dispatches call 0x1212');
+			expect(none.stderr).toContain(`pending multisig operations: ${callHash}`);
+			const bad = await runCli(['review', '--env', 'relay', '--multisig', 'nope'], env);
+			expect(bad.code).toBe(2);
+			expect(bad.stderr).toContain('--multisig nope is not a call hash');
+		},
+	);
+
+	it(
 		'review --release ID compares every runtime of a multi-runtime release; a changed file is refused; another release names the chain',
 		{ timeout: 180_000 },
 		async () => {

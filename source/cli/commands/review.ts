@@ -24,6 +24,7 @@ export interface ReviewFlags {
 	referendum?: string;
 	preimage?: string;
 	call?: string;
+	multisig?: string;
 	/** `[ENV=]PATH`, repeatable: the reviewed chain's runtime, and one per parachain environment (ENV). */
 	wasm?: string[];
 	record?: string;
