@@ -132,6 +132,10 @@ describe('relay + asset hub in one release, headless', () => {
 			expect(relayOut.result.kind, relayRun.stdout + relayRun.stderr).toBe('complete');
 			const gates = relayOut.release.gates.filter((g: { env: string }) => g.env === 'hub');
 			expect(gates.find((g: { id: string }) => g.id === 'code-size').summary).toMatch(/of the relay's maxCodeSize 3,145,728/);
+			// The relay's own runtime against its own limit too.
+			const own = relayOut.release.gates.find((g: { id: string; env: string }) => g.id === 'code-size' && g.env === 'relay');
+			expect(own.status).toBe('pass');
+			expect(own.summary).toMatch(/^the code is 859,727 bytes, 27\.3% of this relay's own maxCodeSize 3,145,728/);
 			// Hygiene on the real runtimes: 9140 keeps every API the node needs of 9130's, and neither build is a dev one.
 			const apis = relayOut.release.gates.find((g: { id: string; env: string }) => g.id === 'runtime-apis' && g.env === 'relay');
 			expect(apis.status).toBe('pass');

@@ -122,6 +122,13 @@ async function headFollowsPara(paraApi: ApiPromise, head: Uint8Array): Promise<{
 	return { ok: true, text: `the relay's head for the para is its block #${number} (best #${best})` };
 }
 
+/** A relay's `configuration.activeConfig.maxCodeSize`; undefined on a chain that is no relay. */
+export async function relayMaxCodeSize(api: ApiPromise): Promise<number | undefined> {
+	const config = palletQuery<{ activeConfig?: () => Promise<ConfigCodec> }>(api, 'configuration');
+	if (!config?.activeConfig) return undefined;
+	return (await config.activeConfig())['maxCodeSize']?.toNumber();
+}
+
 /**
  * What the relay knows about para `paraId`'s code and upgrades, and its limits. With `paraApi`,
  * `simulated` also checks the relay's recorded head against the para's chain.

@@ -17,6 +17,7 @@ import { artifactOf, type EngineContext, type StepResult, iso } from '../context
 import { findUpgradeBlock } from '../upgrade-record.js';
 import { artifactFor } from '../../domain/release.js';
 import { linkedParas, linkedRelay, parachainGates } from '../routes/parachain.js';
+import { codeSizeGate, relayMaxCodeSize } from '../../chain/pallets/paras.js';
 
 export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promise<StepResult> {
 	const { env } = ctx;
@@ -74,6 +75,20 @@ export async function artifactStage(ctx: EngineContext, api: ApiPromise): Promis
 		const para = await parachainGates(env, api, linkedRelay(ctx), codeLen, at);
 		gates.push(...(para.gates as (typeof integrity)[]));
 		notes.push(...para.notes);
+	}
+	// A relay's own runtime against its own maxCodeSize (the Fellowship checks every runtime so, relay ones too).
+	if (env.route !== 'parachain' && !alreadyUpgraded) {
+		const max = await relayMaxCodeSize(api);
+		if (max !== undefined) {
+			const size = codeSizeGate(codeLen, max);
+			gates.push({
+				...integrity,
+				id: 'code-size',
+				status: size.status === 'fail' ? 'fail' : 'pass',
+				summary: `${size.status === 'warn' ? 'warning: ' : ''}${size.text.replace("the relay's maxCodeSize", "this relay's own maxCodeSize")}`,
+				evidence: { codeLen, maxCodeSize: max, level: size.status },
+			} as typeof integrity);
+		}
 	}
 	for (const para of alreadyUpgraded ? [] : linkedParas(ctx)) {
 		const paraArt = artifactFor(release, para.env.name);
