@@ -255,6 +255,9 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 				ui.stdin.write('\r');
 				frame = await waitForFrame(ui.lastFrame, (f) => f.includes('NOT ALL COMPARED'), 120_000);
 				expect(frame.replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ')).toContain('para 1000: authorizes code hash');
+				// The table of upgrades, each row on one line of the 80-column screen.
+				expect(frame).toMatch(/this chain {2}system\.setCode +0x[0-9a-f]{4}…[0-9a-f]{4} +match/);
+				expect(frame).toMatch(/para 1000 {3}parachainSystem\.authorizeUpgrade 0x[0-9a-f]{4}…[0-9a-f]{4} +not compared/);
 				expect(framesThatDoNotFit(ui.frames, SIZE)).toEqual([]);
 			} finally {
 				ui.unmount();
