@@ -14,6 +14,8 @@ import {
 	collectiveProposal,
 	collectiveProposals,
 	hasCollective,
+	COLLECTIVE_PREFIX,
+	COLLECTIVE_TITLE,
 	motionState,
 } from '../chain/pallets/collective.js';
 import type { AccountVoteView } from '../chain/pallets/common.js';
@@ -58,10 +60,14 @@ export interface ResolvedTarget {
 		| { kind: 'none'; reason: string };
 }
 
-const COLLECTIVE_NAMES: Record<Collective, string> = { council: 'council', technicalCommittee: 'technical committee' };
+const COLLECTIVE_NAMES: Record<Collective, string> = {
+	council: 'council',
+	technicalCommittee: 'technical committee',
+	collective: 'collective',
+};
 
 function collectivesOf(api: ApiPromise, only?: Collective): Collective[] {
-	return (['council', 'technicalCommittee'] as Collective[]).filter((c) => (!only || c === only) && hasCollective(api, c));
+	return (['council', 'technicalCommittee', 'collective'] as Collective[]).filter((c) => (!only || c === only) && hasCollective(api, c));
 }
 
 async function openMotions(api: ApiPromise): Promise<string[]> {
@@ -69,7 +75,7 @@ async function openMotions(api: ApiPromise): Promise<string[]> {
 	for (const c of collectivesOf(api)) {
 		for (const h of await collectiveProposals(api, c)) {
 			const v = await motionState(api, c, h);
-			out.push(`${c === 'council' ? 'council' : 'tc'}:${v ? v.index : '?'} (${short(h)})`);
+			out.push(`${COLLECTIVE_PREFIX[c]}:${v ? v.index : '?'} (${short(h)})`);
 		}
 	}
 	return out;
@@ -104,7 +110,7 @@ export async function resolveTarget(api: ApiPromise, target: ReviewTarget): Prom
 			}
 			if (found.length > 1) {
 				throw new ReviewInputError(
-					`${describeTarget(target)} is ambiguous: it matches ${found.map((f) => `${f.collective === 'council' ? 'council' : 'tc'}:${f.index}`).join(' and ')}`,
+					`${describeTarget(target)} is ambiguous: it matches ${found.map((f) => `${COLLECTIVE_PREFIX[f.collective]}:${f.index}`).join(' and ')}`,
 					'say which collective: --motion council:INDEX or --motion tc:INDEX',
 				);
 			}
@@ -723,7 +729,7 @@ export async function readRole(api: ApiPromise, resolved: ResolvedTarget, state:
 		const aye = state.ayes.some(same);
 		const nay = state.nays.some(same);
 		const voted = aye || nay ? { aye } : undefined;
-		const body = state.collective === 'council' ? 'the Council' : 'the Technical Committee';
+		const body = `the ${COLLECTIVE_TITLE[state.collective]}`;
 		return {
 			address,
 			member,

@@ -4,6 +4,7 @@
  */
 import { formatBalance } from '../domain/amount.js';
 import { shortHash } from '../domain/hash-text.js';
+import { COLLECTIVE_TITLE } from '../chain/pallets/collective.js';
 import type { ReviewReport, VoteState } from './types.js';
 
 export interface Token {
@@ -96,7 +97,7 @@ export function voteStateLines(state: VoteState, token: Token): string[] {
 		case 'motion': {
 			const left = state.end - state.best;
 			return [
-				`vote (${state.collective === 'council' ? 'Council' : 'Technical Committee'} motion ${state.index}): ${state.ayes.length} aye, ${state.nays.length} nay of ${state.members.length} members; threshold ${state.threshold}; ends at block #${state.end} (${left >= 0 ? `${left} blocks left` : `${-left} blocks ago: can be closed`})`,
+				`vote (${COLLECTIVE_TITLE[state.collective]} motion ${state.index}): ${state.ayes.length} aye, ${state.nays.length} nay of ${state.members.length} members; threshold ${state.threshold}; ends at block #${state.end} (${left >= 0 ? `${left} blocks left` : `${-left} blocks ago: can be closed`})`,
 				...state.members.map(
 					(m) =>
 						`  ${state.ayes.includes(m) ? 'aye ' : state.nays.includes(m) ? 'nay ' : '—   '} ${m}${state.prime === m ? ' (prime)' : ''}`,

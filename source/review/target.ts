@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hexToU8a } from '@polkadot/util';
 import type { Hex } from '../domain/types.js';
 import { UserError } from '../errors.js';
+import { COLLECTIVE_TITLE } from '../chain/pallets/collective.js';
 import { CONVICTIONS, type Collective, type Conviction, type ReferendumPallet, type ReviewTarget } from './types.js';
 
 export class ReviewInputError extends UserError {
@@ -24,6 +25,7 @@ const COLLECTIVES: Record<string, Collective> = {
 	technicalcommittee: 'technicalCommittee',
 	tc: 'technicalCommittee',
 	'technical-committee': 'technicalCommittee',
+	collective: 'collective',
 };
 
 const PALLETS: Record<string, ReferendumPallet> = {
@@ -34,7 +36,7 @@ const PALLETS: Record<string, ReferendumPallet> = {
 };
 
 export const TARGET_USAGE =
-	'--motion HASH|INDEX (or council:INDEX, tc:INDEX), --referendum INDEX (or democracy:INDEX, opengov:INDEX, external), --preimage HASH, --multisig CALLHASH, or --call FILE|0xHEX';
+	'--motion HASH|INDEX (or council:INDEX, tc:INDEX, collective:INDEX), --referendum INDEX (or democracy:INDEX, opengov:INDEX, external), --preimage HASH, --multisig CALLHASH, or --call FILE|0xHEX';
 
 /**
  * `--call`: call data as 0x-hex, or a file holding it as 0x-hex text (the `.call` files proposal
@@ -198,12 +200,7 @@ export function parseTargetText(text: string): ReviewTarget {
 export function describeTarget(target: ReviewTarget): string {
 	switch (target.kind) {
 		case 'motion': {
-			const who =
-				target.collective === 'technicalCommittee'
-					? 'technical committee motion'
-					: target.collective === 'council'
-						? 'council motion'
-						: 'motion';
+			const who = target.collective ? `${COLLECTIVE_TITLE[target.collective].toLowerCase()} motion` : 'motion';
 			return target.hash ? `${who} ${target.hash}` : `${who} ${target.index}`;
 		}
 		case 'referendum':

@@ -10,7 +10,7 @@
  */
 import type { Hex } from '../domain/types.js';
 
-export type Collective = 'council' | 'technicalCommittee';
+export type Collective = 'council' | 'technicalCommittee' | 'collective';
 export type ReferendumPallet = 'democracy' | 'referenda';
 
 /** What the reviewer asked to check. */

@@ -17,6 +17,7 @@ import { submitExtrinsic, type TxStep } from '../chain/submit.js';
 import { readRole, readVoteState, type ResolvedTarget } from './fetch.js';
 import type { CastVote, Conviction, ReviewReport, ReviewerRole, VoteState } from './types.js';
 import { palletCall, palletConsts, type NumberCodec } from '../chain/pallets/common.js';
+import { COLLECTIVE_TITLE } from '../chain/pallets/collective.js';
 
 export interface VoteRequest {
 	aye: boolean;
@@ -110,7 +111,7 @@ export async function prepareVote(
 		refusals.push(`nothing to vote on: ${state.reason}`);
 		authority = state.reason;
 	} else if (state.kind === 'motion') {
-		const body = state.collective === 'council' ? 'the Council' : 'the Technical Committee';
+		const body = `the ${COLLECTIVE_TITLE[state.collective]}`;
 		what = `${report.findings.label} (motion hash ${state.hash})`;
 		authority = `${role.summary} (${state.members.length} members, ${state.threshold} ayes needed; ${state.ayes.length} aye, ${state.nays.length} nay so far)`;
 		if (!role.member)

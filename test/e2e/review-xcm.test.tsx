@@ -384,6 +384,71 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 	);
 
 	it(
+		'review --motion collective:0: the upgrade as a motion of Rococo 9130’s Collective (ProposalOf), reviewed as a member finds it',
+		{ timeout: 180_000 },
+		async () => {
+			const { alice, bob, charlie } = await devKeys();
+			/** Send through the one submission path, building the relay block once it is in the pool. */
+			const sendOnRelay = async (tx: ReturnType<typeof relay.tx.sudo.sudo>, label: string) => {
+				const sent = submitExtrinsic(relay, {
+					tx,
+					pair: alice,
+					meta: { env: 'relay', stage: 'upgrade', call: label, callHash: tx.method.hash.toHex() as Hex },
+				});
+				for (let i = 0; i < 500 && (await relay.rpc.author.pendingExtrinsics()).length === 0; i++)
+					await new Promise((r) => setTimeout(r, 20));
+				await net.relay.newBlocks(1);
+				return (await sent).events;
+			};
+			const members = [alice.address, bob.address, charlie.address];
+			expect(
+				await sendOnRelay(relay.tx.sudo.sudo(relay.tx.collective.setMembers(members, null, 0)), 'sudo.sudo(collective.setMembers)'),
+			).toContain('sudo.Sudid');
+			const batch = (await proposal()).tx;
+			const events = await sendOnRelay(
+				relay.tx.collective.propose(2, batch.method, batch.method.encodedLength + 16),
+				'collective.propose',
+			);
+			expect(events).toContain('collective.Proposed');
+
+			const home = tempHome('rc-review-collective-');
+			const env = { RELEASE_CONSOLE_HOME: home };
+			const add = (args: string[]) => runCli(['env', 'add', ...args, '--kind', 'local'], env);
+			expect((await add(['relay', '--endpoint', net.relay.endpoint, '--route', 'sudo'])).code).toBe(0);
+			expect(
+				(await add(['hub', '--endpoint', net.para.endpoint, '--route', 'parachain', '--relay', 'relay', '--para-id', '1000'])).code,
+			).toBe(0);
+			const relayWasm = writeRococoWasm(9140, home);
+			const wasms = ['--wasm', relayWasm, '--wasm', `hub=${writeAssetHubWasm(home, 'rebuilt')}`];
+			const seen = await runCli(['review', '--env', 'relay', '--motion', 'collective:0', ...wasms, '--json'], env);
+			const out = seen.json();
+			expect(out.verdict, seen.stdout.slice(0, 600) + seen.stderr).toBe('match');
+			expect(out.line).toMatch(/^MATCH: collective motion 0 installs rococo spec 9140, code hash .* and on para 1000 authorizes/);
+			expect(out.voteState).toMatchObject({ kind: 'motion', collective: 'collective', index: 0, threshold: 2, ayes: [], nays: [] });
+			expect(out.voteState.members).toHaveLength(3);
+			// One byte off on the asset hub: MISMATCH naming the chain.
+			const off = await runCli(
+				[
+					'review',
+					'--env',
+					'relay',
+					'--motion',
+					'collective:0',
+					'--wasm',
+					relayWasm,
+					'--wasm',
+					`hub=${writeAssetHubWasm(home, 'genesis')}`,
+				],
+				env,
+			);
+			expect(off.code).toBe(1);
+			expect(off.stdout).toMatch(/^MISMATCH: .*para 1000: code hash 0x[0-9a-f]{4}…[0-9a-f]{4} on chain vs 0x0be7…47ee in your wasm/);
+			const text = (await runCli(['review', '--env', 'relay', '--motion', 'collective:0', ...wasms], env)).stdout;
+			expect(text).toContain('vote (Collective motion 0): 0 aye, 0 nay of 3 members; threshold 2');
+		},
+	);
+
+	it(
 		'review --release ID compares every runtime of a multi-runtime release; a changed file is refused; another release names the chain',
 		{ timeout: 180_000 },
 		async () => {

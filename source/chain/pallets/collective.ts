@@ -7,9 +7,17 @@ import type { Call } from '@polkadot/types/interfaces';
 import type { Hex } from '../../domain/types.js';
 import { palletQuery, type AccountCodec, type HashCodec, type NumberCodec, type OptionCodec } from './common.js';
 
-export type CollectiveName = 'council' | 'technicalCommittee';
+/** The instances by pallet name: Council and Technical Committee, or a chain's one unnamed `collective` (Rococo's). */
+export type CollectiveName = 'council' | 'technicalCommittee' | 'collective';
 
-export const COLLECTIVE_TITLE: Record<CollectiveName, string> = { council: 'Council', technicalCommittee: 'Technical Committee' };
+export const COLLECTIVE_TITLE: Record<CollectiveName, string> = {
+	council: 'Council',
+	technicalCommittee: 'Technical Committee',
+	collective: 'Collective',
+};
+
+/** How a reviewer names the instance in `--motion PREFIX:INDEX`. */
+export const COLLECTIVE_PREFIX: Record<CollectiveName, string> = { council: 'council', technicalCommittee: 'tc', collective: 'collective' };
 
 interface VotesCodec {
 	index: NumberCodec;
