@@ -107,6 +107,18 @@ interface CodecLike {
 	toHex?: () => string;
 }
 
+/** The call inside a WrapperKeepOpaque<Call> (pallet-multisig's OpaqueCall), when it decodes; undefined for anything else. */
+function keptOpaqueCall(value: unknown): Call | undefined {
+	const v = value as { isDecoded?: boolean; unwrap?: () => unknown } | undefined;
+	if (!v || typeof v.unwrap !== 'function' || typeof v.isDecoded !== 'boolean' || !v.isDecoded) return undefined;
+	try {
+		const inner = v.unwrap();
+		return isCall(inner) ? inner : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 function isCall(value: unknown): value is Call {
 	const v = value as Partial<Call> | undefined;
 	return Boolean(v && typeof v.section === 'string' && typeof v.method === 'string' && Array.isArray(v.args));
@@ -239,7 +251,9 @@ export function walkCall(call: Call, depth = 0, options: WalkOptions = {}): Walk
 		}
 	}
 	const inBatch = (n: WalkedCall): boolean => Boolean(n.upgrade) || n.children.some(inBatch);
-	for (const arg of call.args) {
+	for (const raw of call.args) {
+		// multisig.asMulti's call on older pallets is a WrapperKeepOpaque<Call>: length-prefixed bytes, decoded on demand.
+		const arg = keptOpaqueCall(raw) ?? raw;
 		if (isCall(arg)) {
 			node.children.push(walkCall(arg, depth + 1, options));
 		} else if (Array.isArray(arg) && arg.length > 0 && isCall(arg[0])) {

@@ -372,6 +372,17 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 				['para 1000', 'match'],
 			]);
 			expect(out.voteState).toMatchObject({ kind: 'none', reason: expect.stringMatching(/approved by its signatories/) });
+			// The asMulti itself, reviewed as call data: the walk opens its opaque call to the same two upgrades.
+			const asMultiFile = path.join(home, 'as-multi.call');
+			writeFileSync(asMultiFile, open.method.toHex());
+			const wrapped = await runCli(['review', '--env', 'relay', '--call', asMultiFile, ...wasms, '--json'], env);
+			expect(wrapped.json().verdict, wrapped.stdout.slice(0, 600)).toBe('match');
+			expect(wrapped.json().upgrades[0].path.slice(1)).toEqual([
+				'multisig.asMulti',
+				'sudo.sudo',
+				'utility.batchAll',
+				'system.setCode',
+			]);
 			// A hash no multisig waits on: bad input, naming what is pending.
 			const none = await runCli(['review', '--env', 'relay', '--multisig', `0x${'12'.repeat(32)}`], env);
 			expect(none.code).toBe(2);
