@@ -44,7 +44,7 @@ export function detailLines(report: ReviewReport): string[] {
 				`  ${r.chain.padEnd(11)} ${r.call.padEnd(32)} ${shortHash(r.codeHash).padEnd(18)} ${r.verdict === 'differs' ? 'DIFFERS' : r.verdict}`,
 			);
 	}
-	for (const a of f.alsoDoes ?? []) lines.push(`also does:   ${a}`);
+	for (const a of f.alsoDoes) lines.push(`also does:   ${a}`);
 	if (f.upgrades.length === 0) lines.push('upgrade:     none found in the proposal');
 	for (const u of f.upgrades) {
 		lines.push(`upgrade:     ${u.kind}${u.checkVersion !== undefined ? ` (check_version ${u.checkVersion})` : ''}`);

@@ -171,9 +171,9 @@ export async function runReview(
 		const verdict = computeVerdict(chain.findings, wasm, record, remote);
 		progress('reading the vote…');
 		const voteState = await readVoteState(api, chain.resolved);
-		const { chainBlockTime } = await import('../chain/block-time.js');
 		// The release window is production's: a devnet or testnet may enact whenever it likes.
 		if (env.kind === 'production' && expectedEnactment(voteState)) {
+			const { chainBlockTime } = await import('../chain/block-time.js');
 			const time = await chainBlockTime(api);
 			const outside = enactmentWindowFinding(voteState, { block: time.best, ms: time.bestAt, blockMs: time.ms });
 			if (outside) chain.findings.problems.push(outside);

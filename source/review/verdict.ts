@@ -73,7 +73,7 @@ export function computeVerdict(
 ): VerdictResult {
 	const result = verdictOf(findings, wasm, record, remoteWasms);
 	const upgrades = upgradeRows(findings, wasm, record, remoteWasms);
-	const also = findings.alsoDoes ?? [];
+	const also = findings.alsoDoes;
 	if (result.verdict === 'match' && also.length > 0)
 		return {
 			...result,

@@ -132,6 +132,7 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 			label: 'preimage 0x…',
 			proposal: { via: 'preimage' },
 			upgrades: [u(relayHash), u(hubHash, 'para 1000')],
+			alsoDoes: [],
 			preimages: [],
 			steps: [],
 			problems: [],
@@ -159,10 +160,7 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 		'review --call FILE before anything is on chain: both upgrades with their chain, NOT ALL COMPARED, MISMATCH with the wrong wasm',
 		{ timeout: 180_000 },
 		async () => {
-			const home = tempHome('rc-review-call-');
-			const env = { RELEASE_CONSOLE_HOME: home };
-			const add = (args: string[]) => runCli(['env', 'add', ...args, '--kind', 'local'], env);
-			expect((await add(['relay', '--endpoint', net.relay.endpoint, '--route', 'sudo'])).code).toBe(0);
+			const { home, env, addHub } = await consoleHome('rc-review-call-', false);
 			const batch = await proposal();
 			const file = path.join(home, 'upgrade.call');
 			writeFileSync(file, u8aToHex(batch.tx.method.toU8a()));
@@ -170,9 +168,7 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 			// Without the para's environment: the Transact is opaque, and says what to add.
 			const blind = await runCli(['review', '--env', 'relay', '--call', file, '--wasm', wasm], env);
 			expect(blind.stdout).toMatch(/could not be decoded: add an environment for para 1000/);
-			expect(
-				(await add(['hub', '--endpoint', net.para.endpoint, '--route', 'parachain', '--relay', 'relay', '--para-id', '1000'])).code,
-			).toBe(0);
+			await addHub();
 			const seen = await runCli(['review', '--env', 'relay', '--call', file, '--wasm', wasm, '--json'], env);
 			const out = seen.json();
 			expect(out.verdict, seen.stderr).toBe('unverified');
@@ -266,6 +262,34 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 		},
 	);
 
+	/** Send `tx` signed by //Alice through the one submission path, building the relay block once it is in the pool; its events. */
+	async function sendOnRelay(tx: Parameters<typeof submitExtrinsic>[1]['tx'], label: string): Promise<string[]> {
+		const { alice } = await devKeys();
+		const sent = submitExtrinsic(relay, {
+			tx,
+			pair: alice,
+			meta: { env: 'relay', stage: 'upgrade', call: label, callHash: tx.method.hash.toHex() as Hex },
+		});
+		for (let i = 0; i < 500 && (await relay.rpc.author.pendingExtrinsics()).length === 0; i++)
+			await new Promise((r) => setTimeout(r, 20));
+		await net.relay.newBlocks(1);
+		return (await sent).events;
+	}
+
+	/** A console home with the relay environment (sudo route) and, unless told not to, the asset hub as its para 1000. */
+	async function consoleHome(prefix: string, withHub = true) {
+		const home = tempHome(prefix);
+		const env = { RELEASE_CONSOLE_HOME: home };
+		const add = (args: string[]) => runCli(['env', 'add', ...args, '--kind', 'local'], env);
+		expect((await add(['relay', '--endpoint', net.relay.endpoint, '--route', 'sudo'])).code).toBe(0);
+		const addHub = async () =>
+			expect(
+				(await add(['hub', '--endpoint', net.para.endpoint, '--route', 'parachain', '--relay', 'relay', '--para-id', '1000'])).code,
+			).toBe(0);
+		if (withHub) await addHub();
+		return { home, env, addHub };
+	}
+
 	/** Review call data on the relay, decoding para 1000's Transacts with its metadata. */
 	const reviewCall = async (tx: { method: { toU8a: () => Uint8Array } }) =>
 		(await reviewChain(relay, { kind: 'call', bytes: tx.method.toU8a(), source: 'test' }, paraDecoder)).findings;
@@ -307,21 +331,14 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 	});
 
 	it('lint: a message in a version the relay does not record for the destination (forceXcmVersion on the real relay)', async () => {
-		const { alice } = await devKeys();
 		const dest = { V1: { parents: 0, interior: { X1: { Parachain: 1000 } } } };
-		const force = async (version: number) => {
-			const tx = relay.tx.sudo.sudo(relay.tx.xcmPallet.forceXcmVersion(dest.V1, version));
-			const sent = submitExtrinsic(relay, {
-				tx,
-				pair: alice,
-				meta: { env: 'relay', stage: 'authorize', call: 'sudo.sudo', callHash: tx.method.hash.toHex() as Hex },
-			});
-			for (let i = 0; i < 500 && (await relay.rpc.author.pendingExtrinsics()).length === 0; i++)
-				await new Promise((r) => setTimeout(r, 20));
-			await net.relay.newBlocks(1);
-			const result = await sent;
-			expect(result.events).toContain('xcmPallet.SupportedVersionChanged');
-		};
+		const force = async (version: number) =>
+			expect(
+				await sendOnRelay(
+					relay.tx.sudo.sudo(relay.tx.xcmPallet.forceXcmVersion(dest.V1, version)),
+					'sudo.sudo(xcmPallet.forceXcmVersion)',
+				),
+			).toContain('xcmPallet.SupportedVersionChanged');
 		// Built while the relay still records v2 (the console's own builder refuses to send in v1).
 		const batch = await proposal();
 		await force(1);
@@ -339,28 +356,14 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 		'review --multisig CALLHASH: a sudo upgrade waiting in a 2-of-3 multisig with its call stored (Rococo 9130), reviewed as a signatory finds it',
 		{ timeout: 180_000 },
 		async () => {
-			const { alice, bob, charlie } = await devKeys();
+			const { bob, charlie } = await devKeys();
 			const sudoUpgrade = relay.tx.sudo.sudo((await proposal()).tx);
 			const callHash = blake2AsHex(sudoUpgrade.method.toU8a(), 256) as Hex;
 			const others = [bob.address, charlie.address].sort();
 			const open = relay.tx.multisig.asMulti(2, others, null, sudoUpgrade.method.toHex(), true, 1_000_000_000);
-			const sent = submitExtrinsic(relay, {
-				tx: open,
-				pair: alice,
-				meta: { env: 'relay', stage: 'upgrade', call: 'multisig.asMulti', callHash: open.method.hash.toHex() as Hex },
-			});
-			for (let i = 0; i < 500 && (await relay.rpc.author.pendingExtrinsics()).length === 0; i++)
-				await new Promise((r) => setTimeout(r, 20));
-			await net.relay.newBlocks(1);
-			expect((await sent).events).toEqual(expect.arrayContaining(['multisig.NewMultisig']));
+			expect(await sendOnRelay(open, 'multisig.asMulti')).toEqual(expect.arrayContaining(['multisig.NewMultisig']));
 
-			const home = tempHome('rc-review-multisig-');
-			const env = { RELEASE_CONSOLE_HOME: home };
-			const add = (args: string[]) => runCli(['env', 'add', ...args, '--kind', 'local'], env);
-			expect((await add(['relay', '--endpoint', net.relay.endpoint, '--route', 'sudo'])).code).toBe(0);
-			expect(
-				(await add(['hub', '--endpoint', net.para.endpoint, '--route', 'parachain', '--relay', 'relay', '--para-id', '1000'])).code,
-			).toBe(0);
+			const { home, env } = await consoleHome('rc-review-multisig-');
 			const wasms = ['--wasm', writeRococoWasm(9140, home), '--wasm', `hub=${writeAssetHubWasm(home, 'rebuilt')}`];
 			const seen = await runCli(['review', '--env', 'relay', '--multisig', callHash, ...wasms, '--json'], env);
 			const out = seen.json();
@@ -399,18 +402,6 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 		{ timeout: 180_000 },
 		async () => {
 			const { alice, bob, charlie } = await devKeys();
-			/** Send through the one submission path, building the relay block once it is in the pool. */
-			const sendOnRelay = async (tx: ReturnType<typeof relay.tx.sudo.sudo>, label: string) => {
-				const sent = submitExtrinsic(relay, {
-					tx,
-					pair: alice,
-					meta: { env: 'relay', stage: 'upgrade', call: label, callHash: tx.method.hash.toHex() as Hex },
-				});
-				for (let i = 0; i < 500 && (await relay.rpc.author.pendingExtrinsics()).length === 0; i++)
-					await new Promise((r) => setTimeout(r, 20));
-				await net.relay.newBlocks(1);
-				return (await sent).events;
-			};
 			const members = [alice.address, bob.address, charlie.address];
 			expect(
 				await sendOnRelay(relay.tx.sudo.sudo(relay.tx.collective.setMembers(members, null, 0)), 'sudo.sudo(collective.setMembers)'),
@@ -422,13 +413,7 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 			);
 			expect(events).toContain('collective.Proposed');
 
-			const home = tempHome('rc-review-collective-');
-			const env = { RELEASE_CONSOLE_HOME: home };
-			const add = (args: string[]) => runCli(['env', 'add', ...args, '--kind', 'local'], env);
-			expect((await add(['relay', '--endpoint', net.relay.endpoint, '--route', 'sudo'])).code).toBe(0);
-			expect(
-				(await add(['hub', '--endpoint', net.para.endpoint, '--route', 'parachain', '--relay', 'relay', '--para-id', '1000'])).code,
-			).toBe(0);
+			const { home, env } = await consoleHome('rc-review-collective-');
 			const relayWasm = writeRococoWasm(9140, home);
 			const wasms = ['--wasm', relayWasm, '--wasm', `hub=${writeAssetHubWasm(home, 'rebuilt')}`];
 			const seen = await runCli(['review', '--env', 'relay', '--motion', 'collective:0', ...wasms, '--json'], env);
@@ -463,13 +448,7 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 		'review --release ID compares every runtime of a multi-runtime release; a changed file is refused; another release names the chain',
 		{ timeout: 180_000 },
 		async () => {
-			const home = tempHome('rc-review-release-');
-			const env = { RELEASE_CONSOLE_HOME: home };
-			const add = (args: string[]) => runCli(['env', 'add', ...args, '--kind', 'local'], env);
-			expect((await add(['relay', '--endpoint', net.relay.endpoint, '--route', 'sudo'])).code).toBe(0);
-			expect(
-				(await add(['hub', '--endpoint', net.para.endpoint, '--route', 'parachain', '--relay', 'relay', '--para-id', '1000'])).code,
-			).toBe(0);
+			const { home, env } = await consoleHome('rc-review-release-');
 			const file = path.join(home, 'upgrade.call');
 			writeFileSync(file, u8aToHex((await proposal()).tx.method.toU8a()));
 			const relayWasm = writeRococoWasm(9140, home);

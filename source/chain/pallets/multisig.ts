@@ -43,8 +43,10 @@ export async function multisigState(api: ApiPromise, address: string, callHash: 
 	const q = palletQuery<MultisigStorage>(api, 'multisig');
 	if (!q) throw new Error('this chain has no Multisig pallet');
 	const value = await q.multisigs(address, callHash);
-	if (value.isNone) return undefined;
-	const m = value.unwrap();
+	return value.isNone ? undefined : stateOf(value.unwrap());
+}
+
+function stateOf(m: MultisigCodec): MultisigState {
 	return {
 		when: { height: m.when.height.toNumber(), index: m.when.index.toNumber() },
 		approvals: m.approvals.map((a) => a.toString()),
@@ -59,15 +61,7 @@ export async function pendingMultisigs(api: ApiPromise, callHash: Hex): Promise<
 	const out: Array<{ address: string; state: MultisigState }> = [];
 	for (const [key, value] of await q.multisigs.entries()) {
 		if (key.args[1].toHex() !== callHash || value.isNone) continue;
-		const m = value.unwrap();
-		out.push({
-			address: key.args[0].toString(),
-			state: {
-				when: { height: m.when.height.toNumber(), index: m.when.index.toNumber() },
-				approvals: m.approvals.map((a) => a.toString()),
-				depositor: m.depositor.toString(),
-			},
-		});
+		out.push({ address: key.args[0].toString(), state: stateOf(value.unwrap()) });
 	}
 	return out;
 }

@@ -122,11 +122,15 @@ async function headFollowsPara(paraApi: ApiPromise, head: Uint8Array): Promise<{
 	return { ok: true, text: `the relay's head for the para is its block #${number} (best #${best})` };
 }
 
+/** A relay's `configuration.activeConfig`; undefined on a chain that is no relay. */
+async function activeConfig(api: ApiPromise): Promise<ConfigCodec | undefined> {
+	const config = palletQuery<{ activeConfig?: () => Promise<ConfigCodec> }>(api, 'configuration');
+	return config?.activeConfig ? config.activeConfig() : undefined;
+}
+
 /** A relay's `configuration.activeConfig.maxCodeSize`; undefined on a chain that is no relay. */
 export async function relayMaxCodeSize(api: ApiPromise): Promise<number | undefined> {
-	const config = palletQuery<{ activeConfig?: () => Promise<ConfigCodec> }>(api, 'configuration');
-	if (!config?.activeConfig) return undefined;
-	return (await config.activeConfig())['maxCodeSize']?.toNumber();
+	return (await activeConfig(api))?.['maxCodeSize']?.toNumber();
 }
 
 /**
@@ -135,9 +139,8 @@ export async function relayMaxCodeSize(api: ApiPromise): Promise<number | undefi
  */
 export async function relayParaFacts(relayApi: ApiPromise, paraId: number, paraApi?: ApiPromise): Promise<RelayParaFacts> {
 	const paras = palletQuery<ParasStorage>(relayApi, 'paras');
-	const config = palletQuery<{ activeConfig?: () => Promise<ConfigCodec> }>(relayApi, 'configuration');
-	if (!config?.activeConfig) throw new Error('this chain has no configuration.activeConfig: it is not a relay chain');
-	const active = await config.activeConfig();
+	const active = await activeConfig(relayApi);
+	if (!active) throw new Error('this chain has no configuration.activeConfig: it is not a relay chain');
 	const num = (name: string) => active[name]?.toNumber();
 	const cooldown = num('validationUpgradeCooldown') ?? num('validationUpgradeFrequency');
 	const delay = num('validationUpgradeDelay');
