@@ -257,15 +257,43 @@ export async function wouldAccept(
 	return validateSigned(api, copy);
 }
 
-/** Inner results FRAME reports as an event while the extrinsic itself succeeds: a proxied call that failed or was filtered. */
-function innerFailure(api: ApiPromise, events: Array<{ event: { section: string; method: string; data: unknown[] } }>): string | undefined {
+/** The events that carry the result of a call dispatched inside an extrinsic, and where the result sits in them. */
+const INNER_RESULTS: Record<string, { index: 'first' | 'last'; what: string }> = {
+	'proxy.ProxyExecuted': { index: 'first', what: 'the proxied call failed' },
+	'sudo.Sudid': { index: 'first', what: 'the call sudo dispatched failed' },
+	'sudo.SudoAsDone': { index: 'first', what: 'the call sudo dispatched failed' },
+	'multisig.MultisigExecuted': { index: 'last', what: 'the call the multisig dispatched failed' },
+	'utility.DispatchedAs': { index: 'first', what: 'the dispatched call failed' },
+};
+
+type EventView = Array<{ event: { section: string; method: string; data: unknown[] } }>;
+
+/**
+ * Inner results FRAME reports as an event while the extrinsic itself succeeds: a proxied, sudo'd or multisig call
+ * that failed, a batch interrupted. One line each, in the order of the events.
+ */
+export function innerFailures(api: ApiPromise, events: EventView): string[] {
+	const out: string[] = [];
 	for (const { event } of events) {
-		if (event.section === 'proxy' && event.method === 'ProxyExecuted') {
-			const result = event.data[0] as { isErr?: boolean; asErr?: unknown } | undefined;
-			if (result?.isErr) return `the proxied call failed: ${describeDispatchError(api, result.asErr)}`;
+		const name = `${event.section}.${event.method}`;
+		if (name === 'utility.BatchInterrupted') {
+			out.push(`utility batch interrupted at call ${String(event.data[0])}: ${describeDispatchError(api, event.data[1])}`);
+			continue;
 		}
+		const spec = INNER_RESULTS[name];
+		if (!spec) continue;
+		const result = event.data[spec.index === 'first' ? 0 : event.data.length - 1] as { isErr?: boolean; asErr?: unknown } | undefined;
+		if (result?.isErr) out.push(`${spec.what}: ${describeDispatchError(api, result.asErr)}`);
 	}
-	return undefined;
+	return out;
+}
+
+/** A proxied call that failed or was filtered, while the proxy extrinsic itself succeeded. */
+function innerFailure(api: ApiPromise, events: EventView): string | undefined {
+	return innerFailures(
+		api,
+		events.filter(({ event }) => event.section === 'proxy' && event.method === 'ProxyExecuted'),
+	)[0];
 }
 
 async function track(api: ApiPromise, tx: SubmittableExtrinsic<'promise'>, intent: Intent, hooks: TrackHooks): Promise<TrackResult> {

@@ -45,7 +45,7 @@ const cli = meow(
     $ release-console devnet fork --endpoint URL [--block N] [--data-dir DIR]   a fork of that chain (what rehearse runs)
     $ release-console devnet stop [--chain C]                      stops the store's embedded chains (all, or one)
     $ release-console devnet reset [--chain C]                     deletes their kept state: the next start is a new chain
-    $ release-console review --env NAME (--motion HASH|INDEX | --referendum INDEX | --preimage HASH | --multisig CALLHASH | --call FILE|0xHEX) [--wasm [ENV=]PATH … | --release ID] [--record RECORD.json] [--json]
+    $ release-console review --env NAME (--motion HASH|INDEX | --referendum INDEX | --preimage HASH | --multisig CALLHASH | --call FILE|0xHEX) [--wasm [ENV=]PATH … | --release ID] [--record RECORD.json] [--dry-run [--blocks 3] [--no-cache]] [--json]
                       [--vote aye|nay --signer S [--conviction Locked1x] [--balance N] [--yes]]
 
   Signers (--signer)
@@ -188,6 +188,9 @@ async function main(): Promise<number> {
 				yes: flags.yes,
 				conviction: flags.conviction,
 				balance: flags.balance,
+				dryRun: flags.dryRun,
+				blocks: flags.blocks,
+				noCache: flags.noCache,
 			});
 		}
 		// alignment (issue 6)

@@ -85,6 +85,7 @@ export const FLAG_TYPES = {
 	mortality: { type: 'number' },
 	blocks: { type: 'number' },
 	noCache: { type: 'boolean', default: false },
+	dryRun: { type: 'boolean', default: false },
 } as const satisfies Record<string, FlagType>;
 
 export type FlagName = keyof typeof FLAG_TYPES;
@@ -143,6 +144,9 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagName[]>> = {
 		'yes',
 		'conviction',
 		'balance',
+		'dryRun',
+		'blocks',
+		'noCache',
 	],
 	stakeholders: ['env', 'group', 'member', 'threshold', 'owns', 'require'],
 	notes: ['repo', 'from', 'to', 'branch'],

@@ -13,6 +13,7 @@
 import { filterLibraryNoise } from '../noise.js';
 import { startRpcServer, RpcError, type RpcHandler } from './rpc-server.js';
 import { settleWithin } from './rococo.js';
+import type { StorageChange } from '../chain/storage-diff.js';
 
 export interface Fork {
 	endpoint: string;
@@ -32,6 +33,24 @@ export interface ForkOptions {
 	cacheFile?: string;
 }
 
+const byteLength = (hex: string | null | undefined): number | null => (hex == null ? null : (hex.length - 2) / 2);
+
+/** What block `hash` changed against its parent: every key whose value differs, with lengths (not values: `:code` alone is a megabyte). */
+async function storageDiff(chain: import('@acala-network/chopsticks-core').Blockchain, hash: string): Promise<StorageChange[]> {
+	const block = await chain.getBlock(hash as `0x${string}`);
+	if (!block) throw new RpcError(1, `no block ${hash} on the fork`);
+	const parent = await block.parentBlock;
+	const diff = await block.storageDiff();
+	const out: StorageChange[] = [];
+	for (const [key, value] of Object.entries(diff)) {
+		const before = parent ? await parent.get(key) : undefined;
+		// Written with the value it had: not a change.
+		if ((before ?? null) === (value ?? null)) continue;
+		out.push({ key, before: byteLength(before), after: byteLength(value) });
+	}
+	return out;
+}
+
 export async function startFork(options: ForkOptions): Promise<Fork> {
 	process.env.LOG_LEVEL ??= 'error';
 	filterLibraryNoise();
@@ -49,6 +68,10 @@ export async function startFork(options: ForkOptions): Promise<Fork> {
 			...(options.at !== undefined ? { block: options.at } : {}),
 			buildBlockMode: core.BuildBlockMode.Manual,
 			runtimeLogLevel: 0,
+			// A signature that starts 0xdeadbeef (then 0xcd) verifies here: a rehearsal signs as the account
+			// that will really dispatch (the chain's sudo key, a multisig account) without its key. Real
+			// signatures verify as before.
+			mockSignatureHost: true,
 		});
 	} catch (error) {
 		throw new Error(
@@ -78,6 +101,7 @@ export async function startFork(options: ForkOptions): Promise<Fork> {
 			...handlers,
 			system_name: () => `release-console fork of ${options.endpoint} at #${forkedAt.number} (chopsticks-core 1.1.0)`,
 			devnet_blockMode: () => ({ mode: 'manual' }),
+			devnet_storageDiff: async (_context, params) => storageDiff(chain, String(params[0] ?? chain.head.hash)),
 			dev_newBlock: async (_context, params) => {
 				const count = Number((params[0] as { count?: number } | undefined)?.count ?? 1);
 				try {

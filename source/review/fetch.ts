@@ -317,6 +317,8 @@ interface Walk {
 	decodeRemote?: RemoteDecoder;
 	/** Calls that are neither an upgrade nor carry one (nothing below them): what else the proposal does. */
 	alsoDoes: string[];
+	/** The bytes of every call a reference led to whose bytes hash to it (a preimage, an Inline call), by call hash. */
+	calls: Map<Hex, Uint8Array>;
 }
 
 function collectCodes(call: Call, into: Map<Hex, Uint8Array>, depth = 0): void {
@@ -489,6 +491,7 @@ async function visitRef(api: ApiPromise, ref: CallRef, walk: Walk, path: string[
 	}
 	walk.preimages.push(check);
 	if (!bytes) return;
+	if (check.hashMatches) walk.calls.set(ref.hash, bytes);
 	let call: Call;
 	try {
 		call = api.createType('Call', bytes) as Call;
@@ -517,6 +520,8 @@ export interface ChainReview {
 	findings: ChainFindings;
 	/** Code bytes of setCode-like upgrades, by code hash (to read their version, or to compare lengths). */
 	codes: Map<Hex, Uint8Array>;
+	/** The bytes of the calls references led to (preimages, Inline calls) that hash to their reference, by call hash. */
+	calls: Map<Hex, Uint8Array>;
 	resolved: ResolvedTarget;
 }
 
@@ -533,6 +538,7 @@ export async function reviewChain(api: ApiPromise, target: ReviewTarget, decodeR
 		seen: new Set(),
 		...(decodeRemote ? { decodeRemote } : {}),
 		alsoDoes: [],
+		calls: new Map(),
 	};
 	const atBlock = (await api.rpc.chain.getHeader()).number.toNumber();
 	let proposal: ChainFindings['proposal'];
@@ -595,6 +601,7 @@ export async function reviewChain(api: ApiPromise, target: ReviewTarget, decodeR
 			atBlock,
 		},
 		codes: walk.codes,
+		calls: walk.calls,
 		resolved,
 	};
 }

@@ -101,6 +101,16 @@ export const FINDINGS = {
 		means: "your wasm's spec version does not increase on the live runtime",
 		todo: 'setCode with checks would fail: the release needs a runtime with a higher spec_version',
 	},
+	'dry-run-failed': {
+		severity: 'blocking',
+		means: 'dispatched with its origin on a fork of the chain (`--dry-run`), the proposal failed, installed other code than it names, or the chain stopped producing blocks after it',
+		todo: 'do not vote for it: the report shows the block and the runtime’s own message; tell the proposer, who can dry-run the fix the same way',
+	},
+	'dry-run-not-run': {
+		severity: 'warning',
+		means: 'the dry-run could not dispatch the proposal on the fork (an origin the console cannot reproduce there, a call the fork’s pool refused): nothing was shown either way',
+		todo: 'the message says why; review the call by hand, or dry-run the call it enacts (`review --call 0x… --dry-run` dispatches it as Root)',
+	},
 } as const satisfies Record<string, FindingSpec>;
 
 export type FindingId = keyof typeof FINDINGS;

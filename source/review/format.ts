@@ -5,7 +5,8 @@
 import { formatBalance } from '../domain/amount.js';
 import { shortHash } from '../domain/hash-text.js';
 import { COLLECTIVE_TITLE } from '../chain/pallets/collective.js';
-import type { ReviewReport, VoteState } from './types.js';
+import { rehearsalText } from '../engine/rehearsal-text.js';
+import type { DryRunFacts, ReviewReport, VoteState } from './types.js';
 
 export interface Token {
 	decimals: number;
@@ -136,10 +137,22 @@ export function reportLines(report: ReviewReport, token: Token): string[] {
 		'',
 		...voteStateLines(report.voteState, token),
 		...(report.role ? [`you: ${report.role.address} — ${report.role.summary}`] : []),
+		...dryRunLines(report.dryRun),
 		'',
 		'steps:',
 		...report.findings.steps.map((s) => `  ${s}`),
 	];
+}
+
+/** `--dry-run`: what was dispatched on the fork and what the fork showed. */
+export function dryRunLines(dryRun: DryRunFacts | undefined): string[] {
+	if (!dryRun) return [];
+	const lines = ['', 'dry-run on a fork of the chain:'];
+	if (dryRun.what) lines.push(`  ${dryRun.what}`);
+	if (dryRun.report) lines.push(...rehearsalText(dryRun.report).map((l) => `  ${l}`));
+	else if (dryRun.notRun) lines.push(`  ✖ not run: ${dryRun.notRun}`);
+	if (dryRun.cache) lines.push(`  fork cache: ${dryRun.cache}`);
+	return lines;
 }
 
 /** The JSON form: `{ verdict, line, differences, … }`. */
@@ -171,6 +184,7 @@ export function reportJson(report: ReviewReport): Record<string, unknown> {
 		steps: report.findings.steps,
 		voteState: report.voteState,
 		...(report.role ? { role: report.role } : {}),
+		...(report.dryRun ? { dryRun: report.dryRun } : {}),
 		atBlock: report.findings.atBlock,
 	};
 }

@@ -15,7 +15,7 @@ import { ReviewInputError } from './target.js';
 import { computeVerdict } from './verdict.js';
 import { finding } from './findings.js';
 import { enactmentWindowFinding, expectedEnactment } from './enactment.js';
-import type { RecordFacts, ReviewReport, ReviewTarget, WasmFacts } from './types.js';
+import type { DryRunFacts, RecordFacts, ReviewReport, ReviewTarget, WasmFacts } from './types.js';
 
 export interface ReviewOptions {
 	wasmPath?: string;
@@ -28,6 +28,8 @@ export interface ReviewOptions {
 	remoteWasms?: Record<string, string>;
 	/** Decodes a call an XCM Transact carries to a parachain, with that chain's metadata. */
 	decodeRemote?: RemoteDecoder;
+	/** Dry-run what the proposal enacts on a fork of the chain (`--dry-run`): where the fork keeps fetched state. */
+	dryRun?: { cacheDir: string; noCache?: boolean; blocks?: number };
 }
 
 export interface ReviewRun {
@@ -122,6 +124,46 @@ export async function readRecordFacts(recordPath: string): Promise<RecordFacts> 
 	};
 }
 
+/**
+ * Dispatch what the proposal enacts, with its origin, on a fork of the chain behind `endpoint`; what it showed
+ * becomes a finding (a failure blocks the vote, a dispatch that could not be tried is a warning).
+ */
+async function dryRunProposal(
+	api: ApiPromise,
+	env: Environment,
+	endpoint: string,
+	chain: ChainReview,
+	options: NonNullable<ReviewOptions['dryRun']>,
+	progress: (line: string) => void,
+): Promise<DryRunFacts> {
+	const { enactedCall } = await import('./dry-run.js');
+	const enacted = await enactedCall(api, env.name, chain);
+	if ('reason' in enacted) {
+		chain.findings.problems.push(finding('dry-run-not-run', `not dry-run: ${enacted.reason}`));
+		return { notRun: enacted.reason };
+	}
+	progress(`dry-running ${enacted.what} on a fork of ${env.name}…`);
+	const { dryRunOnFork } = await import('../engine/rehearsal.js');
+	try {
+		const { report, cache } = await dryRunOnFork({
+			endpoint,
+			plan: enacted.plan,
+			cacheDir: options.cacheDir,
+			...(options.noCache ? { noCache: true } : {}),
+			...(options.blocks !== undefined ? { blocks: options.blocks } : {}),
+			onProgress: (line) => progress(`  ${line}`),
+		});
+		if (report.notRun) chain.findings.problems.push(finding('dry-run-not-run', `not dry-run: ${report.failure}`));
+		else if (report.verdict === 'failed')
+			chain.findings.problems.push(finding('dry-run-failed', `the dry-run failed: ${report.failure}`));
+		return { what: enacted.what, report, cache, ...(report.notRun && report.failure ? { notRun: report.failure } : {}) };
+	} catch (error) {
+		const why = `${env.name} cannot be forked here: ${(error as Error).message}`;
+		chain.findings.problems.push(finding('dry-run-not-run', `not dry-run: ${why}`));
+		return { what: enacted.what, notRun: why };
+	}
+}
+
 export async function runReview(
 	api: ApiPromise,
 	env: Environment,
@@ -168,6 +210,7 @@ export async function runReview(
 			progress(`inspecting your wasm for ${destination}…`);
 			remote[destination] = await readRemoteWasmFacts(file);
 		}
+		const dryRun = options.dryRun ? await dryRunProposal(api, env, endpoint, chain, options.dryRun, progress) : undefined;
 		const verdict = computeVerdict(chain.findings, wasm, record, remote);
 		progress('reading the vote…');
 		const voteState = await readVoteState(api, chain.resolved);
@@ -188,6 +231,7 @@ export async function runReview(
 				voteState,
 				...(role ? { role } : {}),
 				env: { name: env.name, kind: env.kind, endpoint },
+				...(dryRun ? { dryRun } : {}),
 			},
 			chain,
 		};

@@ -9,6 +9,7 @@
  *     or a whitelist entry is keyed by).
  */
 import type { Hex } from '../domain/types.js';
+import type { RehearsalReport } from '../engine/rehearsal.js';
 
 export type Collective = 'council' | 'technicalCommittee' | 'collective';
 export type ReferendumPallet = 'democracy' | 'referenda';
@@ -244,4 +245,16 @@ export interface ReviewReport {
 	voteState: VoteState;
 	role?: ReviewerRole;
 	env: { name: string; kind: string; endpoint: string };
+	/** `--dry-run`: what the proposal enacts, dispatched with its origin on a fork of the chain. */
+	dryRun?: DryRunFacts;
+}
+
+export interface DryRunFacts {
+	/** The call dispatched and with which origin, one phrase. */
+	what?: string;
+	/** Why it was not dispatched (the report's failure when the fork's pool refused it). */
+	notRun?: string;
+	report?: RehearsalReport;
+	/** Whether fetched state was kept for the next fork of the same block, and why not. */
+	cache?: string;
 }

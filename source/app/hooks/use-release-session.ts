@@ -669,7 +669,10 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		phaseRef.current = 'working';
 		dispatch({ type: 'phase', phase: 'working', activity: 'rehearsing the upgrade on a fork of this chain (nothing is sent to it)' });
 		try {
-			const { rehearseEnvironment, rehearsalActions, rehearsalText } = await import('../../engine/rehearsal.js');
+			const [{ rehearseEnvironment, rehearsalActions }, { rehearsalText }] = await Promise.all([
+				import('../../engine/rehearsal.js'),
+				import('../../engine/rehearsal-text.js'),
+			]);
 			const { report } = await rehearseEnvironment({
 				endpoint: session.connection.endpoint,
 				release: session.release.get(),

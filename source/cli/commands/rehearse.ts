@@ -52,7 +52,10 @@ export async function runRehearse(ctx: CommandContext, id: string | undefined, f
 		say(
 			`forking ${env.name} (${upstream.endpoint}) at ${flags.block !== undefined ? `#${flags.block}` : `its head #${beforeUpstream.head}`}…`,
 		);
-		const { rehearseEnvironment, rehearsalActions, rehearsalText } = await import('../../engine/rehearsal.js');
+		const [{ rehearseEnvironment, rehearsalActions }, { rehearsalText }] = await Promise.all([
+			import('../../engine/rehearsal.js'),
+			import('../../engine/rehearsal-text.js'),
+		]);
 		let outcome;
 		try {
 			outcome = await rehearseEnvironment({

@@ -35,9 +35,16 @@ export interface ReviewFlags {
 	yes?: boolean;
 	conviction?: string;
 	balance?: string;
+	/** Dispatch what the proposal enacts, with its origin, on a fork of the chain; `blocks` after it (default 3). */
+	dryRun?: boolean;
+	blocks?: number;
+	noCache?: boolean;
 }
 
-export const REVIEW_USAGE = `usage: release-console review --env NAME (${TARGET_USAGE}) [--wasm [ENV=]PATH … | --release ID | --record RECORD.json] [--json] [--vote aye|nay --signer S --yes [--conviction Locked1x] [--balance N]]`;
+/** Blocks a review's dry-run builds after the first block under the new runtime: enough to see the chain go on. */
+const DRY_RUN_BLOCKS = 3;
+
+export const REVIEW_USAGE = `usage: release-console review --env NAME (${TARGET_USAGE}) [--wasm [ENV=]PATH … | --release ID | --record RECORD.json] [--dry-run [--blocks 3] [--no-cache]] [--json] [--vote aye|nay --signer S --yes [--conviction Locked1x] [--balance N]]`;
 
 /**
  * `--release ID`: the runtime the release ships for the reviewed chain and for each of its parachain environments,
@@ -143,6 +150,15 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 		Object.assign(remoteWasms, runtimes.remote);
 	}
 	const target: ReviewTarget = asUsage(() => parseTargetFlags(flags));
+	if ((flags.blocks !== undefined || flags.noCache) && !flags.dryRun)
+		throw new UsageError('--blocks and --no-cache go with --dry-run', REVIEW_USAGE);
+	if (flags.blocks !== undefined && (!Number.isInteger(flags.blocks) || flags.blocks < 0 || flags.blocks > 500))
+		throw new UsageError(`--blocks ${flags.blocks} is not a number of blocks from 0 to 500`, 'e.g. --blocks 3');
+	if (flags.dryRun && env.endpoints.some((e) => e === 'embedded:governance'))
+		throw new UsageError(
+			`${env.name} is the governance devnet, a simulation without an executable runtime: it cannot be forked, so nothing can be dry-run on it`,
+			'review without --dry-run, or dry-run on an environment whose chain runs a real runtime (embedded:rococo, or a live endpoint)',
+		);
 	const aye = asUsage(() => parseVoteFlag(flags.vote));
 	const conviction = asUsage(() => parseConviction(flags.conviction));
 	if (aye !== undefined && !flags.signer)
@@ -212,6 +228,7 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 		return await reviewConnected(env, connection, target, flags, { aye, conviction, signer }, out, say, finish, decodeRemote, {
 			own: ownWasm,
 			remote: remoteWasms,
+			home: ctx.home,
 		});
 	} finally {
 		await connection.disconnect();
@@ -232,9 +249,10 @@ async function reviewConnected(
 	out: Record<string, unknown>,
 	say: (line: string) => void,
 	finish: (code: number) => number,
-	decodeRemote?: import('../../review/decode.js').RemoteDecoder,
-	wasms: { own?: string; remote: Record<string, string> } = { remote: {} },
+	decodeRemote: import('../../review/decode.js').RemoteDecoder | undefined,
+	wasms: { own?: string; remote: Record<string, string>; home: string },
 ): Promise<number> {
+	const { home } = wasms;
 	const ownWasm = wasms.own;
 	const remoteWasms = wasms.remote;
 	const api = connection.api;
@@ -256,6 +274,20 @@ async function reviewConnected(
 			recordPath: flags.record,
 			reviewer: vote.signer?.address,
 			...(decodeRemote ? { decodeRemote } : {}),
+			...(flags.dryRun
+				? {
+						dryRun: {
+							cacheDir: path.join(home, 'fork-cache'),
+							blocks: flags.blocks ?? DRY_RUN_BLOCKS,
+							...(flags.noCache ? { noCache: true } : {}),
+						},
+						// The fork's progress, as it goes, before the report.
+						onProgress: (line: string) => {
+							// The report says the rest (the cache too); these lines only show the fork is working.
+							if (!/^(reading|following|inspecting)|^ *fork cache:/.test(line)) say(line);
+						},
+					}
+				: {}),
 		});
 	} catch (error) {
 		if (error instanceof ReviewInputError) throw new UsageError(error.message, error.hint);

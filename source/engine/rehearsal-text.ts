@@ -1,0 +1,48 @@
+/** A rehearsal's report as lines for a terminal (`rehearse`, the console, `review --dry-run`). Pure. */
+import { storageDiffText } from '../chain/storage-diff.js';
+import type { RehearsalReport } from './rehearsal.js';
+
+/** The report as lines for a terminal. */
+export function rehearsalText(r: RehearsalReport): string[] {
+	const upgraded = r.upgrade?.codeUpdated ?? Boolean(r.codeHash);
+	const lines = [
+		`rehearsal of ${r.codeHash ?? r.call ?? 'the call'} on a fork of ${r.env} at #${r.forkedAt.number} (${r.forkedAt.hash})`,
+		`  origin: ${r.origin || 'not reproduced'}`,
+		...(r.call && r.codeHash ? [`  call:   ${r.call}`] : []),
+		`  before: ${r.before.specName} ${r.before.specVersion}`,
+	];
+	if (r.upgrade)
+		lines.push(
+			`  #${r.upgrade.number} ${upgraded ? 'upgrade block' : 'block with the call'} (${r.upgrade.ms} ms): ${r.upgrade.codeUpdated ? 'system.CodeUpdated' : 'no CodeUpdated'}; dispatch ${r.upgrade.dispatch}; events ${r.upgrade.events.join(', ')}`,
+		);
+	if (r.firstUnderNew)
+		lines.push(
+			`  #${r.firstUnderNew.number} ${upgraded ? 'first block under the new runtime' : 'the block after'} (${r.firstUnderNew.ms} ms): events ${r.firstUnderNew.events.join(', ') || 'none'}`,
+		);
+	if (r.after)
+		lines.push(
+			`  after: ${r.after.specName} ${r.after.specVersion}, code ${r.after.codeHash}${r.after.lastRuntimeUpgrade ? `, LastRuntimeUpgrade ${r.after.lastRuntimeUpgrade}` : ''}`,
+		);
+	if (r.blocks.length > 0) {
+		const times = r.blocks.map((b) => b.ms);
+		lines.push(
+			`  ${r.blocks.length} more blocks built (#${r.blocks[0]!.number}–#${r.blocks.at(-1)!.number}), ${Math.min(...times)}–${Math.max(...times)} ms each`,
+		);
+	}
+	if (r.storage) {
+		const none = '(nothing else)';
+		lines.push(
+			`  storage changed by the ${upgraded ? 'upgrade block' : 'block with the call'}: ${r.storage.upgrade.length ? '' : none}`,
+		);
+		for (const line of storageDiffText(r.storage.upgrade)) lines.push(`    ${line}`);
+		lines.push(`  storage changed by the block after it: ${r.storage.firstUnderNew.length ? '' : none}`);
+		for (const line of storageDiffText(r.storage.firstUnderNew)) lines.push(`    ${line}`);
+		lines.push(`    (${r.storage.note})`);
+	}
+	lines.push(
+		r.verdict === 'passed'
+			? `✔ passed: the chain kept producing blocks ${upgraded ? 'under the new runtime' : 'after the call'}`
+			: `✖ ${r.notRun ? 'not run' : 'failed'}: ${r.failure}`,
+	);
+	return lines.map((l) => l.trimEnd());
+}
