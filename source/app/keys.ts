@@ -65,6 +65,8 @@ export const KEYS = {
 	voteAye: ['a'],
 	voteNay: ['n'],
 	edit: ['e'],
+	/** Review screen: dry-run what the proposal enacts on a fork of the chain (nothing is sent to it). */
+	dryRun: ['d'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type KeyAction = keyof typeof KEYS;
@@ -137,6 +139,7 @@ export const KEY_MODES: Record<KeyAction, readonly Mode[]> = {
 	voteAye: ['review-choose'],
 	voteNay: ['review-choose'],
 	edit: ['review'],
+	dryRun: ['review'],
 };
 
 /** Default hint labels, used when `hintsFor` is given a bare action (and by the key help). */
@@ -174,6 +177,7 @@ export const KEY_LABELS: Record<KeyAction, string> = {
 	voteAye: 'aye',
 	voteNay: 'nay',
 	edit: 'edit',
+	dryRun: 'dry-run',
 };
 
 /** What an action does in a given mode, when that differs from its default label. */
@@ -204,7 +208,13 @@ const MODE_LABELS: Partial<Record<Mode, Partial<Record<KeyAction, string>>>> = {
 	'compat-detail': { up: 'scroll up', down: 'scroll down' },
 	alignment: { up: 'scroll up', down: 'scroll down', alignment: 'back' },
 	help: { up: 'scroll up', down: 'scroll down' },
-	review: { up: 'scroll up', down: 'scroll down', retry: 'review again (fresh vote state)', edit: 'edit the form' },
+	review: {
+		up: 'scroll up',
+		down: 'scroll down',
+		retry: 'review again (fresh vote state)',
+		edit: 'edit the form',
+		dryRun: 'review again with a dry-run: what the proposal enacts, on a fork of the chain (nothing is sent to it)',
+	},
 	'review-form': { submit: 'run the review', left: 'previous environment', right: 'next environment', leave: 'back' },
 	'review-amount': { submit: 'prepare the vote', left: 'lower conviction', right: 'higher conviction', leave: 'back' },
 	signer: {

@@ -249,6 +249,9 @@ export interface ReviewReport {
 	dryRun?: DryRunFacts;
 }
 
+/** Blocks a review's dry-run builds after the first block under the new runtime: enough to see the chain go on. */
+export const DRY_RUN_BLOCKS = 3;
+
 export interface DryRunFacts {
 	/** The call dispatched and with which origin, one phrase. */
 	what?: string;

@@ -5,6 +5,7 @@
  * No release is needed.
  */
 import { useSyncedState } from '../hooks/use-synced-state.js';
+import path from 'node:path';
 import { useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { Store } from '../../store/store.js';
@@ -13,9 +14,9 @@ import type { Environment } from '../../domain/types.js';
 import type { SignerPromptModel } from '../../chain/types.js';
 import type { ReviewRun } from '../../review/review.js';
 import type { PreparedVote, VoteOutcome, VoteSigner } from '../../review/vote.js';
-import { CONVICTIONS, type Conviction } from '../../review/types.js';
+import { CONVICTIONS, DRY_RUN_BLOCKS, type Conviction } from '../../review/types.js';
 import { ReviewInputError, parseBalance, parseTargetText } from '../../review/target.js';
-import { detailLines, voteStateLines, type Token } from '../../review/format.js';
+import { detailLines, dryRunLines, voteStateLines, type Token } from '../../review/format.js';
 import { Banner } from '../components/banner/index.js';
 import { KeyHints } from '../components/key-hints/index.js';
 import { SignerPrompt } from '../components/signer-prompt/index.js';
@@ -117,7 +118,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		return c;
 	}
 
-	async function review(): Promise<void> {
+	async function review(dryRun = false): Promise<void> {
 		const e = env();
 		if (!e) {
 			setMessage({
@@ -136,6 +137,12 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 			setField('target');
 			return;
 		}
+		if (dryRun && e.endpoints.some((x) => x === 'embedded:governance'))
+			return setMessage({
+				kind: 'error',
+				title: `${e.name} is the governance devnet, a simulation without an executable runtime: it cannot be forked`,
+				lines: ['dry-run on an environment whose chain runs a real runtime (embedded:rococo, or a live endpoint)'],
+			});
 		setMessage(undefined);
 		setPhase('loading');
 		setProgress(`connecting to ${e.name}…`);
@@ -158,6 +165,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 					reviewer: signer.current?.address,
 					onProgress: setProgress,
 					decodeRemote: paras.decodeRemote,
+					...(dryRun ? { dryRun: { cacheDir: path.join(home, 'fork-cache'), blocks: DRY_RUN_BLOCKS } } : {}),
 				});
 			} finally {
 				trackCleanup(paras.close());
@@ -327,6 +335,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 		if (key.escape || matchKey(input, key, KEYS.back)) return onBack();
 		if (matchKey(input, key, KEYS.edit)) return setPhase('form');
 		if (matchKey(input, key, KEYS.retry)) return void review();
+		if (matchKey(input, key, KEYS.dryRun)) return void review(true);
 		if (p === 'report' && matchKey(input, key, KEYS.vote)) {
 			const r = runRef.current;
 			if (!r) return;
@@ -355,7 +364,8 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 			: phase === 'report' || phase === 'voted'
 				? [
 						...(phase === 'report' && canVote ? [['vote', 'vote'] as HintSpec] : []),
-						['retry', 'review again'],
+						['retry', 'again'],
+						['dryRun', 'dry-run'],
 						['edit', 'edit'],
 						[['up', 'down'], 'scroll'],
 						['back', 'back'],
@@ -419,7 +429,7 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 										differences={report.verdict.differences}
 									/>
 									<ReviewDetails
-										details={detailLines(report)}
+										details={[...detailLines(report), ...dryRunLines(report.dryRun)]}
 										vote={voteStateLines(report.voteState, token)}
 										role={report.role?.summary}
 									/>

@@ -16,7 +16,7 @@ import { formatPrompt } from '../../engine/prompt-text.js';
 import type { Environment } from '../../domain/types.js';
 import { ReviewInputError, parseBalance, parseConviction, parseTargetFlags, parseVoteFlag, TARGET_USAGE } from '../../review/target.js';
 import { EXIT_FOR_VERDICT } from '../../review/verdict.js';
-import type { ReviewTarget } from '../../review/types.js';
+import { DRY_RUN_BLOCKS, type ReviewTarget } from '../../review/types.js';
 
 export interface ReviewFlags {
 	env?: string;
@@ -40,9 +40,6 @@ export interface ReviewFlags {
 	blocks?: number;
 	noCache?: boolean;
 }
-
-/** Blocks a review's dry-run builds after the first block under the new runtime: enough to see the chain go on. */
-const DRY_RUN_BLOCKS = 3;
 
 export const REVIEW_USAGE = `usage: release-console review --env NAME (${TARGET_USAGE}) [--wasm [ENV=]PATH … | --release ID | --record RECORD.json] [--dry-run [--blocks 3] [--no-cache]] [--json] [--vote aye|nay --signer S --yes [--conviction Locked1x] [--balance N]]`;
 

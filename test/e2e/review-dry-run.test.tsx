@@ -18,6 +18,13 @@ import { rococoRuntime, writeRococoWasm } from '../../source/artifact/embedded-r
 import { connect } from '../helpers/governance.js';
 import { countExtrinsicsOnChain } from '../helpers/chain.js';
 import { runCli, tempHome } from '../helpers/cli.js';
+import { App } from '../../source/app/app.js';
+import { openStore } from '../../source/store/store.js';
+import { runCleanups } from '../../source/app/cleanup.js';
+import { sendInput, typeText, waitForFrame } from '../helpers/frames.js';
+import { framesThatDoNotFit, renderAt } from '../helpers/terminal.js';
+
+const SIZE = { columns: 80, rows: 24 };
 
 let devnet: RococoDevnet;
 let api: ApiPromise;
@@ -111,6 +118,45 @@ describe('review --dry-run on a fork of the embedded Rococo chain', () => {
 		]);
 		expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9130);
 	}, 180_000);
+
+	it('the review screen at 80x24: `d` on the report dry-runs the proposal on a fork and shows what it did', async () => {
+		const file = callFile(9140);
+		const store = openStore({ dir: home });
+		const ui = renderAt(<App store={store} home={home} createSample={async () => 'x'} />, SIZE);
+		try {
+			await waitForFrame(ui.lastFrame, (f) => f.includes('r review a proposal'));
+			ui.stdin.write('r');
+			let frame = await waitForFrame(ui.lastFrame, (f) => f.includes('check a proposed upgrade'));
+			// The form opens on the target field: ↑ to the environment, → until it is staging.
+			await sendInput(ui, '\u001B[A');
+			for (let i = 0; i < 4 && !frame.includes('‹ staging (testnet) ›'); i++) {
+				const before = frame;
+				await sendInput(ui, '\u001B[C');
+				frame = await waitForFrame(ui.lastFrame, (f) => f !== before);
+			}
+			expect(frame).toContain('‹ staging (testnet) ›');
+			await sendInput(ui, '\u001B[B');
+			await typeText(ui, `call ${file}`);
+			ui.stdin.write('\r');
+			frame = await waitForFrame(ui.lastFrame, (f) => f.includes('CHAIN ONLY') && f.includes('d dry-run'), 120_000);
+			ui.stdin.write('d');
+			await waitForFrame(ui.lastFrame, (f) =>
+				/dry-running the call data|fork cache:|forked at #|upgrade block|first block under/.test(f),
+			);
+			frame = await waitForFrame(ui.lastFrame, (f) => f.includes('CHAIN ONLY') && f.includes('d dry-run'), 180_000);
+			// Scroll to the dry-run's lines, one key at a time.
+			for (let i = 0; i < 120 && !frame.includes('✔ passed: the chain kept producing blocks under the new runtime'); i++) {
+				await sendInput(ui, '\u001B[B');
+				frame = ui.lastFrame() ?? '';
+			}
+			expect(frame).toContain('✔ passed: the chain kept producing blocks under the new runtime');
+			expect(framesThatDoNotFit(ui.frames, SIZE)).toEqual([]);
+			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9130);
+		} finally {
+			ui.unmount();
+			await runCleanups();
+		}
+	}, 300_000);
 
 	it('bad input: --blocks without --dry-run, and the governance devnet, which cannot be forked (exit 2)', async () => {
 		const blocks = await runCli(['review', '--env', 'staging', '--call', callFile(9140), '--blocks', '2'], env());
