@@ -291,6 +291,18 @@ try {
 			record("  longest idle after a CLI run's last output (of all runs)", c.maxIdleMs, 'ms', undefined, { max: 100 });
 		}
 	}
+	// 4b. rehearsal on a fork: uncached, the same block again from the fork cache, and chopsticks' own
+	// dry-run of the same extrinsic (no blocks after it); see bench/rehearse.mjs.
+	{
+		const { benchRehearse } = await import('./rehearse.mjs');
+		const r = await benchRehearse({ blocks: 3 });
+		const dry = { name: "chopsticks-core's dryRunExtrinsic of the same upgrade (setup included)", value: r.chopsticksDryRunMs };
+		record(`rehearse 9130→9140 on a fork, ${r.blocks} blocks after the first under 9140, cache empty`, r.uncachedMs, 'ms', dry);
+		record('  rehearse again, same block, state from the fork cache', r.cachedMs, 'ms', {
+			name: 'rehearse, cache empty',
+			value: r.uncachedMs,
+		});
+	}
 	// 5. watching a chain for many blocks: the devnet in its own process (manual blocks, produced
 	// over IPC), a console-like watcher (watchChain over @polkadot/api) in another; see bench/watch.mjs.
 	{
