@@ -1,7 +1,9 @@
 /**
- * Rehearse a release's upgrade on a fork of its environment's chain, before
- * anyone signs on the real one: apply it with the origin it will have (Root,
- * reproduced on the fork through its sudo key, made a dev key there), build
+ * Rehearse one call on a fork of a chain before anyone signs on the real one
+ * (a release's upgrade, or a proposal under review): dispatch it with the
+ * origin it will have (Root through the chain's own sudo key, or a signed
+ * account such as a multisig's, signed as that account with a mock signature
+ * only the fork accepts), build
  * the upgrade block, the first block under the new runtime (where its
  * migrations run) and N more, and report what the chain showed: events,
  * versions, the time each block took, the runtime's own message if a block
@@ -295,14 +297,13 @@ export async function rehearseOnFork(
 ): Promise<RehearsalReport> {
 	const expected = artifactFor(release, env.name);
 	const artifact = await readArtifact(expected.path);
-	const before = await version(api);
 	if (artifact.codeHash !== expected.codeHash)
 		return {
 			env: env.name,
 			forkedAt: options.forkedAt,
 			origin: '',
 			codeHash: expected.codeHash,
-			before,
+			before: await version(api),
 			blocks: [],
 			verdict: 'failed',
 			failure: `the wasm at ${expected.path} changed since the release was created`,

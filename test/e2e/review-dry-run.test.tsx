@@ -21,7 +21,7 @@ import { runCli, tempHome } from '../helpers/cli.js';
 import { App } from '../../source/app/app.js';
 import { openStore } from '../../source/store/store.js';
 import { runCleanups } from '../../source/app/cleanup.js';
-import { sendInput, typeText, waitForFrame } from '../helpers/frames.js';
+import { openReviewFormOn, sendInput, typeText, waitForFrame } from '../helpers/frames.js';
 import { framesThatDoNotFit, renderAt } from '../helpers/terminal.js';
 
 const SIZE = { columns: 80, rows: 24 };
@@ -124,18 +124,8 @@ describe('review --dry-run on a fork of the embedded Rococo chain', () => {
 		const store = openStore({ dir: home });
 		const ui = renderAt(<App store={store} home={home} createSample={async () => 'x'} />, SIZE);
 		try {
-			await waitForFrame(ui.lastFrame, (f) => f.includes('r review a proposal'));
-			ui.stdin.write('r');
-			let frame = await waitForFrame(ui.lastFrame, (f) => f.includes('check a proposed upgrade'));
-			// The form opens on the target field: ↑ to the environment, → until it is staging.
-			await sendInput(ui, '\u001B[A');
-			for (let i = 0; i < 4 && !frame.includes('‹ staging (testnet) ›'); i++) {
-				const before = frame;
-				await sendInput(ui, '\u001B[C');
-				frame = await waitForFrame(ui.lastFrame, (f) => f !== before);
-			}
+			let frame = await openReviewFormOn(ui, 'staging (testnet)');
 			expect(frame).toContain('‹ staging (testnet) ›');
-			await sendInput(ui, '\u001B[B');
 			await typeText(ui, `call ${file}`);
 			ui.stdin.write('\r');
 			frame = await waitForFrame(ui.lastFrame, (f) => f.includes('CHAIN ONLY') && f.includes('d dry-run'), 120_000);

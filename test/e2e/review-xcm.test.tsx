@@ -27,7 +27,7 @@ import { connect } from '../helpers/governance.js';
 import { App } from '../../source/app/app.js';
 import { openStore } from '../../source/store/store.js';
 import { runCleanups } from '../../source/app/cleanup.js';
-import { sendInput, typeText, waitForFrame } from '../helpers/frames.js';
+import { openReviewFormOn, sendInput, typeText, waitForFrame } from '../helpers/frames.js';
 import { framesThatDoNotFit, renderAt } from '../helpers/terminal.js';
 
 const SIZE = { columns: 80, rows: 24 };
@@ -233,18 +233,8 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 			const store = openStore({ dir: home });
 			const ui = renderAt(<App store={store} home={home} createSample={async () => 'x'} />, SIZE);
 			try {
-				await waitForFrame(ui.lastFrame, (f) => f.includes('r review a proposal'));
-				ui.stdin.write('r');
-				let frame = await waitForFrame(ui.lastFrame, (f) => f.includes('check a proposed upgrade'));
-				// The form opens on the target field: ↑ to the environment, → until it is the relay.
-				await sendInput(ui, '\u001B[A');
-				for (let i = 0; i < 4 && !frame.includes('‹ relay (local) ›'); i++) {
-					const before = frame;
-					await sendInput(ui, '\u001B[C');
-					frame = await waitForFrame(ui.lastFrame, (f) => f !== before);
-				}
+				let frame = await openReviewFormOn(ui, 'relay (local)');
 				expect(frame).toContain('‹ relay (local) ›');
-				await sendInput(ui, '\u001B[B');
 				await typeText(ui, `call ${file}`);
 				await sendInput(ui, '\t');
 				await typeText(ui, wasm);

@@ -102,3 +102,23 @@ export async function sendInput(ui: Rendered, ...inputs: string[]): Promise<void
 		await settled();
 	}
 }
+
+/**
+ * From the home screen: `r` opens review mode, ↑ to the environment field, → until `label` (e.g. "staging (testnet)")
+ * is the one chosen, ↓ back to the target field. Resolves with the form's frame.
+ */
+export async function openReviewFormOn(ui: Rendered, label: string): Promise<string> {
+	await waitForFrame(ui.lastFrame, (f) => f.includes('r review a proposal'));
+	ui.stdin.write('r');
+	let frame = await waitForFrame(ui.lastFrame, (f) => f.includes('check a proposed upgrade'));
+	// The form opens on the target field: ↑ to the environment, → until it is the one asked for.
+	await sendInput(ui, '\u001B[A');
+	for (let i = 0; i < 4 && !frame.includes(`‹ ${label} ›`); i++) {
+		const before = frame;
+		await sendInput(ui, '\u001B[C');
+		frame = await waitForFrame(ui.lastFrame, (f) => f !== before);
+	}
+	if (!frame.includes(`‹ ${label} ›`)) throw new Error(`the review form never chose ${label}; last frame:\n${frame}`);
+	await sendInput(ui, '\u001B[B');
+	return frame;
+}
