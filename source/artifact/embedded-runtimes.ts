@@ -156,3 +156,93 @@ export function writeAssetHubWasm(dir: string, which: AssetHubCode): string {
 	writeFileSync(file, assetHubCode(which));
 	return file;
 }
+
+// --- the genesis runtimes of Kusama and Polkadot, and their version-bumped copies ------------------------
+
+/** The chains of source/devnet/genesis-chains.ts: their genesis `:code` is in the `rococo-9130` alias's chain specs. */
+export type GenesisRuntimeChain = 'kusama-1020' | 'polkadot-0';
+
+interface GenesisRuntimeFacts {
+	specFile: string;
+	specName: string;
+	specVersion: number;
+	/** blake2-256 of the genesis `:code` (plain wasm: these runtimes predate compressed code). */
+	codeHash: Hex;
+	/**
+	 * Where the spec version lives in the code, and the bytes there: Kusama 1020's `Core_version` builds its
+	 * RuntimeVersion with an `i32.const 1020` (LEB128 `fc 07`, the second of the code's two); Polkadot 0's reads it
+	 * from the static VERSION in its data segment (the u32 after `impl_name`'s pointer and length, 0).
+	 */
+	patch: { offset: number; before: number[]; after: number[] };
+	bumped: number;
+}
+
+export const GENESIS_RUNTIMES: Record<GenesisRuntimeChain, GenesisRuntimeFacts> = {
+	'kusama-1020': {
+		specFile: 'rococo-9130/dist/specs/kusama.json',
+		specName: 'kusama',
+		specVersion: 1020,
+		codeHash: '0xe43ef38640d2c788641f3429a20a5c755ca41148c69bae1db772c9c7a60509e4',
+		patch: { offset: 821_368, before: [0x41, 0xfc, 0x07], after: [0x41, 0xfd, 0x07] },
+		bumped: 1021,
+	},
+	'polkadot-0': {
+		specFile: 'rococo-9130/dist/specs/polkadot.json',
+		specName: 'polkadot',
+		specVersion: 0,
+		codeHash: '0xe93ca5a470e38164262c423d5d5338c09bc63d8d0f495e874f4ba0eeeca5fb3b',
+		patch: { offset: 1_649_656, before: [0, 0, 0, 0], after: [1, 0, 0, 0] },
+		bumped: 1,
+	},
+};
+
+const genesisRuntimeCache = new Map<string, Uint8Array>();
+
+/** The genesis `:code` of Kusama or Polkadot, checked against its known hash. */
+export function genesisRuntimeCode(chain: GenesisRuntimeChain): Uint8Array {
+	const hit = genesisRuntimeCache.get(chain);
+	if (hit) return hit;
+	const facts = GENESIS_RUNTIMES[chain];
+	const specPath = createRequire(import.meta.url).resolve(facts.specFile);
+	const spec = JSON.parse(readFileSync(specPath, 'utf8')) as RawChainSpec;
+	const hex = spec.genesis.raw.top[CODE_KEY];
+	if (!hex) throw new Error(`${specPath} has no genesis :code`);
+	const code = hexToU8a(hex);
+	const hash = blake2AsHex(code, 256);
+	if (hash !== facts.codeHash) throw new Error(`${specPath}'s genesis :code has hash ${hash}, not ${facts.codeHash}`);
+	genesisRuntimeCache.set(chain, code);
+	return code;
+}
+
+/**
+ * The same genesis runtime with its spec version raised by one (Kusama 1021, Polkadot 1): no later runtime of
+ * either chain is on npm, and both chains' `set_code` take only a higher version (Polkadot 0 refuses the same
+ * one with `SpecVersionNeedsToIncrease`; Kusama 1020 takes it, but then nothing distinguishes old from new). Four
+ * bytes at most differ from the real code; everything else runs as it ran on the chain.
+ */
+export function bumpedGenesisRuntimeCode(chain: GenesisRuntimeChain): Uint8Array {
+	const key = `${chain}+1`;
+	const hit = genesisRuntimeCache.get(key);
+	if (hit) return hit;
+	const { patch } = GENESIS_RUNTIMES[chain];
+	const code = Uint8Array.from(genesisRuntimeCode(chain));
+	const found = Array.from(code.subarray(patch.offset, patch.offset + patch.before.length));
+	if (found.join() !== patch.before.join()) throw new Error(`${chain}'s code has ${found.join(' ')} at ${patch.offset}, not the version`);
+	code.set(patch.after, patch.offset);
+	genesisRuntimeCache.set(key, code);
+	return code;
+}
+
+/** The file name `writeGenesisRuntimeWasm` uses. */
+export function genesisRuntimeFileName(chain: GenesisRuntimeChain, which: 'genesis' | 'bumped'): string {
+	const f = GENESIS_RUNTIMES[chain];
+	return `${f.specName}_runtime-v${which === 'genesis' ? f.specVersion : f.bumped}${which === 'bumped' ? '-bumped' : ''}.wasm`;
+}
+
+/** Write the genesis runtime or its bumped copy to `dir` (created if needed) and return its path. */
+export function writeGenesisRuntimeWasm(chain: GenesisRuntimeChain, which: 'genesis' | 'bumped', dir: string): string {
+	mkdirSync(dir, { recursive: true });
+	const file = path.resolve(dir, genesisRuntimeFileName(chain, which));
+	writeFileSync(file, which === 'genesis' ? genesisRuntimeCode(chain) : bumpedGenesisRuntimeCode(chain));
+	return file;
+}

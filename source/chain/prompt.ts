@@ -11,6 +11,7 @@ import type { Environment, Hex } from '../domain/types.js';
 import { formatBalance } from '../domain/amount.js';
 import { describeCall } from './call-text.js';
 import type { SignerPromptModel } from './types.js';
+import { freeBalance } from './pallets/balances.js';
 
 export interface Authority {
 	ok: boolean;
@@ -59,8 +60,7 @@ export async function buildSignerPrompt(api: ApiPromise, request: PromptRequest)
 	} catch (error) {
 		fee = `unknown (${(error as Error).message})`;
 	}
-	const account = (await api.query.system.account(address)) as unknown as { data: { free: { toBigInt: () => bigint } } };
-	const free = account.data.free.toBigInt();
+	const free = await freeBalance(api, address);
 	const needed = (feeValue ?? 0n) + (request.spends?.amount ?? 0n);
 	if (free === 0n || free < needed) {
 		const what = request.spends ? `${request.spends.what} and the fee` : 'the fee';

@@ -237,7 +237,8 @@ export interface GovProgress {
 	council?: { index: number; hash: Hex; threshold: number; closedAt?: number };
 	fastTrack?: { index: number; hash: Hex; threshold: number; closedAt?: number };
 	whitelist?: { callHash: Hex; referendum?: number; whitelistedAt?: number };
-	referendum?: { index: number; kind: 'democracy' | 'referenda'; approvedAt?: number };
+	/** `end` and `delay` as the ongoing referendum showed them (a 2019 Democracy forgets a referendum once baked). */
+	referendum?: { index: number; kind: 'democracy' | 'referenda'; approvedAt?: number; end?: number; delay?: number };
 	multisig?: { address: string; callHash: Hex; threshold: number; timepoint?: { height: number; index: number } };
 	enactment?: { scheduledAt?: number; blockNumber?: number };
 	authorized?: { blockNumber: number; codeHash: Hex };

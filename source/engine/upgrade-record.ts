@@ -2,6 +2,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { Hex, StageId } from '../domain/types.js';
 import { onChainCodeHash } from '../chain/live.js';
+import { codeChangeShownBy } from '../chain/pallets/system.js';
 import { type EngineContext, type StepResult, artifactOf, iso } from './context.js';
 
 export async function recordUpgradeOutcome(
@@ -18,8 +19,8 @@ export async function recordUpgradeOutcome(
 	const api = ctx.connection.api;
 	const at = iso(ctx);
 	// A parachain applies its pending code in a later block (ParachainSystem.ValidationFunctionApplied);
-	// older cumulus writes :code there without frame-system's CodeUpdated.
-	const applied = events.includes('system.CodeUpdated') || events.includes('parachainSystem.ValidationFunctionApplied');
+	// older cumulus writes :code there without frame-system's CodeUpdated; so does frame-system before 2020.
+	const applied = error ? undefined : await codeChangeShownBy(api, blockHash, events, artifactOf(ctx).codeHash);
 	if (error || !applied) {
 		const why =
 			error ??
@@ -54,7 +55,7 @@ export async function recordUpgradeOutcome(
 			env: env.name,
 			stage,
 			status: 'done',
-			detail: `${note ? `${note}; ` : ''}in block #${blockNumber}${extrinsicHash !== '0x' ? `, extrinsic ${extrinsicHash}` : ''}`,
+			detail: `${note ? `${note}; ` : ''}in block #${blockNumber}${extrinsicHash !== '0x' ? `, extrinsic ${extrinsicHash}` : ''}${applied.startsWith(':code') ? `; ${applied}` : ''}`,
 			at,
 		},
 	);

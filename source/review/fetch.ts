@@ -655,7 +655,7 @@ export async function readVoteState(api: ApiPromise, resolved: ResolvedTarget): 
 				threshold: voting.threshold,
 				ayes: voting.ayes,
 				nays: voting.nays,
-				end: voting.end,
+				...(voting.end !== undefined ? { end: voting.end } : {}),
 				members,
 				...(prime !== undefined ? { prime } : {}),
 				best,

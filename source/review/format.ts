@@ -96,9 +96,13 @@ export function voteStateLines(state: VoteState, token: Token): string[] {
 		case 'none':
 			return [`vote: ${state.reason}`];
 		case 'motion': {
-			const left = state.end - state.best;
+			const left = state.end === undefined ? undefined : state.end - state.best;
+			const ends =
+				state.end === undefined || left === undefined
+					? 'no voting period (the vote that reaches the threshold runs it)'
+					: `ends at block #${state.end} (${left >= 0 ? `${left} blocks left` : `${-left} blocks ago: can be closed`})`;
 			return [
-				`vote (${COLLECTIVE_TITLE[state.collective]} motion ${state.index}): ${state.ayes.length} aye, ${state.nays.length} nay of ${state.members.length} members; threshold ${state.threshold}; ends at block #${state.end} (${left >= 0 ? `${left} blocks left` : `${-left} blocks ago: can be closed`})`,
+				`vote (${COLLECTIVE_TITLE[state.collective]} motion ${state.index}): ${state.ayes.length} aye, ${state.nays.length} nay of ${state.members.length} members; threshold ${state.threshold}; ${ends}`,
 				...state.members.map(
 					(m) =>
 						`  ${state.ayes.includes(m) ? 'aye ' : state.nays.includes(m) ? 'nay ' : '—   '} ${m}${state.prime === m ? ' (prime)' : ''}`,

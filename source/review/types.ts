@@ -189,7 +189,8 @@ export type VoteState =
 			threshold: number;
 			ayes: string[];
 			nays: string[];
-			end: number;
+			/** Undefined on a collective whose motions have no voting period (2019: the vote reaching the threshold runs it). */
+			end?: number;
 			members: string[];
 			prime?: string;
 			best: number;

@@ -5,7 +5,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { Call } from '@polkadot/types/interfaces';
 import type { Hex } from '../../domain/types.js';
-import { palletQuery, type AccountCodec, type HashCodec, type NumberCodec, type OptionCodec } from './common.js';
+import { palletQuery, palletTx, type AccountCodec, type HashCodec, type NumberCodec, type OptionCodec } from './common.js';
 
 /** The instances by pallet name: Council and Technical Committee, or a chain's one unnamed `collective` (Rococo's). */
 export type CollectiveName = 'council' | 'technicalCommittee' | 'collective';
@@ -24,7 +24,8 @@ interface VotesCodec {
 	threshold: NumberCodec;
 	ayes: AccountCodec[];
 	nays: AccountCodec[];
-	end: NumberCodec;
+	/** Absent before 2020: a motion had no voting period and ran as soon as a vote reached its threshold. */
+	end?: NumberCodec;
 }
 interface CollectiveStorage {
 	members: () => Promise<AccountCodec[]>;
@@ -72,7 +73,21 @@ export interface MotionState {
 	threshold: number;
 	ayes: string[];
 	nays: string[];
-	end: number;
+	/** The block the motion's voting ends at; undefined on a collective without one (2019). */
+	end?: number;
+}
+
+/** How this collective takes and closes motions, read from its calls. */
+export interface CollectiveShape {
+	/** `propose(threshold, proposal, length_bound)` (2020 on), or `propose(threshold, proposal)`. */
+	lengthBound: boolean;
+	/** A motion that reached its threshold is executed by `close` (2020 on), or by the vote that reached it (2019). */
+	close: boolean;
+}
+
+export function collectiveShape(api: ApiPromise, pallet: CollectiveName): CollectiveShape {
+	const tx = palletTx(api, pallet) ?? {};
+	return { lengthBound: (tx.propose?.meta.args.length ?? 0) >= 3, close: Boolean(tx.close) };
 }
 
 /** The votes on an open motion; undefined once it is closed (or never was). */
@@ -85,7 +100,7 @@ export async function motionState(api: ApiPromise, pallet: CollectiveName, hash:
 		threshold: v.threshold.toNumber(),
 		ayes: v.ayes.map((a) => a.toString()),
 		nays: v.nays.map((a) => a.toString()),
-		end: v.end.toNumber(),
+		...(v.end ? { end: v.end.toNumber() } : {}),
 	};
 }
 

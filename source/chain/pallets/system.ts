@@ -59,3 +59,26 @@ export async function authorizedCodeHash(api: ApiPromise, at?: string): Promise<
 	const inner = 'unwrap' in value ? value.unwrap() : value;
 	return (inner.codeHash ?? inner).toHex() as Hex;
 }
+
+// --- how a block shows an upgrade --------------------------------------------------------------------
+
+/** Does this runtime have frame-system's `CodeUpdated` event? (frame-system before 2020, Kusama 1020's, does not.) */
+export function hasCodeUpdatedEvent(api: ApiPromise): boolean {
+	return Boolean((api.events as unknown as Record<string, Record<string, unknown> | undefined>).system?.CodeUpdated);
+}
+
+/**
+ * What in this block shows the runtime code changed: `system.CodeUpdated`, `parachainSystem.ValidationFunctionApplied`,
+ * or, on a runtime that has no CodeUpdated event, `:code` itself — this code in the block's state and not in its
+ * parent's. Undefined when the block shows none of these.
+ */
+export async function codeChangeShownBy(api: ApiPromise, blockHash: Hex, events: string[], codeHash: Hex): Promise<string | undefined> {
+	if (events.includes('system.CodeUpdated')) return 'system.CodeUpdated';
+	if (events.includes('parachainSystem.ValidationFunctionApplied')) return 'parachainSystem.ValidationFunctionApplied';
+	if (hasCodeUpdatedEvent(api)) return undefined;
+	const { onChainCodeHash } = await import('../live.js');
+	const parent = (await api.rpc.chain.getHeader(blockHash)).parentHash.toHex();
+	if ((await onChainCodeHash(api, blockHash)) === codeHash && (await onChainCodeHash(api, parent)) !== codeHash)
+		return ':code changed (this runtime has no CodeUpdated event)';
+	return undefined;
+}

@@ -4,25 +4,26 @@ import { formatAmount } from '../../chain/prompt.js';
 import type { ApiPromise } from '@polkadot/api';
 import type { GovProgress, StageId } from '../../domain/types.js';
 import type { Authority } from '../../chain/prompt.js';
-import {
-	boundedArg,
-	callWeight,
-	planOf,
-	sameAccount,
-	type CallPlan,
-	palletCall,
-	palletConsts,
-	type BalanceCodec,
-	type NumberCodec,
-} from '../../chain/pallets/common.js';
+import { callWeight, planOf, sameAccount, type CallPlan, palletCall } from '../../chain/pallets/common.js';
 import {
 	collectiveMembers,
+	collectiveShape,
 	COLLECTIVE_TITLE,
 	motionState,
 	proportionThreshold,
 	type CollectiveName,
 } from '../../chain/pallets/collective.js';
-import { democracyReferendum, democracyVotes, findDemocracyReferendum, nextExternalHash } from '../../chain/pallets/democracy.js';
+import {
+	ayeVote,
+	bakedReferendum2019,
+	democracyReferendum,
+	democracyShape,
+	externalProposalArg,
+	findDemocracyReferendum,
+	hasVotedInReferendum,
+	nextExternalHash,
+} from '../../chain/pallets/democracy.js';
+import { freeBalance } from '../../chain/pallets/balances.js';
 import {
 	type Again,
 	type EngineContext,
@@ -59,7 +60,7 @@ async function councilMotion(ctx: EngineContext, api: ApiPromise, p: Plans): Pro
 				? (['externalProposeDefault', 1, 1] as const)
 				: (['externalProposeMajority', 3, 4] as const);
 	const fn = palletCall(api, 'democracy', method);
-	const inner = planOf(fn(boundedArg(fn, 0, p.proposal.hash, p.proposal.len)), `democracy.${method}`);
+	const inner = planOf(fn(externalProposalArg(api, p.proposal)), `democracy.${method}`);
 	const members = await collectiveMembers(api, 'council');
 	return {
 		pallet: 'council',
@@ -72,20 +73,24 @@ async function councilMotion(ctx: EngineContext, api: ApiPromise, p: Plans): Pro
 }
 
 async function fastTrackMotion(ctx: EngineContext, api: ApiPromise, p: Plans): Promise<Motion> {
-	const fastTrackPeriod = palletConsts<{ fastTrackVotingPeriod?: NumberCodec }>(api, 'democracy')?.fastTrackVotingPeriod?.toNumber() ?? 3;
-	const votingPeriod = ctx.env.routeOptions?.fastTrackVotingPeriod ?? fastTrackPeriod;
+	// FastTrackVotingPeriod (EmergencyVotingPeriod in 2019) is the shortest period FastTrackOrigin (2/3 of the
+	// committee) may set; below it only the InstantOrigin (unanimous), and only where InstantAllowed says so.
+	const shape = democracyShape(api);
+	const asked = ctx.env.routeOptions?.fastTrackVotingPeriod ?? shape.minFastTrackPeriod;
+	const instant = asked < shape.minFastTrackPeriod && shape.instantAllowed;
+	const votingPeriod = asked < shape.minFastTrackPeriod && !instant ? shape.minFastTrackPeriod : asked;
+	const raised =
+		votingPeriod !== asked ? `; ${asked} asked, but this chain allows no fast-track below ${shape.minFastTrackPeriod} blocks` : '';
 	const delay = ctx.env.routeOptions?.fastTrackDelay ?? 1;
 	const inner = planOf(palletCall(api, 'democracy', 'fastTrack')(p.proposal.hash, votingPeriod, delay), 'democracy.fastTrack');
 	const members = await collectiveMembers(api, 'technicalCommittee');
-	// Below FastTrackVotingPeriod the InstantOrigin (unanimous) is needed; else FastTrackOrigin (2/3).
-	const instant = votingPeriod < fastTrackPeriod;
 	return {
 		pallet: 'technicalCommittee',
 		stage: 'fast-track',
 		inner,
 		members,
 		threshold: instant ? members.length : proportionThreshold(members.length, 2, 3),
-		describe: `democracy.fastTrack(voting period ${votingPeriod}, delay ${delay}) (${instant ? 'unanimous: instant' : '2/3 of the committee'})`,
+		describe: `democracy.fastTrack(voting period ${votingPeriod}, delay ${delay}) (${instant ? 'unanimous: instant' : '2/3 of the committee'}${raised})`,
 	};
 }
 
@@ -124,7 +129,9 @@ export async function fastTrackStage(ctx: EngineContext, api: ApiPromise, p: Pla
 	const known = gov(ctx).referendum;
 	if (known?.kind === 'democracy') {
 		const r = await democracyReferendum(api, known.index);
-		if (r?.finished) return done(ctx, 'fast-track', `referendum #${known.index} already ran`);
+		// A 2019 Democracy removes a referendum once it is baked.
+		if (r?.finished || (!r && democracyShape(api).referendum === 'struct-2019'))
+			return done(ctx, 'fast-track', `referendum #${known.index} already ran`);
 	}
 	if ((await nextExternalHash(api)) !== p.proposal.hash) {
 		return failed(
@@ -152,6 +159,7 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 	const known = m.pallet === 'council' ? gov(ctx).council : gov(ctx).fastTrack;
 	const key = m.pallet === 'council' ? 'council' : 'fastTrack';
 	const signer = ctx.signer;
+	const shape = collectiveShape(api, m.pallet);
 	const isMember = signer ? m.members.some((a) => sameAccount(a, signer.address)) : false;
 	const memberAuthority: Authority = isMember
 		? { ok: true, text: `is a member of the ${title} (${m.members.length} members)` }
@@ -185,7 +193,10 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 		];
 		return offer(ctx, api, {
 			stage: m.stage,
-			plan: planOf(tx('propose')(m.threshold, m.inner.tx, m.inner.len), `${m.pallet}.propose(${m.inner.label})`),
+			plan: planOf(
+				shape.lengthBound ? tx('propose')(m.threshold, m.inner.tx, m.inner.len) : tx('propose')(m.threshold, m.inner.tx),
+				`${m.pallet}.propose(${m.inner.label})`,
+			),
 			authority: memberAuthority,
 			who: `a member of the ${title}`,
 			purpose: `propose a ${title} motion: ${m.describe}${m.threshold < 2 ? ' (threshold 1: executes at once)' : ''}`,
@@ -204,7 +215,11 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 	}
 	const voted = (a: string) => state.ayes.some((x) => sameAccount(x, a)) || state.nays.some((x) => sameAccount(x, a));
 	const missing = m.members.filter((a) => !voted(a));
-	const tally = `${title} motion #${state.index}: ${state.ayes.length} aye, ${state.nays.length} nay of ${m.members.length}; threshold ${state.threshold}; ends at #${state.end}${state.end > best ? ` (${blocksAway(ctx, state.end - best)})` : ' (ended)'}`;
+	const ends =
+		state.end === undefined
+			? 'no voting period: the vote that reaches the threshold runs it'
+			: `ends at #${state.end}${state.end > best ? ` (${blocksAway(ctx, state.end - best)})` : ' (ended)'}`;
+	const tally = `${title} motion #${state.index}: ${state.ayes.length} aye, ${state.nays.length} nay of ${m.members.length}; threshold ${state.threshold}; ${ends}`;
 	if (state.nays.length > m.members.length - state.threshold) {
 		return failed(
 			ctx,
@@ -213,6 +228,8 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 			'the motion will be disapproved when closed; start again after addressing the objections',
 		);
 	}
+	if (state.ayes.length >= state.threshold && !shape.close)
+		return waiting(ctx, m.stage, `${tally}: it has its ayes and runs with the vote that reached them`, 'blocks', best + 1);
 	if (state.ayes.length >= state.threshold) {
 		const weight = await callWeight(api, m.inner.tx, signer?.address ?? m.members[0]!);
 		const closeFn = tx('close');
@@ -237,7 +254,7 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 			plan: planOf(tx('vote')(motionHash, state.index, true), `${m.pallet}.vote(aye)`),
 			authority: memberAuthority,
 			who: `a ${title} member who has not voted`,
-			purpose: `vote aye on ${title} motion #${state.index} (${state.ayes.length} of ${state.threshold} ayes so far)`,
+			purpose: `vote aye on ${title} motion #${state.index} (${state.ayes.length} of ${state.threshold} ayes so far)${!shape.close && state.ayes.length + 1 >= state.threshold ? `: this vote reaches the threshold and runs ${m.inner.label} (this ${title} has no close)` : ''}`,
 			facts: [
 				{ label: 'Motion', value: m.describe },
 				{ label: 'Motion hash', value: motionHash },
@@ -267,15 +284,20 @@ async function motionStep(ctx: EngineContext, api: ApiPromise, m: Motion, closed
 // --- referendum: democracy -----------------------------------------------------------------------
 
 export async function voteBalance(ctx: EngineContext, api: ApiPromise, who: string): Promise<bigint> {
-	const account = (await api.query.system.account(who)) as unknown as { data: { free: BalanceCodec } };
-	const free = account.data.free.toBigInt();
+	const free = await freeBalance(api, who);
 	const percent = BigInt(Math.round((ctx.env.routeOptions?.votePercent ?? 50) * 100));
 	return (free * percent) / 10_000n;
 }
 
 export async function democracyStage(ctx: EngineContext, api: ApiPromise, p: Plans): Promise<StepResult> {
 	const known = gov(ctx).referendum;
+	const shape = democracyShape(api);
 	let ref = known?.kind === 'democracy' ? await democracyReferendum(api, known.index) : undefined;
+	if (!ref && known?.kind === 'democracy' && shape.referendum === 'struct-2019' && known.end !== undefined) {
+		// Baked: the 2019 pallet removed it; the block it ended in says how.
+		const baked = await bakedReferendum2019(api, known.index, known.end);
+		if (baked) ref = { index: known.index, finished: { approved: baked.approved, end: known.end } };
+	}
 	if (!ref || (!ref.ongoing && !ref.finished)) ref = await findDemocracyReferendum(api, p.proposal.hash);
 	if (!ref) {
 		const external = await nextExternalHash(api);
@@ -287,13 +309,23 @@ export async function democracyStage(ctx: EngineContext, api: ApiPromise, p: Pla
 				: `no referendum on ${short(p.proposal.hash)} yet`,
 		);
 	}
-	if (!known || known.index !== ref.index)
-		record(ctx, { referendum: { index: ref.index, kind: 'democracy' } }, `democracy referendum #${ref.index}`);
+	if (!known || known.index !== ref.index || (ref.ongoing && known.end !== ref.ongoing.end))
+		record(
+			ctx,
+			{
+				referendum: {
+					index: ref.index,
+					kind: 'democracy',
+					...(ref.ongoing ? { end: ref.ongoing.end, delay: ref.ongoing.delay } : {}),
+				},
+			},
+			`democracy referendum #${ref.index}${ref.ongoing ? ` (ends at #${ref.ongoing.end}, enactment ${ref.ongoing.delay} blocks later)` : ''}`,
+		);
 	if (ref.finished) {
 		if (!ref.finished.approved) return failed(ctx, 'referendum', `referendum #${ref.index} was rejected at block #${ref.finished.end}`);
 		record(
 			ctx,
-			{ referendum: { index: ref.index, kind: 'democracy', approvedAt: ref.finished.end } },
+			{ referendum: { ...gov(ctx).referendum!, index: ref.index, kind: 'democracy', approvedAt: ref.finished.end } },
 			`referendum #${ref.index} approved at block #${ref.finished.end}`,
 		);
 		return done(ctx, 'referendum', `referendum #${ref.index} passed at block #${ref.finished.end}`);
@@ -303,22 +335,20 @@ export async function democracyStage(ctx: EngineContext, api: ApiPromise, p: Pla
 	const fmt = (v: bigint) => formatAmount(api, v);
 	const tally = `referendum #${ref.index} (${o.threshold}): ayes ${fmt(o.ayes)}, nays ${fmt(o.nays)}, turnout ${fmt(o.turnout)}; ends at #${o.end} (${blocksAway(ctx, o.end - best)}), enactment ${blocks(o.delay)} later`;
 	const signer = ctx.signer;
-	if (signer && !(await democracyVotes(api, signer.address)).includes(ref.index)) {
-		const balance = await voteBalance(ctx, api, signer.address);
+	if (signer && !(await hasVotedInReferendum(api, ref.index, signer.address))) {
+		// A one-byte vote (2019) carries no balance: the voter's whole balance votes.
+		const balance = shape.vote === 'byte' ? await freeBalance(api, signer.address) : await voteBalance(ctx, api, signer.address);
 		const conviction = ctx.env.routeOptions?.conviction ?? 'Locked1x';
 		if (balance > 0n) {
 			return offer(ctx, api, {
 				stage: 'referendum',
-				plan: planOf(
-					api.tx.democracy.vote(ref.index, { Standard: { vote: { aye: true, conviction }, balance } } as never),
-					'democracy.vote(aye)',
-				),
+				plan: planOf(api.tx.democracy.vote(ref.index, ayeVote(api, conviction, balance) as never), 'democracy.vote(aye)'),
 				authority: { ok: true, text: 'any account with free balance may vote in a referendum' },
 				who: 'any voter',
-				purpose: `vote aye on referendum #${ref.index} with ${fmt(balance)} at ${conviction}`,
+				purpose: `vote aye on referendum #${ref.index} with ${fmt(balance)} at ${conviction}${shape.vote === 'byte' ? " (this chain's vote is one byte: the whole balance votes)" : ''}`,
 				facts: [{ label: 'Tally now', value: tally }],
 				recheck: async () =>
-					(await democracyVotes(api, signer.address)).includes(ref!.index) ? democracyStage(ctx, api, p) : undefined,
+					(await hasVotedInReferendum(api, ref!.index, signer.address)) ? democracyStage(ctx, api, p) : undefined,
 				after: rerun('referendum'),
 			});
 		}

@@ -3,11 +3,26 @@ import type { ApiPromise } from '@polkadot/api';
 import type { Hex } from '../../domain/types.js';
 import { authorizedCodeHash } from '../../chain/pallets/system.js';
 import { scheduledAt } from '../../chain/pallets/scheduler.js';
+import { democracyShape, inDispatchQueue } from '../../chain/pallets/democracy.js';
+import { eventsAt } from '../../chain/submit.js';
 import { type EngineContext, type StepResult, blocksAway, done, gov, record, short, waiting } from '../context.js';
 import { findUpgradeBlock, recordUpgradeOutcome } from '../upgrade-record.js';
 import { type Plans, enacted } from './plans.js';
 
 // --- enactment -------------------------------------------------------------------------------------
+
+/**
+ * The block the approved proposal is dispatched at: the Scheduler's agenda, or (a 2019 Democracy) its own
+ * DispatchQueue at the referendum's end plus its delay, as the referendum showed them.
+ */
+async function enactmentBlock(ctx: EngineContext, api: ApiPromise, proposalHash: Hex): Promise<number | undefined> {
+	if (ctx.env.route === 'council-democracy' && api.query.democracy && democracyShape(api).enactment === 'dispatch-queue') {
+		const r = gov(ctx).referendum;
+		const when = r?.approvedAt !== undefined && r.delay !== undefined ? r.approvedAt + r.delay : undefined;
+		return when !== undefined && (await inDispatchQueue(api, when, proposalHash)) ? when : undefined;
+	}
+	return scheduledAt(api, proposalHash);
+}
 
 export async function enactmentStage(ctx: EngineContext, api: ApiPromise, p: Plans): Promise<StepResult> {
 	const found = await enacted(ctx, api, p.codeHash);
@@ -15,16 +30,13 @@ export async function enactmentStage(ctx: EngineContext, api: ApiPromise, p: Pla
 		const block = await findUpgradeBlock(api, p.codeHash);
 		if (!block) return done(ctx, 'enactment', 'the chain runs this code (the enactment block is older than the search window)');
 		record(ctx, { enactment: { blockNumber: block.blockNumber } }, `enacted at block #${block.blockNumber}`);
-		return recordUpgradeOutcome(
-			ctx,
-			block.blockNumber,
-			block.blockHash,
-			'0x' as Hex,
-			['system.CodeUpdated'],
-			undefined,
-			'enacted by the scheduler',
-			'enactment',
-		);
+		const events = (await eventsAt(api, block.blockHash)).map(({ event }) => `${event.section}.${event.method}`);
+		const by = events.includes('scheduler.Dispatched')
+			? 'enacted by the scheduler'
+			: events.includes('democracy.Executed')
+				? "enacted from Democracy's dispatch queue"
+				: 'enacted';
+		return recordUpgradeOutcome(ctx, block.blockNumber, block.blockHash, '0x' as Hex, events, undefined, by, 'enactment');
 	}
 	if (found?.kind === 'authorized') {
 		const block = await findUpgradeBlock(api, p.codeHash, authorizedCodeHash);
@@ -41,13 +53,13 @@ export async function enactmentStage(ctx: EngineContext, api: ApiPromise, p: Pla
 		);
 	}
 	const best = (await api.rpc.chain.getHeader()).number.toNumber();
-	const at = await scheduledAt(api, p.proposal.hash);
+	const at = await enactmentBlock(ctx, api, p.proposal.hash);
 	if (at !== undefined) {
 		if (gov(ctx).enactment?.scheduledAt !== at) record(ctx, { enactment: { scheduledAt: at } }, `scheduled for block #${at}`);
 		return waiting(
 			ctx,
 			'enactment',
-			`the scheduler dispatches ${p.proposal.label} at block #${at} (${blocksAway(ctx, at - best)})`,
+			`${democracyShape(api).enactment === 'dispatch-queue' && ctx.env.route === 'council-democracy' ? "Democracy's dispatch queue" : 'the scheduler'} dispatches ${p.proposal.label} at block #${at} (${blocksAway(ctx, at - best)})`,
 			'blocks',
 			at,
 		);

@@ -2,7 +2,11 @@
 import type { ApiPromise } from '@polkadot/api';
 import { onChainCodeHash } from '../../chain/live.js';
 import { eventsAt } from '../../chain/submit.js';
+import { codeChangeShownBy } from '../../chain/pallets/system.js';
+import type { Hex } from '../../domain/types.js';
 import { artifactOf, type EngineContext, type StepResult, iso } from '../context.js';
+
+const shownText = (shown: string) => shown.replace(/^system\.|^parachainSystem\./, '');
 
 export async function verifyStage(ctx: EngineContext, api: ApiPromise): Promise<StepResult> {
 	const { env } = ctx;
@@ -40,13 +44,11 @@ export async function verifyStage(ctx: EngineContext, api: ApiPromise): Promise<
 			hint: 'if this is the embedded chain it was restarted from genesis; start a new release to rehearse again',
 		};
 	}
-	const events = await eventsAt(api, upgrade.blockHash);
-	// A parachain applies its pending code with ParachainSystem.ValidationFunctionApplied (older cumulus without CodeUpdated).
-	const codeUpdated = events.some(
-		(e) =>
-			(e.event.section === 'system' && e.event.method === 'CodeUpdated') ||
-			(e.event.section === 'parachainSystem' && e.event.method === 'ValidationFunctionApplied'),
-	);
+	const events = (await eventsAt(api, upgrade.blockHash)).map((e) => `${e.event.section}.${e.event.method}`);
+	// A parachain applies its pending code with ParachainSystem.ValidationFunctionApplied (older cumulus without
+	// CodeUpdated); frame-system before 2020 has no CodeUpdated: the block's :code shows it.
+	const shown = await codeChangeShownBy(api, upgrade.blockHash as Hex, events, artifactOf(ctx).codeHash);
+	const codeUpdated = shown !== undefined;
 	const version = await api.rpc.state.getRuntimeVersion();
 	const codeHash = await onChainCodeHash(api);
 	const problems: string[] = [];
@@ -70,13 +72,13 @@ export async function verifyStage(ctx: EngineContext, api: ApiPromise): Promise<
 			env: env.name,
 			stage: 'verify',
 			status: 'done',
-			detail: `${env.route === 'parachain' ? 'ValidationFunctionApplied' : 'CodeUpdated'} in #${upgrade.blockNumber}; runtime ${version.specName.toString()} ${version.specVersion.toNumber()}; code hash matches`,
+			detail: `${shownText(shown!)} in #${upgrade.blockNumber}; runtime ${version.specName.toString()} ${version.specVersion.toNumber()}; code hash matches`,
 			at,
 		},
 	);
 	return {
 		kind: 'progressed',
 		stage: 'verify',
-		message: `verified: ${env.route === 'parachain' ? 'ValidationFunctionApplied' : 'CodeUpdated'} in #${upgrade.blockNumber}, runtime ${version.specName.toString()}/${version.specVersion.toNumber()}, code hash ${codeHash}`,
+		message: `verified: ${shownText(shown!)} in #${upgrade.blockNumber}, runtime ${version.specName.toString()}/${version.specVersion.toNumber()}, code hash ${codeHash}`,
 	};
 }

@@ -1,0 +1,179 @@
+/**
+ * council-democracy, headless, on real governance code: the genesis runtimes of
+ * Kusama (1020, Dec 2019) and Polkadot (0, May 2020) on chopsticks-core. Each
+ * signer runs `advance` in turn — council motion for the external proposal,
+ * technical-committee fast-track, referendum, enactment — and the chain, read
+ * through @polkadot/api, ends on the release's code (the same runtime with its
+ * spec version raised by one: source/artifact/embedded-runtimes.ts).
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiPromise } from '@polkadot/api';
+import { ApiPromise as Api, WsProvider } from '@polkadot/api';
+import { startGenesisChain, type GenesisChain } from '../../source/devnet/genesis-chains.js';
+import { applyLegacyExtrinsicVersion } from '../../source/chain/legacy-registry.js';
+import { writeGenesisRuntimeWasm } from '../../source/artifact/embedded-runtimes.js';
+import { rawRpc } from '../helpers/governance.js';
+import { runCli, tempHome } from '../helpers/cli.js';
+import { scenario } from '../helpers/steps.js';
+
+const stageOf = (out: any, id: string) => out.release.environments[0].stages.find((s: any) => s.id === id);
+
+describe('council-democracy on the real Kusama 1020 runtime (2019 shapes, signed directly)', () => {
+	let chain: GenesisChain;
+	let api: ApiPromise;
+	let home: string;
+	let id: string;
+	const envName = 'kusama';
+	const env = () => ({ RELEASE_CONSOLE_HOME: home });
+	const s = scenario();
+
+	beforeAll(async () => {
+		chain = await startGenesisChain('kusama-1020', { blockTime: 'instant' });
+		api = await Api.create({ provider: new WsProvider(chain.endpoint), noInitWarn: true });
+		applyLegacyExtrinsicVersion(api.registry);
+		home = tempHome('rc-ksm-');
+	}, 60_000);
+	afterAll(async () => {
+		await api?.disconnect();
+		await chain?.close();
+	});
+
+	async function advance(signer?: string) {
+		const r = await runCli(['advance', id, '--env', envName, ...(signer ? ['--signer', signer, '--yes'] : []), '--json'], env());
+		if (!r.json().release) throw new Error(`advance ${signer ?? ''} exited ${r.code}: ${r.stdout} ${r.stderr.slice(-2000)}`);
+		if (r.code !== 0 && r.code !== 1) throw new Error(`advance ${signer ?? ''} exited ${r.code}: ${r.stderr}${r.stdout}`);
+		return r.json();
+	}
+
+	it(
+		'creates the environment and the release of kusama 1021',
+		s.step(async () => {
+			const add = await runCli(
+				[
+					'env',
+					'add',
+					envName,
+					'--endpoint',
+					chain.endpoint,
+					'--kind',
+					'local',
+					'--route',
+					'council-democracy',
+					'--soak-blocks',
+					'2',
+					'--soak-minutes',
+					'0',
+					'--max-stall',
+					'600',
+				],
+				env(),
+			);
+			expect(add.stderr).toBe('');
+			const wasm = writeGenesisRuntimeWasm('kusama-1020', 'bumped', path.join(home, 'wasm'));
+			const created = await runCli(['new', '--name', 'kusama 1021', '--wasm', wasm, '--env', envName, '--json'], env());
+			expect(created.stderr).toBe('');
+			if (!created.json().id) throw new Error(created.stdout);
+			id = created.json().id;
+		}),
+		s.timeout(60_000),
+	);
+
+	const jumpTo = async (height: number) => {
+		await rawRpc(api, 'dev_newBlock', [{ unsafeBlockHeight: height }]);
+		expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(height);
+	};
+
+	it(
+		'Alice: no preimage to note (the proposal goes inline), and the council motion with the whole call in it',
+		s.step(async () => {
+			const out = await advance('//Alice');
+			expect(stageOf(out, 'preimage').status).toBe('done');
+			expect(stageOf(out, 'preimage').detail).toMatch(
+				/no preimage needed: this chain's Democracy \(2019\) takes system\.setCode inline/,
+			);
+			expect(out.result.kind).toBe('wait');
+			expect(out.result.message).toMatch(/Council motion #0: 1 aye, 0 nay of 3; threshold 3; no voting period/);
+			const [hash] = (await api.query.council!.proposals!()) as unknown as Array<{ toHex(): string }>;
+			const proposal = (await api.query.council!.proposalOf!(hash!.toHex())) as any;
+			const call = proposal.unwrap();
+			expect(`${call.section}.${call.method}`).toBe('democracy.externalProposeMajority');
+			// The inner call is the release's setCode itself, not a hash.
+			expect(`${call.args[0].section}.${call.args[0].method}`).toBe('system.setCode');
+		}),
+		s.timeout(90_000),
+	);
+
+	it(
+		'Bob votes; Charlie’s vote reaches the threshold and runs the motion (no close): democracy holds the proposal',
+		s.step(async () => {
+			await advance('//Bob');
+			const out = await advance('//Charlie');
+			expect(stageOf(out, 'council').status).toBe('done');
+			expect(((await api.query.democracy!.nextExternal!()) as any).isSome).toBe(true);
+			expect(((await api.query.council!.proposals!()) as unknown as unknown[]).length).toBe(0);
+			expect(out.result.message).toMatch(/member of the Technical Committee to propose democracy\.fastTrack\(voting period 600/);
+		}),
+		s.timeout(90_000),
+	);
+
+	it(
+		'Dave proposes the fast-track at EmergencyVotingPeriod (600); Eve’s vote runs it: referendum #0 starts, and Eve votes in it',
+		s.step(async () => {
+			await advance('//Dave');
+			const out = await advance('//Eve');
+			expect(stageOf(out, 'fast-track').status).toBe('done');
+			// externalProposeMajority: a simple-majority referendum; Eve's whole balance (one-byte vote, Locked1x) is counted.
+			expect(out.result.message).toMatch(
+				/referendum #0 \(SimpleMajority\): ayes 999,999\.\d+ KSM, nays 0 KSM, turnout 999,999\.\d+ KSM; ends at #\d+ \(599 blocks/,
+			);
+			expect((await api.query.democracy!.referendumCount!()).toString()).toBe('1');
+		}),
+		s.timeout(90_000),
+	);
+
+	it(
+		'Alice votes aye with a one-byte vote; at the end block the referendum passes and is queued for enactment',
+		s.step(async () => {
+			const out = await advance('//Alice');
+			expect(out.result.message).toMatch(/ends at #\d+/);
+			const voters = (await api.query.democracy!.votersFor!(0)) as unknown as Array<{ toString(): string }>;
+			expect(voters.map(String).sort()).toEqual([await devAddress('//Alice', api), await devAddress('//Eve', api)].sort());
+			// The vote is one byte: aye (0x80) with Locked1x (1).
+			const vote = (await api.query.democracy!.voteOf!([0, await devAddress('//Alice', api)])) as unknown as { toU8a(): Uint8Array };
+			expect(vote.toU8a()[0]).toBe(0x81);
+			const ref = out.release.environments[0].gov.referendum;
+			expect(ref.delay).toBe(1);
+			await jumpTo(ref.end);
+			const after = await advance();
+			expect(stageOf(after, 'referendum').status).toBe('done');
+			expect(after.result.message).toMatch(new RegExp(`dispatch queue dispatches system\\.setCode at block #${ref.end + 1}`));
+		}),
+		s.timeout(90_000),
+	);
+
+	it(
+		'enactment: the dispatch queue runs setCode; verified by :code (no CodeUpdated in 2019), soaked; kusama 1021 runs',
+		s.step(async () => {
+			let out = await advance();
+			const ref = out.release.environments[0].gov.referendum;
+			await jumpTo(ref.end + ref.delay);
+			for (let i = 0; i < 6 && out.result.kind !== 'complete'; i++) {
+				await rawRpc(api, 'dev_newBlock', [{ count: 2 }]);
+				out = await advance();
+			}
+			expect(out.result.kind).toBe('complete');
+			expect(stageOf(out, 'enactment').detail).toMatch(
+				/enacted from Democracy's dispatch queue; in block #\d+; :code changed \(this runtime has no CodeUpdated event\)/,
+			);
+			expect(stageOf(out, 'verify').detail).toMatch(/:code changed .* runtime kusama 1021; code hash matches/);
+			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(1021);
+		}),
+		s.timeout(120_000),
+	);
+});
+
+async function devAddress(uri: string, api: ApiPromise): Promise<string> {
+	const { Keyring } = await import('@polkadot/keyring');
+	return new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? 42 }).addFromUri(uri).address;
+}
