@@ -218,7 +218,7 @@ const MODE_LABELS: Partial<Record<Mode, Partial<Record<KeyAction, string>>>> = {
 	'review-form': { submit: 'run the review', left: 'previous environment', right: 'next environment', leave: 'back' },
 	'review-amount': { submit: 'prepare the vote', left: 'lower conviction', right: 'higher conviction', leave: 'back' },
 	signer: {
-		submit: 'use this signer (a dev URI, env:VAR, a keystore path or external:ADDRESS to sign elsewhere; "… as ADDRESS" acts for that account as its proxy)',
+		submit: 'use this signer (a dev URI, env:VAR, a keystore path or external:ADDRESS to sign elsewhere; "… as ADDRESS" acts for that account as its proxy; "… sudo-as MEMBER", the sudo key for a member on a local chain)',
 		leave: 'back',
 	},
 	signature: {

@@ -282,17 +282,24 @@ export function innerFailures(api: ApiPromise, events: EventView): string[] {
 		}
 		const spec = INNER_RESULTS[name];
 		if (!spec) continue;
-		const result = event.data[spec.index === 'first' ? 0 : event.data.length - 1] as { isErr?: boolean; asErr?: unknown } | undefined;
+		const result = event.data[spec.index === 'first' ? 0 : event.data.length - 1] as
+			{ isErr?: boolean; asErr?: unknown; isFalse?: boolean } | undefined;
 		if (result?.isErr) out.push(`${spec.what}: ${describeDispatchError(api, result.asErr)}`);
+		// Before 2020 the result was a bool: it says only that the call failed.
+		else if (result?.isFalse === true) out.push(`${spec.what} (this runtime reports no reason)`);
 	}
 	return out;
 }
 
-/** A proxied call that failed or was filtered, while the proxy extrinsic itself succeeded. */
+/** A proxied call (or one the sudo key made for a member) that failed or was filtered, while the extrinsic itself succeeded. */
 function innerFailure(api: ApiPromise, events: EventView): string | undefined {
 	return innerFailures(
 		api,
-		events.filter(({ event }) => event.section === 'proxy' && event.method === 'ProxyExecuted'),
+		events.filter(
+			({ event }) =>
+				(event.section === 'proxy' && event.method === 'ProxyExecuted') ||
+				(event.section === 'sudo' && event.method === 'SudoAsDone'),
+		),
 	)[0];
 }
 

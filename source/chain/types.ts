@@ -49,6 +49,8 @@ export interface SignerPromptModel {
 	nonce: number;
 	/** Problems that forbid signing; when non-empty, confirming is refused. */
 	refusals: string[];
+	/** What to do instead, when it is refused (e.g. the rehearsal path a local chain allows). */
+	refusalHint?: string;
 	/** What this step does in the route, e.g. "vote aye on council motion #0 (2 of 3 ayes needed)". */
 	purpose?: string;
 	/** Facts the signer should check: preimage hash and length, code hash, threshold, deposit. */

@@ -22,7 +22,7 @@ const cli = meow(
     $ release-console new --name N --wasm PATH [--env NAME ...] [--json]
     $ release-console new --name N --runtime ENV=WASM [--runtime ENV2=WASM2 ...]   one runtime per chain (relay + parachains)
     $ release-console status [ID] [--json]
-    $ release-console advance ID --env NAME [--signer S] [--as REAL] [--yes] [--follow] [--json]
+    $ release-console advance ID --env NAME [--signer S] [--as REAL | --sudo-as MEMBER] [--yes] [--follow] [--json]
     $ release-console advance ID --env NAME --signer external:ADDRESS [--signature 0x…] [--mortality BLOCKS]
     $ release-console rehearse ID --env NAME [--block N] [--blocks 10] [--no-cache] [--json]   the upgrade on a fork of NAME's chain
     $ release-console env list | add NAME --endpoint URL --kind K --route R [route options] | remove NAME
@@ -55,6 +55,8 @@ const cli = meow(
     external:ADDRESS   signed elsewhere (polkadot-js-signer, Polkadot Vault): advance prints the payload to sign,
                        then takes the signature back with --signature 0x… (checked before anything is sent)
     --as REAL          act for REAL through a proxy (Proxy.Proxies(REAL) must list the signer, with no delay)
+    --sudo-as MEMBER   local rehearsal only: the signer, the chain's sudo key, acts for MEMBER through sudo.sudoAs
+                       (the path Polkadot allowed at launch, when its call filter refused signed governance calls)
     (a mnemonic or 0x seed written after --signer is refused: it would show in ps and the shell history)
 
   Routes (env add --route): sudo | multisig-sudo | council-democracy | opengov | parachain
@@ -148,6 +150,7 @@ async function main(): Promise<number> {
 				timeout: flags.timeout,
 				signature: flags.signature,
 				as: flags.as,
+				sudoAs: flags.sudoAs,
 				mortality: flags.mortality,
 			});
 		}

@@ -32,11 +32,17 @@ export interface EngineSigner {
 	};
 	/** Acting for `address` through pallet_proxy: this account signs and pays, `proxy.proxy(address, type, call)`. */
 	proxy?: { delegate: string; delegateLabel: string };
+	/**
+	 * Rehearsal only (local environments): the chain's sudo key signs `sudo.sudoAs(address, call)`, so the call is
+	 * dispatched with `address`'s signed origin without passing the call filter of a signed extrinsic (how Polkadot's
+	 * governance ran at launch).
+	 */
+	sudoAs?: { sudoKey: string; sudoKeyLabel: string };
 }
 
-/** The account that signs and pays the fee: the delegate of a proxy, or the signer itself. */
+/** The account that signs and pays the fee: the delegate of a proxy, the sudo key acting for a member, or the signer itself. */
 export function senderOf(signer: EngineSigner): string {
-	return signer.proxy?.delegate ?? signer.address;
+	return signer.proxy?.delegate ?? signer.sudoAs?.sudoKey ?? signer.address;
 }
 
 /** A payload handed to an outside signer, as shown to the person and printed by `advance` (`signingPayload` in JSON). */

@@ -12,6 +12,7 @@ import { buildSignerPrompt, type Authority } from '../chain/prompt.js';
 import { TransactionRefused, submitExtrinsic, wouldAccept, type IntentLog } from '../chain/submit.js';
 import { attachSignature, probeCall, signingRequest } from '../chain/external.js';
 import { buildProxyCall, checkProxy } from '../chain/pallets/proxy.js';
+import { sudoAsPlan } from '../chain/pallets/sudo.js';
 import type { Tx } from '../chain/pallets/common.js';
 import type { SignerPromptModel } from '../chain/types.js';
 import { failed, iso, senderOf, short, type EngineContext, type SigningHandout, type StepResult } from './context.js';
@@ -98,11 +99,30 @@ export async function offer(ctx: EngineContext, api: ApiPromise, o: Offer): Prom
 			text: `${signer.proxy.delegateLabel} acts for ${signer.address} through a ${check.proxyType} proxy; ${signer.address} ${o.authority.text}`,
 		};
 	}
+	if (signer.sudoAs) {
+		// Rehearsal only: session.ts refuses --sudo-as off local environments; checked again where it signs.
+		if (env.kind !== 'local')
+			return {
+				kind: 'refused',
+				stage: o.stage,
+				message: `sudo.sudoAs is a rehearsal path for local environments; ${env.name} is ${env.kind}; nothing was signed`,
+				hint: "sign with the member's own key",
+			};
+		const plan = await sudoAsPlan(api, signer.sudoAs.sudoKey, signer.address, tx);
+		if (!plan.ok) return { kind: 'refused', stage: o.stage, message: `${plan.reason}; nothing was signed`, hint: plan.hint };
+		tx = plan.tx;
+		label = `sudo.sudoAs(${signer.address}, ${o.plan.label})`;
+		authority = {
+			ok: o.authority.ok,
+			text: `REHEARSAL PATH (local only): the sudo key ${signer.sudoAs.sudoKeyLabel} acts for ${signer.address} through sudo.sudoAs, as Polkadot's governance ran at launch, when its call filter refused signed governance calls; ${signer.address} ${o.authority.text}`,
+		};
+	}
+	let filtered = false;
 	const prompt = await buildSignerPrompt(api, {
 		env,
 		tx,
 		signerAddress: sender,
-		signerLabel: signer.proxy ? signer.proxy.delegateLabel : signer.label,
+		signerLabel: signer.proxy ? signer.proxy.delegateLabel : signer.sudoAs ? `${signer.sudoAs.sudoKeyLabel} (sudo key)` : signer.label,
 		role: o.who,
 		authority,
 		...(o.purpose ? { purpose: o.purpose } : {}),
@@ -112,7 +132,12 @@ export async function offer(ctx: EngineContext, api: ApiPromise, o: Offer): Prom
 	// an outside signer's call is probed with a throwaway key (its fee and nonce are the prompt's to check).
 	if (prompt.refusals.length === 0) {
 		const validity = signer.pair ? await wouldAccept(api, tx, signer.pair, prompt.nonce) : await probeCall(api, tx);
-		if (!validity.ok) prompt.refusals.push(`the chain would refuse it: ${validity.reason} (${validity.hint})`);
+		if (!validity.ok) {
+			prompt.refusals.push(`the chain would refuse it: ${validity.reason} (${validity.hint})`);
+			// The call filter of a signed extrinsic (Polkadot at launch): on a local chain with sudo, the sudo key may act for the member.
+			if (env.kind === 'local' && !signer.sudoAs && /^(Call|Custom\(\d+\))$/.test(validity.code) && api.tx.sudo?.sudoAs)
+				filtered = true;
+		}
 	}
 	if (prompt.refusals.length === 0) {
 		const awaiting = signer.external ? `awaiting a signature from ${sender}` : `awaiting confirmation by ${signer.label}`;
@@ -125,13 +150,16 @@ export async function offer(ctx: EngineContext, api: ApiPromise, o: Offer): Prom
 			at: iso(ctx),
 		});
 	}
+	if (filtered)
+		prompt.refusalHint = `on this local environment the chain's sudo key may act for ${o.who} through sudo.sudoAs (the rehearsal path, as at Polkadot's launch): sign with the sudo key and add --sudo-as MEMBER (in the console: "<sudo key> sudo-as <member>")`;
 	const refused = (): StepResult => ({
 		kind: 'refused',
 		stage: o.stage,
 		message: prompt.refusals.join('; '),
-		hint: o.refusalHint ?? `this step needs ${o.who}`,
+		hint: prompt.refusalHint ?? o.refusalHint ?? `this step needs ${o.who}`,
 	});
-	const meta = { env: env.name, stage: o.stage, call: label, callHash: o.plan.hash };
+	// For the sudo key acting for a member the call sent is sudo.sudoAs(member, call): two members' identical votes are two calls.
+	const meta = { env: env.name, stage: o.stage, call: label, callHash: signer.sudoAs ? (tx.method.hash.toHex() as Hex) : o.plan.hash };
 	/** Checks right before sending, whoever signs: the chain may have moved, an earlier extrinsic may be open. */
 	const beforeSending = async (): Promise<StepResult | undefined> => {
 		const again = await o.recheck?.();

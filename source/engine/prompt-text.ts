@@ -20,5 +20,6 @@ export function formatPrompt(p: SignerPromptModel): string[] {
 		`fee:         ${p.fee ?? 'unknown'}`,
 		`nonce:       ${p.nonce}`,
 		...(p.refusals.length ? ['cannot sign:', ...p.refusals.map((r) => `  ✖ ${r}`)] : []),
+		...(p.refusals.length && p.refusalHint ? [`instead:     ${p.refusalHint}`] : []),
 	];
 }

@@ -76,6 +76,8 @@ export interface SignerChoice {
 	password?: string;
 	/** Act for this account through pallet_proxy (`--as`): the signer is its delegate. */
 	as?: string;
+	/** Local rehearsal (`--sudo-as`): the signer is the chain's sudo key and acts for this member through sudo.sudoAs. */
+	sudoAs?: string;
 	/** The signature an outside signer gave back for the payload handed out (`--signature`). */
 	signature?: string;
 	/** Blocks a payload handed out stays valid. */
@@ -126,6 +128,25 @@ export async function engineSignerFor(choice: SignerChoice, env: Pick<Environmen
 		const resolved = await resolveEngineSigner(choice.spec, env, choice.password);
 		signer = { pair: resolved.pair, address: resolved.address, label: resolved.label };
 	}
+	if (choice.sudoAs !== undefined) {
+		if (env.kind !== 'local')
+			throw new UserError(
+				`--sudo-as is a rehearsal path for local environments; ${env.name} is ${env.kind}`,
+				"on a testnet or production chain the member signs: pass the member's own key as --signer",
+			);
+		if (!signer.pair)
+			throw new UserError(
+				'--sudo-as needs the sudo key here, not signed elsewhere',
+				"pass the chain's sudo key as --signer (a dev URI on local)",
+			);
+		const member = await memberAddress(choice.sudoAs, address);
+		return {
+			...signer,
+			address: member,
+			label: `${signer.label} (sudo) for ${member}`,
+			sudoAs: { sudoKey: signer.address, sudoKeyLabel: signer.label },
+		};
+	}
 	if (choice.as === undefined) return signer;
 	const real = address(choice.as, '--as');
 	if (real === signer.address)
@@ -139,6 +160,16 @@ export async function engineSignerFor(choice: SignerChoice, env: Pick<Environmen
 		label: `${signer.label} for ${real}`,
 		proxy: { delegate: signer.address, delegateLabel: signer.label },
 	};
+}
+
+/** The member `--sudo-as` names: an address, or a dev URI (`//Bob`: a well-known test key, named, not held). */
+async function memberAddress(text: string, address: (text: string, what: string) => string): Promise<string> {
+	const t = text.trim();
+	if (!/^\/\/[A-Za-z]+$/.test(t)) return address(t, '--sudo-as');
+	const { Keyring } = await import('@polkadot/keyring');
+	const { cryptoWaitReady } = await import('@polkadot/util-crypto');
+	await cryptoWaitReady();
+	return new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(t).address;
 }
 
 export interface Session {

@@ -177,3 +177,157 @@ async function devAddress(uri: string, api: ApiPromise): Promise<string> {
 	const { Keyring } = await import('@polkadot/keyring');
 	return new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? 42 }).addFromUri(uri).address;
 }
+
+describe('council-democracy on the real Polkadot 0 runtime (2020 shapes, behind its launch call filter)', () => {
+	let chain: GenesisChain;
+	let api: ApiPromise;
+	let home: string;
+	let id: string;
+	const envName = 'polkadot';
+	const env = () => ({ RELEASE_CONSOLE_HOME: home });
+	const s = scenario();
+
+	beforeAll(async () => {
+		chain = await startGenesisChain('polkadot-0', { blockTime: 'instant' });
+		api = await Api.create({ provider: new WsProvider(chain.endpoint), noInitWarn: true });
+		home = tempHome('rc-dot-');
+	}, 60_000);
+	afterAll(async () => {
+		await api?.disconnect();
+		await chain?.close();
+	});
+
+	/** The sudo key //Alice acting for `member` through sudo.sudoAs (or signing itself). */
+	async function advance(signer?: string, sudoAs?: string) {
+		const args = [
+			'advance',
+			id,
+			'--env',
+			envName,
+			...(signer ? ['--signer', signer, '--yes'] : []),
+			...(sudoAs ? ['--sudo-as', sudoAs] : []),
+		];
+		const r = await runCli([...args, '--json'], env());
+		if (!r.json().release) throw new Error(`advance ${signer ?? ''} exited ${r.code}: ${r.stdout} ${r.stderr.slice(-2000)}`);
+		return r.json();
+	}
+	const intentsOf = (out: any) => out.release.environments[0].intents as Array<{ call: string; outcome?: { status: string } }>;
+	const jumpTo = async (height: number) => {
+		await rawRpc(api, 'dev_newBlock', [{ unsafeBlockHeight: height }]);
+		expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(height);
+	};
+
+	it(
+		'creates the environment and the release of polkadot 1',
+		s.step(async () => {
+			const add = await runCli(
+				[
+					'env',
+					'add',
+					envName,
+					'--endpoint',
+					chain.endpoint,
+					'--kind',
+					'local',
+					'--route',
+					'council-democracy',
+					'--soak-blocks',
+					'2',
+					'--soak-minutes',
+					'0',
+					'--max-stall',
+					'600',
+				],
+				env(),
+			);
+			expect(add.stderr).toBe('');
+			const wasm = writeGenesisRuntimeWasm('polkadot-0', 'bumped', path.join(home, 'wasm'));
+			const created = await runCli(['new', '--name', 'polkadot 1', '--wasm', wasm, '--env', envName, '--json'], env());
+			if (!created.json().id) throw new Error(created.stdout);
+			id = created.json().id;
+		}),
+		s.timeout(60_000),
+	);
+
+	it(
+		'Alice signing directly: the launch filter would refuse democracy.notePreimage (Custom(2)); nothing is sent, and the sudo-as path is offered',
+		s.step(async () => {
+			const before = (await api.rpc.chain.getHeader()).number.toNumber();
+			const out = await advance('//Alice');
+			expect(out.result.kind).toBe('refused');
+			expect(out.result.message).toMatch(
+				/the chain would refuse it: the runtime refuses it: InvalidTransaction::Custom\(2\) — polkadot's NoPermission/,
+			);
+			expect(out.result.hint).toMatch(
+				/sudo key may act for any funded account through sudo\.sudoAs \(the rehearsal path, as at Polkadot's launch\): sign with the sudo key and add --sudo-as MEMBER/,
+			);
+			expect(intentsOf(out)).toEqual([]);
+			expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(before);
+		}),
+		s.timeout(90_000),
+	);
+
+	it(
+		'the sudo key acting for Alice: the preimage noted in Democracy, the council motion proposed (with a length bound)',
+		s.step(async () => {
+			const out = await advance('//Alice', '//Alice');
+			expect(stageOf(out, 'preimage').status).toBe('done');
+			expect(out.result.message).toMatch(/Council motion #0: 1 aye, 0 nay of 3; threshold 3; ends at #\d+/);
+			const calls = intentsOf(out).map((i) => i.call);
+			expect(calls[0]).toMatch(/^sudo\.sudoAs\(\w+, democracy\.notePreimage\)$/);
+			expect(calls[1]).toMatch(/^sudo\.sudoAs\(\w+, council\.propose\(democracy\.externalProposeMajority\)\)$/);
+			expect(intentsOf(out).every((i) => i.outcome?.status === 'included')).toBe(true);
+			const [hash] = (await api.query.council!.proposals!()) as unknown as Array<{ toHex(): string }>;
+			const call = ((await api.query.council!.proposalOf!(hash!.toHex())) as any).unwrap();
+			// 2020: the external proposal names the preimage by hash.
+			expect(call.args[0].toHex()).toBe(out.release.environments[0].gov.preimage.hash);
+		}),
+		s.timeout(120_000),
+	);
+
+	it(
+		'for Bob and Charlie: votes, then close (u64 weight and length bound): democracy holds the external proposal',
+		s.step(async () => {
+			await advance('//Alice', '//Bob');
+			const out = await advance('//Alice', '//Charlie');
+			expect(stageOf(out, 'council').status).toBe('done');
+			expect(intentsOf(out).map((i) => i.call)).toContainEqual(expect.stringMatching(/^sudo\.sudoAs\(\w+, council\.close\)$/));
+			expect(((await api.query.democracy!.nextExternal!()) as any).isSome).toBe(true);
+		}),
+		s.timeout(120_000),
+	);
+
+	it(
+		'for Dave and Eve: the fast-track at FastTrackVotingPeriod (1800); referendum #0 runs with Eve’s vote',
+		s.step(async () => {
+			const dave = await advance('//Alice', '//Dave');
+			expect(dave.result.message).toMatch(/democracy\.fastTrack\(voting period 1800, delay 1\)|Technical Committee motion #0/);
+			const out = await advance('//Alice', '//Eve');
+			expect(stageOf(out, 'fast-track').status).toBe('done');
+			expect(out.result.message).toMatch(/referendum #0 \(SimpleMajority\): ayes [\d,.]+ DOT, nays 0 DOT/);
+		}),
+		s.timeout(120_000),
+	);
+
+	it(
+		'at the end the referendum passes; the Scheduler enacts it (enact_proposal); CodeUpdated, verified, soaked: polkadot 1',
+		s.step(async () => {
+			let out = await advance();
+			const ref = out.release.environments[0].gov.referendum;
+			await jumpTo(ref.end);
+			out = await advance();
+			expect(stageOf(out, 'referendum').status).toBe('done');
+			expect(out.result.message).toMatch(new RegExp(`the scheduler dispatches system\\.setCode at block #${ref.end + ref.delay}`));
+			await jumpTo(ref.end + ref.delay);
+			for (let i = 0; i < 6 && out.result.kind !== 'complete'; i++) {
+				await rawRpc(api, 'dev_newBlock', [{ count: 2 }]);
+				out = await advance();
+			}
+			expect(out.result.kind).toBe('complete');
+			expect(stageOf(out, 'enactment').detail).toMatch(/enacted by the scheduler; in block #\d+$/);
+			expect(stageOf(out, 'verify').detail).toMatch(/^CodeUpdated in #\d+; runtime polkadot 1; code hash matches/);
+			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(1);
+		}),
+		s.timeout(120_000),
+	);
+});

@@ -49,6 +49,22 @@ describe('sign elsewhere: the console side', () => {
 		expect(maskSigner('bottom drive obey lake')).toBe('•'.repeat('bottom drive obey lake'.length));
 	});
 
+	test('"… sudo-as MEMBER": the sudo key acts for a member, on local environments only', async () => {
+		expect(parseSignerChoice('//Alice sudo-as //Bob')).toEqual({ spec: '//Alice', sudoAs: '//Bob' });
+		expect(parseSignerChoice(`//Alice  sudo-as  ${BOB}`)).toEqual({ spec: '//Alice', sudoAs: BOB });
+		const { engineSignerFor } = await import('../../source/engine/session.js');
+		const signer = await engineSignerFor({ spec: '//Alice', sudoAs: '//Bob' }, { name: 'dev', kind: 'local' });
+		expect(signer.address).toBe(BOB);
+		expect(signer.sudoAs?.sudoKey).toBe(ALICE);
+		expect(signer.label).toMatch(/\(sudo\) for 5FHneW46/);
+		await expect(engineSignerFor({ spec: '//Alice', sudoAs: '//Bob' }, { name: 'westend', kind: 'testnet' })).rejects.toThrow(
+			/--sudo-as is a rehearsal path for local environments; westend is testnet/,
+		);
+		await expect(engineSignerFor({ spec: `external:${ALICE}`, sudoAs: '//Bob' }, { name: 'dev', kind: 'local' })).rejects.toThrow(
+			/--sudo-as needs the sudo key here/,
+		);
+	});
+
 	test('the payload is cut into lines that join back to exactly it, never wider than asked', () => {
 		const payload = `0x${'0123456789abcdef'.repeat(25)}`;
 		for (const width of [20, 66, 78, 200]) {

@@ -31,10 +31,14 @@ export type Phase =
 /**
  * What the signer field takes: a key spec (dev URI, env:VAR, keystore path) or
  * `external:ADDRESS` (signed elsewhere), optionally followed by `as ADDRESS` to act
- * for that account through a proxy (`//Bob as 5Grw…`). No mnemonic word is `as`.
+ * for that account through a proxy (`//Bob as 5Grw…`), or on a local chain by
+ * `sudo-as MEMBER`: the sudo key acts for the member through sudo.sudoAs
+ * (`//Alice sudo-as //Bob`). No mnemonic word is `as` or `sudo-as`.
  */
-export function parseSignerChoice(text: string): { spec: string; as?: string } {
+export function parseSignerChoice(text: string): { spec: string; as?: string; sudoAs?: string } {
 	const trimmed = text.trim();
+	const sudo = /^(.*\S)\s+sudo-as\s+(\S+)$/u.exec(trimmed);
+	if (sudo) return { spec: sudo[1]!, sudoAs: sudo[2]! };
 	const proxied = /^(.*\S)\s+as\s+(\S+)$/u.exec(trimmed);
 	return proxied ? { spec: proxied[1]!, as: proxied[2]! } : { spec: trimmed };
 }
@@ -413,6 +417,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 					{
 						spec: choice.spec,
 						...(choice.as ? { as: choice.as } : {}),
+						...(choice.sudoAs ? { sudoAs: choice.sudoAs } : {}),
 						...(process.env.RELEASE_CONSOLE_PASSWORD ? { password: process.env.RELEASE_CONSOLE_PASSWORD } : {}),
 					},
 					env,
@@ -581,7 +586,7 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 				kind: 'info',
 				title: 'Another signer',
 				lines: [
-					'Type the next signer: a dev URI (local/testnet), env:VAR, a keystore path, or external:ADDRESS to sign elsewhere; add "as ADDRESS" to act for that account as its proxy.',
+					'Type the next signer: a dev URI (local/testnet), env:VAR, a keystore path, or external:ADDRESS to sign elsewhere; add "as ADDRESS" to act for that account as its proxy, or on a local chain "sudo-as MEMBER" for the sudo key to act for a member.',
 				],
 			},
 		});

@@ -9,7 +9,7 @@ import { u8aToHex } from '@polkadot/util';
 import type { Hex } from '../../domain/types.js';
 import { describeCall } from '../call-text.js';
 import type { Authority } from '../prompt.js';
-import { palletQuery } from './common.js';
+import { palletQuery, palletTx } from './common.js';
 
 export interface UpgradePlan {
 	tx: SubmittableExtrinsic<'promise'>;
@@ -80,4 +80,23 @@ export async function sudoAuthority(api: ApiPromise, address: string): Promise<A
 	return same
 		? { ok: true, text: 'is the sudo key (Sudo.Key)' }
 		: { ok: false, text: `${address} is not the sudo key; the sudo key is ${sudo}` };
+}
+
+/**
+ * The rehearsal path a local environment may take where the chain refuses a member's signed call (Polkadot at
+ * launch): the sudo key signs `sudo.sudoAs(member, call)`, which dispatches the call with the member's signed
+ * origin. Refused when the chain has no `sudo.sudoAs` or the signer is not its sudo key.
+ */
+export async function sudoAsPlan(
+	api: ApiPromise,
+	sudoKeyAddress: string,
+	member: string,
+	tx: SubmittableExtrinsic<'promise'>,
+): Promise<{ ok: true; tx: SubmittableExtrinsic<'promise'> } | { ok: false; reason: string; hint: string }> {
+	const fn = palletTx(api, 'sudo')?.sudoAs;
+	if (!fn) return { ok: false, reason: 'this chain has no sudo.sudoAs', hint: 'sign as the member: drop --sudo-as' };
+	const authority = await sudoAuthority(api, sudoKeyAddress);
+	if (!authority.ok)
+		return { ok: false, reason: `--sudo-as needs the sudo key: ${authority.text}`, hint: "pass the chain's sudo key as the signer" };
+	return { ok: true, tx: fn(member, tx.method) };
 }

@@ -24,6 +24,8 @@ export interface AdvanceFlags {
 	signature?: string;
 	/** Act for this account through a proxy. */
 	as?: string;
+	/** Local rehearsal: the signer (the chain's sudo key) acts for this member through sudo.sudoAs. */
+	sudoAs?: string;
 	mortality?: number;
 }
 
@@ -47,12 +49,19 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 		if (!ctx.json) ctx.io.stdout(line);
 	};
 
-	if (!flags.signer && (flags.signature || flags.as))
+	if (!flags.signer && (flags.signature || flags.as || flags.sudoAs))
 		throw new UsageError(
-			`${flags.signature ? '--signature' : '--as'} needs --signer`,
+			`${flags.signature ? '--signature' : flags.as ? '--as' : '--sudo-as'} needs --signer`,
 			flags.signature
 				? 'pass --signer external:ADDRESS, the address that signed the payload'
-				: 'pass --signer S, the proxy that acts for --as',
+				: flags.as
+					? 'pass --signer S, the proxy that acts for --as'
+					: "pass --signer S, the chain's sudo key, which acts for --sudo-as",
+		);
+	if (flags.as && flags.sudoAs)
+		throw new UsageError(
+			'--as and --sudo-as both name an account to act for',
+			'pass one: --as for a proxy, --sudo-as for the sudo key',
 		);
 	if (flags.mortality !== undefined && !flags.signer?.trim().startsWith('external:'))
 		throw new UsageError('--mortality is for a payload signed elsewhere', 'pass it with --signer external:ADDRESS, or drop it');
@@ -68,6 +77,7 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 				{
 					spec: flags.signer,
 					...(flags.as ? { as: flags.as } : {}),
+					...(flags.sudoAs ? { sudoAs: flags.sudoAs } : {}),
 					...(flags.signature ? { signature: flags.signature } : {}),
 					...(flags.mortality ? { mortality: flags.mortality } : {}),
 				},
@@ -118,7 +128,12 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 					onConfirm: (prompt) => {
 						say(formatPrompt(prompt.prompt).join('\n'));
 						if (prompt.prompt.refusals.length > 0) {
-							refusal = { kind: 'refused', stage: prompt.stage, message: prompt.prompt.refusals.join('; ') };
+							refusal = {
+								kind: 'refused',
+								stage: prompt.stage,
+								message: prompt.prompt.refusals.join('; '),
+								...(prompt.prompt.refusalHint ? { hint: prompt.prompt.refusalHint } : {}),
+							};
 							return 'stop';
 						}
 						// A signature that came back from the outside signer is the confirmation.

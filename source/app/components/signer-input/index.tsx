@@ -33,6 +33,7 @@ export function SignerInput({ envName, envKind, text, example = '//Alice', elsew
 				<Text>
 					Signer for {envName} ({envKind}): {example} (local/testnet), env:VAR, keystore JSON, external:ADDR (sign elsewhere);{' '}
 					{'"… as ADDR"'} acts for ADDR as its proxy
+					{envKind === 'local' ? '; "… sudo-as MEMBER": the sudo key acts for MEMBER (rehearsal)' : ''}
 				</Text>
 			) : (
 				<Text>

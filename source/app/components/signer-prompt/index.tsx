@@ -56,6 +56,11 @@ export function SignerPrompt({ model, phase, hints = true }: SignerPromptProps) 
 							</Box>
 						</Box>
 					))}
+					{model.refusalHint ? (
+						<Box paddingLeft={2}>
+							<Paragraph>{`Instead: ${model.refusalHint}`}</Paragraph>
+						</Box>
+					) : null}
 				</Box>
 			) : null}
 			<Box marginTop={1} flexDirection="column">
