@@ -6,10 +6,13 @@
  * those). While a connection is down, @polkadot/api logs every failed request
  * (RPC-CORE … disconnected / not connected, Failed WS Request): the console
  * says it once in its own words ("connection lost", the panel's reconnecting
- * line). Call again after Ink patches the console, so the filter runs first.
+ * line). Converting metadata older than v14 (Kusama 1020, Polkadot 0), @polkadot/types
+ * says "Unable to map [u8; 32] to a lookup index" for the fixed arrays it names
+ * inline; the calls and storage it decorates are not affected. Call again after
+ * Ink patches the console, so the filter runs first.
  */
 const NOISE =
-	/has multiple versions, ensure that there is only one installed|API\/INIT: (MetadataApi not available|Runtime version updated)|RPC-CORE: .*(disconnected from|WebSocket is not connected|Abnormal Closure)|^Failed WS Request:/;
+	/has multiple versions, ensure that there is only one installed|API\/INIT: (MetadataApi not available|Runtime version updated)|RPC-CORE: .*(disconnected from|WebSocket is not connected|Abnormal Closure)|^Failed WS Request:|^Unable to map \[u8; \d+\] to a lookup index$/;
 
 export function filterLibraryNoise(): void {
 	for (const level of ['warn', 'log', 'error'] as const) {
