@@ -143,7 +143,7 @@ export async function engineSignerFor(choice: SignerChoice, env: Pick<Environmen
 		return {
 			...signer,
 			address: member,
-			label: `${signer.label} (sudo) for ${member}`,
+			label: `${signer.label} (sudo) for ${member.slice(0, 6)}…${member.slice(-4)}`,
 			sudoAs: { sudoKey: signer.address, sudoKeyLabel: signer.label },
 		};
 	}
