@@ -56,7 +56,7 @@ describe('sign elsewhere: the console side', () => {
 		const signer = await engineSignerFor({ spec: '//Alice', sudoAs: '//Bob' }, { name: 'dev', kind: 'local' });
 		expect(signer.address).toBe(BOB);
 		expect(signer.sudoAs?.sudoKey).toBe(ALICE);
-		expect(signer.label).toMatch(/\(sudo\) for 5FHneW46/);
+		expect(signer.label).toBe('dev account //Alice (sudo) for 5FHneW…94ty');
 		await expect(engineSignerFor({ spec: '//Alice', sudoAs: '//Bob' }, { name: 'westend', kind: 'testnet' })).rejects.toThrow(
 			/--sudo-as is a rehearsal path for local environments; westend is testnet/,
 		);
