@@ -71,6 +71,7 @@ export async function watchChain(api: ApiPromise, deliver: (patch: ChainPatch) =
 	onPatch({
 		chainName: chainName.toString(),
 		simulated: /simulation/i.test(nodeName.toString()),
+		rehearsalGenesis: /real genesis runtime .*governance members replaced/i.test(nodeName.toString()),
 		genesisHash: api.genesisHash.toHex() as Hex,
 	});
 	unsubs.push(

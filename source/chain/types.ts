@@ -16,6 +16,8 @@ export interface ChainState {
 	chainName?: string;
 	/** True when the node says it is a simulation (e.g. the governance devnet). */
 	simulated?: boolean;
+	/** True when the node says it runs a chain's real genesis runtime with its governance members replaced (embedded Kusama 1020, Polkadot 0). */
+	rehearsalGenesis?: boolean;
 	genesisHash?: Hex;
 	bestNumber?: number;
 	finalizedNumber?: number;

@@ -81,6 +81,8 @@ describe('council-democracy in the console on the real Polkadot 0 runtime', () =
 		// The local environment's signer line says what it takes, sudo-as included.
 		let frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Signer for polkadot'));
 		expect(frame).toContain('sudo-as MEMBER');
+		// The chain panel says what this chain is: the real runtime, its governance members replaced.
+		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('[REAL GENESIS RUNTIME · DEV GOVERNANCE]'));
 		await signAs('//Alice');
 		// Signed directly, the chain would refuse it: said before anything is signed, with what to do instead.
 		frame = await waitForFrame(ui.lastFrame, (f) => f.includes('Cannot sign'));

@@ -357,7 +357,9 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 				return say(`queued: ${keyLabel(KEYS[queueable][0])} (${KEY_LABELS[queueable]}) — applied when ${activity} is done`);
 			}
 			if (isTextKey(event) && !matchKey(input, key, KEYS.alignment) && !matchKey(input, key, KEYS.compat)) {
-				lastIgnoredAt.current = Date.now();
+				// f or d pressed alone while busy is a key, not the start of a word: pressed again once the work is
+				// done it applies (arming the typed-word guard here refused every press that came within 1.5 s).
+				if (!actionFor(input, key, ['fastForward', 'rehearse'])) lastIgnoredAt.current = Date.now();
 				return say(`busy: ${activity}; ${input} was not applied — press it again when it is done`, 6000);
 			}
 			if (key.escape && phase === 'submitting')

@@ -144,6 +144,13 @@ export function ChainPanel({ state, now, envName, envKind, signer, paced }: Chai
 						</Text>
 					</Box>
 				) : null}
+				{state.rehearsalGenesis ? (
+					<Box flexShrink={0} marginLeft={1}>
+						<Text bold color={colors.warn}>
+							[REAL GENESIS RUNTIME · DEV GOVERNANCE]
+						</Text>
+					</Box>
+				) : null}
 			</Box>
 			<Box>
 				<Box flexGrow={1} flexShrink={1}>
