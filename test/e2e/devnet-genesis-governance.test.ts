@@ -102,7 +102,7 @@ describe('embedded Kusama 1020 (2019 shapes, signed directly)', () => {
 		const { api, chain, keys } = state;
 		const inner = api.tx.system!.remark!('0x72656865617273616c');
 		const tx = api.tx.council!.propose!(3, api.tx.democracy!.externalProposeMajority!(inner));
-		// Kusama 1020 keeps nonces in System.AccountNonce (chopsticks' accountNextIndex reads System.Account): give it.
+		// The nonce and an immortal era, given: this test signs without the console's era and nonce reading (the route's tests use it).
 		await tx.signAndSend(keys.alice, { nonce: 0, era: 0 });
 		await chain.newBlocks(1);
 		expect(await headEvents(api)).toContain('council.Proposed');
