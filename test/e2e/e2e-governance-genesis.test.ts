@@ -19,43 +19,35 @@ import { scenario } from '../helpers/steps.js';
 
 const stageOf = (out: any, id: string) => out.release.environments[0].stages.find((s: any) => s.id === id);
 
-describe('council-democracy on the real Kusama 1020 runtime (2019 shapes, signed directly)', () => {
-	let chain: GenesisChain;
-	let api: ApiPromise;
-	let home: string;
-	let id: string;
-	const envName = 'kusama';
-	const env = () => ({ RELEASE_CONSOLE_HOME: home });
-	const s = scenario();
-
+/**
+ * One genesis chain in this process (instant blocks), a store of its own, and the CLI against it: `create` adds
+ * the council-democracy environment and the release of the chain's bumped runtime; `advance` runs one signer (the
+ * sudo key acting for `sudoAs` through sudo.sudoAs when given); `jumpTo` builds the block at that height.
+ */
+function genesisRoute(chainName: 'kusama-1020' | 'polkadot-0', envName: string, homePrefix: string) {
+	const state = { chain: undefined as unknown as GenesisChain, api: undefined as unknown as ApiPromise, home: '', id: '' };
+	const env = () => ({ RELEASE_CONSOLE_HOME: state.home });
 	beforeAll(async () => {
-		chain = await startGenesisChain('kusama-1020', { blockTime: 'instant' });
-		api = await Api.create({ provider: new WsProvider(chain.endpoint), noInitWarn: true });
-		applyLegacyExtrinsicVersion(api.registry);
-		home = tempHome('rc-ksm-');
+		state.chain = await startGenesisChain(chainName, { blockTime: 'instant' });
+		state.api = await Api.create({ provider: new WsProvider(state.chain.endpoint), noInitWarn: true });
+		// Kusama 1020's metadata v9 names no extrinsic version: block bodies decode with version 4.
+		applyLegacyExtrinsicVersion(state.api.registry);
+		state.home = tempHome(homePrefix);
 	}, 60_000);
 	afterAll(async () => {
-		await api?.disconnect();
-		await chain?.close();
+		await state.api?.disconnect();
+		await state.chain?.close();
 	});
-
-	async function advance(signer?: string) {
-		const r = await runCli(['advance', id, '--env', envName, ...(signer ? ['--signer', signer, '--yes'] : []), '--json'], env());
-		if (!r.json().release) throw new Error(`advance ${signer ?? ''} exited ${r.code}: ${r.stdout} ${r.stderr.slice(-2000)}`);
-		if (r.code !== 0 && r.code !== 1) throw new Error(`advance ${signer ?? ''} exited ${r.code}: ${r.stderr}${r.stdout}`);
-		return r.json();
-	}
-
-	it(
-		'creates the environment and the release of kusama 1021',
-		s.step(async () => {
+	return {
+		state,
+		async create(name: string) {
 			const add = await runCli(
 				[
 					'env',
 					'add',
 					envName,
 					'--endpoint',
-					chain.endpoint,
+					state.chain.endpoint,
 					'--kind',
 					'local',
 					'--route',
@@ -70,19 +62,43 @@ describe('council-democracy on the real Kusama 1020 runtime (2019 shapes, signed
 				env(),
 			);
 			expect(add.stderr).toBe('');
-			const wasm = writeGenesisRuntimeWasm('kusama-1020', 'bumped', path.join(home, 'wasm'));
-			const created = await runCli(['new', '--name', 'kusama 1021', '--wasm', wasm, '--env', envName, '--json'], env());
+			const wasm = writeGenesisRuntimeWasm(chainName, 'bumped', path.join(state.home, 'wasm'));
+			const created = await runCli(['new', '--name', name, '--wasm', wasm, '--env', envName, '--json'], env());
 			expect(created.stderr).toBe('');
 			if (!created.json().id) throw new Error(created.stdout);
-			id = created.json().id;
-		}),
+			state.id = created.json().id;
+		},
+		async advance(signer?: string, sudoAs?: string) {
+			const args = [
+				'advance',
+				state.id,
+				'--env',
+				envName,
+				...(signer ? ['--signer', signer, '--yes'] : []),
+				...(sudoAs ? ['--sudo-as', sudoAs] : []),
+			];
+			const r = await runCli([...args, '--json'], env());
+			if (!r.json().release || (r.code !== 0 && r.code !== 1))
+				throw new Error(`advance ${signer ?? ''} exited ${r.code}: ${r.stdout} ${r.stderr.slice(-2000)}`);
+			return r.json();
+		},
+		async jumpTo(height: number) {
+			await rawRpc(state.api, 'dev_newBlock', [{ unsafeBlockHeight: height }]);
+			expect((await state.api.rpc.chain.getHeader()).number.toNumber()).toBe(height);
+		},
+	};
+}
+
+describe('council-democracy on the real Kusama 1020 runtime (2019 shapes, signed directly)', () => {
+	const route = genesisRoute('kusama-1020', 'kusama', 'rc-ksm-');
+	const { advance, jumpTo } = route;
+	const s = scenario();
+
+	it(
+		'creates the environment and the release of kusama 1021',
+		s.step(() => route.create('kusama 1021')),
 		s.timeout(60_000),
 	);
-
-	const jumpTo = async (height: number) => {
-		await rawRpc(api, 'dev_newBlock', [{ unsafeBlockHeight: height }]);
-		expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(height);
-	};
 
 	it(
 		'Alice: no preimage to note (the proposal goes inline), and the council motion with the whole call in it',
@@ -94,8 +110,8 @@ describe('council-democracy on the real Kusama 1020 runtime (2019 shapes, signed
 			);
 			expect(out.result.kind).toBe('wait');
 			expect(out.result.message).toMatch(/Council motion #0: 1 aye, 0 nay of 3; threshold 3; no voting period/);
-			const [hash] = (await api.query.council!.proposals!()) as unknown as Array<{ toHex(): string }>;
-			const proposal = (await api.query.council!.proposalOf!(hash!.toHex())) as any;
+			const [hash] = (await route.state.api.query.council!.proposals!()) as unknown as Array<{ toHex(): string }>;
+			const proposal = (await route.state.api.query.council!.proposalOf!(hash!.toHex())) as any;
 			const call = proposal.unwrap();
 			expect(`${call.section}.${call.method}`).toBe('democracy.externalProposeMajority');
 			// The inner call is the release's setCode itself, not a hash.
@@ -110,8 +126,8 @@ describe('council-democracy on the real Kusama 1020 runtime (2019 shapes, signed
 			await advance('//Bob');
 			const out = await advance('//Charlie');
 			expect(stageOf(out, 'council').status).toBe('done');
-			expect(((await api.query.democracy!.nextExternal!()) as any).isSome).toBe(true);
-			expect(((await api.query.council!.proposals!()) as unknown as unknown[]).length).toBe(0);
+			expect(((await route.state.api.query.democracy!.nextExternal!()) as any).isSome).toBe(true);
+			expect(((await route.state.api.query.council!.proposals!()) as unknown as unknown[]).length).toBe(0);
 			expect(out.result.message).toMatch(/member of the Technical Committee to propose democracy\.fastTrack\(voting period 600/);
 		}),
 		s.timeout(90_000),
@@ -127,7 +143,7 @@ describe('council-democracy on the real Kusama 1020 runtime (2019 shapes, signed
 			expect(out.result.message).toMatch(
 				/referendum #0 \(SimpleMajority\): ayes 999,999\.\d+ KSM, nays 0 KSM, turnout 999,999\.\d+ KSM; ends at #\d+ \(599 blocks/,
 			);
-			expect((await api.query.democracy!.referendumCount!()).toString()).toBe('1');
+			expect((await route.state.api.query.democracy!.referendumCount!()).toString()).toBe('1');
 		}),
 		s.timeout(90_000),
 	);
@@ -137,10 +153,14 @@ describe('council-democracy on the real Kusama 1020 runtime (2019 shapes, signed
 		s.step(async () => {
 			const out = await advance('//Alice');
 			expect(out.result.message).toMatch(/ends at #\d+/);
-			const voters = (await api.query.democracy!.votersFor!(0)) as unknown as Array<{ toString(): string }>;
-			expect(voters.map(String).sort()).toEqual([await devAddress('//Alice', api), await devAddress('//Eve', api)].sort());
+			const voters = (await route.state.api.query.democracy!.votersFor!(0)) as unknown as Array<{ toString(): string }>;
+			expect(voters.map(String).sort()).toEqual(
+				[await devAddress('//Alice', route.state.api), await devAddress('//Eve', route.state.api)].sort(),
+			);
 			// The vote is one byte: aye (0x80) with Locked1x (1).
-			const vote = (await api.query.democracy!.voteOf!([0, await devAddress('//Alice', api)])) as unknown as { toU8a(): Uint8Array };
+			const vote = (await route.state.api.query.democracy!.voteOf!([0, await devAddress('//Alice', route.state.api)])) as unknown as {
+				toU8a(): Uint8Array;
+			};
 			expect(vote.toU8a()[0]).toBe(0x81);
 			const ref = out.release.environments[0].gov.referendum;
 			expect(ref.delay).toBe(1);
@@ -159,7 +179,7 @@ describe('council-democracy on the real Kusama 1020 runtime (2019 shapes, signed
 			const ref = out.release.environments[0].gov.referendum;
 			await jumpTo(ref.end + ref.delay);
 			for (let i = 0; i < 6 && out.result.kind !== 'complete'; i++) {
-				await rawRpc(api, 'dev_newBlock', [{ count: 2 }]);
+				await rawRpc(route.state.api, 'dev_newBlock', [{ count: 2 }]);
 				out = await advance();
 			}
 			expect(out.result.kind).toBe('complete');
@@ -167,7 +187,7 @@ describe('council-democracy on the real Kusama 1020 runtime (2019 shapes, signed
 				/enacted from Democracy's dispatch queue; in block #\d+; :code changed \(this runtime has no CodeUpdated event\)/,
 			);
 			expect(stageOf(out, 'verify').detail).toMatch(/:code changed .* runtime kusama 1021; code hash matches/);
-			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(1021);
+			expect((await route.state.api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(1021);
 		}),
 		s.timeout(120_000),
 	);
@@ -179,80 +199,22 @@ async function devAddress(uri: string, api: ApiPromise): Promise<string> {
 }
 
 describe('council-democracy on the real Polkadot 0 runtime (2020 shapes, behind its launch call filter)', () => {
-	let chain: GenesisChain;
-	let api: ApiPromise;
-	let home: string;
-	let id: string;
-	const envName = 'polkadot';
-	const env = () => ({ RELEASE_CONSOLE_HOME: home });
-	const s = scenario();
-
-	beforeAll(async () => {
-		chain = await startGenesisChain('polkadot-0', { blockTime: 'instant' });
-		api = await Api.create({ provider: new WsProvider(chain.endpoint), noInitWarn: true });
-		home = tempHome('rc-dot-');
-	}, 60_000);
-	afterAll(async () => {
-		await api?.disconnect();
-		await chain?.close();
-	});
-
-	/** The sudo key //Alice acting for `member` through sudo.sudoAs (or signing itself). */
-	async function advance(signer?: string, sudoAs?: string) {
-		const args = [
-			'advance',
-			id,
-			'--env',
-			envName,
-			...(signer ? ['--signer', signer, '--yes'] : []),
-			...(sudoAs ? ['--sudo-as', sudoAs] : []),
-		];
-		const r = await runCli([...args, '--json'], env());
-		if (!r.json().release) throw new Error(`advance ${signer ?? ''} exited ${r.code}: ${r.stdout} ${r.stderr.slice(-2000)}`);
-		return r.json();
-	}
+	const route = genesisRoute('polkadot-0', 'polkadot', 'rc-dot-');
+	/** `advance(signer, member)`: the sudo key acting for `member` through sudo.sudoAs (or signing itself). */
+	const { advance, jumpTo } = route;
 	const intentsOf = (out: any) => out.release.environments[0].intents as Array<{ call: string; outcome?: { status: string } }>;
-	const jumpTo = async (height: number) => {
-		await rawRpc(api, 'dev_newBlock', [{ unsafeBlockHeight: height }]);
-		expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(height);
-	};
+	const s = scenario();
 
 	it(
 		'creates the environment and the release of polkadot 1',
-		s.step(async () => {
-			const add = await runCli(
-				[
-					'env',
-					'add',
-					envName,
-					'--endpoint',
-					chain.endpoint,
-					'--kind',
-					'local',
-					'--route',
-					'council-democracy',
-					'--soak-blocks',
-					'2',
-					'--soak-minutes',
-					'0',
-					'--max-stall',
-					'600',
-				],
-				env(),
-			);
-			expect(add.stderr).toBe('');
-			const wasm = writeGenesisRuntimeWasm('polkadot-0', 'bumped', path.join(home, 'wasm'));
-			const created = await runCli(['new', '--name', 'polkadot 1', '--wasm', wasm, '--env', envName, '--json'], env());
-			if (!created.json().id) throw new Error(created.stdout);
-			id = created.json().id;
-		}),
+		s.step(() => route.create('polkadot 1')),
 		s.timeout(60_000),
 	);
 
 	it(
 		'Alice signing directly: the launch filter would refuse democracy.notePreimage (Custom(2)); nothing is sent, and the sudo-as path is offered',
 		s.step(async () => {
-			const before = (await api.rpc.chain.getHeader()).number.toNumber();
+			const before = (await route.state.api.rpc.chain.getHeader()).number.toNumber();
 			const out = await advance('//Alice');
 			expect(out.result.kind).toBe('refused');
 			expect(out.result.message).toMatch(
@@ -262,7 +224,7 @@ describe('council-democracy on the real Polkadot 0 runtime (2020 shapes, behind 
 				/sudo key may act for any funded account through sudo\.sudoAs \(the rehearsal path, as at Polkadot's launch\): sign with the sudo key and add --sudo-as MEMBER/,
 			);
 			expect(intentsOf(out)).toEqual([]);
-			expect((await api.rpc.chain.getHeader()).number.toNumber()).toBe(before);
+			expect((await route.state.api.rpc.chain.getHeader()).number.toNumber()).toBe(before);
 		}),
 		s.timeout(90_000),
 	);
@@ -277,8 +239,8 @@ describe('council-democracy on the real Polkadot 0 runtime (2020 shapes, behind 
 			expect(calls[0]).toMatch(/^sudo\.sudoAs\(\w+, democracy\.notePreimage\)$/);
 			expect(calls[1]).toMatch(/^sudo\.sudoAs\(\w+, council\.propose\(democracy\.externalProposeMajority\)\)$/);
 			expect(intentsOf(out).every((i) => i.outcome?.status === 'included')).toBe(true);
-			const [hash] = (await api.query.council!.proposals!()) as unknown as Array<{ toHex(): string }>;
-			const call = ((await api.query.council!.proposalOf!(hash!.toHex())) as any).unwrap();
+			const [hash] = (await route.state.api.query.council!.proposals!()) as unknown as Array<{ toHex(): string }>;
+			const call = ((await route.state.api.query.council!.proposalOf!(hash!.toHex())) as any).unwrap();
 			// 2020: the external proposal names the preimage by hash.
 			expect(call.args[0].toHex()).toBe(out.release.environments[0].gov.preimage.hash);
 		}),
@@ -292,7 +254,7 @@ describe('council-democracy on the real Polkadot 0 runtime (2020 shapes, behind 
 			const out = await advance('//Alice', '//Charlie');
 			expect(stageOf(out, 'council').status).toBe('done');
 			expect(intentsOf(out).map((i) => i.call)).toContainEqual(expect.stringMatching(/^sudo\.sudoAs\(\w+, council\.close\)$/));
-			expect(((await api.query.democracy!.nextExternal!()) as any).isSome).toBe(true);
+			expect(((await route.state.api.query.democracy!.nextExternal!()) as any).isSome).toBe(true);
 		}),
 		s.timeout(120_000),
 	);
@@ -320,13 +282,13 @@ describe('council-democracy on the real Polkadot 0 runtime (2020 shapes, behind 
 			expect(out.result.message).toMatch(new RegExp(`the scheduler dispatches system\\.setCode at block #${ref.end + ref.delay}`));
 			await jumpTo(ref.end + ref.delay);
 			for (let i = 0; i < 6 && out.result.kind !== 'complete'; i++) {
-				await rawRpc(api, 'dev_newBlock', [{ count: 2 }]);
+				await rawRpc(route.state.api, 'dev_newBlock', [{ count: 2 }]);
 				out = await advance();
 			}
 			expect(out.result.kind).toBe('complete');
 			expect(stageOf(out, 'enactment').detail).toMatch(/enacted by the scheduler; in block #\d+$/);
 			expect(stageOf(out, 'verify').detail).toMatch(/^CodeUpdated in #\d+; runtime polkadot 1; code hash matches/);
-			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(1);
+			expect((await route.state.api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(1);
 		}),
 		s.timeout(120_000),
 	);

@@ -12,6 +12,7 @@ import type { Call } from '@polkadot/types/interfaces';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import type { Hex } from '../../domain/types.js';
 import { storageBytes } from '../live.js';
+import { eventsAt } from '../submit.js';
 import { freeBalance } from './balances.js';
 import {
 	boundedHash,
@@ -115,19 +116,6 @@ export function democracyShape(api: ApiPromise): DemocracyShape {
 		minFastTrackPeriod: consts.fastTrackVotingPeriod?.toNumber() ?? consts.emergencyVotingPeriod?.toNumber() ?? 1,
 		instantAllowed: consts.instantAllowed?.isTrue ?? false,
 	};
-}
-
-/** One line: what the route does on this Democracy (for prompts, logs and the README's table). */
-export function democracyShapeText(shape: DemocracyShape): string {
-	return [
-		shape.proposal === 'inline'
-			? 'proposal inline (no preimage)'
-			: shape.proposal === 'hash'
-				? 'proposal by hash, preimage noted in Democracy'
-				: 'Bounded proposal, preimage in the Preimage pallet',
-		shape.vote === 'byte' ? 'one-byte vote (whole balance)' : 'AccountVote',
-		shape.enactment === 'dispatch-queue' ? "enactment from Democracy's DispatchQueue" : 'enactment through the Scheduler',
-	].join('; ');
 }
 
 /** The value `external_propose*` takes for this proposal: the call (2019), its hash, or `Lookup { hash, len }`. */
@@ -280,11 +268,7 @@ export async function democracyReferendum(api: ApiPromise, index: number): Promi
 export async function bakedReferendum2019(api: ApiPromise, index: number, end: number): Promise<{ approved: boolean } | undefined> {
 	const best = (await api.rpc.chain.getHeader()).number.toNumber();
 	if (end > best) return undefined;
-	const at = await api.at(await api.rpc.chain.getBlockHash(end));
-	const events = (await at.query.system!.events!()) as unknown as Array<{
-		event: { section: string; method: string; data: unknown };
-	}>;
-	for (const { event } of events) {
+	for (const { event } of await eventsAt(api, (await api.rpc.chain.getBlockHash(end)).toHex() as Hex)) {
 		if (event.section !== 'democracy' || (event.method !== 'Passed' && event.method !== 'NotPassed')) continue;
 		const [i] = event.data as unknown as [{ toString(): string }];
 		if (Number(i.toString()) === index) return { approved: event.method === 'Passed' };

@@ -7,6 +7,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import type { Hex, PayloadKind } from '../../domain/types.js';
+import { onChainCodeHash } from '../live.js';
 import { palletQuery, palletTx, planOf, type CallPlan, type HashCodec, type OptionCodec } from './common.js';
 
 /** `system.authorizedUpgrade` (CodeUpgradeAuthorization) or `parachainSystem.authorizedUpgrade` (the same, or a bare hash on older cumulus). */
@@ -76,7 +77,6 @@ export async function codeChangeShownBy(api: ApiPromise, blockHash: Hex, events:
 	if (events.includes('system.CodeUpdated')) return 'system.CodeUpdated';
 	if (events.includes('parachainSystem.ValidationFunctionApplied')) return 'parachainSystem.ValidationFunctionApplied';
 	if (hasCodeUpdatedEvent(api)) return undefined;
-	const { onChainCodeHash } = await import('../live.js');
 	const parent = (await api.rpc.chain.getHeader(blockHash)).parentHash.toHex();
 	if ((await onChainCodeHash(api, blockHash)) === codeHash && (await onChainCodeHash(api, parent)) !== codeHash)
 		return ':code changed (this runtime has no CodeUpdated event)';

@@ -16,8 +16,7 @@ import type { Plans } from './plans.js';
  */
 function preimageHome(ctx: EngineContext, api: ApiPromise): 'preimage-pallet' | 'democracy' | 'inline' {
 	if (ctx.env.route !== 'council-democracy' || !api.query.democracy) return 'preimage-pallet';
-	const shape = democracyShape(api).preimage;
-	return shape === 'preimage-pallet' || (shape === 'democracy' && !api.tx.democracy?.notePreimage) ? 'preimage-pallet' : shape;
+	return democracyShape(api).preimage;
 }
 
 async function noted(api: ApiPromise, home: 'preimage-pallet' | 'democracy', hash: Hex): Promise<PreimageState> {
