@@ -433,6 +433,8 @@ export async function pendingStage(ctx: EngineContext, api: ApiPromise): Promise
 				return failed(ctx, 'pending', `para block #${number}: ${bad.text}`, 'the code was dropped; authorize and apply it again');
 		}
 	}
+	// Read after the code check: a block built between the two may have applied the pending code. Look again.
+	if (pending.pendingCodeHash === undefined && (await onChainCodeHash(api)) === art.codeHash) return pendingStage(ctx, api);
 	if (pending.pendingCodeHash !== art.codeHash)
 		return failed(
 			ctx,
