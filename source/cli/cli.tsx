@@ -42,7 +42,7 @@ const cli = meow(
     $ release-console sample-wasm [--out DIR]                            write the Rococo 9130 and 9140 runtimes shipped with the package
     $ release-console devnet --chain rococo|rococo-network|governance|kusama-1020|polkadot-0 [--port N] [--block-time MS|manual|instant] [--data-dir DIR]
     $ release-console devnet status [--chain C]                    the store's embedded chains that run, with every endpoint
-    $ release-console devnet fork --endpoint URL [--block N] [--data-dir DIR]   a fork of that chain (what rehearse runs)
+    $ release-console devnet fork --endpoint URL [--para URL…] [--block N] [--data-dir DIR]   a fork of that chain (and of its parachains, joined to it): what rehearse runs
     $ release-console devnet stop [--chain C]                      stops the store's embedded chains (all, or one)
     $ release-console devnet reset [--chain C]                     deletes their kept state: the next start is a new chain
     $ release-console review --env NAME (--motion HASH|INDEX | --referendum INDEX | --preimage HASH | --multisig CALLHASH | --call FILE|0xHEX) [--wasm [ENV=]PATH … | --release ID] [--record RECORD.json] [--dry-run [--blocks 3] [--no-cache]] [--json]
@@ -241,6 +241,7 @@ async function main(): Promise<number> {
 				stateFile: flags.stateFile,
 				dataDir: flags.dataDir,
 				endpoint: flags.endpoint?.[0],
+				paras: flags.para,
 				block: flags.block,
 			});
 		}

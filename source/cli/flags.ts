@@ -25,6 +25,8 @@ export const FLAG_TYPES = {
 	wasm: { type: 'string', isMultiple: true },
 	runtime: { type: 'string', isMultiple: true },
 	relay: { type: 'string' },
+	/** `devnet fork --para URL`: a parachain of the forked relay, forked too and joined to it. */
+	para: { type: 'string', isMultiple: true },
 	paraId: { type: 'number' },
 	env: { type: 'string', isMultiple: true },
 	signer: { type: 'string' },
@@ -126,7 +128,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagName[]>> = {
 	'sample-wasm': ['out'],
 	devnet: ['chain', 'port', 'blockTime', 'stateFile', 'dataDir'],
 	'devnet stop': ['chain'],
-	'devnet fork': ['endpoint', 'block', 'dataDir'],
+	'devnet fork': ['endpoint', 'para', 'block', 'dataDir'],
 	'devnet reset': ['chain'],
 	recovery: ['env', 'out'],
 	schedule: ['env', 'at', 'window', 'block'],

@@ -29,11 +29,21 @@ export interface ForkProcess {
 	cache: string;
 	/** Resolves with what the fork process said if it dies before it is closed (an executor crash). */
 	crashed: Promise<string>;
+	/** The parachains forked with it (`paras`), each joined to this fork. */
+	paras: Array<{ upstream: string; endpoint: string; forkedAt: { number: number; hash: string }; paraId: number; cache: string }>;
 	close: () => Promise<void>;
 }
 
-/** The fork in its own process (`devnet fork`): a block that crashes chopsticks' executor takes only that process down. */
-export function spawnFork(endpoint: string, block: number | undefined, cacheDir: string): Promise<ForkProcess> {
+/**
+ * The fork in its own process (`devnet fork`): a block that crashes chopsticks' executor takes only that process down.
+ * `paras`: endpoints of parachains of this chain, forked in the same process and joined to it.
+ */
+export function spawnFork(
+	endpoint: string,
+	block: number | undefined,
+	cacheDir: string,
+	paras: readonly string[] = [],
+): Promise<ForkProcess> {
 	const args = [
 		cliPath(),
 		'devnet',
@@ -43,6 +53,7 @@ export function spawnFork(endpoint: string, block: number | undefined, cacheDir:
 		'--data-dir',
 		cacheDir,
 		...(block !== undefined ? ['--block', String(block)] : []),
+		...paras.flatMap((p) => ['--para', p]),
 	];
 	const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: process.env });
 	let stdout = '';
@@ -66,9 +77,10 @@ export function spawnFork(endpoint: string, block: number | undefined, cacheDir:
 			const line = stdout.split('\n').find((l) => l.trim().startsWith('{'));
 			if (!line) return;
 			try {
-				const ready = JSON.parse(line) as { endpoint: string; forkedAt: { number: number; hash: string }; cache: string };
+				const ready = JSON.parse(line) as Omit<ForkProcess, 'crashed' | 'close'>;
 				resolve({
 					...ready,
+					paras: ready.paras ?? [],
 					crashed,
 					close: async () => {
 						closing = true;

@@ -21,6 +21,8 @@ export interface Fork {
 	forkedAt: { number: number; hash: string };
 	/** Build `n` blocks; resolves to the new head, or throws with the runtime's message if a block cannot be built. */
 	newBlocks: (n?: number) => Promise<number>;
+	/** The forked chain itself (to join a relay and its parachains: `connectVertical`). */
+	chain: import('@acala-network/chopsticks-core').Blockchain;
 	close: () => Promise<void>;
 }
 
@@ -120,6 +122,7 @@ export async function startFork(options: ForkOptions): Promise<Fork> {
 		endpoint: rpc.endpoint,
 		forkedAt,
 		newBlocks,
+		chain,
 		close: async () => {
 			if (closed) return;
 			closed = true;
@@ -129,4 +132,43 @@ export async function startFork(options: ForkOptions): Promise<Fork> {
 			await settleWithin(core.destroyWorker(), 5_000);
 		},
 	};
+}
+
+export interface ForkNetwork {
+	relay: Fork;
+	/** The parachains, forked at their heads, each joined to the relay's fork. */
+	paras: Array<Fork & { paraId: number }>;
+	close: () => Promise<void>;
+}
+
+/**
+ * A fork of a relay chain and of parachains of it, joined as chopsticks joins them
+ * (`connectVertical`): the relay fork's downward messages to a para go into that para
+ * fork's next block, its upward messages into the relay fork's. The relay is forked at
+ * `at` (or its head), each para at its own head. What each fork fetches comes only from
+ * its own endpoint.
+ */
+export async function startForkNetwork(relay: ForkOptions, paras: Array<Omit<ForkOptions, 'at'>>): Promise<ForkNetwork> {
+	const core = await import('@acala-network/chopsticks-core');
+	const started: Fork[] = [];
+	const closeAll = async () => {
+		// The executor worker is shared: close the chains first, the worker with the last.
+		for (const f of started.reverse()) await f.close();
+	};
+	try {
+		const relayFork = await startFork(relay);
+		started.push(relayFork);
+		const out: Array<Fork & { paraId: number }> = [];
+		for (const p of paras) {
+			const para = await startFork(p);
+			started.push(para);
+			const paraId = (await core.getParaId(para.chain)).toNumber();
+			await core.connectVertical(relayFork.chain, para.chain);
+			out.push({ ...para, paraId });
+		}
+		return { relay: relayFork, paras: out, close: closeAll };
+	} catch (error) {
+		await closeAll();
+		throw error;
+	}
 }

@@ -2,6 +2,8 @@
 import { storageDiffText } from '../chain/storage-diff.js';
 import type { RehearsalReport } from './rehearsal.js';
 
+const n = (digits: string): string => BigInt(digits).toLocaleString('en-US');
+
 /** The report as lines for a terminal. */
 export function rehearsalText(r: RehearsalReport): string[] {
 	const upgraded = r.upgrade?.codeUpdated ?? Boolean(r.codeHash);
@@ -10,11 +12,18 @@ export function rehearsalText(r: RehearsalReport): string[] {
 		`  origin: ${r.origin || 'not reproduced'}`,
 		...(r.call && r.codeHash ? [`  call:   ${r.call}`] : []),
 		`  before: ${r.before.specName} ${r.before.specVersion}`,
+		...(r.steps ?? []).map((step) => `  ${step}`),
 	];
-	if (r.upgrade)
+	if (r.upgrade) {
 		lines.push(
 			`  #${r.upgrade.number} ${upgraded ? 'upgrade block' : 'block with the call'} (${r.upgrade.ms} ms): ${r.upgrade.codeUpdated ? 'system.CodeUpdated' : 'no CodeUpdated'}; dispatch ${r.upgrade.dispatch}; events ${r.upgrade.events.join(', ')}`,
 		);
+		const w = r.upgrade.weight;
+		if (w)
+			lines.push(
+				`    weight: ${w.percent}% of the block's limit (refTime ${n(w.refTime)} of ${n(w.maxRefTime)}${w.maxProofSize !== '0' ? `, proofSize ${n(w.proofSize)} of ${n(w.maxProofSize)}` : ''})${w.percent > 100 ? ': over BlockWeights.maxBlock' : ''}`,
+			);
+	}
 	if (r.firstUnderNew)
 		lines.push(
 			`  #${r.firstUnderNew.number} ${upgraded ? 'first block under the new runtime' : 'the block after'} (${r.firstUnderNew.ms} ms): events ${r.firstUnderNew.events.join(', ') || 'none'}`,

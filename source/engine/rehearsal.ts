@@ -22,10 +22,14 @@ import { readArtifact } from '../artifact/read.js';
 import { onChainCodeHash } from '../chain/live.js';
 import { describeDispatchError, eventsAt, innerFailures } from '../chain/submit.js';
 import { buildSudoUnchecked, hasSudo, sudoKey } from '../chain/pallets/sudo.js';
+import { blockWeightAt } from '../chain/pallets/system.js';
+import { buildParaEnact, paraAuthorization, paraBlockReport } from '../chain/pallets/parachain-system.js';
+import { buildAuthorizeXcm, buildRelayBatch } from '../chain/pallets/xcm.js';
 import { describeCall } from '../chain/call-text.js';
 import { palletPrefixes, readStorageDiff, storageDiffByPallet, type PalletDiff } from '../chain/storage-diff.js';
 import { messageOf } from '../chain/connect.js';
 import { nodeRpc } from '../chain/embedded.js';
+import { UserError } from '../errors.js';
 
 export interface RehearsalBlock {
 	number: number;
@@ -45,8 +49,15 @@ export interface RehearsalReport {
 	call?: string;
 	before: { specName: string; specVersion: number };
 	after?: { specName: string; specVersion: number; codeHash: Hex; lastRuntimeUpgrade?: string };
-	/** The block that carries the upgrade extrinsic. */
-	upgrade?: RehearsalBlock & { codeUpdated: boolean; dispatch: string };
+	/** What came before the upgrade block (a parachain: the relay's authorization arriving, the code handed over). */
+	steps?: string[];
+	/** The block that carries the upgrade extrinsic (a parachain: the block that applied the pending code). */
+	upgrade?: RehearsalBlock & {
+		codeUpdated: boolean;
+		dispatch: string;
+		/** What the block weighed (`System.BlockWeight`) against `BlockWeights.maxBlock`: the larger share, in percent. */
+		weight?: { refTime: string; proofSize: string; maxRefTime: string; maxProofSize: string; percent: number };
+	};
 	/** The first block executed by the new runtime: where its migrations run. */
 	firstUnderNew?: RehearsalBlock;
 	/** The blocks after it. */
@@ -181,72 +192,53 @@ export interface RehearseOptions {
 	crashed?: Promise<string>;
 }
 
-/** Dispatch one call on the fork behind `api` and build blocks after it. Never throws for what the chain did: that is the report. */
-export async function rehearseCallOnFork(api: ApiPromise, plan: ForkCall, options: RehearseOptions): Promise<RehearsalReport> {
-	const say = options.onProgress ?? (() => undefined);
-	const rpc = nodeRpc(api);
-	const report: RehearsalReport = {
-		env: plan.env,
-		forkedAt: options.forkedAt,
-		origin: '',
-		...(plan.expect ? { codeHash: plan.expect.codeHash } : {}),
-		before: await version(api),
-		blocks: [],
-		verdict: 'failed',
-	};
-	const fail = (failure: string, notRun = false): RehearsalReport => ({
-		...report,
-		verdict: 'failed',
-		failure,
-		...(notRun ? { notRun } : {}),
-	});
-	const prefixes = palletPrefixes(api);
-	await cryptoWaitReady();
-	let dispatch: Awaited<ReturnType<typeof dispatchOnFork>>;
-	try {
-		dispatch = await dispatchOnFork(api, rpc, plan);
-	} catch (error) {
-		return fail(messageOf(error), true);
-	}
-	report.origin = dispatch.origin;
-	report.call = dispatch.call;
-	say(`forked at #${options.forkedAt.number}; ${report.origin}`);
+const failed = (report: RehearsalReport, failure: string, notRun = false): RehearsalReport => ({
+	...report,
+	verdict: 'failed',
+	failure,
+	...(notRun ? { notRun } : {}),
+});
 
-	const extrinsicHash = dispatch.tx.hash.toHex() as Hex;
+async function weightOf(api: ApiPromise, blockHash: Hex): Promise<NonNullable<RehearsalReport['upgrade']>['weight']> {
 	try {
-		await api.rpc.author.submitExtrinsic(dispatch.tx);
-	} catch (error) {
-		return fail(`the fork's transaction pool refused ${dispatch.call}: ${messageOf(error)}`, true);
-	}
-	let upgradeHash: Hex;
-	try {
-		const block = await build(api, rpc, options.crashed);
-		upgradeHash = block.hash;
-		const outcome = await outcomeIn(api, block.hash, extrinsicHash);
-		if (outcome === undefined)
-			return fail(`the fork built block #${block.number} without ${dispatch.call}: the runtime did not include it`, true);
-		report.upgrade = {
-			number: block.number,
-			ms: block.ms,
-			events: block.events,
-			codeUpdated: block.events.includes('system.CodeUpdated'),
-			dispatch: outcome,
+		const w = await blockWeightAt(api, blockHash);
+		if (!w) return undefined;
+		return {
+			refTime: w.used.refTime.toString(),
+			proofSize: w.used.proofSize.toString(),
+			maxRefTime: w.max.refTime.toString(),
+			maxProofSize: w.max.proofSize.toString(),
+			percent: w.percent,
 		};
-		say(`#${block.number} upgrade block: ${block.events.join(', ')} (${block.ms} ms)`);
-		if (outcome !== 'Ok') return fail(`the call failed on the fork in block #${block.number}: ${outcome}`);
-		if (!report.upgrade.codeUpdated && plan.expect)
-			return fail(`the upgrade block #${block.number} has no system.CodeUpdated (${outcome}): the code was not set`);
-	} catch (error) {
-		return fail(`the upgrade block could not be built: ${messageOf(error)}`);
+	} catch {
+		return undefined;
 	}
+}
+
+/**
+ * After the upgrade block `upgradeHash`: build the first block under the new runtime and `blocks` more, read
+ * the versions and what the blocks changed in storage, and check the fork runs what `expect` names.
+ */
+async function afterUpgrade(
+	api: ApiPromise,
+	rpc: Rpc,
+	start: RehearsalReport,
+	upgradeHash: Hex,
+	prefixes: ReturnType<typeof palletPrefixes>,
+	expect: ForkCall['expect'],
+	options: RehearseOptions,
+): Promise<RehearsalReport> {
+	const say = options.onProgress ?? (() => undefined);
+	const report = { ...start, blocks: [...start.blocks] };
+	const upgraded = report.upgrade?.codeUpdated ?? false;
 	let firstHash: Hex;
 	try {
 		const first = await build(api, rpc, options.crashed);
 		firstHash = first.hash;
 		report.firstUnderNew = { number: first.number, ms: first.ms, events: first.events };
-		say(`#${first.number} ${report.upgrade.codeUpdated ? 'first block under the new runtime' : 'the block after'} (${first.ms} ms)`);
+		say(`#${first.number} ${upgraded ? 'first block under the new runtime' : 'the block after'} (${first.ms} ms)`);
 	} catch (error) {
-		return fail(`the first block under the new runtime could not be built (its migrations run there): ${messageOf(error)}`);
+		return failed(report, `the first block under the new runtime could not be built (its migrations run there): ${messageOf(error)}`);
 	}
 	const after = await version(api);
 	const lru = (
@@ -263,7 +255,8 @@ export async function rehearseCallOnFork(api: ApiPromise, plan: ForkCall, option
 			report.blocks.push({ number: b.number, ms: b.ms, events: b.events });
 			say(`#${b.number} (${b.ms} ms)`);
 		} catch (error) {
-			return fail(
+			return failed(
+				report,
 				`block #${(report.blocks.at(-1)?.number ?? report.firstUnderNew.number) + 1} could not be built under the new runtime: ${messageOf(error)}`,
 			);
 		}
@@ -281,11 +274,169 @@ export async function rehearseCallOnFork(api: ApiPromise, plan: ForkCall, option
 	} catch (error) {
 		say(`storage diff not read: ${messageOf(error)}`);
 	}
-	if (plan.expect && codeNow !== plan.expect.codeHash)
-		return fail(`the fork runs code ${codeNow}, not the expected ${plan.expect.codeHash}`);
-	if (plan.expect?.specVersion !== undefined && after.specVersion !== plan.expect.specVersion)
-		return fail(`the fork reports spec version ${after.specVersion}, not the expected ${plan.expect.specVersion}`);
+	if (expect && codeNow !== expect.codeHash) return failed(report, `the fork runs code ${codeNow}, not the expected ${expect.codeHash}`);
+	if (expect?.specVersion !== undefined && after.specVersion !== expect.specVersion)
+		return failed(report, `the fork reports spec version ${after.specVersion}, not the expected ${expect.specVersion}`);
 	return { ...report, verdict: 'passed' };
+}
+
+/** Dispatch one call on the fork behind `api` and build blocks after it. Never throws for what the chain did: that is the report. */
+export async function rehearseCallOnFork(api: ApiPromise, plan: ForkCall, options: RehearseOptions): Promise<RehearsalReport> {
+	const say = options.onProgress ?? (() => undefined);
+	const rpc = nodeRpc(api);
+	const report: RehearsalReport = {
+		env: plan.env,
+		forkedAt: options.forkedAt,
+		origin: '',
+		...(plan.expect ? { codeHash: plan.expect.codeHash } : {}),
+		before: await version(api),
+		blocks: [],
+		verdict: 'failed',
+	};
+	const prefixes = palletPrefixes(api);
+	await cryptoWaitReady();
+	let dispatch: Awaited<ReturnType<typeof dispatchOnFork>>;
+	try {
+		dispatch = await dispatchOnFork(api, rpc, plan);
+	} catch (error) {
+		return failed(report, messageOf(error), true);
+	}
+	report.origin = dispatch.origin;
+	report.call = dispatch.call;
+	say(`forked at #${options.forkedAt.number}; ${report.origin}`);
+
+	const extrinsicHash = dispatch.tx.hash.toHex() as Hex;
+	try {
+		await api.rpc.author.submitExtrinsic(dispatch.tx);
+	} catch (error) {
+		return failed(report, `the fork's transaction pool refused ${dispatch.call}: ${messageOf(error)}`, true);
+	}
+	let upgradeHash: Hex;
+	try {
+		const block = await build(api, rpc, options.crashed);
+		upgradeHash = block.hash;
+		const outcome = await outcomeIn(api, block.hash, extrinsicHash);
+		if (outcome === undefined)
+			return failed(report, `the fork built block #${block.number} without ${dispatch.call}: the runtime did not include it`, true);
+		const weight = await weightOf(api, block.hash);
+		report.upgrade = {
+			number: block.number,
+			ms: block.ms,
+			events: block.events,
+			codeUpdated: block.events.includes('system.CodeUpdated'),
+			dispatch: outcome,
+			...(weight ? { weight } : {}),
+		};
+		say(`#${block.number} upgrade block: ${block.events.join(', ')} (${block.ms} ms)`);
+		if (outcome !== 'Ok') return failed(report, `the call failed on the fork in block #${block.number}: ${outcome}`);
+		if (!report.upgrade.codeUpdated && plan.expect)
+			return failed(report, `the upgrade block #${block.number} has no system.CodeUpdated (${outcome}): the code was not set`);
+	} catch (error) {
+		return failed(report, `the upgrade block could not be built: ${messageOf(error)}`);
+	}
+	return afterUpgrade(api, rpc, report, upgradeHash, prefixes, plan.expect, options);
+}
+
+/** A parachain's part of a network rehearsal: its code, and the relay block whose XCM authorizes it. */
+export interface ParaForkPlan {
+	env: string;
+	paraId: number;
+	code: Uint8Array;
+	codeHash: Hex;
+	specVersion?: number;
+	/** The relay's upgrade block on its fork (the one that sent the authorization). */
+	relayBlock: number;
+}
+
+/** At most this many para blocks to wait for each of: the relay's authorization, the pending code applied. */
+const PARA_BLOCKS_PER_STEP = 3;
+
+/**
+ * The parachain's side, on its fork joined to the relay's fork: the relay's downward message authorizes the
+ * code in the para's next block, the unsigned apply (`enactAuthorizedUpgrade` / `applyAuthorizedUpgrade`) stores
+ * it as pending, and the block after, with the relay's go-ahead (chopsticks' validation-data inherent gives it
+ * when code is pending), applies it. Then as any upgrade: the first block under the new code and N more.
+ */
+export async function rehearseParaOnFork(api: ApiPromise, plan: ParaForkPlan, options: RehearseOptions): Promise<RehearsalReport> {
+	const say = (line: string) => options.onProgress?.(`${plan.env}: ${line}`);
+	const rpc = nodeRpc(api);
+	const report: RehearsalReport = {
+		env: plan.env,
+		forkedAt: options.forkedAt,
+		origin: `Root from the relay: its upgrade block #${plan.relayBlock} sends Transact(Superuser, authorizeUpgrade) to para ${plan.paraId}; the code is then handed over unsigned (as the parachain route does)`,
+		codeHash: plan.codeHash,
+		before: await version(api),
+		blocks: [],
+		steps: [],
+		verdict: 'failed',
+	};
+	const steps = report.steps!;
+	const prefixes = palletPrefixes(api);
+	const sayStep = (line: string) => {
+		steps.push(line);
+		say(line);
+	};
+	try {
+		// 1. The relay's downward message, in the para's next block.
+		let authorized = false;
+		for (let i = 0; i < PARA_BLOCKS_PER_STEP && !authorized; i++) {
+			const b = await build(api, rpc, options.crashed);
+			const facts = await paraBlockReport(api, b.hash);
+			const event = facts.upgrade.find((e) => e.kind === 'UpgradeAuthorized');
+			const downward = facts.downward.outcomes.map((o) => o.text).join('; ');
+			sayStep(`#${b.number} (${b.ms} ms): ${event ? event.text : 'no authorization'}${downward ? `; downward: ${downward}` : ''}`);
+			authorized = Boolean(event);
+		}
+		const held = await paraAuthorization(api);
+		if (held?.codeHash !== plan.codeHash)
+			return failed(
+				report,
+				held
+					? `the para holds an authorization for ${held.codeHash}, not for ${plan.codeHash}`
+					: `the relay's message did not authorize the code on para ${plan.paraId} within ${PARA_BLOCKS_PER_STEP} para blocks (see the downward results above)`,
+			);
+		// 2. The code handed over, unsigned.
+		const enact = buildParaEnact(api, plan.code);
+		const tx = enact.tx as unknown as SubmittableExtrinsic<'promise'>;
+		try {
+			await api.rpc.author.submitExtrinsic(tx);
+		} catch (error) {
+			return failed(report, `the para fork's pool refused ${enact.label}: ${messageOf(error)}`);
+		}
+		const stored = await build(api, rpc, options.crashed);
+		const outcome = await outcomeIn(api, stored.hash, tx.hash.toHex() as Hex);
+		const storedFacts = await paraBlockReport(api, stored.hash);
+		sayStep(
+			`#${stored.number} (${stored.ms} ms): ${enact.label} ${outcome ?? 'not included'}; ${storedFacts.upgrade.map((e) => e.text).join(', ') || 'no upgrade event'}`,
+		);
+		if (outcome !== 'Ok') return failed(report, `${enact.label} ${outcome ? `failed: ${outcome}` : 'was not included in a block'}`);
+		// 3. The go-ahead: the block that applies the pending code.
+		for (let i = 0; i < PARA_BLOCKS_PER_STEP; i++) {
+			const b = await build(api, rpc, options.crashed);
+			const facts = await paraBlockReport(api, b.hash);
+			const applied = facts.upgrade.find((e) => e.kind === 'ValidationFunctionApplied' || e.kind === 'CodeUpdated');
+			const discarded = facts.upgrade.find((e) => e.kind === 'ValidationFunctionDiscarded');
+			if (discarded) return failed(report, `#${b.number}: ${discarded.text}`);
+			if (!applied) {
+				sayStep(`#${b.number} (${b.ms} ms): the code is still pending`);
+				continue;
+			}
+			const weight = await weightOf(api, b.hash);
+			report.upgrade = {
+				number: b.number,
+				ms: b.ms,
+				events: b.events,
+				codeUpdated: true,
+				dispatch: facts.upgrade.map((e) => e.text).join(', '),
+				...(weight ? { weight } : {}),
+			};
+			say(`#${b.number} upgrade block: ${b.events.join(', ')} (${b.ms} ms)`);
+			return afterUpgrade(api, rpc, report, b.hash, prefixes, { codeHash: plan.codeHash, specVersion: plan.specVersion }, options);
+		}
+		return failed(report, `the pending code was not applied within ${PARA_BLOCKS_PER_STEP} para blocks after it was stored`);
+	} catch (error) {
+		return failed(report, `a para block could not be built: ${messageOf(error)}`);
+	}
 }
 
 /** Run the release's upgrade on the fork behind `api`: its setCode, with Root. */
@@ -327,53 +478,226 @@ interface ForkSessionOptions {
 	onProgress?: (line: string) => void;
 }
 
+/** A parachain environment of the release whose relay is the rehearsed environment, with its resolved endpoint. */
+export interface ParaRehearsalEnv {
+	env: Environment;
+	endpoint: string;
+}
+
 export interface RehearseEnvironmentOptions extends ForkSessionOptions {
 	release: Release;
 	env: Environment;
+	/** The release's parachains on this relay (`rehearsalEnvironments`): forked with it, their authorizations in its upgrade. */
+	paras?: ParaRehearsalEnv[];
 }
 
+export interface RehearsalOutcome {
+	report: RehearsalReport;
+	/** One report per parachain rehearsed with the relay. */
+	paras: RehearsalReport[];
+	cache: string;
+}
+
+/** Whether the whole rehearsal passed: the chain's and every parachain's. */
+export const rehearsalPassed = (o: Pick<RehearsalOutcome, 'report' | 'paras'>): boolean =>
+	o.report.verdict === 'passed' && o.paras.every((p) => p.verdict === 'passed');
+
+type ForkBody = (
+	api: ApiPromise,
+	options: RehearseOptions,
+	paras: Array<{ api: ApiPromise; forkedAt: { number: number; hash: string } }>,
+) => Promise<{ report: RehearsalReport; paras: RehearsalReport[] }>;
+
 /**
- * Fork the chain behind `endpoint` in a process of its own, run `body` against it through @polkadot/api, and stop
- * the fork. Throws only when the fork cannot be started (no state at that block, an endpoint that does not answer).
+ * Fork the chain behind `endpoint` (and `paras`, joined to it) in a process of its own, run `body` against the
+ * forks through @polkadot/api, and stop them. Throws only when a fork cannot be started (no state at that block, an
+ * endpoint that does not answer).
  */
-async function onFork(
-	o: ForkSessionOptions,
-	body: (api: ApiPromise, options: RehearseOptions) => Promise<RehearsalReport>,
-): Promise<{ report: RehearsalReport; cache: string }> {
+async function onFork(o: ForkSessionOptions, paraEndpoints: readonly string[], body: ForkBody): Promise<RehearsalOutcome> {
 	const [{ rmSync }, { spawnFork }, { connectEndpoint }] = await Promise.all([
 		import('node:fs'),
 		import('../devnet/fork-process.js'),
 		import('../chain/connect.js'),
 	]);
 	if (o.noCache) rmSync(o.cacheDir, { recursive: true, force: true });
-	const fork = await spawnFork(o.endpoint, o.block, o.cacheDir);
+	const fork = await spawnFork(o.endpoint, o.block, o.cacheDir, paraEndpoints);
+	const connections: Array<{ disconnect: () => Promise<void> }> = [];
 	try {
 		o.onProgress?.(`fork cache: ${fork.cache}`);
 		const forkApi = await connectEndpoint(fork.endpoint, { timeoutMs: 30_000 });
-		try {
-			const report = await body(forkApi.api, {
+		connections.push(forkApi);
+		const paraApis = [];
+		for (const p of fork.paras) {
+			const c = await connectEndpoint(p.endpoint, { timeoutMs: 30_000 });
+			connections.push(c);
+			paraApis.push({ api: c.api, forkedAt: p.forkedAt });
+			o.onProgress?.(`para ${p.paraId} forked at #${p.forkedAt.number} (fork cache: ${p.cache})`);
+		}
+		const out = await body(
+			forkApi.api,
+			{
 				forkedAt: fork.forkedAt,
 				crashed: fork.crashed,
 				...(o.blocks !== undefined ? { blocks: o.blocks } : {}),
 				...(o.onProgress ? { onProgress: o.onProgress } : {}),
-			});
-			return { report, cache: fork.cache };
-		} finally {
-			await forkApi.disconnect();
-		}
+			},
+			paraApis,
+		);
+		return { ...out, cache: fork.cache };
 	} finally {
+		for (const c of connections.reverse()) await c.disconnect().catch(() => undefined);
 		await fork.close();
 	}
 }
 
-/** Rehearse the release's upgrade on a fork of its environment's chain: what `rehearse` and the console both run. */
-export function rehearseEnvironment(o: RehearseEnvironmentOptions): Promise<{ report: RehearsalReport; cache: string }> {
-	return onFork(o, (api, options) => rehearseOnFork(api, o.release, o.env, options));
+/**
+ * Which environments a rehearsal of `env` covers: `env` itself and the release's parachains whose relay it
+ * is (their Root comes from its upgrade). A parachain environment is rehearsed through its relay's: the
+ * relay's upgrade carries its authorization. Throws a UserError, with what to do, where that cannot be done.
+ */
+export function rehearsalEnvironments(
+	release: Release,
+	env: Environment,
+	envs: (name: string) => Environment | undefined,
+): { relay: Environment; paras: Environment[] } {
+	let relay = env;
+	if (env.route === 'parachain') {
+		const relayName = env.parachain?.relay;
+		const relayEnv = relayName ? envs(relayName) : undefined;
+		if (!relayName || !relayEnv || !release.environments.includes(relayName))
+			throw new UserError(
+				`${env.name} is a parachain whose Root comes from its relay ${relayName ?? '(none)'}, which this release does not ship: a parachain is rehearsed with its relay's upgrade`,
+				`create the release with its relay environment too (new … --env ${relayName ?? 'RELAY'} --env ${env.name}), as the parachain route needs`,
+			);
+		relay = relayEnv;
+	}
+	const paras = release.environments
+		.map((name) => envs(name))
+		.filter((e): e is Environment => Boolean(e) && e!.route === 'parachain' && e!.parachain?.relay === relay.name);
+	return { relay, paras };
+}
+
+/**
+ * Rehearse the release's upgrade on a fork of its environment's chain: what `rehearse` and the console both run.
+ * With `paras`, the parachains are forked too and joined to the relay's fork: the relay's upgrade is the route's
+ * batch (its setCode and one XCM authorization per parachain), and each parachain then takes its code.
+ */
+export async function rehearseEnvironment(o: RehearseEnvironmentOptions): Promise<RehearsalOutcome> {
+	const paras = o.paras ?? [];
+	if (paras.length === 0)
+		return onFork(o, [], async (api, options) => ({ report: await rehearseOnFork(api, o.release, o.env, options), paras: [] }));
+	return onFork(
+		o,
+		paras.map((p) => p.endpoint),
+		async (api, options, paraApis) => {
+			const notRun = (
+				env: Environment,
+				forkedAt: { number: number; hash: string },
+				before: { specName: string; specVersion: number },
+				why: string,
+			): RehearsalReport => ({
+				env: env.name,
+				forkedAt,
+				origin: '',
+				codeHash: artifactFor(o.release, env.name).codeHash,
+				before,
+				blocks: [],
+				verdict: 'failed',
+				failure: why,
+				notRun: true,
+			});
+			// The release's code for each chain, as the release recorded it.
+			const codes = new Map<string, Uint8Array>();
+			for (const env of [o.env, ...paras.map((p) => p.env)]) {
+				const want = artifactFor(o.release, env.name);
+				const artifact = await readArtifact(want.path);
+				if (artifact.codeHash !== want.codeHash) {
+					const report = notRun(
+						o.env,
+						options.forkedAt,
+						await version(api),
+						`the wasm at ${want.path} (${env.name}) changed since the release was created`,
+					);
+					return { report, paras: [] };
+				}
+				codes.set(env.name, artifact.bytes);
+			}
+			// The relay's upgrade as its route sends it: utility.batchAll(system.setCode, xcmPallet.send per parachain).
+			let call: Uint8Array;
+			try {
+				const sends = [];
+				for (const [i, p] of paras.entries()) {
+					const paraId = p.env.parachain!.paraId;
+					sends.push(await buildAuthorizeXcm(api, paraApis[i]!.api, paraId, artifactFor(o.release, p.env.name).codeHash));
+				}
+				const own = api.tx.system.setCode(u8aToHex(codes.get(o.env.name)!));
+				call = buildRelayBatch(
+					api,
+					[{ tx: own, label: 'system.setCode' }, ...sends.map((x) => ({ tx: x.tx, label: x.label }))],
+					'batchAll',
+				).tx.method.toU8a();
+			} catch (error) {
+				const why = `the relay's batch with the parachains' authorizations cannot be built on the fork: ${messageOf(error)}`;
+				return {
+					report: notRun(o.env, options.forkedAt, await version(api), why),
+					paras: await Promise.all(
+						paras.map(async (p, i) => notRun(p.env, paraApis[i]!.forkedAt, await version(paraApis[i]!.api), why)),
+					),
+				};
+			}
+			const relayArt = artifactFor(o.release, o.env.name);
+			const report = await rehearseCallOnFork(
+				api,
+				{
+					env: o.env.name,
+					call,
+					origin: { kind: 'root' },
+					expect: { codeHash: relayArt.codeHash, specVersion: relayArt.specVersion },
+				},
+				options,
+			);
+			const out: RehearsalReport[] = [];
+			for (const [i, p] of paras.entries()) {
+				const paraApi = paraApis[i]!;
+				if (!report.upgrade || report.upgrade.dispatch !== 'Ok') {
+					out.push(
+						notRun(
+							p.env,
+							paraApi.forkedAt,
+							await version(paraApi.api),
+							`the relay's upgrade did not go through on its fork (${report.failure ?? 'no upgrade block'}): nothing authorized the code`,
+						),
+					);
+					continue;
+				}
+				const art = artifactFor(o.release, p.env.name);
+				out.push(
+					await rehearseParaOnFork(
+						paraApi.api,
+						{
+							env: p.env.name,
+							paraId: p.env.parachain!.paraId,
+							code: codes.get(p.env.name)!,
+							codeHash: art.codeHash,
+							specVersion: art.specVersion,
+							relayBlock: report.upgrade.number,
+						},
+						{ ...options, forkedAt: paraApi.forkedAt },
+					),
+				);
+			}
+			return { report, paras: out };
+		},
+	);
 }
 
 /** Dry-run one call (a proposal under review) with its origin on a fork of the chain behind `endpoint`. */
-export function dryRunOnFork(o: ForkSessionOptions & { plan: ForkCall }): Promise<{ report: RehearsalReport; cache: string }> {
-	return onFork(o, (api, options) => rehearseCallOnFork(api, o.plan, options));
+export async function dryRunOnFork(o: ForkSessionOptions & { plan: ForkCall }): Promise<{ report: RehearsalReport; cache: string }> {
+	const { report, cache } = await onFork(o, [], async (api, options) => ({
+		report: await rehearseCallOnFork(api, o.plan, options),
+		paras: [],
+	}));
+	return { report, cache };
 }
 
 /** What a rehearsal leaves on the release: the `fork-rehearsal` gate (with the report's digest) and an audit entry. */

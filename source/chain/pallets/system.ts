@@ -82,3 +82,37 @@ export async function codeChangeShownBy(api: ApiPromise, blockHash: Hex, events:
 		return ':code changed (this runtime has no CodeUpdated event)';
 	return undefined;
 }
+
+/** A weight in both dimensions (refTime alone, proofSize 0, before weights v2). */
+export interface WeightUse {
+	refTime: bigint;
+	proofSize: bigint;
+}
+
+function weightOf(value: unknown): WeightUse {
+	const json = (value as { toJSON?: () => unknown })?.toJSON?.() ?? value;
+	if (typeof json === 'number' || typeof json === 'string' || typeof json === 'bigint') return { refTime: BigInt(json), proofSize: 0n };
+	const w = json as { refTime?: number | string; proofSize?: number | string; ref_time?: number | string; proof_size?: number | string };
+	return { refTime: BigInt(w.refTime ?? w.ref_time ?? 0), proofSize: BigInt(w.proofSize ?? w.proof_size ?? 0) };
+}
+
+/**
+ * What block `blockHash` weighed (`System.BlockWeight`, all dispatch classes together) against the chain's
+ * `BlockWeights.maxBlock`, and the larger of the two shares in percent; undefined where the chain has neither.
+ */
+export async function blockWeightAt(
+	api: ApiPromise,
+	blockHash: Hex,
+): Promise<{ used: WeightUse; max: WeightUse; percent: number } | undefined> {
+	const max = (api.consts.system as unknown as { blockWeights?: { maxBlock: unknown } } | undefined)?.blockWeights?.maxBlock;
+	const query = palletQuery<{ blockWeight?: { at: (hash: string) => Promise<{ toJSON(): unknown }> } }>(api, 'system')?.blockWeight;
+	if (!max || !query) return undefined;
+	// Read with the decorations in hand (the upgrade block's state already holds the new code; the type is System's own).
+	const perClass = (await query.at(blockHash)).toJSON() as Record<string, unknown>;
+	const used = Object.values(perClass)
+		.map(weightOf)
+		.reduce((a, b) => ({ refTime: a.refTime + b.refTime, proofSize: a.proofSize + b.proofSize }), { refTime: 0n, proofSize: 0n });
+	const limit = weightOf(max);
+	const share = (a: bigint, b: bigint) => (b > 0n ? Number((a * 10_000n) / b) / 100 : 0);
+	return { used, max: limit, percent: Math.max(share(used.refTime, limit.refTime), share(used.proofSize, limit.proofSize)) };
+}

@@ -37,46 +37,68 @@ export interface DevnetFlags {
 	dataDir?: string;
 	/** `devnet fork`: the chain to fork, and the block. */
 	endpoint?: string;
+	/** `devnet fork --para`: parachains of the forked relay to fork and join to it. */
+	paras?: string[];
 	block?: number;
 }
 
 /**
- * `devnet fork --endpoint URL [--block N]`: a fork of a live chain, in its own
+ * Where a fork of the chain behind `endpoint` keeps what it fetched: one SQLite file per chain (keyed by block
+ * hash inside it), or nothing for a dev chain, which can change a block's state in place (dev_setStorage), so
+ * what was fetched for a block hash may no longer be its state.
+ */
+async function forkCacheFor(endpoint: string, dataDir: string | undefined): Promise<{ cacheFile?: string; note: string }> {
+	if (!dataDir) return { note: 'off' };
+	const { mkdirSync } = await import('node:fs');
+	const { connectEndpoint } = await import('../../chain/connect.js');
+	const probe = await connectEndpoint(endpoint, { timeoutMs: 10_000 });
+	const genesis = probe.genesisHash;
+	const methods = ((await probe.api.rpc.rpc.methods()).methods as unknown as Array<{ toString(): string }>).map(String);
+	await probe.disconnect();
+	if (methods.includes('dev_setStorage'))
+		return { note: 'off: the chain can change a block’s state in place (dev_setStorage), so fetched state is not kept' };
+	mkdirSync(dataDir, { recursive: true });
+	const cacheFile = path.join(dataDir, `fork-cache-${genesis.slice(2, 18)}.sqlite`);
+	return { cacheFile, note: `kept in ${cacheFile}` };
+}
+
+/**
+ * `devnet fork --endpoint URL [--para URL…] [--block N]`: a fork of a live chain, in its own
  * process (a runtime whose block crashes chopsticks' executor takes only this
- * process down, and its parent says what happened). Prints one JSON line
- * `{ endpoint, forkedAt }` once it serves, then serves until stdin closes or a
+ * process down, and its parent says what happened). With `--para`, each parachain is forked at its
+ * head too and joined to the relay's fork (downward and upward messages). Prints one JSON line
+ * `{ endpoint, forkedAt, cache, paras }` once it serves, then serves until stdin closes or a
  * signal comes. `rehearse` runs it.
  */
 async function fork(ctx: CommandContext, flags: DevnetFlags): Promise<number> {
 	if (!flags.endpoint)
 		throw new UsageError('devnet fork needs --endpoint', 'e.g. devnet fork --endpoint ws://127.0.0.1:9944 [--block 100]');
-	const { startFork } = await import('../../devnet/fork.js');
-	let cacheFile: string | undefined;
-	let cacheNote = 'off';
-	if (flags.dataDir) {
-		// One cache per chain: what was fetched is keyed by block hash inside it.
-		const { mkdirSync } = await import('node:fs');
-		const { connectEndpoint } = await import('../../chain/connect.js');
-		const probe = await connectEndpoint(flags.endpoint, { timeoutMs: 10_000 });
-		const genesis = probe.genesisHash;
-		// A dev chain (chopsticks, the embedded chains) can change a block's state in place (dev_setStorage):
-		// what was fetched for a block hash may no longer be its state, so nothing is cached for it.
-		const methods = ((await probe.api.rpc.rpc.methods()).methods as unknown as Array<{ toString(): string }>).map(String);
-		await probe.disconnect();
-		if (methods.includes('dev_setStorage'))
-			cacheNote = 'off: the chain can change a block’s state in place (dev_setStorage), so fetched state is not kept';
-		else {
-			mkdirSync(flags.dataDir, { recursive: true });
-			cacheFile = path.join(flags.dataDir, `fork-cache-${genesis.slice(2, 18)}.sqlite`);
-			cacheNote = `kept in ${cacheFile}`;
-		}
-	}
-	const running = await startFork({
-		endpoint: flags.endpoint,
-		...(flags.block !== undefined ? { at: flags.block } : {}),
-		...(cacheFile ? { cacheFile } : {}),
-	});
-	ctx.io.stdout(JSON.stringify({ endpoint: running.endpoint, forkedAt: running.forkedAt, cache: cacheNote }));
+	const { startForkNetwork } = await import('../../devnet/fork.js');
+	const relayCache = await forkCacheFor(flags.endpoint, flags.dataDir);
+	const paraCaches: Array<{ endpoint: string; cacheFile?: string; note: string }> = [];
+	for (const para of flags.paras ?? []) paraCaches.push({ endpoint: para, ...(await forkCacheFor(para, flags.dataDir)) });
+	const running = await startForkNetwork(
+		{
+			endpoint: flags.endpoint,
+			...(flags.block !== undefined ? { at: flags.block } : {}),
+			...(relayCache.cacheFile ? { cacheFile: relayCache.cacheFile } : {}),
+		},
+		paraCaches.map((p) => ({ endpoint: p.endpoint, ...(p.cacheFile ? { cacheFile: p.cacheFile } : {}) })),
+	);
+	ctx.io.stdout(
+		JSON.stringify({
+			endpoint: running.relay.endpoint,
+			forkedAt: running.relay.forkedAt,
+			cache: relayCache.note,
+			paras: running.paras.map((p, i) => ({
+				upstream: paraCaches[i]!.endpoint,
+				endpoint: p.endpoint,
+				forkedAt: p.forkedAt,
+				paraId: p.paraId,
+				cache: paraCaches[i]!.note,
+			})),
+		}),
+	);
 	await new Promise<void>((resolve) => {
 		process.once('SIGTERM', resolve);
 		process.once('SIGINT', resolve);

@@ -27,10 +27,13 @@ export async function runRehearse(ctx: CommandContext, id: string | undefined, f
 			`release ${release.id} does not travel environment ${flags.env}`,
 			`its environments: ${release.environments.join(', ')}`,
 		);
-	const env = findEnvironment(ctx.store, envName);
+	const asked = findEnvironment(ctx.store, envName);
 	if (flags.blocks !== undefined && (!Number.isInteger(flags.blocks) || flags.blocks < 0 || flags.blocks > 500))
 		throw new UsageError(`--blocks ${flags.blocks} is not a number of blocks from 0 to 500`, 'e.g. --blocks 10');
-	if (env.endpoints.some((e) => e === 'embedded:governance'))
+	const { rehearsalEnvironments } = await import('../../engine/rehearsal.js');
+	// A parachain is rehearsed with its relay (its Root is the relay's XCM), and a relay with the release's parachains on it.
+	const { relay: env, paras: paraEnvs } = rehearsalEnvironments(release, asked, (name) => ctx.store.getEnvironment(name));
+	if ([env, ...paraEnvs].some((e) => e.endpoints.some((x) => x === 'embedded:governance')))
 		throw new UsageError(
 			`${env.name} is the governance devnet, a simulation without an executable runtime: it cannot be forked`,
 			'rehearse on an environment whose chain runs a real runtime (embedded:rococo, or a live endpoint)',
@@ -38,21 +41,23 @@ export async function runRehearse(ctx: CommandContext, id: string | undefined, f
 	const say = (line: string) => {
 		if (!ctx.json) ctx.io.stdout(line);
 	};
+	if (env !== asked) say(`${asked.name} takes its code through ${env.name}'s upgrade (its relay): rehearsing both on one fork of each`);
 	const { connectEnvironment, messageOf } = await import('../../chain/connect.js');
-	const upstream = await connectEnvironment(env, {
-		resolveEmbedded: embeddedResolver(ctx.home, (_c, line) => say(line)),
-		timeoutMs: 10_000,
-	});
-	const readUpstream = async () => {
-		const [header, version] = await Promise.all([upstream.api.rpc.chain.getHeader(), upstream.api.rpc.state.getRuntimeVersion()]);
+	const resolveEmbedded = embeddedResolver(ctx.home, (_c, line) => say(line));
+	const upstream = await connectEnvironment(env, { resolveEmbedded, timeoutMs: 10_000 });
+	const paraUpstreams: Awaited<ReturnType<typeof connectEnvironment>>[] = [];
+	const read = async (c: typeof upstream) => {
+		const [header, version] = await Promise.all([c.api.rpc.chain.getHeader(), c.api.rpc.state.getRuntimeVersion()]);
 		return { head: header.number.toNumber(), specVersion: version.specVersion.toNumber() };
 	};
 	try {
-		const beforeUpstream = await readUpstream();
+		for (const p of paraEnvs) paraUpstreams.push(await connectEnvironment(p, { resolveEmbedded, timeoutMs: 10_000 }));
+		const beforeUpstream = await read(upstream);
+		const beforeParas = await Promise.all(paraUpstreams.map(read));
 		say(
-			`forking ${env.name} (${upstream.endpoint}) at ${flags.block !== undefined ? `#${flags.block}` : `its head #${beforeUpstream.head}`}…`,
+			`forking ${env.name} (${upstream.endpoint}) at ${flags.block !== undefined ? `#${flags.block}` : `its head #${beforeUpstream.head}`}${paraEnvs.length ? `, with ${paraEnvs.map((p, i) => `${p.name} (${paraUpstreams[i]!.endpoint}) at its head #${beforeParas[i]!.head}`).join(', ')}` : ''}…`,
 		);
-		const [{ rehearseEnvironment, rehearsalActions }, { rehearsalText }] = await Promise.all([
+		const [{ rehearseEnvironment, rehearsalActions, rehearsalPassed }, { rehearsalText }] = await Promise.all([
 			import('../../engine/rehearsal.js'),
 			import('../../engine/rehearsal-text.js'),
 		]);
@@ -62,6 +67,7 @@ export async function runRehearse(ctx: CommandContext, id: string | undefined, f
 				endpoint: upstream.endpoint,
 				release,
 				env,
+				paras: paraEnvs.map((p, i) => ({ env: p, endpoint: paraUpstreams[i]!.endpoint })),
 				cacheDir: path.join(ctx.home, 'fork-cache'),
 				...(flags.noCache ? { noCache: true } : {}),
 				...(flags.block !== undefined ? { block: flags.block } : {}),
@@ -76,18 +82,37 @@ export async function runRehearse(ctx: CommandContext, id: string | undefined, f
 			if (ctx.json) ctx.io.stdout(JSON.stringify({ error: message }));
 			return EXIT.failed;
 		}
-		const { report, cache } = outcome;
-		const afterUpstream = await readUpstream();
-		const untouched = afterUpstream.specVersion === beforeUpstream.specVersion;
-		for (const action of await rehearsalActions(release, env, report, new Date().toISOString())) ctx.store.dispatch(release.id, action);
+		const { report, paras, cache } = outcome;
+		const afterUpstream = await read(upstream);
+		const afterParas = await Promise.all(paraUpstreams.map(read));
+		const untouched =
+			afterUpstream.specVersion === beforeUpstream.specVersion &&
+			afterParas.every((a, i) => a.specVersion === beforeParas[i]!.specVersion);
+		const at = new Date().toISOString();
+		for (const action of await rehearsalActions(release, env, report, at)) ctx.store.dispatch(release.id, action);
+		for (const [i, p] of paras.entries())
+			for (const action of await rehearsalActions(release, paraEnvs[i]!, p, at)) ctx.store.dispatch(release.id, action);
 		if (ctx.json)
-			ctx.io.stdout(JSON.stringify({ report, cache, upstream: { before: beforeUpstream, after: afterUpstream, untouched } }));
+			ctx.io.stdout(
+				JSON.stringify({
+					report,
+					paras,
+					cache,
+					upstream: { before: beforeUpstream, after: afterUpstream, untouched },
+					paraUpstreams: paraEnvs.map((p, i) => ({ env: p.name, before: beforeParas[i], after: afterParas[i] })),
+				}),
+			);
 		else {
 			for (const line of rehearsalText(report)) ctx.io.stdout(line);
+			for (const p of paras) for (const line of rehearsalText(p)) ctx.io.stdout(line);
 			ctx.io.stdout(`upstream ${env.name}: spec ${afterUpstream.specVersion}, head #${afterUpstream.head} (nothing was sent to it)`);
+			for (const [i, p] of paraEnvs.entries())
+				ctx.io.stdout(
+					`upstream ${p.name}: spec ${afterParas[i]!.specVersion}, head #${afterParas[i]!.head} (nothing was sent to it)`,
+				);
 		}
-		return report.verdict === 'passed' ? EXIT.ok : EXIT.failed;
+		return rehearsalPassed(outcome) ? EXIT.ok : EXIT.failed;
 	} finally {
-		await upstream.disconnect();
+		await Promise.all([upstream.disconnect(), ...paraUpstreams.map((c) => c.disconnect())]);
 	}
 }
