@@ -24,7 +24,7 @@ const cli = meow(
     $ release-console status [ID] [--json]
     $ release-console advance ID --env NAME [--signer S] [--as REAL | --sudo-as MEMBER] [--yes] [--follow] [--json]
     $ release-console advance ID --env NAME --signer external:ADDRESS [--signature 0x…] [--mortality BLOCKS]
-    $ release-console rehearse ID --env NAME [--block N] [--blocks 10] [--no-cache] [--json]   the upgrade on a fork of NAME's chain
+    $ release-console rehearse ID --env NAME [--block N] [--blocks 10] [--no-cache] [--json]   the upgrade on a fork of NAME's chain (and of its relay or parachains in the release)
     $ release-console env list | add NAME --endpoint URL --kind K --route R [route options] | remove NAME
     $ release-console recovery ID --env NAME [--out codeSubstitutes.json]
     $ release-console schedule --env NAME [--at ISO_TIME | --window] [--block N]

@@ -274,6 +274,10 @@ async function afterUpgrade(
 	} catch (error) {
 		say(`storage diff not read: ${messageOf(error)}`);
 	}
+	// Read last: a historic storage read re-points @polkadot/api's per-block registry cache, and the blocks above
+	// decode their events with it (reading it between the upgrade block and the next broke that decoding).
+	const weight = await weightOf(api, upgradeHash);
+	if (weight && report.upgrade) report.upgrade = { ...report.upgrade, weight };
 	if (expect && codeNow !== expect.codeHash) return failed(report, `the fork runs code ${codeNow}, not the expected ${expect.codeHash}`);
 	if (expect?.specVersion !== undefined && after.specVersion !== expect.specVersion)
 		return failed(report, `the fork reports spec version ${after.specVersion}, not the expected ${expect.specVersion}`);
@@ -318,14 +322,12 @@ export async function rehearseCallOnFork(api: ApiPromise, plan: ForkCall, option
 		const outcome = await outcomeIn(api, block.hash, extrinsicHash);
 		if (outcome === undefined)
 			return failed(report, `the fork built block #${block.number} without ${dispatch.call}: the runtime did not include it`, true);
-		const weight = await weightOf(api, block.hash);
 		report.upgrade = {
 			number: block.number,
 			ms: block.ms,
 			events: block.events,
 			codeUpdated: block.events.includes('system.CodeUpdated'),
 			dispatch: outcome,
-			...(weight ? { weight } : {}),
 		};
 		say(`#${block.number} upgrade block: ${block.events.join(', ')} (${block.ms} ms)`);
 		if (outcome !== 'Ok') return failed(report, `the call failed on the fork in block #${block.number}: ${outcome}`);
@@ -421,17 +423,23 @@ export async function rehearseParaOnFork(api: ApiPromise, plan: ParaForkPlan, op
 				sayStep(`#${b.number} (${b.ms} ms): the code is still pending`);
 				continue;
 			}
-			const weight = await weightOf(api, b.hash);
 			report.upgrade = {
 				number: b.number,
 				ms: b.ms,
 				events: b.events,
 				codeUpdated: true,
 				dispatch: facts.upgrade.map((e) => e.text).join(', '),
-				...(weight ? { weight } : {}),
-			};
+				};
 			say(`#${b.number} upgrade block: ${b.events.join(', ')} (${b.ms} ms)`);
-			return afterUpgrade(api, rpc, report, b.hash, prefixes, { codeHash: plan.codeHash, specVersion: plan.specVersion }, options);
+			return afterUpgrade(
+				api,
+				rpc,
+				report,
+				b.hash,
+				prefixes,
+				{ codeHash: plan.codeHash, specVersion: plan.specVersion },
+				{ ...options, onProgress: say },
+			);
 		}
 		return failed(report, `the pending code was not applied within ${PARA_BLOCKS_PER_STEP} para blocks after it was stored`);
 	} catch (error) {

@@ -3,7 +3,9 @@
  * the environment's chain (the embedded Rococo runtime behind a real JSON-RPC
  * endpoint), runs the 9130 → 9140 upgrade there and shows the verdict, keys
  * in and frames out at 80×24. The chain itself stays at 9130 and the release
- * keeps the evidence (the fork-rehearsal gate).
+ * keeps the evidence (the fork-rehearsal gate). On a release of a relay and
+ * its parachain (the embedded network), `d` forks both and rehearses the
+ * relay's batch and the para's apply: both verdicts, both gates.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
@@ -19,6 +21,10 @@ import { runCleanups } from '../../source/app/cleanup.js';
 import { tempHome } from '../helpers/cli.js';
 import { sendInput, waitForFrame } from '../helpers/frames.js';
 import { countExtrinsicsOnChain } from '../helpers/chain.js';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { byteDifferentAssetHubCode, startTestParachainNetwork, type TestNetwork } from '../helpers/parachain-network.js';
+import type { Environment } from '../../source/domain/types.js';
 
 let devnet: RococoDevnet;
 let api: ApiPromise;
@@ -78,4 +84,83 @@ describe('rehearse from the console', () => {
 			ui.unmount();
 		}
 	}, 300_000);
+});
+
+describe('rehearse a relay and its parachain from the console', () => {
+	let net: TestNetwork;
+	let relay: ApiPromise;
+	let netStore: Store;
+	let id: string;
+
+	beforeAll(async () => {
+		net = await startTestParachainNetwork();
+		relay = await ApiPromise.create({ provider: new WsProvider(net.relay.endpoint), noInitWarn: true });
+		const dir = tempHome('rc-ui-rehearse-net-');
+		netStore = openStore({ dir });
+		const soak = { minBlocks: 1, minSeconds: 0, maxStallSeconds: 600 };
+		const valid = (e: unknown): Environment => {
+			const r = validateEnvironment(e);
+			if (!r.ok) throw new Error(r.errors.join());
+			return r.env;
+		};
+		const relayEnv = netStore.saveEnvironment(
+			valid({ name: 'relay', endpoints: [net.relay.endpoint], kind: 'testnet', route: 'sudo', soak }),
+		);
+		const hubEnv = netStore.saveEnvironment(
+			valid({
+				name: 'hub',
+				endpoints: [net.para.endpoint],
+				kind: 'testnet',
+				route: 'parachain',
+				parachain: { relay: 'relay', paraId: 1000 },
+				soak,
+			}),
+		);
+		const relayWasm = writeRococoWasm(9140, dir);
+		const hubWasm = path.join(dir, 'asset_hub_rebuilt.wasm');
+		writeFileSync(hubWasm, byteDifferentAssetHubCode('release-console ui rehearsal'));
+		const [relayInfo, hubInfo] = [
+			toArtifactInfo(await inspectArtifact(relayWasm), relayWasm),
+			toArtifactInfo(await inspectArtifact(hubWasm), hubWasm),
+		];
+		const release = createRelease({
+			id: 'rehearse-network',
+			name: 'relay + hub (rehearse)',
+			artifact: relayInfo,
+			environments: [relayEnv, hubEnv],
+			runtimes: { relay: relayInfo, hub: hubInfo },
+			at: new Date().toISOString(),
+		});
+		netStore.saveRelease(release);
+		id = release.id;
+	}, 120_000);
+
+	afterAll(async () => {
+		await runCleanups();
+		await relay?.disconnect();
+		await net?.close();
+	}, 60_000);
+
+	it('d on the relay: both chains forked, the relay batch and the para apply pass, a gate on each, the relay stays at 9130', async () => {
+		const ui = render(<App store={netStore} home={home} initialScreen={{ name: 'release', id }} createSample={async () => id} />);
+		try {
+			// A testnet: 9140 is not forward compatible with 9130, so the relay's artifact stage stops and waits for a person.
+			await waitForFrame(ui.lastFrame, (f) => f.includes('Refused') && f.includes('not forward compatible'), 120_000);
+			await sendInput(ui, 'd');
+			const done = await waitForFrame(ui.lastFrame, (f) => f.includes('Rehearsal on a fork: passed'), 300_000);
+			expect(done).toContain('relay: ✔ passed');
+			expect(done).toContain('hub: ✔ passed');
+			expect((await relay.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9130);
+			expect(await countExtrinsicsOnChain(relay, 'sudo')).toBe(0);
+			const gates = netStore.getRelease(id)!.gates.filter((g) => g.id === 'fork-rehearsal');
+			expect(gates.map((g) => [g.env, g.status])).toEqual(
+				expect.arrayContaining([
+					['relay', 'pass'],
+					['hub', 'pass'],
+				]),
+			);
+		} finally {
+			ui.unmount();
+		}
+	}, 400_000);
 });

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import type { Release } from '../../domain/types.js';
+import type { Environment, Release } from '../../domain/types.js';
 import type { ChainState, SignerPromptModel } from '../../chain/types.js';
 import type { EngineSigner, SigningHandout, StepResult } from '../../engine/context.js';
 import type { ConfirmResult, RunOptions, Session } from '../../engine/session.js';
@@ -674,14 +674,20 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		phaseRef.current = 'working';
 		dispatch({ type: 'phase', phase: 'working', activity: 'rehearsing the upgrade on a fork of this chain (nothing is sent to it)' });
 		try {
-			const [{ rehearseEnvironment, rehearsalActions }, { rehearsalText }] = await Promise.all([
-				import('../../engine/rehearsal.js'),
-				import('../../engine/rehearsal-text.js'),
-			]);
-			const { report } = await rehearseEnvironment({
-				endpoint: session.connection.endpoint,
+			const [{ rehearseEnvironment, rehearsalActions, rehearsalEnvironments, rehearsalPassed }, { rehearsalText }] =
+				await Promise.all([import('../../engine/rehearsal.js'), import('../../engine/rehearsal-text.js')]);
+			// A parachain is rehearsed with its relay, a relay with the release's parachains on it (as `rehearse` does).
+			const { relay, paras } = rehearsalEnvironments(session.release.get(), session.env, (name) => store.getEnvironment(name));
+			const endpointOf = (env: Environment): string => {
+				const connection = env.name === session.env.name ? session.connection : session.linked[env.name]?.connection;
+				if (!connection) throw new Error(`${env.name} is not connected in this session: rehearse it with \`rehearse\``);
+				return connection.endpoint;
+			};
+			const outcome = await rehearseEnvironment({
+				endpoint: endpointOf(relay),
 				release: session.release.get(),
-				env: session.env,
+				env: relay,
+				paras: paras.map((p) => ({ env: p, endpoint: endpointOf(p) })),
 				cacheDir: path.join(path.dirname(store.path), 'fork-cache'),
 				blocks: 3,
 				onProgress: (line) => {
@@ -690,18 +696,27 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 					dispatch({ type: 'phase', phase: 'working', activity: `rehearsing on a fork: ${line.slice(0, 60)}` });
 				},
 			});
-			session.release.apply(...(await rehearsalActions(session.release.get(), session.env, report, new Date().toISOString())));
+			const at = new Date().toISOString();
+			session.release.apply(...(await rehearsalActions(session.release.get(), relay, outcome.report, at)));
+			for (const [i, p] of outcome.paras.entries())
+				session.release.apply(...(await rehearsalActions(session.release.get(), paras[i]!, p, at)));
 			refreshRelease();
 			busy.current = false;
 			phaseRef.current = back;
-			const lines = rehearsalText(report);
+			const passed = rehearsalPassed(outcome);
+			const reports = [outcome.report, ...outcome.paras];
+			// Each chain's verdict first, then what the reports say (without the event lists).
+			const texts = reports.map((r) => rehearsalText(r));
 			dispatch({
 				type: 'phase',
 				phase: back,
 				message: {
-					kind: report.verdict === 'passed' ? 'success' : 'error',
-					title: report.verdict === 'passed' ? 'Rehearsal on a fork: passed' : 'Rehearsal on a fork: failed',
-					lines: [lines.at(-1)!, ...lines.slice(0, -1).filter((l) => !l.includes('events system.'))],
+					kind: passed ? 'success' : 'error',
+					title: passed ? 'Rehearsal on a fork: passed' : 'Rehearsal on a fork: failed',
+					lines: [
+						...texts.map((lines, i) => (reports.length > 1 ? `${reports[i]!.env}: ${lines.at(-1)!}` : lines.at(-1)!)),
+						...texts.flatMap((lines) => lines.slice(0, -1).filter((l) => !l.includes('events system.'))),
+					],
 				},
 			});
 		} catch (error) {

@@ -41,7 +41,10 @@ export async function runRehearse(ctx: CommandContext, id: string | undefined, f
 	const say = (line: string) => {
 		if (!ctx.json) ctx.io.stdout(line);
 	};
-	if (env !== asked) say(`${asked.name} takes its code through ${env.name}'s upgrade (its relay): rehearsing both on one fork of each`);
+	if (env !== asked)
+		say(
+			`${asked.name} is a parachain of ${env.name}: its code is authorized by ${env.name}'s upgrade, so both are rehearsed, each on a fork of its own`,
+		);
 	const { connectEnvironment, messageOf } = await import('../../chain/connect.js');
 	const resolveEmbedded = embeddedResolver(ctx.home, (_c, line) => say(line));
 	const upstream = await connectEnvironment(env, { resolveEmbedded, timeoutMs: 10_000 });
