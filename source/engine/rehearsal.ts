@@ -429,7 +429,7 @@ export async function rehearseParaOnFork(api: ApiPromise, plan: ParaForkPlan, op
 				events: b.events,
 				codeUpdated: true,
 				dispatch: facts.upgrade.map((e) => e.text).join(', '),
-				};
+			};
 			say(`#${b.number} upgrade block: ${b.events.join(', ')} (${b.ms} ms)`);
 			return afterUpgrade(
 				api,
