@@ -55,3 +55,18 @@ export function rehearsalText(r: RehearsalReport): string[] {
 	);
 	return lines.map((l) => l.trimEnd());
 }
+
+/**
+ * Blocks a rehearsal builds when all goes well: on the chain, the upgrade block, the first under the new runtime
+ * and `blocks` more; on each parachain, the block that takes in the relay's message, the one that stores the code,
+ * the one that applies it, the first under it and `blocks` more. For a progress bar: a para that needs another block
+ * for a step goes past it, and the bar stays full.
+ */
+export function rehearsalBlocksExpected(blocks: number, paras: number): number {
+	return 2 + blocks + paras * (4 + blocks);
+}
+
+/** Whether a rehearsal's progress line reports a block built (`#5 (640 ms)`, `hub: #3 …`). */
+export function isBlockLine(line: string): boolean {
+	return /^(\S+: )?#\d+ /.test(line);
+}

@@ -76,6 +76,8 @@ describe('rehearse from the console', () => {
 			await waitForFrame(ui.lastFrame, (f) => f.includes('rehearsing'), 30_000);
 			const done = await waitForFrame(ui.lastFrame, (f) => f.includes('Rehearsal on a fork: passed'), 200_000);
 			expect(done).toContain('the chain kept producing blocks under the new runtime');
+			// the progress bar counted the blocks as they were built: the upgrade block, the first under 9140, 3 more
+			expect(ui.frames.some((f) => /working… rehearsing on a fork: #\d+/.test(f) && / [1-5]\/5 blocks/.test(f))).toBe(true);
 			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9130);
 			expect(await countExtrinsicsOnChain(api, 'sudo')).toBe(0);
 			const gate = store.getRelease(releaseId)!.gates.find((g) => g.id === 'fork-rehearsal');
@@ -150,6 +152,11 @@ describe('rehearse a relay and its parachain from the console', () => {
 			const done = await waitForFrame(ui.lastFrame, (f) => f.includes('Rehearsal on a fork: passed'), 300_000);
 			expect(done).toContain('relay: ✔ passed');
 			expect(done).toContain('hub: ✔ passed');
+			// one bar for both chains: 5 relay blocks, then the para's 7 (message, stored, applied, first, 3 more)
+			expect(ui.frames.some((f) => f.includes('forking relay and hub and fetching state') && f.includes('0/12 blocks'))).toBe(true);
+			expect(ui.frames.some((f) => f.includes('rehearsing on a fork: hub: #') && / (6|7|8|9|10|11|12)\/12 blocks/.test(f))).toBe(
+				true,
+			);
 			expect((await relay.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9130);
 			expect(await countExtrinsicsOnChain(relay, 'sudo')).toBe(0);
 			const gates = netStore.getRelease(id)!.gates.filter((g) => g.id === 'fork-rehearsal');

@@ -61,6 +61,8 @@ export interface SessionState {
 	message?: { kind: 'info' | 'warn' | 'error' | 'success'; title: string; lines: string[] };
 	/** What is in flight while connecting / working / submitting ("checking the signer", "submitting …"). */
 	activity?: string;
+	/** How far a long piece of work is (a rehearsal's blocks), for a progress bar beside the activity. */
+	progress?: { value: number; max: number; unit: string };
 	signer?: { address: string; label: string };
 	log: string[];
 	/** The chain did not show what the release recorded when it was opened (engine/agreement.ts): stays on screen. */
@@ -74,7 +76,7 @@ export interface SessionState {
 type Action =
 	| { type: 'chain'; patch: Partial<ChainState> }
 	| { type: 'release'; release: Release }
-	| { type: 'phase'; phase: Phase; message?: SessionState['message']; activity?: string }
+	| { type: 'phase'; phase: Phase; message?: SessionState['message']; activity?: string; progress?: SessionState['progress'] }
 	| { type: 'prompt'; prompt?: SignerPromptModel }
 	| { type: 'signing'; signing?: SigningHandout }
 	| { type: 'tx'; steps: TxStepView[] }
@@ -91,7 +93,7 @@ export function sessionReducer(state: SessionState, action: Action): SessionStat
 		case 'release':
 			return { ...state, release: action.release };
 		case 'phase':
-			return { ...state, phase: action.phase, message: action.message, activity: action.activity };
+			return { ...state, phase: action.phase, message: action.message, activity: action.activity, progress: action.progress };
 		case 'prompt':
 			return { ...state, prompt: action.prompt };
 		case 'signing':
@@ -110,6 +112,9 @@ export function sessionReducer(state: SessionState, action: Action): SessionStat
 			return { ...state, log: [...state.log.slice(-20), action.line] };
 	}
 }
+
+/** Blocks the console's rehearsal builds after the first under the new runtime (`rehearse` defaults to 10). */
+const REHEARSAL_BLOCKS = 3;
 
 const TX_LABELS = ['signed', 'ready', 'in block', 'finalized'] as const;
 const TX_INDEX: Record<string, number> = { signed: 0, ready: 1, inBlock: 2, finalized: 3 };
@@ -674,8 +679,10 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 		phaseRef.current = 'working';
 		dispatch({ type: 'phase', phase: 'working', activity: 'rehearsing the upgrade on a fork of this chain (nothing is sent to it)' });
 		try {
-			const [{ rehearseEnvironment, rehearsalActions, rehearsalEnvironments, rehearsalPassed }, { rehearsalText }] =
-				await Promise.all([import('../../engine/rehearsal.js'), import('../../engine/rehearsal-text.js')]);
+			const [
+				{ rehearseEnvironment, rehearsalActions, rehearsalEnvironments, rehearsalPassed },
+				{ rehearsalText, rehearsalBlocksExpected, isBlockLine },
+			] = await Promise.all([import('../../engine/rehearsal.js'), import('../../engine/rehearsal-text.js')]);
 			// A parachain is rehearsed with its relay, a relay with the release's parachains on it (as `rehearse` does).
 			const { relay, paras } = rehearsalEnvironments(session.release.get(), session.env, (name) => store.getEnvironment(name));
 			const endpointOf = (env: Environment): string => {
@@ -683,17 +690,31 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 				if (!connection) throw new Error(`${env.name} is not connected in this session: rehearse it with \`rehearse\``);
 				return connection.endpoint;
 			};
+			let built = 0;
+			const expected = rehearsalBlocksExpected(REHEARSAL_BLOCKS, paras.length);
+			dispatch({
+				type: 'phase',
+				phase: 'working',
+				activity: `forking ${[relay, ...paras].map((e) => e.name).join(' and ')} and fetching state`,
+				progress: { value: 0, max: expected, unit: 'blocks' },
+			});
 			const outcome = await rehearseEnvironment({
 				endpoint: endpointOf(relay),
 				release: session.release.get(),
 				env: relay,
 				paras: paras.map((p) => ({ env: p, endpoint: endpointOf(p) })),
 				cacheDir: path.join(path.dirname(store.path), 'fork-cache'),
-				blocks: 3,
+				blocks: REHEARSAL_BLOCKS,
 				onProgress: (line) => {
 					if (!mounted.current) return;
+					if (isBlockLine(line)) built++;
 					dispatch({ type: 'log', line: `fork: ${line}` });
-					dispatch({ type: 'phase', phase: 'working', activity: `rehearsing on a fork: ${line.slice(0, 60)}` });
+					dispatch({
+						type: 'phase',
+						phase: 'working',
+						activity: `rehearsing on a fork: ${line.slice(0, 60)}`,
+						progress: { value: built, max: expected, unit: 'blocks' },
+					});
 				},
 			});
 			const at = new Date().toISOString();

@@ -32,6 +32,7 @@ import { compatWaiverOffer } from '../../domain/alignment.js';
 import { KEYS, KEY_LABELS, actionFor, hintsFor, isTextKey, keyLabel, matchKey, type HintSpec, type KeyEvent, type Mode } from '../keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { ScrollView } from '../components/scroll-view/index.js';
+import { ProgressBar } from '../components/progress-bar/index.js';
 import { KeyHelp } from '../components/key-help/index.js';
 import type { Phase } from '../hooks/use-release-session.js';
 import { useKeyEvents } from '../hooks/use-key-events.js';
@@ -646,6 +647,15 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 				) : null}
 				{state.phase === 'working' ? (
 					<Box flexShrink={0}>
+						{state.progress ? (
+							<Box flexShrink={0} marginRight={1}>
+								<ProgressBar value={state.progress.value} max={state.progress.max} width={12} />
+								<Text color="cyan">
+									{' '}
+									{Math.min(state.progress.value, state.progress.max)}/{state.progress.max} {state.progress.unit}
+								</Text>
+							</Box>
+						) : null}
 						<Text color="cyan">working… {state.activity ?? 'reading the chain'}</Text>
 					</Box>
 				) : null}
