@@ -35,7 +35,9 @@ export function rehearsalText(r: RehearsalReport): string[] {
 	if (r.blocks.length > 0) {
 		const times = r.blocks.map((b) => b.ms);
 		lines.push(
-			`  ${r.blocks.length} more blocks built (#${r.blocks[0]!.number}–#${r.blocks.at(-1)!.number}), ${Math.min(...times)}–${Math.max(...times)} ms each`,
+			r.blocks.length === 1
+				? `  1 more block built (#${r.blocks[0]!.number}), ${times[0]} ms`
+				: `  ${r.blocks.length} more blocks built (#${r.blocks[0]!.number}–#${r.blocks.at(-1)!.number}), ${Math.min(...times)}–${Math.max(...times)} ms each`,
 		);
 	}
 	if (r.storage) {
