@@ -20,11 +20,18 @@ import type { Environment, Hex, Release, ReleaseAction } from '../domain/types.j
 import { forkRehearsalGate } from '../domain/gates.js';
 import { readArtifact } from '../artifact/read.js';
 import { onChainCodeHash } from '../chain/live.js';
-import { describeDispatchError, eventsAt, innerFailures } from '../chain/submit.js';
+import { describeDispatchError, eventsAt, innerFailures, type EventRecordView } from '../chain/submit.js';
 import { buildSudoUnchecked, hasSudo, sudoKey } from '../chain/pallets/sudo.js';
 import { blockWeightAt } from '../chain/pallets/system.js';
-import { buildParaEnact, paraAuthorization, paraBlockReport } from '../chain/pallets/parachain-system.js';
-import { buildAuthorizeXcm, buildRelayBatch } from '../chain/pallets/xcm.js';
+import {
+	buildParaEnact,
+	downwardOutcomes,
+	paraAuthorization,
+	paraUpgradeEvents,
+	type EventLike,
+} from '../chain/pallets/parachain-system.js';
+import { planOf } from '../chain/pallets/common.js';
+import { authorizationSendsFor, withSends, type ParaSend } from './routes/parachain.js';
 import { describeCall } from '../chain/call-text.js';
 import { palletPrefixes, readStorageDiff, storageDiffByPallet, type PalletDiff } from '../chain/storage-diff.js';
 import { messageOf } from '../chain/connect.js';
@@ -92,7 +99,11 @@ export interface ForkCall {
 
 type Rpc = ReturnType<typeof nodeRpc>;
 
-async function build(api: ApiPromise, rpc: Rpc, crashed?: Promise<string>): Promise<RehearsalBlock & { hash: Hex }> {
+async function build(
+	api: ApiPromise,
+	rpc: Rpc,
+	crashed?: Promise<string>,
+): Promise<RehearsalBlock & { hash: Hex; records: EventRecordView[] }> {
 	const t0 = performance.now();
 	// A block that crashes the fork's executor ends its process: that is the finding, not the lost connection
 	// the request sees first. Give the process a moment to be seen ending.
@@ -110,8 +121,9 @@ async function build(api: ApiPromise, rpc: Rpc, crashed?: Promise<string>): Prom
 	const ms = performance.now() - t0;
 	const header = await api.rpc.chain.getHeader();
 	const hash = header.hash.toHex() as Hex;
-	const events = (await eventsAt(api, hash)).map((e) => `${e.event.section}.${e.event.method}`);
-	return { number: header.number.toNumber(), hash, ms: Math.round(ms), events };
+	const records = await eventsAt(api, hash);
+	const events = records.map((e) => `${e.event.section}.${e.event.method}`);
+	return { number: header.number.toNumber(), hash, ms: Math.round(ms), events, records };
 }
 
 async function version(api: ApiPromise): Promise<{ specName: string; specVersion: number }> {
@@ -350,6 +362,12 @@ export interface ParaForkPlan {
 	relayBlock: number;
 }
 
+/** A para block's upgrade events and downward results, from the events `build` read. */
+const paraFacts = (records: EventRecordView[]) => {
+	const events = records as unknown as EventLike[];
+	return { upgrade: paraUpgradeEvents(events), downward: downwardOutcomes(events) };
+};
+
 /** At most this many para blocks to wait for each of: the relay's authorization, the pending code applied. */
 const PARA_BLOCKS_PER_STEP = 3;
 
@@ -383,7 +401,7 @@ export async function rehearseParaOnFork(api: ApiPromise, plan: ParaForkPlan, op
 		let authorized = false;
 		for (let i = 0; i < PARA_BLOCKS_PER_STEP && !authorized; i++) {
 			const b = await build(api, rpc, options.crashed);
-			const facts = await paraBlockReport(api, b.hash);
+			const facts = paraFacts(b.records);
 			const event = facts.upgrade.find((e) => e.kind === 'UpgradeAuthorized');
 			const downward = facts.downward.outcomes.map((o) => o.text).join('; ');
 			sayStep(`#${b.number} (${b.ms} ms): ${event ? event.text : 'no authorization'}${downward ? `; downward: ${downward}` : ''}`);
@@ -407,7 +425,7 @@ export async function rehearseParaOnFork(api: ApiPromise, plan: ParaForkPlan, op
 		}
 		const stored = await build(api, rpc, options.crashed);
 		const outcome = await outcomeIn(api, stored.hash, tx.hash.toHex() as Hex);
-		const storedFacts = await paraBlockReport(api, stored.hash);
+		const storedFacts = paraFacts(stored.records);
 		sayStep(
 			`#${stored.number} (${stored.ms} ms): ${enact.label} ${outcome ?? 'not included'}; ${storedFacts.upgrade.map((e) => e.text).join(', ') || 'no upgrade event'}`,
 		);
@@ -415,7 +433,7 @@ export async function rehearseParaOnFork(api: ApiPromise, plan: ParaForkPlan, op
 		// 3. The go-ahead: the block that applies the pending code.
 		for (let i = 0; i < PARA_BLOCKS_PER_STEP; i++) {
 			const b = await build(api, rpc, options.crashed);
-			const facts = await paraBlockReport(api, b.hash);
+			const facts = paraFacts(b.records);
 			const applied = facts.upgrade.find((e) => e.kind === 'ValidationFunctionApplied' || e.kind === 'CodeUpdated');
 			const discarded = facts.upgrade.find((e) => e.kind === 'ValidationFunctionDiscarded');
 			if (discarded) return failed(report, `#${b.number}: ${discarded.text}`);
@@ -630,20 +648,18 @@ export async function rehearseEnvironment(o: RehearseEnvironmentOptions): Promis
 				}
 				codes.set(env.name, artifact.bytes);
 			}
-			// The relay's upgrade as its route sends it: utility.batchAll(system.setCode, xcmPallet.send per parachain).
+			// The relay's upgrade as its route sends it (routes/parachain.ts): setCode, batched with one authorizing
+			// xcmPallet.send per parachain that does not already run, hold pending or hold an authorization for its code.
 			let call: Uint8Array;
+			let sends: ParaSend[];
 			try {
-				const sends = [];
-				for (const [i, p] of paras.entries()) {
-					const paraId = p.env.parachain!.paraId;
-					sends.push(await buildAuthorizeXcm(api, paraApis[i]!.api, paraId, artifactFor(o.release, p.env.name).codeHash));
-				}
-				const own = api.tx.system.setCode(u8aToHex(codes.get(o.env.name)!));
-				call = buildRelayBatch(
+				sends = await authorizationSendsFor(
+					o.release,
 					api,
-					[{ tx: own, label: 'system.setCode' }, ...sends.map((x) => ({ tx: x.tx, label: x.label }))],
-					'batchAll',
-				).tx.method.toU8a();
+					paras.map((p, i) => ({ env: p.env, api: paraApis[i]!.api })),
+				);
+				const own = planOf(api.tx.system.setCode(u8aToHex(codes.get(o.env.name)!)), 'system.setCode');
+				call = withSends(api, own, sends).tx.method.toU8a();
 			} catch (error) {
 				const why = `the relay's batch with the parachains' authorizations cannot be built on the fork: ${messageOf(error)}`;
 				return {
@@ -667,6 +683,17 @@ export async function rehearseEnvironment(o: RehearseEnvironmentOptions): Promis
 			const out: RehearsalReport[] = [];
 			for (const [i, p] of paras.entries()) {
 				const paraApi = paraApis[i]!;
+				if (!sends.some((x) => x.env === p.env.name)) {
+					out.push(
+						notRun(
+							p.env,
+							paraApi.forkedAt,
+							await version(paraApi.api),
+							`${p.env.name} already runs, holds pending or has authorized this code: the relay's upgrade sends it nothing, so nothing was rehearsed there`,
+						),
+					);
+					continue;
+				}
 				if (!report.upgrade || report.upgrade.dispatch !== 'Ok') {
 					out.push(
 						notRun(

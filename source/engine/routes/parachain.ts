@@ -18,7 +18,7 @@
  * Every call reads both chains first and continues from what is true there.
  */
 import type { ApiPromise } from '@polkadot/api';
-import type { Environment, Hex, ParaProgress } from '../../domain/types.js';
+import type { Environment, Hex, ParaProgress, Release } from '../../domain/types.js';
 import type { GateEvaluation } from '../../domain/gates.js';
 import { artifactFor } from '../../domain/release.js';
 import { readArtifact } from '../../artifact/read.js';
@@ -69,43 +69,61 @@ export interface ParaSend {
 	plan: AuthorizeXcmPlan;
 }
 
+/** A parachain environment of the release with an API to its chain (the session's, or a fork's). */
+export interface ParaChain {
+	env: Environment;
+	api: ApiPromise;
+}
+
 /**
- * What this relay's upgrade must also send: for each parachain of the release that does not
- * run, hold pending or hold an authorization for its runtime, the `xcmPallet.send` that
- * authorizes it. Read from both chains right now, so a resumed step never sends one twice.
+ * What this relay's upgrade must also send: for each of `paras` that does not run, hold pending or hold an
+ * authorization for the release's runtime, the `xcmPallet.send` that authorizes it. Read from the chains right
+ * now, so a resumed step never sends one twice. Used by the route and by a rehearsal on forks.
  */
-export async function paraAuthorizationSends(ctx: EngineContext, relayApi: ApiPromise): Promise<ParaSend[]> {
+export async function authorizationSendsFor(release: Release, relayApi: ApiPromise, paras: readonly ParaChain[]): Promise<ParaSend[]> {
 	const out: ParaSend[] = [];
-	for (const para of linkedParas(ctx)) {
-		const art = artifactFor(ctx.release.get(), para.env.name);
-		const paraApi = para.connection.api;
-		const paraId = para.env.parachain!.paraId;
+	for (const { env, api: paraApi } of paras) {
+		const art = artifactFor(release, env.name);
+		const paraId = env.parachain!.paraId;
 		if ((await onChainCodeHash(paraApi)) === art.codeHash) continue;
 		if ((await pendingUpgrade(paraApi)).pendingCodeHash === art.codeHash) continue;
 		if ((await paraAuthorization(paraApi))?.codeHash === art.codeHash) continue;
-		out.push({ env: para.env.name, paraId, plan: await buildAuthorizeXcm(relayApi, paraApi, paraId, art.codeHash) });
+		out.push({ env: env.name, paraId, plan: await buildAuthorizeXcm(relayApi, paraApi, paraId, art.codeHash) });
 	}
 	return out;
 }
 
+/** `authorizationSendsFor` the session's connected parachains of this relay. */
+export function paraAuthorizationSends(ctx: EngineContext, relayApi: ApiPromise): Promise<ParaSend[]> {
+	return authorizationSendsFor(
+		ctx.release.get(),
+		relayApi,
+		linkedParas(ctx).map((p) => ({ env: p.env, api: p.connection.api })),
+	);
+}
+
 /**
- * The relay's own upgrade call, with the parachains' authorizations when the release has any
- * to send: `utility.batchAll(own, xcmPallet.send…)` (all or nothing: a send that fails reverts
- * the relay's upgrade too, so the set ships together).
+ * The relay's own upgrade call with the sends: `utility.batchAll(own, xcmPallet.send…)` (all or nothing: a send
+ * that fails reverts the relay's upgrade too, so the set ships together); `own` alone when there is nothing to send.
  */
+export function withSends(relayApi: ApiPromise, own: CallPlan, sends: readonly ParaSend[]): CallPlan {
+	if (sends.length === 0) return own;
+	const batch = buildRelayBatch(
+		relayApi,
+		[{ tx: own.tx, label: own.label }, ...sends.map((s) => ({ tx: s.plan.tx, label: s.plan.label }))],
+		'batchAll',
+	);
+	return planOf(batch.tx, batch.label);
+}
+
+/** The relay's own upgrade call, with the parachains' authorizations when the release has any to send (`withSends`). */
 export async function withParaAuthorizations(
 	ctx: EngineContext,
 	relayApi: ApiPromise,
 	own: CallPlan,
 ): Promise<{ plan: CallPlan; sends: ParaSend[] }> {
 	const sends = await paraAuthorizationSends(ctx, relayApi);
-	if (sends.length === 0) return { plan: own, sends };
-	const batch = buildRelayBatch(
-		relayApi,
-		[{ tx: own.tx, label: own.label }, ...sends.map((s) => ({ tx: s.plan.tx, label: s.plan.label }))],
-		'batchAll',
-	);
-	return { plan: planOf(batch.tx, batch.label), sends };
+	return { plan: withSends(relayApi, own, sends), sends };
 }
 
 const relayBlocks = (n: number) => `${n} relay block${n === 1 ? '' : 's'}`;
