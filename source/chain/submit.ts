@@ -391,6 +391,18 @@ export interface EventRecordView {
  * The events of a block, decoded with the metadata the block was executed
  * with (its parent's): after a runtime upgrade, the block's own state already
  * holds the new code, whose metadata may not decode the block's events.
+ *
+ * Known to be fragile, and left as it is because every events reader passes
+ * through it: @polkadot/api's `api.at(X)` reads the runtime version at X's
+ * *parent*, so `api.at(parent)` is, on paper, the grandparent's runtime. It
+ * gives the right one in practice because a registry is first looked up by
+ * the block hash it last served, and the default registry (the head's) is
+ * re-initialised in place when the runtime version changes, while a
+ * decoration made from it keeps the version it saw. `api.at(block)` looks
+ * right and is not: at the upgrade block it apparently decoded 9130's events with 9140's
+ * metadata in the sudo and multisig upgrade tests ("Unable to create Enum via
+ * index 36"). A registry built from `state_getMetadata` at the parent, with
+ * @polkadot/types-known's types for old runtimes, is the robust fix.
  */
 export async function eventsAt(api: ApiPromise, blockHash: Hex): Promise<EventRecordView[]> {
 	const header = await api.rpc.chain.getHeader(blockHash);

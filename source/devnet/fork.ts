@@ -13,6 +13,7 @@
 import { filterLibraryNoise } from '../noise.js';
 import { startRpcServer, RpcError, type RpcHandler } from './rpc-server.js';
 import { settleWithin } from './rococo.js';
+import { legacyChainParts } from './legacy-chain.js';
 import type { StorageChange } from '../chain/storage-diff.js';
 
 export interface Fork {
@@ -64,12 +65,22 @@ export async function startFork(options: ForkOptions): Promise<Fork> {
 	}
 	let chain: import('@acala-network/chopsticks-core').Blockchain;
 	try {
-		chain = await core.setup({
-			...(db ? { db } : {}),
+		// What core.setup() does, with the parts older runtimes need (./legacy-chain.ts; a current runtime is left alone).
+		const legacy = await legacyChainParts(core);
+		const { api, blockHash } = await core.processOptions({
 			endpoint: options.endpoint,
 			...(options.at !== undefined ? { block: options.at } : {}),
+		});
+		const header = await api.getHeader(blockHash);
+		if (!header) throw new Error(`no header for ${blockHash}`);
+		chain = new legacy.Blockchain({
+			api,
+			...(db ? { db } : {}),
 			buildBlockMode: core.BuildBlockMode.Manual,
+			inherentProviders: legacy.inherentProviders,
+			header: { hash: blockHash as `0x${string}`, number: Number(header.number) },
 			runtimeLogLevel: 0,
+			registeredTypes: {},
 			// A signature that starts 0xdeadbeef (then 0xcd) verifies here: a rehearsal signs as the account
 			// that will really dispatch (the chain's sudo key, a multisig account) without its key. Real
 			// signatures verify as before.

@@ -7,21 +7,10 @@
  * like the embedded Rococo chain (./rococo.ts).
  *
  * What it takes to build blocks on these runtimes with chopsticks-core 1.1.0
- * (all here, nothing patched in node_modules):
- *  - Kusama 1020's metadata v9 names no extrinsic version, which
- *    @polkadot/types reads as 0: the block registry is set to version 4
- *    (source/chain/legacy-registry.ts), or applying inherents fails with
- *    "Unsupported unsigned extrinsic version 0".
- *  - `TaggedTransactionQueue_validate_transaction` is called with the
- *    arguments of the API version the runtime declares: v1 `(tx)` (Kusama
- *    1020), v2 `(source, tx)` (Polkadot 0), v3+ `(source, tx, block_hash)`
- *    (what chopsticks always sends; Kusama 1020 panics on it: "Bad input data
- *    provided to validate_transaction").
- *  - The v0 `Parachains` pallet of both panics "Parachain heads must be
- *    updated once in the block" without a `parachains.setHeads` inherent: an
- *    empty one is added where that call exists.
- *  - chopsticks' timestamp inherent only where a Timestamp pallet exists
- *    (both have one; other inherent providers already check their call).
+ * (a registry with extrinsic version 4 for metadata v9, the validate_transaction
+ * arguments of the runtime's API version, an empty `parachains.setHeads`
+ * inherent, the timestamp inherent only where a Timestamp pallet exists) is in
+ * ./legacy-chain.ts, shared with a fork of these chains (./fork.ts).
  *
  * Rehearsal set-up applied at genesis (properties of these rehearsal chains,
  * not of the console; the real governance members are replaced):
@@ -50,7 +39,7 @@ import type { HexString } from '@polkadot/util/types';
 import { startRpcServer, type RpcHandler, type RpcServer } from './rpc-server.js';
 import { type DevnetInstance, type GenesisChainName, INSTANCE_RPC, newInstance } from './instance.js';
 import { DEV_ACCOUNTS, settleWithin, type BlockTime } from './rococo.js';
-import { applyLegacyExtrinsicVersion } from '../chain/legacy-registry.js';
+import { legacyChainParts } from './legacy-chain.js';
 import { filterLibraryNoise } from '../noise.js';
 
 const require = createRequire(import.meta.url);
@@ -76,8 +65,6 @@ export function genesisChainSystemName(chain: GenesisChainName): string {
 export const GENESIS_COUNCIL = ['//Alice', '//Bob', '//Charlie'] as const;
 export const GENESIS_TECHNICAL_COMMITTEE = ['//Dave', '//Eve'] as const;
 const FUNDS = '1000000000000000000';
-/** `TaggedTransactionQueue` runtime API id (blake2_64 of its name). */
-const TAGGED_TRANSACTION_QUEUE = '0xd2bc9897eed08f15';
 
 export interface GenesisChainOptions {
 	port?: number;
@@ -114,60 +101,10 @@ export async function startGenesisChain(chain: GenesisChainName, options: Genesi
 	process.env.LOG_LEVEL ??= 'error';
 	filterLibraryNoise();
 	const core = await import('@acala-network/chopsticks-core');
-	const { GenericExtrinsic } = await import('@polkadot/types');
-	const { u8aConcat, u8aToHex } = await import('@polkadot/util');
 	const { Keyring } = await import('@polkadot/keyring');
 	const { cryptoWaitReady } = await import('@polkadot/util-crypto');
 	await cryptoWaitReady();
-	type Block = import('@acala-network/chopsticks-core').Block;
-	type Chopsticks = import('@acala-network/chopsticks-core').Blockchain;
-	type RuntimeVersion = Parameters<Chopsticks['buildRegistry']>[1];
-	type TransactionValidity = Awaited<ReturnType<Chopsticks['validateExtrinsic']>>;
-
-	class GenesisBlockchain extends core.Blockchain {
-		override async buildRegistry(metadata: HexString, version: RuntimeVersion) {
-			const registry = await super.buildRegistry(metadata, version);
-			applyLegacyExtrinsicVersion(registry);
-			return registry;
-		}
-
-		override async validateExtrinsic(extrinsic: HexString, source: '0x00' | '0x01' | '0x02' = '0x02') {
-			const runtime = await this.head.runtimeVersion;
-			const api = runtime.apis.find(([id]) => id === TAGGED_TRANSACTION_QUEUE);
-			const apiVersion = api ? Number(api[1]) : 3;
-			if (apiVersion >= 3) return super.validateExtrinsic(extrinsic, source);
-			const args = apiVersion === 1 ? extrinsic : u8aToHex(u8aConcat(source, extrinsic));
-			const res = await this.head.call('TaggedTransactionQueue_validate_transaction', [args]);
-			const registry = await this.head.registry;
-			return registry.createType('TransactionValidity', res.result) as TransactionValidity;
-		}
-	}
-
-	/** The v0 Parachains pallet needs its heads set once in every block (none here). */
-	const setParachainHeads = {
-		async createInherents(newBlock: Block): Promise<HexString[]> {
-			const parent = await newBlock.parentBlock;
-			if (!parent) throw new Error('parent block not found');
-			const meta = await parent.meta;
-			if (!meta.tx.parachains?.setHeads) return [];
-			return [new GenericExtrinsic(meta.registry, meta.tx.parachains.setHeads([])).toHex()];
-		},
-	};
-	/** chopsticks' timestamp inherent (the same extrinsic), only where a Timestamp pallet exists. */
-	const setTimestamp = {
-		async createInherents(newBlock: Block): Promise<HexString[]> {
-			const parent = await newBlock.parentBlock;
-			if (!parent) throw new Error('parent block not found');
-			const meta = await parent.meta;
-			if (!meta.tx.timestamp?.set) return [];
-			const now = (await core.getCurrentTimestamp(parent)) + BigInt(await core.getSlotDuration(newBlock));
-			return [new GenericExtrinsic(meta.registry, meta.tx.timestamp.set(now)).toHex()];
-		},
-	};
-	// chopsticks' other providers check that their call exists; its SetTimestamp does not (replaced above).
-	const others = core.inherentProviders.filter((provider) => provider.constructor.name !== 'SetTimestamp');
-	if (others.length !== core.inherentProviders.length - 1)
-		throw new Error('chopsticks-core changed its inherent providers: the embedded genesis chains need a look');
+	const legacy = await legacyChainParts(core);
 
 	const spec = loadGenesisChainSpec(chain);
 	const genesis = new core.GenesisProvider({
@@ -180,10 +117,10 @@ export async function startGenesisChain(chain: GenesisChainName, options: Genesi
 	const buildBlockMode = blockTime === 'instant' ? core.BuildBlockMode.Instant : core.BuildBlockMode.Manual;
 	// What core.setup() does, with the Blockchain subclass above.
 	const { api, blockHash } = await core.processOptions({ genesis });
-	const blockchain = new GenesisBlockchain({
+	const blockchain = new legacy.Blockchain({
 		api,
 		buildBlockMode,
-		inherentProviders: [setTimestamp, ...others, setParachainHeads],
+		inherentProviders: legacy.inherentProviders,
 		header: { hash: blockHash as HexString, number: 0 },
 		runtimeLogLevel: 0,
 		registeredTypes: {},

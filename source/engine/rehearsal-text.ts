@@ -16,7 +16,7 @@ export function rehearsalText(r: RehearsalReport): string[] {
 	];
 	if (r.upgrade) {
 		lines.push(
-			`  #${r.upgrade.number} ${upgraded ? 'upgrade block' : 'block with the call'} (${r.upgrade.ms} ms): ${r.upgrade.codeUpdated ? 'system.CodeUpdated' : 'no CodeUpdated'}; dispatch ${r.upgrade.dispatch}; events ${r.upgrade.events.join(', ')}`,
+			`  #${r.upgrade.number} ${upgraded ? 'upgrade block' : 'block with the call'} (${r.upgrade.ms} ms): ${r.upgrade.shownBy ?? (r.upgrade.codeUpdated ? 'system.CodeUpdated' : 'no CodeUpdated')}; dispatch ${r.upgrade.dispatch}; events ${r.upgrade.events.join(', ')}`,
 		);
 		const w = r.upgrade.weight;
 		if (w)

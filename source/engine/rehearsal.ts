@@ -21,8 +21,16 @@ import { forkRehearsalGate } from '../domain/gates.js';
 import { readArtifact } from '../artifact/read.js';
 import { onChainCodeHash } from '../chain/live.js';
 import { describeDispatchError, eventsAt, innerFailures, type EventRecordView } from '../chain/submit.js';
-import { buildSudoUnchecked, hasSudo, sudoKey } from '../chain/pallets/sudo.js';
-import { blockWeightAt } from '../chain/pallets/system.js';
+import { buildSudoRoot, sudoKey } from '../chain/pallets/sudo.js';
+import {
+	agendaInjection,
+	agendaOutcome,
+	ENACTMENT_PRIORITY,
+	hasSchedulerAgenda,
+	type AgendaInjection,
+} from '../chain/pallets/scheduler.js';
+import { blockWeightAt, codeChangeShownBy } from '../chain/pallets/system.js';
+import { freeBalance } from '../chain/pallets/balances.js';
 import {
 	buildParaEnact,
 	downwardOutcomes,
@@ -61,6 +69,8 @@ export interface RehearsalReport {
 	/** The block that carries the upgrade extrinsic (a parachain: the block that applied the pending code). */
 	upgrade?: RehearsalBlock & {
 		codeUpdated: boolean;
+		/** What showed the code changed: `system.CodeUpdated`, or `:code` itself on a runtime without that event. */
+		shownBy?: string;
 		dispatch: string;
 		/** What the block weighed (`System.BlockWeight`) against `BlockWeights.maxBlock`: the larger share, in percent. */
 		weight?: { refTime: string; proofSize: string; maxRefTime: string; maxProofSize: string; percent: number };
@@ -82,8 +92,12 @@ export interface RehearsalReport {
 
 /** Who dispatches the call on the real chain, reproduced on the fork. */
 export type ForkOrigin =
-	/** Root: through the chain's sudo key, signed as that key with a signature only the fork accepts. */
-	| { kind: 'root' }
+	/**
+	 * Root. `via: 'scheduler'`, the default where the runtime has a Scheduler: the call put into the agenda the
+	 * scheduler services next, as governance enacts (Democracy, Referenda). `via: 'sudo'`, the default otherwise: through the
+	 * chain's sudo key, signed as that key with a signature only the fork accepts (what the sudo routes submit).
+	 */
+	| { kind: 'root'; via?: 'scheduler' | 'sudo' }
 	/** A signed origin (a multisig account): the call signed as that account, the same way. */
 	| { kind: 'signed'; address: string; who: string };
 
@@ -133,53 +147,70 @@ async function version(api: ApiPromise): Promise<{ specName: string; specVersion
 
 const FUNDS = 10n ** 21n;
 
+/** How the call reaches the fork's next block: an extrinsic in its pool, or an item in its scheduler's agenda. */
+type ForkDispatch =
+	| { kind: 'extrinsic'; tx: SubmittableExtrinsic<'promise'>; origin: string; call: string }
+	| { kind: 'agenda'; injection: AgendaInjection; origin: string; call: string };
+
 /**
- * The extrinsic that dispatches `call` with `origin` on the fork, signed as the account that will really
- * dispatch it: a mock signature (0xdeadbeef, then 0xcd) that only the fork's host accepts. The account is
- * funded on the fork when it could not pay a fee there. Throws, with what to do, when the origin cannot be
- * reproduced.
+ * How `call` is dispatched with `origin` on the fork. Root through the scheduler: the call is written into the agenda
+ * of the block the scheduler services next (`dev_setStorage`). Root through sudo, or a signed origin: an extrinsic
+ * signed as the account that will really dispatch it, with a mock signature (0xdeadbeef, then 0xcd) only the fork's
+ * host accepts; the account is funded on the fork when it could not pay a fee there. Throws, with what to do, when
+ * the origin cannot be reproduced.
  */
-async function dispatchOnFork(
-	api: ApiPromise,
-	rpc: Rpc,
-	plan: ForkCall,
-): Promise<{ tx: SubmittableExtrinsic<'promise'>; origin: string; call: string }> {
+async function dispatchOnFork(api: ApiPromise, rpc: Rpc, plan: ForkCall): Promise<ForkDispatch> {
 	const inner = api.createType('Call', plan.call);
 	const label = `${inner.section}.${inner.method}`;
+	const callText = describeCall(inner as unknown as Call)[0] ?? label;
 	let signer: string;
 	let tx: SubmittableExtrinsic<'promise'>;
 	let origin: string;
 	if (plan.origin.kind === 'root') {
-		if (!hasSudo(api))
+		const via = plan.origin.via ?? (hasSchedulerAgenda(api) ? 'scheduler' : 'sudo');
+		if (via === 'scheduler') {
+			if (!hasSchedulerAgenda(api))
+				throw new Error('this runtime has no Scheduler: Root cannot be reproduced through its agenda here');
+			const injection = await agendaInjection(api, plan.call, async () => String(await rpc('state_getMetadata', [])));
+			await rpc('dev_setStorage', [injection.writes]);
+			return {
+				kind: 'agenda',
+				injection,
+				origin: `Root through the scheduler: ${label} written into Scheduler.Agenda(#${injection.when}) at index ${injection.index} (priority ${ENACTMENT_PRIORITY}, as governance enacts; ${injection.holds}), on the fork only`,
+				call: callText,
+			};
+		}
+		const sudo = buildSudoRoot(api, api.tx(inner), label);
+		if (!sudo)
 			throw new Error(
-				'this runtime has no Sudo pallet: Root cannot be reproduced on the fork here (injecting the call into Scheduler.Agenda is not built yet)',
+				'this runtime has neither a Scheduler nor a Sudo pallet: Root cannot be reproduced on the fork (no agenda to write, no key to sign as)',
 			);
 		const key = await sudoKey(api);
 		if (!key) throw new Error("the chain's Sudo.Key is empty: no account can dispatch as Root on the fork");
 		signer = key;
-		tx = buildSudoUnchecked(api, api.tx(inner), label).tx;
-		origin = `Root through sudo.sudoUncheckedWeight, signed as the chain's own sudo key ${key} (a mock signature only the fork accepts)`;
+		tx = sudo.tx;
+		origin = `Root through ${sudo.call.slice(0, sudo.call.indexOf('('))}, signed as the chain's own sudo key ${key} (a mock signature only the fork accepts)`;
 	} else {
 		signer = plan.origin.address;
 		tx = api.tx(inner);
 		origin = `signed by ${plan.origin.who} ${signer} (a mock signature only the fork accepts)`;
 	}
-	const account = (await api.query.system.account(signer)) as unknown as {
-		nonce: { toNumber(): number };
-		data: { free: { toBigInt(): bigint } };
-	};
-	if (account.data.free.toBigInt() < FUNDS / 1000n) {
+	// The pool's next nonce (AccountNonceApi), and the balance where the runtime keeps it (Balances.FreeBalance in 2019).
+	const nonce = (await api.rpc.system.accountNextIndex(signer)).toNumber();
+	if ((await freeBalance(api, signer)) < FUNDS / 1000n) {
 		await rpc('dev_setStorage', [
-			{ System: { Account: [[[signer], { providers: 1, nonce: account.nonce.toNumber(), data: { free: FUNDS.toString() } }]] } },
+			api.query.system.account
+				? { System: { Account: [[[signer], { providers: 1, nonce, data: { free: FUNDS.toString() } }]] } }
+				: { Balances: { FreeBalance: [[[signer], FUNDS.toString()]] } },
 		]);
 		origin += '; funded on the fork for the fee';
 	}
 	const genesisHash = api.genesisHash;
-	tx.signFake(signer, { nonce: account.nonce.toNumber(), blockHash: genesisHash, genesisHash, runtimeVersion: api.runtimeVersion });
+	tx.signFake(signer, { nonce, blockHash: genesisHash, genesisHash, runtimeVersion: api.runtimeVersion });
 	const mock = new Uint8Array(64).fill(0xcd);
 	mock.set([0xde, 0xad, 0xbe, 0xef]);
 	(tx.signature as unknown as Uint8Array).set(mock);
-	return { tx, origin, call: describeCall(inner as unknown as Call)[0] ?? label };
+	return { kind: 'extrinsic', tx, origin, call: callText };
 }
 
 /** The outcome of extrinsic `hash` in block `blockHash`: Ok, or the error of the extrinsic or of a call it dispatched. */
@@ -321,30 +352,57 @@ export async function rehearseCallOnFork(api: ApiPromise, plan: ForkCall, option
 	report.call = dispatch.call;
 	say(`forked at #${options.forkedAt.number}; ${report.origin}`);
 
-	const extrinsicHash = dispatch.tx.hash.toHex() as Hex;
-	try {
-		await api.rpc.author.submitExtrinsic(dispatch.tx);
-	} catch (error) {
-		return failed(report, `the fork's transaction pool refused ${dispatch.call}: ${messageOf(error)}`, true);
+	const extrinsicHash = dispatch.kind === 'extrinsic' ? (dispatch.tx.hash.toHex() as Hex) : undefined;
+	if (dispatch.kind === 'extrinsic') {
+		try {
+			await api.rpc.author.submitExtrinsic(dispatch.tx);
+		} catch (error) {
+			return failed(report, `the fork's transaction pool refused ${dispatch.call}: ${messageOf(error)}`, true);
+		}
 	}
 	let upgradeHash: Hex;
 	try {
 		const block = await build(api, rpc, options.crashed);
 		upgradeHash = block.hash;
-		const outcome = await outcomeIn(api, block.hash, extrinsicHash);
-		if (outcome === undefined)
-			return failed(report, `the fork built block #${block.number} without ${dispatch.call}: the runtime did not include it`, true);
+		let outcome: string | undefined;
+		if (dispatch.kind === 'agenda') {
+			const { when, index } = dispatch.injection;
+			outcome = agendaOutcome(api, block.records, when, index);
+			if (outcome === undefined)
+				return failed(
+					report,
+					`the scheduler did not dispatch the call written into Scheduler.Agenda(#${when}) in block #${block.number} (events: ${block.events.join(', ') || 'none'})`,
+					true,
+				);
+		} else {
+			outcome = await outcomeIn(api, block.hash, extrinsicHash!);
+			if (outcome === undefined)
+				return failed(
+					report,
+					`the fork built block #${block.number} without ${dispatch.call}: the runtime did not include it`,
+					true,
+				);
+		}
+		const shownBy = plan.expect
+			? await codeChangeShownBy(api, block.hash, block.events, plan.expect.codeHash)
+			: block.events.includes('system.CodeUpdated')
+				? 'system.CodeUpdated'
+				: undefined;
 		report.upgrade = {
 			number: block.number,
 			ms: block.ms,
 			events: block.events,
-			codeUpdated: block.events.includes('system.CodeUpdated'),
+			codeUpdated: shownBy !== undefined,
+			...(shownBy ? { shownBy } : {}),
 			dispatch: outcome,
 		};
 		say(`#${block.number} upgrade block: ${block.events.join(', ')} (${block.ms} ms)`);
 		if (outcome !== 'Ok') return failed(report, `the call failed on the fork in block #${block.number}: ${outcome}`);
 		if (!report.upgrade.codeUpdated && plan.expect)
-			return failed(report, `the upgrade block #${block.number} has no system.CodeUpdated (${outcome}): the code was not set`);
+			return failed(
+				report,
+				`the upgrade block #${block.number} shows no code change (no system.CodeUpdated, :code not the release's; dispatch ${outcome}): the code was not set`,
+			);
 	} catch (error) {
 		return failed(report, `the upgrade block could not be built: ${messageOf(error)}`);
 	}
@@ -465,6 +523,14 @@ export async function rehearseParaOnFork(api: ApiPromise, plan: ParaForkPlan, op
 	}
 }
 
+/**
+ * Root as the environment's route gets it: the sudo routes submit through the sudo key; a governance route's call
+ * is enacted by the scheduler (where the runtime has one; else through sudo, the only Root a fork can give).
+ */
+function rootOf(env: Environment): ForkOrigin {
+	return env.route === 'sudo' || env.route === 'multisig-sudo' ? { kind: 'root', via: 'sudo' } : { kind: 'root' };
+}
+
 /** Run the release's upgrade on the fork behind `api`: its setCode, with Root. */
 export async function rehearseOnFork(
 	api: ApiPromise,
@@ -488,7 +554,7 @@ export async function rehearseOnFork(
 	const call = api.tx.system.setCode(u8aToHex(artifact.bytes)).method.toU8a();
 	return rehearseCallOnFork(
 		api,
-		{ env: env.name, call, origin: { kind: 'root' }, expect: { codeHash: expected.codeHash, specVersion: expected.specVersion } },
+		{ env: env.name, call, origin: rootOf(env), expect: { codeHash: expected.codeHash, specVersion: expected.specVersion } },
 		options,
 	);
 }
@@ -675,7 +741,7 @@ export async function rehearseEnvironment(o: RehearseEnvironmentOptions): Promis
 				{
 					env: o.env.name,
 					call,
-					origin: { kind: 'root' },
+					origin: rootOf(o.env),
 					expect: { codeHash: relayArt.codeHash, specVersion: relayArt.specVersion },
 				},
 				options,

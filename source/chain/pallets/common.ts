@@ -179,6 +179,20 @@ export function boundedArg(fn: { meta: { args: ArrayLike<{ type: unknown }> } },
 
 // --- accounts ----------------------------------------------------------------------------------
 
+/**
+ * A zero weight for call argument `argIndex` of `fn`, in the shape the runtime takes: a u64 before Weight v2
+ * (the type may be named `Weight` or `u64`: the registry knows which), `{ refTime, proofSize }` after.
+ */
+export function zeroWeight(
+	api: { registry: { createType(type: string): unknown } },
+	fn: { meta: { args: ArrayLike<{ type: unknown }> } },
+	argIndex: number,
+): unknown {
+	const type = String(fn.meta.args[argIndex]?.type ?? 'Weight');
+	const probe = api.registry.createType(type) as { refTime?: unknown };
+	return probe.refTime === undefined ? 0 : { refTime: 0, proofSize: 0 };
+}
+
 export function sameAccount(a: string, b: string): boolean {
 	try {
 		return u8aToHex(decodeAddress(a)) === u8aToHex(decodeAddress(b));

@@ -9,7 +9,7 @@ import { u8aToHex } from '@polkadot/util';
 import type { Hex } from '../../domain/types.js';
 import { describeCall } from '../call-text.js';
 import type { Authority } from '../prompt.js';
-import { palletQuery, palletTx } from './common.js';
+import { palletQuery, palletTx, zeroWeight } from './common.js';
 
 export interface UpgradePlan {
 	tx: SubmittableExtrinsic<'promise'>;
@@ -32,12 +32,28 @@ export function hasSudo(api: ApiPromise): boolean {
 export function buildSudoUnchecked(api: ApiPromise, inner: SubmittableExtrinsic<'promise'>, innerLabel: string): UpgradePlan {
 	if (!hasSudo(api))
 		throw new Error('this chain has no Sudo pallet; use a governance route (multisig-sudo, council-democracy or opengov)');
-	const weightType = api.tx.sudo.sudoUncheckedWeight.meta.args[1]?.type.toString() ?? '';
-	const weight = /u64/.test(weightType) ? 0 : { refTime: 0, proofSize: 0 };
+	const weight = zeroWeight(api, api.tx.sudo.sudoUncheckedWeight, 1);
 	const tx = api.tx.sudo.sudoUncheckedWeight(inner.method, weight as never);
 	return {
 		tx,
 		call: `sudo.sudoUncheckedWeight(${innerLabel})`,
+		callLines: describeCall(tx.method as unknown as Call),
+		callHash: tx.method.hash.toHex() as Hex,
+		encodedLength: tx.method.toU8a().length,
+	};
+}
+
+/**
+ * Root through the sudo key for any call: `sudo.sudoUncheckedWeight(call, 0)` where the runtime has it, else
+ * `sudo.sudo(call)` (runtimes before 2020, such as Kusama 1020, have only that). Undefined without a Sudo pallet.
+ */
+export function buildSudoRoot(api: ApiPromise, inner: SubmittableExtrinsic<'promise'>, innerLabel: string): UpgradePlan | undefined {
+	if (hasSudo(api)) return buildSudoUnchecked(api, inner, innerLabel);
+	if (!api.tx.sudo?.sudo || !api.query.sudo?.key) return undefined;
+	const tx = api.tx.sudo.sudo(inner.method);
+	return {
+		tx,
+		call: `sudo.sudo(${innerLabel})`,
 		callLines: describeCall(tx.method as unknown as Call),
 		callHash: tx.method.hash.toHex() as Hex,
 		encodedLength: tx.method.toU8a().length,
@@ -52,8 +68,7 @@ export function buildSudoSetCode(api: ApiPromise, code: Uint8Array): UpgradePlan
 	// A Uint8Array given to Bytes is read as already SCALE-encoded (length
 	// prefix first); hex is taken as the raw content.
 	const setCode = api.tx.system.setCode(u8aToHex(code));
-	const weightType = api.tx.sudo.sudoUncheckedWeight.meta.args[1]?.type.toString() ?? '';
-	const weight = /u64/.test(weightType) ? 0 : { refTime: 0, proofSize: 0 };
+	const weight = zeroWeight(api, api.tx.sudo.sudoUncheckedWeight, 1);
 	const tx = api.tx.sudo.sudoUncheckedWeight(setCode, weight as never);
 	const callU8a = tx.method.toU8a();
 	return {

@@ -2,7 +2,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { Hex } from '../../domain/types.js';
 import type { Authority } from '../../chain/prompt.js';
-import { callWeight, planOf, sameAccount, palletCall, palletQuery, palletTx } from '../../chain/pallets/common.js';
+import { callWeight, planOf, sameAccount, palletCall, palletQuery, palletTx, zeroWeight } from '../../chain/pallets/common.js';
 import { authorizedCodeHash } from '../../chain/pallets/system.js';
 import { multisigAddress, multisigState, otherSignatories } from '../../chain/pallets/multisig.js';
 import { type Again, type EngineContext, type StepResult, done, failed, gov, payloadOf, record, short, waiting } from '../context.js';
@@ -64,8 +64,7 @@ export async function multisigStage(ctx: EngineContext, api: ApiPromise, p: Plan
 		};
 	}
 	const set = payloadOf(ctx.env) === 'set-code';
-	const weightType = String(palletCall(api, 'sudo', 'sudoUncheckedWeight').meta.args[1]?.type ?? '');
-	const zero = /u64/.test(weightType) ? 0 : { refTime: 0, proofSize: 0 };
+	const zero = zeroWeight(api, palletCall(api, 'sudo', 'sudoUncheckedWeight'), 1);
 	const call = set
 		? planOf(palletCall(api, 'sudo', 'sudoUncheckedWeight')(p.payload.tx, zero), 'sudo.sudoUncheckedWeight(system.setCode)')
 		: planOf(palletCall(api, 'sudo', 'sudo')(p.payload.tx), `sudo.sudo(${p.payload.label})`);
