@@ -159,8 +159,12 @@ export async function agendaInjection(api: ApiPromise, call: Uint8Array, rawMeta
 	if (value.def.isHistoricMetaCompat) {
 		itemType = legacyItemType(await rawMetadata());
 	} else {
-		if (!value.def.isSequence) throw new Error('the Scheduler agenda is not a list: cannot write an agenda item');
-		const optionId = value.def.asSequence.type;
+		// A Vec, or (since 2022) a BoundedVec: a composite of one field, the Vec; both encode as the Vec.
+		let list = value;
+		for (let depth = 0; !list.def.isSequence && list.def.isComposite && list.def.asComposite.fields.length === 1 && depth < 4; depth++)
+			list = lookup.getSiType(list.def.asComposite.fields[0]!.type);
+		if (!list.def.isSequence) throw new Error('the Scheduler agenda is not a list: cannot write an agenda item');
+		const optionId = list.def.asSequence.type;
 		itemType = api.registry.createLookupType(optionId as never);
 		const scheduledId = lookup.getSiType(optionId).params[0]?.type.unwrap();
 		const scheduled = lookup.getSiType(scheduledId);
