@@ -54,6 +54,8 @@ export const KEYS = {
 	fastForward: ['f'],
 	/** Release screen: dry-run the upgrade on a fork of the environment's chain. */
 	rehearse: ['d'],
+	/** Release screen: the last rehearsal's whole report, scrollable (and back). */
+	report: ['o'],
 	/** Release screen: the alignment view (gates with evidence, notes, sign-offs, promotion, recovery plan). */
 	alignment: ['g'],
 	/** Signing elsewhere: the payload as a Polkadot Vault QR code, and back (no letter: the signature field takes text). */
@@ -89,6 +91,8 @@ export const MODES = [
 	'review-choose',
 	/** The Polkadot Vault QR code of a payload to sign elsewhere. */
 	'vault',
+	/** The last rehearsal's whole report. */
+	'report',
 	// text fields
 	'signer',
 	/** A payload handed out to sign elsewhere: the field takes its signature back. */
@@ -101,8 +105,20 @@ export const MODES = [
 export type Mode = (typeof MODES)[number];
 export const TEXT_MODES: readonly Mode[] = ['signer', 'signature', 'filter', 'waive', 'review-form', 'review-amount'];
 
-const VIEWS: Mode[] = ['home', 'release', 'prompt', 'compat', 'compat-detail', 'alignment', 'help', 'review', 'review-choose', 'vault'];
-const SCROLLS: Mode[] = ['release', 'prompt', 'compat', 'compat-detail', 'alignment', 'help', 'review'];
+const VIEWS: Mode[] = [
+	'home',
+	'release',
+	'prompt',
+	'compat',
+	'compat-detail',
+	'alignment',
+	'help',
+	'review',
+	'review-choose',
+	'vault',
+	'report',
+];
+const SCROLLS: Mode[] = ['release', 'prompt', 'compat', 'compat-detail', 'alignment', 'help', 'review', 'report'];
 
 /** The modes each action is active in (a new binding must say where it works). */
 export const KEY_MODES: Record<KeyAction, readonly Mode[]> = {
@@ -120,7 +136,7 @@ export const KEY_MODES: Record<KeyAction, readonly Mode[]> = {
 	submit: TEXT_MODES,
 	confirm: ['prompt'],
 	cancel: ['prompt'],
-	back: ['release', 'compat', 'compat-detail', 'alignment', 'help', 'review', 'review-choose', 'vault'],
+	back: ['release', 'compat', 'compat-detail', 'alignment', 'help', 'review', 'review-choose', 'vault', 'report'],
 	leave: TEXT_MODES,
 	next: ['release'],
 	newSample: ['home'],
@@ -132,6 +148,7 @@ export const KEY_MODES: Record<KeyAction, readonly Mode[]> = {
 	switchSigner: ['release'],
 	fastForward: ['release'],
 	rehearse: ['release'],
+	report: ['release', 'report'],
 	alignment: ['release', 'alignment'],
 	vault: ['signature', 'vault'],
 	review: ['home'],
@@ -170,6 +187,7 @@ export const KEY_LABELS: Record<KeyAction, string> = {
 	switchSigner: 'other signer',
 	fastForward: 'fast-forward',
 	rehearse: 'rehearse on a fork',
+	report: 'rehearsal report',
 	alignment: 'gates & sign-offs',
 	vault: 'Vault QR',
 	review: 'review a proposal',
@@ -196,6 +214,7 @@ const MODE_LABELS: Partial<Record<Mode, Partial<Record<KeyAction, string>>>> = {
 		switchSigner: 'act as another signer (governance rehearsals)',
 		fastForward: 'embedded chains: build blocks to the next one where something can happen',
 		rehearse: 'dry-run the upgrade on a fork of this chain (nothing is sent to it)',
+		report: "the last rehearsal's whole report: every chain, every block's events (it scrolls)",
 	},
 	prompt: { up: 'scroll up', down: 'scroll down', cancel: 'cancel (nothing is sent)' },
 	compat: {
@@ -208,6 +227,7 @@ const MODE_LABELS: Partial<Record<Mode, Partial<Record<KeyAction, string>>>> = {
 	'compat-detail': { up: 'scroll up', down: 'scroll down' },
 	alignment: { up: 'scroll up', down: 'scroll down', alignment: 'back' },
 	help: { up: 'scroll up', down: 'scroll down' },
+	report: { up: 'scroll up', down: 'scroll down', report: 'back' },
 	review: {
 		up: 'scroll up',
 		down: 'scroll down',

@@ -20,6 +20,7 @@ import { validateEnvironment } from '../../source/domain/environments.js';
 import { runCleanups } from '../../source/app/cleanup.js';
 import { tempHome } from '../helpers/cli.js';
 import { sendInput, waitForFrame } from '../helpers/frames.js';
+import { framesThatDoNotFit, renderAt } from '../helpers/terminal.js';
 import { countExtrinsicsOnChain } from '../helpers/chain.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -31,6 +32,7 @@ let api: ApiPromise;
 let store: Store;
 let home: string;
 let releaseId: string;
+const SIZE = { columns: 80, rows: 24 };
 
 beforeAll(async () => {
 	devnet = await startRococoDevnet({ blockTime: 'manual' });
@@ -66,8 +68,9 @@ afterAll(async () => {
 
 describe('rehearse from the console', () => {
 	it('d on the release screen: the upgrade on a fork passes, the chain stays at 9130, the gate keeps the verdict', async () => {
-		const ui = render(
+		const ui = renderAt(
 			<App store={store} home={home} initialScreen={{ name: 'release', id: releaseId }} createSample={async () => releaseId} />,
+			SIZE,
 		);
 		try {
 			// 9140 is not forward compatible with 9130: on a testnet the artifact stage stops there and waits for a person
@@ -82,6 +85,23 @@ describe('rehearse from the console', () => {
 			expect(await countExtrinsicsOnChain(api, 'sudo')).toBe(0);
 			const gate = store.getRelease(releaseId)!.gates.find((g) => g.id === 'fork-rehearsal');
 			expect(gate).toMatchObject({ env: 'staging', status: 'pass', evidence: { verdict: 'passed', specAfter: 9140 } });
+			// o: the whole report, in a view of its own that scrolls (it does not fit 24 rows); esc goes back to the stage
+			expect(done).toMatch(/o report/);
+			await sendInput(ui, 'o');
+			const top = await waitForFrame(ui.lastFrame, (f) => f.includes('── lines 1–'), 10_000);
+			expect(top).toMatch(/Rehearsal on a fork: passed \(\d\d:\d\d:\d\d UTC\)/);
+			expect(top).toContain('origin: Root through sudo.sudoUncheckedWeight');
+			const total = Number(/── lines 1–\d+ of (\d+)/.exec(top)![1]);
+			expect(total).toBeGreaterThan(20);
+			// the last lines are below the fold: the verdict and the upstream chain come after every block's events
+			expect(top).not.toContain('✔ passed: the chain kept producing blocks under the new runtime');
+			for (let i = 0; i < 6; i++) await sendInput(ui, '\u001B[6~');
+			const bottom = await waitForFrame(ui.lastFrame, (f) => new RegExp(`── lines \\d+–${total} of ${total}`).test(f), 10_000);
+			expect(bottom).toContain('✔ passed: the chain kept producing blocks under the new runtime');
+			expect(bottom).not.toContain('Rehearsal on a fork: passed (');
+			await sendInput(ui, '\u001B');
+			await waitForFrame(ui.lastFrame, (f) => !f.includes('── lines') && f.includes('Rehearsal on a fork: passed'), 10_000);
+			expect(framesThatDoNotFit(ui.frames, SIZE)).toEqual([]);
 		} finally {
 			ui.unmount();
 		}

@@ -71,6 +71,8 @@ export interface SessionState {
 	pace?: { embedded: boolean; paced: boolean };
 	/** The block the current wait ends at (fast-forward's target), when the step said. */
 	waitUntil?: number;
+	/** The last rehearsal of this session, every chain's whole report (the report view, `o`). */
+	rehearsal?: { passed: boolean; at: string; lines: string[] };
 }
 
 type Action =
@@ -84,6 +86,7 @@ type Action =
 	| { type: 'notice'; lines: string[] }
 	| { type: 'pace'; pace: NonNullable<SessionState['pace']> }
 	| { type: 'until'; until?: number }
+	| { type: 'rehearsal'; rehearsal: NonNullable<SessionState['rehearsal']> }
 	| { type: 'log'; line: string };
 
 export function sessionReducer(state: SessionState, action: Action): SessionState {
@@ -108,6 +111,8 @@ export function sessionReducer(state: SessionState, action: Action): SessionStat
 			return { ...state, pace: action.pace };
 		case 'until':
 			return { ...state, waitUntil: action.until };
+		case 'rehearsal':
+			return { ...state, rehearsal: action.rehearsal };
 		case 'log':
 			return { ...state, log: [...state.log.slice(-20), action.line] };
 	}
@@ -728,6 +733,11 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 			const reports = [outcome.report, ...outcome.paras];
 			// Each chain's verdict first, then what the reports say (without the event lists).
 			const texts = reports.map((r) => rehearsalText(r));
+			// The whole report, each chain's in turn, for the report view (the message below keeps the verdicts and the gist).
+			dispatch({
+				type: 'rehearsal',
+				rehearsal: { passed, at, lines: texts.flatMap((lines, i) => (i > 0 ? ['', ...lines] : lines)) },
+			});
 			dispatch({
 				type: 'phase',
 				phase: back,

@@ -76,11 +76,11 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 	}, []);
 
 	// Sub-views: the compatibility list (c) and the waiver reason (w).
-	const [view, setView, viewRef] = useSyncedState<'stage' | 'compat' | 'compat-detail' | 'waive' | 'alignment' | 'help' | 'vault'>(
-		'stage',
-	);
+	const [view, setView, viewRef] = useSyncedState<
+		'stage' | 'compat' | 'compat-detail' | 'waive' | 'alignment' | 'help' | 'vault' | 'report'
+	>('stage');
 	// ? opens the key help of the mode it was pressed in; esc goes back there.
-	const [helpOf, setHelpOf] = useState<{ mode: Mode; view: 'stage' | 'compat' | 'compat-detail' | 'alignment' | 'vault' }>({
+	const [helpOf, setHelpOf] = useState<{ mode: Mode; view: 'stage' | 'compat' | 'compat-detail' | 'alignment' | 'vault' | 'report' }>({
 		mode: 'release',
 		view: 'stage',
 	});
@@ -273,6 +273,13 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 			if (matchKey(input, key, KEYS.help)) return openHelp('vault');
 			return;
 		}
+		if (viewRef.current === 'report') {
+			if (matchKey(input, key, KEYS.report) || matchKey(input, key, KEYS.back)) return openView('stage');
+			if (matchKey(input, key, KEYS.quit)) return onQuit();
+			if (matchKey(input, key, KEYS.help)) return openHelp('report');
+			scrollKey(input, key, true);
+			return;
+		}
 		if (viewRef.current === 'alignment') {
 			if (matchKey(input, key, KEYS.alignment) || matchKey(input, key, KEYS.back)) return openView('stage');
 			if (matchKey(input, key, KEYS.quit)) return onQuit();
@@ -357,7 +364,12 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 				queued.current = queueable === 'switchSigner' ? 'switchSigner' : 'next';
 				return say(`queued: ${keyLabel(KEYS[queueable][0])} (${KEY_LABELS[queueable]}) — applied when ${activity} is done`);
 			}
-			if (isTextKey(event) && !matchKey(input, key, KEYS.alignment) && !matchKey(input, key, KEYS.compat)) {
+			if (
+				isTextKey(event) &&
+				!matchKey(input, key, KEYS.alignment) &&
+				!matchKey(input, key, KEYS.compat) &&
+				!matchKey(input, key, KEYS.report)
+			) {
 				// f or d pressed alone while busy is a key, not the start of a word: pressed again once the work is
 				// done it applies (arming the typed-word guard here refused every press that came within 1.5 s).
 				if (!actionFor(input, key, ['fastForward', 'rehearse'])) lastIgnoredAt.current = Date.now();
@@ -370,6 +382,10 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 		if (isTextKey(event) && Date.now() - lastIgnoredAt.current < TYPED_GUARD_MS) return refuseText([event]);
 		if (matchKey(input, key, KEYS.alignment) && phase !== 'confirm') return accept(() => openView('alignment'));
 		if (matchKey(input, key, KEYS.compat) && compatGate && phase !== 'confirm') return accept(() => openView('compat'));
+		if (matchKey(input, key, KEYS.report) && phase !== 'confirm') {
+			if (session.state.rehearsal) return accept(() => openView('report'));
+			return say('o: no rehearsal in this session yet — d rehearses the upgrade on a fork of this chain', 6000);
+		}
 		if (phase === 'confirm') {
 			if (matchKey(input, key, KEYS.confirm) && state.prompt && state.prompt.refusals.length === 0)
 				return accept(() => void session.confirm());
@@ -419,7 +435,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 			? [['back', 'esc back'], ['help', 'keys'], 'quit']
 			: view === 'help'
 				? [[['up', 'down'], 'scroll'], ['back', 'esc back'], 'quit']
-				: view === 'alignment' || view === 'compat-detail'
+				: view === 'alignment' || view === 'compat-detail' || view === 'report'
 					? [[['up', 'down'], 'scroll'], ['back', 'esc back'], ['help', 'keys'], 'quit']
 					: view === 'compat'
 						? [
@@ -468,6 +484,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 												...(compatGate ? [['compat', 'compat'] as HintSpec] : []),
 												...(isGovernance ? [['switchSigner', 'signer'] as HintSpec] : []),
 												['alignment', 'gates'],
+												...(state.rehearsal ? [['report', 'report'] as HintSpec] : []),
 												['back', 'back'],
 												['help', 'keys'],
 												'quit',
@@ -492,6 +509,15 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 		view === 'help' ? (
 			<ScrollView offset={scroll} onMeasure={onMeasure} keysHint="↑↓ pgup/pgdn scroll · esc back">
 				<KeyHelp mode={helpOf.mode} />
+			</ScrollView>
+		) : view === 'report' && state.rehearsal ? (
+			<ScrollView offset={scroll} onMeasure={onMeasure} keysHint="↑↓ pgup/pgdn scroll · esc back">
+				<Text bold color={state.rehearsal.passed ? 'green' : 'red'}>
+					{`Rehearsal on a fork: ${state.rehearsal.passed ? 'passed' : 'failed'} (${state.rehearsal.at.slice(11, 19)} UTC)`}
+				</Text>
+				{state.rehearsal.lines.map((line, i) => (
+					<Text key={i}>{line === '' ? ' ' : line}</Text>
+				))}
 			</ScrollView>
 		) : view === 'alignment' ? (
 			alignmentView ? (
@@ -636,8 +662,9 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 						<SignatureInput text={signatureField.value} />
 					</Box>
 				) : null}
-				{state.message ? (
+				{state.message && view !== 'report' ? (
 					// On a short terminal the message gives up lines before the stage goes below a third of the screen.
+					// The report view is the rehearsal message's whole form: it takes the message's room too.
 					<Banner
 						kind={state.message.kind}
 						title={state.message.title}

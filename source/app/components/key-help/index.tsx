@@ -14,6 +14,7 @@ const MODE_TITLES: Partial<Record<Mode, string>> = {
 	'review-amount': 'review: amount and conviction',
 	signature: 'sign elsewhere: the signature field',
 	vault: 'Polkadot Vault QR code',
+	report: 'rehearsal report',
 };
 
 /** The keys of a mode, generated from the one table (keys.ts): what the screen shows on `?`. */
