@@ -56,6 +56,9 @@ export const KEYS = {
 	rehearse: ['d'],
 	/** Release screen: the last rehearsal's whole report, scrollable (and back). */
 	report: ['o'],
+	/** The same two while the signer field is open (no letters: the field takes text; what was typed stays). */
+	fieldRehearse: ['ctrl+r'],
+	fieldReport: ['ctrl+o'],
 	/** Release screen: the alignment view (gates with evidence, notes, sign-offs, promotion, recovery plan). */
 	alignment: ['g'],
 	/** Signing elsewhere: the payload as a Polkadot Vault QR code, and back (no letter: the signature field takes text). */
@@ -149,6 +152,8 @@ export const KEY_MODES: Record<KeyAction, readonly Mode[]> = {
 	fastForward: ['release'],
 	rehearse: ['release'],
 	report: ['release', 'report'],
+	fieldRehearse: ['signer'],
+	fieldReport: ['signer'],
 	alignment: ['release', 'alignment'],
 	vault: ['signature', 'vault'],
 	review: ['home'],
@@ -188,6 +193,8 @@ export const KEY_LABELS: Record<KeyAction, string> = {
 	fastForward: 'fast-forward',
 	rehearse: 'rehearse on a fork',
 	report: 'rehearsal report',
+	fieldRehearse: 'rehearse on a fork',
+	fieldReport: 'rehearsal report',
 	alignment: 'gates & sign-offs',
 	vault: 'Vault QR',
 	review: 'review a proposal',
@@ -240,6 +247,8 @@ const MODE_LABELS: Partial<Record<Mode, Partial<Record<KeyAction, string>>>> = {
 	signer: {
 		submit: 'use this signer (a dev URI, env:VAR, a keystore path or external:ADDRESS to sign elsewhere; "… as ADDRESS" acts for that account as its proxy; "… sudo-as MEMBER", the sudo key for a member on a local chain)',
 		leave: 'back',
+		fieldRehearse: 'dry-run the upgrade on a fork of this chain (nothing is sent to it; the field keeps what was typed)',
+		fieldReport: "the last rehearsal's whole report (it scrolls; esc comes back to the field)",
 	},
 	signature: {
 		submit: 'check the signature pasted (Signature: 0x… line, hex, or the path of a PNG of Vault’s signature QR) and send it',

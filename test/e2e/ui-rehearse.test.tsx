@@ -19,7 +19,7 @@ import { createRelease } from '../../source/domain/release.js';
 import { validateEnvironment } from '../../source/domain/environments.js';
 import { runCleanups } from '../../source/app/cleanup.js';
 import { tempHome } from '../helpers/cli.js';
-import { sendInput, waitForFrame } from '../helpers/frames.js';
+import { sendInput, typeText, waitForFrame } from '../helpers/frames.js';
 import { framesThatDoNotFit, renderAt } from '../helpers/terminal.js';
 import { countExtrinsicsOnChain } from '../helpers/chain.js';
 import { writeFileSync } from 'node:fs';
@@ -101,6 +101,67 @@ describe('rehearse from the console', () => {
 			expect(bottom).not.toContain('Rehearsal on a fork: passed (');
 			await sendInput(ui, '\u001B');
 			await waitForFrame(ui.lastFrame, (f) => !f.includes('── lines') && f.includes('Rehearsal on a fork: passed'), 10_000);
+			expect(framesThatDoNotFit(ui.frames, SIZE)).toEqual([]);
+		} finally {
+			ui.unmount();
+		}
+	}, 300_000);
+});
+
+describe('rehearse from the signer field', () => {
+	it('ctrl+r while the signer field is open: the rehearsal runs, ctrl+o shows its report, the field keeps what was typed, nothing is sent', async () => {
+		const env = validateEnvironment({
+			name: 'dev',
+			endpoints: [devnet.endpoint],
+			kind: 'local',
+			route: 'sudo',
+			soak: { minBlocks: 1, minSeconds: 0, maxStallSeconds: 600 },
+		});
+		if (!env.ok) throw new Error(env.errors.join());
+		store.saveEnvironment(env.env);
+		const wasm = writeRococoWasm(9140, home);
+		const release = createRelease({
+			id: 'rehearse-from-field',
+			name: 'rococo 9140 (signer field)',
+			artifact: toArtifactInfo(await inspectArtifact(wasm), wasm),
+			environments: [env.env],
+			at: new Date().toISOString(),
+		});
+		store.saveRelease(release);
+		const ui = renderAt(
+			<App store={store} home={home} initialScreen={{ name: 'release', id: release.id }} createSample={async () => release.id} />,
+			SIZE,
+		);
+		try {
+			// a local environment: the upgrade asks for its signer at once, and the field takes every letter
+			await waitForFrame(
+				ui.lastFrame,
+				(f) => f.includes('Signer for dev (local)') && f.includes('ctrl+r rehearse on a fork'),
+				120_000,
+			);
+			await typeText(ui, '//Al');
+			await sendInput(ui, '\u0012');
+			await waitForFrame(ui.lastFrame, (f) => f.includes('rehearsing'), 30_000);
+			const done = await waitForFrame(ui.lastFrame, (f) => f.includes('Rehearsal on a fork: passed'), 200_000);
+			expect(done).toContain('> //Al');
+			expect(done).toContain('ctrl+o report');
+			await sendInput(ui, '\u000F');
+			const report = await waitForFrame(ui.lastFrame, (f) => f.includes('── lines 1–'), 10_000);
+			expect(report).toContain('origin: Root through sudo.sudoUncheckedWeight');
+			expect(report).not.toContain('> //Al');
+			await sendInput(ui, '\u001B');
+			await waitForFrame(ui.lastFrame, (f) => f.includes('> //Al') && !f.includes('── lines 1–'), 10_000);
+			// the field goes on from what was typed: the signer prompt for //Alice, cancelled
+			await typeText(ui, 'ice');
+			await sendInput(ui, '\r');
+			await waitForFrame(ui.lastFrame, (f) => f.includes('sign and submit'), 60_000);
+			await sendInput(ui, 'n');
+			await waitForFrame(ui.lastFrame, (f) => !f.includes('sign and submit'), 30_000);
+			expect((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9130);
+			expect(await countExtrinsicsOnChain(api, 'sudo')).toBe(0);
+			expect(store.getRelease(release.id)!.gates.find((g) => g.id === 'fork-rehearsal' && g.env === 'dev')).toMatchObject({
+				status: 'pass',
+			});
 			expect(framesThatDoNotFit(ui.frames, SIZE)).toEqual([]);
 		} finally {
 			ui.unmount();

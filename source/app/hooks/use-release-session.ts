@@ -678,7 +678,8 @@ export function useReleaseSession({ store, home, releaseId, demo, demoPauseMs = 
 	 */
 	const rehearse = useCallback(async () => {
 		const session = sessionRef.current;
-		if (!session || busy.current || !['ready', 'waiting', 'error', 'done'].includes(phaseRef.current)) return;
+		// From the signer field too (ctrl+r): the step waits for a signer either way, and the field comes back after.
+		if (!session || busy.current || !['ready', 'waiting', 'error', 'done', 'signer-input'].includes(phaseRef.current)) return;
 		const back = phaseRef.current === 'error' ? 'ready' : phaseRef.current;
 		busy.current = true;
 		phaseRef.current = 'working';

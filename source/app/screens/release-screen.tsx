@@ -336,6 +336,11 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 			// The signer field is open: text goes there. c opens the compatibility list while it is empty.
 			if (matchKey(input, key, KEYS.compat) && compatGate && !event.inChunk && signerField.current() === '')
 				return openView('compat');
+			if (matchKey(input, key, KEYS.fieldRehearse)) return accept(() => void session.rehearse());
+			if (matchKey(input, key, KEYS.fieldReport)) {
+				if (state.rehearsal) return accept(() => openView('report'));
+				return say('ctrl+o: no rehearsal in this session yet — ctrl+r rehearses the upgrade on a fork of this chain', 6000);
+			}
 			if (signerKey(event)) return;
 			if (key.escape) return onBack();
 			if (key.ctrl && input === 'c') return onQuit();
@@ -469,7 +474,10 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 											['leave', 'back'],
 										]
 									: state.phase === 'signer-input'
-										? []
+										? [
+												['fieldRehearse', 'rehearse on a fork'],
+												...(state.rehearsal ? [['fieldReport', 'report'] as HintSpec] : []),
+											]
 										: [
 												['next', 'advance'],
 												...(state.phase === 'waiting' && state.pace?.embedded
@@ -491,7 +499,8 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 											];
 
 	// Lines the footer's message may take: what the header, the stage's minimum, the signer field and the keys leave.
-	const bodyMin = Math.max(3, Math.floor((budget - 1) / 3));
+	// While the signer field is open the stage says one thing (who must sign): a quarter of the screen is enough for it.
+	const bodyMin = Math.max(3, Math.floor((budget - 1) / (state.phase === 'signer-input' ? 4 : 3)));
 	const messageLines = Math.max(
 		2,
 		budget -
@@ -501,7 +510,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 			bodyMin -
 			1 -
 			2 -
-			(state.phase === 'signer-input' ? 3 : 0) -
+			(state.phase === 'signer-input' ? 5 : 0) -
 			(state.phase === 'signature-input' ? signatureInputLines(signatureField.value, columns) : 0) -
 			(keyNotice ? 1 : 0),
 	);
@@ -652,7 +661,7 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 				{body}
 			</Box>
 			<Box flexDirection="column" flexShrink={0}>
-				{state.phase === 'signer-input' ? (
+				{state.phase === 'signer-input' && view !== 'report' ? (
 					<Box flexShrink={0}>
 						<SignerInput envName={state.envName} envKind={env?.kind} text={signerField.value} elsewhere />
 					</Box>
