@@ -1,0 +1,1 @@
+export { ReleaseScreen, type ReleaseScreenProps } from './release-screen.js';
