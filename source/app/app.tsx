@@ -7,7 +7,7 @@ import { HomeScreen } from './screens/home-screen.js';
 // The release and review screens (and the engine, @polkadot/api and hashing behind them) load
 // when first opened: the home screen's first frame needs none of them.
 const ReleaseScreen = lazy(() => import('./screens/release/index.js').then((m) => ({ default: m.ReleaseScreen })));
-const ReviewScreen = lazy(() => import('./screens/review-screen.js').then((m) => ({ default: m.ReviewScreen })));
+const ReviewScreen = lazy(() => import('./screens/review/index.js').then((m) => ({ default: m.ReviewScreen })));
 const loading = <Text dimColor>loading…</Text>;
 
 export type Screen = { name: 'home' } | { name: 'release'; id: string } | { name: 'review' };

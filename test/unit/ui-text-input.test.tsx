@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import type { Key } from 'ink';
-import { ReviewScreen } from '../../source/app/screens/review-screen.js';
+import { ReviewScreen } from '../../source/app/screens/review/index.js';
 import { openStore } from '../../source/store/store.js';
 import { splitKeys } from '../../source/app/keys.js';
 import { textInputReducer } from '../../source/app/components/text-input/index.js';
