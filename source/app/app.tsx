@@ -2,7 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { Text, useApp } from 'ink';
 import type { Store } from '../store/store.js';
 import type { SamplesOutcome } from '../engine/samples.js';
-import { HomeScreen } from './screens/home-screen.js';
+import { HomeScreen } from './screens/home/index.js';
 
 // The release and review screens (and the engine, @polkadot/api and hashing behind them) load
 // when first opened: the home screen's first frame needs none of them.

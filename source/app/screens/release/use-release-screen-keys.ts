@@ -4,14 +4,13 @@ import type { StageId } from '../../../domain/types.js';
 import { compatLines, type CompatChange } from '../../components/index.js';
 import { useTextInput, type TextInputStateHook } from '../../components/text-input/index.js';
 import { useKeyEvents } from '../../hooks/use-key-events.js';
+import { TYPED_GUARD_MS, useTypedTextGuard } from '../../hooks/use-typed-text-guard.js';
 import type { Phase, useReleaseSession } from '../../hooks/use-release-session.js';
 import { KEYS, KEY_LABELS, actionFor, isTextKey, keyLabel, matchKey, type KeyEvent } from '../../keys.js';
 import type { ReleaseScreenStateHook, ReleaseView } from './use-release-screen-state.js';
 
 /** Phases in which something is in flight: keys are queued (a, s) or refused with a line saying so. */
 export const IN_FLIGHT: Phase[] = ['connecting', 'working', 'submitting'];
-/** After a key was ignored as typed text, the rest of the word typed key by key is ignored too. */
-const TYPED_GUARD_MS = 1500;
 
 /** A line under the screen about a key that could not act now (refused, queued); `until`: when it goes. */
 export interface KeyNotice {
@@ -57,8 +56,6 @@ export function useReleaseScreenKeys(options: ReleaseScreenKeysOptions): { keyNo
 	const { state } = session;
 	const dispatch = ui.dispatch;
 	const [keyNotice, setKeyNotice] = useState<KeyNotice | undefined>();
-	const lastIgnoredAt = useRef(0);
-	const refusedChunk = useRef<readonly KeyEvent[] | undefined>(undefined);
 	const queued = useRef<'switchSigner' | 'next' | undefined>(undefined);
 	const say = (text: string, ms?: number) => setKeyNotice({ text, ...(ms ? { until: Date.now() + ms } : {}) });
 	const accept = (run: () => void) => {
@@ -114,20 +111,13 @@ export function useReleaseScreenKeys(options: ReleaseScreenKeysOptions): { keyNo
 		fields.signer.set('');
 		session.switchSigner();
 	};
-	const refuseText = (events: readonly KeyEvent[]) => {
-		// A word typed key by key: the keys after this one are part of it (a chunk came whole).
-		if (events.length === 1) lastIgnoredAt.current = Date.now();
-		if (refusedChunk.current === events) return;
-		refusedChunk.current = events;
-		const typed = events
-			.filter(isTextKey)
-			.map((e) => e.input)
-			.join('');
-		say(
-			`typed text ignored (${JSON.stringify(typed)}): no text field is open${isGovernance ? ' — to give another signer, press s first' : ''} · ? lists the keys`,
-			TYPED_GUARD_MS,
+	const typed = useTypedTextGuard((line) => say(line, TYPED_GUARD_MS));
+	const refuseText = (events: readonly KeyEvent[]) =>
+		typed.refuse(
+			events,
+			(text) =>
+				`typed text ignored (${text}): no text field is open${isGovernance ? ' — to give another signer, press s first' : ''} · ? lists the keys`,
 		);
-	};
 	/** Done here, and the release travels on: a opens its next environment. */
 	const goOn = (): boolean => {
 		if (state.phase !== 'done' || !onNextEnvironment || !state.release || !state.envName) return false;
@@ -290,14 +280,14 @@ export function useReleaseScreenKeys(options: ReleaseScreenKeysOptions): { keyNo
 			) {
 				// f or d pressed alone while busy is a key, not the start of a word: pressed again once the work is
 				// done it applies (arming the typed-word guard here refused every press that came within 1.5 s).
-				if (!actionFor(input, key, ['fastForward', 'rehearse'])) lastIgnoredAt.current = Date.now();
+				if (!actionFor(input, key, ['fastForward', 'rehearse'])) typed.arm();
 				return say(`busy: ${activity}; ${input} was not applied — press it again when it is done`, 6000);
 			}
 			if (key.escape && phase === 'submitting')
 				return say(`busy: ${activity}; esc was not applied — press it again when it is done (the extrinsic is on its way)`, 6000);
 		}
 		// A word typed key by key (//Dave): once a key was ignored, the rest of the word is too.
-		if (isTextKey(event) && Date.now() - lastIgnoredAt.current < TYPED_GUARD_MS) return refuseText([event]);
+		if (typed.inWord(event)) return refuseText([event]);
 		if (matchKey(input, key, KEYS.alignment) && phase !== 'confirm') return accept(() => openView('alignment'));
 		if (matchKey(input, key, KEYS.compat) && compatGate && phase !== 'confirm') return accept(() => openView('compat'));
 		if (matchKey(input, key, KEYS.report) && phase !== 'confirm') {

@@ -1,0 +1,1 @@
+export { HomeScreen, CREATING_SAMPLES, type HomeScreenProps } from './home-screen.js';
