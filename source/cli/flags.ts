@@ -7,6 +7,7 @@
  *
  * Imports nothing heavy: `status --json` stays fast.
  */
+import type { Result } from 'meow';
 import { existsSync } from 'node:fs';
 import { UserError as UsageError } from '../errors.js';
 import { inlineSecretKind, isPathLikeSignerSpec, keystoreFilePath } from '../signer/spec.js';
@@ -92,6 +93,16 @@ export const FLAG_TYPES = {
 } as const satisfies Record<string, FlagType>;
 
 export type FlagName = keyof typeof FLAG_TYPES;
+
+/** The flags as meow gives them for an empty command line: booleans at their default, repeatable flags empty, the rest absent. */
+export function defaultFlags(): Result<typeof FLAG_TYPES>['flags'] {
+	const flags: Record<string, unknown> = {};
+	for (const [name, spec] of Object.entries(FLAG_TYPES) as [string, { default?: unknown; isMultiple?: boolean }][]) {
+		if (spec.default !== undefined) flags[name] = spec.default;
+		else if (spec.isMultiple) flags[name] = [];
+	}
+	return flags as Result<typeof FLAG_TYPES>['flags'];
+}
 
 /** Accepted by every command: where the store is, and JSON output (errors too). `--help` and `--version` are meow's. */
 export const GLOBAL_FLAGS: readonly FlagName[] = ['configDir', 'json'];

@@ -4,7 +4,16 @@
  * test/e2e/headless-bad-input.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { COMMAND_FLAGS, FLAG_TYPES, GLOBAL_FLAGS, checkFlags, closest, editDistance, givenFlags } from '../../source/cli/flags.js';
+import {
+	COMMAND_FLAGS,
+	FLAG_TYPES,
+	defaultFlags,
+	GLOBAL_FLAGS,
+	checkFlags,
+	closest,
+	editDistance,
+	givenFlags,
+} from '../../source/cli/flags.js';
 import { inlineSecretKind } from '../../source/signer/spec.js';
 
 const refusal = (fn: () => void): string => {
@@ -96,5 +105,14 @@ describe('secrets after --signer', () => {
 		expect(inlineSecretKind('./keys/my key.json')).toBeUndefined();
 		expect(inlineSecretKind('0x1234')).toBeUndefined();
 		expect(inlineSecretKind('Alice')).toBeUndefined();
+	});
+});
+
+describe('the console with no arguments', () => {
+	it('gets the flags meow would give for an empty command line (meow is not loaded for it)', async () => {
+		const { default: meow } = await import('meow');
+		const parsed = meow('', { importMeta: import.meta, argv: [], flags: FLAG_TYPES, autoHelp: false, autoVersion: false });
+		expect(defaultFlags()).toEqual(parsed.flags);
+		expect(defaultFlags()).toMatchObject({ json: false, demo: false, env: [] });
 	});
 });
