@@ -1,4 +1,5 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo } from 'react';
+import { useRefReducer } from '../../hooks/use-ref-reducer.js';
 
 export interface TextInputState {
 	value: string;
@@ -38,19 +39,15 @@ export interface TextInputStateHook {
 
 /** A text field's value, readable at once after each key (the reducer runs on a ref, then renders). */
 export function useTextInputState(initial = ''): TextInputStateHook {
-	const ref = useRef<TextInputState>({ value: initial });
-	const [state, setState] = useState<TextInputState>(ref.current);
-	const actions = useMemo(() => {
-		const dispatch = (action: TextInputAction) => {
-			ref.current = textInputReducer(ref.current, action);
-			setState(ref.current);
-		};
-		return {
-			current: () => ref.current.value,
+	const { state, current, dispatch } = useRefReducer(textInputReducer, { value: initial });
+	const actions = useMemo(
+		() => ({
+			current: () => current().value,
 			insert: (text: string) => dispatch({ type: 'insert', text }),
 			deleteBackward: () => dispatch({ type: 'delete-backward' }),
 			set: (value: string) => dispatch({ type: 'set', value }),
-		};
-	}, []);
+		}),
+		[current, dispatch],
+	);
 	return { value: state.value, ...actions };
 }

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useRefReducer, type RefReducer } from '../../hooks/use-ref-reducer.js';
 
 export interface HomeScreenState {
 	/** The release list, or the key help. */
@@ -31,20 +31,9 @@ export function homeScreenReducer(state: HomeScreenState, action: HomeScreenActi
 	}
 }
 
-/** The home screen's state: the reducer runs on a ref, then renders (keys arrive faster than renders). */
-export function useHomeScreenState() {
-	const ref = useRef<HomeScreenState>(initialHomeScreenState);
-	const [state, setState] = useState<HomeScreenState>(ref.current);
-	const actions = useMemo(
-		() => ({
-			current: () => ref.current,
-			dispatch: (action: HomeScreenAction) => {
-				ref.current = homeScreenReducer(ref.current, action);
-				setState(ref.current);
-			},
-		}),
-		[],
-	);
-	return { state, ...actions };
+export type HomeScreenStateHook = RefReducer<HomeScreenState, HomeScreenAction>;
+
+/** The home screen's state. */
+export function useHomeScreenState(): HomeScreenStateHook {
+	return useRefReducer(homeScreenReducer, initialHomeScreenState);
 }
-export type HomeScreenStateHook = ReturnType<typeof useHomeScreenState>;

@@ -20,6 +20,7 @@ import { compatWaiverOffer } from '../../../domain/alignment.js';
 import { hintsFor } from '../../keys.js';
 import { useTerminalSize } from '../../hooks/use-terminal-size.js';
 import { ScrollView } from '../../components/scroll-view/index.js';
+import { ScreenBody } from '../../components/screen-body/index.js';
 import { ProgressBar } from '../../components/progress-bar/index.js';
 import { KeyHelp } from '../../components/key-help/index.js';
 import { TextInput, useTextInputState } from '../../components/text-input/index.js';
@@ -302,15 +303,9 @@ export function ReleaseScreen({ store, home, releaseId, demo, onBack, onQuit, on
 				</Box>
 			</Box>
 			{/* The stage takes what the header and the footer leave (at least a third of the screen), and scrolls. */}
-			<Box
-				flexDirection="column"
-				flexGrow={1}
-				flexShrink={1}
-				overflow="hidden"
-				{...(rows ? { flexBasis: 0, minHeight: bodyMin } : {})}
-			>
+			<ScreenBody fits={rows !== undefined} minHeight={bodyMin}>
 				{body}
-			</Box>
+			</ScreenBody>
 			<Box flexDirection="column" flexShrink={0}>
 				{state.phase === 'signer-input' && view !== 'report' ? (
 					<Box flexShrink={0}>

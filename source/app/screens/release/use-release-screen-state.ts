@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useRefReducer, type RefReducer } from '../../hooks/use-ref-reducer.js';
 import type { StageId } from '../../../domain/types.js';
 import type { Mode } from '../../keys.js';
 
@@ -69,27 +69,9 @@ export function releaseScreenReducer(state: ReleaseScreenState, action: ReleaseS
 	}
 }
 
-export interface ReleaseScreenStateHook {
-	/** The state as last rendered. */
-	state: ReleaseScreenState;
-	/** The state now, after every key handled so far (keys arrive faster than renders). */
-	current: () => ReleaseScreenState;
-	dispatch: (action: ReleaseScreenAction) => void;
-}
+export type ReleaseScreenStateHook = RefReducer<ReleaseScreenState, ReleaseScreenAction>;
 
-/** The release screen's own state (not the release's): the reducer runs on a ref, then renders. */
+/** The release screen's own state (not the release's). */
 export function useReleaseScreenState(): ReleaseScreenStateHook {
-	const ref = useRef<ReleaseScreenState>(initialReleaseScreenState);
-	const [state, setState] = useState<ReleaseScreenState>(ref.current);
-	const actions = useMemo(
-		() => ({
-			current: () => ref.current,
-			dispatch: (action: ReleaseScreenAction) => {
-				ref.current = releaseScreenReducer(ref.current, action);
-				setState(ref.current);
-			},
-		}),
-		[],
-	);
-	return { state, ...actions };
+	return useRefReducer(releaseScreenReducer, initialReleaseScreenState);
 }

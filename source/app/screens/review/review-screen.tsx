@@ -19,6 +19,7 @@ import { ReviewDetails } from '../../components/review-details/index.js';
 import { hintsFor, type HintSpec } from '../../keys.js';
 import { useTerminalSize } from '../../hooks/use-terminal-size.js';
 import { ScrollView } from '../../components/scroll-view/index.js';
+import { ScreenBody } from '../../components/screen-body/index.js';
 import { KeyHelp } from '../../components/key-help/index.js';
 import { TextInput, useTextInputState } from '../../components/text-input/index.js';
 import { colors, symbols } from '../../theme.js';
@@ -163,15 +164,9 @@ export function ReviewScreen({ store, home, onBack, onQuit }: ReviewScreenProps)
 				</Text>
 			</Box>
 			{/* The body takes what the header and the footer leave (at least a third of the screen), and scrolls. */}
-			<Box
-				flexDirection="column"
-				flexGrow={1}
-				flexShrink={1}
-				overflow="hidden"
-				{...(rows ? { flexBasis: 0, minHeight: bodyMin } : {})}
-			>
+			<ScreenBody fits={rows !== undefined} minHeight={bodyMin}>
 				{body}
-			</Box>
+			</ScreenBody>
 			<Box flexDirection="column" flexShrink={0}>
 				{phase === 'choose' && !helpOf ? (
 					<Text bold wrap="wrap">

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useRefReducer, type RefReducer } from '../../hooks/use-ref-reducer.js';
 import type { ReviewRun } from '../../../review/review.js';
 import type { PreparedVote, VoteOutcome } from '../../../review/vote.js';
 import { CONVICTIONS, type Conviction } from '../../../review/types.js';
@@ -127,27 +127,9 @@ export function reviewScreenReducer(state: ReviewScreenState, action: ReviewScre
 	}
 }
 
-export interface ReviewScreenStateHook {
-	/** The state as last rendered. */
-	state: ReviewScreenState;
-	/** The state now, after every key handled so far (keys arrive faster than renders). */
-	current: () => ReviewScreenState;
-	dispatch: (action: ReviewScreenAction) => void;
-}
+export type ReviewScreenStateHook = RefReducer<ReviewScreenState, ReviewScreenAction>;
 
-/** The review screen's state: the reducer runs on a ref, then renders. */
+/** The review screen's state. */
 export function useReviewScreenState(): ReviewScreenStateHook {
-	const ref = useRef<ReviewScreenState>(initialReviewScreenState);
-	const [state, setState] = useState<ReviewScreenState>(ref.current);
-	const actions = useMemo(
-		() => ({
-			current: () => ref.current,
-			dispatch: (action: ReviewScreenAction) => {
-				ref.current = reviewScreenReducer(ref.current, action);
-				setState(ref.current);
-			},
-		}),
-		[],
-	);
-	return { state, ...actions };
+	return useRefReducer(reviewScreenReducer, initialReviewScreenState);
 }
