@@ -8,7 +8,9 @@ const n = (digits: string): string => BigInt(digits).toLocaleString('en-US');
 export function rehearsalText(r: RehearsalReport): string[] {
 	const upgraded = r.upgrade?.codeUpdated ?? Boolean(r.codeHash);
 	const lines = [
-		`rehearsal of ${r.codeHash ?? r.call ?? 'the call'} on a fork of ${r.env} at #${r.forkedAt.number} (${r.forkedAt.hash})`,
+		r.followed
+			? `the relay's XCM followed on a fork of ${r.env} at #${r.forkedAt.number} (${r.forkedAt.hash})${r.codeHash ? `: it authorizes ${r.codeHash}` : ''}`
+			: `rehearsal of ${r.codeHash ?? r.call ?? 'the call'} on a fork of ${r.env} at #${r.forkedAt.number} (${r.forkedAt.hash})`,
 		`  origin: ${r.origin || 'not reproduced'}`,
 		...(r.call && r.codeHash ? [`  call:   ${r.call}`] : []),
 		`  before: ${r.before.specName} ${r.before.specVersion}`,
@@ -51,9 +53,11 @@ export function rehearsalText(r: RehearsalReport): string[] {
 		lines.push(`    (${r.storage.note})`);
 	}
 	lines.push(
-		r.verdict === 'passed'
-			? `✔ passed: the chain kept producing blocks ${upgraded ? 'under the new runtime' : 'after the call'}`
-			: `✖ ${r.notRun ? 'not run' : 'failed'}: ${r.failure}`,
+		r.verdict !== 'passed'
+			? `✖ ${r.notRun ? 'not run' : 'failed'}: ${r.failure}`
+			: r.followed
+				? `✔ passed: the para executed the relay's message${r.codeHash ? " and holds the authorization; the code itself is handed over later (give this chain's wasm, --wasm ENV=PATH, to rehearse that too)" : ''}`
+				: `✔ passed: the chain kept producing blocks ${upgraded ? 'under the new runtime' : 'after the call'}`,
 	);
 	return lines.map((l) => l.trimEnd());
 }

@@ -88,6 +88,11 @@ export interface RehearsalReport {
 	failure?: string;
 	/** The dispatch never reached a block (the fork's pool refused it): nothing was tried, so nothing was shown. */
 	notRun?: boolean;
+	/**
+	 * A parachain a reviewed relay call sends XCM to, followed on its fork: what its blocks did with the relay's
+	 * message (the code it authorizes is handed over later, so no upgrade block is built unless the code was given).
+	 */
+	followed?: 'xcm';
 }
 
 /** Who dispatches the call on the real chain, reproduced on the fork. */
@@ -523,6 +528,90 @@ export async function rehearseParaOnFork(api: ApiPromise, plan: ParaForkPlan, op
 	}
 }
 
+/** A parachain a reviewed relay call sends XCM to, on its fork joined to the relay's. */
+export interface ParaFollowPlan {
+	env: string;
+	paraId: number;
+	/** The relay's block (on its fork) that dispatched the call and so sent the message. */
+	relayBlock: number;
+	/** The code the message authorizes on this para, when it authorizes one. */
+	expect?: { codeHash: Hex; specVersion?: number };
+	/** The reviewer's wasm for this para, when it is the authorized code: then the whole upgrade is rehearsed. */
+	code?: Uint8Array;
+}
+
+/**
+ * Follow a relay call's XCM into a parachain: the para's next blocks (up to three) take in the relay's downward
+ * message; report what each did with it, and the authorization the para then holds. With the authorized code at
+ * hand, rehearse the whole para upgrade (`rehearseParaOnFork`: handed over, applied, blocks under it).
+ */
+export async function followXcmOnPara(api: ApiPromise, plan: ParaFollowPlan, options: RehearseOptions): Promise<RehearsalReport> {
+	if (plan.code && plan.expect)
+		return rehearseParaOnFork(
+			api,
+			{
+				env: plan.env,
+				paraId: plan.paraId,
+				code: plan.code,
+				codeHash: plan.expect.codeHash,
+				...(plan.expect.specVersion !== undefined ? { specVersion: plan.expect.specVersion } : {}),
+				relayBlock: plan.relayBlock,
+			},
+			options,
+		);
+	const say = (line: string) => options.onProgress?.(`${plan.env}: ${line}`);
+	const rpc = nodeRpc(api);
+	const report: RehearsalReport = {
+		env: plan.env,
+		forkedAt: options.forkedAt,
+		origin: `the relay's XCM, sent by its block #${plan.relayBlock} on its fork, as para ${plan.paraId}'s downward messages`,
+		...(plan.expect ? { codeHash: plan.expect.codeHash } : {}),
+		before: await version(api),
+		blocks: [],
+		steps: [],
+		verdict: 'failed',
+		followed: 'xcm',
+	};
+	const steps = report.steps!;
+	try {
+		let arrived = false;
+		const rejected: string[] = [];
+		for (let i = 0; i < PARA_BLOCKS_PER_STEP && !arrived; i++) {
+			const b = await build(api, rpc, options.crashed);
+			const facts = paraFacts(b.records);
+			arrived = (facts.downward.received ?? 0) > 0 || facts.downward.outcomes.length > 0;
+			rejected.push(...facts.downward.rejected.map((o) => o.text));
+			const upgrade = facts.upgrade.map((e) => e.text).join(', ');
+			const line = `#${b.number} (${b.ms} ms): ${arrived ? `downward: ${facts.downward.outcomes.map((o) => o.text).join('; ') || `${facts.downward.received} received`}` : 'no downward message yet'}${upgrade ? `; ${upgrade}` : ''}`;
+			steps.push(line);
+			say(line);
+		}
+		if (!arrived)
+			return failed(
+				report,
+				`no downward message from the relay reached para ${plan.paraId} within ${PARA_BLOCKS_PER_STEP} para blocks`,
+			);
+		if (rejected.length > 0)
+			return failed(report, `para ${plan.paraId} did not execute the relay's message in full: ${rejected.join('; ')}`);
+		if (plan.expect) {
+			const held = await paraAuthorization(api);
+			if (held?.codeHash !== plan.expect.codeHash)
+				return failed(
+					report,
+					held
+						? `after the relay's message the para holds an authorization for ${held.codeHash}, not for ${plan.expect.codeHash}`
+						: `the relay's message was executed, yet the para holds no authorization for ${plan.expect.codeHash}`,
+				);
+			steps.push(
+				`the para now holds an authorization for ${held.codeHash}${held.checkVersion !== undefined ? ` (check version: ${held.checkVersion})` : ''}`,
+			);
+		}
+		return { ...report, verdict: 'passed' };
+	} catch (error) {
+		return failed(report, `a para block could not be built: ${messageOf(error)}`);
+	}
+}
+
 /**
  * Root as the environment's route gets it: the sudo routes submit through the sudo key; a governance route's call
  * is enacted by the scheduler (where the runtime has one; else through sudo, the only Root a fork can give).
@@ -792,13 +881,54 @@ export async function rehearseEnvironment(o: RehearseEnvironmentOptions): Promis
 	);
 }
 
-/** Dry-run one call (a proposal under review) with its origin on a fork of the chain behind `endpoint`. */
-export async function dryRunOnFork(o: ForkSessionOptions & { plan: ForkCall }): Promise<{ report: RehearsalReport; cache: string }> {
-	const { report, cache } = await onFork(o, [], async (api, options) => ({
-		report: await rehearseCallOnFork(api, o.plan, options),
-		paras: [],
-	}));
-	return { report, cache };
+/** A parachain a reviewed relay call sends XCM to, with its resolved endpoint: forked too, and its blocks followed. */
+export interface DryRunPara extends Omit<ParaFollowPlan, 'relayBlock'> {
+	endpoint: string;
+}
+
+/**
+ * Dry-run one call (a proposal under review) with its origin on a fork of the chain behind `endpoint`; with `paras`,
+ * the parachains its XCM goes to are forked too, joined to it, and followed (`followXcmOnPara`).
+ */
+export async function dryRunOnFork(
+	o: ForkSessionOptions & { plan: ForkCall; paras?: DryRunPara[] },
+): Promise<{ report: RehearsalReport; paras: RehearsalReport[]; cache: string }> {
+	const paras = o.paras ?? [];
+	return onFork(
+		o,
+		paras.map((p) => p.endpoint),
+		async (api, options, paraApis) => {
+			const report = await rehearseCallOnFork(api, o.plan, options);
+			const out: RehearsalReport[] = [];
+			for (const [i, p] of paras.entries()) {
+				const paraApi = paraApis[i]!;
+				const dispatched = report.upgrade && report.upgrade.dispatch === 'Ok';
+				if (!dispatched) {
+					out.push({
+						env: p.env,
+						forkedAt: paraApi.forkedAt,
+						origin: '',
+						...(p.expect ? { codeHash: p.expect.codeHash } : {}),
+						before: await version(paraApi.api),
+						blocks: [],
+						verdict: 'failed',
+						failure: `the call did not go through on the relay's fork (${report.failure ?? 'no block with the call'}): no message was sent`,
+						notRun: true,
+						followed: 'xcm',
+					});
+					continue;
+				}
+				out.push(
+					await followXcmOnPara(
+						paraApi.api,
+						{ ...p, relayBlock: report.upgrade!.number },
+						{ ...options, forkedAt: paraApi.forkedAt },
+					),
+				);
+			}
+			return { report, paras: out };
+		},
+	);
 }
 
 /** What a rehearsal leaves on the release: the `fork-rehearsal` gate (with the report's digest) and an audit entry. */

@@ -25,12 +25,10 @@ function expectedCode(findings: ChainFindings): ForkCall['expect'] {
 	return { codeHash: u.codeHash, ...(u.specVersion !== undefined ? { specVersion: u.specVersion } : {}) };
 }
 
-/** What the fork can show and what it cannot (an XCM to another chain is sent, not followed). */
+/** Where else the call reaches: the parachains its XCM goes to (forked and followed where they have an environment). */
 function scope(findings: ChainFindings): string {
 	const away = [...new Set(findings.upgrades.filter((u) => u.destination).map((u) => u.destination!))];
-	return away.length
-		? `; the XCM it sends to ${away.join(', ')} leaves the fork unfollowed (no fork of ${away.length > 1 ? 'those chains' : 'that chain'} is built)`
-		: '';
+	return away.length ? `; it sends XCM to ${away.join(', ')}, followed on a fork of each that has an environment` : '';
 }
 
 export async function enactedCall(api: ApiPromise, env: string, review: ChainReview): Promise<Enacted> {

@@ -155,6 +155,8 @@ export function dryRunLines(dryRun: DryRunFacts | undefined): string[] {
 	if (dryRun.what) lines.push(`  ${dryRun.what}`);
 	if (dryRun.report) lines.push(...rehearsalText(dryRun.report).map((l) => `  ${l}`));
 	else if (dryRun.notRun) lines.push(`  ✖ not run: ${dryRun.notRun}`);
+	for (const para of dryRun.paras ?? []) lines.push(...rehearsalText(para).map((l) => `  ${l}`));
+	for (const line of dryRun.unfollowed ?? []) lines.push(`  not followed: ${line}`);
 	if (dryRun.cache) lines.push(`  fork cache: ${dryRun.cache}`);
 	return lines;
 }

@@ -15,7 +15,8 @@ import { ReviewInputError } from './target.js';
 import { computeVerdict } from './verdict.js';
 import { finding } from './findings.js';
 import { enactmentWindowFinding, expectedEnactment } from './enactment.js';
-import type { DryRunFacts, RecordFacts, ReviewReport, ReviewTarget, WasmFacts } from './types.js';
+import type { DryRunFacts, RecordFacts, ReviewReport, ReviewTarget, UpgradeFinding, WasmFacts } from './types.js';
+import type { DryRunPara } from '../engine/rehearsal.js';
 
 export interface ReviewOptions {
 	wasmPath?: string;
@@ -28,8 +29,18 @@ export interface ReviewOptions {
 	remoteWasms?: Record<string, string>;
 	/** Decodes a call an XCM Transact carries to a parachain, with that chain's metadata. */
 	decodeRemote?: RemoteDecoder;
-	/** Dry-run what the proposal enacts on a fork of the chain (`--dry-run`): where the fork keeps fetched state. */
-	dryRun?: { cacheDir: string; noCache?: boolean; blocks?: number };
+	/**
+	 * Dry-run what the proposal enacts on a fork of the chain (`--dry-run`): where the fork keeps fetched state;
+	 * `paras`, the relay's parachain environments (resolved endpoints): the ones its XCM goes to are forked and followed.
+	 */
+	dryRun?: { cacheDir: string; noCache?: boolean; blocks?: number; paras?: ParaEndpoint[] };
+}
+
+/** A parachain environment of the reviewed relay, with the endpoint it was reached at. */
+export interface ParaEndpoint {
+	paraId: number;
+	env: string;
+	endpoint: string;
 }
 
 export interface ReviewRun {
@@ -125,6 +136,44 @@ export async function readRecordFacts(recordPath: string): Promise<RecordFacts> 
 }
 
 /**
+ * The parachains the proposal's XCM upgrades (`para N` destinations) that a dry-run follows: those with an
+ * environment, each with the code hash the message authorizes and, when the reviewer's wasm for it is that
+ * code, the code itself (so the whole para upgrade is rehearsed). The others are named with what to do.
+ */
+async function followedParas(
+	relay: string,
+	chain: ChainReview,
+	environments: readonly ParaEndpoint[],
+	remoteWasms: Record<string, string>,
+): Promise<{ paras: DryRunPara[]; unfollowed: string[] }> {
+	const paras: DryRunPara[] = [];
+	const unfollowed: string[] = [];
+	const byDestination = new Map<string, UpgradeFinding[]>();
+	for (const u of chain.findings.upgrades)
+		if (u.destination) byDestination.set(u.destination, [...(byDestination.get(u.destination) ?? []), u]);
+	for (const [destination, upgrades] of byDestination) {
+		const paraId = Number(/^para (\d+)$/.exec(destination)?.[1]);
+		const at = environments.find((e) => e.paraId === paraId);
+		if (!at) {
+			unfollowed.push(
+				`${destination}: no environment for it, so its fork is not built (add one: release-console env add NAME --route parachain --relay ${relay} --para-id ${Number.isFinite(paraId) ? paraId : 'N'} …)`,
+			);
+			continue;
+		}
+		const hashes = [...new Set(upgrades.map((u) => u.codeHash))];
+		const expect = hashes.length === 1 ? { codeHash: hashes[0]! } : undefined;
+		let code: Uint8Array | undefined;
+		const wasm = remoteWasms[destination];
+		if (wasm && expect) {
+			const artifact = await readArtifact(wasm);
+			if (artifact.codeHash === expect.codeHash) code = artifact.bytes;
+		}
+		paras.push({ paraId, env: at.env, endpoint: at.endpoint, ...(expect ? { expect } : {}), ...(code ? { code } : {}) });
+	}
+	return { paras, unfollowed };
+}
+
+/**
  * Dispatch what the proposal enacts, with its origin, on a fork of the chain behind `endpoint`; what it showed
  * becomes a finding (a failure blocks the vote, a dispatch that could not be tried is a warning).
  */
@@ -135,6 +184,7 @@ async function dryRunProposal(
 	chain: ChainReview,
 	options: NonNullable<ReviewOptions['dryRun']>,
 	progress: (line: string) => void,
+	remoteWasms: Record<string, string>,
 ): Promise<DryRunFacts> {
 	const { enactedCall } = await import('./dry-run.js');
 	const enacted = await enactedCall(api, env.name, chain);
@@ -144,10 +194,16 @@ async function dryRunProposal(
 	}
 	progress(`dry-running ${enacted.what} on a fork of ${env.name}…`);
 	const { dryRunOnFork } = await import('../engine/rehearsal.js');
+	const { paras, unfollowed } = await followedParas(env.name, chain, options.paras ?? [], remoteWasms);
 	try {
-		const { report, cache } = await dryRunOnFork({
+		const {
+			report,
+			paras: paraReports,
+			cache,
+		} = await dryRunOnFork({
 			endpoint,
 			plan: enacted.plan,
+			...(paras.length > 0 ? { paras } : {}),
 			cacheDir: options.cacheDir,
 			...(options.noCache ? { noCache: true } : {}),
 			...(options.blocks !== undefined ? { blocks: options.blocks } : {}),
@@ -156,7 +212,17 @@ async function dryRunProposal(
 		if (report.notRun) chain.findings.problems.push(finding('dry-run-not-run', `not dry-run: ${report.failure}`));
 		else if (report.verdict === 'failed')
 			chain.findings.problems.push(finding('dry-run-failed', `the dry-run failed: ${report.failure}`));
-		return { what: enacted.what, report, cache, ...(report.notRun && report.failure ? { notRun: report.failure } : {}) };
+		for (const p of paraReports)
+			if (p.verdict === 'failed' && !p.notRun)
+				chain.findings.problems.push(finding('dry-run-failed', `the dry-run failed on ${p.env}: ${p.failure}`));
+		return {
+			what: enacted.what,
+			report,
+			...(paraReports.length > 0 ? { paras: paraReports } : {}),
+			...(unfollowed.length > 0 ? { unfollowed } : {}),
+			cache,
+			...(report.notRun && report.failure ? { notRun: report.failure } : {}),
+		};
 	} catch (error) {
 		const why = `${env.name} cannot be forked here: ${(error as Error).message}`;
 		chain.findings.problems.push(finding('dry-run-not-run', `not dry-run: ${why}`));
@@ -210,7 +276,9 @@ export async function runReview(
 			progress(`inspecting your wasm for ${destination}…`);
 			remote[destination] = await readRemoteWasmFacts(file);
 		}
-		const dryRun = options.dryRun ? await dryRunProposal(api, env, endpoint, chain, options.dryRun, progress) : undefined;
+		const dryRun = options.dryRun
+			? await dryRunProposal(api, env, endpoint, chain, options.dryRun, progress, options.remoteWasms ?? {})
+			: undefined;
 		const verdict = computeVerdict(chain.findings, wasm, record, remote);
 		progress('reading the vote…');
 		const voteState = await readVoteState(api, chain.resolved);

@@ -259,6 +259,10 @@ export interface DryRunFacts {
 	/** Why it was not dispatched (the report's failure when the fork's pool refused it). */
 	notRun?: string;
 	report?: RehearsalReport;
+	/** The parachains its XCM goes to, forked with the chain and followed: what each did with the message. */
+	paras?: RehearsalReport[];
+	/** The parachains its XCM goes to that were not followed, one line each with what to do. */
+	unfollowed?: string[];
 	/** Whether fetched state was kept for the next fork of the same block, and why not. */
 	cache?: string;
 }

@@ -16,6 +16,7 @@ import { blake2AsHex } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 import { rococoRuntime } from '../../source/artifact/embedded-runtimes.js';
 import { buildAuthorizeXcm, buildRelayBatch } from '../../source/chain/pallets/xcm.js';
+import { paraAuthorization } from '../../source/chain/pallets/parachain-system.js';
 import { walkCall, type WalkedCall } from '../../source/review/decode.js';
 import { computeVerdict } from '../../source/review/verdict.js';
 import { reviewChain } from '../../source/review/fetch.js';
@@ -478,6 +479,61 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 			const unknown = await runCli(['review', '--env', 'relay', '--call', file, '--release', 'nope'], env);
 			expect(unknown.code).toBe(2);
 			expect(unknown.stderr).toContain('no release "nope"');
+		},
+	);
+
+	it(
+		"review --dry-run follows the XCM into the asset hub: its fork takes the relay's message and holds the authorization; with the hub's wasm the whole para upgrade is rehearsed; upstream untouched",
+		{ timeout: 300_000 },
+		async () => {
+			const { home, env } = await consoleHome('rc-review-dryrun-xcm-');
+			const file = path.join(home, 'upgrade.call');
+			writeFileSync(file, u8aToHex((await proposal()).tx.method.toU8a()));
+			const relayBest = (await relay.rpc.chain.getHeader()).number.toNumber();
+			const paraBest = (await para.rpc.chain.getHeader()).number.toNumber();
+			// Without the hub's wasm: the relay installs 9140 on its fork, and the message is followed into the hub's fork.
+			const followed = await runCli(['review', '--env', 'relay', '--call', file, '--dry-run', '--blocks', '1', '--json'], env);
+			const dry = followed.json().dryRun;
+			expect(dry.report.verdict, followed.stdout.slice(0, 800) + followed.stderr).toBe('passed');
+			expect(dry.report.after.specVersion).toBe(9140);
+			expect(dry.paras).toHaveLength(1);
+			const hub = dry.paras[0];
+			expect(hub).toMatchObject({ env: 'hub', followed: 'xcm', codeHash: hubHash, verdict: 'passed' });
+			expect(hub.steps.join('\n')).toMatch(/downward: .*complete/i);
+			expect(hub.steps.join('\n')).toMatch(/UpgradeAuthorized/);
+			expect(hub.steps.at(-1)).toBe(`the para now holds an authorization for ${hubHash}`);
+			expect(hub.upgrade).toBeUndefined();
+			// The text names what the para did and how to rehearse the rest.
+			const text = (await runCli(['review', '--env', 'relay', '--call', file, '--dry-run', '--blocks', '1'], env)).stdout;
+			expect(text).toMatch(/the relay's XCM followed on a fork of hub at #\d+/);
+			expect(text).toMatch(/✔ passed: the para executed the relay's message and holds the authorization/);
+			// With the hub's wasm (the authorized code): handed over, applied, and blocks under it on the hub's fork.
+			const whole = await runCli(
+				[
+					'review',
+					'--env',
+					'relay',
+					'--call',
+					file,
+					'--dry-run',
+					'--blocks',
+					'1',
+					'--wasm',
+					`hub=${writeAssetHubWasm(home, 'rebuilt')}`,
+					'--json',
+				],
+				env,
+			);
+			const hub2 = whole.json().dryRun.paras[0];
+			expect(hub2.verdict, JSON.stringify(hub2).slice(0, 800)).toBe('passed');
+			expect(hub2.upgrade.codeUpdated).toBe(true);
+			expect(hub2.after.codeHash).toBe(hubHash);
+			expect(hub2.blocks).toHaveLength(1);
+			// The real chains: no new blocks, no authorization on the hub, the relay still at 9130.
+			expect((await relay.rpc.chain.getHeader()).number.toNumber()).toBe(relayBest);
+			expect((await para.rpc.chain.getHeader()).number.toNumber()).toBe(paraBest);
+			expect((await relay.rpc.state.getRuntimeVersion()).specVersion.toNumber()).toBe(9130);
+			expect(await paraAuthorization(para)).toBeUndefined();
 		},
 	);
 });

@@ -17,6 +17,7 @@ import type { Environment } from '../../domain/types.js';
 import { ReviewInputError, parseBalance, parseConviction, parseTargetFlags, parseVoteFlag, TARGET_USAGE } from '../../review/target.js';
 import { EXIT_FOR_VERDICT } from '../../review/verdict.js';
 import { DRY_RUN_BLOCKS, type ReviewTarget } from '../../review/types.js';
+import type { ParaEndpoint } from '../../review/review.js';
 
 export interface ReviewFlags {
 	env?: string;
@@ -226,6 +227,7 @@ export async function runReviewCommand(ctx: CommandContext, flags: ReviewFlags):
 			own: ownWasm,
 			remote: remoteWasms,
 			home: ctx.home,
+			paras: paras.endpoints,
 		});
 	} finally {
 		await connection.disconnect();
@@ -247,7 +249,7 @@ async function reviewConnected(
 	say: (line: string) => void,
 	finish: (code: number) => number,
 	decodeRemote: import('../../review/decode.js').RemoteDecoder | undefined,
-	wasms: { own?: string; remote: Record<string, string>; home: string },
+	wasms: { own?: string; remote: Record<string, string>; home: string; paras: ParaEndpoint[] },
 ): Promise<number> {
 	const { home } = wasms;
 	const ownWasm = wasms.own;
@@ -277,6 +279,7 @@ async function reviewConnected(
 							cacheDir: path.join(home, 'fork-cache'),
 							blocks: flags.blocks ?? DRY_RUN_BLOCKS,
 							...(flags.noCache ? { noCache: true } : {}),
+							paras: wasms.paras,
 						},
 						// The fork's progress, as it goes, before the report.
 						onProgress: (line: string) => {

@@ -123,7 +123,9 @@ export function useReviewSession({
 					reviewer: signer.current?.address,
 					onProgress: (progress) => dispatch({ type: 'progress', progress }),
 					decodeRemote: paras.decodeRemote,
-					...(dryRun ? { dryRun: { cacheDir: path.join(home, 'fork-cache'), blocks: DRY_RUN_BLOCKS } } : {}),
+					...(dryRun
+						? { dryRun: { cacheDir: path.join(home, 'fork-cache'), blocks: DRY_RUN_BLOCKS, paras: paras.endpoints } }
+						: {}),
 				});
 			} finally {
 				trackCleanup(paras.close());
