@@ -34,6 +34,7 @@ export function rehearsalText(r: RehearsalReport): string[] {
 		lines.push(
 			`  after: ${r.after.specName} ${r.after.specVersion}, code ${r.after.codeHash}${r.after.lastRuntimeUpgrade ? `, LastRuntimeUpgrade ${r.after.lastRuntimeUpgrade}` : ''}`,
 		);
+	if (r.tryRuntime) lines.push(`  try-runtime: ${r.tryRuntime.note}`);
 	if (r.blocks.length > 0) {
 		const times = r.blocks.map((b) => b.ms);
 		lines.push(

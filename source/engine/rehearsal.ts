@@ -15,7 +15,7 @@ import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { Call } from '@polkadot/types/interfaces';
 import { u8aToHex } from '@polkadot/util';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { blake2AsU8a, cryptoWaitReady } from '@polkadot/util-crypto';
 import type { Environment, Hex, Release, ReleaseAction } from '../domain/types.js';
 import { forkRehearsalGate } from '../domain/gates.js';
 import { readArtifact } from '../artifact/read.js';
@@ -93,6 +93,11 @@ export interface RehearsalReport {
 	 * message (the code it authorizes is handed over later, so no upgrade block is built unless the code was given).
 	 */
 	followed?: 'xcm';
+	/**
+	 * A try-runtime build's own checks (`TryRuntime_on_runtime_upgrade`, checks: All), run at the upgrade block's
+	 * state (the new code set, its migrations not yet run); `ran: false` says why not (not a try-runtime build).
+	 */
+	tryRuntime?: { ran: boolean; ok?: boolean; note: string };
 }
 
 /** Who dispatches the call on the real chain, reproduced on the fork. */
@@ -263,6 +268,27 @@ async function weightOf(api: ApiPromise, blockHash: Hex): Promise<NonNullable<Re
 	}
 }
 
+/** The TryRuntime API's id in a runtime version's `apis` (blake2-64 of its name, as `decl_runtime_apis` makes it). */
+const TRY_RUNTIME_API = u8aToHex(blake2AsU8a('TryRuntime', 64));
+
+/**
+ * A try-runtime build's migration checks: `TryRuntime_on_runtime_upgrade` at the upgrade block, whose state holds
+ * the new code with its migrations not yet run. The argument is 0x01 both as `UpgradeCheckSelect::All` and as the
+ * older `bool` (true). A runtime without the API is not a try-runtime build: said, not run.
+ */
+async function tryRuntimeChecks(api: ApiPromise, upgradeHash: Hex): Promise<NonNullable<RehearsalReport['tryRuntime']>> {
+	const v = await api.rpc.state.getRuntimeVersion(upgradeHash);
+	const name = `${v.specName.toString()} ${v.specVersion.toNumber()}`;
+	if (!v.apis.some(([id]) => id.toHex() === TRY_RUNTIME_API))
+		return { ran: false, note: `not run: ${name} is not a try-runtime build (its version lists no TryRuntime API)` };
+	try {
+		const out = await api.rpc.state.call('TryRuntime_on_runtime_upgrade', '0x01', upgradeHash);
+		return { ran: true, ok: true, note: `${name}: TryRuntime_on_runtime_upgrade(checks: All) passed (returned ${out.toHex()})` };
+	} catch (error) {
+		return { ran: true, ok: false, note: `${name}: TryRuntime_on_runtime_upgrade(checks: All) failed: ${messageOf(error)}` };
+	}
+}
+
 /**
  * After the upgrade block `upgradeHash`: build the first block under the new runtime and `blocks` more, read
  * the versions and what the blocks changed in storage, and check the fork runs what `expect` names.
@@ -326,6 +352,15 @@ async function afterUpgrade(
 	// decode their events with it (reading it between the upgrade block and the next broke that decoding).
 	const weight = await weightOf(api, upgradeHash);
 	if (weight && report.upgrade) report.upgrade = { ...report.upgrade, weight };
+	if (upgraded) {
+		report.tryRuntime = await tryRuntimeChecks(api, upgradeHash).catch((error: unknown) => ({
+			ran: false,
+			note: `not run: the new runtime's version could not be read at the upgrade block: ${messageOf(error)}`,
+		}));
+		say(`try-runtime: ${report.tryRuntime.note}`);
+		if (report.tryRuntime.ran && !report.tryRuntime.ok)
+			return failed(report, `the runtime's own try-runtime checks failed: ${report.tryRuntime.note}`);
+	}
 	if (expect && codeNow !== expect.codeHash) return failed(report, `the fork runs code ${codeNow}, not the expected ${expect.codeHash}`);
 	if (expect?.specVersion !== undefined && after.specVersion !== expect.specVersion)
 		return failed(report, `the fork reports spec version ${after.specVersion}, not the expected ${expect.specVersion}`);

@@ -59,6 +59,11 @@ describe('rehearse on a fork of the embedded Rococo chain', () => {
 				codeHash: '0xe49e1a81ddc4e80d0aed4adf9321136dd7a197deaf8a14a8d52012348f8e05b6',
 			});
 			expect(report.blocks.map((b: { number: number }) => b.number)).toEqual([head + 3, head + 4]);
+			// 9140 is no try-runtime build: its checks are not run, and the report says why.
+			expect(report.tryRuntime).toEqual({
+				ran: false,
+				note: 'not run: rococo 9140 is not a try-runtime build (its version lists no TryRuntime API)',
+			});
 			expect(upstream.untouched).toBe(true);
 			// a dev chain can change a block's state in place: nothing fetched from it is kept
 			expect(r.json().cache).toMatch(/^off: the chain can change a block’s state in place \(dev_setStorage\)/);
