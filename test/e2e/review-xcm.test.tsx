@@ -366,6 +366,27 @@ describe('review: a relay proposal that upgrades the relay and the asset hub', (
 				['para 1000', 'match'],
 			]);
 			expect(out.voteState).toMatchObject({ kind: 'none', reason: expect.stringMatching(/approved by its signatories/) });
+			// Dry-run before approving: the call is dispatched by the multisig account on a fork (signed as it, as the
+			// last approval dispatches it). sudo.sudo declares the weight of its batch with setCode, more than a block's
+			// normal share: the fork's pool refuses it (ExhaustsResources), nothing is tried, and the review says why (a
+			// warning, not a verdict on the call); the asset hub gets nothing.
+			const dry = await runCli(
+				['review', '--env', 'relay', '--multisig', callHash, ...wasms, '--dry-run', '--blocks', '1', '--json'],
+				env,
+			);
+			const facts = dry.json().dryRun;
+			expect(facts.what).toMatch(/^the call, dispatched by the multisig account 5\w+ \(as the last approval does\)/);
+			expect(facts.report.origin).toMatch(/^signed by the multisig account 5\w+ \(a mock signature only the fork accepts\)/);
+			expect(facts.report).toMatchObject({ verdict: 'failed', notRun: true });
+			expect(facts.report.failure).toMatch(/^the fork's transaction pool refused sudo\.sudo\(.*exhaustsResources/);
+			expect(dry.json().problems).toEqual(
+				expect.arrayContaining([
+					expect.objectContaining({ id: 'dry-run-not-run', message: expect.stringMatching(/exhaustsResources/) }),
+				]),
+			);
+			expect(facts.paras).toEqual([
+				expect.objectContaining({ env: 'hub', notRun: true, failure: expect.stringMatching(/no message was sent/) }),
+			]);
 			// The asMulti itself, reviewed as call data: the walk opens its opaque call to the same two upgrades.
 			const asMultiFile = path.join(home, 'as-multi.call');
 			writeFileSync(asMultiFile, open.method.toHex());
