@@ -9,7 +9,7 @@ export function rehearsalText(r: RehearsalReport): string[] {
 	const upgraded = r.upgrade?.codeUpdated ?? Boolean(r.codeHash);
 	const lines = [
 		r.followed
-			? `the relay's XCM followed on a fork of ${r.env} at #${r.forkedAt.number} (${r.forkedAt.hash})${r.codeHash ? `: it authorizes ${r.codeHash}` : ''}`
+			? `the relay's XCM ${r.notRun ? 'to' : 'followed on a fork of'} ${r.env}${r.notRun ? ', not followed (its fork' : ''} at #${r.forkedAt.number} (${r.forkedAt.hash})${r.notRun ? ')' : ''}${r.codeHash ? `: it authorizes ${r.codeHash}` : ''}`
 			: `rehearsal of ${r.codeHash ?? r.call ?? 'the call'} on a fork of ${r.env} at #${r.forkedAt.number} (${r.forkedAt.hash})`,
 		`  origin: ${r.origin || 'not reproduced'}`,
 		...(r.call && r.codeHash ? [`  call:   ${r.call}`] : []),
