@@ -3,7 +3,7 @@ import type { ApiPromise } from '@polkadot/api';
 import type { Hex, StageId } from '../domain/types.js';
 import { onChainCodeHash } from '../chain/live.js';
 import { codeChangeShownBy } from '../chain/pallets/system.js';
-import { type EngineContext, type StepResult, artifactOf, iso } from './context.js';
+import { type EngineContext, type StepResult, artifactOf, done, iso } from './context.js';
 
 export async function recordUpgradeOutcome(
 	ctx: EngineContext,
@@ -101,4 +101,29 @@ export async function findUpgradeBlock(
 	}
 	const blockHash = (await api.rpc.chain.getBlockHash(hi)).toHex() as Hex;
 	return { blockNumber: hi, blockHash };
+}
+
+/**
+ * The chain already runs the release's code (seen by a stage that would have sent it): record its upgrade block
+ * as the upgrade, where the search window still reaches it; else the stage is done with `olderNote`.
+ */
+export async function recordRunningCode(
+	ctx: EngineContext,
+	api: ApiPromise,
+	codeHash: Hex,
+	stage: StageId,
+	olderNote: string,
+): Promise<StepResult> {
+	const block = await findUpgradeBlock(api, codeHash);
+	if (!block) return done(ctx, stage, olderNote);
+	return recordUpgradeOutcome(
+		ctx,
+		block.blockNumber,
+		block.blockHash,
+		'0x' as Hex,
+		['system.CodeUpdated'],
+		undefined,
+		'the chain already runs this code',
+		stage,
+	);
 }

@@ -2,10 +2,9 @@
  * `advance ID --env NAME [--signer S] [--yes]`: do every step this signer can
  * do now, and stop with a clear reason where the release must wait.
  */
-import { EXIT, UsageError, findEnvironment, findRelease, resolveCommandEngineSigner, type CommandContext } from './context.js';
+import { EXIT, UsageError, findReleaseEnvironment, resolveCommandEngineSigner, type CommandContext } from './context.js';
 import type { EngineSigner, StepResult } from '../../engine/context.js';
 import type { StageId } from '../../domain/types.js';
-import { pickEnvironment } from '../../domain/release.js';
 import { embeddedResolver, fastForward, openSession, runUntilBlocked } from '../../engine/session.js';
 import { describeRelease, statusJson } from './status.js';
 import { formatPrompt } from '../../engine/prompt-text.js';
@@ -35,14 +34,7 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 			'missing release id',
 			'usage: release-console advance ID --env NAME [--signer //Alice|env:VAR|keystore.json] [--yes]',
 		);
-	const release = findRelease(ctx.store, id);
-	const envName = pickEnvironment(release, flags.env);
-	if (!envName)
-		throw new UsageError(
-			`release ${release.id} does not travel environment ${flags.env}`,
-			`its environments: ${release.environments.join(', ')}`,
-		);
-	const env = findEnvironment(ctx.store, envName);
+	const { release, env } = findReleaseEnvironment(ctx.store, id, flags.env);
 	const log: string[] = [];
 	const say = (line: string) => {
 		log.push(line);
@@ -93,7 +85,7 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 	const given = signer?.external?.signature;
 	if (signer?.external && given) {
 		const { sameSignature } = await import('../../chain/external.js');
-		const used = release.progress[envName]?.intents.find((i) => i.signature && sameSignature(i.signature, given));
+		const used = release.progress[env.name]?.intents.find((i) => i.signature && sameSignature(i.signature, given));
 		if (used) {
 			const what = used.outcome
 				? `${used.outcome.status}${used.outcome.blockNumber !== undefined ? ` in block #${used.outcome.blockNumber}` : ''}`
@@ -107,7 +99,7 @@ export async function runAdvance(ctx: CommandContext, id: string | undefined, fl
 	const opened = await openSession({
 		store: ctx.store,
 		releaseId: release.id,
-		envName,
+		envName: env.name,
 		resolveEmbedded: embeddedResolver(ctx.home, (_chain, line) => say(line)),
 		say,
 		timeoutMs: 10_000,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { UserError } from '../../errors.js';
 import { openStore, type Store } from '../../store/store.js';
 import type { Environment, Release } from '../../domain/types.js';
+import { pickEnvironment } from '../../domain/release.js';
 import type { ResolvedSigner } from '../../signer/signer.js';
 import type { EngineSigner } from '../../engine/context.js';
 import type { SignerChoice } from '../../engine/session.js';
@@ -60,6 +61,18 @@ export function findRelease(store: Store, id: string): Release {
 		);
 	}
 	return release;
+}
+
+/** The release and the environment of it that `--env` names (without it, the one it is at): what `advance` and `rehearse` act on. */
+export function findReleaseEnvironment(store: Store, id: string, requested: string | undefined): { release: Release; env: Environment } {
+	const release = findRelease(store, id);
+	const envName = pickEnvironment(release, requested);
+	if (!envName)
+		throw new UsageError(
+			`release ${release.id} does not travel environment ${requested}`,
+			`its environments: ${release.environments.join(', ')}`,
+		);
+	return { release, env: findEnvironment(store, envName) };
 }
 
 /**

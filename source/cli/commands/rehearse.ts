@@ -5,8 +5,7 @@
  * report. The report goes into the release's audit log as evidence; exit 0
  * when the rehearsal passed, 1 when it failed.
  */
-import { EXIT, UsageError, findEnvironment, findRelease, type CommandContext } from './context.js';
-import { pickEnvironment } from '../../domain/release.js';
+import { EXIT, UsageError, findReleaseEnvironment, type CommandContext } from './context.js';
 import path from 'node:path';
 import { embeddedResolver } from '../../engine/session.js';
 
@@ -20,14 +19,7 @@ export interface RehearseFlags {
 
 export async function runRehearse(ctx: CommandContext, id: string | undefined, flags: RehearseFlags): Promise<number> {
 	if (!id) throw new UsageError('missing release id', 'usage: release-console rehearse ID --env NAME [--block N] [--blocks 10]');
-	const release = findRelease(ctx.store, id);
-	const envName = pickEnvironment(release, flags.env);
-	if (!envName)
-		throw new UsageError(
-			`release ${release.id} does not travel environment ${flags.env}`,
-			`its environments: ${release.environments.join(', ')}`,
-		);
-	const asked = findEnvironment(ctx.store, envName);
+	const { release, env: asked } = findReleaseEnvironment(ctx.store, id, flags.env);
 	if (flags.blocks !== undefined && (!Number.isInteger(flags.blocks) || flags.blocks < 0 || flags.blocks > 500))
 		throw new UsageError(`--blocks ${flags.blocks} is not a number of blocks from 0 to 500`, 'e.g. --blocks 10');
 	const { rehearsalEnvironments } = await import('../../engine/rehearsal.js');

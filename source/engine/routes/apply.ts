@@ -1,30 +1,17 @@
 /** Apply an authorized upgrade: anyone submits the code whose hash the chain authorized. */
 import type { ApiPromise } from '@polkadot/api';
-import type { Hex } from '../../domain/types.js';
 import { chainRunsCode } from '../../chain/live.js';
 import { authorizedCodeHash, buildApply } from '../../chain/pallets/system.js';
-import { artifactOf, type EngineContext, type StepResult, done, failed } from '../context.js';
+import { artifactOf, type EngineContext, type StepResult, failed } from '../context.js';
 import { offer } from '../offer.js';
-import { findUpgradeBlock, recordUpgradeOutcome } from '../upgrade-record.js';
+import { recordRunningCode, recordUpgradeOutcome } from '../upgrade-record.js';
 import type { Plans } from './plans.js';
 
 // --- apply an authorized upgrade ---------------------------------------------------------------------
 
 export async function applyStage(ctx: EngineContext, api: ApiPromise, p: Plans): Promise<StepResult> {
-	if (await chainRunsCode(api, p.codeHash, artifactOf(ctx).specVersion)) {
-		const block = await findUpgradeBlock(api, p.codeHash);
-		if (!block) return done(ctx, 'apply', 'the chain already runs this code');
-		return recordUpgradeOutcome(
-			ctx,
-			block.blockNumber,
-			block.blockHash,
-			'0x' as Hex,
-			['system.CodeUpdated'],
-			undefined,
-			'the chain already runs this code',
-			'apply',
-		);
-	}
+	if (await chainRunsCode(api, p.codeHash, artifactOf(ctx).specVersion))
+		return recordRunningCode(ctx, api, p.codeHash, 'apply', 'the chain already runs this code');
 	const authorized = await authorizedCodeHash(api);
 	if (authorized !== p.codeHash) {
 		return failed(

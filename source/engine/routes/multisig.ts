@@ -1,6 +1,5 @@
 /** Multisig-sudo: approvals by the signatories, the final as_multi dispatching sudo. */
 import type { ApiPromise } from '@polkadot/api';
-import type { Hex } from '../../domain/types.js';
 import type { Authority } from '../../chain/prompt.js';
 import { callWeight, planOf, sameAccount, palletCall, palletQuery, palletTx, zeroWeight } from '../../chain/pallets/common.js';
 import { authorizedCodeHash } from '../../chain/pallets/system.js';
@@ -8,7 +7,7 @@ import { multisigAddress, multisigState, otherSignatories } from '../../chain/pa
 import { type Again, type EngineContext, type StepResult, done, failed, gov, payloadOf, record, short, waiting } from '../context.js';
 import { offer, rerun } from '../offer.js';
 
-import { findUpgradeBlock, recordUpgradeOutcome } from '../upgrade-record.js';
+import { findUpgradeBlock, recordRunningCode, recordUpgradeOutcome } from '../upgrade-record.js';
 import { type Enacted, type Plans, enacted } from './plans.js';
 import { sudoKey as readSudoKey } from '../../chain/pallets/sudo.js';
 
@@ -21,20 +20,14 @@ import { sudoKey as readSudoKey } from '../../chain/pallets/sudo.js';
  * needs it) or the authorization.
  */
 export async function multisigDecided(ctx: EngineContext, api: ApiPromise, p: Plans, found: NonNullable<Enacted>): Promise<StepResult> {
-	if (found.kind === 'code') {
-		const block = await findUpgradeBlock(api, p.codeHash);
-		if (!block) return done(ctx, 'multisig', 'the chain already runs this code (the upgrade block is older than the search window)');
-		return recordUpgradeOutcome(
+	if (found.kind === 'code')
+		return recordRunningCode(
 			ctx,
-			block.blockNumber,
-			block.blockHash,
-			'0x' as Hex,
-			['system.CodeUpdated'],
-			undefined,
-			'the chain already runs this code',
+			api,
+			p.codeHash,
 			'multisig',
+			'the chain already runs this code (the upgrade block is older than the search window)',
 		);
-	}
 	const block = await findUpgradeBlock(api, p.codeHash, authorizedCodeHash);
 	const blockNumber = block?.blockNumber ?? (await api.rpc.chain.getHeader()).number.toNumber();
 	record(ctx, { authorized: { blockNumber, codeHash: p.codeHash } }, `upgrade authorized at block #${blockNumber}`);
