@@ -57,7 +57,7 @@ export function rehearsalText(r: RehearsalReport): string[] {
 		r.verdict !== 'passed'
 			? `✖ ${r.notRun ? 'not run' : 'failed'}: ${r.failure}`
 			: r.followed
-				? `✔ passed: the para executed the relay's message${r.codeHash ? " and holds the authorization; the code itself is handed over later (give this chain's wasm, --wasm ENV=PATH, to rehearse that too)" : ''}`
+				? `✔ passed: the para executed the relay's message${r.codeHash ? " and holds the authorization; the code itself is handed over later (review … --dry-run --wasm ENV=PATH with this chain's wasm rehearses that too)" : ''}`
 				: `✔ passed: the chain kept producing blocks ${upgraded ? 'under the new runtime' : 'after the call'}`,
 	);
 	return lines.map((l) => l.trimEnd());
