@@ -38,7 +38,7 @@ import {
 	paraUpgradeEvents,
 	type EventLike,
 } from '../chain/pallets/parachain-system.js';
-import { planOf } from '../chain/pallets/common.js';
+import { codeArg, planOf } from '../chain/pallets/common.js';
 import { authorizationSendsFor, withSends, type ParaSend } from './routes/parachain.js';
 import { describeCall } from '../chain/call-text.js';
 import { palletPrefixes, readStorageDiff, storageDiffByPallet, type PalletDiff } from '../chain/storage-diff.js';
@@ -675,7 +675,7 @@ export async function rehearseOnFork(
 			verdict: 'failed',
 			failure: `the wasm at ${expected.path} changed since the release was created`,
 		};
-	const call = api.tx.system.setCode(u8aToHex(artifact.bytes)).method.toU8a();
+	const call = api.tx.system.setCode(codeArg(api, artifact.bytes)).method.toU8a();
 	return rehearseCallOnFork(
 		api,
 		{ env: env.name, call, origin: rootOf(env), expect: { codeHash: expected.codeHash, specVersion: expected.specVersion } },
@@ -848,7 +848,7 @@ export async function rehearseEnvironment(o: RehearseEnvironmentOptions): Promis
 					api,
 					paras.map((p, i) => ({ env: p.env, api: paraApis[i]!.api })),
 				);
-				const own = planOf(api.tx.system.setCode(u8aToHex(codes.get(o.env.name)!)), 'system.setCode');
+				const own = planOf(api.tx.system.setCode(codeArg(api, codes.get(o.env.name)!)), 'system.setCode');
 				call = withSends(api, own, sends).tx.method.toU8a();
 			} catch (error) {
 				const why = `the relay's batch with the parachains' authorizations cannot be built on the fork: ${messageOf(error)}`;

@@ -9,7 +9,8 @@
  */
 import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic, SubmittableExtrinsicFunction } from '@polkadot/api/types';
-import { u8aToHex } from '@polkadot/util';
+import type { Codec } from '@polkadot/types/types';
+import { compactAddLength, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, decodeAddress } from '@polkadot/util-crypto';
 import type { Hex } from '../../domain/types.js';
 
@@ -90,13 +91,27 @@ export interface CallPlan {
 
 export function planOf(tx: Tx, label?: string): CallPlan {
 	const u8a = tx.method.toU8a();
+	let hex: Hex | undefined;
 	return {
 		tx,
 		label: label ?? `${tx.method.section}.${tx.method.method}`,
 		hash: blake2AsHex(u8a, 256) as Hex,
 		len: u8a.length,
-		hex: u8aToHex(u8a) as Hex,
+		// Read only where the call's bytes are needed as text (a preimage to note): for a call with the code in it
+		// that is 2 MB of string, so it is made on first read.
+		get hex(): Hex {
+			return (hex ??= u8aToHex(u8a) as Hex);
+		},
 	};
+}
+
+/**
+ * The runtime code as a `Bytes` argument (setCode, applyAuthorizedUpgrade, enactAuthorizedUpgrade), without the
+ * 2 MB hex string the API would otherwise parse back: a Uint8Array given to `Bytes` is read as SCALE (with its
+ * compact length in front), so the length is added and the codec takes the bytes as they are.
+ */
+export function codeArg(api: ApiPromise, code: Uint8Array): Codec {
+	return api.registry.createType('Bytes', compactAddLength(code));
 }
 
 /** The dispatch weight of a call, as the chain estimates it (for multisig max_weight and close bounds). */

@@ -32,7 +32,7 @@ import { blake2AsHex } from '@polkadot/util-crypto';
 import type { Hex } from '../../domain/types.js';
 import { shortHash } from '../../domain/hash-text.js';
 import { eventsAt, type EventRecordView } from '../submit.js';
-import { palletQuery, palletTx, type HashCodec, type NumberCodec, type OptionCodec, type Tx } from './common.js';
+import { codeArg, palletQuery, palletTx, type HashCodec, type NumberCodec, type OptionCodec, type Tx } from './common.js';
 
 // --- who the chain is ------------------------------------------------------------------------
 
@@ -140,9 +140,9 @@ export function buildParaAuthorize(api: ApiPromise, codeHash: Hex): ParaCallPlan
 export function buildParaEnact(api: ApiPromise, code: Uint8Array): ParaCallPlan & { unsigned: boolean } {
 	const hash = shortHash(blake2AsHex(code, 256));
 	const apply = palletTx(api, 'system')?.applyAuthorizedUpgrade;
-	if (apply) return { ...planned(apply(u8aToHex(code)), `system.applyAuthorizedUpgrade(<code ${hash}>)`), unsigned: true };
+	if (apply) return { ...planned(apply(codeArg(api, code)), `system.applyAuthorizedUpgrade(<code ${hash}>)`), unsigned: true };
 	const enact = palletTx(api, 'parachainSystem')?.enactAuthorizedUpgrade;
-	if (enact) return { ...planned(enact(u8aToHex(code)), `parachainSystem.enactAuthorizedUpgrade(<code ${hash}>)`), unsigned: true };
+	if (enact) return { ...planned(enact(codeArg(api, code)), `parachainSystem.enactAuthorizedUpgrade(<code ${hash}>)`), unsigned: true };
 	throw new Error('this runtime has neither system.applyAuthorizedUpgrade nor parachainSystem.enactAuthorizedUpgrade');
 }
 

@@ -5,11 +5,10 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { Call } from '@polkadot/types/interfaces';
-import { u8aToHex } from '@polkadot/util';
 import type { Hex } from '../../domain/types.js';
 import { describeCall } from '../call-text.js';
 import type { Authority } from '../prompt.js';
-import { palletQuery, palletTx, zeroWeight } from './common.js';
+import { codeArg, palletQuery, palletTx, zeroWeight } from './common.js';
 
 export interface UpgradePlan {
 	tx: SubmittableExtrinsic<'promise'>;
@@ -67,7 +66,7 @@ export function buildSudoSetCode(api: ApiPromise, code: Uint8Array): UpgradePlan
 	}
 	// A Uint8Array given to Bytes is read as already SCALE-encoded (length
 	// prefix first); hex is taken as the raw content.
-	const setCode = api.tx.system.setCode(u8aToHex(code));
+	const setCode = api.tx.system.setCode(codeArg(api, code));
 	const weight = zeroWeight(api, api.tx.sudo.sudoUncheckedWeight, 1);
 	const tx = api.tx.sudo.sudoUncheckedWeight(setCode, weight as never);
 	const callU8a = tx.method.toU8a();

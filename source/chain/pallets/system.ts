@@ -5,10 +5,9 @@
  * upgrade, and the code hash the chain has authorized.
  */
 import type { ApiPromise } from '@polkadot/api';
-import { u8aToHex } from '@polkadot/util';
 import type { Hex, PayloadKind } from '../../domain/types.js';
 import { onChainCodeHash } from '../live.js';
-import { palletQuery, palletTx, planOf, type CallPlan, type HashCodec, type OptionCodec } from './common.js';
+import { codeArg, palletQuery, palletTx, planOf, type CallPlan, type HashCodec, type OptionCodec } from './common.js';
 
 /** `system.authorizedUpgrade` (CodeUpgradeAuthorization) or `parachainSystem.authorizedUpgrade` (the same, or a bare hash on older cumulus). */
 interface Authorization extends HashCodec {
@@ -29,7 +28,7 @@ function authorizeFlavour(api: ApiPromise): 'system' | 'parachainSystem' | undef
 
 /** The runtime call the governance decides on. */
 export function buildPayload(api: ApiPromise, kind: PayloadKind, code: Uint8Array, codeHash: Hex): CallPlan {
-	if (kind === 'set-code') return planOf(api.tx.system.setCode(u8aToHex(code)), 'system.setCode');
+	if (kind === 'set-code') return planOf(api.tx.system.setCode(codeArg(api, code)), 'system.setCode');
 	const flavour = authorizeFlavour(api);
 	if (flavour === 'system') return planOf(palletTx(api, 'system')!.authorizeUpgrade!(codeHash), 'system.authorizeUpgrade');
 	if (flavour === 'parachainSystem') {
@@ -44,9 +43,9 @@ export function buildPayload(api: ApiPromise, kind: PayloadKind, code: Uint8Arra
 /** The call that applies an authorized upgrade (anyone may send it; the chain checks the hash). */
 export function buildApply(api: ApiPromise, code: Uint8Array): CallPlan {
 	const apply = palletTx(api, 'system')?.applyAuthorizedUpgrade;
-	if (apply) return planOf(apply(u8aToHex(code)), 'system.applyAuthorizedUpgrade');
+	if (apply) return planOf(apply(codeArg(api, code)), 'system.applyAuthorizedUpgrade');
 	const enact = palletTx(api, 'parachainSystem')?.enactAuthorizedUpgrade;
-	if (enact) return planOf(enact(u8aToHex(code)), 'parachainSystem.enactAuthorizedUpgrade');
+	if (enact) return planOf(enact(codeArg(api, code)), 'parachainSystem.enactAuthorizedUpgrade');
 	throw new Error('this runtime cannot apply an authorized upgrade (no system.applyAuthorizedUpgrade)');
 }
 

@@ -5,10 +5,9 @@ import { readArtifact } from '../../artifact/read.js';
 import { chainRunsCode, onChainCodeHash } from '../../chain/live.js';
 
 import { buildSudoSetCode, buildSudoUnchecked, hasSudo, sudoAuthority, sudoKey } from '../../chain/pallets/sudo.js';
-import { u8aToHex } from '@polkadot/util';
 import { artifactFor } from '../../domain/release.js';
 import { linkedParas, withParaAuthorizations, type ParaSend } from './parachain.js';
-import { planOf, palletCall } from '../../chain/pallets/common.js';
+import { codeArg, planOf, palletCall } from '../../chain/pallets/common.js';
 import { authorizedCodeHash } from '../../chain/pallets/system.js';
 import { artifactOf, type EngineContext, type StepResult, done, iso, payloadOf, record, short } from '../context.js';
 import { offer, rerun } from '../offer.js';
@@ -84,7 +83,7 @@ export async function upgradeStage(ctx: EngineContext, api: ApiPromise): Promise
 			const carried = await withParaAuthorizations(
 				ctx,
 				api,
-				planOf(api.tx.system.setCode(u8aToHex(artifact.bytes)), 'system.setCode'),
+				planOf(api.tx.system.setCode(codeArg(api, artifact.bytes)), 'system.setCode'),
 			);
 			sends = carried.sends;
 			if (sends.length > 0) plan = buildSudoUnchecked(api, carried.plan.tx, carried.plan.label);
