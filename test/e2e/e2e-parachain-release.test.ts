@@ -184,7 +184,11 @@ describe('relay + asset hub in one release, headless', () => {
 			expect(hubMid.intents[0].outcome).toBeUndefined();
 			expect(hubMid.intents[0].signer).toBe('unsigned extrinsic (no signer)');
 
-			// 3. Resume: the pool's apply is included, reconciled, and nothing is sent again.
+			// 3. Resume: the pool's apply is included and applied (two para blocks, built before the resumed run starts: the
+			// run finds the code already running, as it does when blocks beat it), reconciled, and nothing is sent again;
+			// the block the apply went into is recorded as where the code was stored.
+			await net.para.newBlocks(2);
+			expect(await onChainCodeHash(para)).toBe(codeHash);
 			const stopPara = pumpBlocks(net.para.newBlocks);
 			let resumed;
 			try {

@@ -353,13 +353,36 @@ function waitForDelivery(ctx: EngineContext, relayName: string, relayBlock: numb
 
 // --- apply --------------------------------------------------------------------------------------
 
+/** The block that included this release's apply, when its events show the code stored (ValidationFunctionStored). */
+async function storedByApply(ctx: EngineContext, api: ApiPromise): Promise<number | undefined> {
+	const outcome = ctx.release
+		.get()
+		.progress[ctx.env.name]?.intents.find((i) => i.stage === 'apply' && i.outcome?.status === 'included')?.outcome;
+	if (!outcome?.blockHash || outcome.blockNumber === undefined) return undefined;
+	const report = await paraBlockReport(api, outcome.blockHash);
+	return report.upgrade.some((e) => e.kind === 'ValidationFunctionStored') ? outcome.blockNumber : undefined;
+}
+
 export async function paraApplyStage(ctx: EngineContext, api: ApiPromise): Promise<StepResult> {
 	const art = artifactOf(ctx);
-	if ((await onChainCodeHash(api)) === art.codeHash) return done(ctx, 'apply', 'the parachain already runs this code');
+	if ((await onChainCodeHash(api)) === art.codeHash) {
+		// Stored and applied before this stage looked (a run resumed while the parachain built blocks).
+		const stored = paraOf(ctx).storedAt ?? (await storedByApply(ctx, api));
+		if (stored !== undefined && paraOf(ctx).storedAt === undefined)
+			recordPara(ctx, { storedAt: stored }, `ValidationFunctionStored in para block #${stored} (the apply's block)`);
+		return done(ctx, 'apply', 'the parachain already runs this code');
+	}
 	const pending = await pendingUpgrade(api);
 	if (pending.pendingCodeHash === art.codeHash) {
 		const best = (await api.rpc.chain.getHeader()).number.toNumber();
-		recordPara(ctx, { storedAt: paraOf(ctx).storedAt ?? best }, `the code is pending on the parachain (seen at #${best})`);
+		const stored = paraOf(ctx).storedAt ?? (await storedByApply(ctx, api));
+		recordPara(
+			ctx,
+			{ storedAt: stored ?? best },
+			stored !== undefined
+				? `ValidationFunctionStored in para block #${stored}`
+				: `the code is pending on the parachain (seen at #${best})`,
+		);
 		return done(ctx, 'apply', `the parachain holds the code as pending (ValidationFunctionStored)`);
 	}
 	const held = await paraAuthorization(api);
