@@ -714,6 +714,17 @@ export interface RehearsalOutcome {
 	cache: string;
 }
 
+/** A chain of a rehearsal on which nothing was tried, and why (its code changed, the relay's call did not go through). */
+function notRunReport(
+	env: string,
+	forkedAt: { number: number; hash: string },
+	before: { specName: string; specVersion: number },
+	why: string,
+	extra: Pick<RehearsalReport, 'codeHash' | 'followed'> = {},
+): RehearsalReport {
+	return { env, forkedAt, origin: '', ...extra, before, blocks: [], verdict: 'failed', failure: why, notRun: true };
+}
+
 /** Whether the whole rehearsal passed: the chain's and every parachain's. */
 export const rehearsalPassed = (o: Pick<RehearsalOutcome, 'report' | 'paras'>): boolean =>
 	o.report.verdict === 'passed' && o.paras.every((p) => p.verdict === 'passed');
@@ -811,17 +822,7 @@ export async function rehearseEnvironment(o: RehearseEnvironmentOptions): Promis
 				forkedAt: { number: number; hash: string },
 				before: { specName: string; specVersion: number },
 				why: string,
-			): RehearsalReport => ({
-				env: env.name,
-				forkedAt,
-				origin: '',
-				codeHash: artifactFor(o.release, env.name).codeHash,
-				before,
-				blocks: [],
-				verdict: 'failed',
-				failure: why,
-				notRun: true,
-			});
+			): RehearsalReport => notRunReport(env.name, forkedAt, before, why, { codeHash: artifactFor(o.release, env.name).codeHash });
 			// The release's code for each chain, as the release recorded it.
 			const codes = new Map<string, Uint8Array>();
 			for (const env of [o.env, ...paras.map((p) => p.env)]) {
@@ -939,18 +940,15 @@ export async function dryRunOnFork(
 				const paraApi = paraApis[i]!;
 				const dispatched = report.upgrade && report.upgrade.dispatch === 'Ok';
 				if (!dispatched) {
-					out.push({
-						env: p.env,
-						forkedAt: paraApi.forkedAt,
-						origin: '',
-						...(p.expect ? { codeHash: p.expect.codeHash } : {}),
-						before: await version(paraApi.api),
-						blocks: [],
-						verdict: 'failed',
-						failure: `the call did not go through on the relay's fork (${report.failure ?? 'no block with the call'}): no message was sent`,
-						notRun: true,
-						followed: 'xcm',
-					});
+					out.push(
+						notRunReport(
+							p.env,
+							paraApi.forkedAt,
+							await version(paraApi.api),
+							`the call did not go through on the relay's fork (${report.failure ?? 'no block with the call'}): no message was sent`,
+							{ ...(p.expect ? { codeHash: p.expect.codeHash } : {}), followed: 'xcm' },
+						),
+					);
 					continue;
 				}
 				out.push(
